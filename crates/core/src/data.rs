@@ -1,0 +1,210 @@
+//! The data model: the forced grid, the raw table of sorts as read from a file, and the
+//! validated [`Study`] that every pipeline stage works on.
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::GridSpecError;
+
+/// One column of the forced distribution: a grid value and how many statements it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridColumn {
+    /// The grid value, e.g. -4.
+    pub value: i32,
+    /// The number of statements the column holds.
+    pub count: usize,
+}
+
+/// A forced (quasi-normal) distribution: the columns in ascending order of value.
+///
+/// ```
+/// use qstudy_core::Grid;
+/// let grid: Grid = "-1:1,0:2,1:1".parse().unwrap();
+/// assert_eq!(grid.cells(), 4);
+/// assert_eq!(grid.expanded(), vec![-1, 0, 0, 1]);
+/// assert_eq!(grid.to_string(), "-1:1,0:2,1:1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grid {
+    columns: Vec<GridColumn>,
+}
+
+impl Grid {
+    /// Builds a grid from `(value, count)` pairs. Columns with a count of zero are dropped;
+    /// values must be distinct; at least one cell is required.
+    pub fn new(pairs: impl IntoIterator<Item = (i32, usize)>) -> Result<Self, GridSpecError> {
+        let mut columns: Vec<GridColumn> = pairs
+            .into_iter()
+            .filter(|&(_, count)| count > 0)
+            .map(|(value, count)| GridColumn { value, count })
+            .collect();
+        columns.sort_by_key(|c| c.value);
+        if let Some(w) = columns.windows(2).find(|w| w[0].value == w[1].value) {
+            return Err(GridSpecError::DuplicateValue(w[0].value));
+        }
+        if columns.is_empty() {
+            return Err(GridSpecError::Empty);
+        }
+        Ok(Grid { columns })
+    }
+
+    /// The distribution of one sort's values (used to infer the grid).
+    pub fn of_values(values: &[i32]) -> Self {
+        let mut counts = std::collections::BTreeMap::new();
+        for &v in values {
+            *counts.entry(v).or_insert(0usize) += 1;
+        }
+        Grid {
+            columns: counts
+                .into_iter()
+                .map(|(value, count)| GridColumn { value, count })
+                .collect(),
+        }
+    }
+
+    /// The columns, ascending by value.
+    pub fn columns(&self) -> &[GridColumn] {
+        &self.columns
+    }
+
+    /// Total number of cells (must equal the number of statements).
+    pub fn cells(&self) -> usize {
+        self.columns.iter().map(|c| c.count).sum()
+    }
+
+    /// Lowest grid value.
+    pub fn min(&self) -> i32 {
+        self.columns[0].value
+    }
+
+    /// Highest grid value.
+    pub fn max(&self) -> i32 {
+        self.columns[self.columns.len() - 1].value
+    }
+
+    /// How many cells the grid has for `value` (0 when the value is not a column).
+    pub fn count_of(&self, value: i32) -> usize {
+        self.columns
+            .iter()
+            .find(|c| c.value == value)
+            .map_or(0, |c| c.count)
+    }
+
+    /// Every cell's value in ascending order: the values a factor array hands out.
+    pub fn expanded(&self) -> Vec<i32> {
+        self.columns
+            .iter()
+            .flat_map(|c| std::iter::repeat_n(c.value, c.count))
+            .collect()
+    }
+
+    /// `[[value, count], ...]` as in `results.json`.
+    pub fn pairs(&self) -> Vec<[i64; 2]> {
+        self.columns
+            .iter()
+            .map(|c| [c.value as i64, c.count as i64])
+            .collect()
+    }
+}
+
+impl fmt::Display for Grid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| format!("{}:{}", c.value, c.count))
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl FromStr for Grid {
+    type Err = GridSpecError;
+
+    /// Parses `VALUE:COUNT,VALUE:COUNT,...`, e.g. `-4:2,-3:3,-2:4`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut pairs = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (v, c) = part
+                .split_once(':')
+                .ok_or_else(|| GridSpecError::Syntax(part.to_string()))?;
+            let value: i32 = v
+                .trim()
+                .trim_start_matches('+')
+                .parse()
+                .map_err(|_| GridSpecError::Syntax(part.to_string()))?;
+            let count: usize = c
+                .trim()
+                .parse()
+                .map_err(|_| GridSpecError::Syntax(part.to_string()))?;
+            if pairs.iter().any(|&(pv, _)| pv == value) {
+                return Err(GridSpecError::DuplicateValue(value));
+            }
+            pairs.push((value, count));
+        }
+        Grid::new(pairs)
+    }
+}
+
+/// The sorts as read from a file, before any check: what every reader produces.
+///
+/// `values[i]` is sort `i`'s value for each statement in statement order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SortTable {
+    /// Participant (sort) ids in input order.
+    pub sort_ids: Vec<String>,
+    /// Optional statement labels or texts, one per statement, in statement order.
+    pub statement_labels: Option<Vec<String>>,
+    /// One row per sort, one value per statement.
+    pub values: Vec<Vec<i32>>,
+}
+
+/// A validated study: `n` sorts of `m` statements on a known grid.
+///
+/// Built by [`crate::validate::validate`]; every invariant of section 1 of the methods holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    pub(crate) sort_ids: Vec<String>,
+    pub(crate) statement_ids: Vec<u32>,
+    pub(crate) statement_labels: Option<Vec<String>>,
+    pub(crate) values: Array2<f64>,
+    pub(crate) grid: Grid,
+    pub(crate) free_distribution: bool,
+}
+
+impl Study {
+    /// Participant ids, in input order.
+    pub fn sort_ids(&self) -> &[String] {
+        &self.sort_ids
+    }
+    /// Statement ids (1..m).
+    pub fn statement_ids(&self) -> &[u32] {
+        &self.statement_ids
+    }
+    /// Statement labels or texts, when the input had them.
+    pub fn statement_labels(&self) -> Option<&[String]> {
+        self.statement_labels.as_deref()
+    }
+    /// The `n x m` matrix of grid values (rows = sorts).
+    pub fn values(&self) -> &Array2<f64> {
+        &self.values
+    }
+    /// The grid used for factor arrays.
+    pub fn grid(&self) -> &Grid {
+        &self.grid
+    }
+    /// Whether the sorts were accepted as a free (non-forced) distribution.
+    pub fn free_distribution(&self) -> bool {
+        self.free_distribution
+    }
+    /// Number of sorts (persons).
+    pub fn n_sorts(&self) -> usize {
+        self.values.nrows()
+    }
+    /// Number of statements.
+    pub fn n_statements(&self) -> usize {
+        self.values.ncols()
+    }
+}

@@ -1,0 +1,145 @@
+//! Typed errors of the analysis library. Every message names the sort, statement or factor
+//! concerned and what was expected, in one line.
+
+use thiserror::Error;
+
+/// A malformed `--grid` specification.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum GridSpecError {
+    /// A part that is not `VALUE:COUNT`.
+    #[error("grid part '{0}' is not VALUE:COUNT (e.g. -4:2,-3:3,...,4:2)")]
+    Syntax(String),
+    /// The same value given twice.
+    #[error("grid value {0} is given more than once")]
+    DuplicateValue(i32),
+    /// No cell at all.
+    #[error("the grid has no cells")]
+    Empty,
+}
+
+/// A data check of section 1 of the methods failed. Sorts are named by their id, statements
+/// by their number (1-based).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ValidationError {
+    /// Fewer than two sorts.
+    #[error("{found} sort(s) found: a Q study needs at least 2 sorts")]
+    TooFewSorts { found: usize },
+    /// Fewer than two statements.
+    #[error("{found} statement(s) found: a Q study needs at least 2 statements")]
+    TooFewStatements { found: usize },
+    /// An empty participant id.
+    #[error("sort number {index} has an empty id")]
+    EmptyId { index: usize },
+    /// The same participant id twice.
+    #[error("duplicate sort id '{id}' (sorts number {first} and {second}); ids must be unique")]
+    DuplicateId {
+        id: String,
+        first: usize,
+        second: usize,
+    },
+    /// A sort with the wrong number of values.
+    #[error("sort '{sort}' has {found} values, expected {expected} (one per statement)")]
+    WrongLength {
+        sort: String,
+        expected: usize,
+        found: usize,
+    },
+    /// Statement labels that do not match the number of statements.
+    #[error("{found} statement labels given for {expected} statements")]
+    LabelCount { expected: usize, found: usize },
+    /// A value outside the grid's range.
+    #[error(
+        "sort '{sort}', statement {statement}: value {value} is off the grid (expected {min}..{max})"
+    )]
+    OffGrid {
+        sort: String,
+        statement: usize,
+        value: i32,
+        min: i32,
+        max: i32,
+    },
+    /// A value inside the range that the grid has no column for.
+    #[error("sort '{sort}', statement {statement}: value {value} is not a column of the grid {grid}")]
+    NotAColumn {
+        sort: String,
+        statement: usize,
+        value: i32,
+        grid: String,
+    },
+    /// Every value of a sort is the same: its correlation is undefined.
+    #[error("sort '{sort}' has zero variance (all {m} values are {value}): its correlation with other sorts is undefined")]
+    ZeroVariance { sort: String, m: usize, value: i32 },
+    /// A sort that breaks the forced distribution.
+    #[error("sort '{sort}' breaks the forced grid: column {value} holds {found} statement(s), expected {expected} (use --free-distribution to accept non-forced sorts)")]
+    BrokenGrid {
+        sort: String,
+        value: i32,
+        expected: usize,
+        found: usize,
+    },
+    /// The grid has a different number of cells than there are statements.
+    #[error("the grid {grid} has {cells} cells but there are {statements} statements")]
+    GridSize {
+        grid: String,
+        cells: usize,
+        statements: usize,
+    },
+    /// No grid given and the sorts do not share one distribution.
+    #[error("no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid with --grid VALUE:COUNT,...")]
+    GridNotInferable { sort: String, first: String },
+}
+
+/// The options asked for something the data cannot give.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AnalysisError {
+    /// More factors asked for than the data allow.
+    #[error("{asked} factors asked for, but {n} sorts x {m} statements allow at most {max} (min(n, m) - 1)")]
+    TooManyFactors {
+        asked: usize,
+        n: usize,
+        m: usize,
+        max: usize,
+    },
+    /// Zero factors asked for.
+    #[error("the number of factors must be at least 1")]
+    NoFactors,
+    /// Fewer factors extracted than are to be kept.
+    #[error("{factors} factors to keep but only {extracted} extracted{why}")]
+    TooFewExtracted {
+        factors: usize,
+        extracted: usize,
+        why: String,
+    },
+    /// `--extract 0` or similar.
+    #[error("the number of factors to extract must be at least 1")]
+    NoExtraction,
+    /// A factor reference (in --rotate, --flag, --invert, --split) that is not a factor.
+    #[error("{context}: factor '{factor}' does not exist (factors are {valid})")]
+    UnknownFactor {
+        context: String,
+        factor: String,
+        valid: String,
+    },
+    /// A sort id (in --flag or --unflag) that is not in the data.
+    #[error("{context}: no sort with id '{id}'")]
+    UnknownSort { context: String, id: String },
+    /// A judgmental rotation step that rotates a factor with itself.
+    #[error("rotation step {step}: factors a and b must differ (got {a},{b})")]
+    SameFactorRotation { step: usize, a: usize, b: usize },
+    /// A non-finite angle.
+    #[error("rotation step {step}: the angle must be a finite number of degrees")]
+    BadAngle { step: usize },
+    /// A flag p level outside (0, 1).
+    #[error("flag p level {0} is not in (0, 1)")]
+    BadFlagP(f64),
+    /// A defining sort with |loading| >= 1, whose weight f/(1-f^2) is undefined.
+    #[error("sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently")]
+    Heywood {
+        sort: String,
+        factor: String,
+        loading: f64,
+    },
+    /// A factor split twice or split and named inconsistently.
+    #[error("factor {0} is split more than once")]
+    DuplicateSplit(usize),
+}
