@@ -6,9 +6,21 @@
 //! [`validate`] → [`correlate`] → [`extract`] → [`rotate`] → [`flag`] → [`score`] → [`compare`],
 //! orchestrated by [`analysis::analyze`].
 
+pub mod analysis;
+pub mod compare;
+pub mod correlate;
 pub mod data;
 pub mod error;
+pub mod extract;
+pub mod flag;
+pub mod rotate;
+pub mod score;
 pub mod validate;
 
+pub use analysis::{AnalysisOptions, AnalysisResults, analyze};
+pub use correlate::Correlation;
 pub use data::{Grid, GridColumn, SortTable, Study};
 pub use error::{AnalysisError, GridSpecError, ValidationError};
+pub use extract::Extraction;
+pub use flag::{FlagEdit, FlaggingOptions};
+pub use rotate::{Rotation, RotationStep, VarimaxMethod};

@@ -1,0 +1,523 @@
+//! The whole pipeline: from a validated [`Study`] and [`AnalysisOptions`] to
+//! [`AnalysisResults`], whose serialisation is `results.json` (schema `qstudy.results/1`).
+
+use ndarray::{Array2, s};
+use serde::{Deserialize, Serialize};
+
+use crate::compare::{self, Consensus, CribSheet, Distinguishing, FactorSummary, PairDifferences, Spread};
+use crate::correlate::{self, Correlation};
+use crate::data::Study;
+use crate::error::AnalysisError;
+use crate::extract::{self, Extraction, column_sums_of_squares};
+use crate::flag::{self, FlaggingOptions};
+use crate::rotate::{self, Rotation, RotationStep, VarimaxMethod};
+use crate::score;
+
+/// The schema tag written into `results.json`.
+pub const SCHEMA: &str = "qstudy.results/1";
+
+/// Largest `n` for which the `n x n` correlation matrix is written by default.
+pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
+
+/// Every choice of an analysis, with the defaults of `docs/methods.md`.
+///
+/// ```
+/// use qstudy_core::analysis::AnalysisOptions;
+/// let o = AnalysisOptions { factors: 3, ..Default::default() };
+/// assert_eq!(o.extraction.as_str(), "centroid");
+/// assert_eq!(o.flagging.p, 0.05);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisOptions {
+    /// Correlation between sorts.
+    pub correlation: Correlation,
+    /// Extraction method.
+    pub extraction: Extraction,
+    /// Factors to extract (`None`: 7 centroid / 8 PCA, capped by the data).
+    pub extract: Option<usize>,
+    /// Factors kept and rotated.
+    pub factors: usize,
+    /// Analytic rotation.
+    pub rotation: Rotation,
+    /// How varimax is computed.
+    pub varimax: VarimaxMethod,
+    /// Judgmental rotation steps, applied in order after the analytic rotation.
+    pub rotation_steps: Vec<RotationStep>,
+    /// Flagging of defining sorts.
+    pub flagging: FlaggingOptions,
+    /// Write the correlation matrix even when `n` exceeds [`CORRELATION_OUTPUT_LIMIT`].
+    pub keep_correlation: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            correlation: Correlation::Pearson,
+            extraction: Extraction::Centroid,
+            extract: None,
+            factors: 0,
+            rotation: Rotation::Varimax,
+            varimax: VarimaxMethod::Svd,
+            rotation_steps: Vec::new(),
+            flagging: FlaggingOptions::default(),
+            keep_correlation: false,
+        }
+    }
+}
+
+/// `input` of `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputSummary {
+    /// m.
+    pub statements: usize,
+    /// n.
+    pub sorts: usize,
+    /// Sort ids in input order.
+    pub sort_ids: Vec<String>,
+    /// Statement ids (1..m).
+    pub statement_ids: Vec<u32>,
+    /// `[[value, count], ...]`: the grid used for arrays.
+    pub grid: Vec<[i64; 2]>,
+    /// Statement labels or texts, when the input had them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub statement_labels: Option<Vec<String>>,
+    /// Whether non-forced sorts were accepted.
+    pub free_distribution: bool,
+}
+
+/// `options` of `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionsSummary {
+    /// `pearson|spearman|kendall`.
+    pub correlation: Correlation,
+    /// `centroid|pca`.
+    pub extraction: Extraction,
+    /// Factors actually extracted.
+    pub extracted: usize,
+    /// Factors kept.
+    pub factors: usize,
+    /// `varimax|none`.
+    pub rotation: Rotation,
+    /// `svd|pairwise` (how varimax was computed).
+    pub varimax_method: VarimaxMethod,
+    /// `[[a, b, degrees], ...]`.
+    pub rotation_steps: Vec<(usize, usize, f64)>,
+    /// Significance level of automatic flagging.
+    pub flag_p: f64,
+    /// Majority-of-common-variance rule.
+    pub flag_majority: bool,
+    /// Whether automatic flagging was applied.
+    pub flag_automatic: bool,
+    /// Manual flags `[id, factor]`.
+    pub manual_flags: Vec<[String; 2]>,
+    /// Manual unflags `[id, factor]`.
+    pub manual_unflags: Vec<[String; 2]>,
+    /// Inverted factors (1-based).
+    pub inverted: Vec<usize>,
+    /// Split factors (1-based).
+    pub split: Vec<usize>,
+}
+
+/// `unrotated` of `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnrotatedResults {
+    /// `n x N` loadings.
+    pub loadings: Vec<Vec<f64>>,
+    /// Sums of squared loadings.
+    pub eigenvalues: Vec<f64>,
+    /// 100 * eigenvalue / n.
+    pub explained_variance: Vec<f64>,
+    /// PCA only: all eigenvalues of the correlation matrix, descending.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub correlation_eigenvalues: Vec<f64>,
+}
+
+/// `rotated` of `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RotatedResults {
+    /// `n x k` loadings (after inversion of factors, if asked).
+    pub loadings: Vec<Vec<f64>>,
+    /// Sums of squared loadings.
+    pub eigenvalues: Vec<f64>,
+    /// 100 * eigenvalue / n.
+    pub explained_variance: Vec<f64>,
+    /// Row sums of squared loadings.
+    pub communalities: Vec<f64>,
+    /// `k x k` matrix T with rotated = unrotated[:, ..k] x T (inversions included).
+    pub rotation_matrix: Vec<Vec<f64>>,
+    /// Varimax cycles run.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub varimax_cycles: Option<usize>,
+}
+
+/// One entry of `factors` in `results.json`: a viewpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorResult {
+    /// `F1`, or `F1a`/`F1b` for split factors.
+    pub name: String,
+    /// The rotated factor it comes from (1-based).
+    pub source_factor: usize,
+    /// Defining sort ids, in input order.
+    pub defining_sorts: Vec<String>,
+    /// Loadings of the defining sorts on this factor.
+    pub defining_loadings: Vec<f64>,
+    /// Weights f / (1 - f^2), one per defining sort.
+    pub weights: Vec<f64>,
+    /// z-scores in statement order (null when the factor has no defining sort).
+    pub zscores: Option<Vec<f64>>,
+    /// Factor array in statement order (null when no defining sort).
+    pub array: Option<Vec<i32>>,
+    /// Ranks, 1 = highest z (null when no defining sort).
+    pub ranks: Option<Vec<usize>>,
+    /// 0.8 p / (1 + 0.8 (p - 1)) (null when no defining sort).
+    pub composite_reliability: Option<f64>,
+    /// sqrt(1 - reliability) (null when no defining sort).
+    pub se: Option<f64>,
+    /// Sum of squared loadings of this column.
+    pub eigenvalue: f64,
+    /// 100 * eigenvalue / n.
+    pub explained_variance: f64,
+    /// Statements that distinguish it from every other factor.
+    pub distinguishing: Vec<Distinguishing>,
+}
+
+/// The whole of `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisResults {
+    /// [`SCHEMA`].
+    pub schema: String,
+    /// What was analysed.
+    pub input: InputSummary,
+    /// How.
+    pub options: OptionsSummary,
+    /// `n x n` correlations (omitted when n > 2000 unless asked for).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub correlation: Option<Vec<Vec<f64>>>,
+    /// Unrotated factors.
+    pub unrotated: UnrotatedResults,
+    /// Rotated factors.
+    pub rotated: RotatedResults,
+    /// `n x k'` loadings of the viewpoint columns (equals `rotated.loadings` unless a factor is
+    /// split).
+    pub factor_loadings: Vec<Vec<f64>>,
+    /// `n x k'` flags, true = defining sort (k' = number of entries of `factors`).
+    pub flags: Vec<Vec<bool>>,
+    /// The viewpoints.
+    pub factors: Vec<FactorResult>,
+    /// `k' x k'` correlations between the factors' z-scores (null where a factor has none).
+    pub factor_correlations: Vec<Vec<Option<f64>>>,
+    /// `k' x k'` standard errors of differences (null where a factor has no array).
+    pub sed: Vec<Vec<Option<f64>>>,
+    /// Consensus statements.
+    pub consensus: Vec<Consensus>,
+    /// Descending arrays of differences, one per pair of factors with arrays.
+    pub differences: Vec<PairDifferences>,
+    /// Statements from consensus to disagreement (variance of z across factors).
+    pub consensus_order: Vec<Spread>,
+    /// Crib sheets of the factors with arrays.
+    pub crib_sheets: Vec<CribSheet>,
+    /// Warnings, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+fn rows(a: &Array2<f64>) -> Vec<Vec<f64>> {
+    a.rows().into_iter().map(|r| r.to_vec()).collect()
+}
+
+fn percent(eigen: &[f64], n: usize) -> Vec<f64> {
+    eigen.iter().map(|e| 100.0 * e / n as f64).collect()
+}
+
+/// Runs the whole analysis.
+///
+/// ```
+/// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
+/// use qstudy_core::analysis::{analyze, AnalysisOptions};
+/// let table = SortTable {
+///     sort_ids: vec!["A".into(), "B".into(), "C".into(), "D".into()],
+///     statement_labels: None,
+///     values: vec![
+///         vec![-2, -1, -1, 0, 0, 0, 1, 1, 2],
+///         vec![-1, -2, 0, -1, 0, 1, 0, 2, 1],
+///         vec![2, 1, 1, 0, 0, 0, -1, -1, -2],
+///         vec![0, 0, -1, 2, 1, -2, 1, -1, 0],
+///     ],
+/// };
+/// let study = validate(&table, &ValidationOptions::default()).unwrap();
+/// let opts = AnalysisOptions { factors: 2, ..Default::default() };
+/// let res = analyze(&study, &opts).unwrap();
+/// assert_eq!(res.factors.len(), 2);
+/// assert_eq!(res.flags.len(), 4);
+/// ```
+pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResults, AnalysisError> {
+    let n = study.n_sorts();
+    let m = study.n_statements();
+    let k = options.factors;
+    if k == 0 {
+        return Err(AnalysisError::NoFactors);
+    }
+    let max_k = n.min(m) - 1;
+    if k > max_k {
+        return Err(AnalysisError::TooManyFactors { asked: k, n, m, max: max_k });
+    }
+    if options.extract == Some(0) {
+        return Err(AnalysisError::NoExtraction);
+    }
+    let mut warnings = Vec::new();
+
+    // 1. correlate
+    let r = correlate::correlation_matrix(study.values(), options.correlation);
+
+    // 2. extract
+    let cap = n.min(m - 1);
+    let asked = options
+        .extract
+        .unwrap_or_else(|| options.extraction.default_count().max(k));
+    let count = asked.min(cap);
+    let extracted = extract::extract(&r, options.extraction, count);
+    let n_extracted = extracted.loadings.ncols();
+    if n_extracted < k {
+        return Err(AnalysisError::TooFewExtracted {
+            factors: k,
+            extracted: n_extracted,
+            why: match (&extracted.shortfall, options.extract) {
+                (Some(why), _) => format!(": {why}"),
+                (None, Some(_)) => " (--extract)".to_string(),
+                (None, None) => String::new(),
+            },
+        });
+    }
+    if n_extracted < asked {
+        warnings.push(format!(
+            "{asked} factors were to be extracted but only {n_extracted} could be{}",
+            extracted
+                .shortfall
+                .as_ref()
+                .map_or_else(|| format!(" ({n} sorts x {m} statements)"), |w| format!(": {w}"))
+        ));
+    }
+
+    // 3. rotate
+    let unrotated_k = extracted.loadings.slice(s![.., ..k]);
+    let mut rotated = rotate::rotate(unrotated_k, options.rotation, options.varimax, &options.rotation_steps)?;
+    for &f in &options.flagging.invert {
+        if f == 0 || f > k {
+            return Err(AnalysisError::UnknownFactor {
+                context: "--invert".into(),
+                factor: f.to_string(),
+                valid: format!("1..{k}"),
+            });
+        }
+        rotated.loadings.column_mut(f - 1).mapv_inplace(|v| -v);
+        rotated.matrix.column_mut(f - 1).mapv_inplace(|v| -v);
+    }
+
+    // 4. flag
+    let flagging = flag::flag(rotated.loadings.view(), study.sort_ids(), m, &options.flagging)?;
+    let kv = flagging.columns.len();
+    for i in 0..n {
+        for f in 0..k {
+            let a = rotated.loadings[[i, f]];
+            if a.abs() >= 1.0 {
+                warnings.push(format!(
+                    "sort '{}' has loading {a:.4} on F{} (|a| >= 1, a Heywood case)",
+                    study.sort_ids()[i],
+                    f + 1
+                ));
+            }
+        }
+    }
+    let mut unflagged = Vec::new();
+    for i in 0..n {
+        let id = &study.sort_ids()[i];
+        let on: Vec<usize> = (0..kv).filter(|&c| flagging.flags[i][c]).collect();
+        if on.is_empty() {
+            unflagged.push(id.clone());
+        }
+        if on.len() > 1 {
+            let names: Vec<&str> = on.iter().map(|&c| flagging.columns[c].name.as_str()).collect();
+            warnings.push(format!(
+                "sort '{id}' is flagged on more than one factor ({}): it enters each composite",
+                names.join(", ")
+            ));
+        }
+        for &c in &on {
+            let a = flagging.loadings[[i, c]];
+            if a.abs() >= 1.0 {
+                return Err(AnalysisError::Heywood {
+                    sort: id.clone(),
+                    factor: flagging.columns[c].name.clone(),
+                    loading: a,
+                });
+            }
+            if a < 0.0 {
+                warnings.push(format!(
+                    "sort '{id}' is flagged on {} with a negative loading ({a:.4}): it enters the composite with a negative weight",
+                    flagging.columns[c].name
+                ));
+            }
+        }
+    }
+    if !unflagged.is_empty() {
+        warnings.push(format!(
+            "{} sort(s) define no factor: {}",
+            unflagged.len(),
+            unflagged.join(", ")
+        ));
+    }
+
+    // 5. score
+    let standardized = correlate::standardize_rows(study.values());
+    let mut composites = Vec::with_capacity(kv);
+    for (c, col) in flagging.columns.iter().enumerate() {
+        let defining: Vec<(usize, f64)> = (0..n)
+            .filter(|&i| flagging.flags[i][c])
+            .map(|i| (i, flagging.loadings[[i, c]]))
+            .collect();
+        let comp = score::composite(&standardized, &defining, study.grid());
+        if comp.is_none() {
+            warnings.push(if defining.is_empty() {
+                format!("{} has no defining sort: it has no z-scores and no array", col.name)
+            } else {
+                format!(
+                    "the weighted sorts of {} cancel out (no variance): it has no z-scores and no array",
+                    col.name
+                )
+            });
+        }
+        composites.push((defining, comp));
+    }
+
+    // 6. compare (factors with an array only)
+    let with_array: Vec<usize> = (0..kv).filter(|&c| composites[c].1.is_some()).collect();
+    let characteristics: Vec<Option<(f64, f64)>> = composites
+        .iter()
+        .map(|(def, comp)| {
+            comp.as_ref().map(|_| {
+                let rel = compare::composite_reliability(def.len());
+                (rel, compare::standard_error(rel))
+            })
+        })
+        .collect();
+    let summaries: Vec<FactorSummary<'_>> = with_array
+        .iter()
+        .map(|&c| {
+            let comp = composites[c].1.as_ref().expect("filtered");
+            FactorSummary {
+                name: &flagging.columns[c].name,
+                zscores: &comp.zscores,
+                array: &comp.array,
+                se: characteristics[c].expect("has array").1,
+            }
+        })
+        .collect();
+    let comparison = compare::compare(&summaries, study.statement_ids());
+    if with_array.len() < 2 {
+        warnings.push(
+            "fewer than two factors have an array: no distinguishing or consensus statements"
+                .to_string(),
+        );
+    }
+    let mut factor_correlations = vec![vec![None; kv]; kv];
+    let mut sed = vec![vec![None; kv]; kv];
+    for (x, &a) in with_array.iter().enumerate() {
+        for (y, &b) in with_array.iter().enumerate() {
+            factor_correlations[a][b] = Some(comparison.correlations[x][y]);
+            sed[a][b] = Some(comparison.sed[x][y]);
+        }
+    }
+
+    let column_eigen = column_sums_of_squares(&flagging.loadings);
+    let factors: Vec<FactorResult> = flagging
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            let (defining, comp) = &composites[c];
+            let dist = with_array
+                .iter()
+                .position(|&x| x == c)
+                .map(|x| comparison.distinguishing[x].clone())
+                .unwrap_or_default();
+            FactorResult {
+                name: col.name.clone(),
+                source_factor: col.source + 1,
+                defining_sorts: defining.iter().map(|&(i, _)| study.sort_ids()[i].clone()).collect(),
+                defining_loadings: defining.iter().map(|&(_, a)| a).collect(),
+                weights: defining.iter().map(|&(_, a)| score::weight(a)).collect(),
+                zscores: comp.as_ref().map(|c| c.zscores.clone()),
+                array: comp.as_ref().map(|c| c.array.clone()),
+                ranks: comp.as_ref().map(|c| c.ranks.clone()),
+                composite_reliability: characteristics[c].map(|x| x.0),
+                se: characteristics[c].map(|x| x.1),
+                eigenvalue: column_eigen[c],
+                explained_variance: 100.0 * column_eigen[c] / n as f64,
+                distinguishing: dist,
+            }
+        })
+        .collect();
+
+    let rot_eigen = column_sums_of_squares(&rotated.loadings);
+    let communalities = rotated.loadings.rows().into_iter().map(|r| r.dot(&r)).collect();
+    let keep_r = n <= CORRELATION_OUTPUT_LIMIT || options.keep_correlation;
+    let steps = options
+        .rotation_steps
+        .iter()
+        .map(|s| (s.a, s.b, s.degrees))
+        .collect();
+    let edits = |v: &[flag::FlagEdit]| v.iter().map(|e| [e.sort.clone(), e.factor.clone()]).collect();
+
+    Ok(AnalysisResults {
+        schema: SCHEMA.to_string(),
+        input: InputSummary {
+            statements: m,
+            sorts: n,
+            sort_ids: study.sort_ids().to_vec(),
+            statement_ids: study.statement_ids().to_vec(),
+            grid: study.grid().pairs(),
+            statement_labels: study.statement_labels().map(<[String]>::to_vec),
+            free_distribution: study.free_distribution(),
+        },
+        options: OptionsSummary {
+            correlation: options.correlation,
+            extraction: options.extraction,
+            extracted: n_extracted,
+            factors: k,
+            rotation: options.rotation,
+            varimax_method: options.varimax,
+            rotation_steps: steps,
+            flag_p: options.flagging.p,
+            flag_majority: options.flagging.majority,
+            flag_automatic: options.flagging.automatic,
+            manual_flags: edits(&options.flagging.flags),
+            manual_unflags: edits(&options.flagging.unflags),
+            inverted: options.flagging.invert.clone(),
+            split: options.flagging.split.clone(),
+        },
+        correlation: keep_r.then(|| rows(&r)),
+        unrotated: UnrotatedResults {
+            loadings: rows(&extracted.loadings),
+            explained_variance: percent(&extracted.eigenvalues, n),
+            eigenvalues: extracted.eigenvalues,
+            correlation_eigenvalues: extracted.all_eigenvalues,
+        },
+        rotated: RotatedResults {
+            loadings: rows(&rotated.loadings),
+            explained_variance: percent(&rot_eigen, n),
+            eigenvalues: rot_eigen,
+            communalities,
+            rotation_matrix: rows(&rotated.matrix),
+            varimax_cycles: rotated.varimax_cycles,
+        },
+        factor_loadings: rows(&flagging.loadings),
+        flags: flagging.flags,
+        factors,
+        factor_correlations,
+        sed,
+        consensus: comparison.consensus,
+        differences: comparison.differences,
+        consensus_order: comparison.consensus_order,
+        crib_sheets: comparison.crib_sheets,
+        warnings,
+    })
+}

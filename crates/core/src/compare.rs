@@ -1,0 +1,340 @@
+//! Stage 6: factor characteristics and comparisons: reliability, SE and SED, correlations
+//! between factors' z-scores, distinguishing and consensus statements, descending arrays of
+//! differences, consensus-to-disagreement order and crib sheets.
+
+use serde::{Deserialize, Serialize};
+
+use crate::flag::z_for_p;
+
+/// Average reliability coefficient of one sort (Brown 1980's convention).
+pub const SORT_RELIABILITY: f64 = 0.8;
+
+/// Composite reliability of a factor with `p` defining sorts: `0.8 p / (1 + 0.8 (p - 1))`.
+///
+/// ```
+/// let r = qstudy_core::compare::composite_reliability(3);
+/// assert!((r - 12.0 / 13.0).abs() < 1e-15);
+/// ```
+pub fn composite_reliability(p: usize) -> f64 {
+    let p = p as f64;
+    SORT_RELIABILITY * p / (1.0 + SORT_RELIABILITY * (p - 1.0))
+}
+
+/// Standard error of a factor's z-scores: `sqrt(1 - r_c)`.
+pub fn standard_error(reliability: f64) -> f64 {
+    (1.0 - reliability).sqrt()
+}
+
+/// The inputs of the comparison for one factor with an array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactorSummary<'a> {
+    /// Factor name (`F1`, `F2a`, ...).
+    pub name: &'a str,
+    /// z-scores per statement.
+    pub zscores: &'a [f64],
+    /// Factor array per statement.
+    pub array: &'a [i32],
+    /// Standard error of its z-scores.
+    pub se: f64,
+}
+
+/// A statement that distinguishes a factor from every other factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distinguishing {
+    /// Statement id.
+    pub statement: u32,
+    /// The strictest level (0.01 or 0.05) at which it differs from every other factor.
+    pub p: f64,
+    /// `"higher"` when the factor ranks it above every other factor, `"lower"` when below,
+    /// `"mixed"` otherwise.
+    pub direction: String,
+}
+
+/// A statement on which no pair of factors differs significantly at p < .01.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Consensus {
+    /// Statement id.
+    pub statement: u32,
+    /// 0.05: no pair differs even at p < .05; 0.01: none at p < .01 but some at p < .05.
+    pub nonsignificant_at: f64,
+}
+
+/// One statement's difference between two factors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// Statement id.
+    pub statement: u32,
+    /// `z_a - z_b`.
+    pub difference: f64,
+    /// z-score in factor a.
+    pub z_a: f64,
+    /// z-score in factor b.
+    pub z_b: f64,
+}
+
+/// Descending array of differences between factors a and b.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairDifferences {
+    /// Factor a.
+    pub a: String,
+    /// Factor b.
+    pub b: String,
+    /// Every statement, by `z_a - z_b` descending.
+    pub statements: Vec<Difference>,
+}
+
+/// How much the factors disagree on one statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Statement id.
+    pub statement: u32,
+    /// Variance (population) of its z-scores across factors.
+    pub variance: f64,
+}
+
+/// A crib sheet (Watts & Stenner 2012) for one factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CribSheet {
+    /// Factor name.
+    pub factor: String,
+    /// Statements at the top value of the array.
+    pub top: Vec<u32>,
+    /// Statements (not at the top) ranked higher in this factor's array than in every other.
+    pub ranked_higher: Vec<u32>,
+    /// Statements (not at the bottom) ranked lower in this factor's array than in every other.
+    pub ranked_lower: Vec<u32>,
+    /// Statements at the bottom value of the array.
+    pub bottom: Vec<u32>,
+}
+
+/// Everything the comparison stage computes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// `SED[a][b] = sqrt(SE_a^2 + SE_b^2)`.
+    pub sed: Vec<Vec<f64>>,
+    /// Pearson correlations between the factors' z-scores.
+    pub correlations: Vec<Vec<f64>>,
+    /// Distinguishing statements per factor, in statement order.
+    pub distinguishing: Vec<Vec<Distinguishing>>,
+    /// Consensus statements, in statement order.
+    pub consensus: Vec<Consensus>,
+    /// One entry per pair (a < b).
+    pub differences: Vec<PairDifferences>,
+    /// Statements from consensus (lowest variance) to disagreement.
+    pub consensus_order: Vec<Spread>,
+    /// One crib sheet per factor.
+    pub crib_sheets: Vec<CribSheet>,
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// Compares the factors that have an array. `statement_ids` names the statements.
+///
+/// Significance uses `|z_a - z_b| > z_p * SED_ab` with z = 1.96 (p < .05) and 2.576 (p < .01).
+pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparison {
+    let k = factors.len();
+    let m = statement_ids.len();
+    let (z05, z01) = (z_for_p(0.05), z_for_p(0.01));
+    let sed: Vec<Vec<f64>> = factors
+        .iter()
+        .map(|a| {
+            factors
+                .iter()
+                .map(|b| (a.se * a.se + b.se * b.se).sqrt())
+                .collect()
+        })
+        .collect();
+    let correlations = factors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            factors
+                .iter()
+                .enumerate()
+                .map(|(j, b)| if i == j { 1.0 } else { pearson(a.zscores, b.zscores) })
+                .collect()
+        })
+        .collect();
+
+    let mut distinguishing = vec![Vec::new(); k];
+    if k >= 2 {
+        for (a, fa) in factors.iter().enumerate() {
+            for s in 0..m {
+                let mut level = 0.01;
+                let (mut above, mut below) = (true, true);
+                for (b, fb) in factors.iter().enumerate() {
+                    if a == b {
+                        continue;
+                    }
+                    let d = fa.zscores[s] - fb.zscores[s];
+                    if d.abs() <= z05 * sed[a][b] {
+                        level = 0.0;
+                        break;
+                    }
+                    if d.abs() <= z01 * sed[a][b] {
+                        level = 0.05;
+                    }
+                    above &= d > 0.0;
+                    below &= d < 0.0;
+                }
+                if level > 0.0 {
+                    let direction = if above {
+                        "higher"
+                    } else if below {
+                        "lower"
+                    } else {
+                        "mixed"
+                    };
+                    distinguishing[a].push(Distinguishing {
+                        statement: statement_ids[s],
+                        p: level,
+                        direction: direction.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    let mut consensus = Vec::new();
+    if k >= 2 {
+        for (s, &id) in statement_ids.iter().enumerate() {
+            let mut worst = 0.0f64; // largest |d| / SED over pairs
+            for a in 0..k {
+                for b in (a + 1)..k {
+                    let d = (factors[a].zscores[s] - factors[b].zscores[s]).abs();
+                    worst = worst.max(d / sed[a][b]);
+                }
+            }
+            if worst <= z01 {
+                consensus.push(Consensus {
+                    statement: id,
+                    nonsignificant_at: if worst <= z05 { 0.05 } else { 0.01 },
+                });
+            }
+        }
+    }
+
+    let mut differences = Vec::new();
+    for a in 0..k {
+        for b in (a + 1)..k {
+            let mut rows: Vec<Difference> = (0..m)
+                .map(|s| Difference {
+                    statement: statement_ids[s],
+                    difference: factors[a].zscores[s] - factors[b].zscores[s],
+                    z_a: factors[a].zscores[s],
+                    z_b: factors[b].zscores[s],
+                })
+                .collect();
+            rows.sort_by(|x, y| {
+                y.difference
+                    .total_cmp(&x.difference)
+                    .then(x.statement.cmp(&y.statement))
+            });
+            differences.push(PairDifferences {
+                a: factors[a].name.to_string(),
+                b: factors[b].name.to_string(),
+                statements: rows,
+            });
+        }
+    }
+
+    let mut consensus_order: Vec<Spread> = (0..m)
+        .map(|s| {
+            let z: Vec<f64> = factors.iter().map(|f| f.zscores[s]).collect();
+            let mean = z.iter().sum::<f64>() / k.max(1) as f64;
+            let variance = z.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / k.max(1) as f64;
+            Spread {
+                statement: statement_ids[s],
+                variance,
+            }
+        })
+        .collect();
+    consensus_order.sort_by(|x, y| {
+        x.variance
+            .total_cmp(&y.variance)
+            .then(x.statement.cmp(&y.statement))
+    });
+
+    let crib_sheets = factors
+        .iter()
+        .enumerate()
+        .map(|(a, fa)| {
+            let top_value = fa.array.iter().copied().max().unwrap_or(0);
+            let bottom_value = fa.array.iter().copied().min().unwrap_or(0);
+            let mut sheet = CribSheet {
+                factor: fa.name.to_string(),
+                top: Vec::new(),
+                ranked_higher: Vec::new(),
+                ranked_lower: Vec::new(),
+                bottom: Vec::new(),
+            };
+            for s in 0..m {
+                let v = fa.array[s];
+                let others = factors
+                    .iter()
+                    .enumerate()
+                    .filter(|&(b, _)| b != a)
+                    .map(|(_, fb)| fb.array[s]);
+                let higher = k >= 2 && others.clone().all(|o| v > o);
+                let lower = k >= 2 && others.clone().all(|o| v < o);
+                let id = statement_ids[s];
+                if v == top_value {
+                    sheet.top.push(id);
+                } else if v == bottom_value {
+                    sheet.bottom.push(id);
+                } else if higher {
+                    sheet.ranked_higher.push(id);
+                } else if lower {
+                    sheet.ranked_lower.push(id);
+                }
+            }
+            sheet
+        })
+        .collect();
+
+    Comparison {
+        sed,
+        correlations,
+        distinguishing,
+        consensus,
+        differences,
+        consensus_order,
+        crib_sheets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinguishing_and_consensus_levels() {
+        // SE = sqrt(1 - 12/13) for p = 3: SED = sqrt(2) * SE = 0.3922
+        let se = standard_error(composite_reliability(3));
+        let sed = (2.0f64).sqrt() * se;
+        let za = [0.0, 3.0 * sed, 2.2 * sed, 0.5 * sed];
+        let zb = [0.0, 0.0, 0.0, 0.0];
+        let arr = [0, 0, 0, 0];
+        let f = [
+            FactorSummary { name: "F1", zscores: &za, array: &arr, se },
+            FactorSummary { name: "F2", zscores: &zb, array: &arr, se },
+        ];
+        let c = compare(&f, &[1, 2, 3, 4]);
+        let d1: Vec<(u32, f64)> = c.distinguishing[0].iter().map(|d| (d.statement, d.p)).collect();
+        assert_eq!(d1, vec![(2, 0.01), (3, 0.05)]);
+        let cons: Vec<(u32, f64)> = c.consensus.iter().map(|d| (d.statement, d.nonsignificant_at)).collect();
+        assert_eq!(cons, vec![(1, 0.05), (3, 0.01), (4, 0.05)]);
+        assert!((c.sed[0][1] - 0.392232270276368).abs() < 1e-12);
+        assert_eq!(c.differences[0].statements[0].statement, 2);
+    }
+}

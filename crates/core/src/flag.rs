@@ -1,0 +1,303 @@
+//! Stage 4: flagging the sorts that define each factor (automatic pre-flagging, manual flags,
+//! inverted and split bipolar factors).
+
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use crate::error::AnalysisError;
+
+/// One manual flag edit: sort `sort` on factor `factor` (`"2"`, `"F2"`, or `"F2a"`/`"2b"` for
+/// a split factor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagEdit {
+    /// The sort id.
+    pub sort: String,
+    /// The factor as typed.
+    pub factor: String,
+}
+
+impl std::str::FromStr for FlagEdit {
+    type Err = String;
+    /// Parses `ID=F`, e.g. `US3=2` or `P07=F1b`. The id is everything before the last `=`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (sort, factor) = s
+            .rsplit_once('=')
+            .ok_or_else(|| format!("'{s}' is not ID=FACTOR (e.g. US3=2)"))?;
+        if sort.is_empty() || factor.trim().is_empty() {
+            return Err(format!("'{s}' is not ID=FACTOR (e.g. US3=2)"));
+        }
+        Ok(FlagEdit {
+            sort: sort.to_string(),
+            factor: factor.trim().to_string(),
+        })
+    }
+}
+
+/// How defining sorts are chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlaggingOptions {
+    /// Significance level of the automatic flag (`|a| > z_p / sqrt(m)`); 0.05 by default.
+    pub p: f64,
+    /// Also require `a^2 > h^2 - a^2` (the factor holds the majority of the common variance).
+    pub majority: bool,
+    /// Apply the automatic rule at all (false: only manual flags).
+    pub automatic: bool,
+    /// Flags added by hand after the automatic ones.
+    pub flags: Vec<FlagEdit>,
+    /// Flags removed by hand after the automatic ones.
+    pub unflags: Vec<FlagEdit>,
+    /// Factors (1-based) whose loadings are negated before flagging.
+    pub invert: Vec<usize>,
+    /// Bipolar factors (1-based) split into `Fa` (positive loaders) and `Fb` (negative loaders,
+    /// negated loadings).
+    pub split: Vec<usize>,
+}
+
+impl Default for FlaggingOptions {
+    fn default() -> Self {
+        FlaggingOptions {
+            p: 0.05,
+            majority: true,
+            automatic: true,
+            flags: Vec::new(),
+            unflags: Vec::new(),
+            invert: Vec::new(),
+            split: Vec::new(),
+        }
+    }
+}
+
+/// The two-sided normal deviate for significance level `p`: exactly 1.96 for .05, 2.576 for .01
+/// and 3.291 for .001 (the values the anchors use), the normal quantile otherwise.
+///
+/// ```
+/// use qstudy_core::flag::z_for_p;
+/// assert_eq!(z_for_p(0.05), 1.96);
+/// assert!((z_for_p(0.10) - 1.6449).abs() < 1e-4);
+/// ```
+pub fn z_for_p(p: f64) -> f64 {
+    const TABLE: [(f64, f64); 3] = [(0.05, 1.96), (0.01, 2.576), (0.001, 3.291)];
+    if let Some(&(_, z)) = TABLE.iter().find(|(tp, _)| (tp - p).abs() < 1e-12) {
+        return z;
+    }
+    Normal::standard().inverse_cdf(1.0 - p / 2.0)
+}
+
+/// A viewpoint column: a rotated factor, whole or one pole of a split factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorColumn {
+    /// `F1`, or `F1a` / `F1b` for a split factor.
+    pub name: String,
+    /// The rotated factor it comes from (0-based).
+    pub source: usize,
+    /// +1, or -1 for the negated pole `Fb`.
+    pub sign: f64,
+    /// Only sorts loading with this sign on the source factor may be flagged automatically
+    /// (split factors); `None` for whole factors.
+    pub pole: Option<f64>,
+}
+
+/// The flags and the columns they refer to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagging {
+    /// Viewpoint columns, in factor order (a split factor gives two adjacent columns).
+    pub columns: Vec<FactorColumn>,
+    /// `n x columns` loadings of the viewpoint columns.
+    pub loadings: Array2<f64>,
+    /// `n x columns` flags.
+    pub flags: Vec<Vec<bool>>,
+}
+
+/// Builds the viewpoint columns from `k` rotated factors and the split list.
+pub fn factor_columns(k: usize, split: &[usize]) -> Result<Vec<FactorColumn>, AnalysisError> {
+    for (i, &f) in split.iter().enumerate() {
+        if f == 0 || f > k {
+            return Err(AnalysisError::UnknownFactor {
+                context: "--split".into(),
+                factor: f.to_string(),
+                valid: format!("1..{k}"),
+            });
+        }
+        if split[..i].contains(&f) {
+            return Err(AnalysisError::DuplicateSplit(f));
+        }
+    }
+    let mut cols = Vec::new();
+    for f in 0..k {
+        if split.contains(&(f + 1)) {
+            cols.push(FactorColumn {
+                name: format!("F{}a", f + 1),
+                source: f,
+                sign: 1.0,
+                pole: Some(1.0),
+            });
+            cols.push(FactorColumn {
+                name: format!("F{}b", f + 1),
+                source: f,
+                sign: -1.0,
+                pole: Some(-1.0),
+            });
+        } else {
+            cols.push(FactorColumn {
+                name: format!("F{}", f + 1),
+                source: f,
+                sign: 1.0,
+                pole: None,
+            });
+        }
+    }
+    Ok(cols)
+}
+
+/// Resolves a factor as typed (`2`, `F2`, `f2`, `F2a`, `2b`) to a column index.
+pub fn resolve_column(columns: &[FactorColumn], typed: &str, context: &str) -> Result<usize, AnalysisError> {
+    let t = typed.trim();
+    let t = t.strip_prefix(['F', 'f']).unwrap_or(t);
+    let wanted = format!("F{}", t.to_ascii_lowercase());
+    columns
+        .iter()
+        .position(|c| c.name == wanted)
+        .ok_or_else(|| AnalysisError::UnknownFactor {
+            context: context.to_string(),
+            factor: typed.to_string(),
+            valid: columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// Flags defining sorts on the `n x k` rotated loadings (already inverted where asked).
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::flag::{flag, FlaggingOptions};
+/// let loadings = array![[0.8, 0.1], [0.2, 0.7], [0.5, 0.5]];
+/// let ids: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
+/// let f = flag(loadings.view(), &ids, 33, &FlaggingOptions::default()).unwrap();
+/// assert_eq!(f.flags, vec![vec![true, false], vec![false, true], vec![false, false]]);
+/// ```
+pub fn flag(
+    rotated: ArrayView2<f64>,
+    sort_ids: &[String],
+    statements: usize,
+    options: &FlaggingOptions,
+) -> Result<Flagging, AnalysisError> {
+    if !(options.p > 0.0 && options.p < 1.0) {
+        return Err(AnalysisError::BadFlagP(options.p));
+    }
+    let (n, k) = rotated.dim();
+    let columns = factor_columns(k, &options.split)?;
+    let loadings = Array2::from_shape_fn((n, columns.len()), |(i, c)| {
+        columns[c].sign * rotated[[i, columns[c].source]]
+    });
+    let threshold = z_for_p(options.p) / (statements as f64).sqrt();
+    let mut flags = vec![vec![false; columns.len()]; n];
+    if options.automatic {
+        for i in 0..n {
+            let row = rotated.row(i);
+            let h2 = row.dot(&row);
+            for (c, col) in columns.iter().enumerate() {
+                let a = rotated[[i, col.source]];
+                let significant = a.abs() > threshold;
+                let majority = !options.majority || a * a > h2 - a * a;
+                let pole_ok = col.pole.is_none_or(|s| s * a > 0.0);
+                flags[i][c] = significant && majority && pole_ok;
+            }
+        }
+    }
+    let sort_index = |id: &str, context: &str| {
+        sort_ids
+            .iter()
+            .position(|s| s == id)
+            .ok_or_else(|| AnalysisError::UnknownSort {
+                context: context.to_string(),
+                id: id.to_string(),
+            })
+    };
+    for e in &options.unflags {
+        let ctx = format!("--unflag {}={}", e.sort, e.factor);
+        let i = sort_index(&e.sort, &ctx)?;
+        let c = resolve_column(&columns, &e.factor, &ctx)?;
+        flags[i][c] = false;
+    }
+    for e in &options.flags {
+        let ctx = format!("--flag {}={}", e.sort, e.factor);
+        let i = sort_index(&e.sort, &ctx)?;
+        let c = resolve_column(&columns, &e.factor, &ctx)?;
+        flags[i][c] = true;
+    }
+    Ok(Flagging {
+        columns,
+        loadings,
+        flags,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn ids(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("S{i}")).collect()
+    }
+
+    #[test]
+    fn majority_rule_and_its_absence() {
+        let l = array![[0.5, 0.45], [-0.6, 0.1]];
+        let with = flag(l.view(), &ids(2), 33, &FlaggingOptions::default()).unwrap();
+        assert_eq!(with.flags, vec![vec![true, false], vec![true, false]]);
+        let opts = FlaggingOptions {
+            majority: false,
+            ..Default::default()
+        };
+        let without = flag(l.view(), &ids(2), 33, &opts).unwrap();
+        assert_eq!(without.flags, vec![vec![true, true], vec![true, false]]);
+    }
+
+    #[test]
+    fn split_factor_poles() {
+        let l = array![[0.7, 0.1], [-0.7, 0.1], [0.1, 0.8]];
+        let opts = FlaggingOptions {
+            split: vec![1],
+            ..Default::default()
+        };
+        let f = flag(l.view(), &ids(3), 33, &opts).unwrap();
+        let names: Vec<&str> = f.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["F1a", "F1b", "F2"]);
+        assert_eq!(f.flags[0], vec![true, false, false]);
+        assert_eq!(f.flags[1], vec![false, true, false]);
+        assert!((f.loadings[[1, 1]] - 0.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn manual_edits_and_errors() {
+        let l = array![[0.7, 0.1], [0.1, 0.1]];
+        let opts = FlaggingOptions {
+            flags: vec!["S2=f2".parse().unwrap()],
+            unflags: vec!["S1=1".parse().unwrap()],
+            ..Default::default()
+        };
+        let f = flag(l.view(), &ids(2), 33, &opts).unwrap();
+        assert_eq!(f.flags, vec![vec![false, false], vec![false, true]]);
+        let bad = FlaggingOptions {
+            flags: vec!["S9=1".parse().unwrap()],
+            ..Default::default()
+        };
+        assert!(matches!(
+            flag(l.view(), &ids(2), 33, &bad),
+            Err(AnalysisError::UnknownSort { .. })
+        ));
+        let bad = FlaggingOptions {
+            flags: vec!["S1=3".parse().unwrap()],
+            ..Default::default()
+        };
+        assert!(matches!(
+            flag(l.view(), &ids(2), 33, &bad),
+            Err(AnalysisError::UnknownFactor { .. })
+        ));
+    }
+}

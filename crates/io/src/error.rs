@@ -1,0 +1,289 @@
+//! The syntactic errors of the readers: every message is one line that starts with the file
+//! path and, where there is one, the line (1-based) and column, then says what was expected.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// A file could not be read as Q sorts.
+///
+/// Every [`Display`](std::fmt::Display) is one line starting with the file path, e.g.
+/// `data/x.csv: line 5, column 3 (sort 'US3'): 'x' is not an integer; expected ...`.
+/// The semantic checks (grid, zero variance, duplicate ids...) are done later by
+/// [`qstudy_core::validate`]; see [`crate::LoadedSorts::describe`] for their messages.
+///
+/// ```
+/// use qstudy_io::{read_sorts_from_str, InputFormat, ReadError};
+/// let err = read_sorts_from_str("A,B\n1,x\n", "t.csv", InputFormat::QmethodCsv).unwrap_err();
+/// assert!(matches!(err, ReadError::NotAnInteger { line: 2, column: 2, .. }));
+/// assert!(err.to_string().starts_with("t.csv: line 2, column 2"));
+/// ```
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The path does not exist.
+    #[error("{}: file not found", .file.display())]
+    NotFound {
+        /// The missing path.
+        file: PathBuf,
+    },
+    /// The file exists but could not be read.
+    #[error("{}: cannot read the file: {source}", .file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A directory was given.
+    #[error("{}: is a directory; reading a study directory is not supported yet (give a .csv or .dat file)", .file.display())]
+    IsDirectory {
+        /// The directory.
+        file: PathBuf,
+    },
+    /// No format given and the extension is not one we know.
+    #[error("{}: unknown input format{}; supported: .csv (qmethod CSV: statements x sorts) and .dat (PQMethod .DAT, with its .STA beside it); give the format explicitly for other names", .file.display(), .extension.as_deref().map(|e| format!(" (extension '.{e}')")).unwrap_or_else(|| " (no extension)".to_string()))]
+    UnknownFormat {
+        /// The file.
+        file: PathBuf,
+        /// Its extension, when it has one.
+        extension: Option<String>,
+    },
+    /// The file holds nothing but blanks.
+    #[error("{}: the file is empty; expected {expected}", .file.display())]
+    Empty {
+        /// The file.
+        file: PathBuf,
+        /// What the format needs.
+        expected: &'static str,
+    },
+    /// A CSV file with a header and no statement row.
+    #[error("{}: line {line} holds the header but no statement rows follow; expected one row per statement below the header", .file.display())]
+    NoStatements {
+        /// The file.
+        file: PathBuf,
+        /// The header's line.
+        line: usize,
+    },
+    /// A CSV header that names no sort.
+    #[error("{}: line {line}: the header names no sorts; expected the sort ids as column headers{}", .file.display(), if *.label_column { " after the statement label column" } else { "" })]
+    NoSorts {
+        /// The file.
+        file: PathBuf,
+        /// The header's line.
+        line: usize,
+        /// Whether a statement label column was detected.
+        label_column: bool,
+    },
+    /// A CSV row with a different number of fields than the header.
+    #[error("{}: line {line}: {found} fields, expected {expected} (one per column of the header on line {header_line})", .file.display())]
+    RaggedRow {
+        /// The file.
+        file: PathBuf,
+        /// The row's line.
+        line: usize,
+        /// Its number of fields.
+        found: usize,
+        /// The header's number of columns.
+        expected: usize,
+        /// The header's line.
+        header_line: usize,
+    },
+    /// A CSV value that is not an integer.
+    #[error("{}: line {line}, column {column} (sort '{sort}', statement {statement}): {} is not an integer; expected a whole number such as -3, 0 or +2", .file.display(), show(.found))]
+    NotAnInteger {
+        /// The file.
+        file: PathBuf,
+        /// The row's line.
+        line: usize,
+        /// The field number (1-based).
+        column: usize,
+        /// The sort id of the column.
+        sort: String,
+        /// The statement number (1-based).
+        statement: usize,
+        /// The text found.
+        found: String,
+    },
+    /// The CSV parser itself failed.
+    #[error("{}: line {line}: malformed CSV: {message}", .file.display())]
+    Csv {
+        /// The file.
+        file: PathBuf,
+        /// The line where the parser stopped.
+        line: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// A fixed-width field of a PQMethod file that could not be read.
+    #[error("{}: line {line}, columns {first}-{last} ({what}): {} {problem}; expected {expected}", .file.display(), show(.found))]
+    DatField {
+        /// The file.
+        file: PathBuf,
+        /// The line.
+        line: usize,
+        /// First column of the field (1-based).
+        first: usize,
+        /// Last column of the field (1-based).
+        last: usize,
+        /// What the field holds, e.g. "number of sorts" or "statement 4 of sort 'US3'".
+        what: String,
+        /// The text found.
+        found: String,
+        /// What is wrong with it, e.g. "is not an integer".
+        problem: &'static str,
+        /// What was expected.
+        expected: String,
+    },
+    /// A line that the format requires is missing or blank.
+    #[error("{}: line {line} is {}; expected {expected}", .file.display(), if *.blank { "blank" } else { "missing" })]
+    MissingLine {
+        /// The file.
+        file: PathBuf,
+        /// The line.
+        line: usize,
+        /// Whether the line exists but is blank (else the file ends before it).
+        blank: bool,
+        /// What the line should hold.
+        expected: String,
+    },
+    /// The distribution line's range is outside PQMethod's -6..+13 or reversed.
+    #[error("{}: line 2, columns 1-6: the distribution range {low}..{high} is invalid; expected lowest <= highest within -6..13", .file.display())]
+    DistributionRange {
+        /// The file.
+        file: PathBuf,
+        /// Lowest value given.
+        low: i32,
+        /// Highest value given.
+        high: i32,
+    },
+    /// The distribution counts do not add up to the number of statements.
+    #[error("{}: line 2: the distribution counts sum to {sum}, expected {statements} (the number of statements on line 1)", .file.display())]
+    DistributionSum {
+        /// The file.
+        file: PathBuf,
+        /// The sum of the counts.
+        sum: usize,
+        /// The number of statements from line 1.
+        statements: usize,
+    },
+    /// The grid built from the distribution line is not valid.
+    #[error("{}: line 2: invalid distribution: {source}", .file.display())]
+    Grid {
+        /// The file.
+        file: PathBuf,
+        /// The grid error.
+        source: qstudy_core::GridSpecError,
+    },
+    /// A different number of sort lines than the header says.
+    #[error("{}: line 1 says {expected} sorts but {found} sort line(s) follow{}; expected one line per sort after the distribution line", .file.display(), sort_lines(*.found))]
+    SortCount {
+        /// The file.
+        file: PathBuf,
+        /// Sorts announced on line 1.
+        expected: usize,
+        /// Sort lines found.
+        found: usize,
+    },
+    /// A PQMethod sort line too short for its values.
+    #[error("{}: line {line} (sort '{sort}'): the line is {found} characters wide, expected {expected} (8-character id, 2 blanks, {statements} values of 2 characters)", .file.display())]
+    LineTooShort {
+        /// The file.
+        file: PathBuf,
+        /// The line.
+        line: usize,
+        /// The sort id.
+        sort: String,
+        /// The line's width.
+        found: usize,
+        /// The width needed.
+        expected: usize,
+        /// The number of statements.
+        statements: usize,
+    },
+    /// A PQMethod sort line with more than the announced number of values.
+    #[error("{}: line {line} (sort '{sort}'): unexpected {} after column {expected}; expected only {statements} values of 2 characters (the number of statements on line 1)", .file.display(), show(.extra))]
+    ExtraText {
+        /// The file.
+        file: PathBuf,
+        /// The line.
+        line: usize,
+        /// The sort id.
+        sort: String,
+        /// The text after the last value.
+        extra: String,
+        /// The width of a complete line.
+        expected: usize,
+        /// The number of statements.
+        statements: usize,
+    },
+    /// A `.STA` file with a different number of statements than the `.DAT`.
+    #[error("{}: {found} statement line(s), expected {expected} (the number of statements in {}); expected one statement text per line", .file.display(), .dat.display())]
+    StatementCount {
+        /// The `.STA` file.
+        file: PathBuf,
+        /// The `.DAT` file.
+        dat: PathBuf,
+        /// Non-empty lines found.
+        found: usize,
+        /// Statements in the `.DAT`.
+        expected: usize,
+    },
+}
+
+impl ReadError {
+    /// The file the error is about (for a `.STA` problem, the `.STA` file).
+    ///
+    /// ```
+    /// use qstudy_io::{read_sorts_from_str, InputFormat};
+    /// let err = read_sorts_from_str("", "empty.csv", InputFormat::QmethodCsv).unwrap_err();
+    /// assert_eq!(err.file(), std::path::Path::new("empty.csv"));
+    /// ```
+    pub fn file(&self) -> &std::path::Path {
+        match self {
+            ReadError::NotFound { file }
+            | ReadError::Io { file, .. }
+            | ReadError::IsDirectory { file }
+            | ReadError::UnknownFormat { file, .. }
+            | ReadError::Empty { file, .. }
+            | ReadError::NoStatements { file, .. }
+            | ReadError::NoSorts { file, .. }
+            | ReadError::RaggedRow { file, .. }
+            | ReadError::NotAnInteger { file, .. }
+            | ReadError::Csv { file, .. }
+            | ReadError::DatField { file, .. }
+            | ReadError::MissingLine { file, .. }
+            | ReadError::DistributionRange { file, .. }
+            | ReadError::DistributionSum { file, .. }
+            | ReadError::Grid { file, .. }
+            | ReadError::SortCount { file, .. }
+            | ReadError::LineTooShort { file, .. }
+            | ReadError::ExtraText { file, .. }
+            | ReadError::StatementCount { file, .. } => file,
+        }
+    }
+}
+
+/// Quotes a found text for a message; names blanks explicitly. Control characters are escaped so
+/// that the message stays on one line.
+pub(crate) fn show(found: &str) -> String {
+    if found.trim().is_empty() {
+        if found.is_empty() {
+            "an empty field".to_string()
+        } else {
+            "a blank field".to_string()
+        }
+    } else {
+        let clipped: String = found.chars().take(40).collect();
+        let more = if found.chars().count() > 40 { "..." } else { "" };
+        format!("'{}{more}'", clipped.escape_debug())
+    }
+}
+
+fn sort_lines(found: usize) -> String {
+    match found {
+        0 => String::new(),
+        1 => " (line 3)".to_string(),
+        n => format!(" (lines 3-{})", n + 2),
+    }
+}
