@@ -320,7 +320,7 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
             let a = rotated.loadings[[i, f]];
             if a.abs() >= 1.0 {
                 warnings.push(format!(
-                    "sort '{}' has loading {a:.4} on F{} (|a| >= 1, a Heywood case)",
+                    "sort '{}' has loading {a:.4} on F{} (|a| >= 1, a Heywood case): its weight is undefined, so it is not flagged automatically on that factor",
                     study.sort_ids()[i],
                     f + 1
                 ));

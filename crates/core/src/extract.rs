@@ -75,6 +75,8 @@ pub const CENTROID_TOLERANCE: f64 = 0.001;
 /// Starting diagonal estimate of the centroid communality iteration (PQMethod/KADE).
 pub const CENTROID_START_DIAGONAL: f64 = 0.5;
 const CENTROID_MAX_ITERATIONS: usize = 1000;
+/// Column sums closer than this (relative) are ties in the reflection step.
+const CENTROID_TIE: f64 = 1e-10;
 
 /// Extracts up to `count` factors from the correlation matrix `r`.
 ///
@@ -155,16 +157,16 @@ fn centroid_factor(res: &Array2<f64>) -> Option<Vec<f64>> {
     // Each reflection strictly raises the total of the off-diagonal sums, so this ends; the
     // cap only guards against rounding ping-pong on exact zeros.
     for _ in 0..(100 * n + 100) {
-        let (jmin, tmin) = t
-            .iter()
-            .copied()
-            .enumerate()
-            .fold((0, f64::INFINITY), |best, (j, v)| {
-                if v < best.1 { (j, v) } else { best }
-            });
-        if tmin >= 0.0 {
+        // The most negative sum, first index on ties. Sums equal in exact arithmetic can differ
+        // in the last bits depending on the order of the data, so values within TIE of each
+        // other count as ties, and sums above -TIE as non-negative: the choice then depends on
+        // the data, not on rounding.
+        let tmin = t.iter().copied().fold(f64::INFINITY, f64::min);
+        let tie = CENTROID_TIE * (1.0 + tmin.abs());
+        if tmin >= -tie {
             break;
         }
+        let jmin = t.iter().position(|&v| v <= tmin + tie).unwrap_or(0);
         // Reflecting variable jmin negates its row and column (diagonal unchanged).
         sign[jmin] = -sign[jmin];
         for (i, ti) in t.iter_mut().enumerate() {

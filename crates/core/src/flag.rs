@@ -171,6 +171,10 @@ pub fn resolve_column(columns: &[FactorColumn], typed: &str, context: &str) -> R
 
 /// Flags defining sorts on the `n x k` rotated loadings (already inverted where asked).
 ///
+/// Automatic rule: `|a| > z_p / sqrt(m)`, and (majority rule) `a^2 > h^2 - a^2`, and, for the
+/// poles of a split factor, the pole's sign; a loading with `|a| >= 1` is never flagged
+/// automatically. Then the manual unflags and flags are applied, in that order.
+///
 /// ```
 /// use ndarray::array;
 /// use qstudy_core::flag::{flag, FlaggingOptions};
@@ -204,7 +208,9 @@ pub fn flag(
                 let significant = a.abs() > threshold;
                 let majority = !options.majority || a * a > h2 - a * a;
                 let pole_ok = col.pole.is_none_or(|s| s * a > 0.0);
-                flags[i][c] = significant && majority && pole_ok;
+                // A Heywood loading (|a| >= 1) has no weight: never flagged automatically
+                // (the analysis warns about it).
+                flags[i][c] = significant && majority && pole_ok && a.abs() < 1.0;
             }
         }
     }

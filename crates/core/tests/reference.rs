@@ -223,3 +223,103 @@ fn redu_fut_reproduces_published_results() {
     }
 }
 
+
+/// qmethod labels each statement ("Distinguishes all", "Distinguishes f2 only", "Consensus", "").
+/// With three factors, qstudy's distinguishing set of factor fN is exactly the statements labelled
+/// "Distinguishes all" or "Distinguishes fN only", and its consensus statements non-significant
+/// even at .05 are those labelled "Consensus"; the .01-level consensus statements are those whose
+/// largest pairwise difference carries a single star.
+fn check_dist_cons(res: &AnalysisResults, labels: &[String], stars: &[Vec<String>], map: &[(usize, f64)]) {
+    for (j, &(c, _)) in map.iter().enumerate() {
+        let ours: Vec<u32> = res.factors[c].distinguishing.iter().map(|d| d.statement).collect();
+        let theirs: Vec<u32> = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| *l == "Distinguishes all" || **l == format!("Distinguishes f{} only", j + 1))
+            .map(|(s, _)| s as u32 + 1)
+            .collect();
+        assert_eq!(ours, theirs, "distinguishing statements of ref factor f{}", j + 1);
+    }
+    let cons05: Vec<u32> = res.consensus.iter().filter(|c| c.nonsignificant_at == 0.05).map(|c| c.statement).collect();
+    let theirs05: Vec<u32> = labels.iter().enumerate().filter(|(_, l)| *l == "Consensus").map(|(s, _)| s as u32 + 1).collect();
+    assert_eq!(cons05, theirs05, "consensus (n.s. at .05)");
+    let cons01: Vec<u32> = res.consensus.iter().filter(|c| c.nonsignificant_at == 0.01).map(|c| c.statement).collect();
+    let theirs01: Vec<u32> = stars
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.iter().any(|x| x == "*") && st.iter().all(|x| x.is_empty() || x == "*"))
+        .map(|(s, _)| s as u32 + 1)
+        .collect();
+    assert_eq!(cons01, theirs01, "consensus (n.s. at .01 only)");
+}
+
+/// qmethod keeps mirrored factors mirrored (a factor whose defining sorts load negatively gets
+/// the array of the opposite view), which changes which differences are significant. To compare
+/// like with like, qstudy is run again with those factors inverted (`--invert`), then matched.
+fn qmethod_oriented(extraction: Extraction, prefix: &str) -> (AnalysisResults, Vec<(usize, f64)>) {
+    let res = run(&lipset(), extraction, 3, Rotation::Varimax);
+    let (_, lrows) = ref_table(&format!("{prefix}_loadings.csv"));
+    let reference: Vec<Vec<f64>> = lrows.iter().map(|r| r[1..].iter().map(|v| num(v)).collect()).collect();
+    let map = match_factors(&res.rotated.loadings, &reference);
+    let invert: Vec<usize> = map.iter().filter(|m| m.1 < 0.0).map(|m| m.0 + 1).collect();
+    let study = validate(&lipset(), &ValidationOptions::default()).unwrap();
+    let mut opts = AnalysisOptions { extraction, factors: 3, ..Default::default() };
+    opts.flagging.invert = invert;
+    let res = analyze(&study, &opts).unwrap();
+    let map = match_factors(&res.rotated.loadings, &reference);
+    assert!(map.iter().all(|m| m.1 > 0.0), "{map:?}");
+    (res, map)
+}
+
+fn lipset_dist_cons(extraction: Extraction, prefix: &str) {
+    let (res, map) = qmethod_oriented(extraction, prefix);
+    let (_, rows) = ref_table(&format!("{prefix}_distinguishing_consensus.csv"));
+    let labels: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
+    let stars: Vec<Vec<String>> = rows.iter().map(|r| vec![r[3].clone(), r[5].clone(), r[7].clone()]).collect();
+    check_dist_cons(&res, &labels, &stars, &map);
+}
+
+#[test]
+fn lipset_pca_distinguishing_and_consensus_match_qmethod() {
+    lipset_dist_cons(Extraction::Pca, "lipset/ref_qmethodR_pca_varimax_3f");
+}
+
+#[test]
+fn lipset_centroid_distinguishing_and_consensus_match_qmethod() {
+    lipset_dist_cons(Extraction::Centroid, "lipset/ref_qmethodR_centroid_varimax_3f");
+}
+
+#[test]
+fn lipset_characteristics_match_qmethod() {
+    // Eigenvalue tolerance follows the loading tolerance: 1e-4 (PCA) and, for the centroid, whose
+    // loadings differ from qmethod's by up to 2e-3 (communality start and stop differ), 1e-2.
+    for (extraction, prefix, tol) in [
+        (Extraction::Pca, "lipset/ref_qmethodR_pca_varimax_3f", 1e-4),
+        (Extraction::Centroid, "lipset/ref_qmethodR_centroid_varimax_3f", 1e-2),
+    ] {
+        let (res, map) = qmethod_oriented(extraction, prefix);
+        let (_, rows) = ref_table(&format!("{prefix}_factor_characteristics.csv"));
+        for (f, row) in rows.iter().enumerate() {
+            let ours = &res.factors[map[f].0];
+            assert_eq!(ours.defining_sorts.len(), num(&row[2]) as usize);
+            assert!((ours.eigenvalue - num(&row[3])).abs() < tol, "{prefix} eigenvalue f{}", f + 1);
+            assert!((ours.explained_variance - num(&row[4])).abs() < 100.0 * tol / 9.0);
+            assert!((ours.composite_reliability.unwrap() - num(&row[5])).abs() < 1e-12);
+            assert!((ours.se.unwrap() - num(&row[6])).abs() < 1e-12);
+        }
+        let (_, rows) = ref_table(&format!("{prefix}_SED.csv"));
+        for (a, row) in rows.iter().enumerate() {
+            for b in 0..3 {
+                let (x, y) = (map[a].0, map[b].0);
+                assert!((res.sed[x][y].unwrap() - num(&row[b + 1])).abs() < 1e-12, "{prefix} SED");
+            }
+        }
+        let (_, rows) = ref_table(&format!("{prefix}_factor_correlations.csv"));
+        for (a, row) in rows.iter().enumerate() {
+            for b in 0..3 {
+                let (x, y) = (map[a].0, map[b].0);
+                assert!((res.factor_correlations[x][y].unwrap() - num(&row[b + 1])).abs() < 1e-3, "{prefix} factor r");
+            }
+        }
+    }
+}
