@@ -4,7 +4,9 @@
 use ndarray::{Array2, s};
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{self, Consensus, CribSheet, Distinguishing, FactorSummary, PairDifferences, Spread};
+use crate::compare::{
+    self, Consensus, CribSheet, Distinguishing, FactorSummary, PairDifferences, Spread,
+};
 use crate::correlate::{self, Correlation};
 use crate::data::Study;
 use crate::error::AnalysisError;
@@ -258,7 +260,12 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
     }
     let max_k = n.min(m) - 1;
     if k > max_k {
-        return Err(AnalysisError::TooManyFactors { asked: k, n, m, max: max_k });
+        return Err(AnalysisError::TooManyFactors {
+            asked: k,
+            n,
+            m,
+            max: max_k,
+        });
     }
     if options.extract == Some(0) {
         return Err(AnalysisError::NoExtraction);
@@ -290,16 +297,21 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
     if n_extracted < asked {
         warnings.push(format!(
             "{asked} factors were to be extracted but only {n_extracted} could be{}",
-            extracted
-                .shortfall
-                .as_ref()
-                .map_or_else(|| format!(" ({n} sorts x {m} statements)"), |w| format!(": {w}"))
+            extracted.shortfall.as_ref().map_or_else(
+                || format!(" ({n} sorts x {m} statements)"),
+                |w| format!(": {w}")
+            )
         ));
     }
 
     // 3. rotate
     let unrotated_k = extracted.loadings.slice(s![.., ..k]);
-    let mut rotated = rotate::rotate(unrotated_k, options.rotation, options.varimax, &options.rotation_steps)?;
+    let mut rotated = rotate::rotate(
+        unrotated_k,
+        options.rotation,
+        options.varimax,
+        &options.rotation_steps,
+    )?;
     for &f in &options.flagging.invert {
         if f == 0 || f > k {
             return Err(AnalysisError::UnknownFactor {
@@ -313,7 +325,12 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
     }
 
     // 4. flag
-    let flagging = flag::flag(rotated.loadings.view(), study.sort_ids(), m, &options.flagging)?;
+    let flagging = flag::flag(
+        rotated.loadings.view(),
+        study.sort_ids(),
+        m,
+        &options.flagging,
+    )?;
     let kv = flagging.columns.len();
     for i in 0..n {
         for f in 0..k {
@@ -335,7 +352,10 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
             unflagged.push(id.clone());
         }
         if on.len() > 1 {
-            let names: Vec<&str> = on.iter().map(|&c| flagging.columns[c].name.as_str()).collect();
+            let names: Vec<&str> = on
+                .iter()
+                .map(|&c| flagging.columns[c].name.as_str())
+                .collect();
             warnings.push(format!(
                 "sort '{id}' is flagged on more than one factor ({}): it enters each composite",
                 names.join(", ")
@@ -442,7 +462,10 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
             FactorResult {
                 name: col.name.clone(),
                 source_factor: col.source + 1,
-                defining_sorts: defining.iter().map(|&(i, _)| study.sort_ids()[i].clone()).collect(),
+                defining_sorts: defining
+                    .iter()
+                    .map(|&(i, _)| study.sort_ids()[i].clone())
+                    .collect(),
                 defining_loadings: defining.iter().map(|&(_, a)| a).collect(),
                 weights: defining.iter().map(|&(_, a)| score::weight(a)).collect(),
                 zscores: comp.as_ref().map(|c| c.zscores.clone()),
@@ -458,14 +481,23 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
         .collect();
 
     let rot_eigen = column_sums_of_squares(&rotated.loadings);
-    let communalities = rotated.loadings.rows().into_iter().map(|r| r.dot(&r)).collect();
+    let communalities = rotated
+        .loadings
+        .rows()
+        .into_iter()
+        .map(|r| r.dot(&r))
+        .collect();
     let keep_r = n <= CORRELATION_OUTPUT_LIMIT || options.keep_correlation;
     let steps = options
         .rotation_steps
         .iter()
         .map(|s| (s.a, s.b, s.degrees))
         .collect();
-    let edits = |v: &[flag::FlagEdit]| v.iter().map(|e| [e.sort.clone(), e.factor.clone()]).collect();
+    let edits = |v: &[flag::FlagEdit]| {
+        v.iter()
+            .map(|e| [e.sort.clone(), e.factor.clone()])
+            .collect()
+    };
 
     Ok(AnalysisResults {
         schema: SCHEMA.to_string(),

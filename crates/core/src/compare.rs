@@ -161,7 +161,13 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
             factors
                 .iter()
                 .enumerate()
-                .map(|(j, b)| if i == j { 1.0 } else { pearson(a.zscores, b.zscores) })
+                .map(|(j, b)| {
+                    if i == j {
+                        1.0
+                    } else {
+                        pearson(a.zscores, b.zscores)
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -169,7 +175,7 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
     let mut distinguishing = vec![Vec::new(); k];
     if k >= 2 {
         for (a, fa) in factors.iter().enumerate() {
-            for s in 0..m {
+            for (s, &id) in statement_ids.iter().enumerate() {
                 let mut level = 0.01;
                 let (mut above, mut below) = (true, true);
                 for (b, fb) in factors.iter().enumerate() {
@@ -196,7 +202,7 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
                         "mixed"
                     };
                     distinguishing[a].push(Distinguishing {
-                        statement: statement_ids[s],
+                        statement: id,
                         p: level,
                         direction: direction.to_string(),
                     });
@@ -278,7 +284,7 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
                 ranked_lower: Vec::new(),
                 bottom: Vec::new(),
             };
-            for s in 0..m {
+            for (s, &id) in statement_ids.iter().enumerate() {
                 let v = fa.array[s];
                 let others = factors
                     .iter()
@@ -287,7 +293,6 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
                     .map(|(_, fb)| fb.array[s]);
                 let higher = k >= 2 && others.clone().all(|o| v > o);
                 let lower = k >= 2 && others.clone().all(|o| v < o);
-                let id = statement_ids[s];
                 if v == top_value {
                     sheet.top.push(id);
                 } else if v == bottom_value {
@@ -326,13 +331,30 @@ mod tests {
         let zb = [0.0, 0.0, 0.0, 0.0];
         let arr = [0, 0, 0, 0];
         let f = [
-            FactorSummary { name: "F1", zscores: &za, array: &arr, se },
-            FactorSummary { name: "F2", zscores: &zb, array: &arr, se },
+            FactorSummary {
+                name: "F1",
+                zscores: &za,
+                array: &arr,
+                se,
+            },
+            FactorSummary {
+                name: "F2",
+                zscores: &zb,
+                array: &arr,
+                se,
+            },
         ];
         let c = compare(&f, &[1, 2, 3, 4]);
-        let d1: Vec<(u32, f64)> = c.distinguishing[0].iter().map(|d| (d.statement, d.p)).collect();
+        let d1: Vec<(u32, f64)> = c.distinguishing[0]
+            .iter()
+            .map(|d| (d.statement, d.p))
+            .collect();
         assert_eq!(d1, vec![(2, 0.01), (3, 0.05)]);
-        let cons: Vec<(u32, f64)> = c.consensus.iter().map(|d| (d.statement, d.nonsignificant_at)).collect();
+        let cons: Vec<(u32, f64)> = c
+            .consensus
+            .iter()
+            .map(|d| (d.statement, d.nonsignificant_at))
+            .collect();
         assert_eq!(cons, vec![(1, 0.05), (3, 0.01), (4, 0.05)]);
         assert!((c.sed[0][1] - 0.392232270276368).abs() < 1e-12);
         assert_eq!(c.differences[0].statements[0].statement, 2);

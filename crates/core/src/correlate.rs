@@ -174,7 +174,10 @@ mod tests {
     fn tau_b_with_ties_matches_hand_value() {
         // x = 1,2,2,3 ; y = 1,3,2,2: concordant 3, discordant 1, ties x 1 pair, ties y 1 pair
         // tau_b = (3 - 1) / sqrt((6-1)(6-1)) = 0.4
-        let t = kendall_tau_b(array![1.0, 2.0, 2.0, 3.0].view(), array![1.0, 3.0, 2.0, 2.0].view());
+        let t = kendall_tau_b(
+            array![1.0, 2.0, 2.0, 3.0].view(),
+            array![1.0, 3.0, 2.0, 2.0].view(),
+        );
         assert!((t - 0.4).abs() < 1e-12, "{t}");
     }
 

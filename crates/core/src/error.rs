@@ -59,7 +59,9 @@ pub enum ValidationError {
         max: i32,
     },
     /// A value inside the range that the grid has no column for.
-    #[error("sort '{sort}', statement {statement}: value {value} is not a column of the grid {grid}")]
+    #[error(
+        "sort '{sort}', statement {statement}: value {value} is not a column of the grid {grid}"
+    )]
     NotAColumn {
         sort: String,
         statement: usize,
@@ -67,10 +69,14 @@ pub enum ValidationError {
         grid: String,
     },
     /// Every value of a sort is the same: its correlation is undefined.
-    #[error("sort '{sort}' has zero variance (all {m} values are {value}): its correlation with other sorts is undefined")]
+    #[error(
+        "sort '{sort}' has zero variance (all {m} values are {value}): its correlation with other sorts is undefined"
+    )]
     ZeroVariance { sort: String, m: usize, value: i32 },
     /// A sort that breaks the forced distribution.
-    #[error("sort '{sort}' breaks the forced grid: column {value} holds {found} statement(s), expected {expected} (use --free-distribution to accept non-forced sorts)")]
+    #[error(
+        "sort '{sort}' breaks the forced grid: column {value} holds {found} statement(s), expected {expected} (use --free-distribution to accept non-forced sorts)"
+    )]
     BrokenGrid {
         sort: String,
         value: i32,
@@ -85,7 +91,9 @@ pub enum ValidationError {
         statements: usize,
     },
     /// No grid given and the sorts do not share one distribution.
-    #[error("no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid with --grid VALUE:COUNT,...")]
+    #[error(
+        "no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid with --grid VALUE:COUNT,..."
+    )]
     GridNotInferable { sort: String, first: String },
 }
 
@@ -93,7 +101,9 @@ pub enum ValidationError {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum AnalysisError {
     /// More factors asked for than the data allow.
-    #[error("{asked} factors asked for, but {n} sorts x {m} statements allow at most {max} (min(n, m) - 1)")]
+    #[error(
+        "{asked} factors asked for, but {n} sorts x {m} statements allow at most {max} (min(n, m) - 1)"
+    )]
     TooManyFactors {
         asked: usize,
         n: usize,
@@ -104,7 +114,7 @@ pub enum AnalysisError {
     #[error("the number of factors must be at least 1")]
     NoFactors,
     /// Fewer factors extracted than are to be kept.
-    #[error("{factors} factors to keep but only {extracted} extracted{why}")]
+    #[error("{factors} factor(s) to keep but only {extracted} extracted{why}")]
     TooFewExtracted {
         factors: usize,
         extracted: usize,
@@ -133,7 +143,9 @@ pub enum AnalysisError {
     #[error("flag p level {0} is not in (0, 1)")]
     BadFlagP(f64),
     /// A defining sort with |loading| >= 1, whose weight f/(1-f^2) is undefined.
-    #[error("sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently")]
+    #[error(
+        "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently"
+    )]
     Heywood {
         sort: String,
         factor: String,

@@ -97,10 +97,7 @@ pub fn extract(r: &Array2<f64>, method: Extraction, count: usize) -> Extracted {
 
 /// Sum of squared loadings of each column.
 pub fn column_sums_of_squares(loadings: &Array2<f64>) -> Vec<f64> {
-    loadings
-        .axis_iter(Axis(1))
-        .map(|c| c.dot(&c))
-        .collect()
+    loadings.axis_iter(Axis(1)).map(|c| c.dot(&c)).collect()
 }
 
 /// `sum_i a_i |a_i|`: the sign criterion of KADE/PQMethod (a factor is reflected when it
@@ -117,7 +114,7 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
     let mut shortfall = None;
     for factor in 0..count {
         match centroid_factor(&residual) {
-            Some(a) => {
+            Ok(a) => {
                 for i in 0..n {
                     for j in 0..n {
                         residual[[i, j]] -= a[i] * a[j];
@@ -126,10 +123,8 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
                 }
                 columns.push(a);
             }
-            None => {
-                shortfall = Some(format!(
-                    "the residual correlations after factor {factor} leave no positive centroid sum"
-                ));
+            Err(why) => {
+                shortfall = Some(format!("centroid factor {}: {why}", factor + 1));
                 break;
             }
         }
@@ -144,9 +139,10 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
     }
 }
 
-/// One centroid factor of the (residual) matrix `res`, with original signs.
-/// `None` when the reflected column sums give no positive total.
-fn centroid_factor(res: &Array2<f64>) -> Option<Vec<f64>> {
+/// One centroid factor of the (residual) matrix `res`, with original signs, or why there is
+/// none: the reflected sums give no positive total, or the communality iteration diverges
+/// (it can on tiny or degenerate matrices, where a loading would grow without bound).
+fn centroid_factor(res: &Array2<f64>) -> Result<Vec<f64>, &'static str> {
     let n = res.nrows();
     // Off-diagonal column sums.
     let mut t: Vec<f64> = (0..n)
@@ -180,11 +176,12 @@ fn centroid_factor(res: &Array2<f64>) -> Option<Vec<f64>> {
     // Communality iteration.
     let mut d = vec![CENTROID_START_DIAGONAL; n];
     let mut a = vec![0.0; n];
+    let mut converged = false;
     for _ in 0..CENTROID_MAX_ITERATIONS {
         let s: Vec<f64> = t.iter().zip(&d).map(|(ti, di)| ti + di).collect();
         let total: f64 = s.iter().sum();
-        if !(total > 1e-12) {
-            return None;
+        if total.is_nan() || total <= 1e-12 {
+            return Err("the residual correlations leave no positive centroid sum");
         }
         let root = total.sqrt();
         let mut change = 0.0f64;
@@ -195,10 +192,14 @@ fn centroid_factor(res: &Array2<f64>) -> Option<Vec<f64>> {
             d[j] = a2;
         }
         if change <= CENTROID_TOLERANCE {
+            converged = true;
             break;
         }
     }
-    Some(a.iter().zip(&sign).map(|(aj, sj)| aj * sj).collect())
+    if !converged {
+        return Err("the communality iteration does not converge");
+    }
+    Ok(a.iter().zip(&sign).map(|(aj, sj)| aj * sj).collect())
 }
 
 /// Principal components: eigenvectors of `r` scaled by the square roots of their
@@ -217,9 +218,8 @@ pub fn pca(r: &Array2<f64>, count: usize) -> Extracted {
     let all: Vec<f64> = order.iter().map(|&i| eig.eigenvalues[i]).collect();
     let positive = all.iter().take_while(|&&l| l > 1e-10 * n as f64).count();
     let k = count.min(positive);
-    let shortfall = (k < count).then(|| {
-        format!("the correlation matrix has only {positive} positive eigenvalue(s)")
-    });
+    let shortfall = (k < count)
+        .then(|| format!("the correlation matrix has only {positive} positive eigenvalue(s)"));
     let mut loadings = Array2::zeros((n, k));
     for (f, &idx) in order.iter().take(k).enumerate() {
         let scale = eig.eigenvalues[idx].sqrt();

@@ -151,7 +151,11 @@ pub fn factor_columns(k: usize, split: &[usize]) -> Result<Vec<FactorColumn>, An
 }
 
 /// Resolves a factor as typed (`2`, `F2`, `f2`, `F2a`, `2b`) to a column index.
-pub fn resolve_column(columns: &[FactorColumn], typed: &str, context: &str) -> Result<usize, AnalysisError> {
+pub fn resolve_column(
+    columns: &[FactorColumn],
+    typed: &str,
+    context: &str,
+) -> Result<usize, AnalysisError> {
     let t = typed.trim();
     let t = t.strip_prefix(['F', 'f']).unwrap_or(t);
     let wanted = format!("F{}", t.to_ascii_lowercase());

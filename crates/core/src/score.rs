@@ -64,7 +64,7 @@ pub fn standardize(x: ArrayView1<f64>) -> Option<Vec<f64>> {
     let mean = x.sum() / m;
     let ss: f64 = x.iter().map(|v| (v - mean) * (v - mean)).sum();
     let sd = (ss / (m - 1.0)).sqrt();
-    if !(sd > 1e-12 * (1.0 + mean.abs())) {
+    if sd.is_nan() || sd <= 1e-12 * (1.0 + mean.abs()) {
         return None;
     }
     Some(x.iter().map(|v| (v - mean) / sd).collect())

@@ -93,6 +93,12 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
     if ragged || n < 2 || m < 2 {
         return problems;
     }
+    // Zero variance first: such a sort also breaks any grid, and this says why.
+    let before = problems.len();
+    push_zero_variance(table, &mut problems);
+    if problems.len() > before {
+        return problems;
+    }
     // Grid: given, or inferred from identical distributions.
     let grid = match &options.grid {
         Some(g) => g.clone(),
@@ -111,11 +117,7 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
             }
             match inferred {
                 Some(g) => g,
-                None => {
-                    // Still report per-sort value problems that need no grid.
-                    push_zero_variance(table, &mut problems);
-                    return problems;
-                }
+                None => return problems,
             }
         }
     };
@@ -147,10 +149,6 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
                     grid: grid.to_string(),
                 });
             }
-        }
-        if let Some(e) = zero_variance(id, row) {
-            problems.push(e);
-            continue;
         }
         if value_problem || options.free_distribution || grid.cells() != m {
             continue;
@@ -256,7 +254,10 @@ mod tests {
             }
         );
         let e = validate(&table(vec![vec![-1, 0, 0, 1], vec![0, 1, 1, 0]]), &opts).unwrap_err();
-        assert!(matches!(e, ValidationError::BrokenGrid { ref sort, value: -1, expected: 1, found: 0 } if sort == "S2"), "{e}");
+        assert!(
+            matches!(e, ValidationError::BrokenGrid { ref sort, value: -1, expected: 1, found: 0 } if sort == "S2"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -267,8 +268,14 @@ mod tests {
             values: vec![vec![0, 0, 0], vec![0, 0, 0]],
         };
         let all = validate_all(&t, &ValidationOptions::default());
-        assert!(all.iter().any(|e| matches!(e, ValidationError::DuplicateId { .. })));
-        assert!(all.iter().any(|e| matches!(e, ValidationError::ZeroVariance { .. })));
+        assert!(
+            all.iter()
+                .any(|e| matches!(e, ValidationError::DuplicateId { .. }))
+        );
+        assert!(
+            all.iter()
+                .any(|e| matches!(e, ValidationError::ZeroVariance { .. }))
+        );
     }
 
     #[test]

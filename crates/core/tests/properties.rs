@@ -33,7 +33,12 @@ fn study_strategy() -> impl Strategy<Value = SortTable> {
         let m = grid.cells();
         let ideals = prop::collection::vec(prop::collection::vec(-1.0f64..1.0, m), views);
         let people = prop::collection::vec(
-            (0..views, prop::bool::weighted(0.15), 0.1f64..1.5, prop::collection::vec(-1.0f64..1.0, m)),
+            (
+                0..views,
+                prop::bool::weighted(0.15),
+                0.1f64..1.5,
+                prop::collection::vec(-1.0f64..1.0, m),
+            ),
             n,
         );
         (ideals, people).prop_map(move |(ideals, people)| {
@@ -41,7 +46,9 @@ fn study_strategy() -> impl Strategy<Value = SortTable> {
                 .iter()
                 .map(|(v, reversed, noise, e)| {
                     let sign = if *reversed { -1.0 } else { 1.0 };
-                    let scores: Vec<f64> = (0..m).map(|j| sign * ideals[*v][j] + noise * e[j]).collect();
+                    let scores: Vec<f64> = (0..m)
+                        .map(|j| sign * ideals[*v][j] + noise * e[j])
+                        .collect();
                     cast(&scores, &grid)
                 })
                 .collect::<Vec<_>>();
@@ -57,17 +64,23 @@ fn study_strategy() -> impl Strategy<Value = SortTable> {
 fn options_strategy() -> impl Strategy<Value = AnalysisOptions> {
     (
         prop::sample::select(vec![Extraction::Centroid, Extraction::Pca]),
-        prop::sample::select(vec![Correlation::Pearson, Correlation::Spearman, Correlation::Kendall]),
+        prop::sample::select(vec![
+            Correlation::Pearson,
+            Correlation::Spearman,
+            Correlation::Kendall,
+        ]),
         prop::sample::select(vec![VarimaxMethod::Svd, VarimaxMethod::Pairwise]),
         2usize..4,
     )
-        .prop_map(|(extraction, correlation, varimax, factors)| AnalysisOptions {
-            extraction,
-            correlation,
-            varimax,
-            factors,
-            ..Default::default()
-        })
+        .prop_map(
+            |(extraction, correlation, varimax, factors)| AnalysisOptions {
+                extraction,
+                correlation,
+                varimax,
+                factors,
+                ..Default::default()
+            },
+        )
 }
 
 fn run(table: &SortTable, opts: &AnalysisOptions) -> AnalysisResults {
@@ -79,8 +92,28 @@ fn matrix(rows: &[Vec<f64>]) -> Array2<f64> {
     Array2::from_shape_fn((rows.len(), rows[0].len()), |(i, j)| rows[i][j])
 }
 
+/// 48 cases per property from a fixed seed, so CI is reproducible; set PROPTEST_RNG_SEED (and
+/// PROPTEST_CASES) to explore other cases.
+fn config() -> ProptestConfig {
+    let default = ProptestConfig::default();
+    ProptestConfig {
+        cases: if std::env::var("PROPTEST_CASES").is_ok() {
+            default.cases
+        } else {
+            48
+        },
+        failure_persistence: None,
+        rng_seed: if std::env::var("PROPTEST_RNG_SEED").is_ok() {
+            default.rng_seed
+        } else {
+            proptest::test_runner::RngSeed::Fixed(20_231_124)
+        },
+        ..default
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn rotation_is_orthogonal_and_keeps_communalities(
@@ -145,6 +178,7 @@ proptest! {
     fn permuting_sorts_permutes_loadings(table in study_strategy(), opts in options_strategy(), seed in any::<u64>()) {
         let mut opts = opts;
         opts.extraction = Extraction::Pca;
+        opts.varimax = VarimaxMethod::Pairwise;
         let n = table.values.len();
         let mut perm: Vec<usize> = (0..n).collect();
         // deterministic Fisher-Yates from the seed
@@ -169,8 +203,13 @@ proptest! {
         }
     }
 
+    /// With the pairwise (fully converged) varimax: R's stopping rule (`svd`) halts on a relative
+    /// criterion change, which rounding in the last bits can move by one iteration in flat
+    /// criterion landscapes (seen once in ~2000 random studies, 5e-3 in a loading).
     #[test]
     fn permuting_statements_permutes_zscores(table in study_strategy(), opts in options_strategy(), seed in any::<u64>()) {
+        let mut opts = opts;
+        opts.varimax = VarimaxMethod::Pairwise;
         let m = table.values[0].len();
         let mut perm: Vec<usize> = (0..m).collect();
         let mut s = seed;
@@ -208,7 +247,11 @@ fn plain_rotation_has_identity_matrix() {
 /// Lipset reversed in sort order gives the reversed centroid solution (no tied column sums).
 #[test]
 fn centroid_is_order_free_without_ties() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/lipset/lipset_sorts.csv")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/lipset/lipset_sorts.csv"
+    ))
+    .unwrap();
     let mut lines = text.lines();
     let ids: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
     let mut values = vec![Vec::new(); ids.len()];
@@ -217,18 +260,27 @@ fn centroid_is_order_free_without_ties() {
             values[i].push(v.trim().parse().unwrap());
         }
     }
-    let table = SortTable { sort_ids: ids.clone(), statement_labels: None, values: values.clone() };
+    let table = SortTable {
+        sort_ids: ids.clone(),
+        statement_labels: None,
+        values: values.clone(),
+    };
     let reversed = SortTable {
         sort_ids: ids.iter().rev().cloned().collect(),
         statement_labels: None,
         values: values.iter().rev().cloned().collect(),
     };
-    let opts = AnalysisOptions { factors: 3, ..Default::default() };
+    let opts = AnalysisOptions {
+        factors: 3,
+        ..Default::default()
+    };
     let (a, b) = (run(&table, &opts), run(&reversed, &opts));
     let n = ids.len();
     for i in 0..n {
         for f in 0..7 {
-            assert!((a.unrotated.loadings[i][f] - b.unrotated.loadings[n - 1 - i][f]).abs() < 1e-10);
+            assert!(
+                (a.unrotated.loadings[i][f] - b.unrotated.loadings[n - 1 - i][f]).abs() < 1e-10
+            );
         }
     }
 }

@@ -40,9 +40,7 @@ fn ref_table(path: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let text = fixture(path);
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().unwrap().split(',').map(unquote).collect();
-    let rows = lines
-        .map(|l| l.split(',').map(unquote).collect())
-        .collect();
+    let rows = lines.map(|l| l.split(',').map(unquote).collect()).collect();
     (header, rows)
 }
 
@@ -50,7 +48,12 @@ fn num(s: &str) -> f64 {
     s.parse().unwrap_or_else(|_| panic!("not a number: {s}"))
 }
 
-fn run(table: &SortTable, extraction: Extraction, factors: usize, rotation: Rotation) -> AnalysisResults {
+fn run(
+    table: &SortTable,
+    extraction: Extraction,
+    factors: usize,
+    rotation: Rotation,
+) -> AnalysisResults {
     let study = validate(table, &ValidationOptions::default()).unwrap();
     let opts = AnalysisOptions {
         extraction,
@@ -113,7 +116,10 @@ fn lipset_centroid_unrotated_matches_kade() {
     assert!(worst < 1e-3, "max |diff| vs KADE = {worst}");
     let eig = &rows[9];
     for f in 0..7 {
-        assert!((res.unrotated.eigenvalues[f] - num(&eig[f + 1])).abs() < 1e-3, "eigenvalue {f}");
+        assert!(
+            (res.unrotated.eigenvalues[f] - num(&eig[f + 1])).abs() < 1e-3,
+            "eigenvalue {f}"
+        );
     }
 }
 
@@ -121,9 +127,18 @@ fn lipset_centroid_unrotated_matches_kade() {
 /// arrays. `max_array_off` cells per factor may differ: qmethod breaks ties differently and, with
 /// tied z-scores at a column boundary, can even hand out a column more often than the grid has
 /// cells (Lipset centroid F3: five -2s for four cells), which qstudy never does.
-fn check_against_qmethod(res: &AnalysisResults, prefix: &str, loading_tol: f64, z_tol: f64, max_array_off: usize) {
+fn check_against_qmethod(
+    res: &AnalysisResults,
+    prefix: &str,
+    loading_tol: f64,
+    z_tol: f64,
+    max_array_off: usize,
+) {
     let (_, lrows) = ref_table(&format!("{prefix}_loadings.csv"));
-    let reference: Vec<Vec<f64>> = lrows.iter().map(|r| r[1..].iter().map(|v| num(v)).collect()).collect();
+    let reference: Vec<Vec<f64>> = lrows
+        .iter()
+        .map(|r| r[1..].iter().map(|v| num(v)).collect())
+        .collect();
     let ours = &res.rotated.loadings;
     let k = reference[0].len();
     let map = match_factors(ours, &reference);
@@ -139,7 +154,11 @@ fn check_against_qmethod(res: &AnalysisResults, prefix: &str, loading_tol: f64, 
     let (_, frows) = ref_table(&format!("{prefix}_flags.csv"));
     for (i, row) in frows.iter().enumerate() {
         for j in 0..k {
-            assert_eq!(res.flags[i][map[j].0], row[j + 1] == "TRUE", "{prefix}: flag of sort {i} on ref factor {j}");
+            assert_eq!(
+                res.flags[i][map[j].0],
+                row[j + 1] == "TRUE",
+                "{prefix}: flag of sort {i} on ref factor {j}"
+            );
         }
     }
 
@@ -157,7 +176,10 @@ fn check_against_qmethod(res: &AnalysisResults, prefix: &str, loading_tol: f64, 
                 off.push(s + 1);
             }
         }
-        assert!(off.len() <= max_array_off, "{prefix}: ref factor {j}: array differs at statements {off:?}");
+        assert!(
+            off.len() <= max_array_off,
+            "{prefix}: ref factor {j}: array differs at statements {off:?}"
+        );
     }
     assert!(worst_z < z_tol, "{prefix}: z max |diff| {worst_z}");
 }
@@ -171,7 +193,13 @@ fn lipset_pca_varimax_matches_qmethod() {
 #[test]
 fn lipset_centroid_varimax_matches_qmethod() {
     let res = run(&lipset(), Extraction::Centroid, 3, Rotation::Varimax);
-    check_against_qmethod(&res, "lipset/ref_qmethodR_centroid_varimax_3f", 2e-3, 1e-2, 2);
+    check_against_qmethod(
+        &res,
+        "lipset/ref_qmethodR_centroid_varimax_3f",
+        2e-3,
+        1e-2,
+        2,
+    );
 }
 
 #[test]
@@ -190,7 +218,10 @@ fn redu_fut_reproduces_published_results() {
         .take(49)
         .map(|l| l.split_whitespace().skip(1).collect())
         .collect();
-    let reference: Vec<Vec<f64>> = printed.iter().map(|r| r.iter().map(|v| num(v)).collect()).collect();
+    let reference: Vec<Vec<f64>> = printed
+        .iter()
+        .map(|r| r.iter().map(|v| num(v)).collect())
+        .collect();
     let map = match_factors(&res.rotated.loadings, &reference);
     let (_, rows) = ref_table("redu-fut/published_loadings_flags_3f.csv");
     for (i, row) in rows.iter().enumerate() {
@@ -199,8 +230,19 @@ fn redu_fut_reproduces_published_results() {
             let ours = sign * res.rotated.loadings[i][c];
             let decimals = printed[i][j].split('.').nth(1).map_or(0, str::len) as i32;
             let tol = 0.5 * 10f64.powi(-decimals) + 1e-9;
-            assert!((ours - reference[i][j]).abs() <= tol, "{}: loading {j}: {ours} vs {}", row[0], printed[i][j]);
-            assert_eq!(res.flags[i][c], row[1 + 2 * j] == "*", "{}: flag on f{}", row[0], j + 1);
+            assert!(
+                (ours - reference[i][j]).abs() <= tol,
+                "{}: loading {j}: {ours} vs {}",
+                row[0],
+                printed[i][j]
+            );
+            assert_eq!(
+                res.flags[i][c],
+                row[1 + 2 * j] == "*",
+                "{}: flag on f{}",
+                row[0],
+                j + 1
+            );
         }
     }
     // z-scores (2 dp) and arrays.
@@ -216,38 +258,81 @@ fn redu_fut_reproduces_published_results() {
             let (c, sign) = map[j];
             let z = sign * res.factors[c].zscores.as_ref().unwrap()[s];
             let pz = num(tail[j]);
-            assert!((z - pz).abs() <= 0.005 + 1e-9, "statement {}: z f{} {z} vs {pz}", s + 1, j + 1);
+            assert!(
+                (z - pz).abs() <= 0.005 + 1e-9,
+                "statement {}: z f{} {z} vs {pz}",
+                s + 1,
+                j + 1
+            );
             let a = sign as i32 * res.factors[c].array.as_ref().unwrap()[s];
-            assert_eq!(a, num(tail[3 + j]) as i32, "statement {}: array f{}", s + 1, j + 1);
+            assert_eq!(
+                a,
+                num(tail[3 + j]) as i32,
+                "statement {}: array f{}",
+                s + 1,
+                j + 1
+            );
         }
     }
 }
-
 
 /// qmethod labels each statement ("Distinguishes all", "Distinguishes f2 only", "Consensus", "").
 /// With three factors, qstudy's distinguishing set of factor fN is exactly the statements labelled
 /// "Distinguishes all" or "Distinguishes fN only", and its consensus statements non-significant
 /// even at .05 are those labelled "Consensus"; the .01-level consensus statements are those whose
 /// largest pairwise difference carries a single star.
-fn check_dist_cons(res: &AnalysisResults, labels: &[String], stars: &[Vec<String>], map: &[(usize, f64)]) {
+fn check_dist_cons(
+    res: &AnalysisResults,
+    labels: &[String],
+    stars: &[Vec<String>],
+    map: &[(usize, f64)],
+) {
     for (j, &(c, _)) in map.iter().enumerate() {
-        let ours: Vec<u32> = res.factors[c].distinguishing.iter().map(|d| d.statement).collect();
+        let ours: Vec<u32> = res.factors[c]
+            .distinguishing
+            .iter()
+            .map(|d| d.statement)
+            .collect();
         let theirs: Vec<u32> = labels
             .iter()
             .enumerate()
-            .filter(|(_, l)| *l == "Distinguishes all" || **l == format!("Distinguishes f{} only", j + 1))
+            .filter(|(_, l)| {
+                *l == "Distinguishes all" || **l == format!("Distinguishes f{} only", j + 1)
+            })
             .map(|(s, _)| s as u32 + 1)
             .collect();
-        assert_eq!(ours, theirs, "distinguishing statements of ref factor f{}", j + 1);
+        assert_eq!(
+            ours,
+            theirs,
+            "distinguishing statements of ref factor f{}",
+            j + 1
+        );
     }
-    let cons05: Vec<u32> = res.consensus.iter().filter(|c| c.nonsignificant_at == 0.05).map(|c| c.statement).collect();
-    let theirs05: Vec<u32> = labels.iter().enumerate().filter(|(_, l)| *l == "Consensus").map(|(s, _)| s as u32 + 1).collect();
+    let cons05: Vec<u32> = res
+        .consensus
+        .iter()
+        .filter(|c| c.nonsignificant_at == 0.05)
+        .map(|c| c.statement)
+        .collect();
+    let theirs05: Vec<u32> = labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| *l == "Consensus")
+        .map(|(s, _)| s as u32 + 1)
+        .collect();
     assert_eq!(cons05, theirs05, "consensus (n.s. at .05)");
-    let cons01: Vec<u32> = res.consensus.iter().filter(|c| c.nonsignificant_at == 0.01).map(|c| c.statement).collect();
+    let cons01: Vec<u32> = res
+        .consensus
+        .iter()
+        .filter(|c| c.nonsignificant_at == 0.01)
+        .map(|c| c.statement)
+        .collect();
     let theirs01: Vec<u32> = stars
         .iter()
         .enumerate()
-        .filter(|(_, st)| st.iter().any(|x| x == "*") && st.iter().all(|x| x.is_empty() || x == "*"))
+        .filter(|(_, st)| {
+            st.iter().any(|x| x == "*") && st.iter().all(|x| x.is_empty() || x == "*")
+        })
         .map(|(s, _)| s as u32 + 1)
         .collect();
     assert_eq!(cons01, theirs01, "consensus (n.s. at .01 only)");
@@ -259,11 +344,18 @@ fn check_dist_cons(res: &AnalysisResults, labels: &[String], stars: &[Vec<String
 fn qmethod_oriented(extraction: Extraction, prefix: &str) -> (AnalysisResults, Vec<(usize, f64)>) {
     let res = run(&lipset(), extraction, 3, Rotation::Varimax);
     let (_, lrows) = ref_table(&format!("{prefix}_loadings.csv"));
-    let reference: Vec<Vec<f64>> = lrows.iter().map(|r| r[1..].iter().map(|v| num(v)).collect()).collect();
+    let reference: Vec<Vec<f64>> = lrows
+        .iter()
+        .map(|r| r[1..].iter().map(|v| num(v)).collect())
+        .collect();
     let map = match_factors(&res.rotated.loadings, &reference);
     let invert: Vec<usize> = map.iter().filter(|m| m.1 < 0.0).map(|m| m.0 + 1).collect();
     let study = validate(&lipset(), &ValidationOptions::default()).unwrap();
-    let mut opts = AnalysisOptions { extraction, factors: 3, ..Default::default() };
+    let mut opts = AnalysisOptions {
+        extraction,
+        factors: 3,
+        ..Default::default()
+    };
     opts.flagging.invert = invert;
     let res = analyze(&study, &opts).unwrap();
     let map = match_factors(&res.rotated.loadings, &reference);
@@ -275,7 +367,10 @@ fn lipset_dist_cons(extraction: Extraction, prefix: &str) {
     let (res, map) = qmethod_oriented(extraction, prefix);
     let (_, rows) = ref_table(&format!("{prefix}_distinguishing_consensus.csv"));
     let labels: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
-    let stars: Vec<Vec<String>> = rows.iter().map(|r| vec![r[3].clone(), r[5].clone(), r[7].clone()]).collect();
+    let stars: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| vec![r[3].clone(), r[5].clone(), r[7].clone()])
+        .collect();
     check_dist_cons(&res, &labels, &stars, &map);
 }
 
@@ -286,7 +381,10 @@ fn lipset_pca_distinguishing_and_consensus_match_qmethod() {
 
 #[test]
 fn lipset_centroid_distinguishing_and_consensus_match_qmethod() {
-    lipset_dist_cons(Extraction::Centroid, "lipset/ref_qmethodR_centroid_varimax_3f");
+    lipset_dist_cons(
+        Extraction::Centroid,
+        "lipset/ref_qmethodR_centroid_varimax_3f",
+    );
 }
 
 #[test]
@@ -295,14 +393,22 @@ fn lipset_characteristics_match_qmethod() {
     // loadings differ from qmethod's by up to 2e-3 (communality start and stop differ), 1e-2.
     for (extraction, prefix, tol) in [
         (Extraction::Pca, "lipset/ref_qmethodR_pca_varimax_3f", 1e-4),
-        (Extraction::Centroid, "lipset/ref_qmethodR_centroid_varimax_3f", 1e-2),
+        (
+            Extraction::Centroid,
+            "lipset/ref_qmethodR_centroid_varimax_3f",
+            1e-2,
+        ),
     ] {
         let (res, map) = qmethod_oriented(extraction, prefix);
         let (_, rows) = ref_table(&format!("{prefix}_factor_characteristics.csv"));
         for (f, row) in rows.iter().enumerate() {
             let ours = &res.factors[map[f].0];
             assert_eq!(ours.defining_sorts.len(), num(&row[2]) as usize);
-            assert!((ours.eigenvalue - num(&row[3])).abs() < tol, "{prefix} eigenvalue f{}", f + 1);
+            assert!(
+                (ours.eigenvalue - num(&row[3])).abs() < tol,
+                "{prefix} eigenvalue f{}",
+                f + 1
+            );
             assert!((ours.explained_variance - num(&row[4])).abs() < 100.0 * tol / 9.0);
             assert!((ours.composite_reliability.unwrap() - num(&row[5])).abs() < 1e-12);
             assert!((ours.se.unwrap() - num(&row[6])).abs() < 1e-12);
@@ -311,14 +417,20 @@ fn lipset_characteristics_match_qmethod() {
         for (a, row) in rows.iter().enumerate() {
             for b in 0..3 {
                 let (x, y) = (map[a].0, map[b].0);
-                assert!((res.sed[x][y].unwrap() - num(&row[b + 1])).abs() < 1e-12, "{prefix} SED");
+                assert!(
+                    (res.sed[x][y].unwrap() - num(&row[b + 1])).abs() < 1e-12,
+                    "{prefix} SED"
+                );
             }
         }
         let (_, rows) = ref_table(&format!("{prefix}_factor_correlations.csv"));
         for (a, row) in rows.iter().enumerate() {
             for b in 0..3 {
                 let (x, y) = (map[a].0, map[b].0);
-                assert!((res.factor_correlations[x][y].unwrap() - num(&row[b + 1])).abs() < 1e-3, "{prefix} factor r");
+                assert!(
+                    (res.factor_correlations[x][y].unwrap() - num(&row[b + 1])).abs() < 1e-3,
+                    "{prefix} factor r"
+                );
             }
         }
     }

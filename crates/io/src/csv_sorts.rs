@@ -9,7 +9,8 @@ use crate::error::ReadError;
 use crate::source::SourceMap;
 use crate::{Parsed, decode_text};
 
-const EXPECTED: &str = "a header row of sort ids, then one row of integer values per statement (qmethod CSV layout)";
+const EXPECTED: &str =
+    "a header row of sort ids, then one row of integer values per statement (qmethod CSV layout)";
 
 /// Reads the qmethod CSV layout from raw bytes (UTF-8, or Latin-1 where a field is not UTF-8).
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> {
@@ -140,6 +141,7 @@ fn read_records(bytes: &[u8], file: &Path) -> Result<Vec<(usize, Vec<String>)>, 
         .flexible(true)
         .delimiter(detect_delimiter(bytes))
         .from_reader(bytes);
+    let lines = LineIndex::new(bytes);
     let mut records = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -147,7 +149,7 @@ fn read_records(bytes: &[u8], file: &Path) -> Result<Vec<(usize, Vec<String>)>, 
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| to_usize(p.line()));
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 return Err(ReadError::Csv {
                     file: file.to_path_buf(),
                     line,
@@ -159,14 +161,39 @@ fn read_records(bytes: &[u8], file: &Path) -> Result<Vec<(usize, Vec<String>)>, 
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| to_usize(p.line()));
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         records.push((line, fields));
     }
     Ok(records)
 }
 
-fn to_usize(n: u64) -> usize {
-    usize::try_from(n).unwrap_or(usize::MAX)
+/// Line numbers from byte offsets. (The `csv` crate's own line count is off after the empty
+/// lines it skips, and a record's position points at the first skipped line break.)
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+    /// Offset just past each line break (`\n`, `\r\n` or a lone `\r`).
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let line_starts = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i + 1)
+            .collect();
+        LineIndex { bytes, line_starts }
+    }
+
+    /// The 1-based line of the first byte at or after `offset` that is not a line break.
+    fn line_of(&self, offset: u64) -> usize {
+        let mut at = usize::try_from(offset).unwrap_or(usize::MAX);
+        while let Some(b'\r' | b'\n') = self.bytes.get(at) {
+            at += 1;
+        }
+        1 + self.line_starts.partition_point(|&start| start <= at)
+    }
 }
 
 /// `,` unless the first non-blank line has more `;` (or tabs) outside quotes.
@@ -215,7 +242,9 @@ mod tests {
         assert_eq!(l.format, InputFormat::QmethodCsv);
         assert_eq!(
             l.table.sort_ids,
-            ["US1", "US2", "US3", "US4", "JP5", "CA6", "UK7", "US8", "FR9"]
+            [
+                "US1", "US2", "US3", "US4", "JP5", "CA6", "UK7", "US8", "FR9"
+            ]
         );
         assert_eq!(l.table.values.len(), 9);
         assert!(l.table.values.iter().all(|v| v.len() == 33));
@@ -258,8 +287,17 @@ mod tests {
         // D01,4,4,0,-2,...: the first value of P01 and P04.
         assert_eq!(l.table.values[0][0], 4);
         assert_eq!(l.table.values[3][0], -2);
-        assert!(matches!(l.source, SourceMap::Csv { label_column: true, .. }));
-        assert_eq!(l.source.value(0, 0).unwrap().to_string(), "line 2, column 2");
+        assert!(matches!(
+            l.source,
+            SourceMap::Csv {
+                label_column: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            l.source.value(0, 0).unwrap().to_string(),
+            "line 2, column 2"
+        );
     }
 
     #[test]
@@ -312,14 +350,25 @@ mod tests {
     #[test]
     fn ragged_row() {
         let e = read_csv("A,B,C\n1,2,3\n1,2\n").unwrap_err();
-        assert!(matches!(e, ReadError::RaggedRow { line: 3, found: 2, expected: 3, .. }));
+        assert!(matches!(
+            e,
+            ReadError::RaggedRow {
+                line: 3,
+                found: 2,
+                expected: 3,
+                ..
+            }
+        ));
         let msg = e.to_string();
         assert_eq!(
             msg,
             "data/t.csv: line 3: 2 fields, expected 3 (one per column of the header on line 1)"
         );
         let e = read_csv("A,B\n1,2\n1,2,3\n").unwrap_err();
-        assert!(e.to_string().starts_with("data/t.csv: line 3: 3 fields, expected 2"));
+        assert!(
+            e.to_string()
+                .starts_with("data/t.csv: line 3: 3 fields, expected 2")
+        );
     }
 
     #[test]
@@ -336,7 +385,12 @@ mod tests {
     fn non_integer_decimal() {
         let e = read_csv(",US1,US2\nS1,1.5,2\nS2,-1,1\n").unwrap_err();
         let msg = e.to_string();
-        assert!(msg.starts_with("data/t.csv: line 2, column 2 (sort 'US1', statement 1): '1.5' is not an integer"), "{msg}");
+        assert!(
+            msg.starts_with(
+                "data/t.csv: line 2, column 2 (sort 'US1', statement 1): '1.5' is not an integer"
+            ),
+            "{msg}"
+        );
         assert!(msg.contains("expected a whole number"), "{msg}");
     }
 
@@ -353,7 +407,17 @@ mod tests {
     #[test]
     fn mostly_integer_first_column_is_a_sort_with_a_typo() {
         let e = read_csv("A,B\n1,1\nx,2\n3,3\n").unwrap_err();
-        assert!(matches!(e, ReadError::NotAnInteger { line: 3, column: 1, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                ReadError::NotAnInteger {
+                    line: 3,
+                    column: 1,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 
     #[test]
@@ -383,10 +447,29 @@ mod tests {
     fn only_a_label_column() {
         let e = read_csv("\"\"\nD01\nD02\n").unwrap_err();
         // A lone empty header cell is a blank record: D01 becomes the header and D02 its row.
-        assert!(matches!(e, ReadError::NotAnInteger { .. } | ReadError::NoSorts { .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                ReadError::NotAnInteger { .. } | ReadError::NoSorts { .. }
+            ),
+            "{e}"
+        );
         let e = read_csv("label\nD01\nD02\n").unwrap_err();
-        assert!(matches!(e, ReadError::NoSorts { line: 1, label_column: true, .. }), "{e}");
-        assert!(e.to_string().starts_with("data/t.csv: line 1: the header names no sorts"));
+        assert!(
+            matches!(
+                e,
+                ReadError::NoSorts {
+                    line: 1,
+                    label_column: true,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("data/t.csv: line 1: the header names no sorts")
+        );
     }
 
     #[test]
@@ -394,7 +477,10 @@ mod tests {
         let l = read_csv("A,A,B\n1,-1,0\n-1,1,0\n0,0,0\n").unwrap();
         assert_eq!(l.table.sort_ids, ["A", "A", "B"]);
         let err = qstudy_core::validate::validate(&l.table, &Default::default()).unwrap_err();
-        assert!(matches!(err, qstudy_core::ValidationError::DuplicateId { .. }));
+        assert!(matches!(
+            err,
+            qstudy_core::ValidationError::DuplicateId { .. }
+        ));
         assert_eq!(
             l.describe(&err),
             "data/t.csv: line 1, column 2: duplicate sort id 'A' (sorts number 1 and 2); ids must be unique"
@@ -406,8 +492,30 @@ mod tests {
         let l = read_csv("-1,-1,2\n1,-1,0\n0,2,-2\n").unwrap();
         let err = qstudy_core::validate::validate(&l.table, &Default::default()).unwrap_err();
         let msg = l.describe(&err);
-        assert!(msg.starts_with("data/t.csv: line 1, column 2: duplicate sort id '-1'"), "{msg}");
+        assert!(
+            msg.starts_with("data/t.csv: line 1, column 2: duplicate sort id '-1'"),
+            "{msg}"
+        );
         assert!(msg.contains("is the header row missing?"), "{msg}");
+    }
+
+    #[test]
+    fn line_numbers_after_blank_lines_and_quoted_newlines() {
+        for (text, lines) in [
+            ("A,B\n1,2\n3,4\n", vec![2, 3]),
+            ("A,B\r\n\r\n1,2\r\n\r\n3,4\r\n", vec![3, 5]),
+            ("\n\nA,B\n\n1,2\n\n\n3,4", vec![5, 8]),
+            ("\"\",A,B\n\"x\ny\",1,2\n\"z\",3,4\n", vec![2, 4]),
+            ("A,B\r1,2\r\r3,4\r", vec![2, 4]),
+        ] {
+            let l = read_csv(text).unwrap();
+            match &l.source {
+                SourceMap::Csv {
+                    statement_lines, ..
+                } => assert_eq!(statement_lines, &lines, "{text:?}"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

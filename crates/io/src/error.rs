@@ -76,7 +76,7 @@ pub enum ReadError {
         label_column: bool,
     },
     /// A CSV row with a different number of fields than the header.
-    #[error("{}: line {line}: {found} fields, expected {expected} (one per column of the header on line {header_line})", .file.display())]
+    #[error("{}: line {line}: {found} field{}, expected {expected} (one per column of the header on line {header_line})", .file.display(), if *.found == 1 { "" } else { "s" })]
     RaggedRow {
         /// The file.
         file: PathBuf,
@@ -130,10 +130,10 @@ pub enum ReadError {
         what: String,
         /// The text found.
         found: String,
-        /// What is wrong with it, e.g. "is not an integer".
-        problem: &'static str,
+        /// What is wrong with it.
+        problem: FieldProblem,
         /// What was expected.
-        expected: String,
+        expected: &'static str,
     },
     /// A line that the format requires is missing or blank.
     #[error("{}: line {line} is {}; expected {expected}", .file.display(), if *.blank { "blank" } else { "missing" })]
@@ -231,6 +231,35 @@ pub enum ReadError {
     },
 }
 
+/// What is wrong with a fixed-width field of a PQMethod file ([`ReadError::DatField`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// Not an integer at all.
+    NotAnInteger,
+    /// A value field that is not an integer right-aligned in its 2 characters.
+    NotRightAligned,
+    /// A negative count.
+    Negative,
+    /// A zero count where at least 1 is needed.
+    Zero,
+    /// A field that must be blank and is not.
+    NotBlank,
+}
+
+impl std::fmt::Display for FieldProblem {
+    /// The problem as a verb phrase, e.g. `is not an integer`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FieldProblem::NotAnInteger => "is not an integer",
+            FieldProblem::NotRightAligned => "is not a right-aligned integer",
+            FieldProblem::Negative => "is negative",
+            FieldProblem::Zero => "is zero",
+            FieldProblem::NotBlank => "is not blank",
+        })
+    }
+}
+
 impl ReadError {
     /// The file the error is about (for a `.STA` problem, the `.STA` file).
     ///
@@ -275,7 +304,11 @@ pub(crate) fn show(found: &str) -> String {
         }
     } else {
         let clipped: String = found.chars().take(40).collect();
-        let more = if found.chars().count() > 40 { "..." } else { "" };
+        let more = if found.chars().count() > 40 {
+            "..."
+        } else {
+            ""
+        };
         format!("'{}{more}'", clipped.escape_debug())
     }
 }

@@ -1,1 +1,669 @@
-//! Readers and writers.
+//! # qstudy-io
+//!
+//! Readers of Q-sort input files for qstudy. Two layouts are read into a
+//! [`qstudy_core::SortTable`]:
+//!
+//! - the **qmethod CSV** layout (`.csv`): rows = statements, columns = sorts, a header row of
+//!   sort ids and an optional first column of statement labels;
+//! - **PQMethod** project files (`.dat`, with the `.sta` statement texts beside it).
+//!
+//! The readers do the *syntactic* checks (file missing or empty, ragged rows, non-integer
+//! values, header problems) and report them as a [`ReadError`] naming the file, the line and the
+//! column. The *semantic* checks (grid, zero variance, duplicate ids...) are done by
+//! [`qstudy_core::validate`]; [`LoadedSorts::describe`] turns their errors into messages that
+//! point into the file. See `docs/formats.md` for the exact formats.
+//!
+//! ```
+//! use qstudy_io::{read_sorts_from_str, InputFormat};
+//! let csv = "US1,US2,US3\n-1,1,0\n0,-1,1\n1,0,-1\n";
+//! let loaded = read_sorts_from_str(csv, "study.csv", InputFormat::QmethodCsv).unwrap();
+//! assert_eq!(loaded.table.sort_ids, ["US1", "US2", "US3"]);
+//! assert_eq!(loaded.table.values[1], [1, -1, 0]); // sort US2, statements 1..3
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use qstudy_core::{Grid, SortTable, ValidationError};
+
+mod csv_sorts;
+mod error;
+mod pqmethod;
+mod results;
+mod source;
+
+pub use error::{FieldProblem, ReadError};
+pub use results::{WriteError, results_json, write_atomic, write_results_json};
+pub use source::{Location, SourceMap};
+
+/// The input file formats.
+///
+/// Parsed from `csv` / `qmethod` and `pqmethod` / `dat` (any case); displayed as `csv` and
+/// `pqmethod`.
+///
+/// ```
+/// use qstudy_io::InputFormat;
+/// assert_eq!("DAT".parse::<InputFormat>(), Ok(InputFormat::PqmethodDat));
+/// assert_eq!(InputFormat::QmethodCsv.to_string(), "csv");
+/// assert_eq!(InputFormat::from_path("x/LIPSET.DAT".as_ref()), Some(InputFormat::PqmethodDat));
+/// assert!("xlsx".parse::<InputFormat>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// qmethod CSV: statements x sorts, header row of sort ids, optional label column.
+    QmethodCsv,
+    /// PQMethod `.DAT` (+ `.STA` beside it for the statement texts).
+    PqmethodDat,
+}
+
+impl InputFormat {
+    /// Every format, in the order they are documented.
+    pub const ALL: [InputFormat; 2] = [InputFormat::QmethodCsv, InputFormat::PqmethodDat];
+
+    /// The format implied by a file's extension (`.csv`, `.dat`, any case), if any.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some(InputFormat::QmethodCsv)
+        } else if ext.eq_ignore_ascii_case("dat") {
+            Some(InputFormat::PqmethodDat)
+        } else {
+            None
+        }
+    }
+
+    /// A human description, e.g. `qmethod CSV`.
+    pub fn description(self) -> &'static str {
+        match self {
+            InputFormat::QmethodCsv => "qmethod CSV (statements x sorts)",
+            InputFormat::PqmethodDat => "PQMethod .DAT/.STA",
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InputFormat::QmethodCsv => "csv",
+            InputFormat::PqmethodDat => "pqmethod",
+        })
+    }
+}
+
+/// An input format name that is not known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown input format '{0}' (expected csv or pqmethod)")]
+pub struct UnknownFormatName(pub String);
+
+impl FromStr for InputFormat {
+    type Err = UnknownFormatName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().trim_start_matches('.');
+        if ["csv", "qmethod", "qmethod-csv"]
+            .iter()
+            .any(|n| t.eq_ignore_ascii_case(n))
+        {
+            Ok(InputFormat::QmethodCsv)
+        } else if ["pqmethod", "dat"]
+            .iter()
+            .any(|n| t.eq_ignore_ascii_case(n))
+        {
+            Ok(InputFormat::PqmethodDat)
+        } else {
+            Err(UnknownFormatName(s.to_string()))
+        }
+    }
+}
+
+/// Sorts read from a file, not yet validated: pass `table` (and `grid`, if the file had one) to
+/// [`qstudy_core::validate::validate`], and report its errors with [`LoadedSorts::describe`].
+///
+/// ```
+/// use qstudy_io::{read_sorts_from_str, InputFormat};
+/// let dat = "  0  2  3 Tiny\n -1  1  0  0  0  0  0  1  1  1  0  0  0  0  0  0  0  0  0  0  0  0\n\
+///            P1        -1 0 1\nP2         1 0-1\n";
+/// let loaded = read_sorts_from_str(dat, "tiny.dat", InputFormat::PqmethodDat).unwrap();
+/// assert_eq!(loaded.title.as_deref(), Some("Tiny"));
+/// assert_eq!(loaded.grid.unwrap().to_string(), "-1:1,0:1,1:1");
+/// assert_eq!(loaded.table.values, [vec![-1, 0, 1], vec![1, 0, -1]]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedSorts {
+    /// The sorts: ids in input order, optional statement labels, one value row per sort.
+    pub table: SortTable,
+    /// The grid from the `.DAT` distribution line; `None` for CSV.
+    pub grid: Option<Grid>,
+    /// The study title (`.DAT` line 1); `None` for CSV or an empty title.
+    pub title: Option<String>,
+    /// The format the file was read as.
+    pub format: InputFormat,
+    /// The file read (for [`read_sorts_from_str`], the name given).
+    pub path: PathBuf,
+    /// Where each sort and statement came from.
+    pub source: SourceMap,
+}
+
+/// What a format parser hands back.
+pub(crate) struct Parsed {
+    pub(crate) table: SortTable,
+    pub(crate) grid: Option<Grid>,
+    pub(crate) title: Option<String>,
+    pub(crate) source: SourceMap,
+}
+
+impl Parsed {
+    fn into_loaded(self, format: InputFormat, path: PathBuf) -> LoadedSorts {
+        LoadedSorts {
+            table: self.table,
+            grid: self.grid,
+            title: self.title,
+            format,
+            path,
+            source: self.source,
+        }
+    }
+}
+
+/// Reads a file of Q sorts. `format`: `None` to choose by extension (`.csv`, `.dat`, any case).
+///
+/// For a `.DAT`, the statement texts are read from the `.STA` beside it (same stem, extension
+/// `sta` in any case) when there is one; without one `statement_labels` is `None`.
+///
+/// Errors: the file is missing, unreadable or a directory; no format given and an unknown
+/// extension; any syntax error of the format (see [`ReadError`]).
+///
+/// ```no_run
+/// use qstudy_io::read_sorts;
+/// let loaded = read_sorts("fixtures/lipset/LIPSET.DAT".as_ref(), None)?;
+/// assert_eq!(loaded.table.sort_ids.len(), 9);
+/// # Ok::<(), qstudy_io::ReadError>(())
+/// ```
+pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSorts, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory {
+            file: path.to_path_buf(),
+        });
+    }
+    let format = match format.or_else(|| InputFormat::from_path(path)) {
+        Some(f) => f,
+        None => {
+            return Err(ReadError::UnknownFormat {
+                file: path.to_path_buf(),
+                extension: path.extension().map(|e| e.to_string_lossy().into_owned()),
+            });
+        }
+    };
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    match format {
+        InputFormat::QmethodCsv => {
+            Ok(csv_sorts::parse(&bytes, path)?.into_loaded(format, path.to_path_buf()))
+        }
+        InputFormat::PqmethodDat => {
+            let mut parsed = pqmethod::parse_dat(&bytes, path)?;
+            if let Some(sta) = pqmethod::find_sta(path) {
+                let sta_bytes = std::fs::read(&sta).map_err(|e| io_error(&sta, e))?;
+                let expected = match &parsed.source {
+                    SourceMap::Dat { statements, .. } => *statements,
+                    SourceMap::Csv { .. } => 0,
+                };
+                let labels = pqmethod::parse_sta(&sta_bytes, &sta, path, expected)?;
+                parsed.table.statement_labels = Some(labels);
+                if let SourceMap::Dat {
+                    statements_file, ..
+                } = &mut parsed.source
+                {
+                    *statements_file = Some(sta);
+                }
+            }
+            Ok(parsed.into_loaded(format, path.to_path_buf()))
+        }
+    }
+}
+
+/// Reads Q sorts from text; `name` is used as the file name in messages. For
+/// [`InputFormat::PqmethodDat`] no `.STA` is read (`statement_labels` is `None`).
+///
+/// ```
+/// use qstudy_io::{read_sorts_from_str, InputFormat};
+/// let csv = "Unnamed: 0,P01,P02\nD01,+2,-1\nD02,-2,1\n";
+/// let loaded = read_sorts_from_str(csv, "q.csv", InputFormat::QmethodCsv).unwrap();
+/// assert_eq!(loaded.table.sort_ids, ["P01", "P02"]);
+/// assert_eq!(loaded.table.statement_labels, Some(vec!["D01".into(), "D02".into()]));
+/// assert_eq!(loaded.table.values, [vec![2, -2], vec![-1, 1]]);
+///
+/// let err = read_sorts_from_str("P01,P02\n1,2\n3\n", "q.csv", InputFormat::QmethodCsv).unwrap_err();
+/// assert_eq!(err.to_string(), "q.csv: line 3: 1 field, expected 2 (one per column of the header on line 1)");
+/// ```
+pub fn read_sorts_from_str(
+    text: &str,
+    name: &str,
+    format: InputFormat,
+) -> Result<LoadedSorts, ReadError> {
+    let path = Path::new(name);
+    let parsed = match format {
+        InputFormat::QmethodCsv => csv_sorts::parse(text.as_bytes(), path)?,
+        InputFormat::PqmethodDat => pqmethod::parse_dat(text.as_bytes(), path)?,
+    };
+    Ok(parsed.into_loaded(format, path.to_path_buf()))
+}
+
+impl LoadedSorts {
+    /// One-line message for a core validation error, prefixed with the file and, where the error
+    /// names a sort and/or statement, its location in the file.
+    ///
+    /// For CSV, statement `s` is on its row's line (line `s + 1` without blank lines) and sort
+    /// `i` in its column (field `i + 1`, `+ 1` with a label column); for `.DAT`, sort `i` is on
+    /// line `i + 3` and statement `s` at columns `11 + 2(s-1)`..`12 + 2(s-1)`.
+    ///
+    /// ```
+    /// use qstudy_core::{Grid, validate::{validate, ValidationOptions}};
+    /// use qstudy_io::{read_sorts_from_str, InputFormat};
+    /// let loaded = read_sorts_from_str("A,B\n-1,1\n0,7\n1,0\n", "data/x.csv", InputFormat::QmethodCsv).unwrap();
+    /// let opts = ValidationOptions { grid: Some("-1:1,0:1,1:1".parse::<Grid>().unwrap()), ..Default::default() };
+    /// let err = validate(&loaded.table, &opts).unwrap_err();
+    /// assert_eq!(
+    ///     loaded.describe(&err),
+    ///     "data/x.csv: line 3, column 2: sort 'B', statement 2: value 7 is off the grid (expected -1..1)"
+    /// );
+    /// ```
+    pub fn describe(&self, err: &ValidationError) -> String {
+        let index_of = |id: &str| self.table.sort_ids.iter().position(|s| s == id);
+        let mut file = self.path.display().to_string();
+        let location = match err {
+            ValidationError::OffGrid {
+                sort, statement, ..
+            }
+            | ValidationError::NotAColumn {
+                sort, statement, ..
+            } => index_of(sort).and_then(|i| {
+                statement
+                    .checked_sub(1)
+                    .and_then(|s| self.source.value(i, s))
+            }),
+            ValidationError::WrongLength { sort, .. }
+            | ValidationError::ZeroVariance { sort, .. }
+            | ValidationError::BrokenGrid { sort, .. }
+            | ValidationError::GridNotInferable { sort, .. } => {
+                index_of(sort).and_then(|i| self.source.sort(i))
+            }
+            ValidationError::EmptyId { index } => {
+                index.checked_sub(1).and_then(|i| self.source.sort_id(i))
+            }
+            ValidationError::DuplicateId { second, .. } => {
+                second.checked_sub(1).and_then(|i| self.source.sort_id(i))
+            }
+            ValidationError::LabelCount { .. } => match &self.source {
+                SourceMap::Dat {
+                    statements_file: Some(sta),
+                    ..
+                } => {
+                    file = sta.display().to_string();
+                    None
+                }
+                SourceMap::Csv {
+                    label_column: true, ..
+                } => Some(Location {
+                    line: None,
+                    columns: Some((1, 1)),
+                }),
+                _ => None,
+            },
+            ValidationError::GridSize { grid, .. } => {
+                let from_dat = matches!(self.source, SourceMap::Dat { .. })
+                    && self.grid.as_ref().is_some_and(|g| g.to_string() == *grid);
+                from_dat.then_some(Location {
+                    line: Some(2),
+                    columns: None,
+                })
+            }
+            _ => None,
+        };
+        let mut message = match location {
+            Some(loc) => format!("{file}: {loc}: {err}"),
+            None => format!("{file}: {err}"),
+        };
+        if let (
+            ValidationError::DuplicateId { .. },
+            SourceMap::Csv {
+                numeric_header: true,
+                header_line,
+                ..
+            },
+        ) = (err, &self.source)
+        {
+            message.push_str(&format!(
+                " (line {header_line} is read as the header of sort ids but holds only numbers: is the header row missing?)"
+            ));
+        }
+        message
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ReadError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        ReadError::NotFound {
+            file: path.to_path_buf(),
+        }
+    } else {
+        ReadError::Io {
+            file: path.to_path_buf(),
+            source: e,
+        }
+    }
+}
+
+/// UTF-8 if valid, else one byte per character as written by older Windows tools: Latin-1, with
+/// the bytes 0x80-0x9F (control characters in Latin-1) read as in Windows-1252 (`’`, `€`, ...).
+pub(crate) fn decode_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+    }
+}
+
+/// One Windows-1252 byte as a char (the 5 bytes it leaves undefined map to U+0081 etc.).
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}',
+        '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}',
+        '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}',
+        '\u{178}',
+    ];
+    match b {
+        0x80..=0x9f => HIGH
+            .get(usize::from(b - 0x80))
+            .copied()
+            .unwrap_or(char::from(b)),
+        _ => char::from(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> PathBuf {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/")).join(rel)
+    }
+
+    #[test]
+    fn format_names_and_extensions() {
+        for (s, f) in [
+            ("csv", InputFormat::QmethodCsv),
+            ("CSV", InputFormat::QmethodCsv),
+            ("qmethod", InputFormat::QmethodCsv),
+            ("pqmethod", InputFormat::PqmethodDat),
+            ("dat", InputFormat::PqmethodDat),
+            (".DAT", InputFormat::PqmethodDat),
+        ] {
+            assert_eq!(s.parse::<InputFormat>(), Ok(f), "{s}");
+        }
+        for f in InputFormat::ALL {
+            assert_eq!(f.to_string().parse::<InputFormat>(), Ok(f));
+        }
+        assert_eq!(
+            "sav".parse::<InputFormat>().unwrap_err().to_string(),
+            "unknown input format 'sav' (expected csv or pqmethod)"
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a/b.Csv")),
+            Some(InputFormat::QmethodCsv)
+        );
+        assert_eq!(InputFormat::from_path(Path::new("a/b.sta")), None);
+        assert_eq!(InputFormat::from_path(Path::new("a/b")), None);
+    }
+
+    #[test]
+    fn unknown_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sorts.xlsx");
+        std::fs::write(&path, "A,B\n1,2\n").unwrap();
+        let e = read_sorts(&path, None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: unknown input format (extension '.xlsx'); supported: .csv (qmethod CSV: statements x sorts) and .dat (PQMethod .DAT, with its .STA beside it); give the format explicitly for other names",
+                path.display()
+            )
+        );
+        let bare = dir.path().join("sorts");
+        std::fs::write(&bare, "A,B\n1,2\n").unwrap();
+        let e = read_sorts(&bare, None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unknown input format (no extension)"),
+            "{e}"
+        );
+        // An explicit format overrides the extension.
+        let l = read_sorts(&path, Some(InputFormat::QmethodCsv)).unwrap();
+        assert_eq!(l.table.sort_ids, ["A", "B"]);
+        assert_eq!(l.path, path);
+    }
+
+    #[test]
+    fn missing_file_and_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope.csv");
+        let e = read_sorts(&path, None).unwrap_err();
+        assert!(matches!(e, ReadError::NotFound { .. }));
+        assert_eq!(e.to_string(), format!("{}: file not found", path.display()));
+        assert_eq!(e.file(), path);
+        let e = read_sorts(dir.path(), None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: is a directory; reading a study directory is not supported yet (give a .csv or .dat file)",
+                dir.path().display()
+            )
+        );
+    }
+
+    #[test]
+    fn empty_file_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.DAT");
+        std::fs::write(&path, "").unwrap();
+        let e = read_sorts(&path, None).unwrap_err();
+        assert!(matches!(e, ReadError::Empty { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: the file is empty", path.display()))
+        );
+    }
+
+    #[test]
+    fn describe_points_into_csv_and_dat() {
+        use qstudy_core::validate::{ValidationOptions, validate};
+        let csv = read_sorts(&fixture("lipset/lipset_sorts.csv"), None).unwrap();
+        let dat = read_sorts(&fixture("lipset/LIPSET.DAT"), None).unwrap();
+        let err = ValidationError::OffGrid {
+            sort: "US3".into(),
+            statement: 4,
+            value: 7,
+            min: -4,
+            max: 4,
+        };
+        let csv_name = fixture("lipset/lipset_sorts.csv").display().to_string();
+        let dat_name = fixture("lipset/LIPSET.DAT").display().to_string();
+        assert_eq!(
+            csv.describe(&err),
+            format!(
+                "{csv_name}: line 5, column 3: sort 'US3', statement 4: value 7 is off the grid (expected -4..4)"
+            )
+        );
+        assert_eq!(
+            dat.describe(&err),
+            format!(
+                "{dat_name}: line 5, columns 17-18: sort 'US3', statement 4: value 7 is off the grid (expected -4..4)"
+            )
+        );
+        let zero = ValidationError::ZeroVariance {
+            sort: "JP5".into(),
+            m: 33,
+            value: 0,
+        };
+        assert!(
+            csv.describe(&zero)
+                .starts_with(&format!("{csv_name}: column 5: sort 'JP5'"))
+        );
+        assert!(
+            dat.describe(&zero)
+                .starts_with(&format!("{dat_name}: line 7: sort 'JP5'"))
+        );
+        let empty = ValidationError::EmptyId { index: 2 };
+        assert_eq!(
+            dat.describe(&empty),
+            format!("{dat_name}: line 4, columns 1-8: sort number 2 has an empty id")
+        );
+        let few = ValidationError::TooFewSorts { found: 1 };
+        assert_eq!(
+            csv.describe(&few),
+            format!("{csv_name}: 1 sort(s) found: a Q study needs at least 2 sorts")
+        );
+        let size = ValidationError::GridSize {
+            grid: dat.grid.as_ref().unwrap().to_string(),
+            cells: 33,
+            statements: 34,
+        };
+        assert!(
+            dat.describe(&size)
+                .starts_with(&format!("{dat_name}: line 2: the grid"))
+        );
+        let labels = ValidationError::LabelCount {
+            expected: 33,
+            found: 32,
+        };
+        assert!(
+            dat.describe(&labels)
+                .starts_with(&fixture("lipset/LIPSET.STA").display().to_string())
+        );
+        // An unknown sort id still gets the file prefix.
+        let other = ValidationError::ZeroVariance {
+            sort: "??".into(),
+            m: 3,
+            value: 0,
+        };
+        assert!(
+            csv.describe(&other)
+                .starts_with(&format!("{csv_name}: sort '??'"))
+        );
+        // A real validation of a broken sort.
+        let mut broken = dat.clone();
+        broken.table.values[8][0] = 4;
+        let opts = ValidationOptions {
+            grid: dat.grid.clone(),
+            free_distribution: false,
+        };
+        let e = validate(&broken.table, &opts).unwrap_err();
+        assert!(
+            broken.describe(&e).starts_with(&format!(
+                "{dat_name}: line 11: sort 'FR9' breaks the forced grid"
+            )),
+            "{}",
+            broken.describe(&e)
+        );
+    }
+
+    #[test]
+    fn single_byte_decoding() {
+        assert_eq!(decode_text(b"caf\xe9"), "caf\u{e9}");
+        assert_eq!(
+            decode_text(b"it\x92s \x93ok\x94 \x80"),
+            "it\u{2019}s \u{201c}ok\u{201d} \u{20ac}"
+        );
+        assert_eq!(decode_text("caf\u{e9}".as_bytes()), "caf\u{e9}");
+        assert_eq!(decode_text(b"\x81\xff"), "\u{81}\u{ff}");
+    }
+
+    /// A deterministic linear congruential generator (Knuth's MMIX constants).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    /// Random and garbled inputs must give `Ok` or `Err`, never a panic.
+    #[test]
+    fn fuzz_no_panic() {
+        const ALPHABET: &[u8] = b"0123456789 -+,;\t\r\n\"'x.AZ\xef\xbb\xbf\xe9\x1a";
+        let seeds: Vec<Vec<u8>> = [
+            "lipset/LIPSET.DAT",
+            "lipset/lipset_sorts.csv",
+            "redu-fut/qsorts.csv",
+            "uhh/UHH.DAT",
+            "lipset/LIPSET.STA",
+        ]
+        .iter()
+        .map(|f| std::fs::read(fixture(f)).unwrap())
+        .collect();
+        let mut rng = Lcg(0x5eed_1234);
+        let mut results = (0usize, 0usize);
+        for round in 0..240 {
+            let bytes: Vec<u8> = if round % 3 == 0 {
+                // Pure noise from a Q-sort-ish alphabet.
+                let len = rng.below(400);
+                (0..len)
+                    .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+                    .collect()
+            } else {
+                // A real file with a few bytes changed, inserted, deleted or truncated.
+                let mut b = seeds[rng.below(seeds.len())].clone();
+                for _ in 0..=rng.below(3) {
+                    let at = rng.below(b.len() + 1);
+                    match rng.below(10) {
+                        // Mostly digit swaps, which keep the syntax and reach core's checks.
+                        0..=4 if at < b.len() && b[at].is_ascii_digit() => {
+                            b[at] = b"0123456789"[rng.below(10)];
+                        }
+                        0..=5 if at < b.len() => b[at] = ALPHABET[rng.below(ALPHABET.len())],
+                        6 | 7 => b.insert(at, ALPHABET[rng.below(ALPHABET.len())]),
+                        8 if at < b.len() => {
+                            b.remove(at);
+                        }
+                        9 => b.truncate(at),
+                        _ => {}
+                    }
+                }
+                b
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            for format in InputFormat::ALL {
+                match read_sorts_from_str(&text, "fuzz", format) {
+                    Ok(l) => {
+                        results.0 += 1;
+                        // describe must not panic either.
+                        for e in qstudy_core::validate::validate_all(&l.table, &Default::default())
+                        {
+                            let msg = l.describe(&e);
+                            assert!(msg.starts_with("fuzz: ") && !msg.contains('\n'), "{msg}");
+                        }
+                    }
+                    Err(e) => {
+                        results.1 += 1;
+                        let msg = e.to_string();
+                        assert!(msg.starts_with("fuzz: ") && !msg.contains('\n'), "{msg}");
+                    }
+                }
+            }
+            // The byte-level parsers (Latin-1 path) too.
+            let _ = csv_sorts::parse(&bytes, Path::new("fuzz"));
+            let _ = pqmethod::parse_dat(&bytes, Path::new("fuzz"));
+            let _ = pqmethod::parse_sta(&bytes, Path::new("fuzz"), Path::new("d"), 33);
+        }
+        // Both outcomes occur, so the mutations exercise the success paths too.
+        assert!(results.0 > 0 && results.1 > 0, "{results:?}");
+    }
+}

@@ -1,0 +1,95 @@
+//! Writing `results.json` (schema `qstudy.results/1`), atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use qstudy_core::AnalysisResults;
+
+/// The results could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output directory could not be created.
+    #[error("{path}: cannot create the output directory: {source}")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The output path exists and is not a directory.
+    #[error("{path}: exists and is not a directory")]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Writing or renaming the file failed.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Serialisation failed (a non-finite number, which the analysis never produces).
+    #[error("{path}: cannot serialise the results: {source}")]
+    Serialize {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// the file is either the old one or the complete new one, never half-written.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let err = |source| WriteError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+/// Serialises the results as compact JSON (full-precision numbers, shortest round-trip
+/// representation, trailing newline). Compact because the correlation matrix of a large study
+/// has millions of entries; `jq .` or any JSON viewer pretty-prints it.
+pub fn results_json(results: &AnalysisResults) -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string(results)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Writes `DIR/results.json` (creating `DIR` if needed) and returns its path.
+///
+/// ```no_run
+/// # fn demo(results: &qstudy_core::AnalysisResults) {
+/// let path = qstudy_io::write_results_json(std::path::Path::new("out"), results).unwrap();
+/// assert!(path.ends_with("results.json"));
+/// # }
+/// ```
+pub fn write_results_json(dir: &Path, results: &AnalysisResults) -> Result<PathBuf, WriteError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(WriteError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = dir.join("results.json");
+    let text = results_json(results).map_err(|source| WriteError::Serialize {
+        path: path.clone(),
+        source,
+    })?;
+    write_atomic(&path, text.as_bytes())?;
+    Ok(path)
+}
