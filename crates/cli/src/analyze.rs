@@ -79,6 +79,9 @@ pub struct AnalyzeArgs {
     /// Write the correlation matrix even for more than 2000 sorts.
     #[arg(long)]
     keep_correlation: bool,
+    /// Name a factor after interpretation (repeatable), e.g. --name F1="settled accommodation".
+    #[arg(long = "name", value_name = "F=NAME", value_parser = parse_name)]
+    name: Vec<(String, String)>,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -122,6 +125,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
             split: a.split.clone(),
         },
         keep_correlation: a.keep_correlation,
+        factor_names: a.name.iter().cloned().collect(),
     };
     let results = match analyze(&study, &options) {
         Ok(r) => r,
@@ -183,12 +187,26 @@ fn write_summary(
         }
     )?;
     writeln!(out)?;
+    let names: Vec<String> = r
+        .factors
+        .iter()
+        .map(|f| match &f.label {
+            Some(label) => format!("{} ({label})", f.name),
+            None => f.name.clone(),
+        })
+        .collect();
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
     writeln!(
         out,
-        "{:<7} {:>10} {:>7}  Defining sorts",
+        "{:<width$} {:>10} {:>7}  Defining sorts",
         "Factor", "Eigenvalue", "% Var"
     )?;
-    for f in &r.factors {
+    for (f, name) in r.factors.iter().zip(&names) {
         let ids = if f.defining_sorts.is_empty() {
             "none".to_string()
         } else {
@@ -200,9 +218,25 @@ fn write_summary(
         };
         writeln!(
             out,
-            "{:<7} {:>10.4} {:>7.1}  {}",
-            f.name, f.eigenvalue, f.explained_variance, ids
+            "{:<width$} {:>10.4} {:>7.1}  {}",
+            name, f.eigenvalue, f.explained_variance, ids
         )?;
     }
     writeln!(out)
+}
+
+/// Parses `F1=settled accommodation` (also `1=...`) into `("F1", "settled accommodation")`.
+fn parse_name(s: &str) -> Result<(String, String), String> {
+    let (f, name) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}' is not F=NAME (e.g. F1=\"settled accommodation\")"))?;
+    let f = f.trim();
+    let f = f.strip_prefix(['F', 'f']).unwrap_or(f);
+    let name = name.trim().trim_matches('"');
+    if f.is_empty() || name.is_empty() {
+        return Err(format!(
+            "'{s}' is not F=NAME (e.g. F1=\"settled accommodation\")"
+        ));
+    }
+    Ok((format!("F{}", f.to_ascii_lowercase()), name.to_string()))
 }

@@ -49,6 +49,9 @@ pub struct AnalysisOptions {
     pub flagging: FlaggingOptions,
     /// Write the correlation matrix even when `n` exceeds [`CORRELATION_OUTPUT_LIMIT`].
     pub keep_correlation: bool,
+    /// Names given to factors after interpretation, by factor name (`F1`, `F2a`, ...), e.g.
+    /// `F1` -> "settled accommodation".
+    pub factor_names: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for AnalysisOptions {
@@ -63,6 +66,7 @@ impl Default for AnalysisOptions {
             rotation_steps: Vec::new(),
             flagging: FlaggingOptions::default(),
             keep_correlation: false,
+            factor_names: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -157,6 +161,8 @@ pub struct RotatedResults {
 pub struct FactorResult {
     /// `F1`, or `F1a`/`F1b` for split factors.
     pub name: String,
+    /// The name given after interpretation (`--name F1="..."` or the study), if any.
+    pub label: Option<String>,
     /// The rotated factor it comes from (1-based).
     pub source_factor: usize,
     /// Defining sort ids, in input order.
@@ -270,6 +276,22 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
     if options.extract == Some(0) {
         return Err(AnalysisError::NoExtraction);
     }
+    let columns = flag::factor_columns(k, &options.flagging.split)?;
+    if let Some(unknown) = options
+        .factor_names
+        .keys()
+        .find(|name| !columns.iter().any(|c| &c.name == *name))
+    {
+        return Err(AnalysisError::UnknownFactor {
+            context: "factor name".into(),
+            factor: unknown.clone(),
+            valid: columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
     let mut warnings = Vec::new();
 
     // 1. correlate
@@ -301,6 +323,14 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
                 || format!(" ({n} sorts x {m} statements)"),
                 |w| format!(": {w}")
             )
+        ));
+    }
+
+    for &(f, i) in &extracted.capped {
+        warnings.push(format!(
+            "centroid factor {}: the communality estimate of sort '{}' reached 1 and was held at 1 (a Heywood case)",
+            f + 1,
+            study.sort_ids()[i]
         ));
     }
 
@@ -461,6 +491,7 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
                 .unwrap_or_default();
             FactorResult {
                 name: col.name.clone(),
+                label: options.factor_names.get(&col.name).cloned(),
                 source_factor: col.source + 1,
                 defining_sorts: defining
                     .iter()

@@ -68,6 +68,9 @@ pub struct Extracted {
     pub all_eigenvalues: Vec<f64>,
     /// Why fewer factors than asked were extracted, if so.
     pub shortfall: Option<String>,
+    /// Centroid only: `(factor, sort)` pairs (0-based) whose communality estimate reached 1
+    /// during the iteration and was held at 1 (a Heywood case).
+    pub capped: Vec<(usize, usize)>,
 }
 
 /// Convergence limit of the centroid communality iteration (PQMethod/KADE: 0.001 on a^2).
@@ -112,9 +115,11 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
     let mut residual = r.clone();
     let mut columns: Vec<Vec<f64>> = Vec::with_capacity(count);
     let mut shortfall = None;
+    let mut capped = Vec::new();
     for factor in 0..count {
         match centroid_factor(&residual) {
-            Ok(a) => {
+            Ok((a, held)) => {
+                capped.extend(held.into_iter().map(|i| (factor, i)));
                 for i in 0..n {
                     for j in 0..n {
                         residual[[i, j]] -= a[i] * a[j];
@@ -136,13 +141,19 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
         loadings,
         all_eigenvalues: Vec::new(),
         shortfall,
+        capped,
     }
 }
 
-/// One centroid factor of the (residual) matrix `res`, with original signs, or why there is
-/// none: the reflected sums give no positive total, or the communality iteration diverges
-/// (it can on tiny or degenerate matrices, where a loading would grow without bound).
-fn centroid_factor(res: &Array2<f64>) -> Result<Vec<f64>, &'static str> {
+/// One centroid factor of the (residual) matrix `res`, with original signs, and the variables
+/// whose communality estimate was held at 1; or why there is none.
+///
+/// A communality estimate cannot exceed 1 (the diagonal of R). When one variable dominates the
+/// column sums, the plain iteration `d_j <- a_j^2` would push `a_j` up without bound (it
+/// diverges: `a_j^2 ~ 1 + a_j^2`), so the estimate used on the diagonal is held at 1 and the
+/// variable reported. This changes nothing where the iteration stays below 1, which is every
+/// ordinary study (and PQMethod's and KADE's results).
+fn centroid_factor(res: &Array2<f64>) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
     let n = res.nrows();
     // Off-diagonal column sums.
     let mut t: Vec<f64> = (0..n)
@@ -187,7 +198,7 @@ fn centroid_factor(res: &Array2<f64>) -> Result<Vec<f64>, &'static str> {
         let mut change = 0.0f64;
         for j in 0..n {
             a[j] = s[j] / root;
-            let a2 = a[j] * a[j];
+            let a2 = (a[j] * a[j]).min(1.0);
             change = change.max((a2 - d[j]).abs());
             d[j] = a2;
         }
@@ -199,7 +210,8 @@ fn centroid_factor(res: &Array2<f64>) -> Result<Vec<f64>, &'static str> {
     if !converged {
         return Err("the communality iteration does not converge");
     }
-    Ok(a.iter().zip(&sign).map(|(aj, sj)| aj * sj).collect())
+    let held = (0..n).filter(|&j| d[j] >= 1.0).collect();
+    Ok((a.iter().zip(&sign).map(|(aj, sj)| aj * sj).collect(), held))
 }
 
 /// Principal components: eigenvectors of `r` scaled by the square roots of their
@@ -235,6 +247,7 @@ pub fn pca(r: &Array2<f64>, count: usize) -> Extracted {
         loadings,
         all_eigenvalues: all,
         shortfall,
+        capped: Vec::new(),
     }
 }
 
