@@ -224,6 +224,13 @@ pub struct AnalysisResults {
     pub consensus_order: Vec<Spread>,
     /// Crib sheets of the factors with arrays.
     pub crib_sheets: Vec<CribSheet>,
+    /// Participants with their attributes (input order), when the input has attributes.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub participants: Option<Vec<crate::data::Participant>>,
+    /// Factor make-up by participant attribute (see [`crate::groups`]), when the input has
+    /// attributes.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub groups: Option<Vec<crate::groups::GroupComparison>>,
     /// Warnings, one sentence each.
     pub warnings: Vec<String>,
 }
@@ -581,6 +588,8 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
         differences: comparison.differences,
         consensus_order: comparison.consensus_order,
         crib_sheets: comparison.crib_sheets,
+        participants: None,
+        groups: None,
         warnings,
     })
 }

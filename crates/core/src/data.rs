@@ -208,3 +208,45 @@ impl Study {
         self.values.ncols()
     }
 }
+
+/// A participant: a sort id with the attributes that travel with it (role, council, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// The sort id.
+    pub id: String,
+    /// Attribute name -> value, e.g. `role` -> `councillor`.
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+impl Study {
+    /// Gives the statements the ids a study file assigns (default `1..m`). Ids must be
+    /// unique and one per statement.
+    ///
+    /// ```
+    /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
+    /// let t = SortTable { sort_ids: vec!["A".into(), "B".into()], statement_labels: None,
+    ///     values: vec![vec![-1, 0, 1], vec![1, 0, -1]] };
+    /// let s = validate(&t, &ValidationOptions::default()).unwrap().with_statement_ids(vec![10, 20, 30]).unwrap();
+    /// assert_eq!(s.statement_ids(), &[10, 20, 30]);
+    /// ```
+    pub fn with_statement_ids(mut self, ids: Vec<u32>) -> Result<Study, crate::ValidationError> {
+        if ids.len() != self.n_statements() {
+            return Err(crate::ValidationError::StatementIds {
+                why: format!(
+                    "{} statement ids given for {} statements",
+                    ids.len(),
+                    self.n_statements()
+                ),
+            });
+        }
+        for (i, id) in ids.iter().enumerate() {
+            if ids[..i].contains(id) {
+                return Err(crate::ValidationError::StatementIds {
+                    why: format!("statement id {id} is given twice"),
+                });
+            }
+        }
+        self.statement_ids = ids;
+        Ok(self)
+    }
+}

@@ -90,6 +90,9 @@ pub enum ValidationError {
         cells: usize,
         statements: usize,
     },
+    /// Statement ids that are not one unique id per statement.
+    #[error("statement ids: {why}")]
+    StatementIds { why: String },
     /// No grid given and the sorts do not share one distribution.
     #[error(
         "no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid with --grid VALUE:COUNT,..."
@@ -154,4 +157,58 @@ pub enum AnalysisError {
     /// A factor split twice or split and named inconsistently.
     #[error("factor {0} is split more than once")]
     DuplicateSplit(usize),
+}
+
+/// A simulation design that cannot be simulated.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum DesignError {
+    /// The grid does not have one cell per statement.
+    #[error("the grid has {cells} cells but the design has {statements} statements")]
+    GridSize { cells: usize, statements: usize },
+    /// No viewpoint.
+    #[error("the design defines no viewpoint")]
+    NoViewpoints,
+    /// Fewer than two participants.
+    #[error("the design has {0} participant(s); at least 2 are needed")]
+    TooFewParticipants(usize),
+    /// An ideal sort with the wrong number of values.
+    #[error("viewpoint '{viewpoint}': the ideal sort has {found} values, expected {expected} (one per statement)")]
+    IdealLength {
+        viewpoint: String,
+        found: usize,
+        expected: usize,
+    },
+    /// An ideal sort value that is not a column of the grid.
+    #[error("viewpoint '{viewpoint}', statement {statement}: ideal value {value} is not on the grid {grid}")]
+    IdealOffGrid {
+        viewpoint: String,
+        statement: u32,
+        value: i32,
+        grid: String,
+    },
+    /// An ideal sort that does not follow the grid's column counts.
+    #[error("viewpoint '{viewpoint}': the ideal sort breaks the grid: column {value} holds {found} statement(s), expected {expected}")]
+    IdealBreaksGrid {
+        viewpoint: String,
+        value: i32,
+        found: usize,
+        expected: usize,
+    },
+    /// The same participant id twice.
+    #[error("participant id '{0}' is given more than once")]
+    DuplicateParticipant(String),
+    /// A loading naming a viewpoint index that does not exist.
+    #[error("participant '{participant}': viewpoint number {index} does not exist")]
+    UnknownViewpointIndex { participant: String, index: usize },
+    /// A loading range outside -1..1 or reversed.
+    #[error("participant '{participant}', viewpoint '{viewpoint}': loading range {min}..{max} must lie within -1..1 with min <= max")]
+    LoadingRange {
+        participant: String,
+        viewpoint: String,
+        min: f64,
+        max: f64,
+    },
+    /// Loadings whose squares may add up to more than 1.
+    #[error("participant '{participant}': the squared loadings may add up to {total:.3}, more than 1 (all of a sort's variance)")]
+    TooMuchVariance { participant: String, total: f64 },
 }

@@ -13,14 +13,16 @@ pub mod data;
 pub mod error;
 pub mod extract;
 pub mod flag;
+pub mod groups;
 pub mod rotate;
 pub mod score;
+pub mod simulate;
 pub mod validate;
 
 pub use analysis::{AnalysisOptions, AnalysisResults, analyze};
 pub use correlate::Correlation;
-pub use data::{Grid, GridColumn, SortTable, Study};
-pub use error::{AnalysisError, GridSpecError, ValidationError};
+pub use data::{Grid, GridColumn, Participant, SortTable, Study};
+pub use error::{AnalysisError, DesignError, GridSpecError, ValidationError};
 pub use extract::Extraction;
 pub use flag::{FlagEdit, FlaggingOptions};
 pub use rotate::{Rotation, RotationStep, VarimaxMethod};
