@@ -196,7 +196,7 @@ fn bad_option_values_are_usage_errors() {
             "--grid",
             "-4=2",
         ],
-        vec!["analyze", "x.csv", "--out", "o"],
+        vec!["analyze", "x.csv", "--factors", "2"],
     ] {
         let run = qstudy(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);

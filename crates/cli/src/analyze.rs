@@ -1,57 +1,57 @@
 //! `qstudy analyze`: the whole analysis of one input, written to `DIR/results.json`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
+use qstudy_core::groups::attach_participants;
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{
-    Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Rotation, RotationStep, VarimaxMethod,
+    Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Rotation, RotationStep, Study,
+    VarimaxMethod,
 };
-use qstudy_io::{InputFormat, read_sorts, write_results_json};
+use qstudy_io::{AnalysisDefaults, InputFormat, LoadedSorts, read_sorts, write_results_json};
 
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT};
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Input file: qmethod-layout CSV (statements x sorts) or PQMethod .DAT (with .STA beside it).
+    /// Input: a study directory (with study.toml), a qmethod-layout CSV (statements x sorts) or
+    /// a PQMethod .DAT (with its .STA beside it).
     input: PathBuf,
-    /// Input format, when the extension does not tell (csv, pqmethod).
+    /// Input format, when the path does not tell (csv, pqmethod, study).
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Factor extraction method.
-    #[arg(long, default_value = "centroid", value_name = "centroid|pca")]
-    method: Extraction,
+    /// Factor extraction method [default: centroid, or the study's].
+    #[arg(long, value_name = "centroid|pca")]
+    method: Option<Extraction>,
     /// Number of factors to extract (default: 7 centroid, 8 PCA; capped by the data).
     #[arg(long, value_name = "N")]
     extract: Option<usize>,
-    /// Number of factors to keep, rotate and interpret.
+    /// Number of factors to keep, rotate and interpret (required unless the study gives it).
     #[arg(long, value_name = "K")]
-    factors: usize,
-    /// Analytic rotation.
-    #[arg(long, default_value = "varimax", value_name = "varimax|none")]
-    rotation: Rotation,
+    factors: Option<usize>,
+    /// Analytic rotation [default: varimax, or the study's].
+    #[arg(long, value_name = "varimax|none")]
+    rotation: Option<Rotation>,
     /// Varimax algorithm: svd (R's stats::varimax, as qmethod) or pairwise (Kaiser's pairwise
-    /// rotations as PQMethod/KADE, to full convergence).
-    #[arg(long, default_value = "svd", value_name = "svd|pairwise")]
-    varimax: VarimaxMethod,
-    /// Judgmental rotation step A,B,DEGREES after the analytic rotation (repeatable, in order).
+    /// rotations as PQMethod/KADE, to full convergence) [default: svd].
+    #[arg(long, value_name = "svd|pairwise")]
+    varimax: Option<VarimaxMethod>,
+    /// Judgmental rotation step A,B,DEGREES after the analytic rotation (repeatable, in order;
+    /// replaces the study's steps).
     #[arg(long = "rotate", value_name = "A,B,DEG", allow_hyphen_values = true)]
     rotate: Vec<RotationStep>,
-    /// Correlation between sorts.
-    #[arg(
-        long,
-        default_value = "pearson",
-        value_name = "pearson|spearman|kendall"
-    )]
-    correlation: Correlation,
-    /// Significance level of automatic flagging.
-    #[arg(long, default_value_t = 0.05, value_name = "P")]
-    flag_p: f64,
+    /// Correlation between sorts [default: pearson].
+    #[arg(long, value_name = "pearson|spearman|kendall")]
+    correlation: Option<Correlation>,
+    /// Significance level of automatic flagging [default: 0.05].
+    #[arg(long, value_name = "P")]
+    flag_p: Option<f64>,
     /// Drop the majority-of-common-variance rule of automatic flagging.
     #[arg(long)]
     no_majority: bool,
@@ -87,53 +87,150 @@ pub struct AnalyzeArgs {
     quiet: bool,
 }
 
-pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let loaded = match read_sorts(&a.input, a.format) {
-        Ok(l) => l,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INPUT;
-        }
-    };
-    let grid = a.grid.clone().or_else(|| loaded.grid.clone());
+/// Reads and validates an input (file or study directory). On failure: the exit code and the
+/// one-line message (without the `error: ` prefix).
+pub(crate) fn load_input(
+    input: &Path,
+    format: Option<InputFormat>,
+    grid: Option<Grid>,
+    free_distribution: bool,
+) -> Result<(LoadedSorts, Study), (i32, String)> {
+    let loaded = read_sorts(input, format).map_err(|e| (EXIT_INPUT, e.to_string()))?;
     let vopts = ValidationOptions {
-        grid,
-        free_distribution: a.free_distribution,
+        grid: grid.or_else(|| loaded.grid.clone()),
+        free_distribution,
     };
-    let study = match validate(&loaded.table, &vopts) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "error: {}", loaded.describe(&e));
-            return EXIT_INPUT;
+    let mut study =
+        validate(&loaded.table, &vopts).map_err(|e| (EXIT_INPUT, loaded.describe(&e)))?;
+    if let Some(info) = &loaded.study {
+        study = study
+            .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
+            .map_err(|e| (EXIT_INPUT, format!("{}: {e}", info.dir.display())))?;
+    }
+    Ok((loaded, study))
+}
+
+/// Parses a list of `T` given as strings in a study manifest.
+fn parse_list<T: std::str::FromStr>(
+    items: &[String],
+    key: &str,
+    manifest: &Path,
+) -> Result<Vec<T>, (i32, String)>
+where
+    T::Err: std::fmt::Display,
+{
+    items
+        .iter()
+        .map(|s| {
+            s.parse::<T>().map_err(|e| {
+                (
+                    EXIT_INPUT,
+                    format!("{}: [analysis] {key}: {e}", manifest.display()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The analysis options: command-line options first, then the study's defaults, then the
+/// built-in defaults of docs/methods.md.
+fn resolve_options(
+    a: &AnalyzeArgs,
+    loaded: &LoadedSorts,
+) -> Result<AnalysisOptions, (i32, String)> {
+    let empty = AnalysisDefaults::default();
+    let (d, manifest) = match &loaded.study {
+        Some(info) => (&info.defaults, info.dir.join(qstudy_io::MANIFEST)),
+        None => (&empty, PathBuf::new()),
+    };
+    let factors = a.factors.or(d.factors).ok_or_else(|| {
+        (
+            EXIT_ANALYSIS,
+            format!(
+                "{}: the number of factors to keep is not given: use --factors K{}",
+                a.input.display(),
+                if loaded.study.is_some() {
+                    " or factors = K in [analysis] of study.toml"
+                } else {
+                    ""
+                }
+            ),
+        )
+    })?;
+    let rotation_steps = if a.rotate.is_empty() {
+        parse_list(&d.rotate, "rotate", &manifest)?
+    } else {
+        a.rotate.clone()
+    };
+    let mut factor_names: std::collections::BTreeMap<String, String> = loaded
+        .study
+        .as_ref()
+        .map(|info| info.factor_names.clone())
+        .unwrap_or_default();
+    factor_names.extend(a.name.iter().cloned());
+    let or_list = |cli: &Vec<usize>, study: &Vec<usize>| {
+        if cli.is_empty() {
+            study.clone()
+        } else {
+            cli.clone()
         }
     };
-    let options = AnalysisOptions {
-        correlation: a.correlation,
-        extraction: a.method,
-        extract: a.extract,
-        factors: a.factors,
-        rotation: a.rotation,
-        varimax: a.varimax,
-        rotation_steps: a.rotate.clone(),
+    Ok(AnalysisOptions {
+        correlation: a.correlation.or(d.correlation).unwrap_or_default(),
+        extraction: a.method.or(d.method).unwrap_or_default(),
+        extract: a.extract.or(d.extract),
+        factors,
+        rotation: a.rotation.or(d.rotation).unwrap_or_default(),
+        varimax: a.varimax.or(d.varimax).unwrap_or_default(),
+        rotation_steps,
         flagging: FlaggingOptions {
-            p: a.flag_p,
-            majority: !a.no_majority,
+            p: a.flag_p.or(d.flag_p).unwrap_or(0.05),
+            majority: !a.no_majority && d.flag_majority.unwrap_or(true),
             automatic: !a.no_auto_flag,
-            flags: a.flag.clone(),
-            unflags: a.unflag.clone(),
-            invert: a.invert.clone(),
-            split: a.split.clone(),
+            flags: if a.flag.is_empty() {
+                parse_list(&d.flag, "flag", &manifest)?
+            } else {
+                a.flag.clone()
+            },
+            unflags: if a.unflag.is_empty() {
+                parse_list(&d.unflag, "unflag", &manifest)?
+            } else {
+                a.unflag.clone()
+            },
+            invert: or_list(&a.invert, &d.invert),
+            split: or_list(&a.split, &d.split),
         },
         keep_correlation: a.keep_correlation,
-        factor_names: a.name.iter().cloned().collect(),
+        factor_names,
+    })
+}
+
+pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (loaded, study) = match load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)
+    {
+        Ok(x) => x,
+        Err((code, message)) => {
+            let _ = writeln!(err, "error: {message}");
+            return code;
+        }
     };
-    let results = match analyze(&study, &options) {
+    let options = match resolve_options(a, &loaded) {
+        Ok(o) => o,
+        Err((code, message)) => {
+            let _ = writeln!(err, "error: {message}");
+            return code;
+        }
+    };
+    let mut results = match analyze(&study, &options) {
         Ok(r) => r,
         Err(e) => {
             let _ = writeln!(err, "error: {}: {e}", a.input.display());
             return EXIT_ANALYSIS;
         }
     };
+    if let Some(info) = &loaded.study {
+        attach_participants(&mut results, info.participants.clone());
+    }
     let path = match write_results_json(&a.out, &results) {
         Ok(p) => p,
         Err(e) => {
@@ -145,7 +242,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
         let _ = writeln!(err, "warning: {w}");
     }
     if !a.quiet {
-        let _ = write_summary(out, &results, &loaded.path);
+        let _ = write_summary(out, &results, &a.input);
         let _ = writeln!(out, "results: {}", path.display());
     }
     0

@@ -89,6 +89,17 @@ pub enum ReadError {
         /// The header's line.
         header_line: usize,
     },
+    /// A problem in a study directory's files (manifest, statements, sorts, participants) or a
+    /// simulation design.
+    #[error("{}{}: {message}", .file.display(), .line.map(|l| format!(": line {l}")).unwrap_or_default())]
+    Study {
+        /// The file (or the directory).
+        file: PathBuf,
+        /// The line, when known.
+        line: Option<usize>,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// A CSV value that is not an integer.
     #[error("{}: line {line}, column {column} (sort '{sort}', statement {statement}): {} is not an integer; expected a whole number such as -3, 0 or +2", .file.display(), show(.found))]
     NotAnInteger {
@@ -288,7 +299,8 @@ impl ReadError {
             | ReadError::SortCount { file, .. }
             | ReadError::LineTooShort { file, .. }
             | ReadError::ExtraText { file, .. }
-            | ReadError::StatementCount { file, .. } => file,
+            | ReadError::StatementCount { file, .. }
+            | ReadError::Study { file, .. } => file,
         }
     }
 }

@@ -32,10 +32,15 @@ mod error;
 mod pqmethod;
 mod results;
 mod source;
+mod study;
 
 pub use error::{FieldProblem, ReadError};
 pub use results::{WriteError, results_json, write_atomic, write_results_json};
 pub use source::{Location, SourceMap};
+pub use study::{
+    AnalysisDefaults, DesignStudy, MANIFEST, Statement, StudyInfo, read_design, read_statements,
+    read_study, study_files, write_study,
+};
 
 /// The input file formats.
 ///
@@ -55,11 +60,16 @@ pub enum InputFormat {
     QmethodCsv,
     /// PQMethod `.DAT` (+ `.STA` beside it for the statement texts).
     PqmethodDat,
+    /// A qstudy study directory (`study.toml` and the files it names).
+    Study,
 }
 
 impl InputFormat {
     /// Every format, in the order they are documented.
     pub const ALL: [InputFormat; 2] = [InputFormat::QmethodCsv, InputFormat::PqmethodDat];
+
+    /// Every format name accepted by `--format`, for messages.
+    pub const NAMES: &'static str = "csv, pqmethod or study";
 
     /// The format implied by a file's extension (`.csv`, `.dat`, any case), if any.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
@@ -78,6 +88,7 @@ impl InputFormat {
         match self {
             InputFormat::QmethodCsv => "qmethod CSV (statements x sorts)",
             InputFormat::PqmethodDat => "PQMethod .DAT/.STA",
+            InputFormat::Study => "qstudy study directory",
         }
     }
 }
@@ -87,13 +98,14 @@ impl fmt::Display for InputFormat {
         f.write_str(match self {
             InputFormat::QmethodCsv => "csv",
             InputFormat::PqmethodDat => "pqmethod",
+            InputFormat::Study => "study",
         })
     }
 }
 
 /// An input format name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format '{0}' (expected csv or pqmethod)")]
+#[error("unknown input format '{0}' (expected csv, pqmethod or study)")]
 pub struct UnknownFormatName(pub String);
 
 impl FromStr for InputFormat {
@@ -111,6 +123,8 @@ impl FromStr for InputFormat {
             .any(|n| t.eq_ignore_ascii_case(n))
         {
             Ok(InputFormat::PqmethodDat)
+        } else if t.eq_ignore_ascii_case("study") {
+            Ok(InputFormat::Study)
         } else {
             Err(UnknownFormatName(s.to_string()))
         }
@@ -143,6 +157,8 @@ pub struct LoadedSorts {
     pub path: PathBuf,
     /// Where each sort and statement came from.
     pub source: SourceMap,
+    /// For a study directory: statements, participants, analysis defaults, factor names.
+    pub study: Option<StudyInfo>,
 }
 
 /// What a format parser hands back.
@@ -162,6 +178,7 @@ impl Parsed {
             format,
             path,
             source: self.source,
+            study: None,
         }
     }
 }
@@ -182,10 +199,20 @@ impl Parsed {
 /// ```
 pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSorts, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
-    if meta.is_dir() {
-        return Err(ReadError::IsDirectory {
-            file: path.to_path_buf(),
-        });
+    if meta.is_dir() || format == Some(InputFormat::Study) {
+        if !meta.is_dir() {
+            return Err(ReadError::Study {
+                file: path.to_path_buf(),
+                line: None,
+                message: "is not a directory; a study is a directory with a study.toml".into(),
+            });
+        }
+        if format.is_some_and(|f| f != InputFormat::Study) {
+            return Err(ReadError::IsDirectory {
+                file: path.to_path_buf(),
+            });
+        }
+        return read_study(path);
     }
     let format = match format.or_else(|| InputFormat::from_path(path)) {
         Some(f) => f,
@@ -207,7 +234,7 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
                 let sta_bytes = std::fs::read(&sta).map_err(|e| io_error(&sta, e))?;
                 let expected = match &parsed.source {
                     SourceMap::Dat { statements, .. } => *statements,
-                    SourceMap::Csv { .. } => 0,
+                    SourceMap::Csv { .. } | SourceMap::Rows { .. } => 0,
                 };
                 let labels = pqmethod::parse_sta(&sta_bytes, &sta, path, expected)?;
                 parsed.table.statement_labels = Some(labels);
@@ -220,6 +247,7 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
             }
             Ok(parsed.into_loaded(format, path.to_path_buf()))
         }
+        InputFormat::Study => read_study(path),
     }
 }
 
@@ -246,6 +274,13 @@ pub fn read_sorts_from_str(
     let parsed = match format {
         InputFormat::QmethodCsv => csv_sorts::parse(text.as_bytes(), path)?,
         InputFormat::PqmethodDat => pqmethod::parse_dat(text.as_bytes(), path)?,
+        InputFormat::Study => {
+            return Err(ReadError::Study {
+                file: path.to_path_buf(),
+                line: None,
+                message: "a study is a directory; it cannot be read from text".into(),
+            });
+        }
     };
     Ok(parsed.into_loaded(format, path.to_path_buf()))
 }

@@ -32,6 +32,18 @@ pub enum SourceMap {
     },
     /// PQMethod `.DAT`: line 1 header, line 2 distribution, one line per sort; the values are
     /// 2-character fields starting at column 11.
+    /// A CSV with one row per participant (the study directory's sorts file): sort `i` on line
+    /// `sort_lines[i]`, statement `s` in column `statement_columns[s]` (1-based).
+    Rows {
+        /// Line of the header.
+        header_line: usize,
+        /// Column of the participant ids (1-based).
+        id_column: usize,
+        /// Line of each sort.
+        sort_lines: Vec<usize>,
+        /// Column of each statement (1-based).
+        statement_columns: Vec<usize>,
+    },
     Dat {
         /// Line of each sort, in sort order.
         sort_lines: Vec<usize>,
@@ -81,10 +93,12 @@ impl SourceMap {
                 line: None,
                 columns: Some((c, c)),
             }),
-            SourceMap::Dat { sort_lines, .. } => sort_lines.get(sort).map(|&l| Location {
-                line: Some(l),
-                columns: None,
-            }),
+            SourceMap::Dat { sort_lines, .. } | SourceMap::Rows { sort_lines, .. } => {
+                sort_lines.get(sort).map(|&l| Location {
+                    line: Some(l),
+                    columns: None,
+                })
+            }
         }
     }
 
@@ -103,6 +117,14 @@ impl SourceMap {
                 line: Some(l),
                 columns: Some((1, 8)),
             }),
+            SourceMap::Rows {
+                sort_lines,
+                id_column,
+                ..
+            } => sort_lines.get(sort).map(|&l| Location {
+                line: Some(l),
+                columns: Some((*id_column, *id_column)),
+            }),
         }
     }
 
@@ -116,6 +138,18 @@ impl SourceMap {
             } => {
                 let c = *sort_columns.get(sort)?;
                 let l = *statement_lines.get(statement)?;
+                Some(Location {
+                    line: Some(l),
+                    columns: Some((c, c)),
+                })
+            }
+            SourceMap::Rows {
+                sort_lines,
+                statement_columns,
+                ..
+            } => {
+                let l = *sort_lines.get(sort)?;
+                let c = *statement_columns.get(statement)?;
                 Some(Location {
                     line: Some(l),
                     columns: Some((c, c)),

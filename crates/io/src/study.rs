@@ -1,0 +1,763 @@
+//! The qstudy study directory: a manifest (`study.toml`) naming the title, grid, statements,
+//! sorts and participants files, optional analysis defaults and factor names. Also the
+//! simulation design file (`design.toml`) read by `qstudy simulate`, and the writer of a study
+//! directory.
+//!
+//! ```text
+//! my-study/
+//!   study.toml          title, grid, file names, [analysis] defaults, [factor_names]
+//!   statements.csv      id,text,tag
+//!   sorts.csv           id,<statement id>,<statement id>,...   (one row per participant)
+//!   participants.csv    id,<attribute>,<attribute>,...          (optional)
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use qstudy_core::simulate::{Design, LoadingRange, SimParticipant, Simulated, Viewpoint};
+use qstudy_core::{Correlation, Extraction, Grid, Participant, Rotation, SortTable, VarimaxMethod};
+
+use crate::error::ReadError;
+use crate::source::SourceMap;
+use crate::{InputFormat, LoadedSorts, write_atomic};
+
+/// The manifest file name of a study directory.
+pub const MANIFEST: &str = "study.toml";
+
+/// One statement of a study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Statement id (a positive integer).
+    pub id: u32,
+    /// Its text.
+    pub text: String,
+    /// Optional theme tag.
+    pub tag: Option<String>,
+}
+
+/// Analysis defaults a study may carry; command-line options override them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisDefaults {
+    /// `centroid` or `pca`.
+    pub method: Option<Extraction>,
+    /// Factors to extract.
+    pub extract: Option<usize>,
+    /// Factors to keep.
+    pub factors: Option<usize>,
+    /// `varimax` or `none`.
+    pub rotation: Option<Rotation>,
+    /// `svd` or `pairwise`.
+    pub varimax: Option<VarimaxMethod>,
+    /// Judgmental steps `"A,B,DEG"`.
+    #[serde(default)]
+    pub rotate: Vec<String>,
+    /// `pearson`, `spearman` or `kendall`.
+    pub correlation: Option<Correlation>,
+    /// Flagging p level.
+    pub flag_p: Option<f64>,
+    /// Majority rule.
+    pub flag_majority: Option<bool>,
+    /// Manual flags `"ID=F"`.
+    #[serde(default)]
+    pub flag: Vec<String>,
+    /// Manual unflags `"ID=F"`.
+    #[serde(default)]
+    pub unflag: Vec<String>,
+    /// Factors to invert.
+    #[serde(default)]
+    pub invert: Vec<usize>,
+    /// Factors to split.
+    #[serde(default)]
+    pub split: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    citation: Option<String>,
+    grid: String,
+    statements: String,
+    sorts: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    participants: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    analysis: Option<AnalysisDefaults>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    factor_names: BTreeMap<String, String>,
+}
+
+/// What a study directory adds to the sorts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyInfo {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Title.
+    pub title: String,
+    /// Free description, if any.
+    pub description: Option<String>,
+    /// How to cite the study, if given.
+    pub citation: Option<String>,
+    /// The statements, in statement order.
+    pub statements: Vec<Statement>,
+    /// Participants with attributes, in sort order (empty attributes when there is no
+    /// participants file).
+    pub participants: Vec<Participant>,
+    /// Analysis defaults.
+    pub defaults: AnalysisDefaults,
+    /// Factor names after interpretation (`F1` -> name).
+    pub factor_names: BTreeMap<String, String>,
+}
+
+fn study_error(file: &Path, line: Option<usize>, message: impl Into<String>) -> ReadError {
+    ReadError::Study {
+        file: file.to_path_buf(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            ReadError::NotFound {
+                file: path.to_path_buf(),
+            }
+        } else {
+            ReadError::Io {
+                file: path.to_path_buf(),
+                source: e,
+            }
+        }
+    })?;
+    Ok(crate::decode_text(&bytes))
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A CSV file as (line, fields) records; the first is the header. Blank lines are skipped.
+fn csv_records(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
+    let text = read_text(path)?;
+    let text = text.trim_start_matches('\u{feff}').to_string();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let pos = rdr.position().byte() as usize;
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let start = record.position().map_or(pos, |p| p.byte() as usize);
+                let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
+                if fields.iter().all(String::is_empty) {
+                    continue;
+                }
+                out.push((line_of(&text, start), fields));
+            }
+            Err(e) => {
+                let line = e.position().map(|p| line_of(&text, p.byte() as usize));
+                return Err(study_error(path, line, format!("not valid CSV: {e}")));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(ReadError::Empty {
+            file: path.to_path_buf(),
+            expected: "a header row, then one row per entry",
+        });
+    }
+    Ok(out)
+}
+
+fn column(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h.eq_ignore_ascii_case(name))
+}
+
+fn parse_int(text: &str) -> Option<i32> {
+    text.trim().trim_start_matches('+').parse().ok()
+}
+
+/// Reads `statements.csv`: columns `id`, `text`, optional `tag`.
+pub fn read_statements(path: &Path) -> Result<Vec<Statement>, ReadError> {
+    let records = csv_records(path)?;
+    let (hline, header) = &records[0];
+    let id_col = column(header, "id").ok_or_else(|| {
+        study_error(
+            path,
+            Some(*hline),
+            "the header has no 'id' column; expected id,text[,tag]",
+        )
+    })?;
+    let text_col = column(header, "text").ok_or_else(|| {
+        study_error(
+            path,
+            Some(*hline),
+            "the header has no 'text' column; expected id,text[,tag]",
+        )
+    })?;
+    let tag_col = column(header, "tag");
+    let mut out: Vec<Statement> = Vec::new();
+    for (line, fields) in &records[1..] {
+        let get = |c: usize| fields.get(c).map(String::as_str).unwrap_or("");
+        let id: u32 = get(id_col).parse().ok().filter(|&v| v > 0).ok_or_else(|| {
+            study_error(
+                path,
+                Some(*line),
+                format!("statement id '{}' is not a positive integer", get(id_col)),
+            )
+        })?;
+        if let Some(prev) = out.iter().find(|s| s.id == id) {
+            return Err(study_error(
+                path,
+                Some(*line),
+                format!("statement id {} is given twice", prev.id),
+            ));
+        }
+        let text = get(text_col).to_string();
+        if text.is_empty() {
+            return Err(study_error(
+                path,
+                Some(*line),
+                format!("statement {id} has no text"),
+            ));
+        }
+        let tag = tag_col
+            .map(|c| get(c).to_string())
+            .filter(|t| !t.is_empty());
+        out.push(Statement { id, text, tag });
+    }
+    if out.len() < 2 {
+        return Err(study_error(
+            path,
+            None,
+            format!("{} statement(s); a Q study needs at least 2", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// Reads a sorts file with one row per participant: `id,<statement id>,...`. Columns may come
+/// in any order; the result follows `statements` order.
+fn read_sort_rows(
+    path: &Path,
+    statements: &[Statement],
+) -> Result<(SortTable, SourceMap), ReadError> {
+    let records = csv_records(path)?;
+    let (hline, header) = &records[0];
+    let id_col = column(header, "id").ok_or_else(|| {
+        study_error(
+            path,
+            Some(*hline),
+            "the header has no 'id' column; expected id followed by one column per statement id",
+        )
+    })?;
+    let mut col_of = vec![None; statements.len()];
+    for (c, h) in header.iter().enumerate() {
+        if c == id_col {
+            continue;
+        }
+        let sid: u32 = h.trim().parse().map_err(|_| {
+            study_error(
+                path,
+                Some(*hline),
+                format!("column {} header '{h}' is not a statement id", c + 1),
+            )
+        })?;
+        let s = statements
+            .iter()
+            .position(|st| st.id == sid)
+            .ok_or_else(|| {
+                study_error(
+                    path,
+                    Some(*hline),
+                    format!(
+                        "column {} is statement {sid}, which the statements file does not have",
+                        c + 1
+                    ),
+                )
+            })?;
+        if col_of[s].is_some() {
+            return Err(study_error(
+                path,
+                Some(*hline),
+                format!("statement {sid} has two columns"),
+            ));
+        }
+        col_of[s] = Some(c);
+    }
+    if let Some(s) = col_of.iter().position(Option::is_none) {
+        return Err(study_error(
+            path,
+            Some(*hline),
+            format!(
+                "no column for statement {}; expected one column per statement",
+                statements[s].id
+            ),
+        ));
+    }
+    let cols: Vec<usize> = col_of.into_iter().flatten().collect();
+    let mut table = SortTable::default();
+    let mut sort_lines = Vec::new();
+    for (line, fields) in &records[1..] {
+        if fields.len() != header.len() {
+            return Err(ReadError::RaggedRow {
+                file: path.to_path_buf(),
+                line: *line,
+                found: fields.len(),
+                expected: header.len(),
+                header_line: *hline,
+            });
+        }
+        let id = fields[id_col].clone();
+        let mut row = Vec::with_capacity(cols.len());
+        for (s, &c) in cols.iter().enumerate() {
+            let v = parse_int(&fields[c]).ok_or_else(|| {
+                study_error(
+                    path,
+                    Some(*line),
+                    format!(
+                        "column {} (sort '{id}', statement {}): '{}' is not an integer; expected a whole number such as -3, 0 or +2",
+                        c + 1,
+                        statements[s].id,
+                        fields[c]
+                    ),
+                )
+            })?;
+            row.push(v);
+        }
+        table.sort_ids.push(id);
+        table.values.push(row);
+        sort_lines.push(*line);
+    }
+    table.statement_labels = Some(statements.iter().map(|s| s.text.clone()).collect());
+    let source = SourceMap::Rows {
+        header_line: *hline,
+        id_column: id_col + 1,
+        sort_lines,
+        statement_columns: cols.iter().map(|c| c + 1).collect(),
+    };
+    Ok((table, source))
+}
+
+/// Reads `participants.csv`: `id` plus attribute columns; every sort must have a row.
+fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant>, ReadError> {
+    let records = csv_records(path)?;
+    let (hline, header) = &records[0];
+    let id_col = column(header, "id").ok_or_else(|| {
+        study_error(
+            path,
+            Some(*hline),
+            "the header has no 'id' column; expected id followed by attribute columns",
+        )
+    })?;
+    let mut by_id: BTreeMap<String, (usize, BTreeMap<String, String>)> = BTreeMap::new();
+    for (line, fields) in &records[1..] {
+        if fields.len() != header.len() {
+            return Err(ReadError::RaggedRow {
+                file: path.to_path_buf(),
+                line: *line,
+                found: fields.len(),
+                expected: header.len(),
+                header_line: *hline,
+            });
+        }
+        let id = fields[id_col].clone();
+        let attributes = header
+            .iter()
+            .zip(fields)
+            .enumerate()
+            .filter(|(c, _)| *c != id_col)
+            .map(|(_, (h, v))| (h.clone(), v.clone()))
+            .collect();
+        if by_id.insert(id.clone(), (*line, attributes)).is_some() {
+            return Err(study_error(
+                path,
+                Some(*line),
+                format!("participant '{id}' is listed twice"),
+            ));
+        }
+    }
+    let mut out = Vec::with_capacity(sort_ids.len());
+    for id in sort_ids {
+        let (_, attributes) = by_id.remove(id).ok_or_else(|| {
+            study_error(
+                path,
+                None,
+                format!(
+                    "sort '{id}' has no row; expected one row per participant of the sorts file"
+                ),
+            )
+        })?;
+        out.push(Participant {
+            id: id.clone(),
+            attributes,
+        });
+    }
+    if let Some((id, (line, _))) = by_id.into_iter().next() {
+        return Err(study_error(
+            path,
+            Some(line),
+            format!("participant '{id}' has no sort in the sorts file"),
+        ));
+    }
+    Ok(out)
+}
+
+fn parse_manifest<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, ReadError> {
+    let text = read_text(path)?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|s| line_of(&text, s.start));
+        study_error(path, line, e.message().trim().to_string())
+    })
+}
+
+fn resolve(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
+
+/// Reads a study directory (its `study.toml` and the files it names).
+///
+/// ```no_run
+/// let loaded = qstudy_io::read_study(std::path::Path::new("fixtures/apse-2023")).unwrap();
+/// assert_eq!(loaded.table.sort_ids.len(), 32);
+/// ```
+pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
+    let manifest_path = dir.join(MANIFEST);
+    if !manifest_path.is_file() {
+        return Err(study_error(
+            dir,
+            None,
+            format!(
+                "is a directory without {MANIFEST}; expected a study directory (see docs/formats.md) or a .csv/.dat file"
+            ),
+        ));
+    }
+    let manifest: Manifest = parse_manifest(&manifest_path)?;
+    let grid: Grid = manifest
+        .grid
+        .parse()
+        .map_err(|e| study_error(&manifest_path, None, format!("grid: {e}")))?;
+    let statements_path = resolve(dir, &manifest.statements);
+    let statements = read_statements(&statements_path)?;
+    let sorts_path = resolve(dir, &manifest.sorts);
+    let (table, source) = read_sort_rows(&sorts_path, &statements)?;
+    let participants = match &manifest.participants {
+        Some(p) => read_participants(&resolve(dir, p), &table.sort_ids)?,
+        None => table
+            .sort_ids
+            .iter()
+            .map(|id| Participant {
+                id: id.clone(),
+                attributes: BTreeMap::new(),
+            })
+            .collect(),
+    };
+    Ok(LoadedSorts {
+        grid: Some(grid),
+        title: Some(manifest.title.clone()),
+        format: InputFormat::Study,
+        path: sorts_path,
+        source,
+        table,
+        study: Some(StudyInfo {
+            dir: dir.to_path_buf(),
+            title: manifest.title,
+            description: manifest.description,
+            citation: manifest.citation,
+            statements,
+            participants,
+            defaults: manifest.analysis.unwrap_or_default(),
+            factor_names: manifest.factor_names,
+        }),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulation designs
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DesignFile {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    citation: Option<String>,
+    grid: String,
+    statements: String,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    analysis: Option<AnalysisDefaults>,
+    #[serde(default)]
+    factor_names: BTreeMap<String, String>,
+    viewpoints: Vec<ViewpointEntry>,
+    participants: Vec<ParticipantEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ViewpointEntry {
+    name: String,
+    /// statement id -> grid value
+    ideal: BTreeMap<String, i32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParticipantEntry {
+    id: String,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    loadings: Vec<LoadingEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoadingEntry {
+    viewpoint: String,
+    min: f64,
+    max: f64,
+}
+
+/// A design read from `design.toml`, with what the generated study directory needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignStudy {
+    /// The design for the simulator.
+    pub design: Design,
+    /// The statements (copied into the study).
+    pub statements: Vec<Statement>,
+    /// Title of the generated study.
+    pub title: String,
+    /// Description of the generated study.
+    pub description: Option<String>,
+    /// Citation of the generated study.
+    pub citation: Option<String>,
+    /// Seed given in the design, if any.
+    pub seed: Option<u64>,
+    /// Analysis defaults copied into the study.
+    pub defaults: Option<AnalysisDefaults>,
+    /// Factor names copied into the study.
+    pub factor_names: BTreeMap<String, String>,
+}
+
+/// Reads a simulation design (`design.toml`; see docs/formats.md). Statement ids in ideal
+/// sorts must exist in the statements file and every statement must have an ideal value;
+/// loadings must name defined viewpoints. The core checks (grid, ranges) come from
+/// [`qstudy_core::simulate::check_design`].
+pub fn read_design(path: &Path) -> Result<DesignStudy, ReadError> {
+    let file: DesignFile = parse_manifest(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let grid: Grid = file
+        .grid
+        .parse()
+        .map_err(|e| study_error(path, None, format!("grid: {e}")))?;
+    let statements = read_statements(&resolve(dir, &file.statements))?;
+    let mut viewpoints = Vec::new();
+    for v in &file.viewpoints {
+        let mut ideal = vec![None; statements.len()];
+        for (key, &value) in &v.ideal {
+            let sid: u32 = key.trim().parse().map_err(|_| {
+                study_error(
+                    path,
+                    None,
+                    format!("viewpoint '{}': '{key}' is not a statement id", v.name),
+                )
+            })?;
+            let s = statements
+                .iter()
+                .position(|st| st.id == sid)
+                .ok_or_else(|| {
+                    study_error(
+                        path,
+                        None,
+                        format!(
+                            "viewpoint '{}': unknown statement {sid} (not in {})",
+                            v.name, file.statements
+                        ),
+                    )
+                })?;
+            ideal[s] = Some(value);
+        }
+        if let Some(s) = ideal.iter().position(Option::is_none) {
+            return Err(study_error(
+                path,
+                None,
+                format!(
+                    "viewpoint '{}': no ideal value for statement {}",
+                    v.name, statements[s].id
+                ),
+            ));
+        }
+        viewpoints.push(Viewpoint {
+            name: v.name.clone(),
+            ideal: ideal.into_iter().flatten().collect(),
+        });
+    }
+    let mut participants = Vec::new();
+    for p in &file.participants {
+        let mut loadings = Vec::new();
+        for l in &p.loadings {
+            let viewpoint = file
+                .viewpoints
+                .iter()
+                .position(|v| v.name == l.viewpoint)
+                .ok_or_else(|| {
+                    study_error(
+                        path,
+                        None,
+                        format!(
+                            "participant '{}': unknown viewpoint '{}'",
+                            p.id, l.viewpoint
+                        ),
+                    )
+                })?;
+            loadings.push(LoadingRange {
+                viewpoint,
+                min: l.min,
+                max: l.max,
+            });
+        }
+        participants.push(SimParticipant {
+            id: p.id.clone(),
+            attributes: p.attributes.clone(),
+            loadings,
+        });
+    }
+    let design = Design {
+        grid,
+        statement_ids: statements.iter().map(|s| s.id).collect(),
+        viewpoints,
+        participants,
+    };
+    qstudy_core::simulate::check_design(&design)
+        .map_err(|e| study_error(path, None, e.to_string()))?;
+    Ok(DesignStudy {
+        design,
+        statements,
+        title: file.title,
+        description: file.description,
+        citation: file.citation,
+        seed: file.seed,
+        defaults: file.analysis,
+        factor_names: file.factor_names,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing a study directory
+
+fn csv_line(fields: &[String]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The files of a generated study, by name: `study.toml`, `statements.csv`, `sorts.csv`,
+/// `participants.csv`, `truth.csv` (the loadings drawn per participant and viewpoint).
+/// Deterministic: the same inputs give the same bytes.
+pub fn study_files(ds: &DesignStudy, sim: &Simulated, seed: u64) -> Vec<(&'static str, String)> {
+    let manifest = Manifest {
+        title: ds.title.clone(),
+        description: ds.description.clone(),
+        citation: ds.citation.clone(),
+        grid: ds.design.grid.to_string(),
+        statements: "statements.csv".into(),
+        sorts: "sorts.csv".into(),
+        participants: Some("participants.csv".into()),
+        analysis: ds.defaults.clone(),
+        factor_names: ds.factor_names.clone(),
+    };
+    let toml_text = toml::to_string(&manifest).unwrap_or_default();
+    let study_toml = format!(
+        "# Generated by `qstudy simulate` (seed {seed}); edit the design, not this file.\n{toml_text}"
+    );
+    let mut statements = csv_line(&["id".into(), "text".into(), "tag".into()]);
+    for s in &ds.statements {
+        statements.push_str(&csv_line(&[
+            s.id.to_string(),
+            s.text.clone(),
+            s.tag.clone().unwrap_or_default(),
+        ]));
+    }
+    let mut header = vec!["id".to_string()];
+    header.extend(ds.statements.iter().map(|s| s.id.to_string()));
+    let mut sorts = csv_line(&header);
+    for (id, row) in sim.table.sort_ids.iter().zip(&sim.table.values) {
+        let mut fields = vec![id.clone()];
+        fields.extend(row.iter().map(|v| v.to_string()));
+        sorts.push_str(&csv_line(&fields));
+    }
+    let attrs: Vec<String> = sim
+        .participants
+        .iter()
+        .flat_map(|p| p.attributes.keys().cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut header = vec!["id".to_string()];
+    header.extend(attrs.iter().cloned());
+    let mut participants = csv_line(&header);
+    for p in &sim.participants {
+        let mut fields = vec![p.id.clone()];
+        fields.extend(
+            attrs
+                .iter()
+                .map(|a| p.attributes.get(a).cloned().unwrap_or_default()),
+        );
+        participants.push_str(&csv_line(&fields));
+    }
+    let mut header = vec!["id".to_string()];
+    header.extend(ds.design.viewpoints.iter().map(|v| v.name.clone()));
+    let mut truth = csv_line(&header);
+    for (id, lam) in sim.table.sort_ids.iter().zip(&sim.drawn) {
+        let mut fields = vec![id.clone()];
+        fields.extend(lam.iter().map(|l| format!("{l:.4}")));
+        truth.push_str(&csv_line(&fields));
+    }
+    vec![
+        ("study.toml", study_toml),
+        ("statements.csv", statements),
+        ("sorts.csv", sorts),
+        ("participants.csv", participants),
+        ("truth.csv", truth),
+    ]
+}
+
+/// Writes the files of [`study_files`] into `dir` (created if needed), each atomically.
+pub fn write_study(
+    dir: &Path,
+    files: &[(&'static str, String)],
+) -> Result<Vec<PathBuf>, crate::WriteError> {
+    std::fs::create_dir_all(dir).map_err(|source| crate::WriteError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
