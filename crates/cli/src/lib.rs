@@ -11,6 +11,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod simulate;
 
 /// Exit code: usage error (clap's).
 pub const EXIT_USAGE: i32 = 2;
@@ -36,6 +37,8 @@ struct Cli {
 enum Command {
     /// Analyse a set of Q-sorts and write DIR/results.json.
     Analyze(analyze::AnalyzeArgs),
+    /// Generate Q-sorts from a design of planted viewpoints (a study directory).
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Runs `qstudy` with `args` (including the program name), writing to `out` and `err`.
@@ -67,5 +70,6 @@ where
     };
     match cli.command {
         Command::Analyze(a) => analyze::analyze_command(&a, out, err),
+        Command::Simulate(a) => simulate::simulate_command(&a, out, err),
     }
 }

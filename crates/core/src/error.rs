@@ -172,14 +172,18 @@ pub enum DesignError {
     #[error("the design has {0} participant(s); at least 2 are needed")]
     TooFewParticipants(usize),
     /// An ideal sort with the wrong number of values.
-    #[error("viewpoint '{viewpoint}': the ideal sort has {found} values, expected {expected} (one per statement)")]
+    #[error(
+        "viewpoint '{viewpoint}': the ideal sort has {found} values, expected {expected} (one per statement)"
+    )]
     IdealLength {
         viewpoint: String,
         found: usize,
         expected: usize,
     },
     /// An ideal sort value that is not a column of the grid.
-    #[error("viewpoint '{viewpoint}', statement {statement}: ideal value {value} is not on the grid {grid}")]
+    #[error(
+        "viewpoint '{viewpoint}', statement {statement}: ideal value {value} is not on the grid {grid}"
+    )]
     IdealOffGrid {
         viewpoint: String,
         statement: u32,
@@ -187,7 +191,9 @@ pub enum DesignError {
         grid: String,
     },
     /// An ideal sort that does not follow the grid's column counts.
-    #[error("viewpoint '{viewpoint}': the ideal sort breaks the grid: column {value} holds {found} statement(s), expected {expected}")]
+    #[error(
+        "viewpoint '{viewpoint}': the ideal sort breaks the grid: column {value} holds {found} statement(s), expected {expected}"
+    )]
     IdealBreaksGrid {
         viewpoint: String,
         value: i32,
@@ -201,7 +207,9 @@ pub enum DesignError {
     #[error("participant '{participant}': viewpoint number {index} does not exist")]
     UnknownViewpointIndex { participant: String, index: usize },
     /// A loading range outside -1..1 or reversed.
-    #[error("participant '{participant}', viewpoint '{viewpoint}': loading range {min}..{max} must lie within -1..1 with min <= max")]
+    #[error(
+        "participant '{participant}', viewpoint '{viewpoint}': loading range {min}..{max} must lie within -1..1 with min <= max"
+    )]
     LoadingRange {
         participant: String,
         viewpoint: String,
@@ -209,6 +217,8 @@ pub enum DesignError {
         max: f64,
     },
     /// Loadings whose squares may add up to more than 1.
-    #[error("participant '{participant}': the squared loadings may add up to {total:.3}, more than 1 (all of a sort's variance)")]
+    #[error(
+        "participant '{participant}': the squared loadings may add up to {total:.3}, more than 1 (all of a sort's variance)"
+    )]
     TooMuchVariance { participant: String, total: f64 },
 }

@@ -82,9 +82,15 @@ pub fn attach_participants(results: &mut AnalysisResults, participants: Vec<Part
 /// into 2 to 12 groups, each level holding fewer than all sorts (an attribute with a distinct
 /// value per sort, like a name, is skipped). Participants are matched to sorts by id; sorts
 /// without a participant entry are left out of that attribute's comparison.
-pub fn compare_groups(results: &AnalysisResults, participants: &[Participant]) -> Vec<GroupComparison> {
+pub fn compare_groups(
+    results: &AnalysisResults,
+    participants: &[Participant],
+) -> Vec<GroupComparison> {
     let ids = &results.input.sort_ids;
-    let attributes: BTreeSet<&String> = participants.iter().flat_map(|p| p.attributes.keys()).collect();
+    let attributes: BTreeSet<&String> = participants
+        .iter()
+        .flat_map(|p| p.attributes.keys())
+        .collect();
     let mut out = Vec::new();
     for attribute in attributes {
         // level of each sort (by sort index)

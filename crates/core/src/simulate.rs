@@ -183,7 +183,13 @@ fn standardized(values: &[i32]) -> Vec<f64> {
     let sd = var.sqrt();
     values
         .iter()
-        .map(|&v| if sd > 0.0 { (f64::from(v) - mean) / sd } else { 0.0 })
+        .map(|&v| {
+            if sd > 0.0 {
+                (f64::from(v) - mean) / sd
+            } else {
+                0.0
+            }
+        })
         .collect()
 }
 
@@ -305,15 +311,35 @@ mod tests {
     fn bad_designs_are_rejected() {
         let mut d = design();
         d.viewpoints[0].ideal[0] = 3;
-        assert!(matches!(check_design(&d), Err(DesignError::IdealOffGrid { statement: 1, value: 3, .. })));
+        assert!(matches!(
+            check_design(&d),
+            Err(DesignError::IdealOffGrid {
+                statement: 1,
+                value: 3,
+                ..
+            })
+        ));
         let mut d = design();
         d.viewpoints[0].ideal[0] = 2;
-        assert!(matches!(check_design(&d), Err(DesignError::IdealBreaksGrid { .. })));
+        assert!(matches!(
+            check_design(&d),
+            Err(DesignError::IdealBreaksGrid { .. })
+        ));
         let mut d = design();
         d.participants[0].loadings[0].max = 1.2;
-        assert!(matches!(check_design(&d), Err(DesignError::LoadingRange { .. })));
+        assert!(matches!(
+            check_design(&d),
+            Err(DesignError::LoadingRange { .. })
+        ));
         let mut d = design();
-        d.participants[0].loadings.push(LoadingRange { viewpoint: 1, min: 0.8, max: 0.8 });
-        assert!(matches!(check_design(&d), Err(DesignError::TooMuchVariance { .. })));
+        d.participants[0].loadings.push(LoadingRange {
+            viewpoint: 1,
+            min: 0.8,
+            max: 0.8,
+        });
+        assert!(matches!(
+            check_design(&d),
+            Err(DesignError::TooMuchVariance { .. })
+        ));
     }
 }

@@ -36,7 +36,7 @@ pub enum ReadError {
         source: std::io::Error,
     },
     /// A directory was given.
-    #[error("{}: is a directory; reading a study directory is not supported yet (give a .csv or .dat file)", .file.display())]
+    #[error("{}: is a directory, not a file of the format given (a study directory is read with --format study or no --format)", .file.display())]
     IsDirectory {
         /// The directory.
         file: PathBuf,

@@ -442,7 +442,7 @@ mod tests {
         }
         assert_eq!(
             "sav".parse::<InputFormat>().unwrap_err().to_string(),
-            "unknown input format 'sav' (expected csv or pqmethod)"
+            "unknown input format 'sav' (expected csv, pqmethod or study)"
         );
         assert_eq!(
             InputFormat::from_path(Path::new("a/b.Csv")),
@@ -491,10 +491,12 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!(
-                "{}: is a directory; reading a study directory is not supported yet (give a .csv or .dat file)",
+                "{}: is a directory without study.toml; expected a study directory (see docs/formats.md) or a .csv/.dat file",
                 dir.path().display()
             )
         );
+        let e = read_sorts(dir.path(), Some(InputFormat::QmethodCsv)).unwrap_err();
+        assert!(matches!(e, ReadError::IsDirectory { .. }), "{e}");
     }
 
     #[test]

@@ -42,35 +42,43 @@ pub struct Statement {
 #[serde(deny_unknown_fields)]
 pub struct AnalysisDefaults {
     /// `centroid` or `pca`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<Extraction>,
     /// Factors to extract.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract: Option<usize>,
     /// Factors to keep.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub factors: Option<usize>,
     /// `varimax` or `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
     /// `svd` or `pairwise`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub varimax: Option<VarimaxMethod>,
     /// Judgmental steps `"A,B,DEG"`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rotate: Vec<String>,
     /// `pearson`, `spearman` or `kendall`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Correlation>,
     /// Flagging p level.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_p: Option<f64>,
     /// Majority rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_majority: Option<bool>,
     /// Manual flags `"ID=F"`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flag: Vec<String>,
     /// Manual unflags `"ID=F"`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unflag: Vec<String>,
     /// Factors to invert.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invert: Vec<usize>,
     /// Factors to split.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub split: Vec<usize>,
 }
 
