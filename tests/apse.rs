@@ -20,9 +20,18 @@ fn readme_main_command_recovers_every_planted_viewpoint() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("apse");
     // The README's main command: no option but the output directory.
-    let run = qstudy(&["analyze", &fixture("apse-2023"), "--out", out.to_str().unwrap()]);
+    let run = qstudy(&[
+        "analyze",
+        &fixture("apse-2023"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("settled accommodation"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("settled accommodation"),
+        "{}",
+        run.stdout
+    );
     let r = results(&out);
     assert_eq!(r["input"]["sorts"], 32);
     assert_eq!(r["input"]["statements"], 40);
@@ -44,16 +53,35 @@ fn readme_main_command_recovers_every_planted_viewpoint() {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                let arr: Vec<f64> = f["array"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+                let arr: Vec<f64> = f["array"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap())
+                    .collect();
                 pearson(&arr, &ideal) >= 0.9
             })
             .map(|(i, _)| i)
             .collect();
-        assert_eq!(matches.len(), 1, "viewpoint '{}' must be recovered by exactly one factor: {matches:?}", view.name);
+        assert_eq!(
+            matches.len(),
+            1,
+            "viewpoint '{}' must be recovered by exactly one factor: {matches:?}",
+            view.name
+        );
         let f = &factors[matches[0]];
-        assert_eq!(f["label"], view.name.as_str(), "the study names the factor after the viewpoint it recovers");
+        assert_eq!(
+            f["label"],
+            view.name.as_str(),
+            "the study names the factor after the viewpoint it recovers"
+        );
         // Make-up: every pure holder of the viewpoint defines the factor, no pure holder of another does.
-        let defining: Vec<&str> = f["defining_sorts"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        let defining: Vec<&str> = f["defining_sorts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
         let mut planted = BTreeMap::<String, usize>::new();
         let mut found = BTreeMap::<String, usize>::new();
         for p in &design.participants {
@@ -71,7 +99,11 @@ fn readme_main_command_recovers_every_planted_viewpoint() {
                 *found.entry(roles[&p.id].clone()).or_default() += 1;
             }
         }
-        assert_eq!(planted, found, "councillor/officer make-up of '{}'", view.name);
+        assert_eq!(
+            planted, found,
+            "councillor/officer make-up of '{}'",
+            view.name
+        );
     }
     // The group comparison by role is in the results, with Fisher's test.
     let groups = r["groups"].as_array().unwrap();
@@ -88,11 +120,25 @@ fn readme_main_command_recovers_every_planted_viewpoint() {
 #[test]
 fn regenerating_from_design_and_seed_reproduces_the_committed_files() {
     let dir = tempfile::tempdir().unwrap();
-    let run = qstudy(&["simulate", &fixture("apse-2023/design.toml"), "--out", dir.path().to_str().unwrap()]);
+    let run = qstudy(&[
+        "simulate",
+        &fixture("apse-2023/design.toml"),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for name in ["study.toml", "statements.csv", "sorts.csv", "participants.csv", "truth.csv"] {
+    for name in [
+        "study.toml",
+        "statements.csv",
+        "sorts.csv",
+        "participants.csv",
+        "truth.csv",
+    ] {
         let fresh = std::fs::read(dir.path().join(name)).unwrap();
         let committed = std::fs::read(fixture(&format!("apse-2023/{name}"))).unwrap();
-        assert!(fresh == committed, "{name} differs from what the design generates");
+        assert!(
+            fresh == committed,
+            "{name} differs from what the design generates"
+        );
     }
 }

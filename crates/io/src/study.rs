@@ -332,6 +332,17 @@ fn read_sort_rows(
             });
         }
         let id = fields[id_col].clone();
+        if let Some(first) = table.sort_ids.iter().position(|s| *s == id) {
+            return Err(study_error(
+                path,
+                Some(*line),
+                format!(
+                    "column {}: duplicate sort id '{id}' (first on line {}); ids must be unique",
+                    id_col + 1,
+                    sort_lines[first]
+                ),
+            ));
+        }
         let mut row = Vec::with_capacity(cols.len());
         for (s, &c) in cols.iter().enumerate() {
             let v = parse_int(&fields[c]).ok_or_else(|| {
@@ -402,7 +413,9 @@ fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant
     }
     let mut out = Vec::with_capacity(sort_ids.len());
     for id in sort_ids {
-        let (_, attributes) = by_id.remove(id).ok_or_else(|| {
+        // `get`, not `remove`: a sort id given twice is reported by the validation of the
+        // sorts, with its line.
+        let (_, attributes) = by_id.get(id).ok_or_else(|| {
             study_error(
                 path,
                 None,
@@ -413,13 +426,13 @@ fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant
         })?;
         out.push(Participant {
             id: id.clone(),
-            attributes,
+            attributes: attributes.clone(),
         });
     }
-    if let Some((id, (line, _))) = by_id.into_iter().next() {
+    if let Some((id, (line, _))) = by_id.iter().find(|(id, _)| !sort_ids.contains(id)) {
         return Err(study_error(
             path,
-            Some(line),
+            Some(*line),
             format!("participant '{id}' has no sort in the sorts file"),
         ));
     }
