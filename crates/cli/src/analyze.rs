@@ -11,16 +11,19 @@ use qstudy_core::{
     Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Rotation, RotationStep, Study,
     VarimaxMethod,
 };
-use qstudy_io::{AnalysisDefaults, InputFormat, LoadedSorts, read_sorts, write_results_json};
+use qstudy_io::{AnalysisDefaults, InputFormat, LoadedSorts, read_sorts};
 
+use crate::outputs;
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT};
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Input: a study directory (with study.toml), a qmethod-layout CSV (statements x sorts) or
-    /// a PQMethod .DAT (with its .STA beside it).
+    /// Input: a study directory (with study.toml), a CSV (qmethod layout, one row per
+    /// participant, or an HTMLQ/FlashQ export), an easy-htmlq JSON, an XLSX workbook or a
+    /// PQMethod .DAT (with its .STA beside it).
     input: PathBuf,
-    /// Input format, when the path does not tell (csv, pqmethod, study).
+    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, json, xlsx,
+    /// pqmethod, study).
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
     /// Output directory (created if missing).
@@ -85,6 +88,12 @@ pub struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw the figures (DIR/plots/) and the report (DIR/report.html).
+    #[arg(long)]
+    no_plots: bool,
+    /// Replace DIR when it holds a previous output (it is swapped for the new one at once).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Reads and validates an input (file or study directory). On failure: the exit code and the
@@ -143,20 +152,8 @@ fn resolve_options(
         Some(info) => (&info.defaults, info.dir.join(qstudy_io::MANIFEST)),
         None => (&empty, PathBuf::new()),
     };
-    let factors = a.factors.or(d.factors).ok_or_else(|| {
-        (
-            EXIT_ANALYSIS,
-            format!(
-                "{}: the number of factors to keep is not given: use --factors K{}",
-                a.input.display(),
-                if loaded.study.is_some() {
-                    " or factors = K in [analysis] of study.toml"
-                } else {
-                    ""
-                }
-            ),
-        )
-    })?;
+    // 0 when not given: `prepare` puts the recommendation of `qstudy factors` there.
+    let factors = a.factors.or(d.factors).unwrap_or(0);
     let rotation_steps = if a.rotate.is_empty() {
         parse_list(&d.rotate, "rotate", &manifest)?
     } else {
@@ -205,17 +202,47 @@ fn resolve_options(
     })
 }
 
+impl AnalyzeArgs {
+    /// The input path.
+    pub(crate) fn input(&self) -> &Path {
+        &self.input
+    }
+    /// The output directory.
+    pub(crate) fn out(&self) -> &Path {
+        &self.out
+    }
+    /// Whether to print nothing but errors.
+    pub(crate) fn quiet(&self) -> bool {
+        self.quiet
+    }
+}
+
+/// Loads and validates the input and resolves the options (for `analyze` and `bootstrap`).
+/// When neither the command line nor the study gives the number of factors, it is the
+/// recommendation of `qstudy factors` (default parallel analysis), and the line saying so is
+/// returned.
+pub(crate) fn prepare(
+    a: &AnalyzeArgs,
+) -> Result<(LoadedSorts, Study, AnalysisOptions, Option<String>), (i32, String)> {
+    let (loaded, study) = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
+    let given = a
+        .factors
+        .or(loaded.study.as_ref().and_then(|i| i.defaults.factors));
+    let mut options = resolve_options(a, &loaded)?;
+    let mut note = None;
+    if given.is_none() {
+        let ropts = qstudy_core::retention::RetentionOptions::default();
+        let r = crate::factors::report(&study, &options, &ropts, None)
+            .map_err(|(code, m)| (code, format!("{}: {m}", a.input.display())))?;
+        options.factors = r.recommended;
+        note = Some(crate::factors::recommendation_note(&r));
+    }
+    Ok((loaded, study, options, note))
+}
+
 pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (loaded, study) = match load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)
-    {
+    let (loaded, study, options, note) = match prepare(a) {
         Ok(x) => x,
-        Err((code, message)) => {
-            let _ = writeln!(err, "error: {message}");
-            return code;
-        }
-    };
-    let options = match resolve_options(a, &loaded) {
-        Ok(o) => o,
         Err((code, message)) => {
             let _ = writeln!(err, "error: {message}");
             return code;
@@ -228,11 +255,66 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
             return EXIT_ANALYSIS;
         }
     };
-    if let Some(info) = &loaded.study {
-        attach_participants(&mut results, info.participants.clone());
+    if let Some(note) = &note {
+        if !a.quiet {
+            let _ = writeln!(out, "{note}");
+        }
+        results.warnings.push(format!(
+            "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
+            options.factors
+        ));
     }
-    let path = match write_results_json(&a.out, &results) {
-        Ok(p) => p,
+    if let Some(participants) = loaded.participants() {
+        attach_participants(&mut results, participants.to_vec());
+    }
+    // Every output is built into a staging directory beside DIR, then published at once
+    // (outputs.rs): results.json, report.lis, results.xlsx, tables/, plots/, report.html.
+    let title = loaded
+        .study
+        .as_ref()
+        .map(|s| s.title.clone())
+        .or(loaded.title.clone());
+    let ctx = qstudy_report::ReportContext {
+        title: title.clone(),
+        sorts: Some(
+            study
+                .values()
+                .rows()
+                .into_iter()
+                .map(|r| r.to_vec())
+                .collect(),
+        ),
+    };
+    let mut report = None;
+    let published = outputs::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
+        outputs::write_reports(staging, &a.out, &results, &ctx)?;
+        if !a.no_plots {
+            let info = qstudy_plot::ReportInfo {
+                title,
+                source: Some(a.input.display().to_string()),
+            };
+            let options = qstudy_plot::PlotOptions::default();
+            qstudy_plot::write_outputs(staging, &results, &options, &info).map_err(|e| {
+                let shown = a.out.display().to_string();
+                outputs::OutputError::Other(
+                    e.to_string().replace(&*staging.to_string_lossy(), &shown),
+                )
+            })?;
+            report = Some(a.out.join("report.html"));
+        }
+        Ok(())
+    });
+    let path = match published {
+        Ok(p) => {
+            if let Some(old) = p.leftover {
+                let _ = writeln!(
+                    err,
+                    "warning: the previous output was moved to {} and could not be deleted",
+                    old.display()
+                );
+            }
+            a.out.join("results.json")
+        }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return EXIT_OUTPUT;
@@ -244,6 +326,19 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     if !a.quiet {
         let _ = write_summary(out, &results, &a.input);
         let _ = writeln!(out, "results: {}", path.display());
+        let _ = writeln!(
+            out,
+            "reports: {} (report.lis, results.xlsx, tables/*.csv)",
+            a.out.display()
+        );
+        if let Some(report) = report {
+            let _ = writeln!(
+                out,
+                "report: {} (figures in {})",
+                report.display(),
+                a.out.join("plots").display()
+            );
+        }
     }
     0
 }

@@ -11,7 +11,14 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod bootstrap;
+mod convert;
+mod factors;
+mod outputs;
+mod plot;
+mod progress;
 mod simulate;
+mod validate;
 
 /// Exit code: usage error (clap's).
 pub const EXIT_USAGE: i32 = 2;
@@ -41,6 +48,16 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Generate Q-sorts from a design of planted viewpoints (a study directory).
     Simulate(simulate::SimulateArgs),
+    /// Redraw figures (composite sorts, loadings maps, scree...) from a results.json.
+    Plot(plot::PlotArgs),
+    /// Convert Q-sorts to a PQMethod project, a qmethod CSV or a study directory.
+    Convert(convert::ConvertArgs),
+    /// Check an input and report every problem found (exit 0 when clean, 3 otherwise).
+    Validate(validate::ValidateArgs),
+    /// How many factors to keep: eigenvalues, scree, Kaiser-Guttman, Humphrey, parallel analysis, recommendation.
+    Factors(factors::FactorsArgs),
+    /// Bootstrap the analysis: SEs of z-scores and loadings, flagging frequencies (DIR/bootstrap.json).
+    Bootstrap(bootstrap::BootstrapArgs),
 }
 
 /// Runs `qstudy` with `args` (including the program name), writing to `out` and `err`.
@@ -73,5 +90,10 @@ where
     match cli.command {
         Command::Analyze(a) => analyze::analyze_command(&a, out, err),
         Command::Simulate(a) => simulate::simulate_command(&a, out, err),
+        Command::Plot(a) => plot::plot_command(&a, out, err),
+        Command::Convert(a) => convert::convert_command(&a, out, err),
+        Command::Validate(a) => validate::validate_command(&a, out, err),
+        Command::Factors(a) => factors::factors_command(&a, out, err),
+        Command::Bootstrap(a) => bootstrap::bootstrap_command(&a, out, err),
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{
     self, Consensus, CribSheet, Distinguishing, FactorSummary, PairDifferences, Spread,
 };
-use crate::correlate::{self, Correlation};
+use crate::correlate::{self, Correlation, Engine, Persons};
 use crate::data::Study;
 use crate::error::AnalysisError;
 use crate::extract::{self, Extraction, column_sums_of_squares};
@@ -265,6 +265,17 @@ fn percent(eigen: &[f64], n: usize) -> Vec<f64> {
 /// assert_eq!(res.flags.len(), 4);
 /// ```
 pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResults, AnalysisError> {
+    analyze_with(study, options, Engine::Auto)
+}
+
+/// [`analyze`] with the extraction path chosen: [`Engine::Auto`] (what [`analyze`] does) forms
+/// the `n x n` correlation matrix up to [`correlate::DENSE_LIMIT`] sorts and works on its
+/// `n x m` factor above (linear in `n`); the two agree to floating-point rounding.
+pub fn analyze_with(
+    study: &Study,
+    options: &AnalysisOptions,
+    engine: Engine,
+) -> Result<AnalysisResults, AnalysisError> {
     let n = study.n_sorts();
     let m = study.n_statements();
     let k = options.factors;
@@ -301,8 +312,8 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
     }
     let mut warnings = Vec::new();
 
-    // 1. correlate
-    let r = correlate::correlation_matrix(study.values(), options.correlation);
+    // 1. correlate (the n x n matrix, or its n x m factor for large n)
+    let persons = Persons::new(study.values(), options.correlation, engine);
 
     // 2. extract
     let cap = n.min(m - 1);
@@ -310,7 +321,7 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
         .extract
         .unwrap_or_else(|| options.extraction.default_count().max(k));
     let count = asked.min(cap);
-    let extracted = extract::extract(&r, options.extraction, count);
+    let extracted = extract::extract_persons(&persons, options.extraction, count);
     let n_extracted = extracted.loadings.ncols();
     if n_extracted < k {
         return Err(AnalysisError::TooFewExtracted {
@@ -564,7 +575,13 @@ pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResul
             inverted: options.flagging.invert.clone(),
             split: options.flagging.split.clone(),
         },
-        correlation: keep_r.then(|| rows(&r)),
+        correlation: keep_r.then(|| match &persons {
+            Persons::Dense(r) => rows(r),
+            Persons::Factored(_) => rows(&correlate::correlation_matrix(
+                study.values(),
+                options.correlation,
+            )),
+        }),
         unrotated: UnrotatedResults {
             loadings: rows(&extracted.loadings),
             explained_variance: percent(&extracted.eigenvalues, n),

@@ -77,18 +77,175 @@ pub fn standardize_rows(x: &Array2<f64>) -> Array2<f64> {
 pub fn correlation_matrix(values: &Array2<f64>, method: Correlation) -> Array2<f64> {
     match method {
         Correlation::Pearson => pearson(values),
-        Correlation::Spearman => {
-            let ranked = Array2::from_shape_vec(
-                values.raw_dim(),
-                values
-                    .axis_iter(Axis(0))
-                    .flat_map(|row| average_ranks(row).to_vec())
-                    .collect(),
-            )
-            .expect("same shape");
-            pearson(&ranked)
-        }
+        Correlation::Spearman => pearson(&ranked_rows(values)),
         Correlation::Kendall => kendall(values),
+    }
+}
+
+/// Each row replaced by its average ranks (Spearman's rho is Pearson's r on these).
+fn ranked_rows(values: &Array2<f64>) -> Array2<f64> {
+    Array2::from_shape_vec(
+        values.raw_dim(),
+        values
+            .axis_iter(Axis(0))
+            .flat_map(|row| average_ranks(row).to_vec())
+            .collect(),
+    )
+    .expect("same shape")
+}
+
+/// Largest `n` for which [`Engine::Auto`] forms the `n x n` correlation matrix and extracts
+/// from it (the path every reference test checks); above it, extraction works on the
+/// `n x m` factor of [`Factored`] in time and memory linear in `n`.
+pub const DENSE_LIMIT: usize = 300;
+
+/// How extraction sees the correlation between persons.
+///
+/// Both give the same factors (to floating-point rounding, ~1e-12; tested on the fixtures);
+/// the dense path is the one the anchors' numbers are checked on, the factored one grows
+/// with `n m` instead of `n^2` (memory) and `n^3` (PCA time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Dense for `n <= DENSE_LIMIT` (and always for Kendall), factored above.
+    #[default]
+    Auto,
+    /// Always form the `n x n` matrix.
+    Dense,
+    /// Never form it (except for Kendall's tau, which has no `Z Z^T` form).
+    Factored,
+}
+
+impl Engine {
+    /// Whether an analysis of `n` sorts with `method` uses the factored path.
+    pub fn is_factored(self, n: usize, method: Correlation) -> bool {
+        method != Correlation::Kendall
+            && match self {
+                Engine::Auto => n > DENSE_LIMIT,
+                Engine::Dense => false,
+                Engine::Factored => true,
+            }
+    }
+}
+
+/// The correlation matrix between persons held as a factor: `R = W W^T` with `W` the `n x m`
+/// row-standardised sorts (ranks for Spearman) divided by `sqrt(m - 1)`, so that `R v` costs
+/// `O(n m)` (`W (W^T v)`) and the `n x n` matrix is never formed.
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::correlate::{correlation_matrix, Correlation, Factored};
+/// let x = array![[1.0, 2.0, 3.0, 5.0], [3.0, 2.0, 1.0, 0.0], [1.0, 3.0, 2.0, 2.0]];
+/// let f = Factored::new(&x, Correlation::Pearson).unwrap();
+/// let r = correlation_matrix(&x, Correlation::Pearson);
+/// let v = array![0.5, -1.0, 2.0];
+/// let (a, b) = (f.apply(v.view()), r.dot(&v));
+/// assert!((&a - &b).iter().all(|d| d.abs() < 1e-12));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factored {
+    w: Array2<f64>,
+}
+
+impl Factored {
+    /// The factor of the Pearson or Spearman correlations between the rows of `values`;
+    /// `None` for Kendall's tau (not a product of standardised scores).
+    pub fn new(values: &Array2<f64>, method: Correlation) -> Option<Factored> {
+        let scaled = |x: &Array2<f64>| {
+            let scale = 1.0 / (x.ncols() as f64 - 1.0).sqrt();
+            let mut w = standardize_rows(x);
+            w.mapv_inplace(|v| v * scale);
+            w
+        };
+        match method {
+            Correlation::Pearson => Some(Factored { w: scaled(values) }),
+            Correlation::Spearman => Some(Factored {
+                w: scaled(&ranked_rows(values)),
+            }),
+            Correlation::Kendall => None,
+        }
+    }
+
+    /// The `n x m` factor `W` (`R = W W^T`).
+    pub fn w(&self) -> &Array2<f64> {
+        &self.w
+    }
+
+    /// Number of persons `n`.
+    pub fn n(&self) -> usize {
+        self.w.nrows()
+    }
+
+    /// `R v = W (W^T v)`, in `O(n m)`.
+    pub fn apply(&self, v: ArrayView1<f64>) -> Array1<f64> {
+        self.w.dot(&self.w.t().dot(&v))
+    }
+
+    /// Column `j` of `R`: `W w_j`.
+    pub fn column(&self, j: usize) -> Array1<f64> {
+        self.w.dot(&self.w.row(j))
+    }
+
+    /// The `m x m` Gram matrix `W^T W`: its eigenvalues are the non-zero eigenvalues of `R`.
+    pub fn gram(&self) -> Array2<f64> {
+        self.w.t().dot(&self.w)
+    }
+
+    /// The `n x n` matrix itself (for output; `O(n^2)` memory), exactly symmetric with a unit
+    /// diagonal and entries in `[-1, 1]`.
+    pub fn to_dense(&self) -> Array2<f64> {
+        let mut r = self.w.dot(&self.w.t());
+        tidy_correlation(&mut r);
+        r
+    }
+}
+
+/// Exact symmetry, unit diagonal and range, whatever the rounding of the product.
+fn tidy_correlation(r: &mut Array2<f64>) {
+    let n = r.nrows();
+    for i in 0..n {
+        r[[i, i]] = 1.0;
+        for j in 0..i {
+            let v = r[[i, j]].clamp(-1.0, 1.0);
+            r[[i, j]] = v;
+            r[[j, i]] = v;
+        }
+    }
+}
+
+/// The correlation between persons as extraction needs it: the matrix, or its factor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Persons {
+    /// The `n x n` matrix.
+    Dense(Array2<f64>),
+    /// `R = W W^T`, never formed.
+    Factored(Factored),
+}
+
+impl Persons {
+    /// Builds what `engine` asks for `values` (sorts x statements).
+    pub fn new(values: &Array2<f64>, method: Correlation, engine: Engine) -> Persons {
+        if engine.is_factored(values.nrows(), method) {
+            Persons::Factored(Factored::new(values, method).expect("not Kendall"))
+        } else {
+            Persons::Dense(correlation_matrix(values, method))
+        }
+    }
+
+    /// Number of persons `n`.
+    pub fn n(&self) -> usize {
+        match self {
+            Persons::Dense(r) => r.nrows(),
+            Persons::Factored(f) => f.n(),
+        }
+    }
+
+    /// The `n x n` matrix (formed from the factor when it is not held).
+    pub fn dense(&self) -> std::borrow::Cow<'_, Array2<f64>> {
+        match self {
+            Persons::Dense(r) => std::borrow::Cow::Borrowed(r),
+            Persons::Factored(f) => std::borrow::Cow::Owned(f.to_dense()),
+        }
     }
 }
 
@@ -96,16 +253,7 @@ fn pearson(values: &Array2<f64>) -> Array2<f64> {
     let m = values.ncols() as f64;
     let z = standardize_rows(values);
     let mut r = z.dot(&z.t()) / (m - 1.0);
-    let n = r.nrows();
-    for i in 0..n {
-        r[[i, i]] = 1.0;
-        for j in 0..i {
-            // exact symmetry and range, whatever the rounding of the product
-            let v = r[[i, j]].clamp(-1.0, 1.0);
-            r[[i, j]] = v;
-            r[[j, i]] = v;
-        }
-    }
+    tidy_correlation(&mut r);
     r
 }
 

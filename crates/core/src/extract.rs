@@ -2,9 +2,11 @@
 //! and principal components.
 
 use nalgebra::{DMatrix, SymmetricEigen};
-use ndarray::{Array2, ArrayView1, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+use crate::correlate::{Factored, Persons};
 use std::str::FromStr;
 
 /// The extraction method.
@@ -98,6 +100,30 @@ pub fn extract(r: &Array2<f64>, method: Extraction, count: usize) -> Extracted {
     }
 }
 
+/// Extracts up to `count` factors from the correlation between persons, dense or factored
+/// ([`crate::correlate::Persons`]): the factored path gives the dense path's factors to
+/// floating-point rounding in time and memory linear in `n`.
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::correlate::{Correlation, Engine, Persons};
+/// use qstudy_core::extract::{extract_persons, Extraction};
+/// let x = array![[1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 1.0, 3.0, 5.0, 4.0],
+///                [5.0, 4.0, 3.0, 1.0, 2.0], [1.0, 3.0, 2.0, 4.0, 5.0]];
+/// let dense = extract_persons(&Persons::new(&x, Correlation::Pearson, Engine::Dense), Extraction::Pca, 2);
+/// let fact = extract_persons(&Persons::new(&x, Correlation::Pearson, Engine::Factored), Extraction::Pca, 2);
+/// assert!((&dense.loadings - &fact.loadings).iter().all(|d| d.abs() < 1e-10));
+/// ```
+pub fn extract_persons(persons: &Persons, method: Extraction, count: usize) -> Extracted {
+    match persons {
+        Persons::Dense(r) => extract(r, method, count),
+        Persons::Factored(f) => match method {
+            Extraction::Centroid => centroid_factored(f, count),
+            Extraction::Pca => pca_factored(f, count),
+        },
+    }
+}
+
 /// Sum of squared loadings of each column.
 pub fn column_sums_of_squares(loadings: &Array2<f64>) -> Vec<f64> {
     loadings.axis_iter(Axis(1)).map(|c| c.dot(&c)).collect()
@@ -155,36 +181,59 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
 /// ordinary study (and PQMethod's and KADE's results).
 fn centroid_factor(res: &Array2<f64>) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
     let n = res.nrows();
-    // Off-diagonal column sums.
+    // Off-diagonal column sums. The residual is exactly symmetric (R is made so, and each
+    // update subtracts a_i a_j = a_j a_i from both halves), so row j holds column j's values
+    // in the same order: summing the contiguous row gives the column sum bit for bit.
     let mut t: Vec<f64> = (0..n)
-        .map(|j| (0..n).filter(|&i| i != j).map(|i| res[[i, j]]).sum())
+        .map(|j| {
+            res.row(j)
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != j)
+                .map(|(_, &v)| v)
+                .sum()
+        })
         .collect();
     // Reflection towards a positive manifold: flip the most negative variable until none is.
     let mut sign = vec![1.0f64; n];
     // Each reflection strictly raises the total of the off-diagonal sums, so this ends; the
     // cap only guards against rounding ping-pong on exact zeros.
     for _ in 0..(100 * n + 100) {
-        // The most negative sum, first index on ties. Sums equal in exact arithmetic can differ
-        // in the last bits depending on the order of the data, so values within TIE of each
-        // other count as ties, and sums above -TIE as non-negative: the choice then depends on
-        // the data, not on rounding.
-        let tmin = t.iter().copied().fold(f64::INFINITY, f64::min);
-        let tie = CENTROID_TIE * (1.0 + tmin.abs());
-        if tmin >= -tie {
+        let Some(jmin) = most_negative(&t) else {
             break;
-        }
-        let jmin = t.iter().position(|&v| v <= tmin + tie).unwrap_or(0);
+        };
         // Reflecting variable jmin negates its row and column (diagonal unchanged).
         sign[jmin] = -sign[jmin];
+        let column = res.row(jmin);
         for (i, ti) in t.iter_mut().enumerate() {
             if i != jmin {
                 // T_i loses r_i,jmin and gains -r_i,jmin (in the current reflected space).
-                *ti -= 2.0 * sign[i] * (-sign[jmin]) * res[[i, jmin]];
+                *ti -= 2.0 * sign[i] * (-sign[jmin]) * column[i];
             }
         }
         t[jmin] = -t[jmin];
     }
-    // Communality iteration.
+    centroid_loadings(&t, &sign)
+}
+
+/// The variable to reflect: the most negative sum, first index on ties; `None` when no sum is
+/// negative. Sums equal in exact arithmetic can differ in the last bits depending on the order
+/// of the data, so values within TIE of each other count as ties, and sums above -TIE as
+/// non-negative: the choice then depends on the data, not on rounding.
+fn most_negative(t: &[f64]) -> Option<usize> {
+    let tmin = t.iter().copied().fold(f64::INFINITY, f64::min);
+    let tie = CENTROID_TIE * (1.0 + tmin.abs());
+    if tmin >= -tie {
+        return None;
+    }
+    Some(t.iter().position(|&v| v <= tmin + tie).unwrap_or(0))
+}
+
+/// The communality iteration of one centroid factor from the reflected off-diagonal sums `t`
+/// and the reflection signs: loadings with original signs, and the variables whose estimate
+/// was held at 1.
+fn centroid_loadings(t: &[f64], sign: &[f64]) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
+    let n = t.len();
     let mut d = vec![CENTROID_START_DIAGONAL; n];
     let mut a = vec![0.0; n];
     let mut converged = false;
@@ -211,7 +260,275 @@ fn centroid_factor(res: &Array2<f64>) -> Result<(Vec<f64>, Vec<usize>), &'static
         return Err("the communality iteration does not converge");
     }
     let held = (0..n).filter(|&j| d[j] >= 1.0).collect();
-    Ok((a.iter().zip(&sign).map(|(aj, sj)| aj * sj).collect(), held))
+    Ok((a.iter().zip(sign).map(|(aj, sj)| aj * sj).collect(), held))
+}
+
+/// Brown's centroid method on the factored correlation `R = W W^T`, never forming an `n x n`
+/// matrix: the same steps and conventions as [`centroid`] (reflection of the most negative
+/// sum with the same tie rule, diagonal 0.5 start, 0.001 stop, estimate held at 1), with the
+/// residual `R - A A^T` (off-diagonal) applied as `W (W^T v) - A (A^T v)`. Memory `O(n m)`.
+pub fn centroid_factored(f: &Factored, count: usize) -> Extracted {
+    centroid_factored_with(f, count, PREFIX_MIN)
+}
+
+/// [`centroid_factored`] with the smallest selected prefix given (tests shrink it to run the
+/// re-selection paths on small studies).
+fn centroid_factored_with(f: &Factored, count: usize, prefix_min: usize) -> Extracted {
+    let w = f.w();
+    let n = w.nrows();
+    let mut loadings = Array2::<f64>::zeros((n, count));
+    let mut shortfall = None;
+    let mut capped = Vec::new();
+    let mut k = 0;
+    for factor in 0..count {
+        match centroid_factor_factored(w.view(), loadings.slice(s![.., ..factor]), prefix_min) {
+            Ok((a, held)) => {
+                capped.extend(held.into_iter().map(|i| (factor, i)));
+                loadings.column_mut(factor).assign(&Array1::from(a));
+                k += 1;
+            }
+            Err(why) => {
+                shortfall = Some(format!("centroid factor {}: {why}", factor + 1));
+                break;
+            }
+        }
+    }
+    let loadings = loadings.slice(s![.., ..k]).to_owned();
+    Extracted {
+        eigenvalues: column_sums_of_squares(&loadings),
+        loadings,
+        all_eigenvalues: Vec::new(),
+        shortfall,
+        capped,
+    }
+}
+
+/// One centroid factor of the residual `E = W W^T - A A^T` (off-diagonal part).
+///
+/// In the reflected space with signs `s`, the off-diagonal sums are `T_i = s_i g_i - c_i` with
+/// `g = W (W^T s) - A (A^T s)` and `c_i = E_ii`. Reflecting `j` adds `-2 s_j E[:, j]` to `g`, a
+/// change `W du - A dv` with `du`, `dv` accumulated in `O(m + k)`. The most negative sum is
+/// found without recomputing every `T_i`: since the last full evaluation (`T_ref`, sorted),
+/// `|T_i - T_ref_i| <= |w_i| |du| + |a_i| |dv|`, so only the variables whose `T_ref_i` minus
+/// that bound can still reach the minimum (plus those reflected since) are evaluated exactly;
+/// the full evaluation is redone when that work has added up to `n` evaluations.
+fn centroid_factor_factored(
+    w: ArrayView2<f64>,
+    a: ArrayView2<f64>,
+    prefix_min: usize,
+) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
+    let (n, m) = w.dim();
+    let k = a.ncols();
+    let c: Vec<f64> = (0..n)
+        .map(|i| w.row(i).dot(&w.row(i)) - a.row(i).dot(&a.row(i)))
+        .collect();
+    let w_norm_max = (0..n)
+        .map(|i| w.row(i).dot(&w.row(i)).sqrt())
+        .fold(0.0f64, f64::max);
+    let a_norm_max = (0..n)
+        .map(|i| a.row(i).dot(&a.row(i)).sqrt())
+        .fold(0.0f64, f64::max);
+    let mut sign = vec![1.0f64; n];
+    // g = W (W^T s) - A (A^T s) at the last full evaluation.
+    let ones = Array1::<f64>::ones(n);
+    let mut g: Array1<f64> = w.dot(&w.t().dot(&ones)) - a.dot(&a.t().dot(&ones));
+    let mut du = Array1::<f64>::zeros(m);
+    let mut dv = Array1::<f64>::zeros(k);
+    let t_of = |i: usize, g: &Array1<f64>, du: &Array1<f64>, dv: &Array1<f64>, s: f64| {
+        s * (g[i] + w.row(i).dot(du) - a.row(i).dot(dv)) - c[i]
+    };
+    // Only the low end of the order is ever scanned: it is selected in O(n) and sorted; when a
+    // scan runs past it, the evaluation is redone (and, right after one, the order made whole).
+    let mut prefix = n.min(prefix_min.max(n / 8));
+    let mut t_ref: Vec<f64> = (0..n).map(|i| sign[i] * g[i] - c[i]).collect();
+    let mut order = lowest_sorted(&t_ref, prefix);
+    let mut touched = vec![false; n];
+    // (variable, its sum when last evaluated, at which step)
+    let mut touched_list: Vec<(usize, f64, usize)> = Vec::new();
+    let e_max = w_norm_max * w_norm_max + a_norm_max * a_norm_max;
+    let mut work = 0usize;
+    let mut fresh = true;
+    let mut evaluated: Vec<(usize, f64)> = Vec::new();
+    let mut steps = 0;
+    while steps < 100 * n + 100 {
+        if work >= n {
+            // Full evaluation: fold the accumulated change into g and re-select.
+            g = g + w.dot(&du) - a.dot(&dv);
+            du.fill(0.0);
+            dv.fill(0.0);
+            t_ref = (0..n).map(|i| sign[i] * g[i] - c[i]).collect();
+            order = lowest_sorted(&t_ref, prefix);
+            for &(i, ..) in &touched_list {
+                touched[i] = false;
+            }
+            touched_list.clear();
+            work = 0;
+            fresh = true;
+        }
+        let beta = w_norm_max * du.dot(&du).sqrt() + a_norm_max * dv.dot(&dv).sqrt();
+        evaluated.clear();
+        let mut best = f64::INFINITY;
+        let mut complete = order.len() == n;
+        for &i in &order {
+            if touched[i] {
+                continue;
+            }
+            let bound = t_ref[i] - beta;
+            if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
+                complete = true;
+                break;
+            }
+            let v = t_of(i, &g, &du, &dv, sign[i]);
+            best = best.min(v);
+            evaluated.push((i, v));
+        }
+        // Variables reflected since the full evaluation: each later reflection moved their sum
+        // by at most 2 max|E_ij| <= 2 (max|w|^2 + max|a|^2), so most need no evaluation.
+        for (i, t_at, step_at) in touched_list.iter_mut() {
+            let bound = *t_at - 2.0 * (steps - *step_at) as f64 * e_max;
+            if false && best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
+                continue;
+            }
+            let v = t_of(*i, &g, &du, &dv, sign[*i]);
+            (*t_at, *step_at) = (v, steps);
+            best = best.min(v);
+            evaluated.push((*i, v));
+        }
+        if !complete {
+            // The minimum may lie beyond the selected prefix.
+            if fresh {
+                prefix = n;
+            }
+            work = n;
+            continue;
+        }
+        fresh = false;
+        steps += 1;
+        work += evaluated.len();
+        // The same rule as `most_negative`, over the only variables that can qualify.
+        let tie = CENTROID_TIE * (1.0 + best.abs());
+        if best >= -tie {
+            break;
+        }
+        let jmin = evaluated
+            .iter()
+            .filter(|&&(_, v)| v <= best + tie)
+            .map(|&(i, _)| i)
+            .min()
+            .expect("the minimum qualifies");
+        let s_old = sign[jmin];
+        sign[jmin] = -s_old;
+        du.scaled_add(-2.0 * s_old, &w.row(jmin));
+        dv.scaled_add(-2.0 * s_old, &a.row(jmin));
+        // Its own sum changes sign exactly (T_j -> -T_j).
+        let t_new = -evaluated
+            .iter()
+            .find(|&&(i, _)| i == jmin)
+            .expect("evaluated")
+            .1;
+        if touched[jmin] {
+            let entry = touched_list
+                .iter_mut()
+                .find(|e| e.0 == jmin)
+                .expect("touched");
+            (entry.1, entry.2) = (t_new, steps);
+        } else {
+            touched[jmin] = true;
+            touched_list.push((jmin, t_new, steps));
+        }
+    }
+    let t: Vec<f64> = (0..n).map(|i| t_of(i, &g, &du, &dv, sign[i])).collect();
+    centroid_loadings(&t, &sign)
+}
+
+/// Smallest prefix of the order the factored centroid selects at each full evaluation.
+const PREFIX_MIN: usize = 1024;
+
+/// The indices of the `len` smallest values, in ascending order of value, ties by index.
+fn lowest_sorted(t: &[f64], len: usize) -> Vec<usize> {
+    let by_value = |&a: &usize, &b: &usize| t[a].total_cmp(&t[b]).then(a.cmp(&b));
+    let mut idx: Vec<usize> = (0..t.len()).collect();
+    if len < idx.len() {
+        idx.select_nth_unstable_by(len, by_value);
+        idx.truncate(len);
+    }
+    idx.sort_unstable_by(by_value);
+    idx
+}
+
+/// Principal components of the factored correlation `R = W W^T` through the thin SVD of `W`:
+/// the eigenvectors `v` of the `m x m` Gram matrix `W^T W` give `R`'s eigenvalues and the
+/// loadings `W v` (= `u sqrt(lambda)`), in `O(n m^2)` time and `O(n m)` memory. Same order,
+/// sign rule and positivity cap as [`pca`]; `all_eigenvalues` holds the `min(n, m)` eigenvalues
+/// of the Gram matrix followed by the zeros of `R`'s remaining `n - m` (rank at most `m - 1`).
+pub fn pca_factored(f: &Factored, count: usize) -> Extracted {
+    let w = f.w();
+    let (n, m) = w.dim();
+    let (values, vectors) = gram_eigen(w);
+    let mut all: Vec<f64> = values.iter().take(n).copied().collect();
+    all.resize(n, 0.0);
+    let positive = all.iter().take_while(|&&l| l > 1e-10 * n as f64).count();
+    let k = count.min(positive);
+    let shortfall = (k < count)
+        .then(|| format!("the correlation matrix has only {positive} positive eigenvalue(s)"));
+    let v = Array2::from_shape_fn((m, k), |(j, c)| vectors[(j, c)]);
+    let mut loadings = w.dot(&v);
+    for c in 0..k {
+        if signed_square_sum(loadings.column(c)) < 0.0 {
+            loadings.column_mut(c).mapv_inplace(|x| -x);
+        }
+    }
+    Extracted {
+        eigenvalues: column_sums_of_squares(&loadings),
+        loadings,
+        all_eigenvalues: all,
+        shortfall,
+        capped: Vec::new(),
+    }
+}
+
+/// Eigenvalues (descending) and unit eigenvectors (columns, same order) of `W^T W`.
+fn gram_eigen(w: &Array2<f64>) -> (Vec<f64>, DMatrix<f64>) {
+    let m = w.ncols();
+    let g = w.t().dot(w);
+    let eig = SymmetricEigen::new(DMatrix::from_fn(m, m, |i, j| g[[i, j]]));
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| {
+        eig.eigenvalues[b]
+            .total_cmp(&eig.eigenvalues[a])
+            .then(a.cmp(&b))
+    });
+    let values = order.iter().map(|&i| eig.eigenvalues[i]).collect();
+    let vectors = DMatrix::from_fn(m, m, |j, c| eig.eigenvectors[(j, order[c])]);
+    (values, vectors)
+}
+
+/// The eigenvalues of the correlation between persons, descending, without eigenvectors (for
+/// retention rules and parallel analysis): all `n` of the dense matrix, or the `min(n, m)`
+/// largest from the factor, computed from the smaller of `W W^T` (`n x n`) and `W^T W`
+/// (`m x m`) (the others are 0).
+pub fn leading_eigenvalues(persons: &Persons) -> Vec<f64> {
+    let sorted_desc = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| b.total_cmp(a));
+        v
+    };
+    match persons {
+        Persons::Dense(r) => {
+            let n = r.nrows();
+            let dm = DMatrix::from_fn(n, n, |i, j| r[[i, j]]);
+            sorted_desc(dm.symmetric_eigenvalues().iter().copied().collect())
+        }
+        Persons::Factored(f) => {
+            let w = f.w();
+            let (n, m) = w.dim();
+            let g = if n <= m { w.dot(&w.t()) } else { w.t().dot(w) };
+            let p = g.nrows();
+            let dm = DMatrix::from_fn(p, p, |i, j| g[[i, j]]);
+            let mut v = sorted_desc(dm.symmetric_eigenvalues().iter().copied().collect());
+            v.truncate(n.min(m));
+            v
+        }
+    }
 }
 
 /// Principal components: eigenvectors of `r` scaled by the square roots of their
@@ -273,6 +590,70 @@ mod tests {
         let r = array![[1.0, 0.6, 0.5], [0.6, 1.0, 0.4], [0.5, 0.4, 1.0]];
         let e = centroid(&r, 1);
         assert!(e.loadings.iter().all(|&a| a > 0.0));
+    }
+
+    /// `n` random sorts of `m` values with two planted viewpoints (some reversed) and noise.
+    fn random_values(n: usize, m: usize, seed: u64) -> Array2<f64> {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let views: Vec<Vec<f64>> = (0..2)
+            .map(|_| (0..m).map(|_| rng.random::<f64>() - 0.5).collect())
+            .collect();
+        let mut x = Array2::zeros((n, m));
+        for i in 0..n {
+            let sign = if rng.random::<f64>() < 0.2 { -1.0 } else { 1.0 };
+            let noise = 0.2 + rng.random::<f64>();
+            for j in 0..m {
+                x[[i, j]] = sign * views[i % 2][j] + noise * (rng.random::<f64>() - 0.5);
+            }
+        }
+        x
+    }
+
+    fn assert_same(a: &Extracted, b: &Extracted, tol: f64) {
+        assert_eq!(a.loadings.dim(), b.loadings.dim());
+        for (x, y) in a.loadings.iter().zip(b.loadings.iter()) {
+            assert!((x - y).abs() < tol, "{x} vs {y}");
+        }
+        assert_eq!(a.capped, b.capped);
+        assert_eq!(a.shortfall.is_some(), b.shortfall.is_some());
+    }
+
+    #[test]
+    fn factored_pca_equals_dense_pca() {
+        use crate::correlate::{Correlation, correlation_matrix};
+        for (n, m, seed) in [(9, 33, 1), (60, 20, 2), (25, 25, 3), (120, 12, 4)] {
+            let x = random_values(n, m, seed);
+            let r = correlation_matrix(&x, Correlation::Pearson);
+            let f = Factored::new(&x, Correlation::Pearson).unwrap();
+            let count = 8.min(n.min(m) - 1);
+            let (d, fa) = (pca(&r, count), pca_factored(&f, count));
+            assert_same(&d, &fa, 1e-10);
+            for (p, q) in d.all_eigenvalues.iter().zip(&fa.all_eigenvalues) {
+                assert!((p - q).abs() < 1e-10, "{p} {q}");
+            }
+            let lead = leading_eigenvalues(&Persons::Factored(f));
+            assert_eq!(lead.len(), n.min(m));
+            for (p, q) in lead.iter().zip(&d.all_eigenvalues) {
+                assert!((p - q).abs() < 1e-10, "{p} {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn factored_centroid_equals_dense_centroid() {
+        use crate::correlate::{Correlation, correlation_matrix};
+        // Later factors of these studies need many reflections (about half the sorts).
+        for (n, m, seed) in [(9, 33, 5), (60, 20, 6), (150, 30, 7), (400, 16, 8)] {
+            let x = random_values(n, m, seed);
+            let r = correlation_matrix(&x, Correlation::Pearson);
+            let f = Factored::new(&x, Correlation::Pearson).unwrap();
+            let count = 7.min(n.min(m) - 1);
+            let dense = centroid(&r, count);
+            assert_same(&dense, &centroid_factored(&f, count), 1e-10);
+            // a short selected prefix: scans run past it and the order is re-selected
+            assert_same(&dense, &centroid_factored_with(&f, count, 4), 1e-10);
+        }
     }
 
     #[test]

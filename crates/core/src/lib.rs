@@ -7,6 +7,7 @@
 //! orchestrated by [`analysis::analyze`].
 
 pub mod analysis;
+pub mod bootstrap;
 pub mod compare;
 pub mod correlate;
 pub mod data;
@@ -14,13 +15,15 @@ pub mod error;
 pub mod extract;
 pub mod flag;
 pub mod groups;
+pub mod retention;
 pub mod rotate;
 pub mod score;
 pub mod simulate;
+pub mod synthetic;
 pub mod validate;
 
 pub use analysis::{AnalysisOptions, AnalysisResults, analyze};
-pub use correlate::Correlation;
+pub use correlate::{Correlation, Engine};
 pub use data::{Grid, GridColumn, Participant, SortTable, Study};
 pub use error::{AnalysisError, DesignError, GridSpecError, ValidationError};
 pub use extract::Extraction;

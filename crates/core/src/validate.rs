@@ -59,11 +59,15 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
     if n >= 1 && m < 2 {
         problems.push(ValidationError::TooFewStatements { found: m });
     }
+    // First occurrence of each id: linear in n (large online studies have 10^5 sorts).
+    let mut first_seen: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(n);
     for (i, id) in table.sort_ids.iter().enumerate() {
         if id.trim().is_empty() {
             problems.push(ValidationError::EmptyId { index: i + 1 });
         }
-        if let Some(j) = table.sort_ids[..i].iter().position(|o| o == id) {
+        let j = *first_seen.entry(id.as_str()).or_insert(i);
+        if j != i {
             problems.push(ValidationError::DuplicateId {
                 id: id.clone(),
                 first: j + 1,

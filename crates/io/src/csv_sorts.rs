@@ -16,7 +16,15 @@ const EXPECTED: &str =
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let records = read_records(bytes, file)?;
+    parse_records(records, file)
+}
 
+/// Reads the qmethod layout from non-blank records with their 1-based lines (from a CSV file,
+/// or the rows of a spreadsheet).
+pub(crate) fn parse_records(
+    records: Vec<(usize, Vec<String>)>,
+    file: &Path,
+) -> Result<Parsed, ReadError> {
     let mut records = records.into_iter();
     let Some((header_line, header)) = records.next() else {
         return Err(ReadError::Empty {
@@ -110,7 +118,7 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> {
 }
 
 /// An integer value: surrounding whitespace and a leading `+` allowed.
-fn parse_value(text: &str) -> Option<i32> {
+pub(crate) fn parse_value(text: &str) -> Option<i32> {
     let t = text.trim();
     // `i32::from_str` accepts a leading `+`, but not `+-1` or `++1`.
     t.parse::<i32>().ok()
@@ -135,7 +143,10 @@ fn has_label_column(header: &[String], rows: &[(usize, Vec<String>)]) -> bool {
 
 /// All non-blank records with their 1-based line numbers. A record whose fields are all blank
 /// (an empty line, spaces, or only delimiters) is skipped wherever it is.
-fn read_records(bytes: &[u8], file: &Path) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
+pub(crate) fn read_records(
+    bytes: &[u8],
+    file: &Path,
+) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -42,7 +42,7 @@ pub enum ReadError {
         file: PathBuf,
     },
     /// No format given and the extension is not one we know.
-    #[error("{}: unknown input format{}; supported: .csv (qmethod CSV: statements x sorts) and .dat (PQMethod .DAT, with its .STA beside it); give the format explicitly for other names", .file.display(), .extension.as_deref().map(|e| format!(" (extension '.{e}')")).unwrap_or_else(|| " (no extension)".to_string()))]
+    #[error("{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names ({})", .file.display(), .extension.as_deref().map(|e| format!(" (extension '.{e}')")).unwrap_or_else(|| " (no extension)".to_string()), crate::InputFormat::NAMES)]
     UnknownFormat {
         /// The file.
         file: PathBuf,
@@ -91,7 +91,7 @@ pub enum ReadError {
     },
     /// A problem in a study directory's files (manifest, statements, sorts, participants) or a
     /// simulation design.
-    #[error("{}{}: {message}", .file.display(), .line.map(|l| format!(": line {l}")).unwrap_or_default())]
+    #[error("{}{}: {}", .file.display(), .line.map(|l| format!(": line {l}")).unwrap_or_default(), one_line(.message))]
     Study {
         /// The file (or the directory).
         file: PathBuf,
@@ -101,7 +101,7 @@ pub enum ReadError {
         message: String,
     },
     /// A CSV value that is not an integer.
-    #[error("{}: line {line}, column {column} (sort '{sort}', statement {statement}): {} is not an integer; expected a whole number such as -3, 0 or +2", .file.display(), show(.found))]
+    #[error("{}: line {line}, column {column} (sort '{}', statement {statement}): {} is not an integer; expected a whole number such as -3, 0 or +2", .file.display(), one_line(.sort), show(.found))]
     NotAnInteger {
         /// The file.
         file: PathBuf,
@@ -127,7 +127,7 @@ pub enum ReadError {
         message: String,
     },
     /// A fixed-width field of a PQMethod file that could not be read.
-    #[error("{}: line {line}, columns {first}-{last} ({what}): {} {problem}; expected {expected}", .file.display(), show(.found))]
+    #[error("{}: line {line}, columns {first}-{last} ({}): {} {problem}; expected {expected}", .file.display(), one_line(.what), show(.found))]
     DatField {
         /// The file.
         file: PathBuf,
@@ -197,7 +197,7 @@ pub enum ReadError {
         found: usize,
     },
     /// A PQMethod sort line too short for its values.
-    #[error("{}: line {line} (sort '{sort}'): the line is {found} characters wide, expected {expected} (8-character id, 2 blanks, {statements} values of 2 characters)", .file.display())]
+    #[error("{}: line {line} (sort '{}'): the line is {found} characters wide, expected {expected} (8-character id, 2 blanks, {statements} values of 2 characters)", .file.display(), one_line(.sort))]
     LineTooShort {
         /// The file.
         file: PathBuf,
@@ -213,7 +213,7 @@ pub enum ReadError {
         statements: usize,
     },
     /// A PQMethod sort line with more than the announced number of values.
-    #[error("{}: line {line} (sort '{sort}'): unexpected {} after column {expected}; expected only {statements} values of 2 characters (the number of statements on line 1)", .file.display(), show(.extra))]
+    #[error("{}: line {line} (sort '{}'): unexpected {} after column {expected}; expected only {statements} values of 2 characters (the number of statements on line 1)", .file.display(), one_line(.sort), show(.extra))]
     ExtraText {
         /// The file.
         file: PathBuf,
@@ -227,6 +227,29 @@ pub enum ReadError {
         expected: usize,
         /// The number of statements.
         statements: usize,
+    },
+    /// A problem in a participant-rows CSV, an HTMLQ/FlashQ export, an easy-htmlq JSON file or
+    /// an XLSX workbook, at a place in it (`line 3, column 5`, `participant 'P1', field 'sort'`,
+    /// `sheet 'sorts'`...).
+    #[error("{}{}: {}", .file.display(), .place.as_deref().map(|p| format!(": {}", one_line(p))).unwrap_or_default(), one_line(.message))]
+    Content {
+        /// The file.
+        file: PathBuf,
+        /// Where in the file, when it can be said.
+        place: Option<String>,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A file whose format was chosen by its content failed to read in that format: the
+    /// message says which format was tried and why it was chosen.
+    #[error("{source} (read as {} because {}; give the format explicitly to read it otherwise)", .format.description(), one_line(.reason))]
+    Detected {
+        /// The format the content pointed to.
+        format: crate::InputFormat,
+        /// Why (the detection rule that matched, and those that did not).
+        reason: String,
+        /// The reader's error.
+        source: Box<ReadError>,
     },
     /// A `.STA` file with a different number of statements than the `.DAT`.
     #[error("{}: {found} statement line(s), expected {expected} (the number of statements in {}); expected one statement text per line", .file.display(), .dat.display())]
@@ -300,9 +323,25 @@ impl ReadError {
             | ReadError::LineTooShort { file, .. }
             | ReadError::ExtraText { file, .. }
             | ReadError::StatementCount { file, .. }
-            | ReadError::Study { file, .. } => file,
+            | ReadError::Study { file, .. }
+            | ReadError::Content { file, .. } => file,
+            ReadError::Detected { source, .. } => source.file(),
         }
     }
+}
+
+/// A text for a one-line message: control characters (line breaks, tabs...) escaped as `\n`,
+/// `\t`, `\u{1a}`; everything else as it is.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Quotes a found text for a message; names blanks explicitly. Control characters are escaped so

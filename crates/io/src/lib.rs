@@ -1,11 +1,20 @@
 //! # qstudy-io
 //!
-//! Readers of Q-sort input files for qstudy. Two layouts are read into a
-//! [`qstudy_core::SortTable`]:
+//! Readers and writers of Q-sort files for qstudy. These are read into a
+//! [`qstudy_core::SortTable`] (see [`InputFormat`]):
 //!
 //! - the **qmethod CSV** layout (`.csv`): rows = statements, columns = sorts, a header row of
 //!   sort ids and an optional first column of statement labels;
-//! - **PQMethod** project files (`.dat`, with the `.sta` statement texts beside it).
+//! - **CSV with one row per participant** (KADE's and Ken-Q's CSV), with attribute columns;
+//! - **HTMLQ / FlashQ** exports (`sid;uid;s1;...`), form fields and comments as attributes;
+//! - **easy-htmlq / EQ Web Sort JSON** (`"sort": "a|b|c"` per participant);
+//! - **XLSX** workbooks (KADE / Ken-Q), read with calamine;
+//! - **PQMethod** project files (`.dat`, with the `.sta` statement texts beside it);
+//! - a qstudy **study directory**.
+//!
+//! A `.csv` is told apart by content (`docs/formats.md`, "Detection"). The writers
+//! ([`pqmethod_dat`], [`pqmethod_sta`], [`qmethod_csv`], [`study_dir_files`], and [`export`] for
+//! `qstudy convert`) give PQMethod files back byte for byte.
 //!
 //! The readers do the *syntactic* checks (file missing or empty, ragged rows, non-integer
 //! values, header problems) and report them as a [`ReadError`] naming the file, the line and the
@@ -25,39 +34,67 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use qstudy_core::{Grid, SortTable, ValidationError};
+use qstudy_core::{Grid, Participant, SortTable, ValidationError};
 
+mod csv_rows;
 mod csv_sorts;
+mod detect;
 mod error;
+mod export;
+mod formats;
+#[cfg(test)]
+mod fuzz;
+mod json_sorts;
 mod pqmethod;
 mod results;
 mod source;
 mod study;
+mod xlsx;
 
 pub use error::{FieldProblem, ReadError};
+pub use export::{
+    Export, ExportError, OutputFormat, PQMETHOD_MAX, PQMETHOD_MIN, PqmethodStyle,
+    UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
+};
 pub use results::{WriteError, results_json, write_atomic, write_results_json};
 pub use source::{Location, SourceMap};
 pub use study::{
     AnalysisDefaults, DesignStudy, MANIFEST, Statement, StudyInfo, read_design, read_statements,
     read_study, study_files, write_study,
 };
+pub use study::{StudyContents, study_dir_files};
 
 /// The input file formats.
 ///
-/// Parsed from `csv` / `qmethod` and `pqmethod` / `dat` (any case); displayed as `csv` and
-/// `pqmethod`.
+/// Parsed (any case) from `csv` / `qmethod`, `csv-rows` / `rows` / `kade-csv` / `kenq-csv`,
+/// `htmlq` / `flashq`, `json` / `easy-htmlq` / `eqwebsort`, `xlsx` / `kade` / `kenq`,
+/// `pqmethod` / `dat` and `study`; displayed as `csv`, `csv-rows`, `htmlq`, `json`, `xlsx`,
+/// `pqmethod` and `study`.
 ///
 /// ```
 /// use qstudy_io::InputFormat;
 /// assert_eq!("DAT".parse::<InputFormat>(), Ok(InputFormat::PqmethodDat));
 /// assert_eq!(InputFormat::QmethodCsv.to_string(), "csv");
 /// assert_eq!(InputFormat::from_path("x/LIPSET.DAT".as_ref()), Some(InputFormat::PqmethodDat));
-/// assert!("xlsx".parse::<InputFormat>().is_err());
+/// assert_eq!("xlsx".parse::<InputFormat>(), Ok(InputFormat::Xlsx));
+/// assert!("sav".parse::<InputFormat>().is_err());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputFormat {
     /// qmethod CSV: statements x sorts, header row of sort ids, optional label column.
     QmethodCsv,
+    /// CSV with one row per participant: an id column, one column per statement (numbered in
+    /// the header), optional attribute columns. KADE's and Ken-Q's CSV import layout.
+    CsvRows,
+    /// HTMLQ / FlashQ CSV export: `;`-separated, `sid`, `uid`, `s1..sN`, form and comment
+    /// columns (kept as participant attributes).
+    Htmlq,
+    /// easy-htmlq / EQ Web Sort JSON (Firebase export): one object per participant with
+    /// `"sort": "a|b|c"` (values in statement order); other fields become attributes.
+    EasyHtmlqJson,
+    /// An XLSX workbook (KADE / Ken-Q): a sorts sheet in either CSV orientation, an optional
+    /// statements sheet.
+    Xlsx,
     /// PQMethod `.DAT` (+ `.STA` beside it for the statement texts).
     PqmethodDat,
     /// A qstudy study directory (`study.toml` and the files it names).
@@ -65,28 +102,46 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// Every format, in the order they are documented.
-    pub const ALL: [InputFormat; 2] = [InputFormat::QmethodCsv, InputFormat::PqmethodDat];
+    /// Every file format (not the study directory), in the order they are documented.
+    pub const ALL: [InputFormat; 6] = [
+        InputFormat::QmethodCsv,
+        InputFormat::CsvRows,
+        InputFormat::Htmlq,
+        InputFormat::EasyHtmlqJson,
+        InputFormat::Xlsx,
+        InputFormat::PqmethodDat,
+    ];
 
     /// Every format name accepted by `--format`, for messages.
-    pub const NAMES: &'static str = "csv, pqmethod or study";
+    pub const NAMES: &'static str = "csv, csv-rows, htmlq, json, xlsx, pqmethod or study";
 
-    /// The format implied by a file's extension (`.csv`, `.dat`, any case), if any.
+    /// The format implied by a file's extension (any case), if any: `.csv` and `.tsv` give
+    /// [`InputFormat::QmethodCsv`] (the CSV family: [`read_sorts`] then tells the layouts apart
+    /// by content), `.dat` PQMethod, `.json` easy-htmlq JSON, `.xlsx` / `.xlsm` XLSX.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?;
-        if ext.eq_ignore_ascii_case("csv") {
+        let is = |e: &str| ext.eq_ignore_ascii_case(e);
+        if is("csv") || is("tsv") {
             Some(InputFormat::QmethodCsv)
-        } else if ext.eq_ignore_ascii_case("dat") {
+        } else if is("dat") {
             Some(InputFormat::PqmethodDat)
+        } else if is("json") {
+            Some(InputFormat::EasyHtmlqJson)
+        } else if is("xlsx") || is("xlsm") {
+            Some(InputFormat::Xlsx)
         } else {
             None
         }
     }
 
-    /// A human description, e.g. `qmethod CSV`.
+    /// A human description, e.g. `qmethod CSV (statements x sorts)`.
     pub fn description(self) -> &'static str {
         match self {
             InputFormat::QmethodCsv => "qmethod CSV (statements x sorts)",
+            InputFormat::CsvRows => "CSV with one row per participant",
+            InputFormat::Htmlq => "HTMLQ/FlashQ CSV export",
+            InputFormat::EasyHtmlqJson => "easy-htmlq/EQ Web Sort JSON",
+            InputFormat::Xlsx => "XLSX workbook (KADE/Ken-Q)",
             InputFormat::PqmethodDat => "PQMethod .DAT/.STA",
             InputFormat::Study => "qstudy study directory",
         }
@@ -97,6 +152,10 @@ impl fmt::Display for InputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             InputFormat::QmethodCsv => "csv",
+            InputFormat::CsvRows => "csv-rows",
+            InputFormat::Htmlq => "htmlq",
+            InputFormat::EasyHtmlqJson => "json",
+            InputFormat::Xlsx => "xlsx",
             InputFormat::PqmethodDat => "pqmethod",
             InputFormat::Study => "study",
         })
@@ -105,7 +164,9 @@ impl fmt::Display for InputFormat {
 
 /// An input format name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format '{0}' (expected csv, pqmethod or study)")]
+#[error(
+    "unknown input format '{0}' (expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"
+)]
 pub struct UnknownFormatName(pub String);
 
 impl FromStr for InputFormat {
@@ -113,17 +174,32 @@ impl FromStr for InputFormat {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().trim_start_matches('.');
-        if ["csv", "qmethod", "qmethod-csv"]
-            .iter()
-            .any(|n| t.eq_ignore_ascii_case(n))
-        {
+        let any = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
+        if any(&["csv", "qmethod", "qmethod-csv"]) {
             Ok(InputFormat::QmethodCsv)
-        } else if ["pqmethod", "dat"]
-            .iter()
-            .any(|n| t.eq_ignore_ascii_case(n))
-        {
+        } else if any(&[
+            "csv-rows",
+            "rows",
+            "participant-rows",
+            "kade-csv",
+            "kenq-csv",
+        ]) {
+            Ok(InputFormat::CsvRows)
+        } else if any(&["htmlq", "flashq"]) {
+            Ok(InputFormat::Htmlq)
+        } else if any(&[
+            "json",
+            "easy-htmlq",
+            "easyhtmlq",
+            "eqwebsort",
+            "eq-web-sort",
+        ]) {
+            Ok(InputFormat::EasyHtmlqJson)
+        } else if any(&["xlsx", "excel", "kade", "kenq", "ken-q"]) {
+            Ok(InputFormat::Xlsx)
+        } else if any(&["pqmethod", "dat"]) {
             Ok(InputFormat::PqmethodDat)
-        } else if t.eq_ignore_ascii_case("study") {
+        } else if any(&["study"]) {
             Ok(InputFormat::Study)
         } else {
             Err(UnknownFormatName(s.to_string()))
@@ -147,7 +223,8 @@ impl FromStr for InputFormat {
 pub struct LoadedSorts {
     /// The sorts: ids in input order, optional statement labels, one value row per sort.
     pub table: SortTable,
-    /// The grid from the `.DAT` distribution line; `None` for CSV.
+    /// The grid from the `.DAT` distribution line (or a study's manifest, or a KADE workbook's
+    /// pattern sheet); `None` when the file has none.
     pub grid: Option<Grid>,
     /// The study title (`.DAT` line 1); `None` for CSV or an empty title.
     pub title: Option<String>,
@@ -159,6 +236,11 @@ pub struct LoadedSorts {
     pub source: SourceMap,
     /// For a study directory: statements, participants, analysis defaults, factor names.
     pub study: Option<StudyInfo>,
+    /// Participants with the attributes the file carries (HTMLQ/FlashQ form fields and
+    /// comments, easy-htmlq JSON fields, attribute columns of a participant-rows CSV or XLSX),
+    /// in sort order; `None` when the file has none. A study directory keeps its participants
+    /// in `study`: use [`LoadedSorts::participants`] to get either.
+    pub participants: Option<Vec<Participant>>,
 }
 
 /// What a format parser hands back.
@@ -179,11 +261,14 @@ impl Parsed {
             path,
             source: self.source,
             study: None,
+            participants: None,
         }
     }
 }
 
-/// Reads a file of Q sorts. `format`: `None` to choose by extension (`.csv`, `.dat`, any case).
+/// Reads a file of Q sorts. `format`: `None` to choose by extension (any case) and, for `.csv`
+/// and `.tsv`, by content: HTMLQ/FlashQ, participant rows or the qmethod layout (see
+/// `docs/formats.md`, "Detection").
 ///
 /// For a `.DAT`, the statement texts are read from the `.STA` beside it (same stem, extension
 /// `sta` in any case) when there is one; without one `statement_labels` is `None`.
@@ -214,6 +299,7 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
         }
         return read_study(path);
     }
+    let auto = format.is_none();
     let format = match format.or_else(|| InputFormat::from_path(path)) {
         Some(f) => f,
         None => {
@@ -224,31 +310,25 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
         }
     };
     let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    match format {
-        InputFormat::QmethodCsv => {
-            Ok(csv_sorts::parse(&bytes, path)?.into_loaded(format, path.to_path_buf()))
+    let mut loaded = formats::parse_bytes(&bytes, path, format, auto)?;
+    if loaded.format == InputFormat::PqmethodDat
+        && let Some(sta) = pqmethod::find_sta(path)
+    {
+        let sta_bytes = std::fs::read(&sta).map_err(|e| io_error(&sta, e))?;
+        let expected = match &loaded.source {
+            SourceMap::Dat { statements, .. } => *statements,
+            _ => 0,
+        };
+        let labels = pqmethod::parse_sta(&sta_bytes, &sta, path, expected)?;
+        loaded.table.statement_labels = Some(labels);
+        if let SourceMap::Dat {
+            statements_file, ..
+        } = &mut loaded.source
+        {
+            *statements_file = Some(sta);
         }
-        InputFormat::PqmethodDat => {
-            let mut parsed = pqmethod::parse_dat(&bytes, path)?;
-            if let Some(sta) = pqmethod::find_sta(path) {
-                let sta_bytes = std::fs::read(&sta).map_err(|e| io_error(&sta, e))?;
-                let expected = match &parsed.source {
-                    SourceMap::Dat { statements, .. } => *statements,
-                    SourceMap::Csv { .. } | SourceMap::Rows { .. } => 0,
-                };
-                let labels = pqmethod::parse_sta(&sta_bytes, &sta, path, expected)?;
-                parsed.table.statement_labels = Some(labels);
-                if let SourceMap::Dat {
-                    statements_file, ..
-                } = &mut parsed.source
-                {
-                    *statements_file = Some(sta);
-                }
-            }
-            Ok(parsed.into_loaded(format, path.to_path_buf()))
-        }
-        InputFormat::Study => read_study(path),
     }
+    Ok(loaded)
 }
 
 /// Reads Q sorts from text; `name` is used as the file name in messages. For
@@ -270,22 +350,53 @@ pub fn read_sorts_from_str(
     name: &str,
     format: InputFormat,
 ) -> Result<LoadedSorts, ReadError> {
+    formats::parse_bytes(text.as_bytes(), Path::new(name), format, false)
+}
+
+/// Reads Q sorts from raw bytes (any format, XLSX included); `name` is used as the file name in
+/// messages and, when `format` is `None`, to choose the format by extension and content as
+/// [`read_sorts`] does. No `.STA` is read.
+///
+/// ```
+/// use qstudy_io::{read_sorts_from_bytes, InputFormat};
+/// let htmlq = b"sid;uid;s1;s2;s3;comment1\n01;;+1; 0;-1;yes\n02;;-1; 0;+1;\n";
+/// let loaded = read_sorts_from_bytes(htmlq, "export.csv", None).unwrap();
+/// assert_eq!(loaded.format, InputFormat::Htmlq);
+/// assert_eq!(loaded.table.sort_ids, ["01", "02"]);
+/// assert_eq!(loaded.table.values[0], [1, 0, -1]);
+/// let p = loaded.participants().unwrap();
+/// assert_eq!(p[0].attributes["comment1"], "yes");
+/// ```
+pub fn read_sorts_from_bytes(
+    bytes: &[u8],
+    name: &str,
+    format: Option<InputFormat>,
+) -> Result<LoadedSorts, ReadError> {
     let path = Path::new(name);
-    let parsed = match format {
-        InputFormat::QmethodCsv => csv_sorts::parse(text.as_bytes(), path)?,
-        InputFormat::PqmethodDat => pqmethod::parse_dat(text.as_bytes(), path)?,
-        InputFormat::Study => {
-            return Err(ReadError::Study {
+    let auto = format.is_none();
+    let format = match format.or_else(|| InputFormat::from_path(path)) {
+        Some(f) => f,
+        None => {
+            return Err(ReadError::UnknownFormat {
                 file: path.to_path_buf(),
-                line: None,
-                message: "a study is a directory; it cannot be read from text".into(),
+                extension: path.extension().map(|e| e.to_string_lossy().into_owned()),
             });
         }
     };
-    Ok(parsed.into_loaded(format, path.to_path_buf()))
+    formats::parse_bytes(bytes, path, format, auto)
 }
 
 impl LoadedSorts {
+    /// The participants with their attributes: a study directory's, or those the file carries
+    /// (see [`LoadedSorts::participants`](struct.LoadedSorts.html#structfield.participants));
+    /// `None` when the input has none.
+    pub fn participants(&self) -> Option<&[Participant]> {
+        match &self.study {
+            Some(info) => Some(info.participants.as_slice()),
+            None => self.participants.as_deref(),
+        }
+    }
+
     /// One-line message for a core validation error, prefixed with the file and, where the error
     /// names a sort and/or statement, its location in the file.
     ///
@@ -373,7 +484,8 @@ impl LoadedSorts {
                 " (line {header_line} is read as the header of sort ids but holds only numbers: is the header row missing?)"
             ));
         }
-        message
+        // Ids and labels read from a file may hold line breaks (quoted CSV cells).
+        error::one_line(&message)
     }
 }
 
@@ -434,6 +546,12 @@ mod tests {
             ("pqmethod", InputFormat::PqmethodDat),
             ("dat", InputFormat::PqmethodDat),
             (".DAT", InputFormat::PqmethodDat),
+            ("csv-rows", InputFormat::CsvRows),
+            ("kenq-csv", InputFormat::CsvRows),
+            ("FlashQ", InputFormat::Htmlq),
+            ("easy-htmlq", InputFormat::EasyHtmlqJson),
+            ("kade", InputFormat::Xlsx),
+            ("study", InputFormat::Study),
         ] {
             assert_eq!(s.parse::<InputFormat>(), Ok(f), "{s}");
         }
@@ -442,26 +560,35 @@ mod tests {
         }
         assert_eq!(
             "sav".parse::<InputFormat>().unwrap_err().to_string(),
-            "unknown input format 'sav' (expected csv, pqmethod or study)"
+            "unknown input format 'sav' (expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"
         );
         assert_eq!(
             InputFormat::from_path(Path::new("a/b.Csv")),
             Some(InputFormat::QmethodCsv)
         );
         assert_eq!(InputFormat::from_path(Path::new("a/b.sta")), None);
+        assert_eq!(
+            InputFormat::from_path(Path::new("a/b.XLSX")),
+            Some(InputFormat::Xlsx)
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a/b.json")),
+            Some(InputFormat::EasyHtmlqJson)
+        );
         assert_eq!(InputFormat::from_path(Path::new("a/b")), None);
     }
 
     #[test]
     fn unknown_extension() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sorts.xlsx");
+        // (.xlsx is read since issue 3: an unknown extension here is .sav.)
+        let path = dir.path().join("sorts.sav");
         std::fs::write(&path, "A,B\n1,2\n").unwrap();
         let e = read_sorts(&path, None).unwrap_err();
         assert_eq!(
             e.to_string(),
             format!(
-                "{}: unknown input format (extension '.xlsx'); supported: .csv (qmethod CSV: statements x sorts) and .dat (PQMethod .DAT, with its .STA beside it); give the format explicitly for other names",
+                "{}: unknown input format (extension '.sav'); supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names (csv, csv-rows, htmlq, json, xlsx, pqmethod or study)",
                 path.display()
             )
         );

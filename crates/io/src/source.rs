@@ -52,6 +52,12 @@ pub enum SourceMap {
         /// The `.STA` file the statement texts came from, if one was found.
         statements_file: Option<PathBuf>,
     },
+    /// One record per sort with no columns (an easy-htmlq JSON object per participant): sort
+    /// `i` starts on line `sort_lines[i]`; values have no place of their own.
+    Records {
+        /// Line where each sort's record starts.
+        sort_lines: Vec<usize>,
+    },
 }
 
 /// A place in a file: a line and/or a column range (1-based).
@@ -93,12 +99,12 @@ impl SourceMap {
                 line: None,
                 columns: Some((c, c)),
             }),
-            SourceMap::Dat { sort_lines, .. } | SourceMap::Rows { sort_lines, .. } => {
-                sort_lines.get(sort).map(|&l| Location {
-                    line: Some(l),
-                    columns: None,
-                })
-            }
+            SourceMap::Dat { sort_lines, .. }
+            | SourceMap::Rows { sort_lines, .. }
+            | SourceMap::Records { sort_lines } => sort_lines.get(sort).map(|&l| Location {
+                line: Some(l),
+                columns: None,
+            }),
         }
     }
 
@@ -124,6 +130,10 @@ impl SourceMap {
             } => sort_lines.get(sort).map(|&l| Location {
                 line: Some(l),
                 columns: Some((*id_column, *id_column)),
+            }),
+            SourceMap::Records { sort_lines } => sort_lines.get(sort).map(|&l| Location {
+                line: Some(l),
+                columns: None,
             }),
         }
     }
@@ -170,6 +180,7 @@ impl SourceMap {
                     columns: Some((first, first + 1)),
                 })
             }
+            SourceMap::Records { .. } => None,
         }
     }
 }

@@ -1,0 +1,282 @@
+//! `qstudy bootstrap`: the bootstrap of a Q study (Zabala & Pascual 2016): DIR/bootstrap.json
+//! and CSV summaries of the z-scores and loadings (docs/formats.md, "bootstrap.json").
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use qstudy_core::bootstrap::{Alignment, BootstrapOptions, BootstrapResults, bootstrap};
+use qstudy_io::write_atomic;
+
+use crate::analyze::{AnalyzeArgs, prepare};
+use crate::progress::{Progress, with_threads};
+use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
+
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    #[command(flatten)]
+    analysis: AnalyzeArgs,
+    /// Number of bootstrap replicates (resamples of the sorts).
+    #[arg(long, value_name = "B", default_value_t = 1000)]
+    replicates: usize,
+    /// Seed of the resampling: the same seed gives the same results on any number of threads.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Alignment of each replicate with the full-sample factors: match (order and sign by
+    /// correlation, as qmethod's qindtest) or procrustes (match, then Procrustes rotation).
+    #[arg(
+        long = "align",
+        value_name = "match|procrustes",
+        default_value = "procrustes"
+    )]
+    align: Alignment,
+    /// Level of the percentile intervals of the z-scores.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+    interval: f64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+pub(crate) fn bootstrap_command(
+    a: &BootstrapArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let fail = |err: &mut dyn Write, code: i32, message: String| {
+        let _ = writeln!(err, "error: {message}");
+        code
+    };
+    let input = a.analysis.input();
+    let (_loaded, study, options, note) = match prepare(&a.analysis) {
+        Ok(x) => x,
+        Err((code, message)) => return fail(err, code, message),
+    };
+    let bopts = BootstrapOptions {
+        replicates: a.replicates,
+        seed: a.seed,
+        alignment: a.align,
+        interval: a.interval,
+    };
+    let progress = Progress::new(a.replicates, "bootstrap");
+    let result = match with_threads(a.threads, || {
+        bootstrap(&study, &options, &bopts, &|d| progress.inc(d))
+    }) {
+        Ok(r) => r,
+        Err(message) => return fail(err, EXIT_USAGE, message),
+    };
+    progress.finish();
+    let results = match result {
+        Ok(r) => r,
+        Err(e) => return fail(err, EXIT_ANALYSIS, format!("{}: {e}", input.display())),
+    };
+    let written = match write_outputs(a.analysis.out(), &results) {
+        Ok(w) => w,
+        Err(message) => return fail(err, EXIT_OUTPUT, message),
+    };
+    for w in &results.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    if !a.analysis.quiet() {
+        if let Some(note) = note {
+            let _ = writeln!(out, "{note}");
+        }
+        let _ = write_summary(out, &results, input);
+        for p in written {
+            let _ = writeln!(out, "wrote {}", p.display());
+        }
+    }
+    0
+}
+
+/// Writes DIR/bootstrap.json, DIR/bootstrap_zscores.csv and DIR/bootstrap_loadings.csv.
+fn write_outputs(dir: &Path, r: &BootstrapResults) -> Result<Vec<PathBuf>, String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("{}: exists and is not a directory", dir.display()));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the output directory: {e}", dir.display()))?;
+    let json = dir.join("bootstrap.json");
+    let mut text = serde_json::to_string(r)
+        .map_err(|e| format!("{}: cannot serialise: {e}", json.display()))?;
+    text.push('\n');
+    write_atomic(&json, text.as_bytes()).map_err(|e| e.to_string())?;
+    let zpath = dir.join("bootstrap_zscores.csv");
+    write_atomic(&zpath, &zscores_csv(r).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let lpath = dir.join("bootstrap_loadings.csv");
+    write_atomic(&lpath, &loadings_csv(r).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    Ok(vec![json, zpath, lpath])
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// One row per factor and statement.
+fn zscores_csv(r: &BootstrapResults) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "factor",
+        "statement",
+        "z",
+        "mean",
+        "se",
+        "bias",
+        "lower",
+        "upper",
+        "array",
+        "bootstrap_array",
+        "distinguishing_p",
+    ])?;
+    for f in &r.factors {
+        for (s, id) in r.input.statement_ids.iter().enumerate() {
+            let at = |v: &Option<Vec<f64>>| v.as_ref().map(|v| v[s]);
+            let ai =
+                |v: &Option<Vec<i32>>| v.as_ref().map(|v| v[s].to_string()).unwrap_or_default();
+            let dist = f
+                .distinguishing
+                .iter()
+                .find(|d| d.statement == *id)
+                .map(|d| d.p.to_string())
+                .unwrap_or_default();
+            w.write_record([
+                f.name.clone(),
+                id.to_string(),
+                num(at(&f.zscores)),
+                num(at(&f.mean)),
+                num(at(&f.se)),
+                num(at(&f.bias)),
+                num(at(&f.lower)),
+                num(at(&f.upper)),
+                ai(&f.array),
+                ai(&f.bootstrap_array),
+                dist,
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// One row per sort and factor.
+fn loadings_csv(r: &BootstrapResults) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "sort",
+        "factor",
+        "loading",
+        "mean",
+        "se",
+        "bias",
+        "flagged",
+        "flag_frequency",
+        "replicates",
+    ])?;
+    let l = &r.loadings;
+    for (i, id) in r.input.sort_ids.iter().enumerate() {
+        for (f, factor) in r.factors.iter().enumerate() {
+            w.write_record([
+                id.clone(),
+                factor.name.clone(),
+                l.full[i][f].to_string(),
+                num(l.mean[i][f]),
+                num(l.se[i][f]),
+                num(l.bias[i][f]),
+                l.flagged[i][f].to_string(),
+                num(l.flag_frequency[i][f]),
+                l.replicates[i].to_string(),
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn write_summary(out: &mut dyn Write, r: &BootstrapResults, input: &Path) -> std::io::Result<()> {
+    let o = &r.options;
+    writeln!(
+        out,
+        "{}: {} sorts x {} statements; {} correlation, {}, {} factor(s), {} rotation",
+        input.display(),
+        r.input.sorts,
+        r.input.statements,
+        o.correlation,
+        o.extraction,
+        o.factors,
+        o.rotation
+    )?;
+    writeln!(
+        out,
+        "{} replicates (seed {}), {} alignment: {} analysed, {} reordered, {} with a reflected factor",
+        o.replicates,
+        o.seed,
+        o.alignment,
+        r.replicates_used,
+        r.alignment.reordered,
+        r.alignment.reflected
+    )?;
+    writeln!(out)?;
+    let names: Vec<String> = r
+        .factors
+        .iter()
+        .map(|f| match &f.label {
+            Some(label) => format!("{} ({label})", f.name),
+            None => f.name.clone(),
+        })
+        .collect();
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    writeln!(
+        out,
+        "{:<width$} {:>8} {:>13} {:>8} {:>10}  Same array value",
+        "Factor", "Defining", "Mean defining", "Match r", "Mean SE(z)"
+    )?;
+    let m = r.input.statements;
+    for (f, name) in r.factors.iter().zip(&names) {
+        let mean_se =
+            f.se.as_ref()
+                .map(|se| format!("{:.3}", se.iter().sum::<f64>() / se.len() as f64))
+                .unwrap_or_else(|| "-".into());
+        let same = match (&f.array, &f.bootstrap_array) {
+            (Some(a), Some(b)) => {
+                format!("{}/{m}", a.iter().zip(b).filter(|(x, y)| x == y).count())
+            }
+            _ => "-".into(),
+        };
+        writeln!(
+            out,
+            "{:<width$} {:>8} {:>13.1} {:>8.3} {:>10}  {}",
+            name, f.defining_sorts, f.mean_defining_sorts, f.match_correlation, mean_se, same
+        )?;
+    }
+    // Defining sorts of the full sample that the replicates flag less than half the time.
+    let mut unstable = Vec::new();
+    for (i, id) in r.input.sort_ids.iter().enumerate() {
+        for (f, factor) in r.factors.iter().enumerate() {
+            if r.loadings.flagged[i][f] {
+                if let Some(q) = r.loadings.flag_frequency[i][f] {
+                    if q < 0.5 {
+                        unstable.push(format!("{id} ({} {q:.2})", factor.name));
+                    }
+                }
+            }
+        }
+    }
+    writeln!(out)?;
+    if unstable.is_empty() {
+        writeln!(
+            out,
+            "Every defining sort is flagged on its factor in at least half of its replicates."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Defining sorts flagged in fewer than half of their replicates: {}",
+            unstable.join(", ")
+        )?;
+    }
+    writeln!(out)
+}

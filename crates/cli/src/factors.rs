@@ -1,0 +1,273 @@
+//! `qstudy factors`: how many factors to keep. Eigenvalues and scree, Kaiser-Guttman,
+//! Humphrey's rule, defining sorts per factor for every number of factors, parallel analysis on
+//! the study's own grid, and a recommendation with its reasons (docs/methods.md, "How many
+//! factors").
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use qstudy_core::analysis::AnalysisOptions;
+use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
+use qstudy_core::{Correlation, Extraction, FlaggingOptions, Grid, Rotation, Study, VarimaxMethod};
+use qstudy_io::{AnalysisDefaults, InputFormat, write_atomic};
+
+use crate::analyze::load_input;
+use crate::progress::{Progress, with_threads};
+use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
+
+#[derive(Debug, Args)]
+pub struct FactorsArgs {
+    /// Input: a study directory, a Q-sort file (any format `analyze` reads).
+    input: PathBuf,
+    /// Input format, when the path and content do not tell.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<InputFormat>,
+    /// Factor extraction method [default: centroid, or the study's].
+    #[arg(long, value_name = "centroid|pca")]
+    method: Option<Extraction>,
+    /// Number of factors to extract and examine (default: 7 centroid, 8 PCA; capped by the data).
+    #[arg(long, value_name = "N")]
+    extract: Option<usize>,
+    /// Correlation between sorts [default: pearson, or the study's].
+    #[arg(long, value_name = "pearson|spearman|kendall")]
+    correlation: Option<Correlation>,
+    /// Analytic rotation of the solutions whose defining sorts are counted [default: varimax].
+    #[arg(long, value_name = "varimax|none")]
+    rotation: Option<Rotation>,
+    /// Varimax algorithm [default: svd].
+    #[arg(long, value_name = "svd|pairwise")]
+    varimax: Option<VarimaxMethod>,
+    /// Significance level of the automatic flags counted as defining sorts [default: 0.05].
+    #[arg(long, value_name = "P")]
+    flag_p: Option<f64>,
+    /// Drop the majority-of-common-variance rule of automatic flagging.
+    #[arg(long)]
+    no_majority: bool,
+    /// Random studies drawn by parallel analysis.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    iterations: usize,
+    /// Seed of parallel analysis's random sorts.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Percentile of the random eigenvalues an observed eigenvalue must exceed.
+    #[arg(long, value_name = "PCT", default_value_t = 95.0)]
+    percentile: f64,
+    /// The forced grid VALUE:COUNT,... (when the sorts do not share one distribution).
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    grid: Option<Grid>,
+    /// Accept sorts that do not follow the grid's column counts.
+    #[arg(long)]
+    free_distribution: bool,
+    /// Also write the report as DIR/retention.json.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Worker threads (default: one per core); the report is the same with any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+/// The options of the retention report: command line first, then the study's defaults.
+fn resolve(a: &FactorsArgs, d: &AnalysisDefaults) -> AnalysisOptions {
+    AnalysisOptions {
+        correlation: a.correlation.or(d.correlation).unwrap_or_default(),
+        extraction: a.method.or(d.method).unwrap_or_default(),
+        extract: a.extract.or(d.extract),
+        rotation: a.rotation.or(d.rotation).unwrap_or_default(),
+        varimax: a.varimax.or(d.varimax).unwrap_or_default(),
+        flagging: FlaggingOptions {
+            p: a.flag_p.or(d.flag_p).unwrap_or(0.05),
+            majority: !a.no_majority && d.flag_majority.unwrap_or(true),
+            ..FlaggingOptions::default()
+        },
+        ..AnalysisOptions::default()
+    }
+}
+
+/// The retention report of `study` with a progress bar; the error is the message.
+pub(crate) fn report(
+    study: &Study,
+    options: &AnalysisOptions,
+    retention_options: &RetentionOptions,
+    threads: Option<usize>,
+) -> Result<RetentionReport, (i32, String)> {
+    let progress = Progress::new(retention_options.iterations, "parallel analysis");
+    let result = with_threads(threads, || {
+        retention(study, options, retention_options, &|d| progress.inc(d))
+    })
+    .map_err(|e| (EXIT_USAGE, e))?;
+    progress.finish();
+    result.map_err(|e| (EXIT_ANALYSIS, e.to_string()))
+}
+
+/// The line `analyze` prints when it uses the recommendation.
+pub(crate) fn recommendation_note(r: &RetentionReport) -> String {
+    format!(
+        "factors: {} (not given: the recommendation of `qstudy factors`, parallel analysis of {} random studies, at least two defining sorts per factor)",
+        r.recommended, r.parallel.iterations
+    )
+}
+
+pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let fail = |err: &mut dyn Write, (code, message): (i32, String)| {
+        let _ = writeln!(err, "error: {message}");
+        code
+    };
+    let (loaded, study) = match load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)
+    {
+        Ok(x) => x,
+        Err(e) => return fail(err, e),
+    };
+    if !(a.percentile > 0.0 && a.percentile < 100.0) {
+        return fail(
+            err,
+            (
+                EXIT_USAGE,
+                format!("--percentile {} is not in (0, 100)", a.percentile),
+            ),
+        );
+    }
+    let empty = AnalysisDefaults::default();
+    let defaults = loaded.study.as_ref().map_or(&empty, |i| &i.defaults);
+    let options = resolve(a, defaults);
+    let ropts = RetentionOptions {
+        iterations: a.iterations,
+        seed: a.seed,
+        percentile: a.percentile,
+    };
+    let r = match report(&study, &options, &ropts, a.threads) {
+        Ok(r) => r,
+        Err((code, message)) => {
+            return fail(err, (code, format!("{}: {message}", a.input.display())));
+        }
+    };
+    if let Some(dir) = &a.out {
+        let path = dir.join("retention.json");
+        let written = std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create the output directory: {e}", dir.display()))
+            .and_then(|()| {
+                let mut text = serde_json::to_string(&r).map_err(|e| e.to_string())?;
+                text.push('\n');
+                write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())
+            });
+        if let Err(e) = written {
+            return fail(err, (EXIT_OUTPUT, e));
+        }
+    }
+    let _ = write_report(out, &r, &study, &options, a);
+    0
+}
+
+fn write_report(
+    out: &mut dyn Write,
+    r: &RetentionReport,
+    study: &Study,
+    options: &AnalysisOptions,
+    a: &FactorsArgs,
+) -> std::io::Result<()> {
+    let grid = study.grid();
+    writeln!(
+        out,
+        "{}: {} sorts x {} statements, grid {}..{}",
+        a.input.display(),
+        r.sorts,
+        r.statements,
+        grid.min(),
+        grid.max()
+    )?;
+    writeln!(
+        out,
+        "{} correlation, {} ({} extracted), {} rotation, flags at p < {}",
+        r.correlation, r.extraction, r.extracted, options.rotation, options.flagging.p
+    )?;
+    writeln!(out)?;
+    let threshold = 2.0 / (r.statements as f64).sqrt();
+    let top = r.eigenvalues.iter().copied().fold(0.0f64, f64::max);
+    writeln!(
+        out,
+        "Factor  Eigenvalue   % Var   Humphrey (a1 x a2 > {threshold:.4})   Scree"
+    )?;
+    for (f, ((e, v), h)) in r
+        .eigenvalues
+        .iter()
+        .zip(&r.explained_variance)
+        .zip(&r.humphrey)
+        .enumerate()
+    {
+        let bar = if top > 0.0 {
+            "#".repeat(((e / top) * 30.0).round().max(0.0) as usize)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "F{:<5} {:>10.4} {:>7.1}   {:.3} x {:.3} = {:.4} {:<4}   {bar}",
+            f + 1,
+            e,
+            v,
+            h.largest[0],
+            h.largest[1],
+            h.product,
+            if h.significant { "yes" } else { "no" },
+        )?;
+    }
+    writeln!(out)?;
+    let p = &r.parallel;
+    writeln!(
+        out,
+        "Parallel analysis: {} random studies of {} sorts on the same grid (seed {}), {}th percentile",
+        p.iterations, r.sorts, p.seed, p.percentile
+    )?;
+    writeln!(
+        out,
+        "Rank    Observed  Random mean  Random {:>4}",
+        format!("{}%", p.percentile)
+    )?;
+    let shown = p.observed.len().min(r.extracted.max(p.retained + 1));
+    for i in 0..shown {
+        writeln!(
+            out,
+            "{:<5} {:>10.4} {:>12.4} {:>11.4}  {}",
+            i + 1,
+            p.observed[i],
+            p.random_mean[i],
+            p.random_percentile[i],
+            if i < p.retained { "kept" } else { "" }
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Defining sorts per factor")?;
+    for s in &r.solutions {
+        let counts: Vec<String> = s
+            .defining
+            .iter()
+            .enumerate()
+            .map(|(f, c)| format!("F{} {c}", f + 1))
+            .collect();
+        writeln!(
+            out,
+            "{:>2} factor(s): {}{}",
+            s.factors,
+            counts.join(", "),
+            if s.every_factor_defined {
+                ""
+            } else {
+                "  (a factor with fewer than 2)"
+            }
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Kaiser-Guttman: {}   Humphrey's rule: {}   parallel analysis: {}",
+        r.kaiser_guttman, r.humphrey_retained, p.retained
+    )?;
+    writeln!(out, "Recommendation: {} factor(s)", r.recommended)?;
+    for reason in &r.reasons {
+        writeln!(out, "  - {reason}")?;
+    }
+    if let Some(dir) = &a.out {
+        writeln!(out, "\nreport: {}", dir.join("retention.json").display())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,554 @@
+//! The output directory of `qstudy analyze`: nothing is lost, nothing is half-written.
+//!
+//! Every output (`results.json`, `report.lis`, `results.xlsx`, `tables/*.csv`, and whatever
+//! else the caller writes, such as `plots/` and `report.html`) is built into a fresh staging
+//! directory beside `DIR` (same parent, so the same file system), each file flushed to disk.
+//! Only then is the staging directory published:
+//!
+//! - `DIR` does not exist: the staging directory is renamed to `DIR`.
+//! - `DIR` is an empty directory: it is removed and the staging directory renamed to `DIR`
+//!   (nothing can be lost, so no `--force` is needed).
+//! - `DIR` is a non-empty directory: refused (exit 5) unless `--force`. With `--force`, `DIR`
+//!   must hold a previous output (a `results.json`) and must not contain the input; the old
+//!   `DIR` is renamed aside, the staging directory renamed to `DIR`, then the old one deleted.
+//! - `DIR` exists and is not a directory: refused.
+//!
+//! A crash at any point leaves either the old or the new complete directory (at worst under
+//! its hidden name beside `DIR`: `.DIR.qstudy-new-*` for the new one, `.DIR.qstudy-old-*` for
+//! the old one); a failure before the swap leaves `DIR` untouched and removes the staging
+//! directory; a failure of the second rename puts the old `DIR` back.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use qstudy_core::AnalysisResults;
+use qstudy_report::{ReportContext, ReportError};
+
+/// The output could not be written; every message is one line naming the path.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum OutputError {
+    /// `DIR` exists and is not a directory.
+    #[error("{path}: exists and is not a directory")]
+    NotADirectory { path: PathBuf },
+    /// `DIR` holds files and `--force` was not given.
+    #[error("{path}: the output directory exists and is not empty; use --force to replace it")]
+    NotEmpty { path: PathBuf },
+    /// `--force` on a directory that holds no previous output.
+    #[error(
+        "{path}: not replaced, even with --force: it does not hold a previous qstudy output (no results.json); choose another --out"
+    )]
+    NotAnOutput { path: PathBuf },
+    /// `--force` on a directory that contains the input.
+    #[error("{path}: not replaced: it contains the input {input}; choose another --out")]
+    ContainsInput { path: PathBuf, input: PathBuf },
+    /// A directory could not be created.
+    #[error("{path}: cannot create the directory: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The new output could not be put in place; the previous one is unchanged.
+    #[error(
+        "{path}: cannot put the new output in place ({source}); the previous content is unchanged"
+    )]
+    Publish {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A report could not be built.
+    #[error("{path}: {source}")]
+    Report { path: PathBuf, source: ReportError },
+    /// The results could not be serialised.
+    #[error("{path}: cannot serialise the results: {source}")]
+    Serialize {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    /// Another output (a figure, ...) could not be built: a one-line message naming its file.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// What [`publish`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Published {
+    /// The output directory.
+    pub dir: PathBuf,
+    /// The previous output, moved aside, when it could not be deleted afterwards.
+    pub leftover: Option<PathBuf>,
+}
+
+/// How `DIR` is to be replaced, decided before anything is built.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    Missing,
+    Empty,
+    Previous,
+}
+
+/// Test hooks: called between the steps of the swap.
+#[derive(Default)]
+struct Hooks {
+    /// After the old `DIR` was moved aside, before the staging directory is renamed.
+    after_aside: Option<fn(staging: &Path)>,
+}
+
+/// Builds the output with `build` into a staging directory beside `dir`, then publishes it as
+/// `dir` (see the module documentation). `protect` lists paths (the input) that `--force` must
+/// never delete.
+pub(crate) fn publish(
+    dir: &Path,
+    force: bool,
+    protect: &[&Path],
+    build: impl FnOnce(&Path) -> Result<(), OutputError>,
+) -> Result<Published, OutputError> {
+    publish_with(dir, force, protect, build, &Hooks::default())
+}
+
+fn publish_with(
+    dir: &Path,
+    force: bool,
+    protect: &[&Path],
+    build: impl FnOnce(&Path) -> Result<(), OutputError>,
+    hooks: &Hooks,
+) -> Result<Published, OutputError> {
+    let target = resolve(dir)?;
+    let kind = inspect(&target, dir, force, protect)?;
+    let parent = parent_of(&target);
+    fs::create_dir_all(&parent).map_err(|source| OutputError::CreateDir {
+        path: parent.clone(),
+        source,
+    })?;
+    let name = hidden_stem(&target);
+    let staging = Staging::create(&parent, &format!("{name}.qstudy-new-"), dir)?;
+    build(staging.path())?;
+    sync_dir(staging.path());
+
+    // The state may have changed while building: look again.
+    let now = inspect(&target, dir, force, protect)?;
+    let mut leftover = None;
+    match (kind, now) {
+        (_, Target::Missing) => rename_new(&staging, &target, dir)?,
+        (_, Target::Empty) => {
+            fs::remove_dir(&target).map_err(|source| OutputError::Publish {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            rename_new(&staging, &target, dir)?;
+        }
+        (_, Target::Previous) => {
+            let old = unused_name(&parent, &format!("{name}.qstudy-old-"));
+            fs::rename(&target, &old).map_err(|source| OutputError::Publish {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            if let Some(hook) = hooks.after_aside {
+                hook(staging.path());
+            }
+            if let Err(source) = fs::rename(staging.path(), &target) {
+                // put the old output back; if even that fails, it stays under its hidden name
+                let _ = fs::rename(&old, &target);
+                return Err(OutputError::Publish {
+                    path: dir.to_path_buf(),
+                    source,
+                });
+            }
+            staging.disarm();
+            if fs::remove_dir_all(&old).is_err() {
+                leftover = Some(old);
+            }
+        }
+    }
+    sync_dir(&parent);
+    Ok(Published {
+        dir: target,
+        leftover,
+    })
+}
+
+fn rename_new(staging: &Staging, target: &Path, shown: &Path) -> Result<(), OutputError> {
+    fs::rename(staging.path(), target).map_err(|source| OutputError::Publish {
+        path: shown.to_path_buf(),
+        source,
+    })?;
+    staging.disarm();
+    Ok(())
+}
+
+/// The directory to write: `dir` itself, or what it points to when it is a symbolic link, or
+/// its canonical form when it has no last component (`.`, `..`).
+fn resolve(dir: &Path) -> Result<PathBuf, OutputError> {
+    let is_link = fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    let needs_name = matches!(
+        dir.components().next_back(),
+        None | Some(std::path::Component::CurDir | std::path::Component::ParentDir)
+    ) || dir.file_name().is_none();
+    if is_link || needs_name {
+        let canonical = fs::canonicalize(dir).map_err(|source| OutputError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if canonical.file_name().is_none() {
+            return Err(OutputError::NotAnOutput {
+                path: dir.to_path_buf(),
+            });
+        }
+        return Ok(canonical);
+    }
+    Ok(dir.to_path_buf())
+}
+
+fn inspect(
+    target: &Path,
+    shown: &Path,
+    force: bool,
+    protect: &[&Path],
+) -> Result<Target, OutputError> {
+    let meta = match fs::metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Missing),
+        Err(source) => {
+            return Err(OutputError::CreateDir {
+                path: shown.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if !meta.is_dir() {
+        return Err(OutputError::NotADirectory {
+            path: shown.to_path_buf(),
+        });
+    }
+    let mut entries = fs::read_dir(target).map_err(|source| OutputError::CreateDir {
+        path: shown.to_path_buf(),
+        source,
+    })?;
+    if entries.next().is_none() {
+        return Ok(Target::Empty);
+    }
+    if !force {
+        return Err(OutputError::NotEmpty {
+            path: shown.to_path_buf(),
+        });
+    }
+    if !target.join("results.json").is_file() {
+        return Err(OutputError::NotAnOutput {
+            path: shown.to_path_buf(),
+        });
+    }
+    if let Ok(t) = fs::canonicalize(target) {
+        for p in protect {
+            let Ok(p) = fs::canonicalize(p) else {
+                continue;
+            };
+            if p.starts_with(&t) {
+                return Err(OutputError::ContainsInput {
+                    path: shown.to_path_buf(),
+                    input: p,
+                });
+            }
+        }
+    }
+    Ok(Target::Previous)
+}
+
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `.NAME` for the hidden names beside `DIR` (at most 40 characters of the name).
+fn hidden_stem(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    format!(".{}", name.chars().take(40).collect::<String>())
+}
+
+/// A name `PREFIXpid-n` in `parent` that does not exist yet.
+fn unused_name(parent: &Path, prefix: &str) -> PathBuf {
+    let pid = std::process::id();
+    (0u64..)
+        .map(|n| parent.join(format!("{prefix}{pid}-{n}")))
+        .find(|p| fs::symlink_metadata(p).is_err())
+        .expect("an unused name")
+}
+
+/// The staging directory: removed with its content when dropped, unless published.
+struct Staging {
+    path: PathBuf,
+    armed: std::cell::Cell<bool>,
+}
+
+impl Staging {
+    fn create(parent: &Path, prefix: &str, shown: &Path) -> Result<Self, OutputError> {
+        let pid = std::process::id();
+        for n in 0u64.. {
+            let path = parent.join(format!("{prefix}{pid}-{n}"));
+            match fs::create_dir(&path) {
+                Ok(()) => {
+                    return Ok(Staging {
+                        path,
+                        armed: std::cell::Cell::new(true),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(source) => {
+                    return Err(OutputError::CreateDir {
+                        path: shown.to_path_buf(),
+                        source,
+                    });
+                }
+            }
+        }
+        unreachable!("u64 names do not run out")
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn disarm(&self) {
+        self.armed.set(false);
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.armed.get() {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Flushes a directory's entries to disk (best effort: not every platform can).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Writes `bytes` as `rel` (`/`-separated) under `staging`, creating subdirectories, and
+/// flushes the file to disk.
+pub(crate) fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let path = rel.split('/').fold(staging.to_path_buf(), |p, c| p.join(c));
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|source| OutputError::CreateDir {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let err = |source| OutputError::Write {
+        path: path.clone(),
+        source,
+    };
+    let mut file = fs::File::create(&path).map_err(err)?;
+    file.write_all(bytes).map_err(err)?;
+    file.sync_all().map_err(err)?;
+    Ok(())
+}
+
+/// Writes `results.json` and every report of `qstudy-report` (`report.lis`, `results.xlsx`,
+/// `tables/*.csv`) into `staging`. `shown` is the output directory named in errors.
+pub(crate) fn write_reports(
+    staging: &Path,
+    shown: &Path,
+    results: &AnalysisResults,
+    ctx: &ReportContext,
+) -> Result<(), OutputError> {
+    let json = qstudy_io::results_json(results).map_err(|source| OutputError::Serialize {
+        path: shown.join("results.json"),
+        source,
+    })?;
+    write_file(staging, "results.json", json.as_bytes())?;
+    let files =
+        qstudy_report::report_files(results, ctx).map_err(|source| OutputError::Report {
+            path: shown.to_path_buf(),
+            source,
+        })?;
+    for f in files {
+        write_file(staging, &f.path, &f.bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn write_output(staging: &Path, marker: &str) -> Result<(), OutputError> {
+        write_file(staging, "results.json", marker.as_bytes())?;
+        write_file(staging, "tables/a.csv", b"x\n1\n")
+    }
+
+    #[test]
+    fn creates_a_missing_directory_and_its_parents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("a/b/out");
+        let p = publish(&out, false, &[], |s| write_output(s, "new")).unwrap();
+        assert_eq!(p.dir, out);
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(out.join("tables/a.csv")).unwrap(),
+            "x\n1\n"
+        );
+        assert_eq!(names(&tmp.path().join("a/b")), ["out"]);
+    }
+
+    #[test]
+    fn an_empty_directory_is_replaced_without_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        publish(&out, false, &[], |s| write_output(s, "new")).unwrap();
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_non_empty_directory_needs_force_and_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("results.json"), "old").unwrap();
+        let mut built = false;
+        let e = publish(&out, false, &[], |_| {
+            built = true;
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(matches!(e, OutputError::NotEmpty { .. }));
+        assert!(e.to_string().contains("--force"), "{e}");
+        assert!(
+            !built,
+            "nothing is built when the directory would be refused"
+        );
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn force_replaces_a_previous_output_completely() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("results.json"), "old").unwrap();
+        fs::write(out.join("stale.txt"), "stale").unwrap();
+        let p = publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
+        assert_eq!(p.leftover, None);
+        assert_eq!(names(&out), ["results.json", "tables"]);
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn force_never_deletes_a_directory_that_is_not_an_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("home");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("thesis.docx"), "precious").unwrap();
+        let e = publish(&out, true, &[], |s| write_output(s, "new")).unwrap_err();
+        assert!(matches!(e, OutputError::NotAnOutput { .. }), "{e}");
+        assert_eq!(names(&out), ["thesis.docx"]);
+        assert_eq!(names(tmp.path()), ["home"]);
+    }
+
+    #[test]
+    fn force_never_deletes_the_input() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("results.json"), "old").unwrap();
+        fs::write(out.join("sorts.csv"), "A,B\n1,-1\n").unwrap();
+        let input = out.join("sorts.csv");
+        let e = publish(&out, true, &[&input], |s| write_output(s, "new")).unwrap_err();
+        assert!(matches!(e, OutputError::ContainsInput { .. }), "{e}");
+        assert!(input.exists());
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::write(&out, "not a directory").unwrap();
+        let e = publish(&out, true, &[], |s| write_output(s, "new")).unwrap_err();
+        assert!(matches!(e, OutputError::NotADirectory { .. }));
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_failure_while_building_leaves_the_old_output_and_no_staging_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("results.json"), "old").unwrap();
+        let e = publish(&out, true, &[], |s| {
+            write_output(s, "new")?;
+            Err(OutputError::Other("plots/x.png: cannot draw".to_string()))
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "plots/x.png: cannot draw");
+        assert_eq!(names(&out), ["results.json"]);
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_failure_during_the_swap_puts_the_old_output_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("results.json"), "old").unwrap();
+        // the staging directory disappears after the old one was moved aside: the second
+        // rename fails
+        let hooks = Hooks {
+            after_aside: Some(|staging| fs::remove_dir_all(staging).unwrap()),
+        };
+        let e = publish_with(&out, true, &[], |s| write_output(s, "new"), &hooks).unwrap_err();
+        assert!(matches!(e, OutputError::Publish { .. }), "{e}");
+        assert!(e.to_string().contains("unchanged"), "{e}");
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn dot_resolves_to_the_current_directory_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inner = tmp.path().join("x").join("..").join("out");
+        let p = resolve(&tmp.path().join("x").join("..")).unwrap_err();
+        assert!(matches!(p, OutputError::CreateDir { .. }));
+        fs::create_dir(tmp.path().join("x")).unwrap();
+        let r = resolve(&tmp.path().join("x").join("..")).unwrap();
+        assert_eq!(r, fs::canonicalize(tmp.path()).unwrap());
+        assert_eq!(resolve(&inner).unwrap(), inner);
+    }
+
+    #[test]
+    fn hidden_names_are_short_and_unused() {
+        let long = "n".repeat(300);
+        assert_eq!(hidden_stem(Path::new(&long)).chars().count(), 41);
+        let tmp = tempfile::tempdir().unwrap();
+        let a = unused_name(tmp.path(), ".out.qstudy-old-");
+        fs::create_dir(&a).unwrap();
+        assert_ne!(unused_name(tmp.path(), ".out.qstudy-old-"), a);
+    }
+}

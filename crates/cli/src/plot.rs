@@ -1,0 +1,284 @@
+//! `qstudy plot`: redraws figures from a `results.json`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use qstudy_core::AnalysisResults;
+use qstudy_plot::{ImageFormat, Kind, Plot, PlotError, PlotOptions, resolve_factor};
+
+use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE};
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// The results.json written by `qstudy analyze`.
+    results: PathBuf,
+    /// The figure: composite, loadings, scree, zscores or groups.
+    #[arg(long, value_name = "KIND")]
+    kind: Kind,
+    /// Factors, e.g. 1 or F2 or 1,3 or all. composite: those drawn [all with an array];
+    /// loadings: the pair [every pair]; zscores: those shown [all with z-scores].
+    #[arg(long, value_name = "F,..")]
+    factors: Option<String>,
+    /// Participant attribute: the colours of the loadings map [the attribute with the fewest
+    /// levels]; the attribute of the group make-up [every attribute compared].
+    #[arg(long, value_name = "NAME")]
+    attribute: Option<String>,
+    /// Width in pixels (PNG width; text and lines scale with it).
+    #[arg(long, value_name = "PX", default_value_t = qstudy_plot::DEFAULT_WIDTH)]
+    width: u32,
+    /// Image format [both; with --out FILE, its extension].
+    #[arg(long, value_name = "svg|png")]
+    format: Option<ImageFormat>,
+    /// Where to write: a file ending in .svg or .png when one figure is drawn, otherwise a
+    /// directory [plots/ beside RESULTS].
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+/// A failure: exit code and message (without `error: `).
+type Failure = (i32, String);
+
+fn plot_failure(e: PlotError) -> Failure {
+    let code = match e {
+        PlotError::Write(_)
+        | PlotError::CreateDir { .. }
+        | PlotError::Draw(_)
+        | PlotError::Encode(_) => EXIT_OUTPUT,
+        PlotError::Width { .. } => EXIT_USAGE,
+        _ => EXIT_ANALYSIS,
+    };
+    (code, e.to_string())
+}
+
+/// Reads a results.json.
+pub(crate) fn read_results(path: &Path) -> Result<AnalysisResults, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| (EXIT_INPUT, format!("{}: cannot read: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        (
+            EXIT_INPUT,
+            format!(
+                "{}: not JSON ({e}); expected the results.json written by `qstudy analyze`",
+                path.display()
+            ),
+        )
+    })?;
+    let schema = value.get("schema").and_then(|s| s.as_str());
+    if schema != Some(qstudy_core::analysis::SCHEMA) {
+        return Err((
+            EXIT_INPUT,
+            format!(
+                "{}: schema is {}, expected \"{}\" (the results.json written by `qstudy analyze`)",
+                path.display(),
+                schema.map_or_else(|| "missing".to_string(), |s| format!("\"{s}\"")),
+                qstudy_core::analysis::SCHEMA
+            ),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        (
+            EXIT_INPUT,
+            format!(
+                "{}: not a qstudy results file: {e}; expected the results.json written by `qstudy analyze`",
+                path.display()
+            ),
+        )
+    })
+}
+
+/// The factors of `--factors` (0-based); `None` for all / not given.
+fn factor_list(r: &AnalysisResults, spec: Option<&str>) -> Result<Option<Vec<usize>>, Failure> {
+    match spec.map(str::trim) {
+        None => Ok(None),
+        Some(s) if s.eq_ignore_ascii_case("all") => Ok(None),
+        Some(s) => s
+            .split(',')
+            .map(|f| resolve_factor(r, f).map_err(plot_failure))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+    }
+}
+
+fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
+    let options = PlotOptions {
+        width: a.width,
+        attribute: a.attribute.clone(),
+    };
+    let factors = factor_list(r, a.factors.as_deref())?;
+    let k = r.factors.len();
+    let plots = match a.kind {
+        Kind::Composite => {
+            let chosen = factors
+                .unwrap_or_else(|| (0..k).filter(|&f| r.factors[f].array.is_some()).collect());
+            if chosen.is_empty() {
+                return Err(plot_failure(PlotError::NoArrays));
+            }
+            chosen
+                .into_iter()
+                .map(|f| qstudy_plot::composite_sort(r, f, &options))
+                .collect::<Result<Vec<_>, _>>()
+        }
+        Kind::Loadings => {
+            let pairs: Vec<(usize, usize)> = match factors {
+                Some(f) if f.len() == 2 => vec![(f[0], f[1])],
+                Some(f) => {
+                    return Err((
+                        EXIT_USAGE,
+                        format!(
+                            "--factors: a loadings map needs two factors (e.g. --factors 1,2), got {}",
+                            f.len()
+                        ),
+                    ));
+                }
+                None => (0..k)
+                    .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
+                    .filter(|&(a, b)| r.factors[a].source_factor != r.factors[b].source_factor)
+                    .collect(),
+            };
+            if pairs.is_empty() {
+                return Err((
+                    EXIT_ANALYSIS,
+                    format!(
+                        "{}: a loadings map needs two factors; the results have {k}",
+                        a.results.display()
+                    ),
+                ));
+            }
+            pairs
+                .into_iter()
+                .map(|(x, y)| qstudy_plot::loadings_map(r, x, y, &options))
+                .collect()
+        }
+        Kind::Scree => {
+            if factors.is_some() {
+                return Err((
+                    EXIT_USAGE,
+                    "--factors does not apply to the scree plot".to_string(),
+                ));
+            }
+            qstudy_plot::scree_plot(r, &options).map(|p| vec![p])
+        }
+        Kind::Zscores => {
+            qstudy_plot::zscore_plot(r, &factors.unwrap_or_default(), &options).map(|p| vec![p])
+        }
+        Kind::Groups => {
+            if factors.is_some() {
+                return Err((
+                    EXIT_USAGE,
+                    "--factors does not apply to the group make-up (it shows every factor)"
+                        .to_string(),
+                ));
+            }
+            let attributes: Vec<String> = match &a.attribute {
+                Some(at) => vec![at.clone()],
+                None => r
+                    .groups
+                    .iter()
+                    .flatten()
+                    .map(|g| g.attribute.clone())
+                    .collect(),
+            };
+            if attributes.is_empty() {
+                return Err((
+                    EXIT_ANALYSIS,
+                    format!(
+                        "{}: the results have no participant attributes, so there is no group make-up to draw (analyse a study directory with a participants file)",
+                        a.results.display()
+                    ),
+                ));
+            }
+            attributes
+                .iter()
+                .map(|at| qstudy_plot::group_makeup(r, at, &options))
+                .collect()
+        }
+    };
+    plots.map_err(|e| {
+        let (code, message) = plot_failure(e);
+        (code, format!("{}: {message}", a.results.display()))
+    })
+}
+
+/// Where each figure goes: `(plot index, format, path)`.
+fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Vec<(usize, ImageFormat, PathBuf)>, Failure> {
+    let as_file = a.out.as_ref().and_then(|out| {
+        out.extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| e.parse::<ImageFormat>().ok())
+            .map(|f| (out.clone(), f))
+    });
+    if let Some((file, ext_format)) = as_file {
+        if plots.len() != 1 {
+            return Err((
+                EXIT_USAGE,
+                format!(
+                    "--out {}: {} figures are drawn, so --out must be a directory (or choose one with --factors/--attribute)",
+                    file.display(),
+                    plots.len()
+                ),
+            ));
+        }
+        if let Some(f) = a.format
+            && f != ext_format
+        {
+            return Err((
+                EXIT_USAGE,
+                format!(
+                    "--out {} ends in .{} but --format is {}",
+                    file.display(),
+                    ext_format.extension(),
+                    f.extension()
+                ),
+            ));
+        }
+        return Ok(vec![(0, ext_format, file)]);
+    }
+    let dir = match &a.out {
+        Some(d) => d.clone(),
+        None => a
+            .results
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join("plots"),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        (
+            EXIT_OUTPUT,
+            format!("{}: cannot create the directory: {e}", dir.display()),
+        )
+    })?;
+    let formats = match a.format {
+        Some(f) => vec![f],
+        None => vec![ImageFormat::Svg, ImageFormat::Png],
+    };
+    let mut targets = Vec::new();
+    for (i, p) in plots.iter().enumerate() {
+        for &f in &formats {
+            targets.push((i, f, dir.join(format!("{}.{}", p.name(), f.extension()))));
+        }
+    }
+    Ok(targets)
+}
+
+fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let results = read_results(&a.results)?;
+    let plots = figures(a, &results)?;
+    for (i, format, path) in targets(a, &plots)? {
+        let bytes = plots[i].render(format).map_err(plot_failure)?;
+        qstudy_io::write_atomic(&path, &bytes).map_err(|e| (EXIT_OUTPUT, e.to_string()))?;
+        let _ = writeln!(out, "{}", path.display());
+    }
+    Ok(())
+}
+
+pub(crate) fn plot_command(a: &PlotArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match run(a, out) {
+        Ok(()) => 0,
+        Err((code, message)) => {
+            let _ = writeln!(err, "error: {message}");
+            code
+        }
+    }
+}

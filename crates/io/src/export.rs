@@ -1,0 +1,765 @@
+//! Writers: PQMethod `.DAT`/`.STA` (byte for byte as PQMethod writes them, or as the PQMethod
+//! files an input came from), the qmethod CSV layout and a study directory; and
+//! [`export`] / [`write_export`], what `qstudy convert` does.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use qstudy_core::{Grid, SortTable, Study};
+
+use crate::results::WriteError;
+use crate::source::SourceMap;
+use crate::study::{Statement, StudyContents, study_dir_files};
+use crate::{InputFormat, LoadedSorts, write_atomic};
+
+/// Lowest and highest value a PQMethod `.DAT` can hold (its distribution line has 20 slots,
+/// for -6..13).
+pub const PQMETHOD_MIN: i32 = -6;
+/// See [`PQMETHOD_MIN`].
+pub const PQMETHOD_MAX: i32 = 13;
+
+/// The formats `qstudy convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputFormat {
+    /// PQMethod `.DAT` with its `.STA` beside it.
+    Pqmethod,
+    /// The qmethod CSV layout (statements x sorts; a first column of statement texts when the
+    /// input has them).
+    Csv,
+    /// A qstudy study directory.
+    Study,
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutputFormat::Pqmethod => "pqmethod",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Study => "study",
+        })
+    }
+}
+
+/// An output format name that is not known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown output format '{0}' (expected pqmethod, csv or study)")]
+pub struct UnknownOutputFormat(pub String);
+
+impl FromStr for OutputFormat {
+    type Err = UnknownOutputFormat;
+
+    /// `pqmethod` / `dat`, `csv` / `qmethod`, `study` (any case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let any = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
+        if any(&["pqmethod", "dat"]) {
+            Ok(OutputFormat::Pqmethod)
+        } else if any(&["csv", "qmethod", "qmethod-csv"]) {
+            Ok(OutputFormat::Csv)
+        } else if any(&["study"]) {
+            Ok(OutputFormat::Study)
+        } else {
+            Err(UnknownOutputFormat(s.to_string()))
+        }
+    }
+}
+
+/// A file could not be written in the format asked for. Every message is one line starting
+/// with the output path.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The grid goes beyond what a PQMethod `.DAT` can describe.
+    #[error("{}: cannot write a PQMethod file: the grid {grid} goes beyond PQMethod's range -6..13 (the .DAT distribution line has slots for the values -6 to 13 only); convert to csv or study instead", .file.display())]
+    GridOutOfRange {
+        /// The output file.
+        file: PathBuf,
+        /// The grid.
+        grid: String,
+    },
+    /// A value that does not fit a PQMethod value field.
+    #[error("{}: cannot write sort '{sort}': statement {statement} has the value {value}, beyond PQMethod's range -6..13", .file.display())]
+    ValueOutOfRange {
+        /// The output file.
+        file: PathBuf,
+        /// The sort id.
+        sort: String,
+        /// The statement (1-based).
+        statement: usize,
+        /// The value.
+        value: i32,
+    },
+    /// A sort id that PQMethod's 8 fixed columns cannot hold.
+    #[error("{}: cannot write sort id '{id}': {problem}; PQMethod ids are at most 8 ASCII characters (columns 1-8 of a sort line)", .file.display(), id = .id.escape_debug())]
+    SortId {
+        /// The output file.
+        file: PathBuf,
+        /// The id.
+        id: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// More sorts or statements than the 3-character fields of line 1 hold.
+    #[error("{}: cannot write {count} {what}: PQMethod's header has 3 characters for the number (at most 999)", .file.display())]
+    TooMany {
+        /// The output file.
+        file: PathBuf,
+        /// "sorts" or "statements".
+        what: &'static str,
+        /// How many.
+        count: usize,
+    },
+    /// A text that cannot be written on one line.
+    #[error("{}: cannot write {what}: {problem}", .file.display())]
+    Text {
+        /// The output file.
+        file: PathBuf,
+        /// What, e.g. "statement 4" or "the title".
+        what: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// The path given is not of the kind the format needs.
+    #[error("{}: {message}", .file.display())]
+    Path {
+        /// The path.
+        file: PathBuf,
+        /// What was expected.
+        message: String,
+    },
+    /// An output file exists already.
+    #[error("{}: already exists; give --force to overwrite it", .file.display())]
+    Exists {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Writing failed.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// The byte layout of a PQMethod project: what PQMethod 2.35 writes by default, or, read from
+/// existing files with [`PqmethodStyle::of_files`], what they have, so that a `.DAT`/`.STA`
+/// read and written again comes out byte for byte the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PqmethodStyle {
+    /// `.DAT` lines end with CR LF (else LF).
+    pub crlf: bool,
+    /// Line 1 is padded with blanks to this many characters (PQMethod: 78, a 68-character
+    /// title field after the three numbers and a blank).
+    pub header_width: usize,
+    /// The first field of line 1 (0 in PQMethod's files).
+    pub flag: i32,
+    /// `.STA` lines end with CR LF (else LF).
+    pub sta_crlf: bool,
+    /// The last `.STA` line ends with a line end (PQMethod requires it).
+    pub sta_final_line_end: bool,
+}
+
+impl Default for PqmethodStyle {
+    fn default() -> Self {
+        PqmethodStyle {
+            crlf: true,
+            header_width: 78,
+            flag: 0,
+            sta_crlf: true,
+            sta_final_line_end: true,
+        }
+    }
+}
+
+impl PqmethodStyle {
+    /// The layout of existing `.DAT` (and `.STA`) bytes; PQMethod's default where they do not
+    /// tell.
+    ///
+    /// ```
+    /// use qstudy_io::PqmethodStyle;
+    /// let s = PqmethodStyle::of_files(b"  0  2  3 T  \n", Some(b"a\nb"));
+    /// assert!(!s.crlf && !s.sta_crlf && !s.sta_final_line_end);
+    /// assert_eq!(s.header_width, 13);
+    /// ```
+    pub fn of_files(dat: &[u8], sta: Option<&[u8]>) -> Self {
+        let mut style = PqmethodStyle::default();
+        let dat = dat.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(dat);
+        if let Some(end) = dat.iter().position(|&b| b == b'\n') {
+            let line = dat.get(..end).unwrap_or(&[]);
+            style.crlf = line.last() == Some(&b'\r');
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            style.header_width = String::from_utf8_lossy(line).chars().count();
+            style.flag = String::from_utf8_lossy(line.get(..3).unwrap_or(&[]))
+                .trim()
+                .parse()
+                .unwrap_or(0);
+        }
+        if let Some(sta) = sta {
+            if let Some(end) = sta.iter().position(|&b| b == b'\n') {
+                style.sta_crlf = end > 0 && sta.get(end - 1) == Some(&b'\r');
+            }
+            style.sta_final_line_end = sta.last() == Some(&b'\n');
+        }
+        style
+    }
+}
+
+/// The `.DAT` bytes of sorts on a grid (a validated [`Study`]'s): line 1 flag, number of sorts,
+/// number of statements and title (padded to the style's width), line 2 the distribution, then
+/// one line per sort (id in columns 1-8, 2 blanks, 2 characters per value). `file` names the
+/// output in messages.
+///
+/// Errors: a grid beyond -6..13, a value beyond it, an id longer than 8 characters, not ASCII
+/// or starting with a blank, more than 999 sorts or statements, a title with a line break.
+///
+/// ```
+/// use qstudy_core::{Grid, SortTable};
+/// use qstudy_io::{PqmethodStyle, pqmethod_dat};
+/// let t = SortTable { sort_ids: vec!["P1".into(), "P2".into()], statement_labels: None,
+///     values: vec![vec![-1, 0, 1], vec![1, 0, -1]] };
+/// let grid: Grid = "-1:1,0:1,1:1".parse().unwrap();
+/// let style = PqmethodStyle { header_width: 0, crlf: false, ..Default::default() };
+/// let dat = pqmethod_dat("t.DAT".as_ref(), &t, &grid, Some("Tiny"), &style).unwrap();
+/// assert_eq!(String::from_utf8(dat).unwrap(),
+///     "  0  2  3 Tiny\n -1  1  0  0  0  0  0  1  1  1  0  0  0  0  0  0  0  0  0  0  0  0\n\
+///      P1        -1 0 1\nP2         1 0-1\n");
+/// ```
+pub fn pqmethod_dat(
+    file: &Path,
+    table: &SortTable,
+    grid: &Grid,
+    title: Option<&str>,
+    style: &PqmethodStyle,
+) -> Result<Vec<u8>, ExportError> {
+    let eol = if style.crlf { "\r\n" } else { "\n" };
+    if grid.min() < PQMETHOD_MIN || grid.max() > PQMETHOD_MAX {
+        return Err(ExportError::GridOutOfRange {
+            file: file.to_path_buf(),
+            grid: format!("{} ({}..{})", grid, grid.min(), grid.max()),
+        });
+    }
+    let n = table.sort_ids.len();
+    let m = grid.cells();
+    for (what, count) in [("sorts", n), ("statements", m)] {
+        if count > 999 {
+            return Err(ExportError::TooMany {
+                file: file.to_path_buf(),
+                what,
+                count,
+            });
+        }
+    }
+    let title = title.unwrap_or("");
+    if title.contains(['\n', '\r']) {
+        return Err(ExportError::Text {
+            file: file.to_path_buf(),
+            what: "the title".into(),
+            problem: "it holds a line break; a .DAT title is the rest of line 1",
+        });
+    }
+    let mut out = format!("{:>3}{n:>3}{m:>3} {title}", style.flag);
+    let width = out.chars().count();
+    if width < style.header_width {
+        out.extend(std::iter::repeat_n(' ', style.header_width - width));
+    }
+    out.push_str(eol);
+    out.push_str(&format!("{:>3}{:>3}", grid.min(), grid.max()));
+    for value in PQMETHOD_MIN..=PQMETHOD_MAX {
+        out.push_str(&format!("{:>3}", grid.count_of(value)));
+    }
+    out.push_str(eol);
+    for (id, row) in table.sort_ids.iter().zip(&table.values) {
+        let problem = if id.is_empty() {
+            Some("it is empty")
+        } else if !id.is_ascii() {
+            Some("it is not ASCII")
+        } else if id.chars().count() > 8 {
+            Some("it is longer than 8 characters")
+        } else if id.starts_with(char::is_whitespace) {
+            Some("it starts with a blank")
+        } else if id.chars().any(|c| c.is_ascii_control()) {
+            Some("it holds a control character")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(ExportError::SortId {
+                file: file.to_path_buf(),
+                id: id.clone(),
+                problem,
+            });
+        }
+        out.push_str(&format!("{id:<8}  "));
+        for (s, &v) in row.iter().enumerate() {
+            if !(PQMETHOD_MIN..=PQMETHOD_MAX).contains(&v) {
+                return Err(ExportError::ValueOutOfRange {
+                    file: file.to_path_buf(),
+                    sort: id.clone(),
+                    statement: s + 1,
+                    value: v,
+                });
+            }
+            out.push_str(&format!("{v:>2}"));
+        }
+        out.push_str(eol);
+    }
+    Ok(out.into_bytes())
+}
+
+/// The `.STA` bytes: one statement text per line. `file` names the output in messages.
+///
+/// Errors: an empty text (PQMethod needs one non-blank line per statement) or one holding a
+/// line break.
+///
+/// ```
+/// use qstudy_io::{PqmethodStyle, pqmethod_sta};
+/// let sta = pqmethod_sta("t.STA".as_ref(), &["one".into(), "two".into()], &Default::default()).unwrap();
+/// assert_eq!(sta, b"one\r\ntwo\r\n");
+/// ```
+pub fn pqmethod_sta(
+    file: &Path,
+    labels: &[String],
+    style: &PqmethodStyle,
+) -> Result<Vec<u8>, ExportError> {
+    let eol = if style.sta_crlf { "\r\n" } else { "\n" };
+    let mut out = String::new();
+    for (i, text) in labels.iter().enumerate() {
+        let what = || format!("statement {}", i + 1);
+        if text.trim().is_empty() {
+            return Err(ExportError::Text {
+                file: file.to_path_buf(),
+                what: what(),
+                problem: "it has no text; a .STA needs one non-blank line per statement",
+            });
+        }
+        if text.contains(['\n', '\r']) {
+            return Err(ExportError::Text {
+                file: file.to_path_buf(),
+                what: what(),
+                problem: "its text holds a line break; a .STA holds one statement per line",
+            });
+        }
+        out.push_str(text);
+        if i + 1 < labels.len() || style.sta_final_line_end {
+            out.push_str(eol);
+        }
+    }
+    Ok(out.into_bytes())
+}
+
+/// The qmethod CSV layout: a header of sort ids, one row per statement; with statement texts,
+/// a first column of them under an empty header cell. LF line ends, quoting where needed.
+///
+/// ```
+/// use qstudy_core::SortTable;
+/// let t = SortTable { sort_ids: vec!["A".into(), "B".into()],
+///     statement_labels: Some(vec!["one, two".into(), "three".into()]),
+///     values: vec![vec![1, -1], vec![-1, 1]] };
+/// assert_eq!(qstudy_io::qmethod_csv(&t), ",A,B\n\"one, two\",1,-1\nthree,-1,1\n");
+/// ```
+pub fn qmethod_csv(table: &SortTable) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let labels = table.statement_labels.as_ref();
+    let mut header: Vec<String> = Vec::new();
+    if labels.is_some() {
+        header.push(String::new());
+    }
+    header.extend(table.sort_ids.iter().cloned());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(&header);
+    let m = table.values.first().map_or(0, Vec::len);
+    for s in 0..m {
+        let mut row: Vec<String> = Vec::with_capacity(table.values.len() + 1);
+        if let Some(labels) = labels {
+            row.push(labels.get(s).cloned().unwrap_or_default());
+        }
+        row.extend(
+            table
+                .values
+                .iter()
+                .map(|v| v.get(s).map(|x| x.to_string()).unwrap_or_default()),
+        );
+        let _ = w.write_record(&row);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Files to write for a conversion, and notes on what the target format cannot keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// Paths and their bytes, in writing order.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// A directory to create first (a study), if any.
+    pub dir: Option<PathBuf>,
+    /// One sentence each: what was left out or made up.
+    pub notes: Vec<String>,
+}
+
+/// The `.STA` path beside a `.DAT`: same stem, `STA` when the `.DAT` extension is upper case.
+fn sta_path(dat: &Path) -> PathBuf {
+    let upper = dat
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.chars().any(|c| c.is_ascii_uppercase()));
+    dat.with_extension(if upper { "STA" } else { "sta" })
+}
+
+/// The bytes of the original PQMethod files of an input read from them, for its style.
+fn original_style(loaded: &LoadedSorts) -> PqmethodStyle {
+    if loaded.format != InputFormat::PqmethodDat {
+        return PqmethodStyle::default();
+    }
+    let Ok(dat) = std::fs::read(&loaded.path) else {
+        return PqmethodStyle::default();
+    };
+    let sta = match &loaded.source {
+        SourceMap::Dat {
+            statements_file: Some(sta),
+            ..
+        } => std::fs::read(sta).ok(),
+        _ => None,
+    };
+    PqmethodStyle::of_files(&dat, sta.as_deref())
+}
+
+/// What `qstudy convert` writes for `loaded` (validated as `study`) in format `to` at `out`: a
+/// `.DAT` path (with the `.STA` beside it), a `.csv` path, or a study directory.
+///
+/// A PQMethod input converted to PQMethod keeps its own line ends and header width, so that
+/// its files come out byte for byte; every other input gets PQMethod's own layout (CR LF, a
+/// 78-character header line). Nothing is written here: see [`write_export`].
+pub fn export(
+    loaded: &LoadedSorts,
+    study: &Study,
+    to: OutputFormat,
+    out: &Path,
+) -> Result<Export, ExportError> {
+    let table = &loaded.table;
+    let mut notes = Vec::new();
+    let attribute_names: Vec<String> = loaded
+        .participants()
+        .map(|ps| {
+            ps.iter()
+                .flat_map(|p| p.attributes.keys().cloned())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        })
+        .unwrap_or_default();
+    if to != OutputFormat::Study && !attribute_names.is_empty() {
+        notes.push(format!(
+            "the participants' attributes ({}) are not kept in {to} files; convert to study to keep them",
+            attribute_names.join(", ")
+        ));
+    }
+    match to {
+        OutputFormat::Pqmethod => {
+            let ext_ok = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("dat"));
+            if !ext_ok {
+                return Err(ExportError::Path {
+                    file: out.to_path_buf(),
+                    message: "expected a .DAT file name for a PQMethod project (the .STA is written beside it)".into(),
+                });
+            }
+            let style = original_style(loaded);
+            let title = loaded
+                .title
+                .clone()
+                .or_else(|| loaded.study.as_ref().map(|s| s.title.clone()));
+            let dat = pqmethod_dat(out, table, study.grid(), title.as_deref(), &style)?;
+            let mut files = vec![(out.to_path_buf(), dat)];
+            match &table.statement_labels {
+                Some(labels) => {
+                    let sta = sta_path(out);
+                    let bytes = pqmethod_sta(&sta, labels, &style)?;
+                    files.push((sta, bytes));
+                }
+                None => notes.push(
+                    "the input has no statement texts, so no .STA was written (PQMethod needs one to run)"
+                        .into(),
+                ),
+            }
+            Ok(Export {
+                files,
+                dir: None,
+                notes,
+            })
+        }
+        OutputFormat::Csv => {
+            notes.push(format!(
+                "a CSV file does not hold the grid: give --grid {} when analysing it if its sorts do not all share that distribution",
+                study.grid()
+            ));
+            Ok(Export {
+                files: vec![(out.to_path_buf(), qmethod_csv(table).into_bytes())],
+                dir: None,
+                notes,
+            })
+        }
+        OutputFormat::Study => {
+            if out.exists() && !out.is_dir() {
+                return Err(ExportError::Path {
+                    file: out.to_path_buf(),
+                    message: "exists and is not a directory; a study is written as a directory"
+                        .into(),
+                });
+            }
+            let info = loaded.study.as_ref();
+            let tags: BTreeMap<u32, Option<String>> = info
+                .map(|i| i.statements.iter().map(|s| (s.id, s.tag.clone())).collect())
+                .unwrap_or_default();
+            let mut placeholders = false;
+            let statements: Vec<Statement> = study
+                .statement_ids()
+                .iter()
+                .enumerate()
+                .map(|(s, &id)| {
+                    let text = table
+                        .statement_labels
+                        .as_ref()
+                        .and_then(|l| l.get(s))
+                        .filter(|t| !t.trim().is_empty())
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            placeholders = true;
+                            format!("Statement {id}")
+                        });
+                    Statement {
+                        id,
+                        text,
+                        tag: tags.get(&id).cloned().flatten(),
+                    }
+                })
+                .collect();
+            if placeholders {
+                notes.push(
+                    "the input lacks statement texts: statements.csv holds 'Statement N' in their place"
+                        .into(),
+                );
+            }
+            let title = info
+                .map(|i| i.title.clone())
+                .or_else(|| loaded.title.clone())
+                .unwrap_or_else(|| {
+                    loaded
+                        .path
+                        .file_stem()
+                        .map_or_else(|| "Q study".into(), |s| s.to_string_lossy().into_owned())
+                });
+            let comment = Some(format!(
+                "Converted by `qstudy convert` from {} ({}).",
+                loaded.path.display(),
+                loaded.format.description()
+            ));
+            let files = study_dir_files(&StudyContents {
+                comment,
+                title,
+                description: info.and_then(|i| i.description.clone()),
+                citation: info.and_then(|i| i.citation.clone()),
+                grid: study.grid(),
+                statements: &statements,
+                sort_ids: &table.sort_ids,
+                values: &table.values,
+                participants: loaded.participants(),
+                defaults: info.map(|i| i.defaults.clone()),
+                factor_names: info.map(|i| i.factor_names.clone()).unwrap_or_default(),
+            });
+            Ok(Export {
+                files: files
+                    .into_iter()
+                    .map(|(name, text)| (out.join(name), text.into_bytes()))
+                    .collect(),
+                dir: Some(out.to_path_buf()),
+                notes,
+            })
+        }
+    }
+}
+
+/// Writes an [`Export`]: refuses, before writing anything, when a file exists and `force` is
+/// false; creates the study directory; writes each file atomically. Returns the paths written.
+pub fn write_export(export: &Export, force: bool) -> Result<Vec<PathBuf>, ExportError> {
+    if !force && let Some((path, _)) = export.files.iter().find(|(p, _)| p.exists()) {
+        return Err(ExportError::Exists { file: path.clone() });
+    }
+    if let Some(dir) = &export.dir {
+        std::fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    let mut written = Vec::with_capacity(export.files.len());
+    for (path, bytes) in &export.files {
+        write_atomic(path, bytes)?;
+        written.push(path.clone());
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{read_sorts, read_sorts_from_str};
+    use qstudy_core::validate::{ValidationOptions, validate};
+
+    fn fixture(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures")
+            .join(rel)
+    }
+
+    fn round_trip(dat: &str, sta: &str) {
+        let loaded = read_sorts(&fixture(dat), None).unwrap();
+        let study = validate(
+            &loaded.table,
+            &ValidationOptions {
+                grid: loaded.grid.clone(),
+                free_distribution: false,
+            },
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join(Path::new(dat).file_name().unwrap());
+        let e = export(&loaded, &study, OutputFormat::Pqmethod, &out).unwrap();
+        assert_eq!(e.files.len(), 2);
+        assert_eq!(e.files[0].1, std::fs::read(fixture(dat)).unwrap(), "{dat}");
+        assert_eq!(e.files[1].1, std::fs::read(fixture(sta)).unwrap(), "{sta}");
+        assert_eq!(
+            e.files[1].0.file_name(),
+            Path::new(sta).file_name(),
+            "the .STA is named after the .DAT"
+        );
+    }
+
+    #[test]
+    fn lipset_uhh_and_koc_round_trip_byte_for_byte() {
+        round_trip("lipset/LIPSET.DAT", "lipset/LIPSET.STA");
+        round_trip("uhh/UHH.DAT", "uhh/UHH.STA");
+        round_trip("koc/KOC.DAT", "koc/KOC.STA");
+    }
+
+    #[test]
+    fn style_of_files() {
+        let lipset = std::fs::read(fixture("lipset/LIPSET.DAT")).unwrap();
+        let s = PqmethodStyle::of_files(&lipset, None);
+        assert_eq!(s, PqmethodStyle::default());
+        let uhh_sta = std::fs::read(fixture("uhh/UHH.STA")).unwrap();
+        let s = PqmethodStyle::of_files(&lipset, Some(&uhh_sta));
+        assert!(!s.sta_crlf && !s.sta_final_line_end);
+        assert_eq!(PqmethodStyle::of_files(b"", None), PqmethodStyle::default());
+    }
+
+    fn table(ids: &[&str], values: Vec<Vec<i32>>) -> SortTable {
+        SortTable {
+            sort_ids: ids.iter().map(|s| s.to_string()).collect(),
+            statement_labels: None,
+            values,
+        }
+    }
+
+    #[test]
+    fn pqmethod_refusals() {
+        let f = Path::new("o/x.DAT");
+        let wide: Grid = "-7:1,0:1,7:1".parse().unwrap();
+        let t = table(&["A", "B"], vec![vec![-7, 0, 7], vec![7, 0, -7]]);
+        let e = pqmethod_dat(f, &t, &wide, None, &Default::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o/x.DAT: cannot write a PQMethod file: the grid -7:1,0:1,7:1 (-7..7) goes beyond PQMethod's range -6..13 (the .DAT distribution line has slots for the values -6 to 13 only); convert to csv or study instead"
+        );
+        let g: Grid = "-1:1,0:1,1:1".parse().unwrap();
+        for (id, problem) in [
+            ("ABCDEFGHI", "longer than 8"),
+            ("Jos\u{e9}", "not ASCII"),
+            (" A", "starts with a blank"),
+            ("", "empty"),
+        ] {
+            let t = table(&[id], vec![vec![-1, 0, 1]]);
+            let e = pqmethod_dat(f, &t, &g, None, &Default::default()).unwrap_err();
+            assert!(e.to_string().contains(problem), "{e}");
+            assert!(
+                e.to_string().starts_with("o/x.DAT: cannot write sort id"),
+                "{e}"
+            );
+        }
+        let t = table(&["A"], vec![vec![-1, 0, 20]]);
+        let e = pqmethod_dat(f, &t, &g, None, &Default::default()).unwrap_err();
+        assert!(
+            e.to_string().contains("statement 3 has the value 20"),
+            "{e}"
+        );
+        let t = table(&["A"], vec![vec![-1, 0, 1]]);
+        let e = pqmethod_dat(f, &t, &g, Some("a\nb"), &Default::default()).unwrap_err();
+        assert!(e.to_string().contains("the title"), "{e}");
+        let sta = Path::new("o/x.STA");
+        let e = pqmethod_sta(sta, &["a".into(), " ".into()], &Default::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o/x.STA: cannot write statement 2: it has no text; a .STA needs one non-blank line per statement"
+        );
+        let e = pqmethod_sta(sta, &["a\nb".into()], &Default::default()).unwrap_err();
+        assert!(e.to_string().contains("line break"), "{e}");
+    }
+
+    #[test]
+    fn csv_round_trip_and_study_export() {
+        let loaded = read_sorts(&fixture("lipset/LIPSET.DAT"), None).unwrap();
+        let csv = qmethod_csv(&loaded.table);
+        let back = read_sorts_from_str(&csv, "x.csv", InputFormat::QmethodCsv).unwrap();
+        assert_eq!(back.table, loaded.table);
+        let study = validate(&loaded.table, &Default::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("lipset-study");
+        let e = export(&loaded, &study, OutputFormat::Study, &out).unwrap();
+        let written = write_export(&e, false).unwrap();
+        assert_eq!(written.len(), 3, "no participants file without attributes");
+        let again = read_sorts(&out, None).unwrap();
+        assert_eq!(again.table.values, loaded.table.values);
+        assert_eq!(again.table.sort_ids, loaded.table.sort_ids);
+        assert_eq!(again.table.statement_labels, loaded.table.statement_labels);
+        assert_eq!(again.title, loaded.title);
+        // Refuses to overwrite without force; overwrites with it.
+        let e2 = export(&loaded, &study, OutputFormat::Study, &out).unwrap();
+        let err = write_export(&e2, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("already exists; give --force to overwrite it")
+        );
+        write_export(&e2, true).unwrap();
+        // A .DAT target needs a .dat name.
+        let err = export(
+            &loaded,
+            &study,
+            OutputFormat::Pqmethod,
+            &dir.path().join("x.csv"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("expected a .DAT file name"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn output_format_names() {
+        assert_eq!("DAT".parse::<OutputFormat>(), Ok(OutputFormat::Pqmethod));
+        assert_eq!("qmethod".parse::<OutputFormat>(), Ok(OutputFormat::Csv));
+        assert_eq!("Study".parse::<OutputFormat>(), Ok(OutputFormat::Study));
+        assert_eq!(
+            "xls".parse::<OutputFormat>().unwrap_err().to_string(),
+            "unknown output format 'xls' (expected pqmethod, csv or study)"
+        );
+        for f in [
+            OutputFormat::Pqmethod,
+            OutputFormat::Csv,
+            OutputFormat::Study,
+        ] {
+            assert_eq!(f.to_string().parse::<OutputFormat>(), Ok(f));
+        }
+    }
+}

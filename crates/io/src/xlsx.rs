@@ -1,0 +1,344 @@
+//! XLSX workbooks (KADE / Ken-Q), read with calamine.
+//!
+//! - **Sorts**: the sheet named `sorts`, `qsorts`, `q-sorts` or `q sorts` (any case), else the
+//!   first sheet that is not the statements sheet. Its cells are read as the records of a CSV
+//!   file (a whole number stored as `3.0` reads `3`), so either orientation works and the layout
+//!   is told apart by content exactly as for a `.csv` (`docs/formats.md`, "Detection"): a
+//!   header row of sort ids (statements x sorts) or of statement numbers (one row per
+//!   participant, with an id column and any attribute columns). Rows count as lines and columns
+//!   as fields in messages (row 5, column C = "line 5, column 3").
+//! - **Statements** (optional): the sheet named `statements` or `statement`: the column headed
+//!   `Statements`, `Statement`, `Text` or `Wording` (KADE's layout), else the first column of
+//!   every row; one text per statement.
+//! - **Grid** (optional): KADE's `pattern` sheet, whose second row holds 20 column counts for
+//!   the values -6..13 (as the PQMethod distribution line).
+//! - **Title** (optional): KADE's `name` sheet (the first cell of its second row).
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+
+use qstudy_core::Grid;
+
+use crate::csv_rows::{Records, RowsRead};
+use crate::detect;
+use crate::error::ReadError;
+use crate::formats::{detected, parse_layout};
+
+fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
+    ReadError::Content {
+        file: file.to_path_buf(),
+        place,
+        message: message.into(),
+    }
+}
+
+/// A cell as CSV text.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d.to_string(),
+        Data::Error(e) => e.to_string(),
+        Data::Empty => String::new(),
+    }
+}
+
+fn named(names: &[String], wanted: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find(|n| wanted.iter().any(|w| n.trim().eq_ignore_ascii_case(w)))
+        .cloned()
+}
+
+/// The non-blank rows of a sheet as records: (1-based row, fields from column A).
+fn sheet_records(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    file: &Path,
+    sheet: &str,
+) -> Result<Records, ReadError> {
+    let range = wb.worksheet_range(sheet).map_err(|e| {
+        content(
+            file,
+            Some(format!("sheet '{sheet}'")),
+            format!("cannot be read: {e}"),
+        )
+    })?;
+    let Some((row0, col0)) = range.start() else {
+        return Ok(Vec::new());
+    };
+    let (row0, col0) = (row0 as usize, col0 as usize);
+    let mut records = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let mut fields = vec![String::new(); col0];
+        fields.extend(row.iter().map(cell_text));
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        records.push((row0 + i + 1, fields));
+    }
+    Ok(records)
+}
+
+/// Reads a workbook.
+pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty {
+            file: file.to_path_buf(),
+            expected: "an XLSX workbook with a sheet of Q sorts",
+        });
+    }
+    let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        content(
+            file,
+            None,
+            format!("not a readable XLSX workbook ({e}); expected an .xlsx file saved by Excel, LibreOffice, KADE or Ken-Q"),
+        )
+    })?;
+    let names = wb.sheet_names();
+    let statements_sheet = named(&names, &["statements", "statement"]);
+    let sorts_sheet = named(&names, &["sorts", "qsorts", "q-sorts", "q sorts"])
+        .or_else(|| {
+            names
+                .iter()
+                .find(|n| Some(*n) != statements_sheet.as_ref())
+                .cloned()
+        })
+        .ok_or_else(|| {
+            content(
+                file,
+                None,
+                "the workbook has no sheet of Q sorts; expected a sheet named 'sorts' (or a first sheet) holding the sorts",
+            )
+        })?;
+    let records = sheet_records(&mut wb, file, &sorts_sheet)?;
+    if records.is_empty() {
+        return Err(content(
+            file,
+            Some(format!("sheet '{sorts_sheet}'")),
+            "the sheet is empty; expected a header row, then one row per statement or per participant",
+        ));
+    }
+    let detection = detect::detect_layout(&records);
+    let (mut parsed, participants) =
+        parse_layout(records, file, detection.format).map_err(|e| {
+            let mut d = detection.clone();
+            d.reason = format!("in sheet '{sorts_sheet}', {}", d.reason);
+            detected(e, &d)
+        })?;
+    let m = parsed.table.values.first().map_or(0, Vec::len);
+
+    if let Some(sheet) = statements_sheet {
+        let records = sheet_records(&mut wb, file, &sheet)?;
+        let header_col = records.first().and_then(|(_, f)| {
+            f.iter().position(|c| {
+                ["statements", "statement", "text", "wording"]
+                    .iter()
+                    .any(|w| c.trim().eq_ignore_ascii_case(w))
+            })
+        });
+        let labels: Vec<String> = match header_col {
+            Some(c) => records
+                .iter()
+                .skip(1)
+                .map(|(_, f)| f.get(c).map_or("", |t| t.trim()).to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            None => records
+                .iter()
+                .filter_map(|(_, f)| f.iter().find(|t| !t.trim().is_empty()))
+                .map(|t| t.trim().to_string())
+                .collect(),
+        };
+        if labels.len() != m {
+            return Err(content(
+                file,
+                Some(format!("sheet '{sheet}'")),
+                format!(
+                    "{} statement text(s), expected {m} (one per statement of sheet '{sorts_sheet}')",
+                    labels.len()
+                ),
+            ));
+        }
+        parsed.table.statement_labels = Some(labels);
+    }
+
+    if let Some(sheet) = named(&names, &["pattern", "patterns"]) {
+        let records = sheet_records(&mut wb, file, &sheet)?;
+        let row = records.get(1).or_else(|| records.first());
+        let line = row.map_or(1, |(l, _)| *l);
+        let cells: Vec<&String> = row
+            .map(|(_, f)| f.iter().filter(|c| !c.trim().is_empty()).collect())
+            .unwrap_or_default();
+        let counts: Option<Vec<usize>> = cells.iter().map(|c| c.trim().parse().ok()).collect();
+        let place = Some(format!("sheet '{sheet}', line {line}"));
+        match counts {
+            Some(counts) if counts.len() == 20 => {
+                let grid = Grid::new((-6..=13).zip(counts)).map_err(|e| {
+                    content(file, place.clone(), format!("invalid Q sort pattern: {e}"))
+                })?;
+                parsed.grid = Some(grid);
+            }
+            _ => {
+                return Err(content(
+                    file,
+                    place,
+                    format!(
+                        "{} cell(s); expected the Q sort pattern: 20 column counts (whole numbers) for the values -6..13",
+                        cells.len()
+                    ),
+                ));
+            }
+        }
+    }
+
+    if let Some(sheet) = named(&names, &["name", "names", "title"]) {
+        let records = sheet_records(&mut wb, file, &sheet)?;
+        let row = records.get(1).or_else(|| records.first());
+        parsed.title = row
+            .and_then(|(_, f)| f.iter().find(|t| !t.trim().is_empty()))
+            .map(|t| t.trim().to_string());
+    }
+    Ok((parsed, participants))
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::Workbook;
+
+    use crate::{InputFormat, ReadError, read_sorts_from_bytes};
+
+    /// A workbook with the given sheets of rows (numbers written as numbers).
+    fn book(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        for (name, rows) in sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(*name).unwrap();
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (r as u32, c as u16);
+                    match cell.parse::<f64>() {
+                        Ok(n) => ws.write_number(r, c, n).unwrap(),
+                        Err(_) if cell.is_empty() => ws,
+                        Err(_) => ws.write_string(r, c, *cell).unwrap(),
+                    };
+                }
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    fn read(bytes: &[u8]) -> Result<crate::LoadedSorts, ReadError> {
+        read_sorts_from_bytes(bytes, "book.xlsx", None)
+    }
+
+    #[test]
+    fn kade_like_workbook_participant_rows() {
+        let bytes = book(&[
+            ("name", &[&["Project"], &["Tiny study"]]),
+            (
+                "pattern",
+                &[
+                    &["Pattern"],
+                    &[
+                        "0", "0", "0", "0", "0", "1", "1", "1", "0", "0", "0", "0", "0", "0", "0",
+                        "0", "0", "0", "0", "0",
+                    ],
+                ],
+            ),
+            (
+                "statements",
+                &[&["Statements"], &["one"], &["two"], &["three"]],
+            ),
+            (
+                "sorts",
+                &[
+                    &["Participant", "role", "1", "2", "3"],
+                    &["P1", "officer", "1", "0", "-1"],
+                    &["P2", "councillor", "-1", "0", "1"],
+                ],
+            ),
+        ]);
+        let l = read(&bytes).unwrap();
+        assert_eq!(l.format, InputFormat::Xlsx);
+        assert_eq!(l.table.sort_ids, ["P1", "P2"]);
+        assert_eq!(l.table.values, [vec![1, 0, -1], vec![-1, 0, 1]]);
+        assert_eq!(
+            l.table.statement_labels.as_deref(),
+            Some(&["one".to_string(), "two".into(), "three".into()][..])
+        );
+        assert_eq!(l.grid.as_ref().unwrap().to_string(), "-1:1,0:1,1:1");
+        assert_eq!(l.title.as_deref(), Some("Tiny study"));
+        assert_eq!(
+            l.participants().unwrap()[1].attributes["role"],
+            "councillor"
+        );
+        assert_eq!(
+            l.source.value(1, 2).unwrap().to_string(),
+            "line 3, column 5"
+        );
+    }
+
+    #[test]
+    fn first_sheet_statements_by_sorts_layout() {
+        let bytes = book(&[(
+            "Sheet1",
+            &[
+                &["", "A", "B"],
+                &["s one", "1", "-1"],
+                &["s two", "-1", "1"],
+            ],
+        )]);
+        let l = read(&bytes).unwrap();
+        assert_eq!(l.table.sort_ids, ["A", "B"]);
+        assert_eq!(l.table.values, [vec![1, -1], vec![-1, 1]]);
+        assert_eq!(l.participants(), None);
+    }
+
+    #[test]
+    fn errors() {
+        let bytes = book(&[("sorts", &[&["A", "B"], &["1", "x"]])]);
+        let e = read(&bytes).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with(
+                "book.xlsx: line 2, column 2 (sort 'B', statement 1): 'x' is not an integer"
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("in sheet 'sorts'"), "{msg}");
+        let bytes = book(&[
+            ("sorts", &[&["A", "B"], &["1", "-1"], &["-1", "1"]]),
+            ("statements", &[&["Statements"], &["only one"]]),
+        ]);
+        let e = read(&bytes).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "book.xlsx: sheet 'statements': 1 statement text(s), expected 2 (one per statement of sheet 'sorts')"
+        );
+        let bytes = book(&[
+            ("sorts", &[&["A", "B"], &["1", "-1"], &["-1", "1"]]),
+            ("pattern", &[&["p"], &["1", "2"]]),
+        ]);
+        let e = read(&bytes).unwrap_err();
+        assert!(e.to_string().contains("20 column counts"), "{e}");
+        let bytes = book(&[("sorts", &[])]);
+        assert!(
+            read(&bytes)
+                .unwrap_err()
+                .to_string()
+                .contains("the sheet is empty")
+        );
+        let e = read(b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("book.xlsx: not a readable XLSX workbook"),
+            "{e}"
+        );
+        assert!(matches!(read(b"").unwrap_err(), ReadError::Empty { .. }));
+    }
+}

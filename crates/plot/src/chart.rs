@@ -1,0 +1,369 @@
+//! What the charts (loadings map, scree, z-scores, group make-up) share: a plotting frame
+//! mapping data to pixels, grid lines and tick labels drawn with the [`Pen`], and
+//! point markers that render the same in SVG and PNG.
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use crate::style::{INK, MUTED, Pen, RULE, Scale, fit, wrap};
+use crate::{Drawn, PlotError};
+
+/// Outer margin, title and subtitle sizes of the charts at the reference width.
+const MARGIN: f64 = 28.0;
+const TITLE_EM: f64 = 26.0;
+const SUBTITLE_EM: f64 = 15.0;
+
+/// The subtitle wrapped into at most two lines.
+fn subtitle_lines(s: Scale, width: i32, subtitle: &str) -> Vec<String> {
+    let room = f64::from(width - 2 * s.px(MARGIN));
+    wrap(subtitle, s.font(SUBTITLE_EM), room, 2)
+}
+
+/// Height of the chart heading (margin, title, subtitle): where the chart's content starts.
+pub(crate) fn heading_height(s: Scale, width: i32, subtitle: &str) -> i32 {
+    let lines = subtitle_lines(s, width, subtitle).len() as f64;
+    s.px(MARGIN) + (s.font(TITLE_EM) * 1.45 + s.font(SUBTITLE_EM) * 1.6 * lines) as i32
+}
+
+/// Draws the title and the subtitle (up to two lines) of a chart `width` pixels wide; returns
+/// [`heading_height`].
+pub(crate) fn heading<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: Pen,
+    s: Scale,
+    width: i32,
+    title: &str,
+    subtitle: &str,
+) -> Result<i32, PlotError> {
+    let margin = s.px(MARGIN);
+    let (title_em, sub_em) = (s.font(TITLE_EM), s.font(SUBTITLE_EM));
+    let room = f64::from(width - 2 * margin);
+    pen.left(
+        root,
+        &fit(title, title_em, room),
+        (margin, margin),
+        title_em,
+        INK,
+    )?;
+    let mut y = margin + (title_em * 1.45) as i32;
+    for line in subtitle_lines(s, width, subtitle) {
+        pen.left(root, &line, (margin, y), sub_em, MUTED)?;
+        y += (sub_em * 1.6) as i32;
+    }
+    Ok(heading_height(s, width, subtitle))
+}
+
+/// Nice tick values (plotters' key points) in `min..=max`, about `n` of them.
+pub(crate) fn ticks(min: f64, max: f64, n: usize) -> Vec<f64> {
+    RangedCoordf64::from(min..max).key_points(KeyPointHint::max_num_points(&n))
+}
+
+/// A tick label: shortest of the given decimals, typographic minus, no `-0`.
+pub(crate) fn tick_label(v: f64, decimals: usize) -> String {
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => s,
+    }
+}
+
+/// The pixel rectangle of a plot and the data ranges it shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Frame {
+    /// Left, top, right, bottom in pixels.
+    pub left: i32,
+    pub top: i32,
+    pub right: i32,
+    pub bottom: i32,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+}
+
+impl Frame {
+    /// Pixel of data point (`x`, `y`).
+    pub(crate) fn at(&self, x: f64, y: f64) -> (i32, i32) {
+        let fx = (x - self.x.0) / (self.x.1 - self.x.0);
+        let fy = (y - self.y.0) / (self.y.1 - self.y.0);
+        (
+            self.left + (fx * f64::from(self.right - self.left)).round() as i32,
+            self.bottom - (fy * f64::from(self.bottom - self.top)).round() as i32,
+        )
+    }
+}
+
+/// Draws vertical grid lines with labels below the frame at `xs`, and horizontal ones with
+/// labels left of it at `ys`; a line at 0 darker when `zero` is set.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn grid<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: Pen,
+    f: &Frame,
+    xs: &[(f64, String)],
+    ys: &[(f64, String)],
+    em: f64,
+    line: u32,
+    zero: bool,
+) -> Result<(), PlotError> {
+    let gap = (em * 0.5) as i32;
+    for (x, label) in xs {
+        let (px, _) = f.at(*x, 0.0);
+        let color = if zero && x.abs() < 1e-12 { MUTED } else { RULE };
+        root.draw(&PathElement::new(
+            vec![(px, f.top), (px, f.bottom)],
+            color.stroke_width(line),
+        ))
+        .drawn()?;
+        pen.text(
+            root,
+            label,
+            (px, f.bottom + gap),
+            em,
+            INK,
+            HPos::Center,
+            VPos::Top,
+        )?;
+    }
+    for (y, label) in ys {
+        let (_, py) = f.at(0.0, *y);
+        let color = if zero && y.abs() < 1e-12 { MUTED } else { RULE };
+        root.draw(&PathElement::new(
+            vec![(f.left, py), (f.right, py)],
+            color.stroke_width(line),
+        ))
+        .drawn()?;
+        pen.text(
+            root,
+            label,
+            (f.left - gap, py),
+            em,
+            INK,
+            HPos::Right,
+            VPos::Center,
+        )?;
+    }
+    Ok(())
+}
+
+/// A dashed line from `a` to `b` (pixels).
+pub(crate) fn dashed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    a: (i32, i32),
+    b: (i32, i32),
+    dash: i32,
+    style: ShapeStyle,
+) -> Result<(), PlotError> {
+    let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+    let len = (dx * dx + dy * dy).sqrt();
+    let steps = (len / f64::from(2 * dash.max(1))).ceil() as i32;
+    for k in 0..steps {
+        let t0 = f64::from(2 * k * dash) / len;
+        let t1 = (f64::from((2 * k + 1) * dash) / len).min(1.0);
+        let p = |t: f64| (a.0 + (dx * t).round() as i32, a.1 + (dy * t).round() as i32);
+        root.draw(&PathElement::new(vec![p(t0), p(t1)], style))
+            .drawn()?;
+    }
+    Ok(())
+}
+
+/// Marker shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+    TriangleDown,
+}
+
+impl Shape {
+    /// Shapes in the order categories use them.
+    pub(crate) const ALL: [Shape; 5] = [
+        Shape::Circle,
+        Shape::Square,
+        Shape::Triangle,
+        Shape::Diamond,
+        Shape::TriangleDown,
+    ];
+
+    /// The outline of the shape at `c` with "radius" `r` (a polygon; circles are drawn as
+    /// circles).
+    fn polygon(self, (x, y): (i32, i32), r: f64) -> Vec<(i32, i32)> {
+        let p = |dx: f64, dy: f64| (x + dx.round() as i32, y + dy.round() as i32);
+        match self {
+            Shape::Circle => Vec::new(),
+            Shape::Square => {
+                let h = r * 0.88;
+                vec![p(-h, -h), p(h, -h), p(h, h), p(-h, h)]
+            }
+            Shape::Triangle => vec![
+                p(0.0, -r * 1.15),
+                p(r * 1.05, r * 0.7),
+                p(-r * 1.05, r * 0.7),
+            ],
+            Shape::TriangleDown => {
+                vec![
+                    p(0.0, r * 1.15),
+                    p(r * 1.05, -r * 0.7),
+                    p(-r * 1.05, -r * 0.7),
+                ]
+            }
+            Shape::Diamond => vec![
+                p(0.0, -r * 1.2),
+                p(r * 1.2, 0.0),
+                p(0.0, r * 1.2),
+                p(-r * 1.2, 0.0),
+            ],
+        }
+    }
+
+    fn fill<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        c: (i32, i32),
+        r: f64,
+        color: RGBColor,
+    ) -> Result<(), PlotError> {
+        match self {
+            Shape::Circle => root
+                .draw(&Circle::new(c, r.round().max(1.0) as i32, color.filled()))
+                .drawn(),
+            _ => root
+                .draw(&Polygon::new(self.polygon(c, r), color.filled()))
+                .drawn(),
+        }
+    }
+
+    /// Draws the marker: filled, or hollow with an outline `line` pixels wide (drawn as a
+    /// filled shape with a white one inside, the same in SVG and PNG).
+    pub(crate) fn draw<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        c: (i32, i32),
+        r: f64,
+        color: RGBColor,
+        filled: bool,
+        line: f64,
+    ) -> Result<(), PlotError> {
+        self.fill(root, c, r, color)?;
+        if !filled {
+            let inner = r - line * if self == Shape::Circle { 1.0 } else { 1.6 };
+            if inner > 0.5 {
+                self.fill(root, c, inner, WHITE)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Places labels next to points without overlapping each other or the points: for each point
+/// in order, the first of eight positions around it that collides with nothing placed so far,
+/// or the least-overlapping one. Returns the top-left corner of each label.
+pub(crate) fn place_labels(
+    points: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    radius: i32,
+    bounds: (i32, i32, i32, i32),
+) -> Vec<(i32, i32)> {
+    type Rect = (i32, i32, i32, i32);
+    let overlap = |a: &Rect, b: &Rect| -> i64 {
+        let w = (a.2.min(b.2) - a.0.max(b.0)).max(0);
+        let h = (a.3.min(b.3) - a.1.max(b.1)).max(0);
+        i64::from(w) * i64::from(h)
+    };
+    let mut taken: Vec<Rect> = points
+        .iter()
+        .map(|&(x, y)| (x - radius, y - radius, x + radius, y + radius))
+        .collect();
+    let mut out = Vec::with_capacity(points.len());
+    for (i, (&(x, y), &(w, h))) in points.iter().zip(sizes).enumerate() {
+        let d = radius + 3;
+        let candidates = [
+            (x + d, y - h / 2),
+            (x - d - w, y - h / 2),
+            (x - w / 2, y - d - h),
+            (x - w / 2, y + d),
+            (x + d, y - d - h + 2),
+            (x + d, y + d - 2),
+            (x - d - w, y - d - h + 2),
+            (x - d - w, y + d - 2),
+        ];
+        let mut best = (i64::MAX, candidates[0]);
+        for &(cx, cy) in &candidates {
+            let rect = (cx, cy, cx + w, cy + h);
+            let outside =
+                rect.0 < bounds.0 || rect.1 < bounds.1 || rect.2 > bounds.2 || rect.3 > bounds.3;
+            let mut cost: i64 = taken
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, t)| overlap(&rect, t))
+                .sum();
+            if outside {
+                cost += i64::from(w) * i64::from(h) * 4;
+            }
+            if cost < best.0 {
+                best = (cost, (cx, cy));
+            }
+            if cost == 0 {
+                break;
+            }
+        }
+        let (cx, cy) = best.1;
+        taken.push((cx, cy, cx + w, cy + h));
+        out.push((cx, cy));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_use_a_minus_and_no_negative_zero() {
+        assert_eq!(tick_label(-0.5, 1), "−0.5");
+        assert_eq!(tick_label(-0.0, 1), "0.0");
+        assert_eq!(tick_label(2.0, 0), "2");
+    }
+
+    #[test]
+    fn ticks_are_nice() {
+        let t = ticks(-1.0, 1.0, 11);
+        assert!(t.iter().any(|v| v.abs() < 1e-12));
+        assert!(t.len() >= 5 && t.len() <= 11, "{t:?}");
+    }
+
+    #[test]
+    fn labels_avoid_each_other() {
+        let points = [(100, 100), (104, 100), (100, 104)];
+        let sizes = [(40, 14); 3];
+        let at = place_labels(&points, &sizes, 5, (0, 0, 400, 400));
+        for i in 0..3 {
+            for j in i + 1..3 {
+                let (a, b) = (at[i], at[j]);
+                let disjoint =
+                    a.0 + 40 <= b.0 || b.0 + 40 <= a.0 || a.1 + 14 <= b.1 || b.1 + 14 <= a.1;
+                assert!(disjoint, "{at:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn frame_maps_corners() {
+        let f = Frame {
+            left: 10,
+            top: 20,
+            right: 110,
+            bottom: 220,
+            x: (-1.0, 1.0),
+            y: (0.0, 2.0),
+        };
+        assert_eq!(f.at(-1.0, 0.0), (10, 220));
+        assert_eq!(f.at(1.0, 2.0), (110, 20));
+        assert_eq!(f.at(0.0, 1.0), (60, 120));
+    }
+}

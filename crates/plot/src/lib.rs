@@ -1,0 +1,544 @@
+//! Figures of a qstudy analysis, drawn from its [`AnalysisResults`] (`results.json`), and a
+//! self-contained HTML report.
+//!
+//! Every figure is a [`Plot`]: built from the results by one of the functions below, then
+//! rendered as SVG ([`Plot::to_svg`]) or PNG ([`Plot::to_png`]). Text is drawn with the bundled
+//! DejaVu Sans (no system fonts or fontconfig needed), colours come from the Okabe-Ito palette,
+//! and the same results and options give byte-identical files.
+//!
+//! | figure | function | file stem |
+//! |---|---|---|
+//! | composite sort of a factor (its array on the grid) | [`composite_sort`] | `composite-F1` |
+//! | loadings map of a pair of factors | [`loadings_map`] | `loadings-F1-F2` |
+//! | scree plot (with a parallel-analysis threshold: [`scree_plot_with_threshold`]) | [`scree_plot`] | `scree` |
+//! | z-scores of every statement by factor | [`zscore_plot`] | `zscores` |
+//! | defining sorts per factor by participant attribute | [`group_makeup`] | `groups-role` |
+//!
+//! [`standard_plots`] builds the set `qstudy analyze` writes, [`report_html`] the report, and
+//! [`write_outputs`] writes both into a results directory.
+//!
+//! ```
+//! use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
+//! use qstudy_core::analysis::{analyze, AnalysisOptions};
+//! let table = SortTable {
+//!     sort_ids: vec!["A".into(), "B".into(), "C".into(), "D".into()],
+//!     statement_labels: None,
+//!     values: vec![
+//!         vec![-2, -1, -1, 0, 0, 0, 1, 1, 2],
+//!         vec![-1, -2, 0, -1, 0, 1, 0, 2, 1],
+//!         vec![2, 1, 1, 0, 0, 0, -1, -1, -2],
+//!         vec![0, 0, -1, 2, 1, -2, 1, -1, 0],
+//!     ],
+//! };
+//! let study = validate(&table, &ValidationOptions::default()).unwrap();
+//! let results = analyze(&study, &AnalysisOptions { factors: 2, ..Default::default() }).unwrap();
+//! let plot = qstudy_plot::composite_sort(&results, 0, &Default::default()).unwrap();
+//! assert_eq!(plot.name(), "composite-F1");
+//! assert!(plot.to_svg().unwrap().contains("<svg"));
+//! assert!(plot.to_png().unwrap().starts_with(b"\x89PNG"));
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use qstudy_core::AnalysisResults;
+
+mod chart;
+mod composite;
+mod groups;
+mod loadings;
+mod report;
+mod scree;
+pub mod style;
+#[cfg(test)]
+mod tests;
+mod view;
+mod zscores;
+
+pub use report::{ReportInfo, report_html};
+pub use scree::ScreeThreshold;
+pub use view::{default_attribute, resolve_factor};
+
+/// Default width of a figure in pixels (PNG width; the SVG's nominal width).
+pub const DEFAULT_WIDTH: u32 = 1600;
+/// Narrowest and widest figures drawn.
+pub const WIDTH_RANGE: std::ops::RangeInclusive<u32> = 400..=8000;
+
+/// Errors of building, rendering or writing figures.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// The factor has no array (no defining sort), so it has no composite sort.
+    #[error("factor {factor} has no defining sort, so it has no factor array to draw")]
+    NoArray {
+        /// Factor name.
+        factor: String,
+    },
+    /// No factor has an array.
+    #[error("no factor has a factor array (no factor has a defining sort)")]
+    NoArrays,
+    /// A factor that the results do not have.
+    #[error("no factor '{factor}' in the results (factors: {valid})")]
+    UnknownFactor {
+        /// As given.
+        factor: String,
+        /// The factors there are.
+        valid: String,
+    },
+    /// The two factors of a loadings map are the same.
+    #[error("a loadings map needs two different factors, got {factor} twice")]
+    SameFactor {
+        /// Factor name.
+        factor: String,
+    },
+    /// A participant attribute that the results do not have.
+    #[error("no participant attribute '{attribute}' in the results (attributes: {valid})")]
+    UnknownAttribute {
+        /// As given.
+        attribute: String,
+        /// The attributes there are.
+        valid: String,
+    },
+    /// The results carry no group comparison for the attribute.
+    #[error("the results have no group comparison for attribute '{attribute}' (compared: {valid})")]
+    NoGroups {
+        /// As asked.
+        attribute: String,
+        /// The attributes compared.
+        valid: String,
+    },
+    /// Width outside [`WIDTH_RANGE`].
+    #[error("width {width} is outside 400..=8000 pixels")]
+    Width {
+        /// As given.
+        width: u32,
+    },
+    /// plotters failed to draw (should not happen with the bundled font).
+    #[error("drawing failed: {0}")]
+    Draw(String),
+    /// The PNG could not be encoded.
+    #[error("PNG encoding failed: {0}")]
+    Encode(String),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] qstudy_io::WriteError),
+    /// A directory could not be created.
+    #[error("{}: cannot create the directory: {source}", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Turns plotters' drawing errors into [`PlotError::Draw`].
+pub(crate) trait Drawn<T> {
+    fn drawn(self) -> Result<T, PlotError>;
+}
+
+impl<T, E: std::error::Error + Send + Sync> Drawn<T> for Result<T, DrawingAreaErrorKind<E>> {
+    fn drawn(self) -> Result<T, PlotError> {
+        self.map_err(|e| PlotError::Draw(e.to_string()))
+    }
+}
+
+/// The kinds of figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Composite sort of a factor.
+    Composite,
+    /// Loadings map of two factors.
+    Loadings,
+    /// Scree plot.
+    Scree,
+    /// z-scores of every statement by factor.
+    Zscores,
+    /// Defining sorts per factor by participant attribute.
+    Groups,
+}
+
+impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 5] = [
+        Kind::Composite,
+        Kind::Loadings,
+        Kind::Scree,
+        Kind::Zscores,
+        Kind::Groups,
+    ];
+    /// `composite`, `loadings`, `scree`, `zscores`, `groups`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Composite => "composite",
+            Kind::Loadings => "loadings",
+            Kind::Scree => "scree",
+            Kind::Zscores => "zscores",
+            Kind::Groups => "groups",
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "unknown figure '{s}': expected one of {}",
+                    Kind::ALL.map(Kind::as_str).join(", ")
+                )
+            })
+    }
+}
+
+/// Image formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// Scalable vector graphics, text kept as `<text>`.
+    Svg,
+    /// 8-bit RGB PNG.
+    Png,
+}
+
+impl ImageFormat {
+    /// The file extension, `svg` or `png`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Svg => "svg",
+            ImageFormat::Png => "png",
+        }
+    }
+}
+
+impl std::str::FromStr for ImageFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ImageFormat, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "svg" => Ok(ImageFormat::Svg),
+            "png" => Ok(ImageFormat::Png),
+            _ => Err(format!("unknown image format '{s}': expected svg or png")),
+        }
+    }
+}
+
+/// How figures are drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotOptions {
+    /// Width in pixels ([`DEFAULT_WIDTH`]); text and lines scale with it.
+    pub width: u32,
+    /// Participant attribute that colours the loadings map (`None`: [`default_attribute`],
+    /// or the defining factor when the results have no attributes).
+    pub attribute: Option<String>,
+}
+
+impl Default for PlotOptions {
+    fn default() -> Self {
+        PlotOptions {
+            width: DEFAULT_WIDTH,
+            attribute: None,
+        }
+    }
+}
+
+impl PlotOptions {
+    fn checked_width(&self) -> Result<u32, PlotError> {
+        if WIDTH_RANGE.contains(&self.width) {
+            Ok(self.width)
+        } else {
+            Err(PlotError::Width { width: self.width })
+        }
+    }
+}
+
+/// What a figure draws.
+#[derive(Debug, Clone)]
+enum Scene {
+    Composite(composite::Composite),
+    Loadings(loadings::LoadingsMap),
+    Scree(scree::Scree),
+    Zscores(zscores::ZscorePlot),
+    Groups(groups::GroupMakeup),
+}
+
+/// A figure ready to be rendered.
+#[derive(Debug, Clone)]
+pub struct Plot {
+    kind: Kind,
+    name: String,
+    title: String,
+    size: (u32, u32),
+    scene: Scene,
+}
+
+impl Plot {
+    /// The kind of figure.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+    /// The file stem, e.g. `composite-F1`, `loadings-F1-F2`, `groups-role`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// A one-line title, e.g. `F1 settled accommodation — 10 defining sorts`.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Width and height in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: style::Pen,
+    ) -> Result<(), PlotError> {
+        style::ensure_font();
+        root.fill(&WHITE).drawn()?;
+        match &self.scene {
+            Scene::Composite(s) => s.draw(root, pen),
+            Scene::Loadings(s) => s.draw(root, pen),
+            Scene::Scree(s) => s.draw(root, pen),
+            Scene::Zscores(s) => s.draw(root, pen),
+            Scene::Groups(s) => s.draw(root, pen),
+        }
+    }
+
+    /// The figure as an SVG document. Text stays text (`<text>` elements in the font family
+    /// [`style::FONT_FAMILY`]).
+    pub fn to_svg(&self) -> Result<String, PlotError> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
+            self.draw(&root, style::Pen { png: false })?;
+            root.present().drawn()?;
+        }
+        Ok(svg)
+    }
+
+    /// The figure as a PNG file (8-bit RGB, 200 pixels per inch recorded for print).
+    pub fn to_png(&self) -> Result<Vec<u8>, PlotError> {
+        let (w, h) = self.size;
+        let mut pixels = vec![255u8; w as usize * h as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, self.size).into_drawing_area();
+            self.draw(&root, style::Pen { png: true })?;
+            root.present().drawn()?;
+        }
+        let mut out = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut out, w, h);
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::Fast);
+            // 200 pixels per inch = 7874 per metre: the default 1600 px prints 8 inches wide
+            encoder.set_pixel_dims(Some(png::PixelDimensions {
+                xppu: 7874,
+                yppu: 7874,
+                unit: png::Unit::Meter,
+            }));
+            let mut writer = encoder
+                .write_header()
+                .map_err(|e| PlotError::Encode(e.to_string()))?;
+            writer
+                .write_image_data(&pixels)
+                .map_err(|e| PlotError::Encode(e.to_string()))?;
+            writer
+                .finish()
+                .map_err(|e| PlotError::Encode(e.to_string()))?;
+        }
+        Ok(out)
+    }
+
+    /// The figure in `format`, as bytes.
+    pub fn render(&self, format: ImageFormat) -> Result<Vec<u8>, PlotError> {
+        match format {
+            ImageFormat::Svg => self.to_svg().map(String::into_bytes),
+            ImageFormat::Png => self.to_png(),
+        }
+    }
+}
+
+/// The composite sort of factor `factor` (0-based index into `results.factors`): its array on
+/// the grid, one card per statement (number and wrapped text) in the column of its array
+/// value, ordered by z-score within the column; distinguishing statements marked ▲ (ranked
+/// higher than in every other factor), ▼ (lower) or ◆ (mixed), with ** (p < .01) or * (p < .05);
+/// consensus statements marked ≈.
+pub fn composite_sort(
+    results: &AnalysisResults,
+    factor: usize,
+    options: &PlotOptions,
+) -> Result<Plot, PlotError> {
+    composite::Composite::build(results, factor, options.checked_width()?)
+}
+
+/// The loadings map of factors `a` and `b` (0-based indices into `results.factors`): each sort
+/// a labelled point, shape by defining status, colour by `options.attribute` (or by defining
+/// factor), the flagging significance limit ±z/√m drawn.
+pub fn loadings_map(
+    results: &AnalysisResults,
+    a: usize,
+    b: usize,
+    options: &PlotOptions,
+) -> Result<Plot, PlotError> {
+    loadings::LoadingsMap::build(results, a, b, options)
+}
+
+/// The scree plot: eigenvalues of the unrotated factors (PCA: of the correlation matrix) with
+/// the eigenvalue-1 line, the factors kept highlighted.
+pub fn scree_plot(results: &AnalysisResults, options: &PlotOptions) -> Result<Plot, PlotError> {
+    scree::Scree::build(results, None, options.checked_width()?)
+}
+
+/// The scree plot with a parallel-analysis threshold drawn as a dotted line (and counted in
+/// the subtitle).
+pub fn scree_plot_with_threshold(
+    results: &AnalysisResults,
+    threshold: &ScreeThreshold,
+    options: &PlotOptions,
+) -> Result<Plot, PlotError> {
+    scree::Scree::build(results, Some(threshold), options.checked_width()?)
+}
+
+/// The z-scores of every statement, one marker per factor (filled where the statement
+/// distinguishes that factor), statements from most disagreement (top) to consensus.
+/// `factors`: 0-based indices; empty = every factor with an array.
+pub fn zscore_plot(
+    results: &AnalysisResults,
+    factors: &[usize],
+    options: &PlotOptions,
+) -> Result<Plot, PlotError> {
+    zscores::ZscorePlot::build(results, factors, options.checked_width()?)
+}
+
+/// Defining sorts per factor by the levels of participant `attribute`, from
+/// `results.groups` (with Fisher's exact p where the attribute has two levels).
+pub fn group_makeup(
+    results: &AnalysisResults,
+    attribute: &str,
+    options: &PlotOptions,
+) -> Result<Plot, PlotError> {
+    groups::GroupMakeup::build(results, attribute, options.checked_width()?)
+}
+
+/// The figures `qstudy analyze` draws, and notes on those it leaves out.
+#[derive(Debug, Clone)]
+pub struct Gallery {
+    /// In report order: composite sorts, loadings maps, scree, z-scores, group make-up.
+    pub plots: Vec<Plot>,
+    /// One sentence per figure left out, e.g. a factor without an array.
+    pub notes: Vec<String>,
+}
+
+/// Every figure of the results: the composite sort of each factor with an array, the loadings
+/// map of each pair of factors (pairs of the two halves of one split factor left out), the
+/// scree plot, the z-scores of the factors with arrays, and the group make-up for each
+/// compared attribute.
+pub fn standard_plots(
+    results: &AnalysisResults,
+    options: &PlotOptions,
+) -> Result<Gallery, PlotError> {
+    let mut plots = Vec::new();
+    let mut notes = Vec::new();
+    for (f, factor) in results.factors.iter().enumerate() {
+        if factor.array.is_some() {
+            plots.push(composite_sort(results, f, options)?);
+        } else {
+            notes.push(format!(
+                "{} has no defining sort: it has no factor array, so no composite sort is drawn.",
+                factor.name
+            ));
+        }
+    }
+    let k = results.factors.len();
+    for a in 0..k {
+        for b in a + 1..k {
+            if results.factors[a].source_factor != results.factors[b].source_factor {
+                plots.push(loadings_map(results, a, b, options)?);
+            }
+        }
+    }
+    plots.push(scree_plot(results, options)?);
+    if results.factors.iter().any(|f| f.zscores.is_some()) {
+        plots.push(zscore_plot(results, &[], options)?);
+    }
+    match results.groups.as_deref() {
+        Some(groups) if !groups.is_empty() => {
+            for g in groups {
+                plots.push(group_makeup(results, &g.attribute, options)?);
+            }
+        }
+        _ => notes.push(
+            "The participants have no attributes (such as role), so no group make-up is drawn."
+                .to_string(),
+        ),
+    }
+    Ok(Gallery { plots, notes })
+}
+
+/// What [`write_outputs`] wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// Every file, in the order written (figures, then the report).
+    pub files: Vec<PathBuf>,
+    /// `DIR/report.html`.
+    pub report: PathBuf,
+    /// Notes on figures left out.
+    pub notes: Vec<String>,
+}
+
+/// Writes every figure of [`standard_plots`] as `DIR/plots/NAME.svg` and `NAME.png`, and the
+/// report as `DIR/report.html`; each file is written to a temporary file and renamed into
+/// place.
+pub fn write_outputs(
+    dir: &Path,
+    results: &AnalysisResults,
+    options: &PlotOptions,
+    info: &ReportInfo,
+) -> Result<Written, PlotError> {
+    let gallery = standard_plots(results, options)?;
+    let plots_dir = dir.join("plots");
+    std::fs::create_dir_all(&plots_dir).map_err(|source| PlotError::CreateDir {
+        path: plots_dir.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for plot in &gallery.plots {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            let path = plots_dir.join(format!("{}.{}", plot.name(), format.extension()));
+            qstudy_io::write_atomic(&path, &plot.render(format)?)?;
+            files.push(path);
+        }
+    }
+    let html = report_html(results, &gallery, info)?;
+    let report = dir.join("report.html");
+    qstudy_io::write_atomic(&report, html.as_bytes())?;
+    files.push(report.clone());
+    Ok(Written {
+        files,
+        report,
+        notes: gallery.notes,
+    })
+}
+
+/// A file-name-safe version of `s` (letters, digits, `-`, `_`; others become `_`).
+pub(crate) fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

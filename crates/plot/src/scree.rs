@@ -1,0 +1,272 @@
+//! The scree plot: eigenvalues of the unrotated factors with the eigenvalue-1 line and, when
+//! given, a parallel-analysis threshold.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+use qstudy_core::AnalysisResults;
+use qstudy_core::Extraction;
+
+use crate::chart::{Frame, Shape, dashed, grid, heading, tick_label, ticks};
+use crate::style::{INK, MUTED, Pen, Scale, okabe_ito};
+use crate::{Drawn, Kind, Plot, PlotError, Scene};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Scree {
+    title: String,
+    subtitle: String,
+    eigenvalues: Vec<f64>,
+    kept: usize,
+    threshold: Option<ScreeThreshold>,
+    s: Scale,
+    width: i32,
+    height: i32,
+}
+
+impl Scree {
+    pub(crate) fn build(
+        r: &AnalysisResults,
+        threshold: Option<&ScreeThreshold>,
+        width: u32,
+    ) -> Result<Plot, PlotError> {
+        let pca = r.options.extraction == Extraction::Pca
+            && !r.unrotated.correlation_eigenvalues.is_empty();
+        let eigenvalues = if pca {
+            r.unrotated.correlation_eigenvalues.clone()
+        } else {
+            r.unrotated.eigenvalues.clone()
+        };
+        let kept = r.options.factors;
+        let above = eigenvalues.iter().filter(|&&e| e > 1.0).count();
+        let title = "Scree plot".to_string();
+        let mut subtitle = format!(
+            "{} of the {}; {kept} kept (filled); {above} above 1 (the Kaiser-Guttman criterion, dashed).",
+            if pca {
+                "Eigenvalues of the correlation matrix"
+            } else {
+                "Eigenvalues (sums of squared loadings)"
+            },
+            if pca {
+                format!("{} sorts", r.input.sorts)
+            } else {
+                format!("{} centroid factors extracted", eigenvalues.len())
+            }
+        );
+        if let Some(t) = threshold {
+            let beyond = eigenvalues
+                .iter()
+                .zip(&t.eigenvalues)
+                .take_while(|(e, r)| e > r)
+                .count();
+            subtitle.push_str(&format!(
+                " Parallel analysis: {beyond} above the {} percentile of random eigenvalues (dotted).",
+                ordinal(t.percentile)
+            ));
+        }
+        let s = Scale::for_width(width);
+        let height = (f64::from(width) * 0.45).round() as i32;
+        Ok(Plot {
+            kind: Kind::Scree,
+            name: "scree".to_string(),
+            title: title.clone(),
+            size: (width, height as u32),
+            scene: Scene::Scree(Scree {
+                title,
+                subtitle,
+                eigenvalues,
+                kept,
+                threshold: threshold.cloned(),
+                s,
+                width: width as i32,
+                height,
+            }),
+        })
+    }
+
+    pub(crate) fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let margin = s.px(28.0);
+        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
+        let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
+        let n = self.eigenvalues.len().max(1);
+        let top_value = self
+            .eigenvalues
+            .iter()
+            .copied()
+            .chain(
+                self.threshold
+                    .iter()
+                    .flat_map(|t| t.eigenvalues.iter().copied()),
+            )
+            .fold(1.0f64, f64::max)
+            .max(1.0);
+        let y_max = (top_value * 1.1 * 2.0).ceil() / 2.0;
+        let frame = Frame {
+            left: margin + s.px(60.0),
+            top: below + s.px(30.0),
+            right: self.width - margin - s.px(20.0),
+            bottom: self.height - margin - s.px(60.0),
+            x: (0.5, n as f64 + 0.5),
+            y: (0.0, y_max),
+        };
+        let step = (n as f64 / 20.0).ceil().max(1.0) as usize;
+        let xs: Vec<(f64, String)> = (1..=n)
+            .filter(|i| (i - 1) % step == 0)
+            .map(|i| (i as f64, i.to_string()))
+            .collect();
+        let ys: Vec<(f64, String)> = ticks(0.0, y_max, 8)
+            .into_iter()
+            .map(|v| (v, tick_label(v, if y_max > 5.0 { 0 } else { 1 })))
+            .collect();
+        let line = s.px(1.0).max(1) as u32;
+        grid(root, pen, &frame, &xs, &ys, tick_em, line, false)?;
+        pen.text(
+            root,
+            "factor",
+            (
+                (frame.left + frame.right) / 2,
+                frame.bottom + (tick_em * 1.9) as i32,
+            ),
+            sub_em,
+            INK,
+            HPos::Center,
+            VPos::Top,
+        )?;
+        pen.text(
+            root,
+            "eigenvalue",
+            (frame.left, frame.top - (sub_em * 0.6) as i32),
+            sub_em,
+            INK,
+            HPos::Left,
+            VPos::Bottom,
+        )?;
+        // eigenvalue 1
+        let one = okabe_ito::VERMILLION.stroke_width(s.px(2.0).max(1) as u32);
+        dashed(
+            root,
+            frame.at(0.5, 1.0),
+            frame.at(n as f64 + 0.5, 1.0),
+            s.px(8.0).max(2),
+            one,
+        )?;
+        let (lx, ly) = frame.at(0.5, 1.0);
+        pen.text(
+            root,
+            "eigenvalue 1",
+            (lx + s.px(6.0), ly - s.px(4.0)),
+            tick_em,
+            okabe_ito::VERMILLION,
+            HPos::Left,
+            VPos::Bottom,
+        )?;
+        // the parallel-analysis threshold
+        if let Some(t) = &self.threshold {
+            let color = okabe_ito::BLUISH_GREEN;
+            let pts: Vec<(i32, i32)> = t
+                .eigenvalues
+                .iter()
+                .take(n)
+                .enumerate()
+                .map(|(i, &e)| frame.at((i + 1) as f64, e))
+                .collect();
+            for w in pts.windows(2) {
+                dashed(
+                    root,
+                    w[0],
+                    w[1],
+                    s.px(3.0).max(1),
+                    color.stroke_width(s.px(2.0).max(1) as u32),
+                )?;
+            }
+            if let Some(&(x, y)) = pts.first() {
+                pen.text(
+                    root,
+                    &format!("random, {} percentile", ordinal(t.percentile)),
+                    (x + s.px(8.0), y + s.px(6.0)),
+                    tick_em,
+                    color,
+                    HPos::Left,
+                    VPos::Top,
+                )?;
+            }
+        }
+        // the curve
+        let pts: Vec<(i32, i32)> = self
+            .eigenvalues
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| frame.at((i + 1) as f64, e))
+            .collect();
+        root.draw(&PathElement::new(
+            pts.clone(),
+            okabe_ito::BLUE.stroke_width(s.px(2.5).max(1) as u32),
+        ))
+        .drawn()?;
+        let radius = s.font(7.0);
+        for (i, (&c, &e)) in pts.iter().zip(&self.eigenvalues).enumerate() {
+            let kept = i < self.kept;
+            Shape::Circle.draw(root, c, radius, okabe_ito::BLUE, kept, s.font(2.5).max(1.0))?;
+            if kept || i < 12 {
+                pen.text(
+                    root,
+                    &format!("{e:.2}"),
+                    (c.0 + s.px(6.0), c.1 - s.px(8.0)),
+                    s.font(12.5),
+                    if kept { INK } else { MUTED },
+                    HPos::Left,
+                    VPos::Bottom,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A parallel-analysis threshold for the scree plot: the `percentile`-th percentile of the
+/// eigenvalues of random studies of the same size, one per rank (e.g. the `random_percentile`
+/// of a parallel analysis).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreeThreshold {
+    /// The percentile (e.g. 95).
+    pub percentile: f64,
+    /// Threshold eigenvalue of rank 1, 2, ...
+    pub eigenvalues: Vec<f64>,
+}
+
+/// `95th`, `50th`, `99.5th`.
+fn ordinal(p: f64) -> String {
+    let n = if p.fract() == 0.0 {
+        format!("{p:.0}")
+    } else {
+        format!("{p}")
+    };
+    let suffix = if p.fract() != 0.0 {
+        "th"
+    } else {
+        match ((p as i64) % 10, (p as i64) % 100) {
+            (1, r) if r != 11 => "st",
+            (2, r) if r != 12 => "nd",
+            (3, r) if r != 13 => "rd",
+            _ => "th",
+        }
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordinal;
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(ordinal(95.0), "95th");
+        assert_eq!(ordinal(91.0), "91st");
+        assert_eq!(ordinal(99.5), "99.5th");
+        assert_eq!(ordinal(12.0), "12th");
+    }
+}

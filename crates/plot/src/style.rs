@@ -1,0 +1,380 @@
+//! The look shared by every figure: the bundled font, the colour-blind-safe palette, sizes
+//! that scale with the figure's width, text measurement and wrapping.
+
+use std::sync::{Once, OnceLock};
+
+use ab_glyph::{Font, FontRef, Glyph, GlyphId, PxScale, ScaleFont, point};
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, FontStyle, IntoFont, RGBColor, TextStyle};
+
+use crate::{Drawn, PlotError};
+
+/// The font every figure is drawn with: DejaVu Sans 2.37, bundled (see `assets/README.md`).
+pub const FONT_TTF: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+/// The font family name written into SVG `<text>` elements and registered with plotters. It is
+/// a CSS font list, so a standalone SVG falls back to the viewer's sans-serif when DejaVu Sans
+/// is not installed (DejaVu Sans is wide: layouts measured with it fit narrower fonts), and
+/// the HTML report declares `DejaVu Sans` with an `@font-face` holding [`FONT_TTF`].
+pub const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// Registers [`FONT_TTF`] with plotters under [`FONT_FAMILY`] (once per process).
+pub(crate) fn ensure_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bundled font is a valid TrueType file; a failure here is a build defect.
+        if plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, FONT_TTF).is_err() {
+            panic!("the bundled DejaVu Sans font could not be parsed");
+        }
+    });
+}
+
+/// The Okabe-Ito palette (Okabe & Ito 2008), distinguishable with every common colour-vision
+/// deficiency.
+pub mod okabe_ito {
+    use plotters::style::RGBColor;
+    /// Black.
+    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+    /// Orange.
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    /// Sky blue.
+    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+    /// Bluish green.
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    /// Yellow.
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    /// Blue.
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    /// Vermillion.
+    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    /// Reddish purple.
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+}
+
+/// Colours for categories (factors, attribute levels), in order: every one readable on white
+/// (the palette's yellow is left out).
+pub const CATEGORICAL: [RGBColor; 7] = [
+    okabe_ito::BLUE,
+    okabe_ito::VERMILLION,
+    okabe_ito::BLUISH_GREEN,
+    okabe_ito::REDDISH_PURPLE,
+    okabe_ito::ORANGE,
+    okabe_ito::SKY_BLUE,
+    okabe_ito::BLACK,
+];
+
+/// The `i`-th categorical colour (cycling).
+pub(crate) fn category(i: usize) -> RGBColor {
+    CATEGORICAL[i % CATEGORICAL.len()]
+}
+
+/// Text colour.
+pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
+/// Secondary text.
+pub(crate) const MUTED: RGBColor = RGBColor(100, 100, 100);
+/// Rules, borders, grid lines.
+pub(crate) const RULE: RGBColor = RGBColor(190, 190, 190);
+/// Light background bands.
+pub(crate) const BAND: RGBColor = RGBColor(244, 244, 244);
+
+/// `c` mixed with white: `amount` 0 = white, 1 = `c`.
+pub(crate) fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * amount).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Sizes in pixels of a figure drawn `width` pixels wide: every length is given for the
+/// reference width of 1600 px and scaled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Scale(pub f64);
+
+impl Scale {
+    pub(crate) fn for_width(width: u32) -> Scale {
+        Scale(f64::from(width) / 1600.0)
+    }
+    /// A length in pixels, rounded.
+    pub(crate) fn px(self, v: f64) -> i32 {
+        (v * self.0).round() as i32
+    }
+    /// A font size in plotters' units.
+    pub(crate) fn font(self, v: f64) -> f64 {
+        v * self.0
+    }
+}
+
+/// ab_glyph's pixel scale of DejaVu Sans per em: (ascender - descender) / units per em =
+/// (1901 + 483) / 2048. plotters' bitmap backend draws text at that scale.
+pub(crate) const SCALE_PER_EM: f64 = 2384.0 / 2048.0;
+/// plotters' SVG backend writes `font-size = size / 1.24`.
+const SVG_SIZE_PER_EM: f64 = 1.24;
+/// x-height of DejaVu Sans in em (1120 / 2048): CSS's `ex`.
+const X_HEIGHT: f64 = 1120.0 / 2048.0;
+
+/// The bundled font, parsed once.
+fn face() -> &'static FontRef<'static> {
+    static FACE: OnceLock<FontRef<'static>> = OnceLock::new();
+    FACE.get_or_init(|| {
+        FontRef::try_from_slice(FONT_TTF).expect("the bundled DejaVu Sans font parses")
+    })
+}
+
+/// Lays `s` out on one line at an em size of `em` pixels, the origin on the baseline: the
+/// glyphs (advances and kerning) and the advance width.
+fn layout(s: &str, em: f64) -> (Vec<Glyph>, f32) {
+    let scale = PxScale::from((em * SCALE_PER_EM) as f32);
+    let font = face().as_scaled(scale);
+    let mut caret = 0.0f32;
+    let mut prev: Option<GlyphId> = None;
+    let mut glyphs = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            caret += font.kern(p, id);
+        }
+        glyphs.push(id.with_scale_and_position(scale, point(caret, 0.0)));
+        caret += font.h_advance(id);
+        prev = Some(id);
+    }
+    (glyphs, caret)
+}
+
+/// Width in pixels of `s` at an em size of `em` pixels.
+pub(crate) fn text_width(s: &str, em: f64) -> f64 {
+    f64::from(layout(s, em).1)
+}
+
+/// Draws text the same way in SVG and PNG. Sizes are em sizes in pixels (the CSS
+/// `font-size`). SVG text is plotters' `<text>` element; on PNG the text is rasterised here with
+/// ab_glyph (plotters' own bitmap text drops the glyphs' side bearings) with the baseline where
+/// a browser puts it for the SVG's anchors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Pen {
+    /// Drawing on the bitmap backend.
+    pub png: bool,
+}
+
+impl Pen {
+    /// plotters' font size for an em size of `em` pixels.
+    fn size(self, em: f64) -> f64 {
+        if self.png {
+            em * SCALE_PER_EM
+        } else {
+            em * SVG_SIZE_PER_EM
+        }
+    }
+
+    /// A text style of the bundled font, `em` pixels, anchored at (`h`, `v`).
+    pub(crate) fn style(self, em: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+        (FONT_FAMILY, self.size(em))
+            .into_font()
+            .color(&color.to_rgba())
+            .pos(Pos::new(h, v))
+    }
+
+    /// Draws `s` at `pos` anchored at (`h`, `v`): `Top` puts the baseline 0.76 em below `pos`,
+    /// `Center` 0.5 ex below and `Bottom` 0.5 ex above (plotters' SVG anchors).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn text<DB: DrawingBackend>(
+        self,
+        area: &DrawingArea<DB, Shift>,
+        s: &str,
+        pos: (i32, i32),
+        em: f64,
+        color: RGBColor,
+        h: HPos,
+        v: VPos,
+    ) -> Result<(), PlotError> {
+        if !self.png {
+            return area.draw_text(s, &self.style(em, color, h, v), pos).drawn();
+        }
+        let (glyphs, width) = layout(s, em);
+        let x0 = pos.0 as f32
+            - match h {
+                HPos::Left => 0.0,
+                HPos::Center => width / 2.0,
+                HPos::Right => width,
+            };
+        let baseline = pos.1 as f32
+            + (em
+                * match v {
+                    VPos::Top => 0.76,
+                    VPos::Center => X_HEIGHT / 2.0,
+                    VPos::Bottom => -X_HEIGHT / 2.0,
+                }) as f32;
+        let mut failed = None;
+        for mut glyph in glyphs {
+            glyph.position = point(glyph.position.x + x0, baseline);
+            let Some(outline) = face().outline_glyph(glyph) else {
+                continue;
+            };
+            let bounds = outline.px_bounds();
+            outline.draw(|gx, gy, coverage| {
+                if coverage > 0.0 && failed.is_none() {
+                    let at = (
+                        bounds.min.x as i32 + gx as i32,
+                        bounds.min.y as i32 + gy as i32,
+                    );
+                    if let Err(e) = area.draw_pixel(at, &color.mix(f64::from(coverage.min(1.0)))) {
+                        failed = Some(e.to_string());
+                    }
+                }
+            });
+        }
+        match failed {
+            Some(e) => Err(PlotError::Draw(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// As [`Pen::text`], anchored top-left.
+    pub(crate) fn left<DB: DrawingBackend>(
+        self,
+        area: &DrawingArea<DB, Shift>,
+        s: &str,
+        pos: (i32, i32),
+        em: f64,
+        color: RGBColor,
+    ) -> Result<(), PlotError> {
+        self.text(area, s, pos, em, color, HPos::Left, VPos::Top)
+    }
+}
+
+/// A rectangle filled with `fill` inside a border of `border` `weight` pixels wide, drawn as
+/// two filled rectangles (plotters' SVG backend ignores stroke widths of rectangles).
+pub(crate) fn framed<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+    fill: RGBColor,
+    border: RGBColor,
+    weight: i32,
+) -> Result<(), PlotError> {
+    use plotters::prelude::Rectangle;
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], border.filled()))
+        .drawn()?;
+    area.draw(&Rectangle::new(
+        [(x0 + weight, y0 + weight), (x1 - weight, y1 - weight)],
+        fill.filled(),
+    ))
+    .drawn()
+}
+
+/// `s` cut to fit `width` pixels at `size`, with an ellipsis when cut.
+pub(crate) fn fit(s: &str, size: f64, width: f64) -> String {
+    if text_width(s, size) <= width {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        let candidate: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if text_width(&candidate, size) <= width {
+            return candidate;
+        }
+        n -= 1;
+    }
+    "…".to_string()
+}
+
+/// `s` wrapped greedily on spaces into at most `max_lines` lines of at most `width` pixels at
+/// `size`; a word wider than a line is cut; the last line ends with an ellipsis when text is
+/// left over.
+pub(crate) fn wrap(s: &str, size: f64, width: f64, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if text_width(&candidate, size) <= width {
+            current = candidate;
+            i += 1;
+            continue;
+        }
+        if current.is_empty() {
+            // a single word wider than the line
+            current = fit(word, size, width);
+            i += 1;
+        }
+        lines.push(std::mem::take(&mut current));
+        if lines.len() == max_lines {
+            break;
+        }
+    }
+    if !current.is_empty() && lines.len() < max_lines {
+        lines.push(current);
+    }
+    let consumed_all = i >= words.len();
+    if !consumed_all && let Some(last) = lines.last_mut() {
+        *last = fit(&format!("{last}…"), size, width);
+        if !last.ends_with('…') {
+            last.push('…');
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_lines_within_width_and_marks_truncation() {
+        let s = "Councillors should decide policy and officers should implement it.";
+        let lines = wrap(s, 13.0, 120.0, 10);
+        assert!(lines.len() > 2);
+        assert!(lines.iter().all(|l| text_width(l, 13.0) <= 120.0));
+        assert_eq!(lines.join(" "), s);
+        let cut = wrap(s, 13.0, 120.0, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'));
+        assert!(cut.iter().all(|l| text_width(l, 13.0) <= 120.0));
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_cut() {
+        let lines = wrap("Supercalifragilisticexpialidocious", 13.0, 60.0, 3);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].ends_with('…'));
+        assert!(text_width(&lines[0], 13.0) <= 60.0);
+    }
+
+    #[test]
+    fn the_font_has_every_glyph_the_figures_use() {
+        use ab_glyph::Font;
+        let font = ab_glyph::FontRef::try_from_slice(FONT_TTF).unwrap();
+        for c in "▲▼◆≈…—−–·●■○□×≤<>→↑√±◀▶".chars() {
+            assert_ne!(
+                font.glyph_id(c).0,
+                0,
+                "{c} is missing from the bundled font"
+            );
+        }
+    }
+
+    #[test]
+    fn font_metrics_match_the_constants() {
+        use ab_glyph::Font;
+        let font = ab_glyph::FontRef::try_from_slice(FONT_TTF).unwrap();
+        let upem = f64::from(font.units_per_em().unwrap());
+        let height = f64::from(font.ascent_unscaled() - font.descent_unscaled());
+        assert!((height / upem - SCALE_PER_EM).abs() < 1e-9);
+        let x = font.outline(font.glyph_id('x')).unwrap().bounds;
+        let top = f64::from(x.min.y.abs().max(x.max.y.abs()));
+        assert!((top / upem - X_HEIGHT).abs() < 0.01, "{x:?}");
+    }
+
+    #[test]
+    fn tint_mixes_with_white() {
+        assert_eq!(tint(RGBColor(0, 0, 0), 0.0), RGBColor(255, 255, 255));
+        assert_eq!(tint(RGBColor(0, 100, 200), 1.0), RGBColor(0, 100, 200));
+    }
+}

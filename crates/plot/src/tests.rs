@@ -1,0 +1,318 @@
+//! Figures drawn from small analyses built here: every figure renders in both formats, the
+//! composite sort puts each statement in its column, output is deterministic.
+
+use qstudy_core::analysis::{AnalysisOptions, analyze};
+use qstudy_core::groups::attach_participants;
+use qstudy_core::validate::{ValidationOptions, validate};
+use qstudy_core::{AnalysisResults, Participant, SortTable};
+
+use super::*;
+
+/// Twelve sorts of 15 statements on the grid -3..3 (1,2,2,5,2,2,1) around three planted
+/// viewpoints, with statement texts and a `role` attribute.
+fn results() -> AnalysisResults {
+    let a = [3, 2, 2, 1, 1, 0, 0, 0, 0, 0, -1, -1, -2, -2, -3];
+    let b = [0, -1, 1, 3, -3, 2, -2, 0, 1, -1, 0, 2, 0, 0, -2];
+    let c = [-1, 0, 0, -2, 2, 1, 3, -3, 0, 2, 0, 1, -2, -1, 0];
+    let vary = |base: &[i32; 15], k: usize| {
+        let mut v = base.to_vec();
+        v.swap(k % 15, (k * 7 + 3) % 15);
+        v
+    };
+    let mut values = Vec::new();
+    for k in 0..4 {
+        values.push(vary(&a, k));
+        values.push(vary(&b, k + 4));
+        values.push(vary(&c, k + 8));
+    }
+    let table = SortTable {
+        sort_ids: (1..=12).map(|i| format!("P{i:02}")).collect(),
+        statement_labels: Some(
+            (1..=15)
+                .map(|i| format!("Statement number {i} says something worth reading about <policy> & practice"))
+                .collect(),
+        ),
+        values,
+    };
+    let study = validate(&table, &ValidationOptions::default()).unwrap();
+    let mut options = AnalysisOptions {
+        factors: 3,
+        ..Default::default()
+    };
+    options
+        .factor_names
+        .insert("F1".into(), "settled accommodation".into());
+    let mut r = analyze(&study, &options).unwrap();
+    let participants = (1..=12)
+        .map(|i| Participant {
+            id: format!("P{i:02}"),
+            attributes: [(
+                "role".to_string(),
+                if i % 2 == 0 { "officer" } else { "councillor" }.to_string(),
+            )]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    attach_participants(&mut r, participants);
+    r
+}
+
+/// (content, x, y) of every `<text>` element of an SVG written by plotters.
+pub(crate) fn svg_texts(svg: &str) -> Vec<(String, f64, f64)> {
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!(" {name}=\"");
+        let start = tag.find(&key).expect("attribute") + key.len();
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
+    };
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        rest = &rest[i..];
+        let open_end = rest.find('>').unwrap();
+        let tag = &rest[..open_end];
+        let close = rest.find("</text>").unwrap();
+        let content = rest[open_end + 1..close].trim().to_string();
+        out.push((content, attr(tag, "x"), attr(tag, "y")));
+        rest = &rest[close..];
+    }
+    out
+}
+
+fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+fn check_renders(plot: &Plot) {
+    let svg = plot.to_svg().unwrap();
+    let (w, h) = plot.size();
+    assert!(
+        svg.contains(&format!("viewBox=\"0 0 {w} {h}\"")),
+        "{}",
+        plot.name()
+    );
+    assert!(svg.contains(style::FONT_FAMILY));
+    let (pw, ph, pixels) = decode(&plot.to_png().unwrap());
+    assert_eq!((pw, ph), (w, h), "{}", plot.name());
+    let ink = pixels
+        .chunks(3)
+        .filter(|p| p.iter().any(|&c| c < 200))
+        .count();
+    let share = ink as f64 / f64::from(w * h);
+    assert!(share > 0.005, "{} is nearly blank ({share})", plot.name());
+}
+
+#[test]
+fn every_figure_renders_in_both_formats() {
+    let r = results();
+
+    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
+    let names: Vec<&str> = gallery.plots.iter().map(Plot::name).collect();
+    assert_eq!(
+        names,
+        [
+            "composite-F1",
+            "composite-F2",
+            "composite-F3",
+            "loadings-F1-F2",
+            "loadings-F1-F3",
+            "loadings-F2-F3",
+            "scree",
+            "zscores",
+            "groups-role"
+        ]
+    );
+    assert!(gallery.notes.is_empty(), "{:?}", gallery.notes);
+    for p in &gallery.plots {
+        check_renders(p);
+    }
+}
+
+#[test]
+fn composite_sort_puts_each_statement_once_in_its_column() {
+    let r = results();
+    for f in 0..3 {
+        let svg = composite_sort(&r, f, &PlotOptions::default())
+            .unwrap()
+            .to_svg()
+            .unwrap();
+        let texts = svg_texts(&svg);
+        let heads: Vec<(i64, f64)> = r
+            .input
+            .grid
+            .iter()
+            .map(|&[v, _]| {
+                let label = view::signed(v);
+                let t = texts.iter().find(|t| t.0 == label).expect("column head");
+                (v, t.1)
+            })
+            .collect();
+        let spacing = heads[1].1 - heads[0].1;
+        let array = r.factors[f].array.as_ref().unwrap();
+        for (i, &id) in r.input.statement_ids.iter().enumerate() {
+            let hits: Vec<_> = texts.iter().filter(|t| t.0 == id.to_string()).collect();
+            assert_eq!(hits.len(), 1, "statement {id} in F{}", f + 1);
+            let column = heads
+                .iter()
+                .find(|(_, x)| (hits[0].1 - x).abs() < spacing / 2.0)
+                .expect("in a column")
+                .0;
+            assert_eq!(column, i64::from(array[i]), "statement {id} in F{}", f + 1);
+        }
+    }
+}
+
+#[test]
+fn the_scree_plot_draws_a_parallel_analysis_threshold() {
+    let r = results();
+    let n = r.unrotated.eigenvalues.len();
+    let threshold = ScreeThreshold {
+        percentile: 95.0,
+        eigenvalues: (0..n).map(|i| 2.0 - 0.2 * i as f64).collect(),
+    };
+    let p = scree_plot_with_threshold(&r, &threshold, &PlotOptions::default()).unwrap();
+    check_renders(&p);
+    let svg = p.to_svg().unwrap();
+    assert!(svg.contains("random, 95th percentile"));
+    assert!(svg.contains("Parallel analysis: "));
+}
+
+#[test]
+fn titles_use_the_factor_label_and_count_defining_sorts() {
+    let r = results();
+    let p = composite_sort(&r, 0, &PlotOptions::default()).unwrap();
+    let n = r.factors[0].defining_sorts.len();
+    assert_eq!(
+        p.title(),
+        format!("F1 settled accommodation — {n} defining sorts")
+    );
+    assert!(p.to_svg().unwrap().contains("settled accommodation"));
+}
+
+#[test]
+fn output_is_deterministic_and_scales_with_width() {
+    let r = results();
+    let a = composite_sort(&r, 1, &PlotOptions::default()).unwrap();
+    let b = composite_sort(&r, 1, &PlotOptions::default()).unwrap();
+    assert_eq!(a.to_png().unwrap(), b.to_png().unwrap());
+    assert_eq!(a.to_svg().unwrap(), b.to_svg().unwrap());
+    let small = PlotOptions {
+        width: 800,
+        ..Default::default()
+    };
+    let p = loadings_map(&r, 0, 2, &small).unwrap();
+    assert_eq!(p.size().0, 800);
+    check_renders(&p);
+    let bad = PlotOptions {
+        width: 10,
+        ..Default::default()
+    };
+    assert!(matches!(
+        scree_plot(&r, &bad),
+        Err(PlotError::Width { width: 10 })
+    ));
+}
+
+#[test]
+fn bad_requests_are_typed_errors() {
+    let mut r = results();
+    assert!(matches!(
+        loadings_map(&r, 1, 1, &PlotOptions::default()),
+        Err(PlotError::SameFactor { .. })
+    ));
+    assert!(matches!(
+        loadings_map(&r, 0, 7, &PlotOptions::default()),
+        Err(PlotError::UnknownFactor { .. })
+    ));
+    let e = group_makeup(&r, "council", &PlotOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("role"), "{e}");
+    let colour = PlotOptions {
+        attribute: Some("age".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        loadings_map(&r, 0, 1, &colour),
+        Err(PlotError::UnknownAttribute { .. })
+    ));
+    assert_eq!(resolve_factor(&r, "f2").unwrap(), 1);
+    assert_eq!(resolve_factor(&r, "3").unwrap(), 2);
+    assert!(resolve_factor(&r, "F9").is_err());
+    // a factor without an array has no composite sort, and the gallery says so
+    r.factors[2].array = None;
+    r.factors[2].zscores = None;
+    assert!(matches!(
+        composite_sort(&r, 2, &PlotOptions::default()),
+        Err(PlotError::NoArray { .. })
+    ));
+    r.participants = None;
+    r.groups = None;
+    let g = standard_plots(&r, &PlotOptions::default()).unwrap();
+    assert!(g.plots.iter().all(|p| p.name() != "composite-F3"));
+    assert!(g.notes.iter().any(|n| n.contains("F3")), "{:?}", g.notes);
+    assert!(g.notes.iter().any(|n| n.contains("no group make-up")));
+    // without attributes the loadings map colours by defining factor
+    check_renders(&loadings_map(&r, 0, 1, &PlotOptions::default()).unwrap());
+}
+
+#[test]
+fn the_report_is_one_self_contained_page() {
+    let r = results();
+    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
+    let info = ReportInfo {
+        title: Some("Councils <test>".into()),
+        source: Some("study".into()),
+    };
+    let html = report_html(&r, &gallery, &info).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h1>Councils &lt;test&gt;</h1>"));
+    assert_eq!(html.matches("<svg ").count(), gallery.plots.len());
+    assert!(html.contains("@font-face"));
+    assert!(html.contains("data:font/ttf;base64,"));
+    let lower = html.to_lowercase();
+    assert!(!lower.contains("<script"));
+    for remote in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!lower.contains(remote), "{remote}");
+    }
+    assert!(html.contains("&lt;policy&gt; &amp; practice"));
+    assert!(html.contains("id=\"groups\""));
+    assert_eq!(html, report_html(&r, &gallery, &info).unwrap());
+}
+
+#[test]
+fn write_outputs_writes_svg_png_and_the_report() {
+    let r = results();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let w = write_outputs(&dir, &r, &PlotOptions::default(), &ReportInfo::default()).unwrap();
+    assert_eq!(w.files.len(), 9 * 2 + 1);
+    assert!(w.report.ends_with("report.html"));
+    for f in &w.files {
+        assert!(
+            std::fs::metadata(f).unwrap().len() > 1000,
+            "{}",
+            f.display()
+        );
+    }
+    assert!(dir.join("plots/composite-F1.png").exists());
+}
+
+#[test]
+fn kinds_parse_and_print() {
+    for k in Kind::ALL {
+        assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
+    }
+    assert!("pie".parse::<Kind>().unwrap_err().contains("composite"));
+    assert_eq!("PNG".parse::<ImageFormat>().unwrap(), ImageFormat::Png);
+}
+
+#[test]
+fn file_names_are_safe() {
+    assert_eq!(file_safe("role"), "role");
+    assert_eq!(file_safe("job title/grade"), "job_title_grade");
+}

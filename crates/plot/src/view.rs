@@ -1,0 +1,203 @@
+//! Read-only views of [`AnalysisResults`] that the figures and the report share.
+
+use std::collections::BTreeSet;
+
+use qstudy_core::AnalysisResults;
+use qstudy_core::analysis::FactorResult;
+use qstudy_core::compare::Distinguishing;
+
+use crate::PlotError;
+
+/// How a statement distinguishes a factor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Direction {
+    Higher,
+    Lower,
+    Mixed,
+}
+
+/// A distinguishing mark: direction and level (0.05 or 0.01).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Mark {
+    pub direction: Direction,
+    pub p: f64,
+}
+
+impl Mark {
+    pub(crate) fn from(d: &Distinguishing) -> Mark {
+        let direction = match d.direction.as_str() {
+            "higher" => Direction::Higher,
+            "lower" => Direction::Lower,
+            _ => Direction::Mixed,
+        };
+        Mark { direction, p: d.p }
+    }
+    /// `▲`, `▼` or `◆`.
+    pub(crate) fn symbol(self) -> &'static str {
+        match self.direction {
+            Direction::Higher => "▲",
+            Direction::Lower => "▼",
+            Direction::Mixed => "◆",
+        }
+    }
+    /// `**` (p < .01) or `*` (p < .05).
+    pub(crate) fn stars(self) -> &'static str {
+        if self.p <= 0.01 + 1e-12 { "**" } else { "*" }
+    }
+}
+
+/// `F1 settled accommodation`, or `F1` without a label.
+pub(crate) fn factor_title(f: &FactorResult) -> String {
+    match &f.label {
+        Some(label) if !label.trim().is_empty() => format!("{} {}", f.name, label.trim()),
+        _ => f.name.clone(),
+    }
+}
+
+/// `3 defining sorts`, `1 defining sort`.
+pub(crate) fn defining_count(n: usize) -> String {
+    if n == 1 {
+        "1 defining sort".to_string()
+    } else {
+        format!("{n} defining sorts")
+    }
+}
+
+/// The text of statement `i` (0-based), if the input had texts.
+pub(crate) fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
+    r.input
+        .statement_labels
+        .as_ref()
+        .and_then(|l| l.get(i))
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// Distinguishing mark of statement `i` for factor `f`.
+pub(crate) fn mark(r: &AnalysisResults, f: usize, i: usize) -> Option<Mark> {
+    let id = r.input.statement_ids[i];
+    r.factors[f]
+        .distinguishing
+        .iter()
+        .find(|d| d.statement == id)
+        .map(Mark::from)
+}
+
+/// The level at which statement `i` is a consensus statement, if it is one.
+pub(crate) fn consensus(r: &AnalysisResults, i: usize) -> Option<f64> {
+    let id = r.input.statement_ids[i];
+    r.consensus
+        .iter()
+        .find(|c| c.statement == id)
+        .map(|c| c.nonsignificant_at)
+}
+
+/// A grid value as printed on a column head: `−4`, `0`, `+4` (typographic minus).
+pub(crate) fn signed(v: i64) -> String {
+    match v {
+        0 => "0".to_string(),
+        v if v > 0 => format!("+{v}"),
+        v => format!("−{}", -v),
+    }
+}
+
+/// Resolves a factor given as `2`, `F2`, `f2`, `F1a` to its index in `factors`.
+pub fn resolve_factor(r: &AnalysisResults, s: &str) -> Result<usize, PlotError> {
+    let t = s.trim();
+    let name = if t.starts_with(['F', 'f']) {
+        format!("F{}", &t[1..])
+    } else {
+        format!("F{t}")
+    };
+    r.factors
+        .iter()
+        .position(|f| f.name.eq_ignore_ascii_case(&name))
+        .ok_or_else(|| PlotError::UnknownFactor {
+            factor: s.to_string(),
+            valid: r
+                .factors
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// The attributes of the participants, sorted.
+pub(crate) fn attributes(r: &AnalysisResults) -> Vec<String> {
+    r.participants
+        .iter()
+        .flatten()
+        .flat_map(|p| p.attributes.keys().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// The attribute figures use when none is chosen: among those the group comparison covers,
+/// the one with the fewest levels (the first in name order on a tie), e.g. `role`.
+pub fn default_attribute(r: &AnalysisResults) -> Option<String> {
+    r.groups
+        .iter()
+        .flatten()
+        .min_by_key(|g| g.levels.len())
+        .map(|g| g.attribute.clone())
+}
+
+/// The value of `attribute` for each sort (input order); checks the attribute exists.
+pub(crate) fn levels_of(
+    r: &AnalysisResults,
+    attribute: &str,
+) -> Result<(Vec<String>, Vec<Option<usize>>), PlotError> {
+    let known = attributes(r);
+    if !known.iter().any(|a| a == attribute) {
+        return Err(PlotError::UnknownAttribute {
+            attribute: attribute.to_string(),
+            valid: if known.is_empty() {
+                "none: the results have no participant attributes".to_string()
+            } else {
+                known.join(", ")
+            },
+        });
+    }
+    let participants = r.participants.as_deref().unwrap_or(&[]);
+    let value = |id: &String| {
+        participants
+            .iter()
+            .find(|p| &p.id == id)
+            .and_then(|p| p.attributes.get(attribute))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let values: Vec<Option<String>> = r.input.sort_ids.iter().map(value).collect();
+    let levels: Vec<String> = values
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let index = values
+        .iter()
+        .map(|v| v.as_ref().and_then(|v| levels.iter().position(|l| l == v)))
+        .collect();
+    Ok((levels, index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_values_use_a_typographic_minus() {
+        assert_eq!(signed(-4), "−4");
+        assert_eq!(signed(0), "0");
+        assert_eq!(signed(3), "+3");
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(defining_count(1), "1 defining sort");
+        assert_eq!(defining_count(0), "0 defining sorts");
+    }
+}

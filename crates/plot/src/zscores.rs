@@ -1,0 +1,305 @@
+//! The z-score comparison: every statement a row, one marker per factor at its z-score.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+use qstudy_core::AnalysisResults;
+
+use crate::chart::{Frame, Shape, heading, tick_label, ticks};
+use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, category, fit, text_width};
+use crate::view;
+use crate::{Drawn, Kind, Plot, PlotError, Scene};
+
+#[derive(Debug, Clone)]
+struct Row {
+    id: u32,
+    text: Option<String>,
+    consensus: bool,
+    /// One per factor shown: z-score and whether it distinguishes that factor.
+    z: Vec<(f64, bool)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ZscorePlot {
+    title: String,
+    subtitle: String,
+    factors: Vec<String>,
+    rows: Vec<Row>,
+    range: f64,
+    s: Scale,
+    width: i32,
+    header: i32,
+    row_height: i32,
+}
+
+impl ZscorePlot {
+    pub(crate) fn build(
+        r: &AnalysisResults,
+        factors: &[usize],
+        width: u32,
+    ) -> Result<Plot, PlotError> {
+        let chosen: Vec<usize> = if factors.is_empty() {
+            (0..r.factors.len())
+                .filter(|&f| r.factors[f].zscores.is_some())
+                .collect()
+        } else {
+            for &f in factors {
+                let factor = r.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
+                    factor: (f + 1).to_string(),
+                    valid: r
+                        .factors
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
+                if factor.zscores.is_none() {
+                    return Err(PlotError::NoArray {
+                        factor: factor.name.clone(),
+                    });
+                }
+            }
+            factors.to_vec()
+        };
+        if chosen.is_empty() {
+            return Err(PlotError::NoArrays);
+        }
+        let m = r.input.statements;
+        let z = |f: usize, i: usize| r.factors[f].zscores.as_ref().map_or(0.0, |z| z[i]);
+        // most disagreement first: population variance of the z-scores across the factors shown
+        let spread = |i: usize| {
+            let k = chosen.len() as f64;
+            let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
+            chosen
+                .iter()
+                .map(|&f| (z(f, i) - mean).powi(2))
+                .sum::<f64>()
+                / k
+        };
+        let mut order: Vec<usize> = (0..m).collect();
+        order.sort_by(|&a, &b| spread(b).total_cmp(&spread(a)).then(a.cmp(&b)));
+        let rows: Vec<Row> = order
+            .into_iter()
+            .map(|i| Row {
+                id: r.input.statement_ids[i],
+                text: view::statement_text(r, i).map(str::to_string),
+                consensus: view::consensus(r, i).is_some(),
+                z: chosen
+                    .iter()
+                    .map(|&f| (z(f, i), view::mark(r, f, i).is_some()))
+                    .collect(),
+            })
+            .collect();
+        let top = rows
+            .iter()
+            .flat_map(|row| row.z.iter().map(|x| x.0.abs()))
+            .fold(2.0f64, f64::max);
+        let range = (top * 2.0).ceil() / 2.0;
+        let s = Scale::for_width(width);
+        let row_height = s.px(25.0).max(8);
+        let title = "z-scores of the statements by factor".to_string();
+        let subtitle = format!(
+            "Statements from most disagreement (top) to most consensus. Filled marker: the statement distinguishes that factor (p < .05); ≈ consensus statement.{}",
+            if chosen.len() < r.factors.len() {
+                format!(
+                    " Factors shown: {}.",
+                    chosen
+                        .iter()
+                        .map(|&f| r.factors[f].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            }
+        );
+        let header =
+            crate::chart::heading_height(s, width as i32, &subtitle) + s.px(15.0 * 2.4 + 40.0);
+        let height = header + row_height * m as i32 + s.px(28.0 + 50.0);
+        let name = if factors.is_empty() {
+            "zscores".to_string()
+        } else {
+            format!(
+                "zscores-{}",
+                chosen
+                    .iter()
+                    .map(|&f| crate::file_safe(&r.factors[f].name))
+                    .collect::<Vec<_>>()
+                    .join("-")
+            )
+        };
+        Ok(Plot {
+            kind: Kind::Zscores,
+            name,
+            title: title.clone(),
+            size: (width, height as u32),
+            scene: Scene::Zscores(ZscorePlot {
+                title,
+                subtitle,
+                factors: chosen
+                    .iter()
+                    .map(|&f| view::factor_title(&r.factors[f]))
+                    .collect(),
+                rows,
+                range,
+                s,
+                width: width as i32,
+                header,
+                row_height,
+            }),
+        })
+    }
+
+    pub(crate) fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let margin = s.px(28.0);
+        let (sub_em, tick_em, row_em, legend_em) =
+            (s.font(15.0), s.font(14.0), s.font(13.5), s.font(15.0));
+        let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
+        // legend: one entry per factor
+        let radius = s.font(6.5);
+        let line = s.font(2.0).max(1.0);
+        let ly = below + s.px(12.0);
+        let mut lx = margin;
+        for (f, name) in self.factors.iter().enumerate() {
+            let w = s.px(26.0) + text_width(name, legend_em) as i32 + s.px(28.0);
+            if lx > margin && lx + w > self.width - margin {
+                lx = margin;
+            }
+            Shape::ALL[f % Shape::ALL.len()].draw(
+                root,
+                (lx + radius as i32, ly + (legend_em * 0.62) as i32),
+                radius,
+                category(f),
+                true,
+                line,
+            )?;
+            pen.left(root, name, (lx + s.px(22.0), ly), legend_em, INK)?;
+            lx += w;
+        }
+        let hollow = "hollow: does not distinguish";
+        if lx + s.px(50.0) + text_width(hollow, legend_em) as i32 <= self.width - margin {
+            Shape::Circle.draw(
+                root,
+                (lx + radius as i32, ly + (legend_em * 0.62) as i32),
+                radius,
+                MUTED,
+                false,
+                line,
+            )?;
+            pen.left(root, hollow, (lx + s.px(22.0), ly), legend_em, MUTED)?;
+        }
+
+        let label_width = (f64::from(self.width) * 0.44) as i32;
+        let frame = Frame {
+            left: margin + label_width + s.px(16.0),
+            top: self.header,
+            right: self.width - margin - s.px(10.0),
+            bottom: self.header + self.row_height * self.rows.len() as i32,
+            x: (-self.range, self.range),
+            y: (0.0, self.rows.len() as f64),
+        };
+        // row bands and labels
+        let number_width = text_width("000", row_em).ceil() as i32;
+        for (k, row) in self.rows.iter().enumerate() {
+            let y0 = frame.top + k as i32 * self.row_height;
+            if k % 2 == 0 {
+                root.draw(&Rectangle::new(
+                    [(margin, y0), (frame.right, y0 + self.row_height)],
+                    BAND.filled(),
+                ))
+                .drawn()?;
+            }
+            let cy = y0 + self.row_height / 2;
+            let color = if row.consensus { MUTED } else { INK };
+            pen.text(
+                root,
+                &row.id.to_string(),
+                (margin + number_width, cy),
+                row_em,
+                color,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let mut label = String::new();
+            if row.consensus {
+                label.push_str("≈ ");
+            }
+            if let Some(t) = &row.text {
+                label.push_str(t);
+            }
+            let x = margin + number_width + s.px(10.0);
+            pen.text(
+                root,
+                &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)),
+                (x, cy),
+                row_em,
+                color,
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+        // vertical grid and tick labels above and below
+        let grid_line = s.px(1.0).max(1) as u32;
+        for v in ticks(-self.range, self.range, 13) {
+            let (px, _) = frame.at(v, 0.0);
+            let color = if v.abs() < 1e-12 { MUTED } else { RULE };
+            root.draw(&PathElement::new(
+                vec![(px, frame.top), (px, frame.bottom)],
+                color.stroke_width(grid_line),
+            ))
+            .drawn()?;
+            let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
+            pen.text(
+                root,
+                &label,
+                (px, frame.bottom + s.px(6.0)),
+                tick_em,
+                INK,
+                HPos::Center,
+                VPos::Top,
+            )?;
+            pen.text(
+                root,
+                &label,
+                (px, frame.top - s.px(6.0)),
+                tick_em,
+                INK,
+                HPos::Center,
+                VPos::Bottom,
+            )?;
+        }
+        pen.text(
+            root,
+            "z-score",
+            (
+                (frame.left + frame.right) / 2,
+                frame.bottom + s.px(6.0) + (tick_em * 1.5) as i32,
+            ),
+            sub_em,
+            INK,
+            HPos::Center,
+            VPos::Top,
+        )?;
+        // markers
+        for (k, row) in self.rows.iter().enumerate() {
+            let cy = frame.top + k as i32 * self.row_height + self.row_height / 2;
+            for (f, &(z, distinguishing)) in row.z.iter().enumerate() {
+                let (px, _) = frame.at(z, 0.0);
+                Shape::ALL[f % Shape::ALL.len()].draw(
+                    root,
+                    (px, cy),
+                    radius,
+                    category(f),
+                    distinguishing,
+                    line,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! Small display helpers shared by the reports: fixed-point numbers, clipping and padding by
+//! characters, factor and statement names. Display only: the results stay full precision.
+
+use qstudy_core::AnalysisResults;
+use qstudy_core::analysis::FactorResult;
+
+/// `x` with `dp` decimals; a value that rounds to zero is printed without a minus sign
+/// (`-0.00004` -> `0.0000`), so tables do not show `-0.0000`.
+pub(crate) fn fixed(x: f64, dp: usize) -> String {
+    let s = format!("{x:.dp$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// The first `width` characters of `s` (not bytes).
+pub(crate) fn clip(s: &str, width: usize) -> String {
+    s.chars().take(width).collect()
+}
+
+/// `s` clipped to `width` characters and padded with blanks on the right to exactly `width`.
+pub(crate) fn left(s: &str, width: usize) -> String {
+    let c = clip(s, width);
+    let n = c.chars().count();
+    format!("{c}{}", " ".repeat(width - n))
+}
+
+/// `s` padded with blanks on the left to at least `width` characters.
+pub(crate) fn right(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n >= width {
+        s.to_string()
+    } else {
+        format!("{}{s}", " ".repeat(width - n))
+    }
+}
+
+/// A factor's number as PQMethod heads its columns: `F1` -> `1`, `F2a` -> `2a`.
+pub(crate) fn number(name: &str) -> &str {
+    name.strip_prefix('F').unwrap_or(name)
+}
+
+/// `Factor 1`, or `Factor 1 (settled accommodation)` when the factor was named.
+pub(crate) fn factor_title(f: &FactorResult) -> String {
+    match &f.label {
+        Some(label) => format!("Factor {} ({label})", number(&f.name)),
+        None => format!("Factor {}", number(&f.name)),
+    }
+}
+
+/// The text of statement `s` (0-based), or `""` when the input had no statement texts.
+pub(crate) fn statement_text(r: &AnalysisResults, s: usize) -> &str {
+    r.input
+        .statement_labels
+        .as_ref()
+        .and_then(|l| l.get(s))
+        .map_or("", String::as_str)
+}
+
+/// Whether the input had statement texts.
+pub(crate) fn has_texts(r: &AnalysisResults) -> bool {
+    r.input.statement_labels.is_some()
+}
+
+/// Indices (into `r.factors`) of the factors that have z-scores and an array.
+pub(crate) fn with_array(r: &AnalysisResults) -> Vec<usize> {
+    (0..r.factors.len())
+        .filter(|&f| r.factors[f].zscores.is_some() && r.factors[f].array.is_some())
+        .collect()
+}
+
+/// Index of statement `id` in statement order.
+pub(crate) fn statement_index(r: &AnalysisResults, id: u32) -> Option<usize> {
+    r.input.statement_ids.iter().position(|&s| s == id)
+}
+
+/// Index of the factor named `name` (`F1`, `F2a`).
+pub(crate) fn factor_index(r: &AnalysisResults, name: &str) -> Option<usize> {
+    r.factors.iter().position(|f| f.name == name)
+}
+
+/// Mean and sample standard deviation (n - 1) of `values`; SD 0 for fewer than two values.
+pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() < 2 {
+        return (mean, 0.0);
+    }
+    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    (mean, (ss / (n - 1.0)).sqrt())
+}
+
+/// Mean and population variance of the grid's values, cell by cell (`[[value, count], ...]`).
+pub(crate) fn grid_mean_variance(grid: &[[i64; 2]]) -> (f64, f64) {
+    let cells: f64 = grid.iter().map(|g| g[1] as f64).sum();
+    if cells == 0.0 {
+        return (0.0, 0.0);
+    }
+    let mean = grid.iter().map(|g| g[0] as f64 * g[1] as f64).sum::<f64>() / cells;
+    let var = grid
+        .iter()
+        .map(|g| (g[0] as f64 - mean).powi(2) * g[1] as f64)
+        .sum::<f64>()
+        / cells;
+    (mean, var)
+}
+
+/// `0.01` -> `p < .01`, `0.05` -> `p < .05`, anything else `p < 0.1` etc.
+pub(crate) fn p_text(p: f64) -> String {
+    if p == 0.01 {
+        "p < .01".to_string()
+    } else if p == 0.05 {
+        "p < .05".to_string()
+    } else {
+        format!("p < {p}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_rounds_and_drops_negative_zero() {
+        assert_eq!(fixed(0.61559, 4), "0.6156");
+        assert_eq!(fixed(-0.00004, 4), "0.0000");
+        assert_eq!(fixed(-0.5, 2), "-0.50");
+        assert_eq!(fixed(-1.81121, 3), "-1.811");
+    }
+
+    #[test]
+    fn clipping_and_padding_count_characters() {
+        assert_eq!(left("Zürich", 4), "Züri");
+        assert_eq!(left("ab", 4), "ab  ");
+        assert_eq!(right("ä", 3), "  ä");
+        assert_eq!(right("long", 2), "long");
+    }
+
+    #[test]
+    fn factor_numbers() {
+        assert_eq!(number("F1"), "1");
+        assert_eq!(number("F2b"), "2b");
+    }
+
+    #[test]
+    fn statistics() {
+        let (m, sd) = mean_sd(&[-1.0, 0.0, 1.0]);
+        assert_eq!(m, 0.0);
+        assert!((sd - 1.0).abs() < 1e-15);
+        let (m, v) = grid_mean_variance(&[[-1, 1], [0, 2], [1, 1]]);
+        assert_eq!(m, 0.0);
+        assert!((v - 0.5).abs() < 1e-15);
+        assert_eq!(p_text(0.01), "p < .01");
+    }
+}
