@@ -133,11 +133,13 @@ fn check_workbook(out: &std::path::Path, r: &Value) {
             text(&sheet, HEADER, 2 + k as u32).starts_with(factors[a]["name"].as_str().unwrap())
         );
     }
-    for s in 0..m {
-        for (k, &a) in arrays.iter().enumerate() {
+    for (k, &a) in arrays.iter().enumerate() {
+        let array = factors[a]["array"].as_array().unwrap();
+        assert_eq!(array.len(), m);
+        for (s, v) in array.iter().enumerate() {
             assert_eq!(
                 number(&sheet, FIRST + s as u32, 2 + k as u32),
-                f(&factors[a]["array"][s]),
+                f(v),
                 "array of F{} at statement {}",
                 a + 1,
                 s + 1

@@ -120,7 +120,8 @@ fn publish_with(
     hooks: &Hooks,
 ) -> Result<Published, OutputError> {
     let target = resolve(dir)?;
-    let kind = inspect(&target, dir, force, protect)?;
+    // Refuse early, before anything is built.
+    inspect(&target, dir, force, protect)?;
     let parent = parent_of(&target);
     fs::create_dir_all(&parent).map_err(|source| OutputError::CreateDir {
         path: parent.clone(),
@@ -132,18 +133,17 @@ fn publish_with(
     sync_dir(staging.path());
 
     // The state may have changed while building: look again.
-    let now = inspect(&target, dir, force, protect)?;
     let mut leftover = None;
-    match (kind, now) {
-        (_, Target::Missing) => rename_new(&staging, &target, dir)?,
-        (_, Target::Empty) => {
+    match inspect(&target, dir, force, protect)? {
+        Target::Missing => rename_new(&staging, &target, dir)?,
+        Target::Empty => {
             fs::remove_dir(&target).map_err(|source| OutputError::Publish {
                 path: dir.to_path_buf(),
                 source,
             })?;
             rename_new(&staging, &target, dir)?;
         }
-        (_, Target::Previous) => {
+        Target::Previous => {
             let old = unused_name(&parent, &format!("{name}.qstudy-old-"));
             fs::rename(&target, &old).map_err(|source| OutputError::Publish {
                 path: dir.to_path_buf(),

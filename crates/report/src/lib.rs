@@ -24,8 +24,8 @@
 //! `methods.md` section 10); the page header (program name in column 1, study title from
 //! column 28, `PAGE n` from column 114, from a `.LIS` written by PQMethod 2.35); the rows of
 //! "Factor Scores with Corresponding Ranks" (statement text from column 6, 55 characters wide,
-//! z-score with 2 decimals and rank per factor, as a public parser of PQMethod output reads
-//! them); loadings and eigenvalues with 4 decimals, normalized z-scores with 3 decimals, an `X`
+//! then per factor an 11-character block: z-score with 2 decimals, rank in the last 4
+//! characters, as a public parser of PQMethod output reads them); loadings and eigenvalues with 4 decimals, normalized z-scores with 3 decimals, an `X`
 //! after a defining loading, `*` for p < .01 among distinguishing statements (p < .05) and for
 //! p > .05 among consensus statements.
 //!

@@ -251,7 +251,7 @@ impl<'a> Lis<'a> {
             o.extraction, o.extracted, o.factors
         ));
         let mut rotation = o.rotation.to_string();
-        if rotation == "varimax" {
+        if o.rotation == qstudy_core::Rotation::Varimax {
             rotation.push_str(&format!(" ({})", o.varimax_method.as_str()));
         }
         if !o.rotation_steps.is_empty() {
@@ -520,12 +520,12 @@ impl<'a> Lis<'a> {
         self.line(&format!(
             "{}{}",
             self.statement_blank(),
-            self.factor_columns(8, 5)
+            self.factor_columns(7, 4)
         ));
         let mut header = self.statement_header();
         for _ in &self.arrays {
-            header.push_str(&right("Z-SCR", 8));
-            header.push_str(&right("RANK", 5));
+            header.push_str(&right("Z-SCR", 7));
+            header.push_str(&right("RNK", 4));
         }
         self.line(&header);
         self.blank();
@@ -535,8 +535,8 @@ impl<'a> Lis<'a> {
                 let fr = &self.r.factors[f];
                 let z = fr.zscores.as_ref().map_or(0.0, |z| z[s]);
                 let rank = fr.ranks.as_ref().map_or(0, |r| r[s]);
-                l.push_str(&right(&fixed(z, 2), 8));
-                l.push_str(&right(&rank.to_string(), 5));
+                l.push_str(&right(&fixed(z, 2), 7));
+                l.push_str(&right(&rank.to_string(), 4));
             }
             self.line(&l);
         }
@@ -1106,6 +1106,21 @@ mod tests {
             .count();
         let flagged = r.flags.iter().filter(|f| f.iter().any(|&x| x)).count();
         assert_eq!(x_rows, flagged);
+        // scores with ranks: text from column 6, 55 wide; per factor 11 characters, the
+        // z-score (2 decimals) ending 4 characters before the end of its block, then the rank
+        let row = a
+            .lines()
+            .skip_while(|l| !l.starts_with("Factor Scores with Corresponding Ranks"))
+            .find(|l| l.starts_with("   1 "))
+            .unwrap();
+        assert_eq!(&row[5..60], left("Statement number 1", 55));
+        let chars: Vec<char> = row.chars().collect();
+        let n = chars.len();
+        let last: String = chars[n - 11..].iter().collect();
+        let f = r.factors.len() - 1;
+        let z = r.factors[f].zscores.as_ref().unwrap()[0];
+        let rank = r.factors[f].ranks.as_ref().unwrap()[0];
+        assert_eq!(last, format!("{:>7}{:>4}", fixed(z, 2), rank));
     }
 
     #[test]
@@ -1125,7 +1140,7 @@ mod tests {
         let (mut r, ctx) = sample();
         r.input.statement_labels = None;
         let text = report_lis(&r, &ctx);
-        assert!(text.contains(" No.   Z-SCR RANK"), "{text}");
+        assert!(text.contains(" No.  Z-SCR RNK  Z-SCR RNK"), "{text}");
         assert!(!text.contains("Statement number"));
     }
 }

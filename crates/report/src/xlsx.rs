@@ -280,7 +280,11 @@ fn overview(
         ("Factors kept", o.factors.to_string()),
         (
             "Rotation",
-            format!("{} ({})", o.rotation, o.varimax_method.as_str()),
+            if o.rotation == qstudy_core::Rotation::Varimax {
+                format!("varimax ({})", o.varimax_method.as_str())
+            } else {
+                o.rotation.to_string()
+            },
         ),
         ("Judgmental rotation (A,B,degrees)", steps.join("; ")),
         ("Flagging p", o.flag_p.to_string()),
