@@ -5,6 +5,8 @@
 //! bigstudy write SORTS STATEMENTS VIEWPOINTS SEED FILE.csv   # qmethod CSV (statements x sorts)
 //! bigstudy run SORTS STATEMENTS VIEWPOINTS SEED pca|centroid FACTORS
 //!     # generate in memory, run the core analysis, print the time of each stage
+//! bigstudy analyze FILE pca|centroid FACTORS DIR
+//!     # read, validate, analyse, write DIR/results.json (what `analyze` does for it), timed
 //! ```
 //!
 //! `STATEMENTS` must be 40 (grid -4..4, the APSE design) or 60 (grid -5..5). Participants load
@@ -39,8 +41,39 @@ fn arg<T: std::str::FromStr>(args: &[String], i: usize, what: &str) -> T {
         .unwrap_or_else(|| panic!("argument {i}: {what}"))
 }
 
+/// `analyze FILE METHOD FACTORS DIR`: what `qstudy analyze` does for results.json alone (read,
+/// validate, analyse, write), timed by stage.
+fn analyze_file(args: &[String]) {
+    let t0 = Instant::now();
+    let path = std::path::PathBuf::from(arg::<String>(args, 1, "FILE"));
+    let loaded = qstudy_io::read_sorts(&path, None).expect("readable");
+    let study = validate(&loaded.table, &ValidationOptions::default()).expect("valid");
+    drop(loaded);
+    let t1 = Instant::now();
+    let opts = AnalysisOptions {
+        extraction: arg(args, 2, "pca|centroid"),
+        factors: arg(args, 3, "FACTORS"),
+        ..Default::default()
+    };
+    let r = analyze(&study, &opts).expect("analysis");
+    let t2 = Instant::now();
+    let out =
+        qstudy_io::write_results_json(arg::<String>(args, 4, "DIR").as_ref(), &r).expect("written");
+    let t3 = Instant::now();
+    println!(
+        "read+validate {:.3} s, analyze {:.3} s, write {:.3} s ({})",
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t3 - t2).as_secs_f64(),
+        out.display()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("analyze") {
+        return analyze_file(&args);
+    }
     let (n, m, views, seed) = (
         arg::<usize>(&args, 1, "SORTS"),
         arg::<usize>(&args, 2, "STATEMENTS"),
@@ -83,6 +116,8 @@ fn main() {
                     .collect::<Vec<_>>()
             );
         }
-        _ => eprintln!("usage: bigstudy write|run SORTS STATEMENTS VIEWPOINTS SEED ..."),
+        _ => eprintln!(
+            "usage: bigstudy write|run SORTS STATEMENTS VIEWPOINTS SEED ... | analyze FILE pca|centroid FACTORS DIR"
+        ),
     }
 }

@@ -217,13 +217,15 @@ impl AnalyzeArgs {
     }
 }
 
+/// The loaded input, the validated study, the resolved options and, when the number of factors
+/// was not given, the line saying which was used.
+pub(crate) type Prepared = (LoadedSorts, Study, AnalysisOptions, Option<String>);
+
 /// Loads and validates the input and resolves the options (for `analyze` and `bootstrap`).
 /// When neither the command line nor the study gives the number of factors, it is the
 /// recommendation of `qstudy factors` (default parallel analysis), and the line saying so is
 /// returned.
-pub(crate) fn prepare(
-    a: &AnalyzeArgs,
-) -> Result<(LoadedSorts, Study, AnalysisOptions, Option<String>), (i32, String)> {
+pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<Prepared, (i32, String)> {
     let (loaded, study) = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
     let given = a
         .factors

@@ -256,12 +256,11 @@ fn write_summary(out: &mut dyn Write, r: &BootstrapResults, input: &Path) -> std
     let mut unstable = Vec::new();
     for (i, id) in r.input.sort_ids.iter().enumerate() {
         for (f, factor) in r.factors.iter().enumerate() {
-            if r.loadings.flagged[i][f] {
-                if let Some(q) = r.loadings.flag_frequency[i][f] {
-                    if q < 0.5 {
-                        unstable.push(format!("{id} ({} {q:.2})", factor.name));
-                    }
-                }
+            if let Some(q) = r.loadings.flag_frequency[i][f]
+                && r.loadings.flagged[i][f]
+                && q < 0.5
+            {
+                unstable.push(format!("{id} ({} {q:.2})", factor.name));
             }
         }
     }

@@ -386,7 +386,7 @@ fn centroid_factor_factored(
         // by at most 2 max|E_ij| <= 2 (max|w|^2 + max|a|^2), so most need no evaluation.
         for (i, t_at, step_at) in touched_list.iter_mut() {
             let bound = *t_at - 2.0 * (steps - *step_at) as f64 * e_max;
-            if false && best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
+            if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
                 continue;
             }
             let v = t_of(*i, &g, &du, &dv, sign[*i]);
