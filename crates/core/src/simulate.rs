@@ -127,8 +127,9 @@ pub fn check_design(design: &Design) -> Result<(), DesignError> {
             });
         }
     }
-    for (i, p) in design.participants.iter().enumerate() {
-        if design.participants[..i].iter().any(|q| q.id == p.id) {
+    let mut seen = std::collections::HashSet::with_capacity(design.participants.len());
+    for p in &design.participants {
+        if !seen.insert(p.id.as_str()) {
             return Err(DesignError::DuplicateParticipant(p.id.clone()));
         }
         let mut max_sq = 0.0;
@@ -341,5 +342,11 @@ mod tests {
             check_design(&d),
             Err(DesignError::TooMuchVariance { .. })
         ));
+        let mut d = design();
+        d.participants[3].id = "P1".into();
+        assert_eq!(
+            check_design(&d),
+            Err(DesignError::DuplicateParticipant("P1".into()))
+        );
     }
 }
