@@ -28,7 +28,7 @@ use crate::correlate::{self, Correlation, Engine, Persons};
 use crate::data::Study;
 use crate::error::AnalysisError;
 use crate::extract::{self, Extraction};
-use crate::flag::{self, FlaggingOptions, z_for_p};
+use crate::flag::{self, FlaggingOptions};
 use crate::retention::percentile;
 use crate::rotate::{self, Rotation, VarimaxMethod};
 use crate::score;
@@ -811,81 +811,18 @@ impl Accumulator {
 /// `SED_ab(s) = sqrt(SE_a(s)^2 + SE_b(s)^2)` from the bootstrap SEs, and the bootstrap means
 /// in place of the z-scores. Factors without estimates take no part.
 fn distinguish(factors: &mut [FactorBootstrap], statement_ids: &[u32]) -> Vec<Consensus> {
-    let (z05, z01) = (z_for_p(0.05), z_for_p(0.01));
     let with: Vec<usize> = (0..factors.len())
-        .filter(|&f| factors[f].mean.is_some())
+        .filter(|&f| factors[f].mean.is_some() && factors[f].se.is_some())
         .collect();
-    if with.len() < 2 {
-        return Vec::new();
-    }
-    let est = |f: usize, s: usize| {
-        (
-            factors[f].mean.as_ref().expect("with")[s],
-            factors[f].se.as_ref().expect("with")[s],
-        )
+    let (distinguishing, consensus) = {
+        let mean = |x: usize, s: usize| factors[with[x]].mean.as_ref().map_or(0.0, |m| m[s]);
+        let se = |x: usize, s: usize| factors[with[x]].se.as_ref().map_or(0.0, |e| e[s]);
+        crate::compare::significance(with.len(), statement_ids, mean, |a, b, s| {
+            (se(a, s).powi(2) + se(b, s).powi(2)).sqrt()
+        })
     };
-    let mut distinguishing = vec![Vec::new(); factors.len()];
-    let mut consensus = Vec::new();
-    for (s, &id) in statement_ids.iter().enumerate() {
-        for &a in &with {
-            let (za, sa) = est(a, s);
-            let mut level = 0.01;
-            let (mut above, mut below) = (true, true);
-            for &b in &with {
-                if a == b {
-                    continue;
-                }
-                let (zb, sb) = est(b, s);
-                let (d, sed) = (za - zb, (sa * sa + sb * sb).sqrt());
-                if d.abs() <= z05 * sed {
-                    level = 0.0;
-                    break;
-                }
-                if d.abs() <= z01 * sed {
-                    level = 0.05;
-                }
-                above &= d > 0.0;
-                below &= d < 0.0;
-            }
-            if level > 0.0 {
-                let direction = if above {
-                    "higher"
-                } else if below {
-                    "lower"
-                } else {
-                    "mixed"
-                };
-                distinguishing[a].push(Distinguishing {
-                    statement: id,
-                    p: level,
-                    direction: direction.to_string(),
-                });
-            }
-        }
-        let mut worst = 0.0f64;
-        for (x, &a) in with.iter().enumerate() {
-            for &b in &with[x + 1..] {
-                let ((za, sa), (zb, sb)) = (est(a, s), est(b, s));
-                let sed = (sa * sa + sb * sb).sqrt();
-                let d = (za - zb).abs();
-                worst = worst.max(if sed > 0.0 {
-                    d / sed
-                } else if d > 0.0 {
-                    f64::INFINITY
-                } else {
-                    0.0
-                });
-            }
-        }
-        if worst <= z01 {
-            consensus.push(Consensus {
-                statement: id,
-                nonsignificant_at: if worst <= z05 { 0.05 } else { 0.01 },
-            });
-        }
-    }
-    for (f, d) in distinguishing.into_iter().enumerate() {
-        factors[f].distinguishing = d;
+    for (x, d) in distinguishing.into_iter().enumerate() {
+        factors[with[x]].distinguishing = d;
     }
     consensus
 }

@@ -138,13 +138,90 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
     sxy / (sxx * syy).sqrt()
 }
 
+/// Distinguishing statements of each of `k` factors and the consensus statements, given each
+/// factor's estimate `z(factor, statement)` and the standard error of the difference of two
+/// factors on a statement, `sed(a, b, statement)` (the same for every statement in the classical
+/// analysis; per statement for bootstrap estimates). A difference is significant at level p when
+/// `|z_a - z_b| > z_p * SED` (1.96 and 2.576); a zero SED makes any non-zero difference
+/// significant. Needs `k >= 2` (otherwise nothing is returned).
+pub fn significance(
+    k: usize,
+    statement_ids: &[u32],
+    z: impl Fn(usize, usize) -> f64,
+    sed: impl Fn(usize, usize, usize) -> f64,
+) -> (Vec<Vec<Distinguishing>>, Vec<Consensus>) {
+    let (z05, z01) = (z_for_p(0.05), z_for_p(0.01));
+    let mut distinguishing = vec![Vec::new(); k];
+    let mut consensus = Vec::new();
+    if k < 2 {
+        return (distinguishing, consensus);
+    }
+    // |d| / SED, infinite when a non-zero difference has no error.
+    let ratio = |d: f64, e: f64| {
+        if e > 0.0 {
+            d.abs() / e
+        } else if d != 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    };
+    for (a, list) in distinguishing.iter_mut().enumerate() {
+        for (s, &id) in statement_ids.iter().enumerate() {
+            let mut level = 0.01;
+            let (mut above, mut below) = (true, true);
+            for b in (0..k).filter(|&b| b != a) {
+                let d = z(a, s) - z(b, s);
+                let r = ratio(d, sed(a, b, s));
+                if r <= z05 {
+                    level = 0.0;
+                    break;
+                }
+                if r <= z01 {
+                    level = 0.05;
+                }
+                above &= d > 0.0;
+                below &= d < 0.0;
+            }
+            if level > 0.0 {
+                let direction = if above {
+                    "higher"
+                } else if below {
+                    "lower"
+                } else {
+                    "mixed"
+                };
+                list.push(Distinguishing {
+                    statement: id,
+                    p: level,
+                    direction: direction.to_string(),
+                });
+            }
+        }
+    }
+    for (s, &id) in statement_ids.iter().enumerate() {
+        let mut worst = 0.0f64; // largest |d| / SED over pairs
+        for a in 0..k {
+            for b in (a + 1)..k {
+                worst = worst.max(ratio(z(a, s) - z(b, s), sed(a, b, s)));
+            }
+        }
+        if worst <= z01 {
+            consensus.push(Consensus {
+                statement: id,
+                nonsignificant_at: if worst <= z05 { 0.05 } else { 0.01 },
+            });
+        }
+    }
+    (distinguishing, consensus)
+}
+
 /// Compares the factors that have an array. `statement_ids` names the statements.
 ///
 /// Significance uses `|z_a - z_b| > z_p * SED_ab` with z = 1.96 (p < .05) and 2.576 (p < .01).
 pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparison {
     let k = factors.len();
     let m = statement_ids.len();
-    let (z05, z01) = (z_for_p(0.05), z_for_p(0.01));
     let sed: Vec<Vec<f64>> = factors
         .iter()
         .map(|a| {
@@ -172,63 +249,12 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
         })
         .collect();
 
-    let mut distinguishing = vec![Vec::new(); k];
-    if k >= 2 {
-        for (a, fa) in factors.iter().enumerate() {
-            for (s, &id) in statement_ids.iter().enumerate() {
-                let mut level = 0.01;
-                let (mut above, mut below) = (true, true);
-                for (b, fb) in factors.iter().enumerate() {
-                    if a == b {
-                        continue;
-                    }
-                    let d = fa.zscores[s] - fb.zscores[s];
-                    if d.abs() <= z05 * sed[a][b] {
-                        level = 0.0;
-                        break;
-                    }
-                    if d.abs() <= z01 * sed[a][b] {
-                        level = 0.05;
-                    }
-                    above &= d > 0.0;
-                    below &= d < 0.0;
-                }
-                if level > 0.0 {
-                    let direction = if above {
-                        "higher"
-                    } else if below {
-                        "lower"
-                    } else {
-                        "mixed"
-                    };
-                    distinguishing[a].push(Distinguishing {
-                        statement: id,
-                        p: level,
-                        direction: direction.to_string(),
-                    });
-                }
-            }
-        }
-    }
-
-    let mut consensus = Vec::new();
-    if k >= 2 {
-        for (s, &id) in statement_ids.iter().enumerate() {
-            let mut worst = 0.0f64; // largest |d| / SED over pairs
-            for a in 0..k {
-                for b in (a + 1)..k {
-                    let d = (factors[a].zscores[s] - factors[b].zscores[s]).abs();
-                    worst = worst.max(d / sed[a][b]);
-                }
-            }
-            if worst <= z01 {
-                consensus.push(Consensus {
-                    statement: id,
-                    nonsignificant_at: if worst <= z05 { 0.05 } else { 0.01 },
-                });
-            }
-        }
-    }
+    let (distinguishing, consensus) = significance(
+        k,
+        statement_ids,
+        |f, s| factors[f].zscores[s],
+        |a, b, _| sed[a][b],
+    );
 
     let mut differences = Vec::new();
     for a in 0..k {
