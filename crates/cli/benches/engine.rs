@@ -8,7 +8,9 @@
 //!   written to results.json when n <= 2000);
 //! - `bootstrap_redu_fut`: 1000 replicates of REDU-FUT (49 x 36, PCA, 3 factors) on 1 and 2
 //!   threads;
-//! - `parallel_analysis_apse`: 1000 random studies on the APSE design (32 x 40).
+//! - `parallel_analysis_apse`: 1000 random studies on the APSE design (32 x 40);
+//! - `figures_apse`: every figure of the APSE analysis as SVG and PNG, and report.html
+//!   (`qstudy_plot::render_outputs`), on 1 and 2 threads.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -150,5 +152,37 @@ fn parallel_analysis_apse(bencher: divan::Bencher) {
             &ropts,
             &|_| {},
         ))
+    });
+}
+
+#[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
+fn figures_apse(bencher: divan::Bencher, threads: usize) {
+    let loaded = qstudy_io::read_sorts(&fixture("apse-2023"), None).expect("fixture");
+    let opts = ValidationOptions {
+        grid: loaded.grid.clone(),
+        free_distribution: false,
+    };
+    let study = validate(&loaded.table, &opts).expect("valid fixture");
+    let options = AnalysisOptions {
+        factors: 4,
+        ..Default::default()
+    };
+    let mut results = analyze(&study, &options).expect("analysis");
+    if let Some(p) = loaded.participants() {
+        qstudy_core::groups::attach_participants(&mut results, p.to_vec());
+    }
+    let info = qstudy_plot::ReportInfo::default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
+    bencher.bench(|| {
+        pool.install(|| {
+            let gallery =
+                qstudy_plot::standard_plots(&results, &Default::default()).expect("figures");
+            divan::black_box(
+                qstudy_plot::render_outputs(&results, &gallery, &info).expect("render"),
+            )
+        })
     });
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::groups::attach_participants;
+use qstudy_core::retention::RetentionReport;
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{
     Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Rotation, RotationStep, Study,
@@ -215,35 +216,39 @@ impl AnalyzeArgs {
     pub(crate) fn quiet(&self) -> bool {
         self.quiet
     }
+    /// Whether to skip the figures.
+    pub(crate) fn no_plots(&self) -> bool {
+        self.no_plots
+    }
 }
 
 /// The loaded input, the validated study, the resolved options and, when the number of factors
-/// was not given, the line saying which was used.
-pub(crate) type Prepared = (LoadedSorts, Study, AnalysisOptions, Option<String>);
+/// was not given, the retention report that chose it.
+pub(crate) type Prepared = (LoadedSorts, Study, AnalysisOptions, Option<RetentionReport>);
 
 /// Loads and validates the input and resolves the options (for `analyze` and `bootstrap`).
 /// When neither the command line nor the study gives the number of factors, it is the
-/// recommendation of `qstudy factors` (default parallel analysis), and the line saying so is
-/// returned.
+/// recommendation of `qstudy factors` (default parallel analysis: 1000 random studies, seed 1,
+/// 95th percentile), and its report is returned.
 pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<Prepared, (i32, String)> {
     let (loaded, study) = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
     let given = a
         .factors
         .or(loaded.study.as_ref().and_then(|i| i.defaults.factors));
     let mut options = resolve_options(a, &loaded)?;
-    let mut note = None;
+    let mut retention = None;
     if given.is_none() {
         let ropts = qstudy_core::retention::RetentionOptions::default();
         let r = crate::factors::report(&study, &options, &ropts, None)
             .map_err(|(code, m)| (code, format!("{}: {m}", a.input.display())))?;
         options.factors = r.recommended;
-        note = Some(crate::factors::recommendation_note(&r));
+        retention = Some(r);
     }
-    Ok((loaded, study, options, note))
+    Ok((loaded, study, options, retention))
 }
 
 pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (loaded, study, options, note) = match prepare(a) {
+    let (loaded, study, options, retention) = match prepare(a) {
         Ok(x) => x,
         Err((code, message)) => {
             let _ = writeln!(err, "error: {message}");
@@ -257,9 +262,9 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
             return EXIT_ANALYSIS;
         }
     };
-    if let Some(note) = &note {
+    if let Some(r) = &retention {
         if !a.quiet {
-            let _ = writeln!(out, "{note}");
+            let _ = writeln!(out, "{}", crate::factors::recommendation_note(r));
         }
         results.warnings.push(format!(
             "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
@@ -289,22 +294,42 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     };
     let mut report = None;
     let published = outputs::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
-        outputs::write_reports(staging, &a.out, &results, &ctx)?;
-        if !a.no_plots {
-            let info = qstudy_plot::ReportInfo {
-                title,
-                source: Some(a.input.display().to_string()),
-            };
-            let options = qstudy_plot::PlotOptions::default();
-            qstudy_plot::write_outputs(staging, &results, &options, &info).map_err(|e| {
-                let shown = a.out.display().to_string();
-                outputs::OutputError::Other(
-                    e.to_string().replace(&*staging.to_string_lossy(), &shown),
-                )
-            })?;
-            report = Some(a.out.join("report.html"));
-        }
-        Ok(())
+        // The figures are drawn on rayon's pool while this thread builds the reports; each is
+        // a pure function of the results, so the bytes do not depend on the threads. Every
+        // file is written by this thread, in a fixed order.
+        std::thread::scope(|scope| {
+            let figures = (!a.no_plots).then(|| {
+                scope.spawn(|| {
+                    let info = qstudy_plot::ReportInfo {
+                        title,
+                        source: Some(a.input.display().to_string()),
+                    };
+                    // The parallel analysis that chose the number of factors, when one did,
+                    // draws its threshold on the scree plot (with --factors none is run: it
+                    // would cost more than every figure together).
+                    let options = qstudy_plot::PlotOptions {
+                        scree_threshold: retention
+                            .as_ref()
+                            .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+                        ..Default::default()
+                    };
+                    outputs::figure_files(&a.out, &results, &options, &info)
+                })
+            });
+            for (path, bytes) in outputs::report_files(&a.out, &results, &ctx)? {
+                outputs::write_file(staging, &path, &bytes)?;
+            }
+            if let Some(figures) = figures {
+                let files = figures
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                for (path, bytes) in files {
+                    outputs::write_file(staging, &path, &bytes)?;
+                }
+                report = Some(a.out.join("report.html"));
+            }
+            Ok(())
+        })
     });
     let path = match published {
         Ok(p) => {

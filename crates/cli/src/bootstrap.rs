@@ -1,5 +1,7 @@
-//! `qstudy bootstrap`: the bootstrap of a Q study (Zabala & Pascual 2016): DIR/bootstrap.json
-//! and CSV summaries of the z-scores and loadings (docs/formats.md, "bootstrap.json").
+//! `qstudy bootstrap`: the bootstrap of a Q study (Zabala & Pascual 2016): DIR/bootstrap.json,
+//! CSV summaries of the z-scores and loadings (docs/formats.md, "bootstrap.json") and, unless
+//! `--no-plots`, the figure of the z-scores with their intervals
+//! (DIR/plots/bootstrap-zscores.svg, .png).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,7 +50,7 @@ pub(crate) fn bootstrap_command(
         code
     };
     let input = a.analysis.input();
-    let (_loaded, study, options, note) = match prepare(&a.analysis) {
+    let (_loaded, study, options, retention) = match prepare(&a.analysis) {
         Ok(x) => x,
         Err((code, message)) => return fail(err, code, message),
     };
@@ -70,7 +72,7 @@ pub(crate) fn bootstrap_command(
         Ok(r) => r,
         Err(e) => return fail(err, EXIT_ANALYSIS, format!("{}: {e}", input.display())),
     };
-    let written = match write_outputs(a.analysis.out(), &results) {
+    let written = match write_outputs(a.analysis.out(), &results, !a.analysis.no_plots()) {
         Ok(w) => w,
         Err(message) => return fail(err, EXIT_OUTPUT, message),
     };
@@ -78,8 +80,8 @@ pub(crate) fn bootstrap_command(
         let _ = writeln!(err, "warning: {w}");
     }
     if !a.analysis.quiet() {
-        if let Some(note) = note {
-            let _ = writeln!(out, "{note}");
+        if let Some(r) = &retention {
+            let _ = writeln!(out, "{}", crate::factors::recommendation_note(r));
         }
         let _ = write_summary(out, &results, input);
         for p in written {
@@ -89,8 +91,9 @@ pub(crate) fn bootstrap_command(
     0
 }
 
-/// Writes DIR/bootstrap.json, DIR/bootstrap_zscores.csv and DIR/bootstrap_loadings.csv.
-fn write_outputs(dir: &Path, r: &BootstrapResults) -> Result<Vec<PathBuf>, String> {
+/// Writes DIR/bootstrap.json, DIR/bootstrap_zscores.csv, DIR/bootstrap_loadings.csv and, with
+/// `plots`, DIR/plots/bootstrap-zscores.svg and .png.
+fn write_outputs(dir: &Path, r: &BootstrapResults, plots: bool) -> Result<Vec<PathBuf>, String> {
     if dir.exists() && !dir.is_dir() {
         return Err(format!("{}: exists and is not a directory", dir.display()));
     }
@@ -106,7 +109,31 @@ fn write_outputs(dir: &Path, r: &BootstrapResults) -> Result<Vec<PathBuf>, Strin
     let lpath = dir.join("bootstrap_loadings.csv");
     write_atomic(&lpath, &loadings_csv(r).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
-    Ok(vec![json, zpath, lpath])
+    let mut written = vec![json, zpath, lpath];
+    if plots {
+        written.extend(write_plot(dir, r)?);
+    }
+    Ok(written)
+}
+
+/// Draws the bootstrap of the z-scores into DIR/plots/ as SVG and PNG (the figure of
+/// `qstudy plot DIR/bootstrap.json --kind bootstrap`).
+fn write_plot(dir: &Path, r: &BootstrapResults) -> Result<Vec<PathBuf>, String> {
+    let plots = dir.join("plots");
+    let plot = qstudy_plot::bootstrap_plot(r, &[], &qstudy_plot::PlotOptions::default())
+        .map_err(|e| format!("{}: {e}", plots.display()))?;
+    std::fs::create_dir_all(&plots)
+        .map_err(|e| format!("{}: cannot create the directory: {e}", plots.display()))?;
+    let formats = [qstudy_plot::ImageFormat::Svg, qstudy_plot::ImageFormat::Png];
+    let rendered = rayon::join(|| plot.render(formats[0]), || plot.render(formats[1]));
+    let mut written = Vec::new();
+    for (format, bytes) in formats.into_iter().zip([rendered.0, rendered.1]) {
+        let path = plots.join(format!("{}.{}", plot.name(), format.extension()));
+        let bytes = bytes.map_err(|e| format!("{}: {e}", path.display()))?;
+        write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn num(x: Option<f64>) -> String {

@@ -59,9 +59,13 @@ pub struct FactorsArgs {
     /// Accept sorts that do not follow the grid's column counts.
     #[arg(long)]
     free_distribution: bool,
-    /// Also write the report as DIR/retention.json.
+    /// Also write the report as DIR/retention.json and its scree plot with the
+    /// parallel-analysis threshold as DIR/plots/scree.svg and .png.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// With --out, do not draw the scree plot.
+    #[arg(long)]
+    no_plots: bool,
     /// Worker threads (default: one per core); the report is the same with any number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -149,6 +153,13 @@ pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dy
                 let mut text = serde_json::to_string(&r).map_err(|e| e.to_string())?;
                 text.push('\n');
                 write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())
+            })
+            .and_then(|()| {
+                if a.no_plots {
+                    Ok(())
+                } else {
+                    write_scree(dir, &r)
+                }
             });
         if let Err(e) = written {
             return fail(err, (EXIT_OUTPUT, e));
@@ -156,6 +167,24 @@ pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dy
     }
     let _ = write_report(out, &r, &study, &options, a);
     0
+}
+
+/// Draws the scree plot of the report, with its parallel-analysis threshold, as
+/// DIR/plots/scree.svg and .png (the figure of `qstudy plot DIR/retention.json --kind scree`).
+fn write_scree(dir: &std::path::Path, r: &RetentionReport) -> Result<(), String> {
+    let plots = dir.join("plots");
+    let plot = qstudy_plot::retention_scree(r, &qstudy_plot::PlotOptions::default())
+        .map_err(|e| format!("{}: {e}", plots.display()))?;
+    std::fs::create_dir_all(&plots)
+        .map_err(|e| format!("{}: cannot create the directory: {e}", plots.display()))?;
+    for format in [qstudy_plot::ImageFormat::Svg, qstudy_plot::ImageFormat::Png] {
+        let path = plots.join(format!("{}.{}", plot.name(), format.extension()));
+        let bytes = plot
+            .render(format)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn write_report(
@@ -268,6 +297,13 @@ fn write_report(
     }
     if let Some(dir) = &a.out {
         writeln!(out, "\nreport: {}", dir.join("retention.json").display())?;
+        if !a.no_plots {
+            writeln!(
+                out,
+                "scree plot: {} (.svg, .png)",
+                dir.join("plots").join("scree").display()
+            )?;
+        }
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 //!
 //! Every output (`results.json`, `report.lis`, `results.xlsx`, `tables/*.csv`, and whatever
 //! else the caller writes, such as `plots/` and `report.html`) is built into a fresh staging
-//! directory beside `DIR` (same parent, so the same file system), each file flushed to disk.
+//! directory beside `DIR` (same parent, so the same file system), then all of it flushed to
+//! disk.
 //! Only then is the staging directory published:
 //!
 //! - `DIR` does not exist: the staging directory is renamed to `DIR`.
@@ -130,7 +131,15 @@ fn publish_with(
     let name = hidden_stem(&target);
     let staging = Staging::create(&parent, &format!("{name}.qstudy-new-"), dir)?;
     build(staging.path())?;
-    sync_dir(staging.path());
+    // Crash safety rests on this: every file and directory of the staging tree is on disk
+    // before the rename below can make it visible as `DIR`. Files are written without a flush
+    // each (`write_file`) and flushed here all at once, several at a time: a journaling file
+    // system commits the concurrent flushes together instead of one commit per file, and
+    // files written by any other means are covered too. A crash before the rename leaves the
+    // old `DIR` and a hidden staging directory; after it, a complete new `DIR` (its content
+    // was durable before its name changed); the parent's own flush below only makes the
+    // rename itself durable.
+    sync_tree(staging.path())?;
 
     // The state may have changed while building: look again.
     let mut leftover = None;
@@ -338,8 +347,78 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Writes `bytes` as `rel` (`/`-separated) under `staging`, creating subdirectories, and
-/// flushes the file to disk.
+/// Flushes every file under `root`, every directory under it and `root` itself to disk, at
+/// most [`SYNC_THREADS`] at a time (the threads wait on the disk, they use no CPU). A file that
+/// cannot be flushed is an error naming it; directories are flushed on a best-effort basis
+/// (not every platform can), as [`sync_dir`].
+fn sync_tree(root: &Path) -> Result<(), OutputError> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    let mut next = 0;
+    while next < dirs.len() {
+        let dir = dirs[next].clone();
+        next += 1;
+        let entries = fs::read_dir(&dir).map_err(|source| OutputError::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| OutputError::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => dirs.push(entry.path()),
+                Ok(t) if t.is_file() => files.push(entry.path()),
+                _ => {}
+            }
+        }
+    }
+    // Sorted, so that the error reported when several files fail is always the same one.
+    files.sort();
+    let jobs: Vec<(&Path, bool)> = files
+        .iter()
+        .map(|f| (f.as_path(), true))
+        .chain(dirs.iter().map(|d| (d.as_path(), false)))
+        .collect();
+    let failures = std::sync::Mutex::new(Vec::new());
+    let taken = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..SYNC_THREADS.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(path, is_file)) = jobs.get(i) else {
+                        break;
+                    };
+                    if !is_file {
+                        sync_dir(path);
+                        continue;
+                    }
+                    if let Err(source) = fs::File::open(path).and_then(|f| f.sync_all()) {
+                        failures.lock().unwrap_or_else(|e| e.into_inner()).push((
+                            i,
+                            path.to_path_buf(),
+                            source,
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    failures.sort_by_key(|f| f.0);
+    match failures.into_iter().next() {
+        Some((_, path, source)) => Err(OutputError::Write { path, source }),
+        None => Ok(()),
+    }
+}
+
+/// Flushes run at once by [`sync_tree`].
+const SYNC_THREADS: usize = 8;
+
+/// Writes `bytes` as `rel` (`/`-separated) under `staging`, creating subdirectories. The file
+/// is not flushed here: [`publish`] flushes the whole staging directory before publishing it.
 pub(crate) fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let path = rel.split('/').fold(staging.to_path_buf(), |p, c| p.join(c));
     if let Some(parent) = path.parent() {
@@ -354,32 +433,51 @@ pub(crate) fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), 
     };
     let mut file = fs::File::create(&path).map_err(err)?;
     file.write_all(bytes).map_err(err)?;
-    file.sync_all().map_err(err)?;
     Ok(())
 }
 
-/// Writes `results.json` and every report of `qstudy-report` (`report.lis`, `results.xlsx`,
-/// `tables/*.csv`) into `staging`. `shown` is the output directory named in errors.
-pub(crate) fn write_reports(
-    staging: &Path,
+/// Draws every figure of `results` and the report page (`qstudy-plot`, in parallel on rayon's
+/// pool): `(path, bytes)` of `plots/*.svg`, `plots/*.png` and `report.html`, in a fixed order.
+/// `shown` is the output directory named in errors.
+pub(crate) fn figure_files(
+    shown: &Path,
+    results: &AnalysisResults,
+    options: &qstudy_plot::PlotOptions,
+    info: &qstudy_plot::ReportInfo,
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
+    let failed = |e: qstudy_plot::PlotError| {
+        OutputError::Other(format!("{}: {e}", shown.join("plots").display()))
+    };
+    let gallery = qstudy_plot::standard_plots(results, options).map_err(failed)?;
+    Ok(qstudy_plot::render_outputs(results, &gallery, info)
+        .map_err(failed)?
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect())
+}
+
+/// `results.json` and every report of `qstudy-report` (`report.lis`, `results.xlsx`,
+/// `tables/*.csv`) as `(path, bytes)`, in a fixed order. `shown` is the output directory named
+/// in errors.
+pub(crate) fn report_files(
     shown: &Path,
     results: &AnalysisResults,
     ctx: &ReportContext,
-) -> Result<(), OutputError> {
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
     let json = qstudy_io::results_json(results).map_err(|source| OutputError::Serialize {
         path: shown.join("results.json"),
         source,
     })?;
-    write_file(staging, "results.json", json.as_bytes())?;
     let files =
         qstudy_report::report_files(results, ctx).map_err(|source| OutputError::Report {
             path: shown.to_path_buf(),
             source,
         })?;
-    for f in files {
-        write_file(staging, &f.path, &f.bytes)?;
-    }
-    Ok(())
+    Ok(
+        std::iter::once(("results.json".to_string(), json.into_bytes()))
+            .chain(files.into_iter().map(|f| (f.path, f.bytes)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

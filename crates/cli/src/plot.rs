@@ -1,23 +1,29 @@
-//! `qstudy plot`: redraws figures from a `results.json`.
+//! `qstudy plot`: redraws figures from a `results.json` (every figure of `qstudy analyze`), a
+//! `bootstrap.json` (the bootstrap of the z-scores) or a `retention.json` (the scree plot with
+//! the parallel-analysis threshold).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use qstudy_core::AnalysisResults;
+use qstudy_core::bootstrap::BootstrapResults;
+use qstudy_core::retention::RetentionReport;
 use qstudy_plot::{ImageFormat, Kind, Plot, PlotError, PlotOptions, resolve_factor};
 
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE};
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
-    /// The results.json written by `qstudy analyze`.
+    /// The results.json written by `qstudy analyze` (or the bootstrap.json of `qstudy
+    /// bootstrap`, the retention.json of `qstudy factors`).
     results: PathBuf,
-    /// The figure: composite, loadings, scree, zscores or groups.
+    /// The figure: composite, loadings, scree, zscores or groups (results.json); bootstrap
+    /// (bootstrap.json); scree (retention.json).
     #[arg(long, value_name = "KIND")]
     kind: Kind,
     /// Factors, e.g. 1 or F2 or 1,3 or all. composite: those drawn [all with an array];
-    /// loadings: the pair [every pair]; zscores: those shown [all with z-scores].
+    /// loadings: the pair [every pair]; zscores, bootstrap: those shown [all with z-scores].
     #[arg(long, value_name = "F,..")]
     factors: Option<String>,
     /// Participant attribute: the colours of the loadings map [the attribute with the fewest
@@ -51,8 +57,18 @@ fn plot_failure(e: PlotError) -> Failure {
     (code, e.to_string())
 }
 
-/// Reads a results.json.
-pub(crate) fn read_results(path: &Path) -> Result<AnalysisResults, Failure> {
+/// What a figure is drawn from.
+enum Source {
+    /// A results.json.
+    Results(Box<AnalysisResults>),
+    /// A bootstrap.json.
+    Bootstrap(Box<BootstrapResults>),
+    /// A retention.json.
+    Retention(Box<RetentionReport>),
+}
+
+/// Reads a results.json, bootstrap.json or retention.json (told apart by their schema).
+fn read_source(path: &Path) -> Result<Source, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| (EXIT_INPUT, format!("{}: cannot read: {e}", path.display())))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
@@ -65,26 +81,109 @@ pub(crate) fn read_results(path: &Path) -> Result<AnalysisResults, Failure> {
         )
     })?;
     let schema = value.get("schema").and_then(|s| s.as_str());
-    if schema != Some(qstudy_core::analysis::SCHEMA) {
-        return Err((
-            EXIT_INPUT,
-            format!(
-                "{}: schema is {}, expected \"{}\" (the results.json written by `qstudy analyze`)",
-                path.display(),
-                schema.map_or_else(|| "missing".to_string(), |s| format!("\"{s}\"")),
-                qstudy_core::analysis::SCHEMA
-            ),
-        ));
-    }
-    serde_json::from_value(value).map_err(|e| {
+    let parsed = |what: &str, e: serde_json::Error| {
         (
             EXIT_INPUT,
             format!(
-                "{}: not a qstudy results file: {e}; expected the results.json written by `qstudy analyze`",
-                path.display()
+                "{}: not a qstudy {what} file: {e}; expected the {what}.json written by `qstudy {}`",
+                path.display(),
+                match what {
+                    "bootstrap" => "bootstrap",
+                    "retention" => "factors",
+                    _ => "analyze",
+                }
             ),
         )
-    })
+    };
+    match schema {
+        Some(qstudy_core::analysis::SCHEMA) => serde_json::from_value(value)
+            .map(|r| Source::Results(Box::new(r)))
+            .map_err(|e| parsed("results", e)),
+        Some(qstudy_core::bootstrap::SCHEMA) => serde_json::from_value(value)
+            .map(|r| Source::Bootstrap(Box::new(r)))
+            .map_err(|e| parsed("bootstrap", e)),
+        Some(qstudy_core::retention::SCHEMA) => serde_json::from_value(value)
+            .map(|r| Source::Retention(Box::new(r)))
+            .map_err(|e| parsed("retention", e)),
+        _ => Err((
+            EXIT_INPUT,
+            format!(
+                "{}: schema is {}, expected \"{}\" (the results.json written by `qstudy analyze`), or \"{}\" / \"{}\" (the bootstrap.json of `qstudy bootstrap`, the retention.json of `qstudy factors`)",
+                path.display(),
+                schema.map_or_else(|| "missing".to_string(), |s| format!("\"{s}\"")),
+                qstudy_core::analysis::SCHEMA,
+                qstudy_core::bootstrap::SCHEMA,
+                qstudy_core::retention::SCHEMA
+            ),
+        )),
+    }
+}
+
+/// The figures of a bootstrap.json: the bootstrap of the z-scores only.
+fn bootstrap_figures(a: &PlotArgs, b: &BootstrapResults) -> Result<Vec<Plot>, Failure> {
+    if a.kind != Kind::Bootstrap {
+        return Err((
+            EXIT_USAGE,
+            format!(
+                "{}: a bootstrap.json draws only --kind bootstrap, not {} (that figure is drawn from the results.json of `qstudy analyze`)",
+                a.results.display(),
+                a.kind
+            ),
+        ));
+    }
+    if a.attribute.is_some() {
+        return Err((
+            EXIT_USAGE,
+            "--attribute does not apply to the bootstrap figure".to_string(),
+        ));
+    }
+    let options = PlotOptions {
+        width: a.width,
+        ..Default::default()
+    };
+    let in_file = |(code, message): Failure| (code, format!("{}: {message}", a.results.display()));
+    let factors = match a.factors.as_deref().map(str::trim) {
+        None => Vec::new(),
+        Some(s) if s.eq_ignore_ascii_case("all") => Vec::new(),
+        Some(s) => s
+            .split(',')
+            .map(|f| qstudy_plot::resolve_bootstrap_factor(b, f).map_err(plot_failure))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(in_file)?,
+    };
+    qstudy_plot::bootstrap_plot(b, &factors, &options)
+        .map(|p| vec![p])
+        .map_err(|e| in_file(plot_failure(e)))
+}
+
+/// The figure of a retention.json: its scree plot with the parallel-analysis threshold.
+fn retention_figures(a: &PlotArgs, r: &RetentionReport) -> Result<Vec<Plot>, Failure> {
+    if a.kind != Kind::Scree {
+        return Err((
+            EXIT_USAGE,
+            format!(
+                "{}: a retention.json draws only --kind scree, not {}",
+                a.results.display(),
+                a.kind
+            ),
+        ));
+    }
+    if a.factors.is_some() || a.attribute.is_some() {
+        return Err((
+            EXIT_USAGE,
+            "--factors and --attribute do not apply to the scree plot".to_string(),
+        ));
+    }
+    let options = PlotOptions {
+        width: a.width,
+        ..Default::default()
+    };
+    qstudy_plot::retention_scree(r, &options)
+        .map(|p| vec![p])
+        .map_err(|e| {
+            let (code, message) = plot_failure(e);
+            (code, format!("{}: {message}", a.results.display()))
+        })
 }
 
 /// The factors of `--factors` (0-based); `None` for all / not given.
@@ -104,6 +203,7 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
     let options = PlotOptions {
         width: a.width,
         attribute: a.attribute.clone(),
+        ..Default::default()
     };
     let factors = factor_list(r, a.factors.as_deref())?;
     let k = r.factors.len();
@@ -193,6 +293,15 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
                 .map(|at| qstudy_plot::group_makeup(r, at, &options))
                 .collect()
         }
+        Kind::Bootstrap => {
+            return Err((
+                EXIT_USAGE,
+                format!(
+                    "{}: --kind bootstrap is drawn from the bootstrap.json of `qstudy bootstrap --out DIR`, not from a results.json",
+                    a.results.display()
+                ),
+            ));
+        }
     };
     plots.map_err(|e| {
         let (code, message) = plot_failure(e);
@@ -263,8 +372,11 @@ fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Vec<(usize, ImageFormat, Path
 }
 
 fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let results = read_results(&a.results)?;
-    let plots = figures(a, &results)?;
+    let plots = match read_source(&a.results)? {
+        Source::Results(r) => figures(a, &r)?,
+        Source::Bootstrap(b) => bootstrap_figures(a, &b)?,
+        Source::Retention(r) => retention_figures(a, &r)?,
+    };
     for (i, format, path) in targets(a, &plots)? {
         let bytes = plots[i].render(format).map_err(plot_failure)?;
         qstudy_io::write_atomic(&path, &bytes).map_err(|e| (EXIT_OUTPUT, e.to_string()))?;

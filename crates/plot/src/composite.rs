@@ -185,6 +185,7 @@ impl Composite {
             name: format!("composite-{}", crate::file_safe(&factor.name)),
             title: title.clone(),
             size: (width, height as u32),
+            svg: Default::default(),
             scene: Scene::Composite(Composite {
                 title,
                 subtitle,

@@ -85,6 +85,7 @@ impl GroupMakeup {
             name: format!("groups-{}", crate::file_safe(attribute)),
             title: title.clone(),
             size: (width, height as u32),
+            svg: Default::default(),
             scene: Scene::Groups(GroupMakeup {
                 title,
                 subtitle,

@@ -13,6 +13,8 @@
 //! | scree plot (with a parallel-analysis threshold: [`scree_plot_with_threshold`]) | [`scree_plot`] | `scree` |
 //! | z-scores of every statement by factor | [`zscore_plot`] | `zscores` |
 //! | defining sorts per factor by participant attribute | [`group_makeup`] | `groups-role` |
+//! | bootstrap of the z-scores (from `bootstrap.json`) | [`bootstrap_plot`] | `bootstrap-zscores` |
+//! | scree of a retention report (from `retention.json`) | [`retention_scree`] | `scree` |
 //!
 //! [`standard_plots`] builds the set `qstudy analyze` writes, [`report_html`] the report, and
 //! [`write_outputs`] writes both into a results directory.
@@ -39,11 +41,15 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use qstudy_core::AnalysisResults;
+use qstudy_core::bootstrap::BootstrapResults;
+use qstudy_core::retention::RetentionReport;
 
+mod bootstrap;
 mod chart;
 mod composite;
 mod groups;
@@ -77,6 +83,15 @@ pub enum PlotError {
     /// No factor has an array.
     #[error("no factor has a factor array (no factor has a defining sort)")]
     NoArrays,
+    /// A bootstrap without estimates to draw: for `factor`, or for every factor.
+    #[error("{}", match factor {
+        Some(f) => format!("factor {f} has no bootstrap estimates (z-scores in fewer than two replicates)"),
+        None => "no factor has bootstrap estimates (every factor had z-scores in fewer than two replicates)".to_string(),
+    })]
+    NoBootstrap {
+        /// Factor name, or `None` for every factor.
+        factor: Option<String>,
+    },
     /// A factor that the results do not have.
     #[error("no factor '{factor}' in the results (factors: {valid})")]
     UnknownFactor {
@@ -156,18 +171,21 @@ pub enum Kind {
     Zscores,
     /// Defining sorts per factor by participant attribute.
     Groups,
+    /// The bootstrap of the z-scores (from `bootstrap.json`).
+    Bootstrap,
 }
 
 impl Kind {
-    /// Every kind, in report order.
-    pub const ALL: [Kind; 5] = [
+    /// Every kind: those of the report in report order, then the bootstrap's.
+    pub const ALL: [Kind; 6] = [
         Kind::Composite,
         Kind::Loadings,
         Kind::Scree,
         Kind::Zscores,
         Kind::Groups,
+        Kind::Bootstrap,
     ];
-    /// `composite`, `loadings`, `scree`, `zscores`, `groups`.
+    /// `composite`, `loadings`, `scree`, `zscores`, `groups`, `bootstrap`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Composite => "composite",
@@ -175,6 +193,7 @@ impl Kind {
             Kind::Scree => "scree",
             Kind::Zscores => "zscores",
             Kind::Groups => "groups",
+            Kind::Bootstrap => "bootstrap",
         }
     }
 }
@@ -238,6 +257,9 @@ pub struct PlotOptions {
     /// Participant attribute that colours the loadings map (`None`: [`default_attribute`],
     /// or the defining factor when the results have no attributes).
     pub attribute: Option<String>,
+    /// A parallel-analysis threshold for the scree plot ([`scree_plot`]), when one was
+    /// computed (`qstudy analyze` without a number of factors).
+    pub scree_threshold: Option<ScreeThreshold>,
 }
 
 impl Default for PlotOptions {
@@ -245,6 +267,7 @@ impl Default for PlotOptions {
         PlotOptions {
             width: DEFAULT_WIDTH,
             attribute: None,
+            scree_threshold: None,
         }
     }
 }
@@ -267,6 +290,7 @@ enum Scene {
     Scree(scree::Scree),
     Zscores(zscores::ZscorePlot),
     Groups(groups::GroupMakeup),
+    Bootstrap(bootstrap::BootstrapPlot),
 }
 
 /// A figure ready to be rendered.
@@ -277,6 +301,9 @@ pub struct Plot {
     title: String,
     size: (u32, u32),
     scene: Scene,
+    /// The SVG once drawn: `qstudy analyze` writes it to `plots/` and inlines it in the report,
+    /// and drawing it is deterministic, so it is drawn once.
+    svg: OnceLock<String>,
 }
 
 impl Plot {
@@ -310,31 +337,57 @@ impl Plot {
             Scene::Scree(s) => s.draw(root, pen),
             Scene::Zscores(s) => s.draw(root, pen),
             Scene::Groups(s) => s.draw(root, pen),
+            Scene::Bootstrap(s) => s.draw(root, pen),
         }
     }
 
     /// The figure as an SVG document. Text stays text (`<text>` elements in the font family
     /// [`style::FONT_FAMILY`]).
     pub fn to_svg(&self) -> Result<String, PlotError> {
-        let mut svg = String::new();
+        self.svg_str().map(str::to_string)
+    }
+
+    /// The SVG, drawn on first use and kept.
+    pub(crate) fn svg_str(&self) -> Result<&str, PlotError> {
+        if let Some(svg) = self.svg.get() {
+            return Ok(svg);
+        }
+        let mut svg = String::with_capacity(64 << 10);
         {
             let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
             self.draw(&root, style::Pen { png: false })?;
             root.present().drawn()?;
         }
-        Ok(svg)
+        // Another thread may have drawn it meanwhile: the same bytes either way.
+        Ok(self.svg.get_or_init(|| svg))
     }
 
     /// The figure as a PNG file (8-bit RGB, 200 pixels per inch recorded for print).
     pub fn to_png(&self) -> Result<Vec<u8>, PlotError> {
+        // The pixel buffer (several MB) is reused by the figures drawn on the same thread:
+        // a fresh one costs more in page faults than drawing the figure's lines.
+        thread_local! {
+            static PIXELS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        PIXELS.with(|cell| {
+            let mut pixels = cell.take();
+            let result = self.png_with(&mut pixels);
+            cell.replace(pixels);
+            result
+        })
+    }
+
+    /// Draws the PNG into `pixels` (resized and whitened first) and encodes it.
+    fn png_with(&self, pixels: &mut Vec<u8>) -> Result<Vec<u8>, PlotError> {
         let (w, h) = self.size;
-        let mut pixels = vec![255u8; w as usize * h as usize * 3];
+        pixels.clear();
+        pixels.resize(w as usize * h as usize * 3, 255);
         {
-            let root = BitMapBackend::with_buffer(&mut pixels, self.size).into_drawing_area();
+            let root = BitMapBackend::with_buffer(pixels, self.size).into_drawing_area();
             self.draw(&root, style::Pen { png: true })?;
             root.present().drawn()?;
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(pixels.len() / 8);
         {
             let mut encoder = png::Encoder::new(&mut out, w, h);
             encoder.set_color(png::ColorType::Rgb);
@@ -350,7 +403,7 @@ impl Plot {
                 .write_header()
                 .map_err(|e| PlotError::Encode(e.to_string()))?;
             writer
-                .write_image_data(&pixels)
+                .write_image_data(pixels)
                 .map_err(|e| PlotError::Encode(e.to_string()))?;
             writer
                 .finish()
@@ -394,9 +447,21 @@ pub fn loadings_map(
 }
 
 /// The scree plot: eigenvalues of the unrotated factors (PCA: of the correlation matrix) with
-/// the eigenvalue-1 line, the factors kept highlighted.
+/// the eigenvalue-1 line, the factors kept highlighted, and `options.scree_threshold` when
+/// given.
 pub fn scree_plot(results: &AnalysisResults, options: &PlotOptions) -> Result<Plot, PlotError> {
-    scree::Scree::build(results, None, options.checked_width()?)
+    scree::Scree::build(
+        results,
+        options.scree_threshold.as_ref(),
+        options.checked_width()?,
+    )
+}
+
+/// The scree plot of a retention report (`qstudy factors`, `retention.json`): the eigenvalues
+/// (PCA: of the correlation matrix; centroid: of the extracted factors, with the correlation
+/// matrix's beside them), the recommended number filled, and the parallel-analysis threshold.
+pub fn retention_scree(report: &RetentionReport, options: &PlotOptions) -> Result<Plot, PlotError> {
+    scree::Scree::build_retention(report, options.checked_width()?)
 }
 
 /// The scree plot with a parallel-analysis threshold drawn as a dotted line (and counted in
@@ -428,6 +493,25 @@ pub fn group_makeup(
     options: &PlotOptions,
 ) -> Result<Plot, PlotError> {
     groups::GroupMakeup::build(results, attribute, options.checked_width()?)
+}
+
+/// The bootstrap of the z-scores (`bootstrap.json`): per factor a panel, each statement a row
+/// (in the order of [`zscore_plot`]: most disagreement first) with its full-sample z-score, its
+/// bootstrap mean and percentile interval; distinguishing statements on the bootstrap estimates
+/// filled (with * / **), consensus statements marked ≈. `factors`: 0-based indices; empty =
+/// every factor with bootstrap estimates.
+pub fn bootstrap_plot(
+    bootstrap: &BootstrapResults,
+    factors: &[usize],
+    options: &PlotOptions,
+) -> Result<Plot, PlotError> {
+    bootstrap::BootstrapPlot::build(bootstrap, factors, options.checked_width()?)
+}
+
+/// Resolves a factor given as `2`, `F2`, `f2` to its index in a bootstrap's factors.
+pub fn resolve_bootstrap_factor(b: &BootstrapResults, s: &str) -> Result<usize, PlotError> {
+    let names: Vec<&str> = b.factors.iter().map(|f| f.name.as_str()).collect();
+    view::resolve_name(&names, s)
 }
 
 /// The figures `qstudy analyze` draws, and notes on those it leaves out.
@@ -496,9 +580,66 @@ pub struct Written {
     pub notes: Vec<String>,
 }
 
+/// A file of the figures or the report, rendered: its path relative to the results directory
+/// (`/`-separated: `plots/composite-F1.svg`, `report.html`) and its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedFile {
+    /// Relative path.
+    pub path: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// Every figure of `gallery` as `plots/NAME.svg` and `plots/NAME.png`, then `report.html`, in
+/// that order (figures in gallery order, SVG before PNG). The figures are drawn in parallel on
+/// rayon's pool; each is a pure function of the results, and the files are collected in this
+/// fixed order, so the bytes do not depend on the number of threads.
+pub fn render_outputs(
+    results: &AnalysisResults,
+    gallery: &Gallery,
+    info: &ReportInfo,
+) -> Result<Vec<RenderedFile>, PlotError> {
+    use rayon::prelude::*;
+    let plots = &gallery.plots;
+    // The PNGs (most of the work) on one side; the SVGs, then the report that inlines them
+    // (each SVG is drawn once, see `Plot::svg`), on the other.
+    let (pngs, rest) = rayon::join(
+        || {
+            plots
+                .par_iter()
+                .map(Plot::to_png)
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || -> Result<_, PlotError> {
+            let svgs = plots
+                .par_iter()
+                .map(Plot::to_svg)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((svgs, report_html(results, gallery, info)?))
+        },
+    );
+    let (pngs, (svgs, html)) = (pngs?, rest?);
+    let mut files = Vec::with_capacity(2 * plots.len() + 1);
+    for ((plot, svg), png) in plots.iter().zip(svgs).zip(pngs) {
+        files.push(RenderedFile {
+            path: format!("plots/{}.svg", plot.name()),
+            bytes: svg.into_bytes(),
+        });
+        files.push(RenderedFile {
+            path: format!("plots/{}.png", plot.name()),
+            bytes: png,
+        });
+    }
+    files.push(RenderedFile {
+        path: "report.html".to_string(),
+        bytes: html.into_bytes(),
+    });
+    Ok(files)
+}
+
 /// Writes every figure of [`standard_plots`] as `DIR/plots/NAME.svg` and `NAME.png`, and the
-/// report as `DIR/report.html`; each file is written to a temporary file and renamed into
-/// place.
+/// report as `DIR/report.html` (rendered by [`render_outputs`]); each file is written to a
+/// temporary file and renamed into place.
 pub fn write_outputs(
     dir: &Path,
     results: &AnalysisResults,
@@ -512,17 +653,12 @@ pub fn write_outputs(
         source,
     })?;
     let mut files = Vec::new();
-    for plot in &gallery.plots {
-        for format in [ImageFormat::Svg, ImageFormat::Png] {
-            let path = plots_dir.join(format!("{}.{}", plot.name(), format.extension()));
-            qstudy_io::write_atomic(&path, &plot.render(format)?)?;
-            files.push(path);
-        }
+    for f in render_outputs(results, &gallery, info)? {
+        let path = f.path.split('/').fold(dir.to_path_buf(), |p, c| p.join(c));
+        qstudy_io::write_atomic(&path, &f.bytes)?;
+        files.push(path);
     }
-    let html = report_html(results, &gallery, info)?;
     let report = dir.join("report.html");
-    qstudy_io::write_atomic(&report, html.as_bytes())?;
-    files.push(report.clone());
     Ok(Written {
         files,
         report,

@@ -243,6 +243,7 @@ impl LoadingsMap {
             ),
             title: title.clone(),
             size: (width, height as u32),
+            svg: Default::default(),
             scene: Scene::Loadings(LoadingsMap {
                 title,
                 subtitle,

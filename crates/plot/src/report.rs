@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use base64::Engine as _;
 use qstudy_core::AnalysisResults;
 
 use crate::view::{self, Mark};
@@ -94,7 +93,7 @@ pub fn report_html(
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "Q study".to_string());
-    let font = base64::engine::general_purpose::STANDARD.encode(crate::style::FONT_TTF);
+    let font = crate::style::font_base64();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -239,8 +238,7 @@ pub fn report_html(
 
 /// The figure as inline SVG with its title as caption.
 fn figure(h: &mut String, p: &Plot) -> Result<(), PlotError> {
-    let svg = p.to_svg()?;
-    let svg = svg.replacen(
+    let svg = p.svg_str()?.replacen(
         "<svg ",
         &format!("<svg role=\"img\" aria-label=\"{}\" ", esc(p.title())),
         1,

@@ -6,9 +6,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 use qstudy_core::Extraction;
+use qstudy_core::retention::{ParallelAnalysis, RetentionReport};
 
 use crate::chart::{Frame, Shape, dashed, grid, heading, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, okabe_ito};
+use crate::style::{INK, MUTED, Pen, Scale, okabe_ito, text_width};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 #[derive(Debug, Clone)]
@@ -18,9 +19,23 @@ pub(crate) struct Scree {
     eigenvalues: Vec<f64>,
     kept: usize,
     threshold: Option<ScreeThreshold>,
+    /// The correlation-matrix eigenvalues parallel analysis compared, drawn as a second curve
+    /// when the plotted ones are others (centroid).
+    compared: Vec<f64>,
     s: Scale,
     width: i32,
     height: i32,
+}
+
+/// What a scree plot shows, from a `results.json` or a retention report.
+struct ScreeData {
+    /// The eigenvalues are those of the correlation matrix (PCA), not sums of squared loadings.
+    pca: bool,
+    eigenvalues: Vec<f64>,
+    sorts: usize,
+    kept: usize,
+    /// `kept` or `recommended`.
+    kept_word: &'static str,
 }
 
 impl Scree {
@@ -31,56 +46,118 @@ impl Scree {
     ) -> Result<Plot, PlotError> {
         let pca = r.options.extraction == Extraction::Pca
             && !r.unrotated.correlation_eigenvalues.is_empty();
-        let eigenvalues = if pca {
-            r.unrotated.correlation_eigenvalues.clone()
-        } else {
-            r.unrotated.eigenvalues.clone()
+        let data = ScreeData {
+            pca,
+            eigenvalues: if pca {
+                r.unrotated.correlation_eigenvalues.clone()
+            } else {
+                r.unrotated.eigenvalues.clone()
+            },
+            sorts: r.input.sorts,
+            kept: r.options.factors,
+            kept_word: "kept",
         };
-        let kept = r.options.factors;
+        Ok(Self::from_data(data, threshold, width))
+    }
+
+    /// The scree of a retention report (`qstudy factors`): PCA, the eigenvalues parallel
+    /// analysis compared; centroid, those of the extracted factors; the recommended number
+    /// filled; the report's parallel-analysis threshold drawn.
+    pub(crate) fn build_retention(r: &RetentionReport, width: u32) -> Result<Plot, PlotError> {
+        let pca = r.extraction == Extraction::Pca && !r.parallel.observed.is_empty();
+        let data = ScreeData {
+            pca,
+            eigenvalues: if pca {
+                r.parallel.observed.clone()
+            } else {
+                r.eigenvalues.clone()
+            },
+            sorts: r.sorts,
+            kept: r.recommended,
+            kept_word: "recommended",
+        };
+        let threshold =
+            (r.parallel.iterations > 0).then(|| ScreeThreshold::from_parallel(&r.parallel));
+        Ok(Self::from_data(data, threshold.as_ref(), width))
+    }
+
+    fn from_data(d: ScreeData, threshold: Option<&ScreeThreshold>, width: u32) -> Plot {
+        let ScreeData {
+            pca,
+            eigenvalues,
+            sorts,
+            kept,
+            kept_word,
+        } = d;
         let above = eigenvalues.iter().filter(|&&e| e > 1.0).count();
         let title = "Scree plot".to_string();
         let mut subtitle = format!(
-            "{} of the {}; {kept} kept (filled); {above} above 1 (the Kaiser-Guttman criterion, dashed).",
+            "{} of the {}; {kept} {kept_word} (filled); {above} above 1 (the Kaiser-Guttman criterion, dashed).",
             if pca {
                 "Eigenvalues of the correlation matrix"
             } else {
                 "Eigenvalues (sums of squared loadings)"
             },
             if pca {
-                format!("{} sorts", r.input.sorts)
+                format!("{sorts} sorts")
             } else {
                 format!("{} centroid factors extracted", eigenvalues.len())
             }
         );
+        // The eigenvalues parallel analysis compares are the correlation matrix's: on a PCA
+        // scree, those plotted; on a centroid scree, drawn beside them when known.
+        let compared = match threshold {
+            Some(t) if !pca && !t.observed.is_empty() => t.observed.clone(),
+            _ => Vec::new(),
+        };
         if let Some(t) = threshold {
-            let beyond = eigenvalues
+            let observed = if compared.is_empty() {
+                &eigenvalues
+            } else {
+                &compared
+            };
+            let beyond = observed
                 .iter()
                 .zip(&t.eigenvalues)
                 .take_while(|(e, r)| e > r)
                 .count();
-            subtitle.push_str(&format!(
-                " Parallel analysis: {beyond} above the {} percentile of random eigenvalues (dotted).",
-                ordinal(t.percentile)
-            ));
+            let source = match (t.iterations, t.seed) {
+                (Some(i), Some(seed)) => format!(" ({i} random studies, seed {seed})"),
+                (Some(i), None) => format!(" ({i} random studies)"),
+                _ => String::new(),
+            };
+            if compared.is_empty() {
+                subtitle.push_str(&format!(
+                    " Parallel analysis{source}: {beyond} above the {} percentile of random eigenvalues (dotted).",
+                    ordinal(t.percentile)
+                ));
+            } else {
+                subtitle.push_str(&format!(
+                    " Parallel analysis{source}: {beyond} eigenvalues of the correlation matrix (grey squares) above the {} percentile of random ones (dotted).",
+                    ordinal(t.percentile)
+                ));
+            }
         }
         let s = Scale::for_width(width);
         let height = (f64::from(width) * 0.45).round() as i32;
-        Ok(Plot {
+        Plot {
             kind: Kind::Scree,
             name: "scree".to_string(),
             title: title.clone(),
             size: (width, height as u32),
+            svg: Default::default(),
             scene: Scene::Scree(Scree {
                 title,
                 subtitle,
                 eigenvalues,
                 kept,
                 threshold: threshold.cloned(),
+                compared,
                 s,
                 width: width as i32,
                 height,
             }),
-        })
+        }
     }
 
     pub(crate) fn draw<DB: DrawingBackend>(
@@ -100,8 +177,9 @@ impl Scree {
             .chain(
                 self.threshold
                     .iter()
-                    .flat_map(|t| t.eigenvalues.iter().copied()),
+                    .flat_map(|t| t.eigenvalues.iter().take(n).copied()),
             )
+            .chain(self.compared.iter().take(n).copied())
             .fold(1.0f64, f64::max)
             .max(1.0);
         let y_max = (top_value * 1.1 * 2.0).ceil() / 2.0;
@@ -183,17 +261,67 @@ impl Scree {
                     color.stroke_width(s.px(2.0).max(1) as u32),
                 )?;
             }
-            if let Some(&(x, y)) = pts.first() {
-                pen.text(
-                    root,
-                    &format!("random, {} percentile", ordinal(t.percentile)),
-                    (x + s.px(8.0), y + s.px(6.0)),
-                    tick_em,
-                    color,
-                    HPos::Left,
-                    VPos::Top,
-                )?;
+            // named in a legend at the top right, where a scree leaves room
+            let label = format!("random, {} percentile", ordinal(t.percentile));
+            let (lx, ly) = (frame.right - s.px(12.0), frame.top + s.px(16.0));
+            pen.text(
+                root,
+                &label,
+                (lx, ly),
+                tick_em,
+                color,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let sx = lx - text_width(&label, tick_em) as i32 - s.px(10.0);
+            dashed(
+                root,
+                (sx - s.px(40.0), ly),
+                (sx, ly),
+                s.px(3.0).max(1),
+                color.stroke_width(s.px(2.0).max(1) as u32),
+            )?;
+        }
+        // the correlation-matrix eigenvalues parallel analysis compared (centroid scree)
+        if !self.compared.is_empty() {
+            let pts: Vec<(i32, i32)> = self
+                .compared
+                .iter()
+                .take(n)
+                .enumerate()
+                .map(|(i, &e)| frame.at((i + 1) as f64, e))
+                .collect();
+            root.draw(&PathElement::new(
+                pts.clone(),
+                MUTED.stroke_width(s.px(1.5).max(1) as u32),
+            ))
+            .drawn()?;
+            for &c in &pts {
+                Shape::Square.draw(root, c, s.font(5.0), MUTED, false, s.font(2.0).max(1.0))?;
             }
+            let label = "eigenvalues of the correlation matrix";
+            let (lx, ly) = (
+                frame.right - s.px(12.0),
+                frame.top + s.px(16.0) + (tick_em * 1.6) as i32,
+            );
+            pen.text(
+                root,
+                label,
+                (lx, ly),
+                tick_em,
+                MUTED,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let sx = lx - text_width(label, tick_em) as i32 - s.px(30.0);
+            Shape::Square.draw(
+                root,
+                (sx, ly),
+                s.font(5.0),
+                MUTED,
+                false,
+                s.font(2.0).max(1.0),
+            )?;
         }
         // the curve
         let pts: Vec<(i32, i32)> = self
@@ -229,13 +357,36 @@ impl Scree {
 
 /// A parallel-analysis threshold for the scree plot: the `percentile`-th percentile of the
 /// eigenvalues of random studies of the same size, one per rank (e.g. the `random_percentile`
-/// of a parallel analysis).
+/// of a parallel analysis: [`ScreeThreshold::from_parallel`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScreeThreshold {
     /// The percentile (e.g. 95).
     pub percentile: f64,
     /// Threshold eigenvalue of rank 1, 2, ...
     pub eigenvalues: Vec<f64>,
+    /// The observed eigenvalues compared with the threshold: those of the correlation matrix.
+    /// A centroid scree plots other eigenvalues (sums of squared loadings), so these are drawn
+    /// beside them and counted; a PCA scree plots these already. Empty: the plotted
+    /// eigenvalues are compared.
+    pub observed: Vec<f64>,
+    /// Random studies drawn, when known (named in the subtitle).
+    pub iterations: Option<usize>,
+    /// Their seed, when known.
+    pub seed: Option<u64>,
+}
+
+impl ScreeThreshold {
+    /// The threshold of a parallel analysis: its random percentiles, observed eigenvalues,
+    /// iterations and seed.
+    pub fn from_parallel(p: &ParallelAnalysis) -> ScreeThreshold {
+        ScreeThreshold {
+            percentile: p.percentile,
+            eigenvalues: p.random_percentile.clone(),
+            observed: p.observed.clone(),
+            iterations: Some(p.iterations),
+            seed: Some(p.seed),
+        }
+    }
 }
 
 /// `95th`, `50th`, `99.5th`.

@@ -1,9 +1,11 @@
 //! The look shared by every figure: the bundled font, the colour-blind-safe palette, sizes
 //! that scale with the figure's width, text measurement and wrapping.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::{Once, OnceLock};
 
-use ab_glyph::{Font, FontRef, Glyph, GlyphId, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, Glyph, GlyphId, Outline, OutlinedGlyph, PxScale, ScaleFont, point};
 
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
@@ -121,6 +123,33 @@ fn face() -> &'static FontRef<'static> {
     })
 }
 
+/// `face().outline_glyph(glyph)` with the glyph's outline parsed once per thread: the same
+/// curves, scale and position, so the same pixels, without reading the `glyf` table again for
+/// every character drawn.
+fn outlined(glyph: Glyph) -> Option<OutlinedGlyph> {
+    thread_local! {
+        static OUTLINES: RefCell<HashMap<GlyphId, Option<Outline>>> = RefCell::new(HashMap::new());
+    }
+    let outline = OUTLINES.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(glyph.id)
+            .or_insert_with(|| face().outline(glyph.id))
+            .clone()
+    })?;
+    let scale_factor = face().as_scaled(glyph.scale).scale_factor();
+    Some(OutlinedGlyph::new(glyph, outline, scale_factor))
+}
+
+/// [`FONT_TTF`] in base64, as the report's `@font-face` embeds it (encoded once per process).
+pub(crate) fn font_base64() -> &'static str {
+    static B64: OnceLock<String> = OnceLock::new();
+    B64.get_or_init(|| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(FONT_TTF)
+    })
+}
+
 /// Lays `s` out on one line at an em size of `em` pixels, the origin on the baseline: the
 /// glyphs (advances and kerning) and the advance width.
 fn layout(s: &str, em: f64) -> (Vec<Glyph>, f32) {
@@ -207,7 +236,7 @@ impl Pen {
         let mut failed = None;
         for mut glyph in glyphs {
             glyph.position = point(glyph.position.x + x0, baseline);
-            let Some(outline) = face().outline_glyph(glyph) else {
+            let Some(outline) = outlined(glyph) else {
                 continue;
             };
             let bounds = outline.px_bounds();

@@ -11,6 +11,25 @@ use super::*;
 /// Twelve sorts of 15 statements on the grid -3..3 (1,2,2,5,2,2,1) around three planted
 /// viewpoints, with statement texts and a `role` attribute.
 fn results() -> AnalysisResults {
+    let (study, options) = study();
+    let mut r = analyze(&study, &options).unwrap();
+    let participants = (1..=12)
+        .map(|i| Participant {
+            id: format!("P{i:02}"),
+            attributes: [(
+                "role".to_string(),
+                if i % 2 == 0 { "officer" } else { "councillor" }.to_string(),
+            )]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    attach_participants(&mut r, participants);
+    r
+}
+
+/// The study of [`results`] and its options (3 factors, F1 named).
+fn study() -> (qstudy_core::Study, AnalysisOptions) {
     let a = [3, 2, 2, 1, 1, 0, 0, 0, 0, 0, -1, -1, -2, -2, -3];
     let b = [0, -1, 1, 3, -3, 2, -2, 0, 1, -1, 0, 2, 0, 0, -2];
     let c = [-1, 0, 0, -2, 2, 1, 3, -3, 0, 2, 0, 1, -2, -1, 0];
@@ -42,20 +61,27 @@ fn results() -> AnalysisResults {
     options
         .factor_names
         .insert("F1".into(), "settled accommodation".into());
-    let mut r = analyze(&study, &options).unwrap();
-    let participants = (1..=12)
-        .map(|i| Participant {
-            id: format!("P{i:02}"),
-            attributes: [(
-                "role".to_string(),
-                if i % 2 == 0 { "officer" } else { "councillor" }.to_string(),
-            )]
-            .into_iter()
-            .collect(),
-        })
-        .collect();
-    attach_participants(&mut r, participants);
-    r
+    (study, options)
+}
+
+/// A small bootstrap (40 replicates) of the study of [`results`].
+fn bootstrap_results() -> qstudy_core::bootstrap::BootstrapResults {
+    let (study, options) = study();
+    let bopts = qstudy_core::bootstrap::BootstrapOptions {
+        replicates: 40,
+        seed: 5,
+        ..Default::default()
+    };
+    qstudy_core::bootstrap::bootstrap(&study, &options, &bopts, &|_| {}).unwrap()
+}
+
+/// The statement numbers of the rows of a z-score or bootstrap figure, top to bottom (the
+/// texts that are a number, or `≈ ` and a number).
+fn row_numbers(svg: &str) -> Vec<u32> {
+    svg_texts(svg)
+        .into_iter()
+        .filter_map(|(t, _, _)| t.trim_start_matches("≈ ").parse().ok())
+        .collect()
 }
 
 /// (content, x, y) of every `<text>` element of an SVG written by plotters.
@@ -175,6 +201,9 @@ fn the_scree_plot_draws_a_parallel_analysis_threshold() {
     let threshold = ScreeThreshold {
         percentile: 95.0,
         eigenvalues: (0..n).map(|i| 2.0 - 0.2 * i as f64).collect(),
+        observed: Vec::new(),
+        iterations: None,
+        seed: None,
     };
     let p = scree_plot_with_threshold(&r, &threshold, &PlotOptions::default()).unwrap();
     check_renders(&p);
@@ -315,4 +344,136 @@ fn kinds_parse_and_print() {
 fn file_names_are_safe() {
     assert_eq!(file_safe("role"), "role");
     assert_eq!(file_safe("job title/grade"), "job_title_grade");
+}
+
+#[test]
+fn the_bootstrap_figure_draws_every_statement_in_the_zscore_order() {
+    let r = results();
+    let b = bootstrap_results();
+    let plot = bootstrap_plot(&b, &[], &PlotOptions::default()).unwrap();
+    assert_eq!(plot.name(), "bootstrap-zscores");
+    assert_eq!(plot.kind(), Kind::Bootstrap);
+    check_renders(&plot);
+    let svg = plot.to_svg().unwrap();
+    // one row per statement, in the order of the z-score plot of the same analysis
+    let zscores = zscore_plot(&r, &[], &PlotOptions::default()).unwrap();
+    let order = row_numbers(&zscores.to_svg().unwrap());
+    assert_eq!(order.len(), 15);
+    assert_eq!(row_numbers(&svg), order);
+    for f in &b.factors {
+        assert!(svg.contains(&f.name), "{}", f.name);
+    }
+    assert!(svg.contains("95% percentile interval"));
+    assert!(svg.contains("over 40 of 40 replicates (seed 5"));
+    // distinguishing statements on the bootstrap estimates carry their stars
+    let stars = b
+        .factors
+        .iter()
+        .map(|f| f.distinguishing.len())
+        .sum::<usize>();
+    let drawn = svg_texts(&svg)
+        .iter()
+        .filter(|t| t.0 == "*" || t.0 == "**")
+        .count();
+    assert_eq!(drawn, stars);
+    // consensus statements are marked
+    for c in &b.consensus {
+        assert!(svg.contains(&format!("≈ {}", c.statement)));
+    }
+    // deterministic
+    let again = bootstrap_plot(&b, &[], &PlotOptions::default()).unwrap();
+    assert_eq!(again.to_png().unwrap(), plot.to_png().unwrap());
+    assert_eq!(again.to_svg().unwrap(), svg);
+}
+
+#[test]
+fn the_bootstrap_figure_shows_chosen_factors_and_refuses_unknown_ones() {
+    let mut b = bootstrap_results();
+    let p = bootstrap_plot(&b, &[0, 2], &PlotOptions::default()).unwrap();
+    assert_eq!(p.name(), "bootstrap-zscores-F1-F3");
+    let svg = p.to_svg().unwrap();
+    assert!(svg.contains("F3") && !svg.contains(">F2<"));
+    assert_eq!(resolve_bootstrap_factor(&b, "f2").unwrap(), 1);
+    assert!(matches!(
+        resolve_bootstrap_factor(&b, "F7"),
+        Err(PlotError::UnknownFactor { .. })
+    ));
+    b.factors[1].mean = None;
+    let e = bootstrap_plot(&b, &[1], &PlotOptions::default()).unwrap_err();
+    assert!(
+        e.to_string().contains("F2 has no bootstrap estimates"),
+        "{e}"
+    );
+    for f in &mut b.factors {
+        f.mean = None;
+    }
+    assert!(matches!(
+        bootstrap_plot(&b, &[], &PlotOptions::default()),
+        Err(PlotError::NoBootstrap { factor: None })
+    ));
+}
+
+#[test]
+fn the_scree_of_a_retention_report_draws_its_threshold() {
+    let (study, options) = study();
+    let ropts = qstudy_core::retention::RetentionOptions {
+        iterations: 50,
+        ..Default::default()
+    };
+    let report = qstudy_core::retention::retention(&study, &options, &ropts, &|_| {}).unwrap();
+    let p = retention_scree(&report, &PlotOptions::default()).unwrap();
+    assert_eq!(p.name(), "scree");
+    check_renders(&p);
+    let svg = p.to_svg().unwrap();
+    assert!(svg.contains("random, 95th percentile"));
+    assert!(svg.contains("Parallel analysis (50 random studies, seed 1)"));
+    assert!(svg.contains(&format!("{} recommended (filled)", report.recommended)));
+    // centroid: the correlation matrix's eigenvalues, which parallel analysis compares, beside
+    // the centroid factors'
+    assert!(svg.contains("eigenvalues of the correlation matrix"));
+    // the same threshold given to the scree of an analysis
+    let r = results();
+    let options = PlotOptions {
+        scree_threshold: Some(ScreeThreshold::from_parallel(&report.parallel)),
+        ..Default::default()
+    };
+    let with = scree_plot(&r, &options).unwrap().to_svg().unwrap();
+    let with: Vec<String> = svg_texts(&with).into_iter().map(|t| t.0).collect();
+    assert!(with.join(" ").contains(&format!(
+        "Parallel analysis (50 random studies, seed 1): {} eigenvalues of the correlation matrix",
+        report.parallel.retained
+    )));
+    let without = scree_plot(&r, &PlotOptions::default())
+        .unwrap()
+        .to_svg()
+        .unwrap();
+    assert!(!without.contains("Parallel analysis"));
+}
+
+#[test]
+fn rendered_outputs_are_the_same_on_any_number_of_threads() {
+    let r = results();
+    let info = ReportInfo::default();
+    let render = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
+            render_outputs(&r, &gallery, &info).unwrap()
+        })
+    };
+    let one = render(1);
+    assert_eq!(one.len(), 9 * 2 + 1);
+    assert_eq!(one[0].path, "plots/composite-F1.svg");
+    assert_eq!(one[1].path, "plots/composite-F1.png");
+    assert_eq!(one.last().unwrap().path, "report.html");
+    assert_eq!(one, render(3));
+    // each SVG is the figure's own, and the report inlines it
+    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
+    let svg = gallery.plots[0].to_svg().unwrap();
+    assert_eq!(one[0].bytes, svg.as_bytes());
+    let html = String::from_utf8(one.last().unwrap().bytes.clone()).unwrap();
+    assert!(html.contains(svg.trim_end().trim_start_matches("<svg ")));
 }

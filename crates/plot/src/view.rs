@@ -103,23 +103,24 @@ pub(crate) fn signed(v: i64) -> String {
 
 /// Resolves a factor given as `2`, `F2`, `f2`, `F1a` to its index in `factors`.
 pub fn resolve_factor(r: &AnalysisResults, s: &str) -> Result<usize, PlotError> {
+    let names: Vec<&str> = r.factors.iter().map(|f| f.name.as_str()).collect();
+    resolve_name(&names, s)
+}
+
+/// Resolves a factor given as `2`, `F2`, `f2`, `F1a` to its index in `names` (`F1`, ...).
+pub(crate) fn resolve_name(names: &[&str], s: &str) -> Result<usize, PlotError> {
     let t = s.trim();
     let name = if t.starts_with(['F', 'f']) {
         format!("F{}", &t[1..])
     } else {
         format!("F{t}")
     };
-    r.factors
+    names
         .iter()
-        .position(|f| f.name.eq_ignore_ascii_case(&name))
+        .position(|f| f.eq_ignore_ascii_case(&name))
         .ok_or_else(|| PlotError::UnknownFactor {
             factor: s.to_string(),
-            valid: r
-                .factors
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            valid: names.join(", "),
         })
 }
 

@@ -133,6 +133,7 @@ impl ZscorePlot {
             name,
             title: title.clone(),
             size: (width, height as u32),
+            svg: Default::default(),
             scene: Scene::Zscores(ZscorePlot {
                 title,
                 subtitle,
