@@ -395,7 +395,12 @@ fn sync_tree(root: &Path) -> Result<(), OutputError> {
                         sync_dir(path);
                         continue;
                     }
-                    if let Err(source) = fs::File::open(path).and_then(|f| f.sync_all()) {
+                    // (Windows flushes only handles opened for writing.)
+                    let file = fs::OpenOptions::new()
+                        .read(true)
+                        .write(cfg!(windows))
+                        .open(path);
+                    if let Err(source) = file.and_then(|f| f.sync_all()) {
                         failures.lock().unwrap_or_else(|e| e.into_inner()).push((
                             i,
                             path.to_path_buf(),
@@ -626,6 +631,18 @@ mod tests {
         assert!(e.to_string().contains("unchanged"), "{e}");
         assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
         assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn the_whole_staging_tree_is_flushed_and_a_failure_names_the_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_file(tmp.path(), "plots/deep/a.svg", b"<svg/>").unwrap();
+        write_file(tmp.path(), "results.json", b"{}").unwrap();
+        sync_tree(tmp.path()).unwrap();
+        let missing = tmp.path().join("missing");
+        let e = sync_tree(&missing).unwrap_err();
+        assert!(matches!(e, OutputError::Write { .. }), "{e}");
+        assert!(e.to_string().contains("missing"), "{e}");
     }
 
     #[test]
