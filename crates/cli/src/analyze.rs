@@ -293,10 +293,12 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
         ),
     };
     let mut report = None;
+    let mut xlsx_notes = Vec::new();
     let published = outputs::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
         // The figures are drawn on rayon's pool while this thread builds the reports; each is
-        // a pure function of the results, so the bytes do not depend on the threads. Every
-        // file is written by this thread, in a fixed order.
+        // a pure function of the results, so the bytes do not depend on the threads. The
+        // reports are streamed into their files (the workbook on a thread of its own), the
+        // figures written by this thread, in a fixed order.
         std::thread::scope(|scope| {
             let figures = (!a.no_plots).then(|| {
                 scope.spawn(|| {
@@ -316,9 +318,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
                     outputs::figure_files(&a.out, &results, &options, &info)
                 })
             });
-            for (path, bytes) in outputs::report_files(&a.out, &results, &ctx)? {
-                outputs::write_file(staging, &path, &bytes)?;
-            }
+            xlsx_notes = outputs::write_reports(staging, &a.out, &results, &ctx)?;
             if let Some(figures) = figures {
                 let files = figures
                     .join()
@@ -349,6 +349,9 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     };
     for w in &results.warnings {
         let _ = writeln!(err, "warning: {w}");
+    }
+    for n in &xlsx_notes {
+        let _ = writeln!(err, "warning: results.xlsx: {n}");
     }
     if !a.quiet {
         let _ = write_summary(out, &results, &a.input);

@@ -461,28 +461,90 @@ pub(crate) fn figure_files(
         .collect())
 }
 
-/// `results.json` and every report of `qstudy-report` (`report.lis`, `results.xlsx`,
-/// `tables/*.csv`) as `(path, bytes)`, in a fixed order. `shown` is the output directory named
-/// in errors.
-pub(crate) fn report_files(
+/// Writes `results.json` and every report of `qstudy-report` (`report.lis`, `results.xlsx`,
+/// `tables/*.csv`) into `staging`, each streamed into its file as it is built (no report is
+/// ever whole in memory: a study of 10^5 sorts has a 430 MB workbook before compression). The
+/// workbook, the longest, is built on a thread of its own meanwhile. Returns the workbook's
+/// notes on what it left out to stay within Excel's limits (none for ordinary studies).
+/// `shown` is the output directory named in errors.
+pub(crate) fn write_reports(
+    staging: &Path,
     shown: &Path,
     results: &AnalysisResults,
     ctx: &ReportContext,
-) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
-    let json = qstudy_io::results_json(results).map_err(|source| OutputError::Serialize {
-        path: shown.join("results.json"),
+) -> Result<Vec<String>, OutputError> {
+    let report = |source| OutputError::Report {
+        path: shown.to_path_buf(),
         source,
-    })?;
-    let files =
-        qstudy_report::report_files(results, ctx).map_err(|source| OutputError::Report {
-            path: shown.to_path_buf(),
+    };
+    std::thread::scope(|scope| {
+        let workbook = scope.spawn(|| {
+            stream_file(staging, "results.xlsx", |w| {
+                qstudy_report::write_results_xlsx(results, ctx, w).map_err(report)
+            })
+        });
+        let others = (|| {
+            stream_file(staging, "results.json", |w| {
+                qstudy_io::write_results_json_to(w, results).map_err(|source| {
+                    if source.is_io() {
+                        OutputError::Write {
+                            path: staging.join("results.json"),
+                            source: source.into(),
+                        }
+                    } else {
+                        OutputError::Serialize {
+                            path: shown.join("results.json"),
+                            source,
+                        }
+                    }
+                })
+            })?;
+            stream_file(staging, "report.lis", |w| {
+                qstudy_report::write_report_lis(results, ctx, w).map_err(|source| {
+                    OutputError::Write {
+                        path: staging.join("report.lis"),
+                        source,
+                    }
+                })
+            })?;
+            for table in qstudy_report::CsvTable::of(results) {
+                stream_file(staging, table.path(), |w| {
+                    qstudy_report::write_csv_table(results, table, w).map_err(report)
+                })?;
+            }
+            Ok(())
+        })();
+        let notes = workbook
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        others.and(notes)
+    })
+}
+
+/// Creates `rel` (`/`-separated) under `staging` with its directories, lets `write` fill it
+/// through a buffer, then flushes the buffer (not to disk: [`publish`] flushes the whole
+/// staging directory).
+fn stream_file<T>(
+    staging: &Path,
+    rel: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<T, OutputError>,
+) -> Result<T, OutputError> {
+    let path = rel.split('/').fold(staging.to_path_buf(), |p, c| p.join(c));
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|source| OutputError::CreateDir {
+            path: parent.to_path_buf(),
             source,
         })?;
-    Ok(
-        std::iter::once(("results.json".to_string(), json.into_bytes()))
-            .chain(files.into_iter().map(|f| (f.path, f.bytes)))
-            .collect(),
-    )
+    }
+    let err = |source| OutputError::Write {
+        path: path.clone(),
+        source,
+    };
+    let file = fs::File::create(&path).map_err(err)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+    let value = write(&mut w)?;
+    w.flush().map_err(err)?;
+    Ok(value)
 }
 
 #[cfg(test)]

@@ -56,7 +56,9 @@ pub use export::{
     Export, ExportError, OutputFormat, PQMETHOD_MAX, PQMETHOD_MIN, PqmethodStyle,
     UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
 };
-pub use results::{WriteError, results_json, write_atomic, write_results_json};
+pub use results::{
+    WriteError, results_json, write_atomic, write_results_json, write_results_json_to,
+};
 pub use source::{Location, SourceMap};
 pub use study::{
     AnalysisDefaults, DesignStudy, MANIFEST, Statement, StudyInfo, read_design, read_statements,

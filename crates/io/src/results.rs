@@ -79,6 +79,17 @@ pub fn results_json(results: &AnalysisResults) -> Result<String, serde_json::Err
     Ok(s)
 }
 
+/// Writes the results to `out` as [`results_json`] serialises them, without building the text
+/// in memory (the results of 10^5 sorts are tens of megabytes).
+pub fn write_results_json_to<W: Write>(
+    mut out: W,
+    results: &AnalysisResults,
+) -> Result<(), serde_json::Error> {
+    serde_json::to_writer(&mut out, results)?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    out.flush().map_err(serde_json::Error::io)
+}
+
 /// Writes `DIR/results.json` (creating `DIR` if needed) and returns its path.
 ///
 /// ```no_run
@@ -125,5 +136,33 @@ mod tests {
         }
         // Nothing else is left in the directory.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn streamed_json_is_the_same_text() {
+        use qstudy_core::validate::{ValidationOptions, validate};
+        let values = vec![
+            vec![-1, 0, 0, 1],
+            vec![1, 0, 0, -1],
+            vec![0, -1, 1, 0],
+            vec![-1, 0, 1, 0],
+        ];
+        let table = qstudy_core::SortTable {
+            sort_ids: ["A", "B", "C", "D"].map(String::from).to_vec(),
+            statement_labels: None,
+            values,
+        };
+        let study = validate(&table, &ValidationOptions::default()).unwrap();
+        let options = qstudy_core::AnalysisOptions {
+            factors: 1,
+            ..Default::default()
+        };
+        let results = qstudy_core::analyze(&study, &options).unwrap();
+        let mut bytes = Vec::new();
+        write_results_json_to(&mut bytes, &results).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            results_json(&results).unwrap()
+        );
     }
 }

@@ -20,6 +20,21 @@ pub(crate) fn fixed(x: f64, dp: usize) -> String {
 /// have millions of cells).
 pub(crate) fn push_fixed(buf: &mut String, x: f64, dp: usize, width: usize) {
     use std::fmt::Write;
+    if let Some((negative, scaled)) = scaled_fixed(x, dp) {
+        let unit = 10u64.pow(dp as u32);
+        let (int, frac) = (scaled / unit, scaled % unit);
+        let digits = int.checked_ilog10().unwrap_or(0) as usize + 1;
+        let len = usize::from(negative) + digits + if dp > 0 { 1 + dp } else { 0 };
+        push_blanks(buf, width.saturating_sub(len));
+        if negative {
+            buf.push('-');
+        }
+        let _ = write!(buf, "{int}");
+        if dp > 0 {
+            let _ = write!(buf, ".{frac:0dp$}");
+        }
+        return;
+    }
     let start = buf.len();
     let _ = write!(buf, "{x:>width$.dp$}");
     let written = &buf[start..];
@@ -33,6 +48,26 @@ pub(crate) fn push_fixed(buf: &mut String, x: f64, dp: usize, width: usize) {
             buf.replace_range(minus..=minus, " ");
         }
     }
+}
+
+/// `|x|` rounded to `dp` decimals as an integer count of `10^-dp`, and whether the text has a
+/// minus sign, when that is certain without the general formatter (whose exact mode is slow):
+/// `|x| 10^dp` is computed with one rounding, so away from a tie (`.5`, where the error could
+/// matter) it rounds as the exact value does, which is what `format!` prints. `None` near a
+/// tie, for large or non-finite values and more than 4 decimals.
+fn scaled_fixed(x: f64, dp: usize) -> Option<(bool, u64)> {
+    const SCALE: [f64; 5] = [1.0, 10.0, 100.0, 1000.0, 10000.0];
+    let t = x.abs() * SCALE.get(dp)?;
+    // t < 1e9: its error is below 1.2e-7, well inside the margin around ties
+    if t.is_nan() || t >= 1e9 {
+        return None;
+    }
+    let frac = t - t.floor();
+    if (frac - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    let scaled = t.round() as u64;
+    Some((x < 0.0 && scaled > 0, scaled))
 }
 
 /// Appends `s` clipped to `width` characters and padded with blanks to exactly `width`: the
@@ -172,16 +207,80 @@ mod tests {
     #[test]
     fn push_fixed_is_right_of_fixed() {
         let values = [
-            0.61559, -0.00004, -0.5, -1.81121, 0.0, -0.0, 12345.678, -12345.678, 0.00005,
-            -0.00005, 99.5, -0.4, -0.6, 1e-300, -1e-300, f64::NAN, f64::INFINITY,
+            0.61559,
+            -0.00004,
+            -0.5,
+            -1.81121,
+            0.0,
+            -0.0,
+            12345.678,
+            -12345.678,
+            0.00005,
+            -0.00005,
+            99.5,
+            -0.4,
+            -0.6,
+            1e-300,
+            -1e-300,
+            f64::NAN,
+            f64::INFINITY,
         ];
         for x in values {
             for dp in [0, 2, 3, 4] {
                 for width in [0, 3, 5, 7, 10] {
                     let mut buf = "ab".to_string();
                     push_fixed(&mut buf, x, dp, width);
-                    assert_eq!(buf, format!("ab{}", right(&fixed(x, dp), width)), "{x} {dp} {width}");
+                    assert_eq!(
+                        buf,
+                        format!("ab{}", right(&fixed(x, dp), width)),
+                        "{x} {dp} {width}"
+                    );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn push_fixed_is_right_of_fixed_for_many_values() {
+        // values of every magnitude, exact ties (0.125, 2.5) and the doubles next to them
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = vec![
+            0.125,
+            2.5,
+            0.5,
+            1.5,
+            -2.5,
+            0.00005,
+            -0.00015,
+            0.12345,
+            99999.99995,
+        ];
+        for _ in 0..5_000 {
+            let mantissa = (next() % 2_000_000) as f64 / 1_000_000.0 - 1.0;
+            let exponent = (next() % 16) as i32 - 8;
+            values.push(mantissa * 10f64.powi(exponent));
+            let tie = (next() % 100_000) as f64 + 0.5;
+            for dp in 0..5 {
+                let t = tie / 10f64.powi(dp);
+                values.extend([
+                    t,
+                    -t,
+                    f64::from_bits(t.to_bits() + 1),
+                    f64::from_bits(t.to_bits() - 1),
+                ]);
+            }
+        }
+        for x in values {
+            for dp in [0, 1, 2, 3, 4] {
+                let mut buf = String::new();
+                push_fixed(&mut buf, x, dp, 10);
+                assert_eq!(buf, right(&fixed(x, dp), 10), "{x:e} with {dp} decimals");
             }
         }
     }

@@ -7,15 +7,21 @@
 //!
 //! | file | built by | what |
 //! |---|---|---|
-//! | `report.lis` | [`report_lis`] | PQMethod-style fixed-width text report: PQMethod's 15 tables in PQMethod's order, then qstudy's additions (crib sheets, group make-up, warnings) |
-//! | `results.xlsx` | [`results_xlsx`] | one workbook, sheets in KADE's order (numbers stored as numbers, frozen header rows) |
-//! | `tables/*.csv` | [`csv_tables`] | loadings with flags, z-scores and arrays, distinguishing and consensus statements, factor characteristics (and group make-up) |
+//! | `report.lis` | [`report_lis`], [`write_report_lis`] | PQMethod-style fixed-width text report: PQMethod's 15 tables in PQMethod's order, then qstudy's additions (crib sheets, group make-up, warnings) |
+//! | `results.xlsx` | [`results_xlsx`], [`write_results_xlsx`] | one workbook, sheets in KADE's order (numbers stored as numbers, frozen header rows) |
+//! | `tables/*.csv` | [`csv_tables`], [`write_csv_table`] | loadings with flags, z-scores and arrays, distinguishing and consensus statements, factor characteristics (and group make-up) |
 //!
 //! Every report is a pure function of the results plus a [`ReportContext`] (the study title
 //! and, optionally, the sorts' values for the sheets and sections that show raw sorts); the
 //! same input gives byte-identical files. Numbers are rounded for display only in `report.lis`;
 //! the workbook and the CSV tables hold them at full precision (the workbook's number formats
 //! round what Excel shows, not what it stores).
+//!
+//! Each report can be built in memory (`report_lis`, `results_xlsx`, `csv_tables`,
+//! [`report_files`]) or written as it is built to any writer (the `write_*` functions), which is
+//! what `qstudy analyze` does: a study of 10^5 sorts then never holds a whole report in memory.
+//! Time and memory are linear in `sorts x statements`, and the workbook stays within Excel's
+//! limits whatever the number of sorts ([`xlsx`]).
 //!
 //! ## What follows PQMethod, and what could not be verified
 //!
@@ -56,9 +62,9 @@ pub mod lis;
 pub mod tables;
 pub mod xlsx;
 
-pub use lis::report_lis;
-pub use tables::csv_tables;
-pub use xlsx::results_xlsx;
+pub use lis::{report_lis, write_report_lis};
+pub use tables::{CsvTable, csv_tables, write_csv_table};
+pub use xlsx::{results_xlsx, write_results_xlsx};
 
 /// Largest number of sorts for which the correlation matrix between sorts is printed in
 /// `report.lis` and written to `results.xlsx` (a 2000 x 2000 matrix is 4 million cells: seconds
@@ -84,6 +90,9 @@ pub enum ReportError {
     /// The workbook writer failed.
     #[error("results.xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The workbook writer stopped while writing its temporary files (a full disk).
+    #[error("results.xlsx: the workbook could not be written: {0}")]
+    XlsxAborted(String),
     /// A CSV table could not be written.
     #[error("{file}: {source}")]
     Csv {

@@ -23,18 +23,22 @@
 //! then qstudy's additions, marked as such: crib sheets, group make-up (when the input has
 //! participant attributes) and the warnings.
 
+use std::io::Write;
+
 use qstudy_core::AnalysisResults;
 
 use crate::ReportContext;
 use crate::fmt::{
-    clip, factor_title, fixed, grid_mean_variance, has_texts, left, mean_sd, number, right,
-    statement_index, statement_text, with_array,
+    clip, factor_title, fixed, grid_mean_variance, has_texts, left, mean_sd, number, push_blanks,
+    push_fixed, push_left, right, statement_index, statement_text, with_array,
 };
 
 /// Width of the statement-text column (PQMethod clips statement texts to a fixed width).
 pub const TEXT_WIDTH: usize = 55;
 /// Columns of the correlation matrix per block.
 const CORRELATION_BLOCK: usize = 20;
+/// Bytes of text collected before they are handed to the writer.
+const CHUNK: usize = 1 << 16;
 
 /// Builds `report.lis` from the results. `ctx` adds the study title (page headers) and, for
 /// free-distribution data, the sorts' values (their means and standard deviations).
@@ -46,7 +50,21 @@ const CORRELATION_BLOCK: usize = 20;
 /// # }
 /// ```
 pub fn report_lis(results: &AnalysisResults, ctx: &ReportContext) -> String {
-    let mut w = Lis::new(results, ctx);
+    let mut bytes = Vec::new();
+    // writing into a Vec<u8> cannot fail
+    let _ = write_report_lis(results, ctx, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes `report.lis` (the text of [`report_lis`]) to `out` as it is built, in chunks of
+/// 64 KiB, so a study of 10^5 sorts never holds its whole report in memory. The only error is
+/// the writer's.
+pub fn write_report_lis(
+    results: &AnalysisResults,
+    ctx: &ReportContext,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut w = Lis::new(results, ctx, out);
     w.analysis();
     w.correlation_matrix();
     w.unrotated();
@@ -66,13 +84,17 @@ pub fn report_lis(results: &AnalysisResults, ctx: &ReportContext) -> String {
     w.distinguishing();
     w.consensus();
     w.additions();
-    w.out
+    w.finish()
 }
 
 struct Lis<'a> {
     r: &'a AnalysisResults,
     ctx: &'a ReportContext,
+    /// Text not yet handed to `sink`.
     out: String,
+    sink: &'a mut dyn Write,
+    /// The first error of `sink`; nothing more is written after it.
+    error: Option<std::io::Error>,
     page: usize,
     /// Width of the sort-number field.
     nw: usize,
@@ -85,7 +107,7 @@ struct Lis<'a> {
 }
 
 impl<'a> Lis<'a> {
-    fn new(r: &'a AnalysisResults, ctx: &'a ReportContext) -> Self {
+    fn new(r: &'a AnalysisResults, ctx: &'a ReportContext, sink: &'a mut dyn Write) -> Self {
         let n = r.input.sorts;
         let nw = n.to_string().len().max(3);
         let idw = r
@@ -99,7 +121,9 @@ impl<'a> Lis<'a> {
         Lis {
             r,
             ctx,
-            out: String::new(),
+            out: String::with_capacity(CHUNK + 4096),
+            sink,
+            error: None,
             page: 0,
             nw,
             idw,
@@ -112,6 +136,28 @@ impl<'a> Lis<'a> {
     fn line(&mut self, s: &str) {
         self.out.push_str(s.trim_end());
         self.out.push('\n');
+        if self.out.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    /// Hands the collected text to the writer.
+    fn flush(&mut self) {
+        if self.error.is_none()
+            && let Err(e) = self.sink.write_all(self.out.as_bytes())
+        {
+            self.error = Some(e);
+        }
+        self.out.clear();
+    }
+
+    /// Writes what is left; the first error of the writer, if any.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.flush();
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.sink.flush()
     }
 
     fn blank(&mut self) {
@@ -162,15 +208,15 @@ impl<'a> Lis<'a> {
         (0..self.r.factors.len()).collect()
     }
 
-    /// `  1 US1     ` padded to the label width.
-    fn sort_label(&self, i: usize) -> String {
-        let cell = format!(
-            "{:>nw$} {}",
-            i + 1,
-            left(&self.r.input.sort_ids[i], self.idw),
-            nw = self.nw
-        );
-        left(&cell, self.pw)
+    /// `  1 US1     ` padded to the label width, appended to `l`.
+    fn push_sort_label(&self, l: &mut String, i: usize) {
+        use std::fmt::Write;
+        let start = l.len();
+        let _ = write!(l, "{:>nw$} ", i + 1, nw = self.nw);
+        push_left(l, &self.r.input.sort_ids[i], self.idw);
+        // every part is narrower than the label width (`pw` is at least `nw + 1 + idw`)
+        let used = l[start..].chars().count();
+        push_blanks(l, self.pw.saturating_sub(used));
     }
 
     fn row_label(&self, s: &str) -> String {
@@ -341,10 +387,12 @@ impl<'a> Lis<'a> {
                 header.push_str(&right(&(j + 1).to_string(), 5));
             }
             self.line(&header);
+            let mut l = String::new();
             for (i, row) in c.iter().enumerate() {
-                let mut l = self.sort_label(i);
+                l.clear();
+                self.push_sort_label(&mut l, i);
                 for v in &row[start..end] {
-                    l.push_str(&right(&fixed(v * 100.0, 0), 5));
+                    push_fixed(&mut l, v * 100.0, 0, 5);
                 }
                 self.line(&l);
             }
@@ -370,10 +418,12 @@ impl<'a> Lis<'a> {
         self.page("Unrotated Factor Matrix");
         self.line(&format!("{}Factors", " ".repeat(self.pw + 4)));
         self.line(&self.factor_numbers_header(count, 10));
+        let mut l = String::new();
         for (i, row) in u.loadings.iter().enumerate() {
-            let mut l = self.sort_label(i);
+            l.clear();
+            self.push_sort_label(&mut l, i);
             for v in row {
-                l.push_str(&right(&fixed(*v, 4), 10));
+                push_fixed(&mut l, *v, 4, 10);
             }
             self.line(&l);
         }
@@ -409,12 +459,14 @@ impl<'a> Lis<'a> {
         self.page("Cumulative Communalities Matrix");
         self.line(&format!("{}Factors 1 Thru ....", " ".repeat(self.pw + 4)));
         self.line(&self.factor_numbers_header(count, 10));
+        let mut l = String::new();
         for (i, row) in u.loadings.iter().enumerate() {
-            let mut l = self.sort_label(i);
+            l.clear();
+            self.push_sort_label(&mut l, i);
             let mut h2 = 0.0;
             for v in row {
                 h2 += v * v;
-                l.push_str(&right(&fixed(h2, 4), 10));
+                push_fixed(&mut l, h2, 4, 10);
             }
             self.line(&l);
         }
@@ -441,10 +493,12 @@ impl<'a> Lis<'a> {
             header.push(' ');
         }
         self.line(&header);
+        let mut l = String::new();
         for (i, row) in r.factor_loadings.iter().enumerate() {
-            let mut l = self.sort_label(i);
+            l.clear();
+            self.push_sort_label(&mut l, i);
             for (c, v) in row.iter().enumerate() {
-                l.push_str(&right(&fixed(*v, 4), 10));
+                push_fixed(&mut l, *v, 4, 10);
                 l.push(if r.flags[i][c] { 'X' } else { ' ' });
             }
             self.line(&l);
@@ -488,11 +542,13 @@ impl<'a> Lis<'a> {
         header.push_str(&right("MEAN", 10));
         header.push_str(&right("ST.DEV.", 10));
         self.line(&header);
+        let mut l = String::new();
         for (i, values) in sorts.iter().enumerate() {
             let (mean, sd) = mean_sd(values);
-            let mut l = self.sort_label(i);
-            l.push_str(&right(&fixed(mean, 3), 10));
-            l.push_str(&right(&fixed(sd, 3), 10));
+            l.clear();
+            self.push_sort_label(&mut l, i);
+            push_fixed(&mut l, mean, 3, 10);
+            push_fixed(&mut l, sd, 3, 10);
             self.line(&l);
         }
     }
@@ -1133,6 +1189,18 @@ mod tests {
             text.contains(&format!("Not printed for {n} sorts")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_streamed_report_is_the_same_text_and_a_failing_writer_is_an_error() {
+        let (r, ctx) = sample();
+        let text = report_lis(&r, &ctx);
+        let mut streamed = Vec::new();
+        write_report_lis(&r, &ctx, &mut streamed).unwrap();
+        assert_eq!(streamed, text.as_bytes());
+        let mut tiny = [0u8; 100];
+        let e = write_report_lis(&r, &ctx, &mut &mut tiny[..]).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::WriteZero);
     }
 
     #[test]

@@ -11,110 +11,205 @@
 //! | `characteristics.csv` | factor | `factor`, `label`, `defining_sorts`, `average_reliability`, `composite_reliability`, `se`, `eigenvalue`, `explained_variance` |
 //! | `groups.csv` (with participant attributes) | attribute, level and factor | `attribute`, `level`, `sorts`, `factor`, `label`, `defining`, `mean_loading`, `fisher_p` |
 
+use std::fmt::Write as _;
+use std::io::Write;
+
 use qstudy_core::AnalysisResults;
 use qstudy_core::compare::SORT_RELIABILITY;
 
 use crate::fmt::{statement_index, statement_text, with_array};
 use crate::{ReportError, ReportFile};
 
-fn num(x: f64) -> String {
-    x.to_string()
+/// One CSV table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTable {
+    /// `tables/loadings.csv`: one row per sort.
+    Loadings,
+    /// `tables/scores.csv`: one row per statement.
+    Scores,
+    /// `tables/distinguishing.csv`: one row per factor and distinguishing statement.
+    Distinguishing,
+    /// `tables/consensus.csv`: one row per consensus statement.
+    Consensus,
+    /// `tables/characteristics.csv`: one row per factor.
+    Characteristics,
+    /// `tables/groups.csv`: one row per attribute, level and factor.
+    Groups,
 }
 
-fn opt(x: Option<f64>) -> String {
-    x.map_or_else(String::new, num)
-}
-
-/// Writes `rows` (header first) as CSV bytes.
-fn csv_bytes(file: &str, rows: Vec<Vec<String>>) -> Result<ReportFile, ReportError> {
-    let err = |source| ReportError::Csv {
-        file: file.to_string(),
-        source,
-    };
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    for row in rows {
-        w.write_record(&row).map_err(err)?;
+impl CsvTable {
+    /// The table's path in the output directory (`tables/loadings.csv`, ...).
+    pub fn path(self) -> &'static str {
+        match self {
+            CsvTable::Loadings => "tables/loadings.csv",
+            CsvTable::Scores => "tables/scores.csv",
+            CsvTable::Distinguishing => "tables/distinguishing.csv",
+            CsvTable::Consensus => "tables/consensus.csv",
+            CsvTable::Characteristics => "tables/characteristics.csv",
+            CsvTable::Groups => "tables/groups.csv",
+        }
     }
-    let bytes = w.into_inner().map_err(|e| err(e.into_error().into()))?;
-    Ok(ReportFile {
-        path: file.to_string(),
-        bytes,
-    })
+
+    /// The tables of `r`, in order: every table, `groups.csv` only when the results have a
+    /// group comparison.
+    pub fn of(r: &AnalysisResults) -> Vec<CsvTable> {
+        let mut tables = vec![
+            CsvTable::Loadings,
+            CsvTable::Scores,
+            CsvTable::Distinguishing,
+            CsvTable::Consensus,
+            CsvTable::Characteristics,
+        ];
+        if r.groups.is_some() {
+            tables.push(CsvTable::Groups);
+        }
+        tables
+    }
 }
 
 /// `tables/loadings.csv`, `scores.csv`, `distinguishing.csv`, `consensus.csv`,
-/// `characteristics.csv`, and `groups.csv` when the results have a group comparison.
+/// `characteristics.csv`, and `groups.csv` when the results have a group comparison, built in
+/// memory.
 pub fn csv_tables(r: &AnalysisResults) -> Result<Vec<ReportFile>, ReportError> {
-    let mut files = vec![
-        csv_bytes("tables/loadings.csv", loadings(r))?,
-        csv_bytes("tables/scores.csv", scores(r))?,
-        csv_bytes("tables/distinguishing.csv", distinguishing(r))?,
-        csv_bytes("tables/consensus.csv", consensus(r))?,
-        csv_bytes("tables/characteristics.csv", characteristics(r))?,
-    ];
-    if let Some(rows) = groups(r) {
-        files.push(csv_bytes("tables/groups.csv", rows)?);
-    }
-    Ok(files)
+    CsvTable::of(r)
+        .into_iter()
+        .map(|table| {
+            let mut bytes = Vec::new();
+            write_csv_table(r, table, &mut bytes)?;
+            Ok(ReportFile {
+                path: table.path().to_string(),
+                bytes,
+            })
+        })
+        .collect()
 }
 
-fn loadings(r: &AnalysisResults) -> Vec<Vec<String>> {
-    let mut header = vec!["sort".to_string()];
-    for f in &r.factors {
-        header.push(f.name.clone());
-        header.push(format!("{}_flag", f.name));
+/// Writes one table to `out`, row after row (nothing but the current row is held in memory).
+pub fn write_csv_table<W: Write>(
+    r: &AnalysisResults,
+    table: CsvTable,
+    out: W,
+) -> Result<(), ReportError> {
+    let mut rows = Rows {
+        w: csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out),
+        buf: String::new(),
+    };
+    match table {
+        CsvTable::Loadings => loadings(r, &mut rows),
+        CsvTable::Scores => scores(r, &mut rows),
+        CsvTable::Distinguishing => distinguishing(r, &mut rows),
+        CsvTable::Consensus => consensus(r, &mut rows),
+        CsvTable::Characteristics => characteristics(r, &mut rows),
+        CsvTable::Groups => groups(r, &mut rows),
     }
-    header.push("communality".to_string());
-    let mut rows = vec![header];
-    for (i, id) in r.input.sort_ids.iter().enumerate() {
-        let mut row = vec![id.clone()];
-        for c in 0..r.factors.len() {
-            row.push(num(r.factor_loadings[i][c]));
-            row.push(r.flags[i][c].to_string());
+    .and_then(|()| rows.w.flush().map_err(csv::Error::from))
+    .map_err(|source| ReportError::Csv {
+        file: table.path().to_string(),
+        source,
+    })
+}
+
+/// A CSV writer taking one field at a time.
+struct Rows<W: Write> {
+    w: csv::Writer<W>,
+    /// Reused to format numbers.
+    buf: String,
+}
+
+type Csv = Result<(), csv::Error>;
+
+impl<W: Write> Rows<W> {
+    fn text(&mut self, s: &str) -> Csv {
+        self.w.write_field(s)
+    }
+
+    /// A number at full precision: the shortest text that reads back to the same `f64`.
+    fn num(&mut self, x: f64) -> Csv {
+        self.display(x)
+    }
+
+    fn opt(&mut self, x: Option<f64>) -> Csv {
+        match x {
+            Some(x) => self.num(x),
+            None => self.text(""),
         }
-        row.push(opt(r.rotated.communalities.get(i).copied()));
-        rows.push(row);
     }
-    rows
+
+    fn display(&mut self, x: impl std::fmt::Display) -> Csv {
+        self.buf.clear();
+        let _ = write!(self.buf, "{x}");
+        self.w.write_field(&self.buf)
+    }
+
+    /// Ends the row.
+    fn end(&mut self) -> Csv {
+        self.w.write_record(None::<&[u8]>)
+    }
+
+    fn header(&mut self, names: &[&str]) -> Csv {
+        for n in names {
+            self.text(n)?;
+        }
+        self.end()
+    }
 }
 
-fn scores(r: &AnalysisResults) -> Vec<Vec<String>> {
+fn loadings<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
+    w.text("sort")?;
+    for f in &r.factors {
+        w.text(&f.name)?;
+        w.text(&format!("{}_flag", f.name))?;
+    }
+    w.text("communality")?;
+    w.end()?;
+    for (i, id) in r.input.sort_ids.iter().enumerate() {
+        w.text(id)?;
+        for c in 0..r.factors.len() {
+            w.opt(r.factor_loadings.get(i).and_then(|l| l.get(c)).copied())?;
+            let flagged = r.flags.get(i).and_then(|f| f.get(c)) == Some(&true);
+            w.text(if flagged { "true" } else { "false" })?;
+        }
+        w.opt(r.rotated.communalities.get(i).copied())?;
+        w.end()?;
+    }
+    Ok(())
+}
+
+fn scores<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
     let arrays = with_array(r);
-    let mut header = vec!["statement".to_string(), "text".to_string()];
+    w.text("statement")?;
+    w.text("text")?;
     for &f in &arrays {
         let name = &r.factors[f].name;
-        header.extend([
-            format!("{name}_z"),
-            format!("{name}_array"),
-            format!("{name}_rank"),
-        ]);
+        w.text(&format!("{name}_z"))?;
+        w.text(&format!("{name}_array"))?;
+        w.text(&format!("{name}_rank"))?;
     }
-    let mut rows = vec![header];
+    w.end()?;
     for (s, id) in r.input.statement_ids.iter().enumerate() {
-        let mut row = vec![id.to_string(), statement_text(r, s).to_string()];
+        w.display(id)?;
+        w.text(statement_text(r, s))?;
         for &f in &arrays {
             let fr = &r.factors[f];
-            row.push(opt(fr.zscores.as_ref().map(|z| z[s])));
-            row.push(
-                fr.array
-                    .as_ref()
-                    .map_or_else(String::new, |a| a[s].to_string()),
-            );
-            row.push(
-                fr.ranks
-                    .as_ref()
-                    .map_or_else(String::new, |k| k[s].to_string()),
-            );
+            w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
+            match fr.array.as_ref() {
+                Some(a) => w.display(a[s])?,
+                None => w.text("")?,
+            }
+            match fr.ranks.as_ref() {
+                Some(k) => w.display(k[s])?,
+                None => w.text("")?,
+            }
         }
-        rows.push(row);
+        w.end()?;
     }
-    rows
+    Ok(())
 }
 
-fn distinguishing(r: &AnalysisResults) -> Vec<Vec<String>> {
-    let header = [
+fn distinguishing<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
+    w.header(&[
         "factor",
         "label",
         "statement",
@@ -123,64 +218,60 @@ fn distinguishing(r: &AnalysisResults) -> Vec<Vec<String>> {
         "direction",
         "z",
         "array",
-    ];
-    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    ])?;
     for f in &r.factors {
         for d in &f.distinguishing {
             let s = statement_index(r, d.statement);
-            rows.push(vec![
-                f.name.clone(),
-                f.label.clone().unwrap_or_default(),
-                d.statement.to_string(),
-                s.map_or("", |s| statement_text(r, s)).to_string(),
-                num(d.p),
-                d.direction.clone(),
-                opt(s.and_then(|s| f.zscores.as_ref().map(|z| z[s]))),
-                s.and_then(|s| f.array.as_ref().map(|a| a[s].to_string()))
-                    .unwrap_or_default(),
-            ]);
+            w.text(&f.name)?;
+            w.text(f.label.as_deref().unwrap_or(""))?;
+            w.display(d.statement)?;
+            w.text(s.map_or("", |s| statement_text(r, s)))?;
+            w.num(d.p)?;
+            w.text(&d.direction)?;
+            w.opt(s.and_then(|s| f.zscores.as_ref().map(|z| z[s])))?;
+            match s.and_then(|s| f.array.as_ref().map(|a| a[s])) {
+                Some(v) => w.display(v)?,
+                None => w.text("")?,
+            }
+            w.end()?;
         }
     }
-    rows
+    Ok(())
 }
 
-fn consensus(r: &AnalysisResults) -> Vec<Vec<String>> {
+fn consensus<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
     let arrays = with_array(r);
-    let mut header = vec![
-        "statement".to_string(),
-        "text".to_string(),
-        "nonsignificant_at".to_string(),
-    ];
+    w.text("statement")?;
+    w.text("text")?;
+    w.text("nonsignificant_at")?;
     for &f in &arrays {
         let name = &r.factors[f].name;
-        header.extend([format!("{name}_z"), format!("{name}_array")]);
+        w.text(&format!("{name}_z"))?;
+        w.text(&format!("{name}_array"))?;
     }
-    let mut rows = vec![header];
+    w.end()?;
     for c in &r.consensus {
         let Some(s) = statement_index(r, c.statement) else {
             continue;
         };
-        let mut row = vec![
-            c.statement.to_string(),
-            statement_text(r, s).to_string(),
-            num(c.nonsignificant_at),
-        ];
+        w.display(c.statement)?;
+        w.text(statement_text(r, s))?;
+        w.num(c.nonsignificant_at)?;
         for &f in &arrays {
             let fr = &r.factors[f];
-            row.push(opt(fr.zscores.as_ref().map(|z| z[s])));
-            row.push(
-                fr.array
-                    .as_ref()
-                    .map_or_else(String::new, |a| a[s].to_string()),
-            );
+            w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
+            match fr.array.as_ref() {
+                Some(a) => w.display(a[s])?,
+                None => w.text("")?,
+            }
         }
-        rows.push(row);
+        w.end()?;
     }
-    rows
+    Ok(())
 }
 
-fn characteristics(r: &AnalysisResults) -> Vec<Vec<String>> {
-    let header = [
+fn characteristics<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
+    w.header(&[
         "factor",
         "label",
         "defining_sorts",
@@ -189,26 +280,26 @@ fn characteristics(r: &AnalysisResults) -> Vec<Vec<String>> {
         "se",
         "eigenvalue",
         "explained_variance",
-    ];
-    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    ])?;
     for f in &r.factors {
-        rows.push(vec![
-            f.name.clone(),
-            f.label.clone().unwrap_or_default(),
-            f.defining_sorts.len().to_string(),
-            num(SORT_RELIABILITY),
-            opt(f.composite_reliability),
-            opt(f.se),
-            num(f.eigenvalue),
-            num(f.explained_variance),
-        ]);
+        w.text(&f.name)?;
+        w.text(f.label.as_deref().unwrap_or(""))?;
+        w.display(f.defining_sorts.len())?;
+        w.num(SORT_RELIABILITY)?;
+        w.opt(f.composite_reliability)?;
+        w.opt(f.se)?;
+        w.num(f.eigenvalue)?;
+        w.num(f.explained_variance)?;
+        w.end()?;
     }
-    rows
+    Ok(())
 }
 
-fn groups(r: &AnalysisResults) -> Option<Vec<Vec<String>>> {
-    let groups = r.groups.as_ref()?;
-    let header = [
+fn groups<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
+    let Some(groups) = r.groups.as_ref() else {
+        return Ok(());
+    };
+    w.header(&[
         "attribute",
         "level",
         "sorts",
@@ -217,28 +308,26 @@ fn groups(r: &AnalysisResults) -> Option<Vec<Vec<String>>> {
         "defining",
         "mean_loading",
         "fisher_p",
-    ];
-    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    ])?;
     for g in groups {
         for (l, level) in g.levels.iter().enumerate() {
             for gf in &g.factors {
                 let label = crate::fmt::factor_index(r, &gf.factor)
-                    .and_then(|f| r.factors[f].label.clone())
-                    .unwrap_or_default();
-                rows.push(vec![
-                    g.attribute.clone(),
-                    level.clone(),
-                    g.sorts_per_level.get(l).map_or(0, |n| *n).to_string(),
-                    gf.factor.clone(),
-                    label,
-                    gf.defining.get(l).map_or(0, |n| *n).to_string(),
-                    opt(gf.mean_loading.get(l).copied().flatten()),
-                    opt(gf.fisher_p),
-                ]);
+                    .and_then(|f| r.factors[f].label.as_deref())
+                    .unwrap_or("");
+                w.text(&g.attribute)?;
+                w.text(level)?;
+                w.display(g.sorts_per_level.get(l).map_or(0, |n| *n))?;
+                w.text(&gf.factor)?;
+                w.text(label)?;
+                w.display(gf.defining.get(l).map_or(0, |n| *n))?;
+                w.opt(gf.mean_loading.get(l).copied().flatten())?;
+                w.opt(gf.fisher_p)?;
+                w.end()?;
             }
         }
     }
-    Some(rows)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -279,6 +368,32 @@ mod tests {
                 r.factors[0].array.as_ref().unwrap()[s]
             );
         }
+    }
+
+    /// A writer that accepts `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room < buf.len() {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_is_an_error_naming_the_table() {
+        let (r, _) = sample();
+        let e = write_csv_table(&r, CsvTable::Loadings, Full { room: 10 }).unwrap_err();
+        assert!(e.to_string().starts_with("tables/loadings.csv: "), "{e}");
+        assert!(e.to_string().contains("disk full"), "{e}");
     }
 
     #[test]
