@@ -247,6 +247,9 @@ pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<Prepared, (i32, String)> {
     Ok((loaded, study, options, retention))
 }
 
+/// Most sorts for which `analyze` draws the figures and report.html.
+pub const FIGURE_SORT_LIMIT: usize = 5000;
+
 pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let (loaded, study, options, retention) = match prepare(a) {
         Ok(x) => x,
@@ -294,13 +297,23 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     };
     let mut report = None;
     let mut xlsx_notes = Vec::new();
+    // Figures label every sort (loadings maps): beyond this many sorts they take minutes and
+    // cannot be read, so they are left out with a warning (`qstudy plot` can still draw one).
+    let too_many_for_figures = results.input.sorts > FIGURE_SORT_LIMIT;
+    if too_many_for_figures && !a.no_plots {
+        let _ = writeln!(
+            err,
+            "warning: {} sorts: figures and report.html are drawn for at most {FIGURE_SORT_LIMIT} sorts; they are left out (use `qstudy plot` for single figures)",
+            results.input.sorts
+        );
+    }
     let published = outputs::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
         // The figures are drawn on rayon's pool while this thread builds the reports; each is
         // a pure function of the results, so the bytes do not depend on the threads. The
         // reports are streamed into their files (the workbook on a thread of its own), the
         // figures written by this thread, in a fixed order.
         std::thread::scope(|scope| {
-            let figures = (!a.no_plots).then(|| {
+            let figures = (!a.no_plots && !too_many_for_figures).then(|| {
                 scope.spawn(|| {
                     let info = qstudy_plot::ReportInfo {
                         title,
