@@ -89,6 +89,7 @@ fn extract_and_rotate(study: &Study, method: Extraction, extract: usize, keep: u
         e.loadings.slice(s![.., ..keep]),
         Rotation::Varimax,
         VarimaxMethod::Svd,
+        qstudy_core::rotate::Orientation::Reflect,
         &[],
     )
     .expect("rotation");

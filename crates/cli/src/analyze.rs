@@ -8,9 +8,10 @@ use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::groups::attach_participants;
 use qstudy_core::retention::RetentionReport;
 use qstudy_core::validate::{ValidationOptions, validate};
+use qstudy_core::extract::HorstOptions;
 use qstudy_core::{
-    Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Rotation, RotationStep, Study,
-    VarimaxMethod,
+    Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Numerics, Rotation, RotationStep,
+    Study, VarimaxMethod,
 };
 use qstudy_io::{AnalysisDefaults, InputFormat, LoadedSorts, read_sorts};
 
@@ -30,10 +31,23 @@ pub struct AnalyzeArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Factor extraction method [default: centroid, or the study's].
-    #[arg(long, value_name = "centroid|pca")]
+    /// Whose numbers to reproduce: pqmethod (PQMethod/KADE/Ken-Q) or qmethod (R qmethod 1.8.4):
+    /// centroid, varimax, factor signs and order follow that program [default: pqmethod, or
+    /// the study's].
+    #[arg(long, value_name = "pqmethod|qmethod")]
+    numerics: Option<Numerics>,
+    /// Factor extraction method: centroid, pca or horst (PQMethod's Horst 5.5 centroid)
+    /// [default: centroid, or the study's].
+    #[arg(long, value_name = "centroid|pca|horst")]
     method: Option<Extraction>,
-    /// Number of factors to extract (default: 7 centroid, 8 PCA; capped by the data).
+    /// Horst 5.5: largest number of iterations [default: 30, as PQMethod].
+    #[arg(long, value_name = "N")]
+    horst_iterations: Option<usize>,
+    /// Horst 5.5: convergence threshold on the communality estimates [default: 0.0001].
+    #[arg(long, value_name = "T")]
+    horst_threshold: Option<f64>,
+    /// Number of factors to extract (default: 7 centroid, 8 PCA, the kept factors for Horst;
+    /// capped by the data).
     #[arg(long, value_name = "N")]
     extract: Option<usize>,
     /// Number of factors to keep, rotate and interpret (required unless the study gives it).
@@ -42,9 +56,10 @@ pub struct AnalyzeArgs {
     /// Analytic rotation [default: varimax, or the study's].
     #[arg(long, value_name = "varimax|none")]
     rotation: Option<Rotation>,
-    /// Varimax algorithm: svd (R's stats::varimax, as qmethod) or pairwise (Kaiser's pairwise
-    /// rotations as PQMethod/KADE, to full convergence) [default: svd].
-    #[arg(long, value_name = "svd|pairwise")]
+    /// Expert override of the profile's varimax: pqmethod (PQMethod's QVARIMAX), svd (R's
+    /// stats::varimax, as qmethod) or pairwise (Kaiser's pairwise rotations to full
+    /// convergence) [default: the --numerics profile's].
+    #[arg(long, value_name = "pqmethod|svd|pairwise")]
     varimax: Option<VarimaxMethod>,
     /// Judgmental rotation step A,B,DEGREES after the analytic rotation (repeatable, in order;
     /// replaces the study's steps).
@@ -173,13 +188,30 @@ fn resolve_options(
             cli.clone()
         }
     };
+    let extraction = a.method.or(d.method).unwrap_or_default();
+    let horst_iterations = a.horst_iterations.or(d.horst_iterations);
+    let horst_threshold = a.horst_threshold.or(d.horst_threshold);
+    if extraction != Extraction::Horst
+        && (a.horst_iterations.is_some() || a.horst_threshold.is_some())
+    {
+        return Err((
+            crate::EXIT_USAGE,
+            "--horst-iterations and --horst-threshold apply only with --method horst".to_string(),
+        ));
+    }
+    let horst_defaults = HorstOptions::default();
     Ok(AnalysisOptions {
+        numerics: a.numerics.or(d.numerics).unwrap_or_default(),
         correlation: a.correlation.or(d.correlation).unwrap_or_default(),
-        extraction: a.method.or(d.method).unwrap_or_default(),
+        extraction,
         extract: a.extract.or(d.extract),
         factors,
         rotation: a.rotation.or(d.rotation).unwrap_or_default(),
-        varimax: a.varimax.or(d.varimax).unwrap_or_default(),
+        varimax: a.varimax.or(d.varimax),
+        horst: HorstOptions {
+            iterations: horst_iterations.unwrap_or(horst_defaults.iterations),
+            threshold: horst_threshold.unwrap_or(horst_defaults.threshold),
+        },
         rotation_steps,
         flagging: FlaggingOptions {
             p: a.flag_p.or(d.flag_p).unwrap_or(0.05),

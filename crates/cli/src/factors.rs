@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use clap::Args;
 use qstudy_core::analysis::AnalysisOptions;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
-use qstudy_core::{Correlation, Extraction, FlaggingOptions, Grid, Rotation, Study, VarimaxMethod};
+use qstudy_core::{
+    Correlation, Extraction, FlaggingOptions, Grid, Numerics, Rotation, Study, VarimaxMethod,
+};
 use qstudy_io::{AnalysisDefaults, InputFormat, write_atomic};
 
 use crate::analyze::load_input;
@@ -23,8 +25,11 @@ pub struct FactorsArgs {
     /// Input format, when the path and content do not tell.
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
+    /// Whose numbers to reproduce: pqmethod or qmethod [default: pqmethod, or the study's].
+    #[arg(long, value_name = "pqmethod|qmethod")]
+    numerics: Option<Numerics>,
     /// Factor extraction method [default: centroid, or the study's].
-    #[arg(long, value_name = "centroid|pca")]
+    #[arg(long, value_name = "centroid|pca|horst")]
     method: Option<Extraction>,
     /// Number of factors to extract and examine (default: 7 centroid, 8 PCA; capped by the data).
     #[arg(long, value_name = "N")]
@@ -35,8 +40,8 @@ pub struct FactorsArgs {
     /// Analytic rotation of the solutions whose defining sorts are counted [default: varimax].
     #[arg(long, value_name = "varimax|none")]
     rotation: Option<Rotation>,
-    /// Varimax algorithm [default: svd].
-    #[arg(long, value_name = "svd|pairwise")]
+    /// Expert override of the profile's varimax [default: the --numerics profile's].
+    #[arg(long, value_name = "pqmethod|svd|pairwise")]
     varimax: Option<VarimaxMethod>,
     /// Significance level of the automatic flags counted as defining sorts [default: 0.05].
     #[arg(long, value_name = "P")]
@@ -74,11 +79,12 @@ pub struct FactorsArgs {
 /// The options of the retention report: command line first, then the study's defaults.
 fn resolve(a: &FactorsArgs, d: &AnalysisDefaults) -> AnalysisOptions {
     AnalysisOptions {
+        numerics: a.numerics.or(d.numerics).unwrap_or_default(),
         correlation: a.correlation.or(d.correlation).unwrap_or_default(),
         extraction: a.method.or(d.method).unwrap_or_default(),
         extract: a.extract.or(d.extract),
         rotation: a.rotation.or(d.rotation).unwrap_or_default(),
-        varimax: a.varimax.or(d.varimax).unwrap_or_default(),
+        varimax: a.varimax.or(d.varimax),
         flagging: FlaggingOptions {
             p: a.flag_p.or(d.flag_p).unwrap_or(0.05),
             majority: !a.no_majority && d.flag_majority.unwrap_or(true),

@@ -10,9 +10,10 @@ use crate::compare::{
 use crate::correlate::{self, Correlation, Engine, Persons};
 use crate::data::Study;
 use crate::error::AnalysisError;
-use crate::extract::{self, Extraction, column_sums_of_squares};
+use crate::extract::{self, ExtractSettings, Extraction, HorstOptions, column_sums_of_squares};
 use crate::flag::{self, FlaggingOptions};
-use crate::rotate::{self, Rotation, RotationStep, VarimaxMethod};
+use crate::numerics::Numerics;
+use crate::rotate::{self, Orientation, Rotation, RotationStep, VarimaxMethod};
 use crate::score;
 
 /// The schema tag written into `results.json`.
@@ -31,6 +32,8 @@ pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisOptions {
+    /// Whose conventions the numbers follow (PQMethod/KADE or qmethod).
+    pub numerics: Numerics,
     /// Correlation between sorts.
     pub correlation: Correlation,
     /// Extraction method.
@@ -41,8 +44,10 @@ pub struct AnalysisOptions {
     pub factors: usize,
     /// Analytic rotation.
     pub rotation: Rotation,
-    /// How varimax is computed.
-    pub varimax: VarimaxMethod,
+    /// How varimax is computed: `None` follows the numerics profile (an expert override).
+    pub varimax: Option<VarimaxMethod>,
+    /// Horst 5.5 settings (used with [`Extraction::Horst`]).
+    pub horst: HorstOptions,
     /// Judgmental rotation steps, applied in order after the analytic rotation.
     pub rotation_steps: Vec<RotationStep>,
     /// Flagging of defining sorts.
@@ -57,17 +62,55 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
+            numerics: Numerics::Pqmethod,
             correlation: Correlation::Pearson,
             extraction: Extraction::Centroid,
             extract: None,
             factors: 0,
             rotation: Rotation::Varimax,
-            varimax: VarimaxMethod::Svd,
+            varimax: None,
+            horst: HorstOptions::default(),
             rotation_steps: Vec::new(),
             flagging: FlaggingOptions::default(),
             keep_correlation: false,
             factor_names: std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl AnalysisOptions {
+    /// The varimax algorithm used: the override, or the profile's.
+    pub fn varimax_method(&self) -> VarimaxMethod {
+        self.varimax.unwrap_or_else(|| self.numerics.varimax())
+    }
+
+    /// The extraction settings of the profile.
+    pub fn extract_settings(&self) -> ExtractSettings {
+        ExtractSettings {
+            centroid: self.numerics.centroid(),
+            horst: self.horst,
+        }
+    }
+
+    /// How rotated factors are signed and ordered.
+    pub fn orientation(&self) -> Orientation {
+        self.numerics.orientation(self.extraction)
+    }
+
+    /// Checks the Horst settings: a clear one-line error when they make no sense.
+    pub fn check(&self) -> Result<(), AnalysisError> {
+        if self.horst.iterations == 0 {
+            return Err(AnalysisError::BadOption(
+                "--horst-iterations must be at least 1".into(),
+            ));
+        }
+        if !(self.horst.threshold.is_finite() && self.horst.threshold > 0.0) {
+            return Err(AnalysisError::BadOption(format!(
+                "--horst-threshold must be a positive number, not {}",
+                self.horst.threshold
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -94,6 +137,8 @@ pub struct InputSummary {
 /// `options` of `results.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptionsSummary {
+    /// `pqmethod|qmethod`: whose conventions the numbers follow.
+    pub numerics: Numerics,
     /// `pearson|spearman|kendall`.
     pub correlation: Correlation,
     /// `centroid|pca`.
@@ -104,8 +149,11 @@ pub struct OptionsSummary {
     pub factors: usize,
     /// `varimax|none`.
     pub rotation: Rotation,
-    /// `svd|pairwise` (how varimax was computed).
+    /// `pqmethod|svd|pairwise` (how varimax was computed).
     pub varimax_method: VarimaxMethod,
+    /// Horst 5.5 settings, when that extraction was used.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub horst: Option<HorstOptions>,
     /// `[[a, b, degrees], ...]`.
     pub rotation_steps: Vec<(usize, usize, f64)>,
     /// Significance level of automatic flagging.
@@ -279,6 +327,7 @@ pub fn analyze_with(
     let n = study.n_sorts();
     let m = study.n_statements();
     let k = options.factors;
+    options.check()?;
     if k == 0 {
         return Err(AnalysisError::NoFactors);
     }
@@ -317,11 +366,26 @@ pub fn analyze_with(
 
     // 2. extract
     let cap = n.min(m - 1);
-    let asked = options
-        .extract
-        .unwrap_or_else(|| options.extraction.default_count().max(k));
+    let asked = match (options.extract, options.extraction) {
+        (Some(e), _) => e,
+        (None, Extraction::Horst) => k,
+        (None, e) => e.default_count().max(k),
+    };
     let count = asked.min(cap);
-    let extracted = extract::extract_persons(&persons, options.extraction, count);
+    let extracted = extract::extract_persons_with(
+        &persons,
+        options.extraction,
+        count,
+        &options.extract_settings(),
+    );
+    if let Some(run) = extracted.horst
+        && !run.converged
+    {
+        warnings.push(format!(
+            "Horst: the communality estimates did not settle within {} iterations (threshold {}): no convergence, the last pass is used",
+            options.horst.iterations, options.horst.threshold
+        ));
+    }
     let n_extracted = extracted.loadings.ncols();
     if n_extracted < k {
         return Err(AnalysisError::TooFewExtracted {
@@ -357,7 +421,8 @@ pub fn analyze_with(
     let mut rotated = rotate::rotate(
         unrotated_k,
         options.rotation,
-        options.varimax,
+        options.varimax_method(),
+        options.orientation(),
         &options.rotation_steps,
     )?;
     for &f in &options.flagging.invert {
@@ -560,12 +625,14 @@ pub fn analyze_with(
             free_distribution: study.free_distribution(),
         },
         options: OptionsSummary {
+            numerics: options.numerics,
             correlation: options.correlation,
             extraction: options.extraction,
             extracted: n_extracted,
             factors: k,
             rotation: options.rotation,
-            varimax_method: options.varimax,
+            varimax_method: options.varimax_method(),
+            horst: (options.extraction == Extraction::Horst).then_some(options.horst),
             rotation_steps: steps,
             flag_p: options.flagging.p,
             flag_majority: options.flagging.majority,

@@ -408,7 +408,12 @@ fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
     let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
     let values = ctx.study.values().select(Axis(0), &idx);
     let persons = Persons::new(&values, ctx.options.correlation, Engine::Auto);
-    let extracted = extract::extract_persons(&persons, ctx.options.extraction, ctx.k);
+    let extracted = extract::extract_persons_with(
+        &persons,
+        ctx.options.extraction,
+        ctx.k,
+        &ctx.options.extract_settings(),
+    );
     drop(persons);
     if extracted.loadings.ncols() < ctx.k {
         return None;
@@ -416,7 +421,8 @@ fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
     let rotated = rotate::rotate(
         extracted.loadings.view(),
         ctx.options.rotation,
-        ctx.options.varimax,
+        ctx.options.varimax_method(),
+        ctx.options.orientation(),
         &[],
     )
     .ok()?;
@@ -779,7 +785,7 @@ impl Accumulator {
                 extraction: o.extraction,
                 factors: k,
                 rotation: o.rotation,
-                varimax_method: o.varimax,
+                varimax_method: o.varimax_method(),
                 flag_p: o.flagging.p,
                 flag_majority: o.flagging.majority,
             },

@@ -145,6 +145,9 @@ pub enum AnalysisError {
     /// A flag p level outside (0, 1).
     #[error("flag p level {0} is not in (0, 1)")]
     BadFlagP(f64),
+    /// An option value or combination that makes no sense (the message says which).
+    #[error("{0}")]
+    BadOption(String),
     /// A defining sort with |loading| >= 1, whose weight f/(1-f^2) is undefined.
     #[error(
         "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently"

@@ -18,6 +18,9 @@ pub enum Extraction {
     Centroid,
     /// Principal components of the correlation matrix.
     Pca,
+    /// PQMethod's Horst 5.5 centroid: the k factors are re-extracted with iterated communality
+    /// estimates on the diagonal until they settle ([`horst`]).
+    Horst,
 }
 
 impl Extraction {
@@ -26,14 +29,17 @@ impl Extraction {
         match self {
             Extraction::Centroid => "centroid",
             Extraction::Pca => "pca",
+            Extraction::Horst => "horst",
         }
     }
 
     /// How many factors are extracted when not told: 7 centroid factors (PQMethod) or
-    /// 8 components (PQMethod/KADE display).
+    /// 8 components (PQMethod/KADE display). Horst's iteration runs over the whole solution, so
+    /// an analysis extracts exactly the factors it keeps; 7 is used where no count is kept
+    /// (retention).
     pub fn default_count(self) -> usize {
         match self {
-            Extraction::Centroid => 7,
+            Extraction::Centroid | Extraction::Horst => 7,
             Extraction::Pca => 8,
         }
     }
@@ -51,8 +57,9 @@ impl FromStr for Extraction {
         match s.to_ascii_lowercase().as_str() {
             "centroid" => Ok(Extraction::Centroid),
             "pca" => Ok(Extraction::Pca),
+            "horst" => Ok(Extraction::Horst),
             other => Err(format!(
-                "unknown extraction method '{other}' (expected centroid or pca)"
+                "unknown extraction method '{other}' (expected centroid, pca or horst)"
             )),
         }
     }
@@ -73,10 +80,63 @@ pub struct Extracted {
     /// Centroid only: `(factor, sort)` pairs (0-based) whose communality estimate reached 1
     /// during the iteration and was held at 1 (a Heywood case).
     pub capped: Vec<(usize, usize)>,
+    /// Horst only: the passes run and whether the communalities settled within the limit.
+    pub horst: Option<HorstRun>,
+}
+
+/// How a Horst extraction ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HorstRun {
+    /// Passes run after the first (PQMethod's iteration count).
+    pub iterations: usize,
+    /// Whether the largest change of the diagonal fell to the threshold.
+    pub converged: bool,
+}
+
+/// Which centroid convention is followed (methods section 7b).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CentroidVariant {
+    /// PQMethod/KADE QCENT: diagonal estimates start at 0.5, stop when no `a^2` moves by more
+    /// than 0.001.
+    #[default]
+    Pqmethod,
+    /// qmethod's `centroid()`: estimates start at the column's mean off-diagonal correlation
+    /// `T_j / (n - 1)`, stop when every `|d_j - a_j^2| < 1e-5`.
+    Qmethod,
+}
+
+/// Settings of the Horst 5.5 iteration (PQMethod's defaults: 30 iterations, 0.0001).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HorstOptions {
+    /// Largest number of re-extractions after the first pass.
+    pub iterations: usize,
+    /// Convergence: the largest change of a diagonal estimate between passes.
+    pub threshold: f64,
+}
+
+impl Default for HorstOptions {
+    fn default() -> Self {
+        HorstOptions {
+            iterations: 30,
+            threshold: 0.0001,
+        }
+    }
+}
+
+/// Everything extraction needs beyond the method and the count.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ExtractSettings {
+    /// Centroid convention.
+    pub centroid: CentroidVariant,
+    /// Horst iteration settings.
+    pub horst: HorstOptions,
 }
 
 /// Convergence limit of the centroid communality iteration (PQMethod/KADE: 0.001 on a^2).
 pub const CENTROID_TOLERANCE: f64 = 0.001;
+/// Convergence limit of qmethod's centroid iteration (`spc`).
+pub const QMETHOD_CENTROID_TOLERANCE: f64 = 1e-5;
 /// Starting diagonal estimate of the centroid communality iteration (PQMethod/KADE).
 pub const CENTROID_START_DIAGONAL: f64 = 0.5;
 const CENTROID_MAX_ITERATIONS: usize = 1000;
@@ -94,9 +154,20 @@ const CENTROID_TIE: f64 = 1e-10;
 /// assert!(pca.eigenvalues[0] > pca.eigenvalues[1]);
 /// ```
 pub fn extract(r: &Array2<f64>, method: Extraction, count: usize) -> Extracted {
+    extract_with(r, method, count, &ExtractSettings::default())
+}
+
+/// [`extract`] with the centroid convention and Horst settings given.
+pub fn extract_with(
+    r: &Array2<f64>,
+    method: Extraction,
+    count: usize,
+    settings: &ExtractSettings,
+) -> Extracted {
     match method {
-        Extraction::Centroid => centroid(r, count),
+        Extraction::Centroid => centroid_variant(r, count, settings.centroid),
         Extraction::Pca => pca(r, count),
+        Extraction::Horst => horst(r, count, &settings.horst),
     }
 }
 
@@ -115,11 +186,30 @@ pub fn extract(r: &Array2<f64>, method: Extraction, count: usize) -> Extracted {
 /// assert!((&dense.loadings - &fact.loadings).iter().all(|d| d.abs() < 1e-10));
 /// ```
 pub fn extract_persons(persons: &Persons, method: Extraction, count: usize) -> Extracted {
+    extract_persons_with(persons, method, count, &ExtractSettings::default())
+}
+
+/// [`extract_persons`] with the centroid convention and Horst settings given. Horst works on
+/// the dense matrix (formed from the factor when the correlation is factored).
+pub fn extract_persons_with(
+    persons: &Persons,
+    method: Extraction,
+    count: usize,
+    settings: &ExtractSettings,
+) -> Extracted {
     match persons {
-        Persons::Dense(r) => extract(r, method, count),
+        Persons::Dense(r) => extract_with(r, method, count, settings),
         Persons::Factored(f) => match method {
-            Extraction::Centroid => centroid_factored(f, count),
+            Extraction::Centroid => {
+                centroid_factored_with(f, count, PREFIX_MIN, settings.centroid)
+            }
             Extraction::Pca => pca_factored(f, count),
+            Extraction::Horst => {
+                let w = f.w();
+                let mut r = w.dot(&w.t());
+                r.diag_mut().fill(1.0);
+                horst(&r, count, &settings.horst)
+            }
         },
     }
 }
@@ -137,13 +227,20 @@ pub fn signed_square_sum(column: ArrayView1<f64>) -> f64 {
 
 /// Brown's centroid method, factor by factor on the residual matrix (methods section 3).
 pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
+    centroid_variant(r, count, CentroidVariant::Pqmethod)
+}
+
+/// [`centroid`] following PQMethod's or qmethod's convention (methods section 7b). Both reflect
+/// the most negative column sum (first index on ties) until none is negative; qmethod reflects
+/// every exactly tied minimum at once, which differs only when column sums tie exactly.
+pub fn centroid_variant(r: &Array2<f64>, count: usize, variant: CentroidVariant) -> Extracted {
     let n = r.nrows();
     let mut residual = r.clone();
     let mut columns: Vec<Vec<f64>> = Vec::with_capacity(count);
     let mut shortfall = None;
     let mut capped = Vec::new();
     for factor in 0..count {
-        match centroid_factor(&residual) {
+        match centroid_factor(&residual, variant) {
             Ok((a, held)) => {
                 capped.extend(held.into_iter().map(|i| (factor, i)));
                 for i in 0..n {
@@ -168,6 +265,7 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
         all_eigenvalues: Vec::new(),
         shortfall,
         capped,
+        horst: None,
     }
 }
 
@@ -179,7 +277,10 @@ pub fn centroid(r: &Array2<f64>, count: usize) -> Extracted {
 /// diverges: `a_j^2 ~ 1 + a_j^2`), so the estimate used on the diagonal is held at 1 and the
 /// variable reported. This changes nothing where the iteration stays below 1, which is every
 /// ordinary study (and PQMethod's and KADE's results).
-fn centroid_factor(res: &Array2<f64>) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
+fn centroid_factor(
+    res: &Array2<f64>,
+    variant: CentroidVariant,
+) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
     let n = res.nrows();
     // Off-diagonal column sums. The residual is exactly symmetric (R is made so, and each
     // update subtracts a_i a_j = a_j a_i from both halves), so row j holds column j's values
@@ -213,7 +314,7 @@ fn centroid_factor(res: &Array2<f64>) -> Result<(Vec<f64>, Vec<usize>), &'static
         }
         t[jmin] = -t[jmin];
     }
-    centroid_loadings(&t, &sign)
+    centroid_loadings(&t, &sign, variant)
 }
 
 /// The variable to reflect: the most negative sum, first index on ties; `None` when no sum is
@@ -232,9 +333,22 @@ fn most_negative(t: &[f64]) -> Option<usize> {
 /// The communality iteration of one centroid factor from the reflected off-diagonal sums `t`
 /// and the reflection signs: loadings with original signs, and the variables whose estimate
 /// was held at 1.
-fn centroid_loadings(t: &[f64], sign: &[f64]) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
+fn centroid_loadings(
+    t: &[f64],
+    sign: &[f64],
+    variant: CentroidVariant,
+) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
     let n = t.len();
-    let mut d = vec![CENTROID_START_DIAGONAL; n];
+    let (mut d, tolerance) = match variant {
+        CentroidVariant::Pqmethod => (vec![CENTROID_START_DIAGONAL; n], CENTROID_TOLERANCE),
+        CentroidVariant::Qmethod => {
+            let denominator = (n.max(2) - 1) as f64;
+            (
+                t.iter().map(|ti| ti / denominator).collect(),
+                QMETHOD_CENTROID_TOLERANCE,
+            )
+        }
+    };
     let mut a = vec![0.0; n];
     let mut converged = false;
     for _ in 0..CENTROID_MAX_ITERATIONS {
@@ -251,7 +365,11 @@ fn centroid_loadings(t: &[f64], sign: &[f64]) -> Result<(Vec<f64>, Vec<usize>), 
             change = change.max((a2 - d[j]).abs());
             d[j] = a2;
         }
-        if change <= CENTROID_TOLERANCE {
+        let done = match variant {
+            CentroidVariant::Pqmethod => change <= tolerance,
+            CentroidVariant::Qmethod => change < tolerance,
+        };
+        if done {
             converged = true;
             break;
         }
@@ -268,12 +386,17 @@ fn centroid_loadings(t: &[f64], sign: &[f64]) -> Result<(Vec<f64>, Vec<usize>), 
 /// sum with the same tie rule, diagonal 0.5 start, 0.001 stop, estimate held at 1), with the
 /// residual `R - A A^T` (off-diagonal) applied as `W (W^T v) - A (A^T v)`. Memory `O(n m)`.
 pub fn centroid_factored(f: &Factored, count: usize) -> Extracted {
-    centroid_factored_with(f, count, PREFIX_MIN)
+    centroid_factored_with(f, count, PREFIX_MIN, CentroidVariant::Pqmethod)
 }
 
 /// [`centroid_factored`] with the smallest selected prefix given (tests shrink it to run the
 /// re-selection paths on small studies).
-fn centroid_factored_with(f: &Factored, count: usize, prefix_min: usize) -> Extracted {
+fn centroid_factored_with(
+    f: &Factored,
+    count: usize,
+    prefix_min: usize,
+    variant: CentroidVariant,
+) -> Extracted {
     let w = f.w();
     let n = w.nrows();
     let mut loadings = Array2::<f64>::zeros((n, count));
@@ -281,7 +404,12 @@ fn centroid_factored_with(f: &Factored, count: usize, prefix_min: usize) -> Extr
     let mut capped = Vec::new();
     let mut k = 0;
     for factor in 0..count {
-        match centroid_factor_factored(w.view(), loadings.slice(s![.., ..factor]), prefix_min) {
+        match centroid_factor_factored(
+            w.view(),
+            loadings.slice(s![.., ..factor]),
+            prefix_min,
+            variant,
+        ) {
             Ok((a, held)) => {
                 capped.extend(held.into_iter().map(|i| (factor, i)));
                 loadings.column_mut(factor).assign(&Array1::from(a));
@@ -300,6 +428,7 @@ fn centroid_factored_with(f: &Factored, count: usize, prefix_min: usize) -> Extr
         all_eigenvalues: Vec::new(),
         shortfall,
         capped,
+        horst: None,
     }
 }
 
@@ -316,6 +445,7 @@ fn centroid_factor_factored(
     w: ArrayView2<f64>,
     a: ArrayView2<f64>,
     prefix_min: usize,
+    variant: CentroidVariant,
 ) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
     let (n, m) = w.dim();
     let k = a.ncols();
@@ -438,7 +568,115 @@ fn centroid_factor_factored(
         }
     }
     let t: Vec<f64> = (0..n).map(|i| t_of(i, &g, &du, &dv, sign[i])).collect();
-    centroid_loadings(&t, &sign)
+    centroid_loadings(&t, &sign, variant)
+}
+
+/// Sign flips allowed per Horst factor (PQMethod's cap).
+const HORST_MAX_FLIPS: usize = 750;
+
+/// PQMethod's Horst 5.5 centroid (methods section 7b), in full precision. The first pass
+/// extracts `count` factors from `r` with unities on the diagonal; each factor: the current
+/// diagonal `D` is set aside and zeroed, `W` = row sums, signs `V` (all +1) flipped greedily
+/// on the sort with the smallest `W_j V_j` (last index on ties) while it is negative (each flip
+/// updates `W`; at most 750), then `a = (W + D.V) / sqrt(sum |W + D.V|)` and the residual is
+/// `(R with diagonal D) - a a^T`. After a pass the new diagonal is `min(1, sum of a^2)`
+/// (the communalities of the pass); the passes repeat from `r` with that diagonal until the
+/// largest change of the diagonal is at most `threshold`, or `iterations` further passes have
+/// run (then [`HorstRun::converged`] is false: a warning, not an error).
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::extract::{horst, HorstOptions};
+/// let r = array![[1.0, 0.6, 0.5, 0.1], [0.6, 1.0, 0.4, 0.2], [0.5, 0.4, 1.0, -0.1], [0.1, 0.2, -0.1, 1.0]];
+/// let e = horst(&r, 2, &HorstOptions::default());
+/// assert_eq!(e.loadings.dim(), (4, 2));
+/// assert!(e.horst.unwrap().iterations >= 1);
+/// ```
+pub fn horst(r: &Array2<f64>, count: usize, options: &HorstOptions) -> Extracted {
+    let n = r.nrows();
+    let k = count.min(n);
+    let mut diagonal: Vec<f64> = (0..n).map(|i| r[[i, i]]).collect();
+    let mut passes = 0;
+    let (loadings, converged) = loop {
+        let loadings = horst_pass(r, &diagonal, k);
+        let communality: Vec<f64> = (0..n)
+            .map(|i| loadings.row(i).dot(&loadings.row(i)))
+            .collect();
+        // PQMethod measures the residual diagonal (estimate used minus communality found),
+        // before the new estimate is capped at 1.
+        let change = diagonal
+            .iter()
+            .zip(&communality)
+            .map(|(d, h)| (d - h).abs())
+            .fold(0.0f64, f64::max);
+        let new: Vec<f64> = communality.iter().map(|h| h.min(1.0)).collect();
+        if change <= options.threshold {
+            break (loadings, true);
+        }
+        passes += 1;
+        if passes > options.iterations {
+            break (loadings, false);
+        }
+        diagonal = new;
+    };
+    Extracted {
+        eigenvalues: column_sums_of_squares(&loadings),
+        loadings,
+        all_eigenvalues: Vec::new(),
+        shortfall: (k < count).then(|| format!("only {n} sorts")),
+        capped: Vec::new(),
+        horst: Some(HorstRun {
+            iterations: passes.min(options.iterations),
+            converged,
+        }),
+    }
+}
+
+/// One Horst pass: `k` factors of `r` with `diagonal` in place of its diagonal.
+fn horst_pass(r: &Array2<f64>, diagonal: &[f64], k: usize) -> Array2<f64> {
+    let n = r.nrows();
+    let mut res = r.clone();
+    for (i, &d) in diagonal.iter().enumerate() {
+        res[[i, i]] = d;
+    }
+    let mut loadings = Array2::<f64>::zeros((n, k));
+    for f in 0..k {
+        let d: Vec<f64> = (0..n).map(|i| res[[i, i]]).collect();
+        res.diag_mut().fill(0.0);
+        let mut w: Vec<f64> = (0..n).map(|i| res.row(i).sum()).collect();
+        let mut v = vec![1.0f64; n];
+        for _ in 0..HORST_MAX_FLIPS {
+            let mut jj = 0;
+            for i in 0..n {
+                if w[jj] * v[jj] >= w[i] * v[i] {
+                    jj = i;
+                }
+            }
+            if w[jj] * v[jj] >= 0.0 {
+                break;
+            }
+            v[jj] = -v[jj];
+            for (i, wi) in w.iter_mut().enumerate() {
+                *wi += 2.0 * res[[i, jj]] * v[jj];
+            }
+        }
+        let a: Vec<f64> = (0..n).map(|i| w[i] + d[i] * v[i]).collect();
+        let total: f64 = a.iter().map(|x| x.abs()).sum();
+        let scale = if total > 0.0 { 1.0 / total.sqrt() } else { 0.0 };
+        for i in 0..n {
+            loadings[[i, f]] = a[i] * scale;
+        }
+        for i in 0..n {
+            res[[i, i]] = d[i];
+        }
+        for i in 0..n {
+            let ai = loadings[[i, f]];
+            for j in 0..n {
+                res[[i, j]] -= ai * loadings[[j, f]];
+            }
+        }
+    }
+    loadings
 }
 
 /// Smallest prefix of the order the factored centroid selects at each full evaluation.
@@ -484,6 +722,7 @@ pub fn pca_factored(f: &Factored, count: usize) -> Extracted {
         all_eigenvalues: all,
         shortfall,
         capped: Vec::new(),
+        horst: None,
     }
 }
 
@@ -565,6 +804,7 @@ pub fn pca(r: &Array2<f64>, count: usize) -> Extracted {
         all_eigenvalues: all,
         shortfall,
         capped: Vec::new(),
+        horst: None,
     }
 }
 
@@ -652,7 +892,7 @@ mod tests {
             let dense = centroid(&r, count);
             assert_same(&dense, &centroid_factored(&f, count), 1e-10);
             // a short selected prefix: scans run past it and the order is re-selected
-            assert_same(&dense, &centroid_factored_with(&f, count, 4), 1e-10);
+            assert_same(&dense, &centroid_factored_with(&f, count, 4, CentroidVariant::Pqmethod), 1e-10);
         }
     }
 

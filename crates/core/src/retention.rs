@@ -260,7 +260,12 @@ pub fn retention(
         .unwrap_or_else(|| options.extraction.default_count())
         .min(cap);
     let persons = Persons::new(study.values(), options.correlation, Engine::Auto);
-    let extracted = extract::extract_persons(&persons, options.extraction, count);
+    let extracted = extract::extract_persons_with(
+        &persons,
+        options.extraction,
+        count,
+        &options.extract_settings(),
+    );
     drop(persons);
     let big_n = extracted.loadings.ncols();
     if big_n == 0 {
@@ -293,7 +298,8 @@ pub fn retention(
                 &extracted.loadings,
                 k,
                 options.rotation,
-                options.varimax,
+                options.varimax_method(),
+                options.orientation(),
                 &flagging,
                 m,
             )
@@ -400,10 +406,17 @@ fn solution(
     k: usize,
     rotation: Rotation,
     varimax: VarimaxMethod,
+    orientation: rotate::Orientation,
     flagging: &FlaggingOptions,
     m: usize,
 ) -> Result<Solution, AnalysisError> {
-    let rotated = rotate::rotate(unrotated.slice(s![.., ..k]), rotation, varimax, &[])?;
+    let rotated = rotate::rotate(
+        unrotated.slice(s![.., ..k]),
+        rotation,
+        varimax,
+        orientation,
+        &[],
+    )?;
     let flags = flag::flag(rotated.loadings.view(), &[], m, flagging)?;
     let defining: Vec<usize> = (0..k)
         .map(|f| flags.flags.iter().filter(|row| row[f]).count())

@@ -48,14 +48,20 @@ impl FromStr for Rotation {
     }
 }
 
-/// How varimax is computed. Both maximise the same criterion; they stop at different points.
+/// How varimax is computed. All maximise the same criterion; they stop at different points.
+/// The numerics profile ([`crate::numerics::Numerics`]) picks one; this is the expert override.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VarimaxMethod {
-    /// R's `stats::varimax` (SVD iteration from the identity, stopping when the criterion grows
-    /// by less than a factor 1 + 1e-5), as used by qmethod (qstudy default: reproduces qmethod's
-    /// loadings to ~1e-10 and PQMethod's within their printed precision).
+    /// PQMethod's QVARIMAX as ported by KADE (methods section 7b): Kaiser's pairwise
+    /// rotations with PQMethod's skip rule (a pair whose `tan 4t < 0.00116` with a
+    /// non-negative denominator is not rotated in that cycle), its quadrant rules and constants,
+    /// stopping after 4 consecutive cycles whose criterion changed by less than 1e-8 or after
+    /// 225 cycles (default of the `pqmethod` profile).
     #[default]
+    Pqmethod,
+    /// R's `stats::varimax` (SVD iteration from the identity, stopping when the criterion grows
+    /// by less than a factor 1 + 1e-5), as used by qmethod (default of the `qmethod` profile).
     Svd,
     /// Kaiser's pairwise rotations, pairs (1,2), (1,3), ..., (k-1,k) as PQMethod/KADE, run to
     /// full convergence (every angle below 1e-12 rad): the exact optimum.
@@ -66,6 +72,7 @@ impl VarimaxMethod {
     /// The name used in options and `results.json`.
     pub fn as_str(self) -> &'static str {
         match self {
+            VarimaxMethod::Pqmethod => "pqmethod",
             VarimaxMethod::Svd => "svd",
             VarimaxMethod::Pairwise => "pairwise",
         }
@@ -76,10 +83,11 @@ impl FromStr for VarimaxMethod {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
+            "pqmethod" => Ok(VarimaxMethod::Pqmethod),
             "svd" => Ok(VarimaxMethod::Svd),
             "pairwise" => Ok(VarimaxMethod::Pairwise),
             other => Err(format!(
-                "unknown varimax method '{other}' (expected svd or pairwise)"
+                "unknown varimax method '{other}' (expected pqmethod, svd or pairwise)"
             )),
         }
     }
@@ -237,6 +245,195 @@ pub fn varimax_r(loadings: ArrayView2<f64>, eps: f64) -> (Array2<f64>, Array2<f6
     (loadings.dot(&t), t, iterations)
 }
 
+/// PQMethod's varimax cycle limit.
+pub const PQMETHOD_VARIMAX_MAX_CYCLES: usize = 225;
+/// PQMethod's convergence test: the criterion changed by less than this ...
+pub const PQMETHOD_VARIMAX_TV_CHANGE: f64 = 1e-8;
+/// ... on this many consecutive cycles.
+pub const PQMETHOD_VARIMAX_STABLE_CYCLES: usize = 4;
+/// PQMethod's skip threshold on `tan 4t` (and on `cot 4t`, see [`varimax_pqmethod`]).
+pub const PQMETHOD_VARIMAX_SKIP: f64 = 0.00116;
+/// PQMethod's spelling of cos 45 degrees = sin 45 degrees.
+const PQMETHOD_COS45: f64 = 0.7071066;
+
+/// Varimax as PQMethod's QVARIMAX computes it (the KADE/Ken-Q port, methods section 7b), in
+/// full f64 precision: rows Kaiser-normalised (0 when `h^2 = 0`); each cycle first measures the
+/// criterion `TV = sum_f [n sum a^4 - (sum a^2)^2] / n^2`, counts the cycle as stable when
+/// `|TV - TV_prev| < 1e-8` (the first cycle compares with 0), then rotates every pair
+/// (1,2), (1,3), ..., (k-1,k) in place; it stops after the cycle that makes 4 consecutive
+/// stable ones, or after 225 cycles. For a pair with `num = D - 2AB/n`, `den = C - (A^2-B^2)/n`:
+///
+/// * `num < den`: `tan 4t = |num/den|`; below 0.00116 the pair is skipped when `den >= 0`,
+///   rotated by 45 degrees (cos = sin = 0.7071066) when `den < 0`;
+/// * `num = den`: skipped when `num + den < 0.00116`, else `4t` = 45 degrees (0.7071066);
+/// * `num > den`: `c = |num/den|` is taken as `cot 4t` (below 0.00116, `4t` = 90 degrees),
+///   exactly as the port does;
+///
+/// then `cos t`, `sin t` by the half-angle formulas, turned to `45 - t` degrees (with the
+/// 0.7071066 constant) when `den <= 0`, `sin` negated when `num <= 0` (the pair is then
+/// normalised to `cos^2 + sin^2 = 1`: the constant changes no angle, only the length); columns
+/// `x' = x cos + y sin`, `y' = -x sin + y cos`. De-normalised at the end. Returns the rotated
+/// loadings, the rotation matrix and the cycles run.
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::rotate::varimax_pqmethod;
+/// let a = array![[0.7, 0.5], [0.6, 0.6], [0.5, -0.6], [0.6, -0.5]];
+/// let (rot, t, _) = varimax_pqmethod(a.view());
+/// assert!((&a.dot(&t) - &rot).iter().all(|d| d.abs() < 1e-12));
+/// ```
+pub fn varimax_pqmethod(loadings: ArrayView2<f64>) -> (Array2<f64>, Array2<f64>, usize) {
+    let (n, k) = loadings.dim();
+    let mut t = Array2::<f64>::eye(k);
+    if k < 2 {
+        return (loadings.to_owned(), t, 0);
+    }
+    let mut x = loadings.to_owned();
+    for mut row in x.rows_mut() {
+        let h = row.dot(&row).sqrt();
+        if h > 0.0 {
+            row.mapv_inplace(|v| v / h);
+        } else {
+            row.fill(0.0);
+        }
+    }
+    let nf = n as f64;
+    let criterion = |x: &Array2<f64>| -> f64 {
+        (0..k)
+            .map(|f| {
+                let (mut s2, mut s4) = (0.0, 0.0);
+                for i in 0..n {
+                    let a2 = x[[i, f]] * x[[i, f]];
+                    s2 += a2;
+                    s4 += a2 * a2;
+                }
+                (nf * s4 - s2 * s2) / (nf * nf)
+            })
+            .sum()
+    };
+    let mut previous = 0.0;
+    let mut stable = 0;
+    let mut cycles = 0;
+    loop {
+        let tv = criterion(&x);
+        if (tv - previous).abs() < PQMETHOD_VARIMAX_TV_CHANGE {
+            stable += 1;
+        } else {
+            stable = 0;
+        }
+        previous = tv;
+        cycles += 1;
+        for p in 0..k {
+            for q in (p + 1)..k {
+                let (mut sa, mut sb, mut sc, mut sd) = (0.0, 0.0, 0.0, 0.0);
+                for i in 0..n {
+                    let (xp, xq) = (x[[i, p]], x[[i, q]]);
+                    let u = (xp + xq) * (xp - xq);
+                    let v = 2.0 * xp * xq;
+                    sa += u;
+                    sb += v;
+                    sc += (u + v) * (u - v);
+                    sd += 2.0 * u * v;
+                }
+                let num = sd - 2.0 * sa * (sb / nf);
+                let den = sc - (sa * sa - sb * sb) / nf;
+                if let Some((sin, cos)) = pqmethod_angle(num, den) {
+                    rotate_columns_sc(&mut x, p, q, sin, cos);
+                    rotate_columns_sc(&mut t, p, q, sin, cos);
+                }
+            }
+        }
+        if stable >= PQMETHOD_VARIMAX_STABLE_CYCLES || cycles >= PQMETHOD_VARIMAX_MAX_CYCLES {
+            break;
+        }
+    }
+    (loadings.dot(&t), t, cycles)
+}
+
+/// `(sin, cos)` of PQMethod's rotation angle for a pair, or `None` when the pair is skipped.
+fn pqmethod_angle(num: f64, den: f64) -> Option<(f64, f64)> {
+    let (cos4, sin4);
+    if num < den {
+        let tan4 = (num / den).abs();
+        if tan4 < PQMETHOD_VARIMAX_SKIP {
+            if den >= 0.0 {
+                return None;
+            }
+            return Some((PQMETHOD_COS45, PQMETHOD_COS45));
+        }
+        cos4 = 1.0 / (1.0 + tan4 * tan4).sqrt();
+        sin4 = tan4 * cos4;
+    } else if num == den {
+        if num + den < PQMETHOD_VARIMAX_SKIP {
+            return None;
+        }
+        cos4 = PQMETHOD_COS45;
+        sin4 = PQMETHOD_COS45;
+    } else {
+        let ctn4 = (num / den).abs();
+        if ctn4 < PQMETHOD_VARIMAX_SKIP {
+            cos4 = 0.0;
+            sin4 = 1.0;
+        } else {
+            sin4 = 1.0 / (1.0 + ctn4 * ctn4).sqrt();
+            cos4 = ctn4 * sin4;
+        }
+    }
+    let cos2 = ((1.0 + cos4) / 2.0).sqrt();
+    let sin2 = sin4 / (2.0 * cos2);
+    let cost = ((1.0 + cos2) / 2.0).sqrt();
+    let sint = sin2 / (2.0 * cost);
+    let (mut sinp, cosp) = if den <= 0.0 {
+        (
+            (PQMETHOD_COS45 * cost - PQMETHOD_COS45 * sint).abs(),
+            PQMETHOD_COS45 * cost + PQMETHOD_COS45 * sint,
+        )
+    } else {
+        (sint, cost)
+    };
+    if num <= 0.0 {
+        sinp = -sinp;
+    }
+    // PQMethod's 0.7071066 only scales cos and sin alike (the angle is the same), but by
+    // 2 * 0.7071066^2 = 0.99999815, which would shrink the loadings a little at each such
+    // rotation; normalising keeps the rotation orthogonal and the angle PQMethod's.
+    let norm = sinp.hypot(cosp);
+    Some((sinp / norm, cosp / norm))
+}
+
+/// Rotates columns `p` and `q` of `m` given the sine and cosine:
+/// p' = p cos + q sin, q' = -p sin + q cos.
+fn rotate_columns_sc(m: &mut Array2<f64>, p: usize, q: usize, s: f64, c: f64) {
+    for i in 0..m.nrows() {
+        let (a, b) = (m[[i, p]], m[[i, q]]);
+        m[[i, p]] = a * c + b * s;
+        m[[i, q]] = -a * s + b * c;
+    }
+}
+
+/// qmethod's (psych::principal's) treatment of rotated principal components: columns ordered
+/// by decreasing sum of squared loadings (stable: equal sums keep their order), then each
+/// column whose plain sum is negative negated. Applied to loadings and matrix alike.
+pub fn order_and_sign_as_psych(loadings: &mut Array2<f64>, matrix: &mut Array2<f64>) {
+    let k = loadings.ncols();
+    let ss: Vec<f64> = (0..k)
+        .map(|f| loadings.column(f).dot(&loadings.column(f)))
+        .collect();
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| ss[b].total_cmp(&ss[a]));
+    let l0 = loadings.clone();
+    let m0 = matrix.clone();
+    for (to, &from) in order.iter().enumerate() {
+        let sign = if l0.column(from).sum() < 0.0 { -1.0 } else { 1.0 };
+        loadings
+            .column_mut(to)
+            .assign(&l0.column(from).mapv(|v| v * sign));
+        matrix
+            .column_mut(to)
+            .assign(&m0.column(from).mapv(|v| v * sign));
+    }
+}
+
 /// Rotates columns `p` and `q` of `m` by `angle` radians:
 /// p' = p cos + q sin, q' = -p sin + q cos.
 fn rotate_columns(m: &mut Array2<f64>, p: usize, q: usize, angle: f64) {
@@ -262,12 +459,28 @@ pub fn reflect_negative(loadings: &mut Array2<f64>, matrix: &mut Array2<f64>) ->
     flipped
 }
 
-/// Rotates the `n x k` unrotated loadings: the analytic rotation, reflection of factors with
-/// `sum a|a| < 0`, then each judgmental step in order, then the reflection again.
+/// How the factors are oriented (signed and ordered) after the analytic rotation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    /// PQMethod/KADE: reflect every factor with `sum a|a| < 0`, keep the order (qstudy default).
+    #[default]
+    Reflect,
+    /// psych::principal (qmethod's PCA): order by decreasing sum of squares, negate columns
+    /// whose plain sum is negative ([`order_and_sign_as_psych`]).
+    Psych,
+    /// As the rotation leaves them (qmethod's centroid + `stats::varimax`).
+    AsIs,
+}
+
+/// Rotates the `n x k` unrotated loadings: the analytic rotation, the orientation of the
+/// factors, then each judgmental step in order (followed, with [`Orientation::Reflect`], by
+/// the reflection again).
 pub fn rotate(
     unrotated: ArrayView2<f64>,
     rotation: Rotation,
     method: VarimaxMethod,
+    orientation: Orientation,
     steps: &[RotationStep],
 ) -> Result<Rotated, AnalysisError> {
     let k = unrotated.ncols();
@@ -295,6 +508,7 @@ pub fn rotate(
     let (mut loadings, mut matrix, cycles) = match rotation {
         Rotation::Varimax => {
             let (l, t, c) = match method {
+                VarimaxMethod::Pqmethod => varimax_pqmethod(unrotated),
                 VarimaxMethod::Svd => varimax_r(unrotated, VARIMAX_SVD_EPS),
                 VarimaxMethod::Pairwise => varimax(unrotated),
             };
@@ -302,15 +516,23 @@ pub fn rotate(
         }
         Rotation::None => (unrotated.to_owned(), Array2::eye(k), None),
     };
-    if rotation == Rotation::Varimax {
-        reflect_negative(&mut loadings, &mut matrix);
+    match orientation {
+        Orientation::Reflect => {
+            if rotation == Rotation::Varimax {
+                reflect_negative(&mut loadings, &mut matrix);
+            }
+        }
+        Orientation::Psych => order_and_sign_as_psych(&mut loadings, &mut matrix),
+        Orientation::AsIs => {}
     }
     if !steps.is_empty() {
         for s in steps {
             rotate_columns(&mut matrix, s.a - 1, s.b - 1, s.degrees.to_radians());
         }
         loadings = unrotated.dot(&matrix);
-        reflect_negative(&mut loadings, &mut matrix);
+        if orientation == Orientation::Reflect {
+            reflect_negative(&mut loadings, &mut matrix);
+        }
     }
     Ok(Rotated {
         loadings,
@@ -387,6 +609,7 @@ mod tests {
             a.view(),
             Rotation::None,
             VarimaxMethod::Svd,
+            Orientation::Reflect,
             &[RotationStep {
                 a: 1,
                 b: 2,
@@ -403,8 +626,8 @@ mod tests {
     fn bad_steps_are_rejected() {
         let a = sample();
         let step = |a, b| RotationStep { a, b, degrees: 5.0 };
-        assert!(rotate(a.view(), Rotation::None, VarimaxMethod::Svd, &[step(1, 4)]).is_err());
-        assert!(rotate(a.view(), Rotation::None, VarimaxMethod::Svd, &[step(2, 2)]).is_err());
+        assert!(rotate(a.view(), Rotation::None, VarimaxMethod::Svd, Orientation::Reflect, &[step(1, 4)]).is_err());
+        assert!(rotate(a.view(), Rotation::None, VarimaxMethod::Svd, Orientation::Reflect, &[step(2, 2)]).is_err());
         assert!("1,2".parse::<RotationStep>().is_err());
         assert_eq!(
             "1, 3,-7.5".parse::<RotationStep>().unwrap(),

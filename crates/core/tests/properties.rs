@@ -3,7 +3,8 @@
 use ndarray::Array2;
 use proptest::prelude::*;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
-use qstudy_core::rotate::{Rotation, RotationStep, VarimaxMethod, rotate};
+use qstudy_core::Numerics;
+use qstudy_core::rotate::{Orientation, Rotation, RotationStep, VarimaxMethod, rotate};
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{Correlation, Extraction, Grid, SortTable};
 
@@ -69,11 +70,18 @@ fn options_strategy() -> impl Strategy<Value = AnalysisOptions> {
             Correlation::Spearman,
             Correlation::Kendall,
         ]),
-        prop::sample::select(vec![VarimaxMethod::Svd, VarimaxMethod::Pairwise]),
+        prop::sample::select(vec![
+            None,
+            Some(VarimaxMethod::Pqmethod),
+            Some(VarimaxMethod::Svd),
+            Some(VarimaxMethod::Pairwise),
+        ]),
+        prop::sample::select(vec![Numerics::Pqmethod, Numerics::Qmethod]),
         2usize..4,
     )
         .prop_map(
-            |(extraction, correlation, varimax, factors)| AnalysisOptions {
+            |(extraction, correlation, varimax, numerics, factors)| AnalysisOptions {
+                numerics,
                 extraction,
                 correlation,
                 varimax,
@@ -112,8 +120,41 @@ fn config() -> ProptestConfig {
     }
 }
 
+/// Random `n x k` loading matrices with entries in (-0.95, 0.95).
+fn loadings_strategy() -> impl Strategy<Value = Array2<f64>> {
+    (3usize..30, 2usize..6).prop_flat_map(|(n, k)| {
+        prop::collection::vec(-0.95f64..0.95, n * k)
+            .prop_map(move |v| Array2::from_shape_vec((n, k), v).unwrap())
+    })
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// Every varimax form (PQMethod's, R's SVD form, Kaiser's pairwise to convergence) is an
+    /// orthogonal rotation: it keeps each sort's communality and never lowers the criterion.
+    #[test]
+    fn every_varimax_form_is_orthogonal_and_keeps_communalities(a in loadings_strategy()) {
+        use qstudy_core::rotate::{varimax, varimax_criterion, varimax_pqmethod, varimax_r};
+        let k = a.ncols();
+        for (name, (rot, t, _)) in [
+            ("pqmethod", varimax_pqmethod(a.view())),
+            ("svd", varimax_r(a.view(), 1e-5)),
+            ("pairwise", varimax(a.view())),
+        ] {
+            let tt = t.t().dot(&t);
+            for i in 0..k { for j in 0..k {
+                let want = if i == j { 1.0 } else { 0.0 };
+                prop_assert!((tt[[i, j]] - want).abs() < 1e-10, "{}: T'T", name);
+            }}
+            for i in 0..a.nrows() {
+                let h0 = a.row(i).dot(&a.row(i));
+                let h1 = rot.row(i).dot(&rot.row(i));
+                prop_assert!((h0 - h1).abs() < 1e-10, "{}: communality of row {}", name, i);
+            }
+            prop_assert!(varimax_criterion(rot.view()) >= varimax_criterion(a.view()) - 1e-9, "{}: criterion", name);
+        }
+    }
 
     #[test]
     fn rotation_is_orthogonal_and_keeps_communalities(
@@ -178,7 +219,7 @@ proptest! {
     fn permuting_sorts_permutes_loadings(table in study_strategy(), opts in options_strategy(), seed in any::<u64>()) {
         let mut opts = opts;
         opts.extraction = Extraction::Pca;
-        opts.varimax = VarimaxMethod::Pairwise;
+        opts.varimax = Some(VarimaxMethod::Pairwise);
         let n = table.values.len();
         let mut perm: Vec<usize> = (0..n).collect();
         // deterministic Fisher-Yates from the seed
@@ -209,7 +250,7 @@ proptest! {
     #[test]
     fn permuting_statements_permutes_zscores(table in study_strategy(), opts in options_strategy(), seed in any::<u64>()) {
         let mut opts = opts;
-        opts.varimax = VarimaxMethod::Pairwise;
+        opts.varimax = Some(VarimaxMethod::Pairwise);
         let m = table.values[0].len();
         let mut perm: Vec<usize> = (0..m).collect();
         let mut s = seed;
@@ -240,7 +281,7 @@ proptest! {
 #[test]
 fn plain_rotation_has_identity_matrix() {
     let l = ndarray::array![[0.6, 0.2], [0.1, 0.7], [-0.5, 0.3]];
-    let r = rotate(l.view(), Rotation::None, VarimaxMethod::Svd, &[]).unwrap();
+    let r = rotate(l.view(), Rotation::None, VarimaxMethod::Svd, Orientation::Reflect, &[]).unwrap();
     assert_eq!(r.matrix, Array2::eye(2));
 }
 

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use qstudy_core::simulate::{Design, LoadingRange, SimParticipant, Simulated, Viewpoint};
-use qstudy_core::{Correlation, Extraction, Grid, Participant, Rotation, SortTable, VarimaxMethod};
+use qstudy_core::{
+    Correlation, Extraction, Grid, Numerics, Participant, Rotation, SortTable, VarimaxMethod,
+};
 
 use crate::error::ReadError;
 use crate::source::SourceMap;
@@ -41,9 +43,18 @@ pub struct Statement {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisDefaults {
-    /// `centroid` or `pca`.
+    /// `pqmethod` or `qmethod`: whose conventions the numbers follow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerics: Option<Numerics>,
+    /// `centroid`, `pca` or `horst`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<Extraction>,
+    /// Horst 5.5: largest number of iterations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horst_iterations: Option<usize>,
+    /// Horst 5.5: convergence threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horst_threshold: Option<f64>,
     /// Factors to extract.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extract: Option<usize>,
@@ -53,7 +64,7 @@ pub struct AnalysisDefaults {
     /// `varimax` or `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
-    /// `svd` or `pairwise`.
+    /// `pqmethod`, `svd` or `pairwise` (an override of the profile's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub varimax: Option<VarimaxMethod>,
     /// Judgmental steps `"A,B,DEG"`.
