@@ -202,3 +202,30 @@ fn bad_numerics_options_are_one_line_errors() {
         );
     }
 }
+
+/// Lipset centroid 3 under qmethod's conventions: statements 7 and 10 tie exactly on F3 across
+/// a column boundary, where qmethod hands out five -2s for four cells. qstudy keeps the grid
+/// and says so.
+#[test]
+fn qmethod_profile_warns_where_qmethod_would_break_the_grid() {
+    let (_d, r, _) = analyze(&[
+        &fixture("lipset/LIPSET.DAT"),
+        "--factors",
+        "3",
+        "--numerics",
+        "qmethod",
+    ]);
+    let warnings = r["warnings"].to_string();
+    assert!(
+        warnings.contains("F3: statements 7, 10 have equal z-scores"),
+        "{warnings}"
+    );
+    let grid_cells = |arr: &Value, v: i64| {
+        arr.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x.as_i64() == Some(v))
+            .count()
+    };
+    assert_eq!(grid_cells(&r["factors"][2]["array"], -2), 4);
+}

@@ -518,6 +518,21 @@ pub fn analyze_with(
                 )
             });
         }
+        if options.numerics == Numerics::Qmethod
+            && let Some(c) = &comp
+        {
+            for group in score::ties_across_columns(&c.zscores, &c.array) {
+                let ids: Vec<String> = group
+                    .iter()
+                    .map(|&s| study.statement_ids()[s].to_string())
+                    .collect();
+                warnings.push(format!(
+                    "{}: statements {} have equal z-scores but fall in different grid columns: qmethod gives them one averaged rank (its array can differ there and break the grid); qstudy keeps the grid, the higher-numbered statement taking the lower value",
+                    col.name,
+                    ids.join(", ")
+                ));
+            }
+        }
         composites.push((defining, comp));
     }
 

@@ -95,6 +95,37 @@ pub fn factor_array(z: &[f64], grid: &Grid) -> Vec<i32> {
     array
 }
 
+/// Groups of statements (0-based, ascending) whose z-scores are equal (to 1e-12, relative) yet
+/// received different array values: where a program that gives tied statements one averaged
+/// rank (qmethod) hands out other values, possibly breaking the grid.
+///
+/// ```
+/// use qstudy_core::{Grid, score::{factor_array, ties_across_columns}};
+/// let grid: Grid = "-1:1,0:1,1:1".parse().unwrap();
+/// let z = [0.0, 0.0, 1.0];
+/// assert_eq!(ties_across_columns(&z, &factor_array(&z, &grid)), vec![vec![0, 1]]);
+/// ```
+pub fn ties_across_columns(z: &[f64], array: &[i32]) -> Vec<Vec<usize>> {
+    let order = ascending_order(z);
+    let mut groups = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        let z0 = z[order[start]];
+        while end < order.len() && (z[order[end]] - z0).abs() <= 1e-12 * (1.0 + z0.abs()) {
+            end += 1;
+        }
+        let group = &order[start..end];
+        if group.iter().any(|&i| array[i] != array[group[0]]) {
+            let mut g = group.to_vec();
+            g.sort_unstable();
+            groups.push(g);
+        }
+        start = end;
+    }
+    groups
+}
+
 /// Ranks (1 = highest z), the exact reverse of [`ascending_order`].
 pub fn ranks(z: &[f64]) -> Vec<usize> {
     let m = z.len();
