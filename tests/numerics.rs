@@ -136,7 +136,12 @@ fn study_toml_can_choose_the_profile() {
     let dir = tempfile::tempdir().unwrap();
     let study = dir.path().join("study");
     std::fs::create_dir(&study).unwrap();
-    for f in ["study.toml", "sorts.csv", "statements.csv", "participants.csv"] {
+    for f in [
+        "study.toml",
+        "sorts.csv",
+        "statements.csv",
+        "participants.csv",
+    ] {
         let from = std::path::Path::new(&fixture("apse-2023")).join(f);
         if from.exists() {
             std::fs::copy(&from, study.join(f)).unwrap();
@@ -152,11 +157,7 @@ fn study_toml_can_choose_the_profile() {
     let (_d, r, _) = analyze(&[study.to_str().unwrap()]);
     assert_eq!(r["options"]["numerics"], "qmethod");
     // the command line overrides the study
-    let (_d, r, _) = analyze(&[
-        study.to_str().unwrap(),
-        "--numerics",
-        "pqmethod",
-    ]);
+    let (_d, r, _) = analyze(&[study.to_str().unwrap(), "--numerics", "pqmethod"]);
     assert_eq!(r["options"]["numerics"], "pqmethod");
 }
 
@@ -167,11 +168,7 @@ fn bad_numerics_options_are_one_line_errors() {
     let out = out.to_str().unwrap();
     let lipset = fixture("lipset/LIPSET.DAT");
     for (args, code, needle) in [
-        (
-            vec!["--numerics", "kade"],
-            2,
-            "pqmethod or qmethod",
-        ),
+        (vec!["--numerics", "kade"], 2, "pqmethod or qmethod"),
         (
             vec!["--horst-threshold", "0.001"],
             2,

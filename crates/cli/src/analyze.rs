@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
+use qstudy_core::extract::HorstOptions;
 use qstudy_core::groups::attach_participants;
 use qstudy_core::retention::RetentionReport;
 use qstudy_core::validate::{ValidationOptions, validate};
-use qstudy_core::extract::HorstOptions;
 use qstudy_core::{
     Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Numerics, Rotation, RotationStep,
     Study, VarimaxMethod,

@@ -200,9 +200,7 @@ pub fn extract_persons_with(
     match persons {
         Persons::Dense(r) => extract_with(r, method, count, settings),
         Persons::Factored(f) => match method {
-            Extraction::Centroid => {
-                centroid_factored_with(f, count, PREFIX_MIN, settings.centroid)
-            }
+            Extraction::Centroid => centroid_factored_with(f, count, PREFIX_MIN, settings.centroid),
             Extraction::Pca => pca_factored(f, count),
             Extraction::Horst => {
                 let w = f.w();
@@ -361,7 +359,11 @@ fn centroid_loadings(
         let mut change = 0.0f64;
         for j in 0..n {
             a[j] = s[j] / root;
-            let a2 = (a[j] * a[j]).min(1.0);
+            // PQMethod's estimate cannot pass 1 (held there); qmethod's is not bounded.
+            let a2 = match variant {
+                CentroidVariant::Pqmethod => (a[j] * a[j]).min(1.0),
+                CentroidVariant::Qmethod => a[j] * a[j],
+            };
             change = change.max((a2 - d[j]).abs());
             d[j] = a2;
         }
@@ -377,7 +379,10 @@ fn centroid_loadings(
     if !converged {
         return Err("the communality iteration does not converge");
     }
-    let held = (0..n).filter(|&j| d[j] >= 1.0).collect();
+    let held = match variant {
+        CentroidVariant::Pqmethod => (0..n).filter(|&j| d[j] >= 1.0).collect(),
+        CentroidVariant::Qmethod => Vec::new(),
+    };
     Ok((a.iter().zip(sign).map(|(aj, sj)| aj * sj).collect(), held))
 }
 
@@ -892,8 +897,61 @@ mod tests {
             let dense = centroid(&r, count);
             assert_same(&dense, &centroid_factored(&f, count), 1e-10);
             // a short selected prefix: scans run past it and the order is re-selected
-            assert_same(&dense, &centroid_factored_with(&f, count, 4, CentroidVariant::Pqmethod), 1e-10);
+            assert_same(
+                &dense,
+                &centroid_factored_with(&f, count, 4, CentroidVariant::Pqmethod),
+                1e-10,
+            );
+            // qmethod's convention on both engines
+            let dense_q = centroid_variant(&r, count, CentroidVariant::Qmethod);
+            for prefix in [PREFIX_MIN, 4] {
+                let fq = centroid_factored_with(&f, count, prefix, CentroidVariant::Qmethod);
+                assert_same(&dense_q, &fq, 1e-10);
+            }
         }
+    }
+
+    #[test]
+    fn horst_settles_and_reports_its_passes() {
+        let r = array![
+            [1.0, 0.18778, 0.16290],
+            [0.18778, 1.0, 0.55882],
+            [0.16290, 0.55882, 1.0]
+        ];
+        let loose = horst(
+            &r,
+            2,
+            &HorstOptions {
+                iterations: 30,
+                threshold: 0.001,
+            },
+        );
+        // PQMethod's own protocol of this matrix (fixtures/uhh/UHH.UNR) lists 8 iterations.
+        assert_eq!(
+            loose.horst,
+            Some(HorstRun {
+                iterations: 8,
+                converged: true
+            })
+        );
+        let capped = horst(
+            &r,
+            2,
+            &HorstOptions {
+                iterations: 3,
+                threshold: 0.0001,
+            },
+        );
+        assert_eq!(
+            capped.horst,
+            Some(HorstRun {
+                iterations: 3,
+                converged: false
+            })
+        );
+        // communalities of the last pass are the estimates it used, within the threshold
+        let tight = horst(&r, 2, &HorstOptions::default());
+        assert!(tight.horst.unwrap().converged);
     }
 
     #[test]

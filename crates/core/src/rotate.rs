@@ -424,7 +424,11 @@ pub fn order_and_sign_as_psych(loadings: &mut Array2<f64>, matrix: &mut Array2<f
     let l0 = loadings.clone();
     let m0 = matrix.clone();
     for (to, &from) in order.iter().enumerate() {
-        let sign = if l0.column(from).sum() < 0.0 { -1.0 } else { 1.0 };
+        let sign = if l0.column(from).sum() < 0.0 {
+            -1.0
+        } else {
+            1.0
+        };
         loadings
             .column_mut(to)
             .assign(&l0.column(from).mapv(|v| v * sign));
@@ -626,8 +630,26 @@ mod tests {
     fn bad_steps_are_rejected() {
         let a = sample();
         let step = |a, b| RotationStep { a, b, degrees: 5.0 };
-        assert!(rotate(a.view(), Rotation::None, VarimaxMethod::Svd, Orientation::Reflect, &[step(1, 4)]).is_err());
-        assert!(rotate(a.view(), Rotation::None, VarimaxMethod::Svd, Orientation::Reflect, &[step(2, 2)]).is_err());
+        assert!(
+            rotate(
+                a.view(),
+                Rotation::None,
+                VarimaxMethod::Svd,
+                Orientation::Reflect,
+                &[step(1, 4)]
+            )
+            .is_err()
+        );
+        assert!(
+            rotate(
+                a.view(),
+                Rotation::None,
+                VarimaxMethod::Svd,
+                Orientation::Reflect,
+                &[step(2, 2)]
+            )
+            .is_err()
+        );
         assert!("1,2".parse::<RotationStep>().is_err());
         assert_eq!(
             "1, 3,-7.5".parse::<RotationStep>().unwrap(),

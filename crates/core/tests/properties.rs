@@ -2,8 +2,8 @@
 
 use ndarray::Array2;
 use proptest::prelude::*;
-use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::Numerics;
+use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::rotate::{Orientation, Rotation, RotationStep, VarimaxMethod, rotate};
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{Correlation, Extraction, Grid, SortTable};
@@ -281,7 +281,14 @@ proptest! {
 #[test]
 fn plain_rotation_has_identity_matrix() {
     let l = ndarray::array![[0.6, 0.2], [0.1, 0.7], [-0.5, 0.3]];
-    let r = rotate(l.view(), Rotation::None, VarimaxMethod::Svd, Orientation::Reflect, &[]).unwrap();
+    let r = rotate(
+        l.view(),
+        Rotation::None,
+        VarimaxMethod::Svd,
+        Orientation::Reflect,
+        &[],
+    )
+    .unwrap();
     assert_eq!(r.matrix, Array2::eye(2));
 }
 

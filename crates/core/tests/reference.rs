@@ -94,7 +94,13 @@ fn lipset() -> SortTable {
 
 #[test]
 fn lipset_correlations_match_qmethod() {
-    let res = run(&lipset(), Numerics::Qmethod, Extraction::Pca, 3, Rotation::Varimax);
+    let res = run(
+        &lipset(),
+        Numerics::Qmethod,
+        Extraction::Pca,
+        3,
+        Rotation::Varimax,
+    );
     let (_, rows) = ref_table("lipset/ref_correlation_matrix.csv");
     let r = res.correlation.unwrap();
     for (i, row) in rows.iter().enumerate() {
@@ -106,7 +112,13 @@ fn lipset_correlations_match_qmethod() {
 
 #[test]
 fn lipset_centroid_unrotated_matches_kade() {
-    let res = run(&lipset(), Numerics::Pqmethod, Extraction::Centroid, 7, Rotation::None);
+    let res = run(
+        &lipset(),
+        Numerics::Pqmethod,
+        Extraction::Centroid,
+        7,
+        Rotation::None,
+    );
     let (_, rows) = ref_table("lipset/ref_kade_brown_centroid_unrotated_7f.csv");
     let loadings = &res.unrotated.loadings;
     let mut worst = 0.0f64;
@@ -189,7 +201,13 @@ fn check_against_qmethod(res: &AnalysisResults, prefix: &str, loading_tol: f64, 
 
 #[test]
 fn lipset_pca_varimax_matches_qmethod() {
-    let res = run(&lipset(), Numerics::Qmethod, Extraction::Pca, 3, Rotation::Varimax);
+    let res = run(
+        &lipset(),
+        Numerics::Qmethod,
+        Extraction::Pca,
+        3,
+        Rotation::Varimax,
+    );
     check_against_qmethod(&res, "lipset/ref_qmethodR_pca_varimax_3f", 1e-6, 1e-6);
 }
 
@@ -207,7 +225,13 @@ fn lipset_centroid_varimax_matches_qmethod() {
 
 #[test]
 fn lipset_centroid_unrotated_matches_qmethod() {
-    let res = run(&lipset(), Numerics::Qmethod, Extraction::Centroid, 7, Rotation::None);
+    let res = run(
+        &lipset(),
+        Numerics::Qmethod,
+        Extraction::Centroid,
+        7,
+        Rotation::None,
+    );
     let (_, rows) = ref_table("lipset/ref_qmethodR_centroid_unrotated_7f.csv");
     for (i, row) in rows.iter().enumerate() {
         for f in 0..7 {
@@ -220,7 +244,13 @@ fn lipset_centroid_unrotated_matches_qmethod() {
 #[test]
 fn redu_fut_reproduces_published_results() {
     let table = sorts_csv("redu-fut/qsorts.csv", true);
-    let res = run(&table, Numerics::Qmethod, Extraction::Pca, 3, Rotation::Varimax);
+    let res = run(
+        &table,
+        Numerics::Qmethod,
+        Extraction::Pca,
+        3,
+        Rotation::Varimax,
+    );
     // Loadings as printed in the published report (3-4 dp; the CSV's 2-dp copies were rounded
     // twice, e.g. P11 0.2750 -> 0.28): each within half a unit of its last printed digit. This
     // holds with the default SVD varimax (R's stopping rule); the exact optimum is up to 1.7e-4
@@ -356,7 +386,13 @@ fn check_dist_cons(
 /// Under `--numerics qmethod` the factors come out in qmethod's order and with its signs
 /// (mirrored factors stay mirrored, as in qmethod), so they compare one to one.
 fn qmethod_oriented(extraction: Extraction, prefix: &str) -> (AnalysisResults, Vec<(usize, f64)>) {
-    let res = run(&lipset(), Numerics::Qmethod, extraction, 3, Rotation::Varimax);
+    let res = run(
+        &lipset(),
+        Numerics::Qmethod,
+        extraction,
+        3,
+        Rotation::Varimax,
+    );
     let (_, lrows) = ref_table(&format!("{prefix}_loadings.csv"));
     let reference: Vec<Vec<f64>> = lrows
         .iter()
@@ -455,17 +491,44 @@ fn lipset_measured_differences() {
         }
         worst
     };
-    let pq = run(&lipset(), Numerics::Pqmethod, Extraction::Centroid, 7, Rotation::None);
-    let qm = run(&lipset(), Numerics::Qmethod, Extraction::Centroid, 7, Rotation::None);
+    let pq = run(
+        &lipset(),
+        Numerics::Pqmethod,
+        Extraction::Centroid,
+        7,
+        Rotation::None,
+    );
+    let qm = run(
+        &lipset(),
+        Numerics::Qmethod,
+        Extraction::Centroid,
+        7,
+        Rotation::None,
+    );
     println!(
         "pqmethod centroid 7f vs KADE: {:.2e}; qmethod centroid 7f vs qmethod: {:.2e}; pqmethod centroid vs qmethod: {:.2e}",
-        worst_vs(&pq.unrotated.loadings, "lipset/ref_kade_brown_centroid_unrotated_7f.csv", 7),
-        worst_vs(&qm.unrotated.loadings, "lipset/ref_qmethodR_centroid_unrotated_7f.csv", 7),
-        worst_vs(&pq.unrotated.loadings, "lipset/ref_qmethodR_centroid_unrotated_7f.csv", 7),
+        worst_vs(
+            &pq.unrotated.loadings,
+            "lipset/ref_kade_brown_centroid_unrotated_7f.csv",
+            7
+        ),
+        worst_vs(
+            &qm.unrotated.loadings,
+            "lipset/ref_qmethodR_centroid_unrotated_7f.csv",
+            7
+        ),
+        worst_vs(
+            &pq.unrotated.loadings,
+            "lipset/ref_qmethodR_centroid_unrotated_7f.csv",
+            7
+        ),
     );
     for (e, prefix) in [
         (Extraction::Pca, "lipset/ref_qmethodR_pca_varimax_3f"),
-        (Extraction::Centroid, "lipset/ref_qmethodR_centroid_varimax_3f"),
+        (
+            Extraction::Centroid,
+            "lipset/ref_qmethodR_centroid_varimax_3f",
+        ),
     ] {
         let q = run(&lipset(), Numerics::Qmethod, e, 3, Rotation::Varimax);
         println!(
