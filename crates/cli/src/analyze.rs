@@ -440,7 +440,7 @@ fn write_summary(
     )?;
     writeln!(
         out,
-        "{} correlation, {} ({} extracted), {} of {} kept, {} rotation{}",
+        "{} correlation, {} ({} extracted), {} of {} kept, {} rotation{}; {} numerics",
         r.options.correlation,
         r.options.extraction,
         r.options.extracted,
@@ -451,7 +451,8 @@ fn write_summary(
             String::new()
         } else {
             format!(" + {} judgmental step(s)", r.options.rotation_steps.len())
-        }
+        },
+        r.options.numerics
     )?;
     writeln!(out)?;
     let names: Vec<String> = r
