@@ -163,6 +163,8 @@ pub struct BootstrapSettings {
     pub alignment: Alignment,
     /// Level of the percentile intervals.
     pub interval: f64,
+    /// Whose conventions the numbers follow.
+    pub numerics: crate::numerics::Numerics,
     /// Correlation between sorts.
     pub correlation: Correlation,
     /// Extraction.
@@ -780,6 +782,7 @@ impl Accumulator {
                 replicates: ctx.bootstrap.replicates,
                 seed: ctx.bootstrap.seed,
                 alignment: ctx.bootstrap.alignment,
+                numerics: o.numerics,
                 interval: ctx.bootstrap.interval,
                 correlation: o.correlation,
                 extraction: o.extraction,
