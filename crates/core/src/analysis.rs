@@ -97,6 +97,18 @@ impl AnalysisOptions {
         self.numerics.orientation(self.extraction)
     }
 
+    /// Checks the Horst settings (and that Horst's `n x n` matrix fits, for `n` sorts): a
+    /// clear one-line error when they make no sense.
+    pub fn check_for(&self, n: usize) -> Result<(), AnalysisError> {
+        if self.extraction == Extraction::Horst && n > extract::HORST_MAX_SORTS {
+            return Err(AnalysisError::BadOption(format!(
+                "--method horst works on the n x n correlation matrix: at most {} sorts, this study has {n} (use --method centroid)",
+                extract::HORST_MAX_SORTS
+            )));
+        }
+        self.check()
+    }
+
     /// Checks the Horst settings: a clear one-line error when they make no sense.
     pub fn check(&self) -> Result<(), AnalysisError> {
         if self.horst.iterations == 0 {
@@ -327,7 +339,7 @@ pub fn analyze_with(
     let n = study.n_sorts();
     let m = study.n_statements();
     let k = options.factors;
-    options.check()?;
+    options.check_for(n)?;
     if k == 0 {
         return Err(AnalysisError::NoFactors);
     }

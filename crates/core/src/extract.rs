@@ -576,6 +576,9 @@ fn centroid_factor_factored(
     centroid_loadings(&t, &sign, variant)
 }
 
+/// Most sorts Horst 5.5 is run on: it needs the `n x n` matrix (200 MB at this size).
+pub const HORST_MAX_SORTS: usize = 5000;
+
 /// Sign flips allowed per Horst factor (PQMethod's cap).
 const HORST_MAX_FLIPS: usize = 750;
 

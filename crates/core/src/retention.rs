@@ -248,6 +248,7 @@ pub fn retention(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<RetentionReport, AnalysisError> {
     let (n, m) = (study.n_sorts(), study.n_statements());
+    options.check_for(n)?;
     if options.extract == Some(0) {
         return Err(AnalysisError::NoExtraction);
     }
