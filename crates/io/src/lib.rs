@@ -45,6 +45,7 @@ mod formats;
 #[cfg(test)]
 mod fuzz;
 mod json_sorts;
+pub mod limits;
 mod pqmethod;
 mod results;
 mod source;
@@ -311,12 +312,12 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
             });
         }
     };
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = limits::read_input(path)?;
     let mut loaded = formats::parse_bytes(&bytes, path, format, auto)?;
     if loaded.format == InputFormat::PqmethodDat
         && let Some(sta) = pqmethod::find_sta(path)
     {
-        let sta_bytes = std::fs::read(&sta).map_err(|e| io_error(&sta, e))?;
+        let sta_bytes = limits::read_input(&sta)?;
         let expected = match &loaded.source {
             SourceMap::Dat { statements, .. } => *statements,
             _ => 0,
@@ -491,7 +492,7 @@ impl LoadedSorts {
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> ReadError {
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     if e.kind() == std::io::ErrorKind::NotFound {
         ReadError::NotFound {
             file: path.to_path_buf(),
