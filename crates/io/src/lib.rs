@@ -44,6 +44,7 @@ mod export;
 mod formats;
 #[cfg(test)]
 mod fuzz;
+pub mod harness;
 mod json_sorts;
 pub mod limits;
 mod pqmethod;
