@@ -31,7 +31,10 @@ fn kept_fuzz_inputs_and_seeds_read_or_fail_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut replayed = 0;
     for (target, check) in TARGETS {
-        for dir in [root.join("fixtures/fuzz").join(target), root.join("fuzz/seeds").join(target)] {
+        for dir in [
+            root.join("fixtures/fuzz").join(target),
+            root.join("fuzz/seeds").join(target),
+        ] {
             for file in files(&dir) {
                 let bytes = std::fs::read(&file).unwrap();
                 eprintln!("{target}: {}", file.display());

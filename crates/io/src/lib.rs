@@ -506,6 +506,38 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     }
 }
 
+/// Line numbers of byte offsets that only increase: linear in the text overall.
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `byte`; from the start again when `byte` is before the last one.
+    pub(crate) fn line_of(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.at..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = byte;
+        self.line
+    }
+}
+
 /// UTF-8 if valid, else one byte per character as written by older Windows tools: Latin-1, with
 /// the bytes 0x80-0x9F (control characters in Latin-1) read as in Windows-1252 (`’`, `€`, ...).
 pub(crate) fn decode_text(bytes: &[u8]) -> String {

@@ -138,38 +138,6 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
     Ok(crate::decode_text(&bytes))
 }
 
-/// Line numbers of byte offsets that only increase: linear in the text overall.
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Lines {
-            text: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of `byte`; from the start again when `byte` is before the last one.
-    fn line_of(&mut self, byte: usize) -> usize {
-        let byte = byte.min(self.text.len());
-        if byte < self.at {
-            self.at = 0;
-            self.line = 1;
-        }
-        self.line += self.text[self.at..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.at = byte;
-        self.line
-    }
-}
-
 fn line_of(text: &str, byte: usize) -> usize {
     text.as_bytes()[..byte.min(text.len())]
         .iter()
@@ -188,7 +156,7 @@ fn csv_records(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut lines = Lines::new(&text);
+    let mut lines = crate::Lines::new(&text);
     loop {
         let pos = rdr.position().byte() as usize;
         match rdr.read_record(&mut record) {
