@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of qstudy's readers with cargo-fuzz (libFuzzer); see docs/fuzzing.md.
 #   scripts/fuzz.sh [RUNS] [TARGET...]     (default: 1000000 runs of every target, one at a time)
-# Needs cargo-fuzz (`cargo install cargo-fuzz`). On a stable toolchain RUSTC_BOOTSTRAP=1 lets
-# rustc accept the sanitizer flags cargo-fuzz passes. A crash is saved under
+# Needs cargo-fuzz (`cargo install cargo-fuzz`). No sanitizer (-s none): runs on stable rustc;
+# RUSTC_BOOTSTRAP=1 is set so that an ASan build (`-s address`) works on stable too. A crash is saved under
 # fuzz/artifacts/TARGET/; copy it to fixtures/fuzz/TARGET/ so that tests/fuzz_regressions.rs
 # replays it on every `cargo test`.
 set -euo pipefail
