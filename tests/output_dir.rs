@@ -50,7 +50,8 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v
 }
 
-const OUTPUTS: [&str; 8] = [
+const OUTPUTS: [&str; 9] = [
+    ".qstudy-manifest",
     "report.lis",
     "results.json",
     "results.xlsx",
@@ -124,7 +125,7 @@ fn a_directory_with_other_files_is_refused_even_with_force() {
         assert_eq!(names(&out), ["interview.txt"]);
     }
     let run = analyze(&out, &["--force"]);
-    assert!(run.stderr.contains("no results.json"), "{}", run.stderr);
+    assert!(run.stderr.contains("no .qstudy-manifest"), "{}", run.stderr);
     assert_eq!(names(tmp.path()), ["notes"]);
 }
 
@@ -133,8 +134,13 @@ fn force_replaces_the_previous_output_completely() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     assert_eq!(analyze(&out, &[]).code, 0);
-    std::fs::write(out.join("stale.txt"), "from an older run").unwrap();
+    // As if the older run had drawn a figure (listed in its manifest): it is qstudy's, so it
+    // goes, though this run draws none.
     std::fs::create_dir(out.join("plots")).unwrap();
+    std::fs::write(out.join("plots/F1.svg"), "<svg/>").unwrap();
+    let manifest = out.join(".qstudy-manifest");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{listed}plots/F1.svg\n")).unwrap();
     let run = analyze(&out, &["--force", "--flag-p", "0.01"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let files: Vec<String> = snapshot(&out)

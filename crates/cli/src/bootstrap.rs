@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use qstudy_core::bootstrap::{Alignment, BootstrapOptions, BootstrapResults, bootstrap};
 use qstudy_io::write_atomic;
+use qstudy_report::tables::spreadsheet_safe;
 
 use crate::analyze::{AnalyzeArgs, prepare};
 use crate::progress::{Progress, with_threads};
@@ -168,7 +169,7 @@ fn zscores_csv(r: &BootstrapResults) -> Result<Vec<u8>, csv::Error> {
                 .map(|d| d.p.to_string())
                 .unwrap_or_default();
             w.write_record([
-                f.name.clone(),
+                spreadsheet_safe(&f.name).into_owned(),
                 id.to_string(),
                 num(at(&f.zscores)),
                 num(at(&f.mean)),
@@ -203,8 +204,8 @@ fn loadings_csv(r: &BootstrapResults) -> Result<Vec<u8>, csv::Error> {
     for (i, id) in r.input.sort_ids.iter().enumerate() {
         for (f, factor) in r.factors.iter().enumerate() {
             w.write_record([
-                id.clone(),
-                factor.name.clone(),
+                spreadsheet_safe(id).into_owned(),
+                spreadsheet_safe(&factor.name).into_owned(),
                 l.full[i][f].to_string(),
                 num(l.mean[i][f]),
                 num(l.se[i][f]),

@@ -10,8 +10,11 @@
 //! - `DIR` is an empty directory: it is removed and the staging directory renamed to `DIR`
 //!   (nothing can be lost, so no `--force` is needed).
 //! - `DIR` is a non-empty directory: refused (exit 5) unless `--force`. With `--force`, `DIR`
-//!   must hold a previous output (a `results.json`) and must not contain the input; the old
-//!   `DIR` is renamed aside, the staging directory renamed to `DIR`, then the old one deleted.
+//!   must hold a previous output, listed by its manifest ([`MANIFEST`], written last into every
+//!   output from the files actually staged), nothing but the files that manifest lists, and not
+//!   the input: a file the user put there (`notes.txt`) makes `--force` refuse, naming it, so
+//!   it is never deleted. Then the old `DIR` is renamed aside, the staging directory renamed to
+//!   `DIR`, and the old one deleted.
 //! - `DIR` exists and is not a directory: refused.
 //!
 //! A crash at any point leaves either the old or the new complete directory (at worst under
@@ -26,6 +29,14 @@ use std::path::{Path, PathBuf};
 use qstudy_core::AnalysisResults;
 use qstudy_report::{ReportContext, ReportError};
 
+/// The manifest of an output directory: one `/`-separated path per line of every file qstudy
+/// wrote there (after a comment line). `--force` replaces a directory only when it holds
+/// nothing else.
+pub(crate) const MANIFEST: &str = ".qstudy-manifest";
+
+/// Foreign files named in a refusal, at most.
+const FOREIGN_SHOWN: usize = 10;
+
 /// The output could not be written; every message is one line naming the path.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum OutputError {
@@ -37,9 +48,17 @@ pub(crate) enum OutputError {
     NotEmpty { path: PathBuf },
     /// `--force` on a directory that holds no previous output.
     #[error(
-        "{path}: not replaced, even with --force: it does not hold a previous qstudy output (no results.json); choose another --out"
+        "{path}: not replaced, even with --force: it does not hold a previous qstudy output (no {MANIFEST} listing what qstudy wrote there); choose another --out"
     )]
     NotAnOutput { path: PathBuf },
+    /// `--force` on a previous output that also holds files qstudy did not write.
+    #[error(
+        "{path}: not replaced, even with --force: it holds {} that qstudy did not write ({}); move {} away or choose another --out",
+        if .files.len() == 1 { "a file" } else { "files" },
+        shown_list(.files),
+        if .files.len() == 1 { "it" } else { "them" }
+    )]
+    Foreign { path: PathBuf, files: Vec<String> },
     /// `--force` on a directory that contains the input.
     #[error("{path}: not replaced: it contains the input {input}; choose another --out")]
     ContainsInput { path: PathBuf, input: PathBuf },
@@ -131,6 +150,7 @@ fn publish_with(
     let name = hidden_stem(&target);
     let staging = Staging::create(&parent, &format!("{name}.qstudy-new-"), dir)?;
     build(staging.path())?;
+    write_manifest(staging.path())?;
     // Crash safety rests on this: every file and directory of the staging tree is on disk
     // before the rename below can make it visible as `DIR`. Files are written without a flush
     // each (`write_file`) and flushed here all at once, several at a time: a journaling file
@@ -247,9 +267,19 @@ fn inspect(
             path: shown.to_path_buf(),
         });
     }
-    if !target.join("results.json").is_file() {
+    let Some(listed) = read_manifest(target) else {
         return Err(OutputError::NotAnOutput {
             path: shown.to_path_buf(),
+        });
+    };
+    let foreign = foreign_files(target, &listed).map_err(|source| OutputError::CreateDir {
+        path: shown.to_path_buf(),
+        source,
+    })?;
+    if !foreign.is_empty() {
+        return Err(OutputError::Foreign {
+            path: shown.to_path_buf(),
+            files: foreign,
         });
     }
     if let Ok(t) = fs::canonicalize(target) {
@@ -266,6 +296,95 @@ fn inspect(
         }
     }
     Ok(Target::Previous)
+}
+
+/// `a, b, c` or `a, b, ... and 12 more`, each quoted on one line.
+fn shown_list(files: &[String]) -> String {
+    let mut shown: Vec<String> = files
+        .iter()
+        .take(FOREIGN_SHOWN)
+        .map(|f| format!("{:?}", f))
+        .collect();
+    if files.len() > FOREIGN_SHOWN {
+        shown.push(format!("and {} more", files.len() - FOREIGN_SHOWN));
+    }
+    shown.join(", ")
+}
+
+/// Every entry under `root` that is not a directory, as `/`-separated relative paths, sorted;
+/// directories only when they are empty (so that an empty directory a user made counts too).
+/// Symbolic links are listed, never followed.
+fn tree_entries(root: &Path) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    while let Some((dir, rel)) = stack.pop() {
+        let mut empty = true;
+        for entry in fs::read_dir(&dir)? {
+            let entry = entry?;
+            empty = false;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if entry.file_type()?.is_dir() {
+                stack.push((entry.path(), child));
+            } else {
+                out.push(child);
+            }
+        }
+        if empty && !rel.is_empty() {
+            out.push(format!("{rel}/"));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes [`MANIFEST`] into `staging`, listing every file staged there.
+fn write_manifest(staging: &Path) -> Result<(), OutputError> {
+    let files = tree_entries(staging).map_err(|source| OutputError::Write {
+        path: staging.join(MANIFEST),
+        source,
+    })?;
+    let mut text = String::from(
+        "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\n",
+    );
+    for f in files.iter().filter(|f| *f != MANIFEST) {
+        text.push_str(f);
+        text.push('\n');
+    }
+    write_file(staging, MANIFEST, text.as_bytes())
+}
+
+/// The paths a previous output's manifest lists, or `None` when it has none (or an unreadable
+/// one: such a directory is not replaced).
+fn read_manifest(dir: &Path) -> Option<std::collections::HashSet<String>> {
+    let path = dir.join(MANIFEST);
+    let meta = fs::symlink_metadata(&path).ok()?;
+    // A regular file of sane size: a manifest is a few hundred bytes.
+    if !meta.is_file() || meta.len() > 1 << 24 {
+        return None;
+    }
+    let text = fs::read_to_string(&path).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// The entries of `dir` that its manifest does not list (the manifest itself aside).
+fn foreign_files(
+    dir: &Path,
+    listed: &std::collections::HashSet<String>,
+) -> std::io::Result<Vec<String>> {
+    Ok(tree_entries(dir)?
+        .into_iter()
+        .filter(|f| f != MANIFEST && !listed.contains(f))
+        .collect())
 }
 
 fn parent_of(target: &Path) -> PathBuf {
@@ -560,6 +679,18 @@ mod tests {
         v
     }
 
+    /// A previous output in `out` by hand: `results.json` and a manifest listing it and `more`.
+    fn previous(out: &Path, more: &[&str]) {
+        fs::create_dir_all(out).unwrap();
+        fs::write(out.join("results.json"), "old").unwrap();
+        let mut m = String::from("# manifest\nresults.json\n");
+        for f in more {
+            m.push_str(f);
+            m.push('\n');
+        }
+        fs::write(out.join(MANIFEST), m).unwrap();
+    }
+
     fn write_output(staging: &Path, marker: &str) -> Result<(), OutputError> {
         write_file(staging, "results.json", marker.as_bytes())?;
         write_file(staging, "tables/a.csv", b"x\n1\n")
@@ -615,14 +746,60 @@ mod tests {
     fn force_replaces_a_previous_output_completely() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("results.json"), "old").unwrap();
+        // The previous run wrote a file this one does not: it is qstudy's, so it goes.
+        previous(&out, &["stale.txt", "plots/"]);
         fs::write(out.join("stale.txt"), "stale").unwrap();
+        fs::create_dir(out.join("plots")).unwrap();
         let p = publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
         assert_eq!(p.leftover, None);
-        assert_eq!(names(&out), ["results.json", "tables"]);
+        assert_eq!(names(&out), [MANIFEST, "results.json", "tables"]);
         assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(out.join(MANIFEST)).unwrap(),
+            "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\nresults.json\ntables/a.csv\n"
+        );
         assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn force_never_deletes_a_file_qstudy_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        publish(&out, false, &[], |s| write_output(s, "old")).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        fs::create_dir_all(out.join("tables/extra")).unwrap();
+        fs::write(out.join("tables/extra/mine.csv"), "mine").unwrap();
+        fs::create_dir(out.join("empty")).unwrap();
+        let mut built = false;
+        let e = publish(&out, true, &[], |_| {
+            built = true;
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(matches!(e, OutputError::Foreign { .. }), "{e}");
+        assert!(!built);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: not replaced, even with --force: it holds files that qstudy did not write (\"empty/\", \"notes.txt\", \"tables/extra/mine.csv\"); move them away or choose another --out",
+                out.display()
+            )
+        );
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+        // Once they are gone, --force replaces the output.
+        fs::remove_file(out.join("notes.txt")).unwrap();
+        fs::remove_dir_all(out.join("tables/extra")).unwrap();
+        fs::remove_dir(out.join("empty")).unwrap();
+        publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
+        assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+    }
+
+    #[test]
+    fn many_foreign_files_are_counted() {
+        let files: Vec<String> = (0..13).map(|i| format!("f{i:02}")).collect();
+        let shown = shown_list(&files);
+        assert!(shown.ends_with("\"f09\", and 3 more"), "{shown}");
     }
 
     #[test]
@@ -641,8 +818,7 @@ mod tests {
     fn force_never_deletes_the_input() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("results.json"), "old").unwrap();
+        previous(&out, &["sorts.csv"]);
         fs::write(out.join("sorts.csv"), "A,B\n1,-1\n").unwrap();
         let input = out.join("sorts.csv");
         let e = publish(&out, true, &[&input], |s| write_output(s, "new")).unwrap_err();
@@ -664,15 +840,14 @@ mod tests {
     fn a_failure_while_building_leaves_the_old_output_and_no_staging_directory() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("results.json"), "old").unwrap();
+        previous(&out, &[]);
         let e = publish(&out, true, &[], |s| {
             write_output(s, "new")?;
             Err(OutputError::Other("plots/x.png: cannot draw".to_string()))
         })
         .unwrap_err();
         assert_eq!(e.to_string(), "plots/x.png: cannot draw");
-        assert_eq!(names(&out), ["results.json"]);
+        assert_eq!(names(&out), [MANIFEST, "results.json"]);
         assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
         assert_eq!(names(tmp.path()), ["out"]);
     }
@@ -681,8 +856,7 @@ mod tests {
     fn a_failure_during_the_swap_puts_the_old_output_back() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("results.json"), "old").unwrap();
+        previous(&out, &[]);
         // the staging directory disappears after the old one was moved aside: the second
         // rename fails
         let hooks = Hooks {

@@ -69,9 +69,7 @@ pub(crate) fn parse_rows(records: Records, file: &Path) -> Result<RowsRead, Read
         .filter_map(|(c, h)| statement_number(h).map(|n| (c, n)))
         .collect();
     let (statements, attributes): (Vec<(usize, u32)>, Vec<usize>) = if numbered.len() >= 2 {
-        let attrs = (0..header.len())
-            .filter(|&c| c != id_col && !numbered.iter().any(|&(sc, _)| sc == c))
-            .collect();
+        let attrs = other_columns(header.len(), id_col, &numbered);
         (numbered, attrs)
     } else {
         let cols = (0..header.len()).filter(|&c| c != id_col);
@@ -132,18 +130,14 @@ pub(crate) fn parse_htmlq(records: Records, file: &Path) -> Result<RowsRead, Rea
                 .iter()
                 .map(|(_, f)| f.get(u).map_or("", |v| v.trim()))
                 .collect();
-            let distinct = uids
-                .iter()
-                .enumerate()
-                .all(|(i, v)| !v.is_empty() && !uids[..i].contains(v));
+            let mut seen = std::collections::HashSet::with_capacity(uids.len());
+            let distinct = uids.iter().all(|v| !v.is_empty() && seen.insert(*v));
             if distinct { u } else { s }
         }
         (Some(c), None) | (None, Some(c)) => c,
         (None, None) => 0,
     };
-    let attributes: Vec<usize> = (0..header.len())
-        .filter(|&c| c != id_col && !statements.iter().any(|&(sc, _)| sc == c))
-        .collect();
+    let attributes = other_columns(header.len(), id_col, &statements);
     build(
         file,
         header_line,
@@ -154,6 +148,18 @@ pub(crate) fn parse_htmlq(records: Records, file: &Path) -> Result<RowsRead, Rea
         rows,
         EXPECTED_HTMLQ,
     )
+}
+
+/// The columns that are neither the id nor a statement, in order (linear time: a header may
+/// have a million columns).
+fn other_columns(width: usize, id_col: usize, statements: &[(usize, u32)]) -> Vec<usize> {
+    let mut taken = vec![false; width];
+    for &(c, _) in statements {
+        if let Some(t) = taken.get_mut(c) {
+            *t = true;
+        }
+    }
+    (0..width).filter(|&c| c != id_col && !taken[c]).collect()
 }
 
 /// Checks that the statement columns are numbered 1..m (each once) and returns their field

@@ -168,6 +168,18 @@ pub(crate) fn read_records(
                 });
             }
         }
+        if record.len() > crate::limits::MAX_FIELDS {
+            let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+            return Err(ReadError::Content {
+                file: file.to_path_buf(),
+                place: Some(format!("line {line}")),
+                message: crate::limits::over(
+                    "the number of fields",
+                    record.len(),
+                    crate::limits::MAX_FIELDS,
+                ),
+            });
+        }
         let fields: Vec<String> = record.iter().map(decode_text).collect();
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;

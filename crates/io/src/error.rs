@@ -41,6 +41,25 @@ pub enum ReadError {
         /// The directory.
         file: PathBuf,
     },
+    /// The path is not a regular file (a device such as `/dev/zero`, a named pipe, a socket,
+    /// or a directory where a file is expected).
+    #[error("{}: is {kind}; expected a regular file", .file.display())]
+    NotRegular {
+        /// The path.
+        file: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// The file is larger than [`crate::limits::MAX_INPUT_BYTES`].
+    #[error("{}: the file is {size} bytes, above the limit of {limit} bytes for an input (see docs/formats.md, \"Limits\")", .file.display())]
+    TooLarge {
+        /// The file.
+        file: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// No format given and the extension is not one we know.
     #[error("{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names ({})", .file.display(), .extension.as_deref().map(|e| format!(" (extension '.{e}')")).unwrap_or_else(|| " (no extension)".to_string()), crate::InputFormat::NAMES)]
     UnknownFormat {
@@ -307,6 +326,8 @@ impl ReadError {
             ReadError::NotFound { file }
             | ReadError::Io { file, .. }
             | ReadError::IsDirectory { file }
+            | ReadError::NotRegular { file, .. }
+            | ReadError::TooLarge { file, .. }
             | ReadError::UnknownFormat { file, .. }
             | ReadError::Empty { file, .. }
             | ReadError::NoStatements { file, .. }

@@ -411,14 +411,14 @@ fn original_style(loaded: &LoadedSorts) -> PqmethodStyle {
     if loaded.format != InputFormat::PqmethodDat {
         return PqmethodStyle::default();
     }
-    let Ok(dat) = std::fs::read(&loaded.path) else {
+    let Ok(dat) = crate::limits::read_input(&loaded.path) else {
         return PqmethodStyle::default();
     };
     let sta = match &loaded.source {
         SourceMap::Dat {
             statements_file: Some(sta),
             ..
-        } => std::fs::read(sta).ok(),
+        } => crate::limits::read_input(sta).ok(),
         _ => None,
     };
     PqmethodStyle::of_files(&dat, sta.as_deref())

@@ -89,22 +89,6 @@ fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> Re
     }
 }
 
-/// 1-based line of a byte offset.
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// The line of the first `"key"` (as JSON writes it) in the text, else 1.
-fn line_of_key(text: &str, key: &str) -> usize {
-    let quoted = serde_json::to_string(key).unwrap_or_default();
-    text.find(&quoted).map_or(1, |at| line_at(text, at))
-}
-
 /// Byte offsets of the elements of the top-level array (string- and nesting-aware).
 fn array_element_offsets(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
@@ -238,8 +222,23 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             } else {
                 items
             };
+            // Keys come in file order: each is looked for after the previous one, and after
+            // one is not found (written with escapes) the rest keep the last line found, so
+            // that the look-ups stay linear in the file.
+            let mut lines = crate::Lines::new(&text);
+            let (mut from, mut lost, mut last) = (0usize, false, 1usize);
             for (key, value) in items {
-                let line = line_of_key(&text, &key);
+                if !lost {
+                    let quoted = serde_json::to_string(&key).unwrap_or_default();
+                    match text.get(from..).and_then(|t| t.find(&quoted)) {
+                        Some(at) => {
+                            last = lines.line_of(from + at);
+                            from += at + quoted.len();
+                        }
+                        None => lost = true,
+                    }
+                }
+                let line = last;
                 match value {
                     Value::Object(o) => entries.push((key, line, o)),
                     other => {
@@ -254,8 +253,9 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
         }
         Top::Array(items) => {
             let offsets = array_element_offsets(&text);
+            let mut lines = crate::Lines::new(&text);
             for (i, value) in items.into_iter().enumerate() {
-                let line = offsets.get(i).map_or(1, |&o| line_at(&text, o));
+                let line = offsets.get(i).map_or(1, |&o| lines.line_of(o));
                 match value {
                     Value::Object(o) => {
                         let id = ["id", "uid", "sid"]

@@ -44,7 +44,9 @@ mod export;
 mod formats;
 #[cfg(test)]
 mod fuzz;
+pub mod harness;
 mod json_sorts;
+pub mod limits;
 mod pqmethod;
 mod results;
 mod source;
@@ -311,12 +313,12 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
             });
         }
     };
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = limits::read_input(path)?;
     let mut loaded = formats::parse_bytes(&bytes, path, format, auto)?;
     if loaded.format == InputFormat::PqmethodDat
         && let Some(sta) = pqmethod::find_sta(path)
     {
-        let sta_bytes = std::fs::read(&sta).map_err(|e| io_error(&sta, e))?;
+        let sta_bytes = limits::read_input(&sta)?;
         let expected = match &loaded.source {
             SourceMap::Dat { statements, .. } => *statements,
             _ => 0,
@@ -491,7 +493,7 @@ impl LoadedSorts {
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> ReadError {
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     if e.kind() == std::io::ErrorKind::NotFound {
         ReadError::NotFound {
             file: path.to_path_buf(),
@@ -501,6 +503,38 @@ fn io_error(path: &Path, e: std::io::Error) -> ReadError {
             file: path.to_path_buf(),
             source: e,
         }
+    }
+}
+
+/// Line numbers of byte offsets that only increase: linear in the text overall.
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `byte`; from the start again when `byte` is before the last one.
+    pub(crate) fn line_of(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.at..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = byte;
+        self.line
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use qstudy_core::simulate::{Design, LoadingRange, SimParticipant, Simulated, Viewpoint};
 use qstudy_core::{
@@ -102,10 +103,10 @@ struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     citation: Option<String>,
     grid: String,
-    statements: String,
-    sorts: String,
+    statements: Spanned<String>,
+    sorts: Spanned<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    participants: Option<String>,
+    participants: Option<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     analysis: Option<AnalysisDefaults>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -142,19 +143,9 @@ fn study_error(file: &Path, line: Option<usize>, message: impl Into<String>) -> 
     }
 }
 
+/// A file's text: a regular file within the size limit ([`crate::limits`]).
 fn read_text(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            ReadError::NotFound {
-                file: path.to_path_buf(),
-            }
-        } else {
-            ReadError::Io {
-                file: path.to_path_buf(),
-                source: e,
-            }
-        }
-    })?;
+    let bytes = crate::limits::read_input(path)?;
     Ok(crate::decode_text(&bytes))
 }
 
@@ -176,20 +167,32 @@ fn csv_records(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = crate::Lines::new(&text);
     loop {
         let pos = rdr.position().byte() as usize;
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let start = record.position().map_or(pos, |p| p.byte() as usize);
+                if record.len() > crate::limits::MAX_FIELDS {
+                    return Err(study_error(
+                        path,
+                        Some(lines.line_of(start)),
+                        crate::limits::over(
+                            "the number of fields",
+                            record.len(),
+                            crate::limits::MAX_FIELDS,
+                        ),
+                    ));
+                }
                 let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
                 if fields.iter().all(String::is_empty) {
                     continue;
                 }
-                out.push((line_of(&text, start), fields));
+                out.push((lines.line_of(start), fields));
             }
             Err(e) => {
-                let line = e.position().map(|p| line_of(&text, p.byte() as usize));
+                let line = e.position().map(|p| lines.line_of(p.byte() as usize));
                 return Err(study_error(path, line, format!("not valid CSV: {e}")));
             }
         }
@@ -231,6 +234,7 @@ pub fn read_statements(path: &Path) -> Result<Vec<Statement>, ReadError> {
     })?;
     let tag_col = column(header, "tag");
     let mut out: Vec<Statement> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (line, fields) in &records[1..] {
         let get = |c: usize| fields.get(c).map(String::as_str).unwrap_or("");
         let id: u32 = get(id_col).parse().ok().filter(|&v| v > 0).ok_or_else(|| {
@@ -240,11 +244,11 @@ pub fn read_statements(path: &Path) -> Result<Vec<Statement>, ReadError> {
                 format!("statement id '{}' is not a positive integer", get(id_col)),
             )
         })?;
-        if let Some(prev) = out.iter().find(|s| s.id == id) {
+        if !seen.insert(id) {
             return Err(study_error(
                 path,
                 Some(*line),
-                format!("statement id {} is given twice", prev.id),
+                format!("statement id {id} is given twice"),
             ));
         }
         let text = get(text_col).to_string();
@@ -286,6 +290,11 @@ fn read_sort_rows(
         )
     })?;
     let mut col_of = vec![None; statements.len()];
+    let index_of: std::collections::HashMap<u32, usize> = statements
+        .iter()
+        .enumerate()
+        .map(|(i, st)| (st.id, i))
+        .collect();
     for (c, h) in header.iter().enumerate() {
         if c == id_col {
             continue;
@@ -297,19 +306,16 @@ fn read_sort_rows(
                 format!("column {} header '{h}' is not a statement id", c + 1),
             )
         })?;
-        let s = statements
-            .iter()
-            .position(|st| st.id == sid)
-            .ok_or_else(|| {
-                study_error(
-                    path,
-                    Some(*hline),
-                    format!(
-                        "column {} is statement {sid}, which the statements file does not have",
-                        c + 1
-                    ),
-                )
-            })?;
+        let s = *index_of.get(&sid).ok_or_else(|| {
+            study_error(
+                path,
+                Some(*hline),
+                format!(
+                    "column {} is statement {sid}, which the statements file does not have",
+                    c + 1
+                ),
+            )
+        })?;
         if col_of[s].is_some() {
             return Err(study_error(
                 path,
@@ -332,6 +338,7 @@ fn read_sort_rows(
     let cols: Vec<usize> = col_of.into_iter().flatten().collect();
     let mut table = SortTable::default();
     let mut sort_lines = Vec::new();
+    let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (line, fields) in &records[1..] {
         if fields.len() != header.len() {
             return Err(ReadError::RaggedRow {
@@ -343,7 +350,7 @@ fn read_sort_rows(
             });
         }
         let id = fields[id_col].clone();
-        if let Some(first) = table.sort_ids.iter().position(|s| *s == id) {
+        if let Some(&first) = first_of.get(&id) {
             return Err(study_error(
                 path,
                 Some(*line),
@@ -370,6 +377,7 @@ fn read_sort_rows(
             })?;
             row.push(v);
         }
+        first_of.insert(id.clone(), sort_lines.len());
         table.sort_ids.push(id);
         table.values.push(row);
         sort_lines.push(*line);
@@ -440,7 +448,8 @@ fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant
             attributes: attributes.clone(),
         });
     }
-    if let Some((id, (line, _))) = by_id.iter().find(|(id, _)| !sort_ids.contains(id)) {
+    let sorted: std::collections::HashSet<&String> = sort_ids.iter().collect();
+    if let Some((id, (line, _))) = by_id.iter().find(|(id, _)| !sorted.contains(id)) {
         return Err(study_error(
             path,
             Some(*line),
@@ -450,16 +459,115 @@ fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant
     Ok(out)
 }
 
-fn parse_manifest<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, ReadError> {
+fn parse_manifest<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(T, String), ReadError> {
     let text = read_text(path)?;
-    toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| line_of(&text, s.start));
+    let value = parse_manifest_text(&text, path)?;
+    Ok((value, text))
+}
+
+fn parse_manifest_text<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    path: &Path,
+) -> Result<T, ReadError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
         study_error(path, line, e.message().trim().to_string())
     })
 }
 
-fn resolve(dir: &Path, name: &str) -> PathBuf {
-    dir.join(name)
+/// Checks a file name given by a manifest, without touching the file system: not empty, no
+/// NUL, relative, and no `..` that climbs out of the manifest's directory. Returns the
+/// message for the manifest's line when it is refused.
+fn check_name(key: &str, name: &str) -> Result<(), String> {
+    use std::path::Component;
+    let shown = format!("{key} = {:?}", crate::error::one_line(name));
+    if name.trim().is_empty() {
+        return Err(format!(
+            "{shown}: the file name is empty; expected a file in the study directory"
+        ));
+    }
+    if name.contains('\0') {
+        return Err(format!("{shown}: the file name holds a NUL character"));
+    }
+    let path = Path::new(name);
+    // `/x`, `C:\x` and `\\server\x` all count as absolute, on every platform.
+    let windows_absolute =
+        name.starts_with('\\') || name.starts_with('/') || name.as_bytes().get(1) == Some(&b':');
+    if path.is_absolute() || path.has_root() || windows_absolute {
+        return Err(format!(
+            "{shown}: the path is absolute; expected a path relative to the study directory, inside it"
+        ));
+    }
+    let mut depth = 0usize;
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if depth == 0 {
+                    return Err(format!(
+                        "{shown}: the path leads out of the study directory ('..'); expected a file inside it"
+                    ));
+                }
+                depth -= 1;
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(format!(
+                    "{shown}: the path is absolute; expected a path relative to the study directory, inside it"
+                ));
+            }
+        }
+    }
+    if depth == 0 {
+        return Err(format!(
+            "{shown}: names the study directory itself; expected a file in it"
+        ));
+    }
+    Ok(())
+}
+
+/// The file a manifest names under `key` (`statements = "..."` on some line of `manifest`):
+/// relative, inside `dir` after resolving symbolic links, and a regular file. A symbolic link
+/// inside the directory that points inside it is followed; one that points outside is refused,
+/// as are absolute paths, `..` that climbs out, devices, pipes and directories. The error names
+/// the manifest's line and never reads the file, so nothing of a file outside the study is
+/// ever quoted.
+fn confined(
+    dir: &Path,
+    manifest: &Path,
+    text: &str,
+    key: &str,
+    name: &Spanned<String>,
+) -> Result<PathBuf, ReadError> {
+    let line = Some(line_of(text, name.span().start));
+    let refuse = |message: String| study_error(manifest, line, message);
+    let value = name.get_ref();
+    check_name(key, value).map_err(refuse)?;
+    let shown = format!("{key} = {:?}", crate::error::one_line(value));
+    let path = dir.join(value);
+    let root = std::fs::canonicalize(dir).map_err(|e| crate::io_error(dir, e))?;
+    let real = match std::fs::canonicalize(&path) {
+        Ok(real) => real,
+        // A missing file (or a dangling link): reported as not found, the path as named.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ReadError::NotFound { file: path });
+        }
+        Err(e) => return Err(crate::io_error(&path, e)),
+    };
+    if !real.starts_with(&root) || real == root {
+        return Err(refuse(format!(
+            "{shown}: the path resolves (through a symbolic link) to a place outside the study directory; expected a file inside it"
+        )));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| crate::io_error(&path, e))?;
+    crate::limits::check_regular(&path, &meta).map_err(|e| match e {
+        ReadError::NotRegular { kind, .. } => refuse(format!(
+            "{shown}: {} is {kind}; expected a regular file",
+            path.display()
+        )),
+        other => other,
+    })?;
+    Ok(path)
 }
 
 /// Reads a study directory (its `study.toml` and the files it names).
@@ -470,7 +578,7 @@ fn resolve(dir: &Path, name: &str) -> PathBuf {
 /// ```
 pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
     let manifest_path = dir.join(MANIFEST);
-    if !manifest_path.is_file() {
+    let Ok(meta) = std::fs::symlink_metadata(&manifest_path) else {
         return Err(study_error(
             dir,
             None,
@@ -478,18 +586,41 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
                 "is a directory without {MANIFEST}; expected a study directory (see docs/formats.md) or a .csv/.dat file"
             ),
         ));
+    };
+    if meta.file_type().is_symlink() {
+        // A linked manifest must stay inside the study too.
+        let root = std::fs::canonicalize(dir).map_err(|e| crate::io_error(dir, e))?;
+        let real = std::fs::canonicalize(&manifest_path)
+            .map_err(|e| crate::io_error(&manifest_path, e))?;
+        if !real.starts_with(&root) {
+            return Err(study_error(
+                &manifest_path,
+                None,
+                "is a symbolic link to a place outside the study directory; expected the study's own manifest",
+            ));
+        }
     }
-    let manifest: Manifest = parse_manifest(&manifest_path)?;
+    let (manifest, text): (Manifest, String) = parse_manifest(&manifest_path)?;
     let grid: Grid = manifest
         .grid
         .parse()
         .map_err(|e| study_error(&manifest_path, None, format!("grid: {e}")))?;
-    let statements_path = resolve(dir, &manifest.statements);
+    let statements_path = confined(
+        dir,
+        &manifest_path,
+        &text,
+        "statements",
+        &manifest.statements,
+    )?;
+    let sorts_path = confined(dir, &manifest_path, &text, "sorts", &manifest.sorts)?;
+    let participants_path = match &manifest.participants {
+        Some(p) => Some(confined(dir, &manifest_path, &text, "participants", p)?),
+        None => None,
+    };
     let statements = read_statements(&statements_path)?;
-    let sorts_path = resolve(dir, &manifest.sorts);
     let (table, source) = read_sort_rows(&sorts_path, &statements)?;
-    let participants = match &manifest.participants {
-        Some(p) => read_participants(&resolve(dir, p), &table.sort_ids)?,
+    let participants = match &participants_path {
+        Some(p) => read_participants(p, &table.sort_ids)?,
         None => table
             .sort_ids
             .iter()
@@ -532,7 +663,7 @@ struct DesignFile {
     #[serde(default)]
     citation: Option<String>,
     grid: String,
-    statements: String,
+    statements: Spanned<String>,
     #[serde(default)]
     seed: Option<u64>,
     #[serde(default)]
@@ -595,13 +726,16 @@ pub struct DesignStudy {
 /// loadings must name defined viewpoints. The core checks (grid, ranges) come from
 /// [`qstudy_core::simulate::check_design`].
 pub fn read_design(path: &Path) -> Result<DesignStudy, ReadError> {
-    let file: DesignFile = parse_manifest(path)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let (file, text): (DesignFile, String) = parse_manifest(path)?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let grid: Grid = file
         .grid
         .parse()
         .map_err(|e| study_error(path, None, format!("grid: {e}")))?;
-    let statements = read_statements(&resolve(dir, &file.statements))?;
+    let statements = read_statements(&confined(dir, path, &text, "statements", &file.statements)?)?;
     let mut viewpoints = Vec::new();
     for v in &file.viewpoints {
         let mut ideal = vec![None; statements.len()];
@@ -622,7 +756,8 @@ pub fn read_design(path: &Path) -> Result<DesignStudy, ReadError> {
                         None,
                         format!(
                             "viewpoint '{}': unknown statement {sid} (not in {})",
-                            v.name, file.statements
+                            v.name,
+                            file.statements.get_ref()
                         ),
                     )
                 })?;
@@ -742,9 +877,11 @@ pub fn study_dir_files(c: &StudyContents) -> Vec<(&'static str, String)> {
         description: c.description.clone(),
         citation: c.citation.clone(),
         grid: c.grid.to_string(),
-        statements: "statements.csv".into(),
-        sorts: "sorts.csv".into(),
-        participants: c.participants.map(|_| "participants.csv".into()),
+        statements: Spanned::new(0..0, "statements.csv".into()),
+        sorts: Spanned::new(0..0, "sorts.csv".into()),
+        participants: c
+            .participants
+            .map(|_| Spanned::new(0..0, "participants.csv".into())),
         analysis: c.defaults.clone(),
         factor_names: c.factor_names.clone(),
     };
@@ -845,4 +982,68 @@ pub fn write_study(
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_name;
+
+    #[test]
+    fn manifest_file_names_stay_inside_the_directory() {
+        for ok in [
+            "sorts.csv",
+            "./sorts.csv",
+            "data/sorts.csv",
+            "a/../sorts.csv",
+        ] {
+            assert_eq!(check_name("sorts", ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("/etc/passwd", "absolute"),
+            ("C:\\Windows\\win.ini", "absolute"),
+            ("\\\\server\\share\\x.csv", "absolute"),
+            ("../x.csv", "leads out"),
+            ("a/../../x.csv", "leads out"),
+            (".", "the study directory itself"),
+            ("a/..", "the study directory itself"),
+            ("", "empty"),
+            ("  ", "empty"),
+            ("x\0.csv", "NUL"),
+        ] {
+            let e = check_name("sorts", bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+            assert!(e.starts_with("sorts = \""), "{e}");
+            assert!(!e.contains('\n') && !e.contains('\0'), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn many_rows_get_their_lines_in_linear_time() {
+        // 200,000 sort rows: line numbers come from one pass (they were one pass per row).
+        let dir = tempfile::tempdir().unwrap();
+        let mut sorts = String::from("id,1,2\n");
+        for i in 0..200_000 {
+            sorts.push_str(&format!("P{i},1,-1\n"));
+        }
+        sorts.push_str("P0,1,-1\n");
+        std::fs::write(dir.path().join("sorts.csv"), sorts).unwrap();
+        let statements = vec![
+            super::Statement {
+                id: 1,
+                text: "a".into(),
+                tag: None,
+            },
+            super::Statement {
+                id: 2,
+                text: "b".into(),
+                tag: None,
+            },
+        ];
+        let e = super::read_sort_rows(&dir.path().join("sorts.csv"), &statements).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("line 200002: column 1: duplicate sort id 'P0' (first on line 2)"),
+            "{e}"
+        );
+    }
 }

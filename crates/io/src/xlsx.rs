@@ -17,7 +17,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 
 use qstudy_core::Grid;
 
@@ -25,6 +25,7 @@ use crate::csv_rows::{Records, RowsRead};
 use crate::detect;
 use crate::error::ReadError;
 use crate::formats::{detected, parse_layout};
+use crate::limits;
 
 fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
     ReadError::Content {
@@ -35,16 +36,17 @@ fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> Re
 }
 
 /// A cell as CSV text.
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d.to_string(),
-        Data::Error(e) => e.to_string(),
-        Data::Empty => String::new(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => d.to_string(),
+        DataRef::Error(e) => e.to_string(),
+        DataRef::Empty => String::new(),
     }
 }
 
@@ -55,31 +57,116 @@ fn named(names: &[String], wanted: &[&str]) -> Option<String> {
         .cloned()
 }
 
+/// The column letters of a 0-based column (`0` is `A`, `16383` is `XFD`).
+fn column_name(mut col: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
 /// The non-blank rows of a sheet as records: (1-based row, fields from column A).
+///
+/// The used cells are read one by one (calamine's cell reader), never as a dense range: a
+/// sheet whose cells name a far-away place (`XFD1048576`, or beyond Excel's limits) costs only
+/// its used cells. Cells beyond Excel's last row or column are refused, and so is a sheet whose
+/// rows, padded with blank cells to the width of the first (header) row, exceed
+/// [`limits::MAX_SHEET_CELLS`] or 16 times the used cells plus 2^20.
 fn sheet_records(
     wb: &mut Xlsx<Cursor<&[u8]>>,
     file: &Path,
     sheet: &str,
 ) -> Result<Records, ReadError> {
-    let range = wb.worksheet_range(sheet).map_err(|e| {
-        content(
-            file,
-            Some(format!("sheet '{sheet}'")),
-            format!("cannot be read: {e}"),
-        )
-    })?;
-    let Some((row0, col0)) = range.start() else {
-        return Ok(Vec::new());
+    let place = || Some(format!("sheet '{sheet}'"));
+    let unreadable =
+        |e: calamine::XlsxError| content(file, place(), format!("cannot be read: {e}"));
+    let mut reader = match wb.worksheet_cells_reader(sheet) {
+        Ok(r) => r,
+        // A chart sheet or dialog sheet holds no cells.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(unreadable(e)),
     };
-    let (row0, col0) = (row0 as usize, col0 as usize);
-    let mut records = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut fields = vec![String::new(); col0];
-        fields.extend(row.iter().map(cell_text));
-        if fields.iter().all(|f| f.trim().is_empty()) {
+    // Used cells, in file order: (row, column, text), blank cells left out.
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (row, col) = cell.get_position();
+        if row >= limits::EXCEL_ROWS || col >= limits::EXCEL_COLUMNS {
+            return Err(content(
+                file,
+                Some(format!(
+                    "sheet '{sheet}', row {}, column {}",
+                    u64::from(row) + 1,
+                    u64::from(col) + 1
+                )),
+                format!(
+                    "a cell lies beyond Excel's last row {} or column {} (XFD); expected cells within a worksheet",
+                    limits::EXCEL_ROWS,
+                    limits::EXCEL_COLUMNS
+                ),
+            ));
+        }
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
             continue;
         }
-        records.push((row0 + i + 1, fields));
+        if cells.len() >= limits::MAX_SHEET_CELLS {
+            return Err(content(
+                file,
+                place(),
+                limits::over(
+                    "the number of used cells",
+                    cells.len() + 1,
+                    limits::MAX_SHEET_CELLS,
+                ),
+            ));
+        }
+        cells.push((row, col, text));
+    }
+    // Rows in order, columns in order within a row; a cell given twice keeps its last value.
+    cells.sort_by_key(|&(row, col, _)| (row, col));
+    // Padding is bounded by the used cells too, so that a few stray cells cannot make a small
+    // file allocate gigabytes of blanks.
+    let limit = limits::MAX_SHEET_CELLS.min(cells.len().saturating_mul(16).saturating_add(1 << 20));
+    let mut records: Records = Vec::new();
+    let mut header_width = 0usize;
+    let mut total = 0usize;
+    let mut i = 0;
+    while i < cells.len() {
+        let row = cells[i].0;
+        let end = i + cells[i..].partition_point(|c| c.0 == row);
+        let last_col = cells[end - 1].1 as usize;
+        let width = (last_col + 1).max(header_width);
+        if records.is_empty() {
+            header_width = width;
+        }
+        total = total.saturating_add(width);
+        if total > limit {
+            return Err(content(
+                file,
+                Some(format!("sheet '{sheet}', row {}", u64::from(row) + 1)),
+                format!(
+                    "{}; is a stray cell far to the right (column {})?",
+                    limits::over(
+                        "the number of cells up to this row, blanks included",
+                        total,
+                        limit
+                    ),
+                    column_name(header_width.saturating_sub(1) as u32)
+                ),
+            ));
+        }
+        let mut fields = vec![String::new(); width];
+        for (_, col, text) in cells[i..end].iter_mut() {
+            fields[*col as usize] = std::mem::take(text);
+        }
+        records.push((row as usize + 1, fields));
+        i = end;
     }
     Ok(records)
 }

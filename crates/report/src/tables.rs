@@ -1,6 +1,8 @@
 //! `tables/*.csv`: the main tables as plain CSV for R, Python or a spreadsheet. Numbers are
 //! written at full precision (the shortest text that reads back to the same `f64`), booleans as
 //! `true`/`false`, missing values as empty fields; comma-separated, LF line ends, a header row.
+//! A text cell (sort id, statement text, label...) that a spreadsheet would run as a formula
+//! is written with a leading apostrophe ([`spreadsheet_safe`]).
 //!
 //! | file | one row per | columns |
 //! |---|---|---|
@@ -11,6 +13,7 @@
 //! | `characteristics.csv` | factor | `factor`, `label`, `defining_sorts`, `average_reliability`, `composite_reliability`, `se`, `eigenvalue`, `explained_variance` |
 //! | `groups.csv` (with participant attributes) | attribute, level and factor | `attribute`, `level`, `sorts`, `factor`, `label`, `defining`, `mean_loading`, `fisher_p` |
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -19,6 +22,60 @@ use qstudy_core::compare::SORT_RELIABILITY;
 
 use crate::fmt::{statement_index, statement_text, with_array};
 use crate::{ReportError, ReportFile};
+
+/// A text cell made safe to open in a spreadsheet (CSV injection, as OWASP recommends): a text
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a plain number
+/// gets a leading apostrophe, so that Excel, LibreOffice or Google Sheets show it as text
+/// instead of running it as a formula. Anything else is returned as it is.
+///
+/// ```
+/// use qstudy_report::tables::spreadsheet_safe;
+/// assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+/// assert_eq!(spreadsheet_safe("-3"), "-3"); // a number stays a number
+/// assert_eq!(spreadsheet_safe("+2.5e-3"), "+2.5e-3");
+/// assert_eq!(spreadsheet_safe("-1+1"), "'-1+1");
+/// assert_eq!(spreadsheet_safe("Trust matters"), "Trust matters");
+/// ```
+pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_plain_number(text) => {
+            Cow::Owned(format!("'{text}"))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// A decimal number: optional sign, digits with an optional fraction, optional exponent.
+fn is_plain_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut n = digits(&mut i);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        n += digits(&mut i);
+    }
+    if n == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
 
 /// One CSV table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,8 +178,9 @@ struct Rows<W: Write> {
 type Csv = Result<(), csv::Error>;
 
 impl<W: Write> Rows<W> {
+    /// A text cell, made safe for a spreadsheet ([`spreadsheet_safe`]).
     fn text(&mut self, s: &str) -> Csv {
-        self.w.write_field(s)
+        self.w.write_field(spreadsheet_safe(s).as_bytes())
     }
 
     /// A number at full precision: the shortest text that reads back to the same `f64`.

@@ -1,0 +1,176 @@
+//! The checks run on every input by the fuzz targets (`fuzz/`, cargo-fuzz) and by the stable
+//! regression test that replays the inputs they found (`tests/fuzz_regressions.rs`, the files
+//! under `fixtures/fuzz/`). Each function reads `bytes` as one kind of input and panics when
+//! a reader breaks a rule: a panic inside a reader, an error that is not one line or does not
+//! start with the file's name, or a table that is read but whose validation messages break
+//! the same rule. See `docs/fuzzing.md`.
+//!
+//! ```
+//! qstudy_io::harness::csv(b"A,B\n1,-1\n-1,1\n");
+//! qstudy_io::harness::study_toml(b"title = \"t\"\ngrid = \"-1:1,1:1\"\nstatements = \"/etc/passwd\"\nsorts = \"sorts.csv\"\n");
+//! ```
+
+use std::path::Path;
+
+use crate::{InputFormat, LoadedSorts, ReadError, read_sorts, read_sorts_from_bytes};
+
+/// Checks a reader's result: errors and validation messages are one line naming the file.
+fn check(result: Result<LoadedSorts, ReadError>, file: &str) {
+    match result {
+        Ok(loaded) => {
+            for e in qstudy_core::validate::validate_all(&loaded.table, &Default::default()) {
+                let msg = loaded.describe(&e);
+                assert!(!msg.contains('\n'), "multi-line message: {msg}");
+            }
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(!msg.contains('\n'), "multi-line error: {msg}");
+            assert!(msg.starts_with(file), "error does not name {file}: {msg}");
+        }
+    }
+}
+
+/// A CSV file: told apart by content, then read in each CSV layout explicitly.
+pub fn csv(bytes: &[u8]) {
+    check(read_sorts_from_bytes(bytes, "fuzz.csv", None), "fuzz.csv");
+    for format in [
+        InputFormat::QmethodCsv,
+        InputFormat::CsvRows,
+        InputFormat::Htmlq,
+    ] {
+        check(
+            read_sorts_from_bytes(bytes, "fuzz.csv", Some(format)),
+            "fuzz.csv",
+        );
+    }
+}
+
+/// An easy-htmlq / EQ Web Sort JSON file.
+pub fn json(bytes: &[u8]) {
+    check(read_sorts_from_bytes(bytes, "fuzz.json", None), "fuzz.json");
+}
+
+/// An XLSX workbook.
+pub fn xlsx(bytes: &[u8]) {
+    check(read_sorts_from_bytes(bytes, "fuzz.xlsx", None), "fuzz.xlsx");
+}
+
+/// A PQMethod project: the bytes up to the first NUL are the `.DAT`, those after it (if any)
+/// the `.STA` beside it; both are written to a fresh directory and read from there.
+pub fn pqmethod(bytes: &[u8]) {
+    if let Ok(dir) = tempfile::tempdir() {
+        pqmethod_in(dir.path(), bytes);
+    }
+}
+
+/// [`pqmethod`] in an existing scratch directory (emptied of the files it writes first).
+pub fn pqmethod_in(scratch: &Path, bytes: &[u8]) {
+    let (dat, sta) = match bytes.iter().position(|&b| b == 0) {
+        Some(i) => (&bytes[..i], Some(&bytes[i + 1..])),
+        None => (bytes, None),
+    };
+    check(read_sorts_from_bytes(dat, "fuzz.dat", None), "fuzz.dat");
+    let path = scratch.join("FUZZ.DAT");
+    let sta_path = scratch.join("FUZZ.STA");
+    let _ = std::fs::remove_file(&sta_path);
+    let written = std::fs::write(&path, dat)
+        .and_then(|()| sta.map_or(Ok(()), |s| std::fs::write(&sta_path, s)));
+    if written.is_ok() {
+        let shown = scratch.display().to_string();
+        check(read_sorts(&path, None), &shown);
+    }
+}
+
+/// The files of a small valid study, for [`study_toml`] and [`study_csv`].
+const STATEMENTS: &[u8] = b"id,text\n1,one\n2,two\n3,three\n";
+const SORTS: &[u8] = b"id,1,2,3\nA,-1,0,1\nB,1,0,-1\nC,0,1,-1\n";
+const PARTICIPANTS: &[u8] = b"id,role\nA,x\nB,y\nC,z\n";
+const MANIFEST: &[u8] = b"title = \"t\"\ngrid = \"-1:1,0:1,1:1\"\nstatements = \"statements.csv\"\nsorts = \"sorts.csv\"\nparticipants = \"participants.csv\"\n";
+
+fn study(d: &Path, manifest: &[u8], statements: &[u8], sorts: &[u8], participants: &[u8]) {
+    let study = d.join("study");
+    let fresh = std::fs::create_dir(&study).is_ok();
+    let files = [
+        ("study.toml", manifest),
+        ("statements.csv", statements),
+        ("sorts.csv", sorts),
+        ("participants.csv", participants),
+    ];
+    // The constant files are written once per scratch directory (the readers never change
+    // them), the fuzzed ones every time.
+    let constant = |bytes: &[u8]| {
+        [MANIFEST, STATEMENTS, SORTS, PARTICIPANTS]
+            .iter()
+            .any(|c| std::ptr::eq(*c, bytes))
+    };
+    let written = files
+        .iter()
+        .filter(|(_, bytes)| fresh || !constant(bytes))
+        .try_for_each(|(name, bytes)| std::fs::write(study.join(name), bytes));
+    // A file outside the study that a manifest may try to name: never read, never quoted.
+    let secret = if fresh {
+        std::fs::write(d.join("secret.csv"), b"id,text\nhunter2-secret,x\n")
+    } else {
+        Ok(())
+    };
+    if written.is_err() || secret.is_err() {
+        return;
+    }
+    let result = read_sorts(&study, None);
+    if let Err(e) = &result {
+        let msg = e.to_string();
+        assert!(
+            !msg.contains("hunter2"),
+            "quotes a file outside the study: {msg}"
+        );
+    }
+    check(result, &d.display().to_string());
+}
+
+/// A `study.toml` (with valid statements, sorts and participants files beside it).
+pub fn study_toml(bytes: &[u8]) {
+    if let Ok(dir) = tempfile::tempdir() {
+        study_toml_in(dir.path(), bytes);
+    }
+}
+
+/// [`study_toml`] in an existing scratch directory (its files are overwritten).
+pub fn study_toml_in(scratch: &Path, bytes: &[u8]) {
+    study(scratch, bytes, STATEMENTS, SORTS, PARTICIPANTS);
+}
+
+/// A study's CSV files under a valid manifest: the bytes are split at NUL bytes into
+/// `statements.csv`, `sorts.csv` and `participants.csv` (missing parts are empty).
+pub fn study_csv(bytes: &[u8]) {
+    if let Ok(dir) = tempfile::tempdir() {
+        study_csv_in(dir.path(), bytes);
+    }
+}
+
+/// [`study_csv`] in an existing scratch directory (its files are overwritten).
+pub fn study_csv_in(scratch: &Path, bytes: &[u8]) {
+    let mut parts = bytes.splitn(3, |&b| b == 0);
+    let statements = parts.next().unwrap_or_default();
+    let sorts = parts.next().unwrap_or_default();
+    let participants = parts.next().unwrap_or_default();
+    study(scratch, MANIFEST, statements, sorts, participants);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_valid_study_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            ("study.toml", super::MANIFEST),
+            ("statements.csv", super::STATEMENTS),
+            ("sorts.csv", super::SORTS),
+            ("participants.csv", super::PARTICIPANTS),
+        ] {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let l = crate::read_study(dir.path()).unwrap();
+        assert_eq!(l.table.sort_ids, ["A", "B", "C"]);
+    }
+}
