@@ -50,7 +50,7 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v
 }
 
-const OUTPUTS: [&str; 8] = [
+const OUTPUTS: [&str; 9] = [
     "report.lis",
     "results.json",
     "results.xlsx",
@@ -59,6 +59,7 @@ const OUTPUTS: [&str; 8] = [
     "tables/distinguishing.csv",
     "tables/loadings.csv",
     "tables/scores.csv",
+    "warnings.txt",
 ];
 
 #[test]
