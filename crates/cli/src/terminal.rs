@@ -39,7 +39,7 @@ pub(crate) fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn many_kinds_are_capped() {
-        let ws: Vec<String> = (0..100).map(|i| format!("{}", "x".repeat(i + 1))).collect();
+        let ws: Vec<String> = (0..100).map(|i| "x".repeat(i + 1)).collect();
         let lines = grouped_warnings(&ws, "w.txt");
         assert_eq!(lines.len(), SHOWN_KINDS + 2);
         assert_eq!(lines[SHOWN_KINDS], "... and 88 other warning(s)");
