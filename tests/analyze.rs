@@ -94,6 +94,25 @@ fn results_json_has_every_stable_key() {
 }
 
 #[test]
+fn warnings_txt_lists_every_warning_of_results_json() {
+    let (dir, r, run) = analyze(&[&fixture("lipset/LIPSET.DAT"), "--factors", "3"]);
+    let listed = std::fs::read_to_string(dir.path().join("out/warnings.txt")).unwrap();
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(!warnings.is_empty());
+    assert_eq!(listed.lines().collect::<Vec<_>>(), warnings);
+    assert!(listed.ends_with('\n'));
+    // few warnings: printed as they are
+    for w in &warnings {
+        assert!(run.stderr.contains(&format!("warning: {w}\n")), "{w}");
+    }
+}
+
+#[test]
 fn dat_and_csv_inputs_give_the_same_numbers() {
     let (_a, x, _) = analyze(&[&fixture("lipset/LIPSET.DAT"), "--factors", "3"]);
     let (_b, y, _) = analyze(&[&fixture("lipset/lipset_sorts.csv"), "--factors", "3"]);

@@ -35,6 +35,15 @@ fn write_study(path: &std::path::Path) -> Vec<String> {
     table.sort_ids
 }
 
+fn ids_of(r: &serde_json::Value, factor: usize) -> Vec<String> {
+    r["factors"][factor]["defining_sorts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 fn number(range: &Range<Data>, row: u32, col: u32) -> f64 {
     match range.get_value((row, col)) {
         Some(Data::Float(v)) => *v,
@@ -86,6 +95,45 @@ fn a_study_wider_than_a_worksheet_gets_a_workbook_within_excels_limits() {
         defining + 4 > MAX_COLS as usize,
         "{defining} defining sorts"
     );
+
+    // the terminal gets a short summary whatever the size: a few ids per factor, warnings
+    // grouped, and where the full list is
+    let terminal = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        terminal.lines().count() <= 60 && terminal.len() <= 8 * 1024,
+        "{} lines, {} bytes:\n{}",
+        terminal.lines().count(),
+        terminal.len(),
+        terminal.chars().take(4000).collect::<String>()
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("{defining} ({}, ", ids_of(&r, 0)[0]))
+            && run.stdout.contains(" more)"),
+        "{}",
+        run.stdout
+    );
+    // warnings.txt lists every warning in full, one a line: the analysis's (as results.json)
+    // and the workbook's notes
+    let listed = std::fs::read_to_string(out.join("warnings.txt")).unwrap();
+    let lines: Vec<&str> = listed.lines().collect();
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(!warnings.is_empty());
+    assert_eq!(lines[..warnings.len()], warnings[..]);
+    assert!(
+        lines[warnings.len()..]
+            .iter()
+            .any(|l| l.starts_with("results.xlsx: sheet 'F1 Scores': the raw sorts of its")),
+        "{lines:?}"
+    );
+    if warnings.iter().any(|w| w.len() > 1000) {
+        assert!(run.stderr.contains("warnings.txt"), "{stderr}");
+    }
 
     let mut wb: Xlsx<_> = calamine::open_workbook(out.join("results.xlsx")).unwrap();
     let names = wb.sheet_names();

@@ -50,7 +50,7 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v
 }
 
-const OUTPUTS: [&str; 9] = [
+const OUTPUTS: [&str; 10] = [
     ".qstudy-manifest",
     "report.lis",
     "results.json",
@@ -60,6 +60,7 @@ const OUTPUTS: [&str; 9] = [
     "tables/distinguishing.csv",
     "tables/loadings.csv",
     "tables/scores.csv",
+    "warnings.txt",
 ];
 
 #[test]

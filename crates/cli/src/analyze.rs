@@ -332,12 +332,14 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     // Figures label every sort (loadings maps): beyond this many sorts they take minutes and
     // cannot be read, so they are left out with a warning (`qstudy plot` can still draw one).
     let too_many_for_figures = results.input.sorts > FIGURE_SORT_LIMIT;
+    let mut figure_warning = None;
     if too_many_for_figures && !a.no_plots {
-        let _ = writeln!(
-            err,
-            "warning: {} sorts: figures and report.html are drawn for at most {FIGURE_SORT_LIMIT} sorts; they are left out (use `qstudy plot` for single figures)",
+        let w = format!(
+            "{} sorts: figures and report.html are drawn for at most {FIGURE_SORT_LIMIT} sorts; they are left out (use `qstudy plot` for single figures)",
             results.input.sorts
         );
+        let _ = writeln!(err, "warning: {w}");
+        figure_warning = Some(w);
     }
     let published = outputs::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
         // The figures are drawn on rayon's pool while this thread builds the reports; each is
@@ -364,6 +366,12 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
                 })
             });
             xlsx_notes = outputs::write_reports(staging, &a.out, &results, &ctx)?;
+            // Every warning, one a line, in full (empty when there is none): the terminal
+            // shows them grouped.
+            let all =
+                crate::terminal::all_warnings(&results.warnings, &xlsx_notes, &figure_warning);
+            let text: String = all.iter().map(|w| format!("{w}\n")).collect();
+            outputs::write_file(staging, crate::terminal::WARNINGS_FILE, text.as_bytes())?;
             if let Some(figures) = figures {
                 let files = figures
                     .join()
@@ -392,11 +400,15 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
             return EXIT_OUTPUT;
         }
     };
-    for w in &results.warnings {
-        let _ = writeln!(err, "warning: {w}");
-    }
-    for n in &xlsx_notes {
-        let _ = writeln!(err, "warning: results.xlsx: {n}");
+    // Repeated warnings are grouped, long ones shortened: the full list is in results.json
+    // (`warnings`) and DIR/warnings.txt.
+    let all = crate::terminal::all_warnings(&results.warnings, &xlsx_notes, &None);
+    let full = format!(
+        "{} (and results.json `warnings`)",
+        a.out.join(crate::terminal::WARNINGS_FILE).display()
+    );
+    for line in crate::terminal::grouped_warnings(&all, &full) {
+        let _ = writeln!(err, "warning: {line}");
     }
     if !a.quiet {
         let _ = write_summary(out, &results, &a.input);
@@ -481,7 +493,7 @@ fn write_summary(
             format!(
                 "{} ({})",
                 f.defining_sorts.len(),
-                f.defining_sorts.join(", ")
+                crate::terminal::abbreviated_ids(&f.defining_sorts)
             )
         };
         writeln!(

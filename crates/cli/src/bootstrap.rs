@@ -77,8 +77,13 @@ pub(crate) fn bootstrap_command(
         Ok(w) => w,
         Err(message) => return fail(err, EXIT_OUTPUT, message),
     };
-    for w in &results.warnings {
-        let _ = writeln!(err, "warning: {w}");
+    // grouped and shortened as `analyze` prints them; bootstrap.json has them all
+    let full = format!(
+        "{} (`warnings`)",
+        a.analysis.out().join("bootstrap.json").display()
+    );
+    for line in crate::terminal::grouped_warnings(&results.warnings, &full) {
+        let _ = writeln!(err, "warning: {line}");
     }
     if !a.analysis.quiet() {
         if let Some(r) = &retention {

@@ -18,6 +18,7 @@ mod outputs;
 mod plot;
 mod progress;
 mod simulate;
+mod terminal;
 mod validate;
 
 /// Exit code: usage error (clap's).

@@ -262,22 +262,25 @@ impl Shape {
 /// Places labels next to points without overlapping each other or the points: for each point
 /// in order, the first of eight positions around it that collides with nothing placed so far,
 /// or the least-overlapping one. Returns the top-left corner of each label.
+///
+/// The overlap of a candidate with what is placed is summed over the rectangles near it only
+/// (a grid of buckets), not over every rectangle: the same integer sums as comparing with all
+/// of them, so the same places, in time that grows with the crowding rather than with `n^2`.
 pub(crate) fn place_labels(
     points: &[(i32, i32)],
     sizes: &[(i32, i32)],
     radius: i32,
     bounds: (i32, i32, i32, i32),
 ) -> Vec<(i32, i32)> {
-    type Rect = (i32, i32, i32, i32);
     let overlap = |a: &Rect, b: &Rect| -> i64 {
         let w = (a.2.min(b.2) - a.0.max(b.0)).max(0);
         let h = (a.3.min(b.3) - a.1.max(b.1)).max(0);
         i64::from(w) * i64::from(h)
     };
-    let mut taken: Vec<Rect> = points
-        .iter()
-        .map(|&(x, y)| (x - radius, y - radius, x + radius, y + radius))
-        .collect();
+    let mut taken = Buckets::new(bounds, points.len() * 2);
+    for &(x, y) in points {
+        taken.push((x - radius, y - radius, x + radius, y + radius));
+    }
     let mut out = Vec::with_capacity(points.len());
     for (i, (&(x, y), &(w, h))) in points.iter().zip(sizes).enumerate() {
         let d = radius + 3;
@@ -296,12 +299,8 @@ pub(crate) fn place_labels(
             let rect = (cx, cy, cx + w, cy + h);
             let outside =
                 rect.0 < bounds.0 || rect.1 < bounds.1 || rect.2 > bounds.2 || rect.3 > bounds.3;
-            let mut cost: i64 = taken
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .map(|(_, t)| overlap(&rect, t))
-                .sum();
+            // every rectangle but the point's own marker (rectangle `i`)
+            let mut cost: i64 = taken.overlapping(&rect, i, overlap);
             if outside {
                 cost += i64::from(w) * i64::from(h) * 4;
             }
@@ -317,6 +316,75 @@ pub(crate) fn place_labels(
         out.push((cx, cy));
     }
     out
+}
+
+/// A rectangle: left, top, right, bottom.
+type Rect = (i32, i32, i32, i32);
+
+/// Rectangles, each listed in every bucket (a square of [`Buckets::CELL`] pixels of the
+/// plot) it touches; coordinates outside the plot fall in the edge buckets.
+struct Buckets {
+    rects: Vec<Rect>,
+    lists: Vec<Vec<u32>>,
+    origin: (i32, i32),
+    cols: i32,
+    rows: i32,
+}
+
+impl Buckets {
+    const CELL: i32 = 48;
+
+    fn new(bounds: Rect, capacity: usize) -> Self {
+        let cols = ((bounds.2 - bounds.0).max(0) / Self::CELL + 1).min(1024);
+        let rows = ((bounds.3 - bounds.1).max(0) / Self::CELL + 1).min(1024);
+        Buckets {
+            rects: Vec::with_capacity(capacity),
+            lists: vec![Vec::new(); (cols * rows) as usize],
+            origin: (bounds.0, bounds.1),
+            cols,
+            rows,
+        }
+    }
+
+    fn col(&self, x: i32) -> i32 {
+        ((x - self.origin.0).div_euclid(Self::CELL)).clamp(0, self.cols - 1)
+    }
+
+    fn row(&self, y: i32) -> i32 {
+        ((y - self.origin.1).div_euclid(Self::CELL)).clamp(0, self.rows - 1)
+    }
+
+    fn push(&mut self, r: Rect) {
+        let id = self.rects.len() as u32;
+        self.rects.push(r);
+        for row in self.row(r.1)..=self.row(r.3) {
+            for col in self.col(r.0)..=self.col(r.2) {
+                self.lists[(row * self.cols + col) as usize].push(id);
+            }
+        }
+    }
+
+    /// The sum of `overlap(q, r)` over every rectangle `r` but the one numbered `skip`. Each
+    /// rectangle that overlaps `q` is counted once: in the bucket of the top-left corner of
+    /// their intersection (in both rectangles' buckets, as the buckets are monotone).
+    fn overlapping(&self, q: &Rect, skip: usize, overlap: impl Fn(&Rect, &Rect) -> i64) -> i64 {
+        let mut sum = 0;
+        for row in self.row(q.1)..=self.row(q.3) {
+            for col in self.col(q.0)..=self.col(q.2) {
+                for &id in &self.lists[(row * self.cols + col) as usize] {
+                    let t = &self.rects[id as usize];
+                    if id as usize == skip
+                        || self.col(q.0.max(t.0)) != col
+                        || self.row(q.1.max(t.1)) != row
+                    {
+                        continue;
+                    }
+                    sum += overlap(q, t);
+                }
+            }
+        }
+        sum
+    }
 }
 
 #[cfg(test)]
@@ -349,6 +417,89 @@ mod tests {
                     a.0 + 40 <= b.0 || b.0 + 40 <= a.0 || a.1 + 14 <= b.1 || b.1 + 14 <= a.1;
                 assert!(disjoint, "{at:?}");
             }
+        }
+    }
+
+    /// The placement of before the buckets: every rectangle compared with every other.
+    fn place_labels_quadratic(
+        points: &[(i32, i32)],
+        sizes: &[(i32, i32)],
+        radius: i32,
+        bounds: (i32, i32, i32, i32),
+    ) -> Vec<(i32, i32)> {
+        let overlap = |a: &Rect, b: &Rect| -> i64 {
+            let w = (a.2.min(b.2) - a.0.max(b.0)).max(0);
+            let h = (a.3.min(b.3) - a.1.max(b.1)).max(0);
+            i64::from(w) * i64::from(h)
+        };
+        let mut taken: Vec<Rect> = points
+            .iter()
+            .map(|&(x, y)| (x - radius, y - radius, x + radius, y + radius))
+            .collect();
+        let mut out = Vec::new();
+        for (i, (&(x, y), &(w, h))) in points.iter().zip(sizes).enumerate() {
+            let d = radius + 3;
+            let candidates = [
+                (x + d, y - h / 2),
+                (x - d - w, y - h / 2),
+                (x - w / 2, y - d - h),
+                (x - w / 2, y + d),
+                (x + d, y - d - h + 2),
+                (x + d, y + d - 2),
+                (x - d - w, y - d - h + 2),
+                (x - d - w, y + d - 2),
+            ];
+            let mut best = (i64::MAX, candidates[0]);
+            for &(cx, cy) in &candidates {
+                let rect = (cx, cy, cx + w, cy + h);
+                let outside = rect.0 < bounds.0
+                    || rect.1 < bounds.1
+                    || rect.2 > bounds.2
+                    || rect.3 > bounds.3;
+                let mut cost: i64 = taken
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, t)| overlap(&rect, t))
+                    .sum();
+                if outside {
+                    cost += i64::from(w) * i64::from(h) * 4;
+                }
+                if cost < best.0 {
+                    best = (cost, (cx, cy));
+                }
+                if cost == 0 {
+                    break;
+                }
+            }
+            let (cx, cy) = best.1;
+            taken.push((cx, cy, cx + w, cy + h));
+            out.push((cx, cy));
+        }
+        out
+    }
+
+    #[test]
+    fn bucketed_placement_is_the_quadratic_one() {
+        // crowded and sparse points, some near and beyond the edges, labels of many sizes
+        let mut state = 12345u64;
+        let mut next = |m: i32| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % m as u64) as i32
+        };
+        for (n, spread) in [(50, 400), (400, 200), (600, 900), (300, 60)] {
+            let points: Vec<(i32, i32)> = (0..n)
+                .map(|_| (next(spread) - 20, next(spread) - 20))
+                .collect();
+            let sizes: Vec<(i32, i32)> = (0..n).map(|_| (10 + next(90), 8 + next(10))).collect();
+            let bounds = (0, 0, 400, 380);
+            assert_eq!(
+                place_labels(&points, &sizes, 5, bounds),
+                place_labels_quadratic(&points, &sizes, 5, bounds),
+                "{n} points over {spread} px"
+            );
         }
     }
 

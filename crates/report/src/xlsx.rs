@@ -23,8 +23,8 @@
 //! never changes), and the raw sorts beside a factor's scores are left out when its defining
 //! sorts do not fit in the columns. Every such note is also listed in the overview and
 //! returned by [`write_results_xlsx`] (`qstudy analyze` prints them as warnings). Longer texts
-//! are clipped, ending with `…`. Workbooks of [`FAST_ZIP_VALUES`] sort values or more are
-//! compressed faster, into larger files.
+//! are clipped, ending with `…`. Workbooks of [`FAST_ZIP_VALUES`] values or more in their large
+//! sheets are compressed faster, into larger files.
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
@@ -51,10 +51,24 @@ pub const MAX_COLS: u64 = 16_384;
 /// Characters of one cell's text in Excel.
 pub const MAX_TEXT: usize = 32_767;
 
-/// From this many sort values (sorts x statements) on, the workbook is compressed at zip level
-/// 1 instead of 6: on 100,000 x 60 it takes 0.7 s instead of 4.2 s to compress 430 MB of
-/// sheets, for a file of 117 MB instead of 70 MB. Smaller studies keep the compact files.
-pub const FAST_ZIP_VALUES: usize = 200_000;
+/// From this many values in the workbook's large sheets (sorts x statements, plus sorts x
+/// sorts when the correlation matrix is written) on, the workbook is compressed at zip level
+/// 1 instead of 6: deflate at level 6 was half of the whole `analyze --no-plots` of 500 x 60
+/// (18 MB of sheets: 0.3 s, its 250,000 correlations mostly) and of 2,000 x 60 (50 MB);
+/// on 100,000 x 60 it takes 0.7 s instead of 4.2 s to compress 430 MB of sheets, for a file
+/// of 117 MB instead of 70 MB. Small studies (a few MB of sheets) keep the compact files.
+pub const FAST_ZIP_VALUES: usize = 50_000;
+
+/// The values of the workbook's large sheets, compared with [`FAST_ZIP_VALUES`].
+fn large_values(r: &AnalysisResults) -> usize {
+    let n = r.input.sorts;
+    let correlations = match &r.correlation {
+        Some(_) if n <= crate::MATRIX_LIMIT => n.saturating_mul(n),
+        _ => 0,
+    };
+    n.saturating_mul(r.input.statements)
+        .saturating_add(correlations)
+}
 
 /// The size a sheet may have (Excel's, smaller in tests).
 #[derive(Debug, Clone, Copy)]
@@ -413,7 +427,7 @@ fn build<W: Write + Seek + Send>(
             .set_title(ctx.title.as_deref().unwrap_or("qstudy results"))
             .set_creation_datetime(&epoch),
     );
-    if r.input.sorts.saturating_mul(r.input.statements) >= FAST_ZIP_VALUES {
+    if large_values(r) >= FAST_ZIP_VALUES {
         wb.set_zip_compression_level(1);
     }
     let mut o = Book {

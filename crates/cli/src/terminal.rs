@@ -1,0 +1,291 @@
+//! Terminal output that stays short at any study size: id lists are abbreviated and repeated
+//! warnings grouped, with a pointer to the full text (`results.json` and `warnings.txt`).
+
+/// Ids listed in full on the terminal before the rest is counted ("... and 19,990 more").
+pub(crate) const SHOWN_IDS: usize = 8;
+/// Warnings of one kind printed in full before the rest of the kind is counted.
+pub(crate) const SHOWN_PER_KIND: usize = 2;
+/// Kinds of warnings printed before the rest is counted.
+pub(crate) const SHOWN_KINDS: usize = 12;
+/// Characters of one warning printed on the terminal (the full text is in `warnings.txt`).
+pub(crate) const LINE_CHARS: usize = 300;
+/// Characters of one id printed in a summary list.
+const ID_CHARS: usize = 24;
+
+/// The file of the output directory that lists every warning, one a line.
+pub(crate) const WARNINGS_FILE: &str = "warnings.txt";
+
+/// Every warning of a run, in the order printed: the analysis's, the workbook's notes
+/// (`results.xlsx: ...`), then the figures' (when they were left out).
+pub(crate) fn all_warnings(
+    analysis: &[String],
+    xlsx_notes: &[String],
+    figures: &Option<String>,
+) -> Vec<String> {
+    analysis
+        .iter()
+        .cloned()
+        .chain(xlsx_notes.iter().map(|n| format!("results.xlsx: {n}")))
+        .chain(figures.iter().cloned())
+        .collect()
+}
+
+/// `n` with thousands separated by commas: `19990` -> `19,990`.
+///
+/// ```ignore
+/// assert_eq!(grouped(19990), "19,990");
+/// ```
+pub(crate) fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// At most `max` characters of `s`, with `...` when cut.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}...", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
+/// The ids joined by `, `, at most [`SHOWN_IDS`] of them (each clipped), the rest counted:
+/// `C01, C02, ..., C08, ... and 19,992 more`.
+///
+/// ```ignore
+/// let ids: Vec<String> = (1..=20).map(|i| format!("S{i}")).collect();
+/// assert_eq!(abbreviated_ids(&ids[..2]), "S1, S2");
+/// assert!(abbreviated_ids(&ids).ends_with("S8, ... and 12 more"));
+/// ```
+pub(crate) fn abbreviated_ids(ids: &[String]) -> String {
+    // Listing 9 or 10 ids costs no more than "... and 2 more".
+    let shown = if ids.len() <= SHOWN_IDS + 2 {
+        ids.len()
+    } else {
+        SHOWN_IDS
+    };
+    let mut out = ids[..shown]
+        .iter()
+        .map(|id| clip(id, ID_CHARS))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if shown < ids.len() {
+        out.push_str(&format!(", ... and {} more", grouped(ids.len() - shown)));
+    }
+    out
+}
+
+/// The kind of a warning: its text with every quoted part (`'...'`) and every number left
+/// out, so that "sort 'A' is flagged on F1 with a negative loading (-0.41)" and the same
+/// about sort 'B' on F2 are of one kind.
+fn kind(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut quoted = false;
+    let mut in_number = false;
+    for c in w.chars() {
+        if quoted {
+            if c == '\'' {
+                quoted = false;
+            }
+            continue;
+        }
+        if c == '\'' {
+            quoted = true;
+            out.push('\'');
+            continue;
+        }
+        let digit = c.is_ascii_digit() || (in_number && (c == '.' || c == ','));
+        if digit {
+            if !in_number {
+                out.push('#');
+            }
+            in_number = true;
+            continue;
+        }
+        in_number = false;
+        out.push(c);
+    }
+    out
+}
+
+/// One warning for the terminal: at most [`LINE_CHARS`] characters, cut at a `, ` when it
+/// is a long list, with what was cut counted.
+fn shortened(w: &str) -> String {
+    if w.chars().count() <= LINE_CHARS {
+        return w.to_string();
+    }
+    let (cut, _) = w
+        .char_indices()
+        .nth(LINE_CHARS)
+        .expect("longer than the cut");
+    let head = &w[..cut];
+    // a list: cut after its last whole item and count the items left out
+    if let Some(at) = head.rfind(", ") {
+        let rest = w[at + 2..].split(", ").count();
+        return format!("{}, ... and {} more", &w[..at], grouped(rest));
+    }
+    format!("{head}...")
+}
+
+/// The lines to print for `warnings` (without the `warning: ` prefix), in their order of
+/// first appearance: long warnings shortened, at most [`SHOWN_PER_KIND`] of each kind in full
+/// then one line counting the rest of the kind, at most [`SHOWN_KINDS`] kinds. `full` names
+/// where the whole list is; it is mentioned whenever something was left out.
+///
+/// ```ignore
+/// let ws: Vec<String> = (0..100).map(|i| format!("sort 'S{i}' is odd")).collect();
+/// assert_eq!(grouped_warnings(&ws, "warnings.txt").len(), 3);
+/// ```
+pub(crate) fn grouped_warnings(warnings: &[String], full: &str) -> Vec<String> {
+    // kinds in order of first appearance, with the indices of their warnings
+    let mut kinds: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (i, w) in warnings.iter().enumerate() {
+        let k = kind(w);
+        match index.get(&k) {
+            Some(&at) => {
+                let list: &mut (String, Vec<usize>) = &mut kinds[at];
+                list.1.push(i);
+            }
+            None => {
+                index.insert(k.clone(), kinds.len());
+                kinds.push((k, vec![i]));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut left_out = false;
+    for (_, members) in kinds.iter().take(SHOWN_KINDS) {
+        for &i in members.iter().take(SHOWN_PER_KIND) {
+            let line = shortened(&warnings[i]);
+            left_out |= line.len() != warnings[i].len();
+            lines.push(line);
+        }
+        if members.len() > SHOWN_PER_KIND {
+            lines.push(format!(
+                "... and {} more warning(s) like the ones above",
+                grouped(members.len() - SHOWN_PER_KIND)
+            ));
+            left_out = true;
+        }
+    }
+    if kinds.len() > SHOWN_KINDS {
+        let rest: usize = kinds[SHOWN_KINDS..].iter().map(|k| k.1.len()).sum();
+        lines.push(format!("... and {} other warning(s)", grouped(rest)));
+        left_out = true;
+    }
+    if left_out {
+        lines.push(format!(
+            "the full list of {} warning(s) is in {full}",
+            grouped(warnings.len())
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("C{i:02}")).collect()
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(19_990), "19,990");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn short_id_lists_are_listed_whole() {
+        assert_eq!(abbreviated_ids(&ids(2)), "C01, C02");
+        assert_eq!(abbreviated_ids(&ids(10)).split(", ").count(), 10);
+    }
+
+    #[test]
+    fn long_id_lists_list_a_few_and_count_the_rest() {
+        let s = abbreviated_ids(&ids(20_000));
+        assert_eq!(
+            s,
+            "C01, C02, C03, C04, C05, C06, C07, C08, ... and 19,992 more"
+        );
+        let long = vec!["x".repeat(10_000); 3];
+        assert!(abbreviated_ids(&long).len() < 100);
+    }
+
+    #[test]
+    fn warnings_of_one_kind_are_grouped_and_counted() {
+        let mut ws: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    "sort 'S{i}' is flagged on F{} with a negative loading (-0.{:04}): it enters the composite with a negative weight",
+                    i % 3 + 1,
+                    i
+                )
+            })
+            .collect();
+        ws.insert(1, "fewer than two factors have an array".to_string());
+        let lines = grouped_warnings(&ws, "out/warnings.txt");
+        assert_eq!(lines.len(), 5, "{lines:#?}");
+        assert!(lines[0].contains("'S0'"));
+        assert!(lines[1].contains("'S1'"));
+        assert_eq!(
+            lines[2],
+            "... and 4,998 more warning(s) like the ones above"
+        );
+        assert_eq!(lines[3], "fewer than two factors have an array");
+        assert_eq!(
+            lines[4],
+            "the full list of 5,001 warning(s) is in out/warnings.txt"
+        );
+    }
+
+    #[test]
+    fn few_warnings_are_printed_as_they_are() {
+        let ws = vec![
+            "a".to_string(),
+            "b 'x' 1".to_string(),
+            "b 'y' 2".to_string(),
+        ];
+        assert_eq!(grouped_warnings(&ws, "w.txt"), ws);
+    }
+
+    #[test]
+    fn a_long_list_in_one_warning_is_cut_and_counted() {
+        let list = ids(20_000).join(", ");
+        let w = format!("20000 sort(s) define no factor: {list}");
+        let lines = grouped_warnings(&[w], "w.txt");
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].len() <= LINE_CHARS + 40, "{}", lines[0]);
+        assert!(lines[0].ends_with("more"), "{}", lines[0]);
+        let shown = lines[0].matches(", C").count() + 1;
+        let more: usize = lines[0]
+            .rsplit("and ")
+            .next()
+            .unwrap()
+            .trim_end_matches(" more")
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        assert_eq!(shown + more, 20_000, "{}", lines[0]);
+        assert_eq!(lines[1], "the full list of 1 warning(s) is in w.txt");
+    }
+
+    #[test]
+    fn many_kinds_are_capped() {
+        let ws: Vec<String> = (0..100).map(|i| "x".repeat(i + 1)).collect();
+        let lines = grouped_warnings(&ws, "w.txt");
+        assert_eq!(lines.len(), SHOWN_KINDS + 2);
+        assert_eq!(lines[SHOWN_KINDS], "... and 88 other warning(s)");
+    }
+}
