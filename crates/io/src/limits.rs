@@ -35,6 +35,15 @@ pub const MAX_SORTS: usize = 10_000_000;
 /// are refused as well.
 pub const MAX_SHEET_CELLS: usize = 150_000_000;
 
+/// Most bytes a workbook part other than a worksheet may unpack to (256 MiB): the shared
+/// strings, styles and workbook parts are read whole, so their unpacked size bounds memory.
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
+
+/// Most bytes a whole workbook may unpack to (8 GiB): worksheets are streamed cell by cell,
+/// and this bounds the time a small, highly compressed file can take (10^6 sorts x 100
+/// statements unpack to about 4 GB).
+pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 8 << 30;
+
 /// Excel's last row (1-based).
 pub const EXCEL_ROWS: u32 = 1_048_576;
 

@@ -171,6 +171,60 @@ fn sheet_records(
     Ok(records)
 }
 
+/// Measures every part of the workbook's zip archive by decompressing it (the sizes an archive
+/// declares can lie) and refuses a workbook whose parts unpack beyond
+/// [`limits::MAX_WORKBOOK_PART_BYTES`] (a part read whole, e.g. the shared strings) or, in all,
+/// beyond [`limits::MAX_WORKBOOK_UNPACKED_BYTES`]: a decompression bomb is an error, not an
+/// exhausted machine. Time is linear in the bytes unpacked, which the limits bound. A file that
+/// is not a zip archive is left for calamine to report.
+fn check_unpacked(bytes: &[u8], file: &Path) -> Result<(), ReadError> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut part = match archive.by_index(i) {
+            Ok(part) => part,
+            // An unreadable part is calamine's to report, if it needs it.
+            Err(_) => continue,
+        };
+        let name = part.name().to_string();
+        let streamed = name.starts_with("xl/worksheets/");
+        let part_limit = if streamed {
+            limits::MAX_WORKBOOK_UNPACKED_BYTES
+        } else {
+            limits::MAX_WORKBOOK_PART_BYTES
+        };
+        let budget = part_limit.min(limits::MAX_WORKBOOK_UNPACKED_BYTES - total);
+        let unpacked = match std::io::copy(&mut (&mut part).take(budget + 1), &mut std::io::sink())
+        {
+            Ok(n) => n,
+            // A corrupt part is calamine's to report, if it needs it.
+            Err(_) => continue,
+        };
+        if unpacked > budget {
+            let (what, limit) = if unpacked > part_limit {
+                (format!("part '{name}'"), part_limit)
+            } else {
+                (
+                    "the workbook".to_string(),
+                    limits::MAX_WORKBOOK_UNPACKED_BYTES,
+                )
+            };
+            return Err(content(
+                file,
+                None,
+                format!(
+                    "{what} unpacks to more than {limit} bytes (see docs/formats.md, \"Limits\"); expected a workbook of Q sorts, not a compressed archive of this size"
+                ),
+            ));
+        }
+        total += unpacked;
+    }
+    Ok(())
+}
+
 /// Reads a workbook.
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -179,6 +233,7 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             expected: "an XLSX workbook with a sheet of Q sorts",
         });
     }
+    check_unpacked(bytes, file)?;
     let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         content(
             file,
@@ -427,5 +482,51 @@ mod tests {
             "{e}"
         );
         assert!(matches!(read(b"").unwrap_err(), ReadError::Empty { .. }));
+    }
+
+    /// A zip archive of one deflated part of `size` spaces (a few hundred kilobytes on disk).
+    fn bomb(part: &str, size: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(size as u64 >= u32::MAX as u64);
+        zip.start_file(part, options).unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        let mut left = size;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            zip.write_all(&chunk[..n]).unwrap();
+            left -= n;
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_part_that_unpacks_beyond_its_limit_is_refused_before_calamine_reads_it() {
+        let part = crate::limits::MAX_WORKBOOK_PART_BYTES as usize + 1;
+        let bytes = bomb("xl/sharedStrings.xml", part);
+        assert!(
+            bytes.len() < part / 100,
+            "the bomb is small: {}",
+            bytes.len()
+        );
+        let err = read_sorts_from_bytes(&bytes, "bomb.xlsx", Some(InputFormat::Xlsx)).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, ReadError::Content { .. }), "{msg}");
+        assert!(msg.starts_with("bomb.xlsx"), "{msg}");
+        assert!(
+            msg.contains("part 'xl/sharedStrings.xml' unpacks to more than"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn a_part_within_its_limit_is_left_to_calamine() {
+        // Not a workbook, but small once unpacked: calamine's own error, not a size error.
+        let bytes = bomb("xl/sharedStrings.xml", 1 << 20);
+        let err = read_sorts_from_bytes(&bytes, "small.xlsx", Some(InputFormat::Xlsx)).unwrap_err();
+        assert!(!err.to_string().contains("unpacks to more than"), "{err}");
     }
 }
