@@ -260,17 +260,7 @@ fn writers(sizes: &[usize], tmp: &Path) {
         };
         let (results, secs) = timed(|| analyze(&study, &options).expect("analysis"));
         println!("{n} x 60: analysis {secs:.4} s");
-        let ctx = qstudy_report::ReportContext {
-            title: None,
-            sorts: Some(
-                study
-                    .values()
-                    .rows()
-                    .into_iter()
-                    .map(|r| r.to_vec())
-                    .collect(),
-            ),
-        };
+        let ctx = qstudy_report::ReportContext::from_study(None, &study);
         let file = |name: &str| {
             std::io::BufWriter::with_capacity(
                 1 << 16,

@@ -316,17 +316,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
         .as_ref()
         .map(|s| s.title.clone())
         .or(loaded.title.clone());
-    let ctx = qstudy_report::ReportContext {
-        title: title.clone(),
-        sorts: Some(
-            study
-                .values()
-                .rows()
-                .into_iter()
-                .map(|r| r.to_vec())
-                .collect(),
-        ),
-    };
+    let ctx = qstudy_report::ReportContext::from_study(title.clone(), &study);
     let mut report = None;
     let mut xlsx_notes = Vec::new();
     // Figures label every sort (loadings maps): beyond this many sorts they take minutes and

@@ -31,20 +31,8 @@ pub(crate) fn all_warnings(
 }
 
 /// `n` with thousands separated by commas: `19990` -> `19,990`.
-///
-/// ```ignore
-/// assert_eq!(grouped(19990), "19,990");
-/// ```
-pub(crate) fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+fn grouped(n: usize) -> String {
+    qstudy_report::grouped(n as u64)
 }
 
 /// At most `max` characters of `s`, with `...` when cut.

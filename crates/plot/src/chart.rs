@@ -272,12 +272,33 @@ pub(crate) fn place_labels(
     radius: i32,
     bounds: (i32, i32, i32, i32),
 ) -> Vec<(i32, i32)> {
-    let overlap = |a: &Rect, b: &Rect| -> i64 {
-        let w = (a.2.min(b.2) - a.0.max(b.0)).max(0);
-        let h = (a.3.min(b.3) - a.1.max(b.1)).max(0);
-        i64::from(w) * i64::from(h)
-    };
-    let mut taken = Buckets::new(bounds, points.len() * 2);
+    let taken = Buckets::new(bounds, points.len() * 2);
+    place_labels_in(taken, points, sizes, radius, bounds)
+}
+
+/// The rectangles placed so far, and their overlap with a candidate.
+trait Placed {
+    /// Adds rectangle number `len` (markers first, then labels).
+    fn push(&mut self, r: Rect);
+    /// The sum of [`overlap`] of `q` with every rectangle but the one numbered `skip`.
+    fn overlap_sum(&self, q: &Rect, skip: usize) -> i64;
+}
+
+/// The area two rectangles share.
+fn overlap(a: &Rect, b: &Rect) -> i64 {
+    let w = (a.2.min(b.2) - a.0.max(b.0)).max(0);
+    let h = (a.3.min(b.3) - a.1.max(b.1)).max(0);
+    i64::from(w) * i64::from(h)
+}
+
+/// [`place_labels`] with the placed rectangles kept in `taken`.
+fn place_labels_in(
+    mut taken: impl Placed,
+    points: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    radius: i32,
+    bounds: (i32, i32, i32, i32),
+) -> Vec<(i32, i32)> {
     for &(x, y) in points {
         taken.push((x - radius, y - radius, x + radius, y + radius));
     }
@@ -300,7 +321,7 @@ pub(crate) fn place_labels(
             let outside =
                 rect.0 < bounds.0 || rect.1 < bounds.1 || rect.2 > bounds.2 || rect.3 > bounds.3;
             // every rectangle but the point's own marker (rectangle `i`)
-            let mut cost: i64 = taken.overlapping(&rect, i, overlap);
+            let mut cost: i64 = taken.overlap_sum(&rect, i);
             if outside {
                 cost += i64::from(w) * i64::from(h) * 4;
             }
@@ -353,7 +374,9 @@ impl Buckets {
     fn row(&self, y: i32) -> i32 {
         ((y - self.origin.1).div_euclid(Self::CELL)).clamp(0, self.rows - 1)
     }
+}
 
+impl Placed for Buckets {
     fn push(&mut self, r: Rect) {
         let id = self.rects.len() as u32;
         self.rects.push(r);
@@ -364,10 +387,9 @@ impl Buckets {
         }
     }
 
-    /// The sum of `overlap(q, r)` over every rectangle `r` but the one numbered `skip`. Each
-    /// rectangle that overlaps `q` is counted once: in the bucket of the top-left corner of
-    /// their intersection (in both rectangles' buckets, as the buckets are monotone).
-    fn overlapping(&self, q: &Rect, skip: usize, overlap: impl Fn(&Rect, &Rect) -> i64) -> i64 {
+    /// Each rectangle that overlaps `q` is counted once: in the bucket of the top-left corner
+    /// of their intersection (in both rectangles' buckets, as the buckets are monotone).
+    fn overlap_sum(&self, q: &Rect, skip: usize) -> i64 {
         let mut sum = 0;
         for row in self.row(q.1)..=self.row(q.3) {
             for col in self.col(q.0)..=self.col(q.2) {
@@ -420,63 +442,27 @@ mod tests {
         }
     }
 
-    /// The placement of before the buckets: every rectangle compared with every other.
+    /// The store of before the buckets: every rectangle compared with every other.
+    impl Placed for Vec<Rect> {
+        fn push(&mut self, r: Rect) {
+            Vec::push(self, r);
+        }
+        fn overlap_sum(&self, q: &Rect, skip: usize) -> i64 {
+            self.iter()
+                .enumerate()
+                .filter(|&(j, _)| j != skip)
+                .map(|(_, t)| overlap(q, t))
+                .sum()
+        }
+    }
+
     fn place_labels_quadratic(
         points: &[(i32, i32)],
         sizes: &[(i32, i32)],
         radius: i32,
         bounds: (i32, i32, i32, i32),
     ) -> Vec<(i32, i32)> {
-        let overlap = |a: &Rect, b: &Rect| -> i64 {
-            let w = (a.2.min(b.2) - a.0.max(b.0)).max(0);
-            let h = (a.3.min(b.3) - a.1.max(b.1)).max(0);
-            i64::from(w) * i64::from(h)
-        };
-        let mut taken: Vec<Rect> = points
-            .iter()
-            .map(|&(x, y)| (x - radius, y - radius, x + radius, y + radius))
-            .collect();
-        let mut out = Vec::new();
-        for (i, (&(x, y), &(w, h))) in points.iter().zip(sizes).enumerate() {
-            let d = radius + 3;
-            let candidates = [
-                (x + d, y - h / 2),
-                (x - d - w, y - h / 2),
-                (x - w / 2, y - d - h),
-                (x - w / 2, y + d),
-                (x + d, y - d - h + 2),
-                (x + d, y + d - 2),
-                (x - d - w, y - d - h + 2),
-                (x - d - w, y + d - 2),
-            ];
-            let mut best = (i64::MAX, candidates[0]);
-            for &(cx, cy) in &candidates {
-                let rect = (cx, cy, cx + w, cy + h);
-                let outside = rect.0 < bounds.0
-                    || rect.1 < bounds.1
-                    || rect.2 > bounds.2
-                    || rect.3 > bounds.3;
-                let mut cost: i64 = taken
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(_, t)| overlap(&rect, t))
-                    .sum();
-                if outside {
-                    cost += i64::from(w) * i64::from(h) * 4;
-                }
-                if cost < best.0 {
-                    best = (cost, (cx, cy));
-                }
-                if cost == 0 {
-                    break;
-                }
-            }
-            let (cx, cy) = best.1;
-            taken.push((cx, cy, cx + w, cy + h));
-            out.push((cx, cy));
-        }
-        out
+        place_labels_in(Vec::<Rect>::new(), points, sizes, radius, bounds)
     }
 
     #[test]

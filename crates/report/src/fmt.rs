@@ -4,6 +4,24 @@
 use qstudy_core::AnalysisResults;
 use qstudy_core::analysis::FactorResult;
 
+/// `n` with its thousands separated by commas, for messages and summaries.
+///
+/// ```
+/// assert_eq!(qstudy_report::grouped(1_048_576), "1,048,576");
+/// assert_eq!(qstudy_report::grouped(999), "999");
+/// ```
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `x` with `dp` decimals; a value that rounds to zero is printed without a minus sign
 /// (`-0.00004` -> `0.0000`), so tables do not show `-0.0000`.
 pub(crate) fn fixed(x: f64, dp: usize) -> String {

@@ -55,13 +55,14 @@
 //! (KADE always shows it) and appends "Group Make-up" when the input has participant
 //! attributes. Sheet names and labels are qstudy's.
 
-use qstudy_core::AnalysisResults;
+use qstudy_core::{AnalysisResults, Study};
 
 mod fmt;
 pub mod lis;
 pub mod tables;
 pub mod xlsx;
 
+pub use fmt::grouped;
 pub use lis::{report_lis, write_report_lis};
 pub use tables::{CsvTable, csv_tables, write_csv_table};
 pub use xlsx::{results_xlsx, write_results_xlsx};
@@ -82,6 +83,35 @@ pub struct ReportContext {
     /// Optional: without them the workbook has no "Q sorts" sheet and the free-distribution
     /// section shows no means and deviations.
     pub sorts: Option<Vec<Vec<f64>>>,
+}
+
+impl ReportContext {
+    /// The context of a validated study: its title and every sort's values.
+    ///
+    /// ```
+    /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
+    /// let t = SortTable {
+    ///     sort_ids: vec!["A".into(), "B".into()],
+    ///     values: vec![vec![-1, 0, 1], vec![1, 0, -1]],
+    ///     ..Default::default()
+    /// };
+    /// let study = validate(&t, &ValidationOptions::default()).unwrap();
+    /// let ctx = qstudy_report::ReportContext::from_study(None, &study);
+    /// assert_eq!(ctx.sorts.unwrap()[1], vec![1.0, 0.0, -1.0]);
+    /// ```
+    pub fn from_study(title: Option<String>, study: &Study) -> Self {
+        ReportContext {
+            title,
+            sorts: Some(
+                study
+                    .values()
+                    .rows()
+                    .into_iter()
+                    .map(|r| r.to_vec())
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// A report could not be built.

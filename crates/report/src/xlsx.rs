@@ -36,6 +36,7 @@ use rust_xlsxwriter::{
     ColNum, DocProperties, ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError,
 };
 
+use crate::fmt::grouped;
 use crate::fmt::{factor_index, mean_sd, statement_index, statement_text, with_array};
 use crate::{ReportContext, ReportError};
 
@@ -109,19 +110,6 @@ impl Limits {
             ),
         }
     }
-}
-
-/// `1048576` -> `1,048,576`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `s`, or its first characters ending with `…` when it is longer than Excel allows in a cell.
