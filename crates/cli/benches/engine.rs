@@ -170,7 +170,7 @@ fn figures_apse(bencher: divan::Bencher, threads: usize) {
     };
     let mut results = analyze(&study, &options).expect("analysis");
     if let Some(p) = loaded.participants() {
-        qstudy_core::groups::attach_participants(&mut results, p.to_vec());
+        results.attach_participants(p.to_vec());
     }
     let info = qstudy_plot::ReportInfo::default();
     let pool = rayon::ThreadPoolBuilder::new()

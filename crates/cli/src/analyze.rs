@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::extract::HorstOptions;
-use qstudy_core::groups::attach_participants;
 use qstudy_core::retention::RetentionReport;
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{
@@ -307,7 +306,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
         ));
     }
     if let Some(participants) = loaded.participants() {
-        attach_participants(&mut results, participants.to_vec());
+        results.attach_participants(participants.to_vec());
     }
     // Every output is built into a staging directory beside DIR, then published at once
     // (outputs.rs): results.json, report.lis, results.xlsx, tables/, plots/, report.html.

@@ -1,130 +1,28 @@
 //! The whole pipeline: from a validated [`Study`] and [`AnalysisOptions`] to
 //! [`AnalysisResults`], whose serialisation is `results.json` (schema `qstudy.results/1`).
 
+use std::borrow::Cow;
+
 use ndarray::{Array2, s};
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{
-    self, Consensus, CribSheet, Distinguishing, FactorSummary, PairDifferences, Spread,
+    self, Compared, Consensus, CribSheet, Distinguishing, PairDifferences, Spread,
 };
 use crate::correlate::{self, Correlation, Engine, Persons};
-use crate::data::Study;
+use crate::data::{Participant, Study};
 use crate::error::AnalysisError;
-use crate::extract::{self, ExtractSettings, Extraction, HorstOptions, column_sums_of_squares};
-use crate::flag::{self, FlaggingOptions};
+use crate::extract::{self, ExtractStage, Extraction, HorstOptions, column_sums_of_squares};
+use crate::flag::{self, FlagEdit, Flagging};
+use crate::groups;
 use crate::numerics::Numerics;
-use crate::rotate::{self, Orientation, Rotation, RotationStep, VarimaxMethod};
-use crate::score;
+use crate::rotate::{self, Rotated, Rotation, RotationStep, VarimaxMethod};
+use crate::score::{self, FactorScores};
+
+pub use crate::options::{AnalysisOptions, CORRELATION_OUTPUT_LIMIT};
 
 /// The schema tag written into `results.json`.
 pub const SCHEMA: &str = "qstudy.results/1";
-
-/// Largest `n` for which the `n x n` correlation matrix is written by default.
-pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
-
-/// Every choice of an analysis, with the defaults of `docs/methods.md`.
-///
-/// ```
-/// use qstudy_core::analysis::AnalysisOptions;
-/// let o = AnalysisOptions { factors: 3, ..Default::default() };
-/// assert_eq!(o.extraction.as_str(), "centroid");
-/// assert_eq!(o.flagging.p, 0.05);
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnalysisOptions {
-    /// Whose conventions the numbers follow (PQMethod/KADE or qmethod).
-    pub numerics: Numerics,
-    /// Correlation between sorts.
-    pub correlation: Correlation,
-    /// Extraction method.
-    pub extraction: Extraction,
-    /// Factors to extract (`None`: 7 centroid / 8 PCA, capped by the data).
-    pub extract: Option<usize>,
-    /// Factors kept and rotated.
-    pub factors: usize,
-    /// Analytic rotation.
-    pub rotation: Rotation,
-    /// How varimax is computed: `None` follows the numerics profile (an expert override).
-    pub varimax: Option<VarimaxMethod>,
-    /// Horst 5.5 settings (used with [`Extraction::Horst`]).
-    pub horst: HorstOptions,
-    /// Judgmental rotation steps, applied in order after the analytic rotation.
-    pub rotation_steps: Vec<RotationStep>,
-    /// Flagging of defining sorts.
-    pub flagging: FlaggingOptions,
-    /// Write the correlation matrix even when `n` exceeds [`CORRELATION_OUTPUT_LIMIT`].
-    pub keep_correlation: bool,
-    /// Names given to factors after interpretation, by factor name (`F1`, `F2a`, ...), e.g.
-    /// `F1` -> "settled accommodation".
-    pub factor_names: std::collections::BTreeMap<String, String>,
-}
-
-impl Default for AnalysisOptions {
-    fn default() -> Self {
-        AnalysisOptions {
-            numerics: Numerics::Pqmethod,
-            correlation: Correlation::Pearson,
-            extraction: Extraction::Centroid,
-            extract: None,
-            factors: 0,
-            rotation: Rotation::Varimax,
-            varimax: None,
-            horst: HorstOptions::default(),
-            rotation_steps: Vec::new(),
-            flagging: FlaggingOptions::default(),
-            keep_correlation: false,
-            factor_names: std::collections::BTreeMap::new(),
-        }
-    }
-}
-
-impl AnalysisOptions {
-    /// The varimax algorithm used: the override, or the profile's.
-    pub fn varimax_method(&self) -> VarimaxMethod {
-        self.varimax.unwrap_or_else(|| self.numerics.varimax())
-    }
-
-    /// The extraction settings of the profile.
-    pub fn extract_settings(&self) -> ExtractSettings {
-        ExtractSettings {
-            centroid: self.numerics.centroid(),
-            horst: self.horst,
-        }
-    }
-
-    /// How rotated factors are signed and ordered.
-    pub fn orientation(&self) -> Orientation {
-        self.numerics.orientation(self.extraction)
-    }
-
-    /// Checks the Horst settings (and that Horst's `n x n` matrix fits, for `n` sorts): a
-    /// clear one-line error when they make no sense.
-    pub fn check_for(&self, n: usize) -> Result<(), AnalysisError> {
-        if self.extraction == Extraction::Horst && n > extract::HORST_MAX_SORTS {
-            return Err(AnalysisError::BadOption(format!(
-                "--method horst works on the n x n correlation matrix: at most {} sorts, this study has {n} (use --method centroid)",
-                extract::HORST_MAX_SORTS
-            )));
-        }
-        self.check()
-    }
-
-    /// Checks the Horst settings: a clear one-line error when they make no sense.
-    pub fn check(&self) -> Result<(), AnalysisError> {
-        if self.horst.iterations == 0 {
-            return Err(AnalysisError::BadOption(
-                "--horst-iterations must be at least 1".into(),
-            ));
-        }
-        if !(self.horst.threshold.is_finite() && self.horst.threshold > 0.0) {
-            return Err(AnalysisError::BadOption(format!(
-                "--horst-threshold must be a positive number, not {}",
-                self.horst.threshold
-            )));
-        }
-        Ok(())
-    }
-}
 
 /// `input` of `results.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -286,11 +184,11 @@ pub struct AnalysisResults {
     pub crib_sheets: Vec<CribSheet>,
     /// Participants with their attributes (input order), when the input has attributes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub participants: Option<Vec<crate::data::Participant>>,
+    pub participants: Option<Vec<Participant>>,
     /// Factor make-up by participant attribute (see [`crate::groups`]), when the input has
     /// attributes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub groups: Option<Vec<crate::groups::GroupComparison>>,
+    pub groups: Option<Vec<groups::GroupComparison>>,
     /// Warnings, one sentence each.
     pub warnings: Vec<String>,
 }
@@ -303,7 +201,7 @@ fn percent(eigen: &[f64], n: usize) -> Vec<f64> {
     eigen.iter().map(|e| 100.0 * e / n as f64).collect()
 }
 
-/// Runs the whole analysis.
+/// Runs the whole analysis: [`Analysis::new`] then [`Analysis::results`].
 ///
 /// ```
 /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
@@ -336,331 +234,496 @@ pub fn analyze_with(
     options: &AnalysisOptions,
     engine: Engine,
 ) -> Result<AnalysisResults, AnalysisError> {
-    let n = study.n_sorts();
-    let m = study.n_statements();
-    let k = options.factors;
-    options.check_for(n)?;
-    if k == 0 {
-        return Err(AnalysisError::NoFactors);
-    }
-    let max_k = n.min(m) - 1;
-    if k > max_k {
-        return Err(AnalysisError::TooManyFactors {
-            asked: k,
-            n,
-            m,
-            max: max_k,
-        });
-    }
-    if options.extract == Some(0) {
-        return Err(AnalysisError::NoExtraction);
-    }
-    let columns = flag::factor_columns(k, &options.flagging.split)?;
-    if let Some(unknown) = options
-        .factor_names
-        .keys()
-        .find(|name| !columns.iter().any(|c| &c.name == *name))
-    {
-        return Err(AnalysisError::UnknownFactor {
-            context: "factor name".into(),
-            factor: unknown.clone(),
-            valid: columns
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
-    let mut warnings = Vec::new();
+    Ok(Analysis::with_engine(study, options.clone(), engine)?.results())
+}
 
-    // 1. correlate (the n x n matrix, or its n x m factor for large n)
-    let persons = Persons::new(study.values(), options.correlation, engine);
+/// A stage of the analysis, in pipeline order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// The correlation between sorts ([`crate::correlate`]).
+    Correlate,
+    /// The unrotated factors ([`crate::extract`]).
+    Extract,
+    /// Analytic rotation, judgmental steps and inversion ([`crate::rotate`]).
+    Rotate,
+    /// Defining sorts ([`crate::flag`]).
+    Flag,
+    /// Composites: z-scores and factor arrays ([`crate::score`]).
+    Score,
+    /// Characteristics and comparisons of the factors ([`crate::compare`]).
+    Compare,
+}
 
-    // 2. extract
-    let cap = n.min(m - 1);
-    let asked = match (options.extract, options.extraction) {
-        (Some(e), _) => e,
-        (None, Extraction::Horst) => k,
-        (None, e) => e.default_count().max(k),
-    };
-    let count = asked.min(cap);
-    let extracted = extract::extract_persons_with(
-        &persons,
-        options.extraction,
-        count,
-        &options.extract_settings(),
-    );
-    if let Some(run) = extracted.horst
-        && !run.converged
-    {
-        warnings.push(format!(
-            "Horst: the communality estimates did not settle within {} iterations (threshold {}): no convergence, the last pass is used",
-            options.horst.iterations, options.horst.threshold
-        ));
-    }
-    let n_extracted = extracted.loadings.ncols();
-    if n_extracted < k {
-        return Err(AnalysisError::TooFewExtracted {
-            factors: k,
-            extracted: n_extracted,
-            why: match (&extracted.shortfall, options.extract) {
-                (Some(why), _) => format!(": {why}"),
-                (None, Some(_)) => " (--extract)".to_string(),
-                (None, None) => String::new(),
-            },
-        });
-    }
-    if n_extracted < asked {
-        warnings.push(format!(
-            "{asked} factors were to be extracted but only {n_extracted} could be{}",
-            extracted.shortfall.as_ref().map_or_else(
-                || format!(" ({n} sorts x {m} statements)"),
-                |w| format!(": {w}")
-            )
-        ));
-    }
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 6] = [
+        Stage::Correlate,
+        Stage::Extract,
+        Stage::Rotate,
+        Stage::Flag,
+        Stage::Score,
+        Stage::Compare,
+    ];
 
-    for &(f, i) in &extracted.capped {
-        warnings.push(format!(
-            "centroid factor {}: the communality estimate of sort '{}' reached 1 and was held at 1 (a Heywood case)",
-            f + 1,
-            study.sort_ids()[i]
-        ));
-    }
-
-    // 3. rotate
-    let unrotated_k = extracted.loadings.slice(s![.., ..k]);
-    let mut rotated = rotate::rotate(
-        unrotated_k,
-        options.rotation,
-        options.varimax_method(),
-        options.orientation(),
-        &options.rotation_steps,
-    )?;
-    for &f in &options.flagging.invert {
-        if f == 0 || f > k {
-            return Err(AnalysisError::UnknownFactor {
-                context: "--invert".into(),
-                factor: f.to_string(),
-                valid: format!("1..{k}"),
-            });
-        }
-        rotated.loadings.column_mut(f - 1).mapv_inplace(|v| -v);
-        rotated.matrix.column_mut(f - 1).mapv_inplace(|v| -v);
-    }
-
-    // 4. flag
-    let flagging = flag::flag(
-        rotated.loadings.view(),
-        study.sort_ids(),
-        m,
-        &options.flagging,
-    )?;
-    let kv = flagging.columns.len();
-    for i in 0..n {
-        for f in 0..k {
-            let a = rotated.loadings[[i, f]];
-            if a.abs() >= 1.0 {
-                warnings.push(format!(
-                    "sort '{}' has loading {a:.4} on F{} (|a| >= 1, a Heywood case): its weight is undefined, so it is not flagged automatically on that factor",
-                    study.sort_ids()[i],
-                    f + 1
-                ));
-            }
-        }
-    }
-    let mut unflagged = Vec::new();
-    for i in 0..n {
-        let id = &study.sort_ids()[i];
-        let on: Vec<usize> = (0..kv).filter(|&c| flagging.flags[i][c]).collect();
-        if on.is_empty() {
-            unflagged.push(id.clone());
-        }
-        if on.len() > 1 {
-            let names: Vec<&str> = on
-                .iter()
-                .map(|&c| flagging.columns[c].name.as_str())
-                .collect();
-            warnings.push(format!(
-                "sort '{id}' is flagged on more than one factor ({}): it enters each composite",
-                names.join(", ")
-            ));
-        }
-        for &c in &on {
-            let a = flagging.loadings[[i, c]];
-            if a.abs() >= 1.0 {
-                return Err(AnalysisError::Heywood {
-                    sort: id.clone(),
-                    factor: flagging.columns[c].name.clone(),
-                    loading: a,
-                });
-            }
-            if a < 0.0 {
-                warnings.push(format!(
-                    "sort '{id}' is flagged on {} with a negative loading ({a:.4}): it enters the composite with a negative weight",
-                    flagging.columns[c].name
-                ));
-            }
-        }
-    }
-    if !unflagged.is_empty() {
-        warnings.push(format!(
-            "{} sort(s) define no factor: {}",
-            unflagged.len(),
-            unflagged.join(", ")
-        ));
-    }
-
-    // 5. score
-    let standardized = correlate::standardize_rows(study.values());
-    let mut composites = Vec::with_capacity(kv);
-    for (c, col) in flagging.columns.iter().enumerate() {
-        let defining: Vec<(usize, f64)> = (0..n)
-            .filter(|&i| flagging.flags[i][c])
-            .map(|i| (i, flagging.loadings[[i, c]]))
-            .collect();
-        let comp = score::composite(&standardized, &defining, study.grid());
-        if comp.is_none() {
-            warnings.push(if defining.is_empty() {
-                format!("{} has no defining sort: it has no z-scores and no array", col.name)
-            } else {
-                format!(
-                    "the weighted sorts of {} cancel out (no variance): it has no z-scores and no array",
-                    col.name
-                )
-            });
-        }
-        if options.numerics == Numerics::Qmethod
-            && let Some(c) = &comp
+    /// The first stage whose output depends on an option that differs between `old` and
+    /// `new`; `None` when only what the results show changes (factor names, whether the
+    /// correlation matrix is kept).
+    ///
+    /// ```
+    /// use qstudy_core::analysis::{AnalysisOptions, Stage};
+    /// use qstudy_core::RotationStep;
+    /// let old = AnalysisOptions { factors: 2, ..Default::default() };
+    /// let mut new = old.clone();
+    /// new.rotation_steps.push(RotationStep { a: 1, b: 2, degrees: 10.0 });
+    /// assert_eq!(Stage::first_affected(&old, &new), Some(Stage::Rotate));
+    /// new.factors = 3; // 7 centroid factors are extracted either way
+    /// assert_eq!(Stage::first_affected(&old, &new), Some(Stage::Rotate));
+    /// ```
+    pub fn first_affected(old: &AnalysisOptions, new: &AnalysisOptions) -> Option<Stage> {
+        if old.correlation != new.correlation {
+            Some(Stage::Correlate)
+        } else if old.numerics != new.numerics
+            || old.extraction != new.extraction
+            || old.horst != new.horst
+            || old.extract_request().asked() != new.extract_request().asked()
         {
-            for group in score::ties_across_columns(&c.zscores, &c.array) {
-                let ids: Vec<String> = group
-                    .iter()
-                    .map(|&s| study.statement_ids()[s].to_string())
-                    .collect();
-                warnings.push(format!(
-                    "{}: statements {} have equal z-scores but fall in different grid columns: qmethod gives them one averaged rank (its array can differ there and break the grid); qstudy keeps the grid, the higher-numbered statement taking the lower value",
-                    col.name,
-                    ids.join(", ")
-                ));
-            }
+            Some(Stage::Extract)
+        } else if old.factors != new.factors || old.rotate_request() != new.rotate_request() {
+            Some(Stage::Rotate)
+        } else if old.flagging != new.flagging {
+            Some(Stage::Flag)
+        } else {
+            None
         }
-        composites.push((defining, comp));
     }
 
-    // 6. compare (factors with an array only)
-    let with_array: Vec<usize> = (0..kv).filter(|&c| composites[c].1.is_some()).collect();
-    let characteristics: Vec<Option<(f64, f64)>> = composites
-        .iter()
-        .map(|(def, comp)| {
-            comp.as_ref().map(|_| {
-                let rel = compare::composite_reliability(def.len());
-                (rel, compare::standard_error(rel))
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One analysis session: a study, its options and the output of every stage, re-run from the
+/// first stage an edit affects (a rotation step re-runs rotation onward, a flag edit flagging
+/// onward: the correlation and extraction are kept). Every option is checked before any
+/// computation, and an edit that fails leaves the session as it was.
+///
+/// ```
+/// use qstudy_core::{FlagEdit, Grid, RotationStep, synthetic::planted_study};
+/// use qstudy_core::analysis::{Analysis, AnalysisOptions, Stage};
+/// use qstudy_core::validate::{validate, ValidationOptions};
+/// let grid: Grid = "-3:2,-2:3,-1:4,0:6,1:4,2:3,3:2".parse().unwrap();
+/// let sim = planted_study(&grid, 12, 2, (0.6, 0.8), 7);
+/// let study = validate(&sim.table, &ValidationOptions::default()).unwrap();
+/// let mut analysis = Analysis::new(&study, AnalysisOptions { factors: 2, ..Default::default() })?;
+/// // a judgmental rotation step: rotation, flagging, scores and comparison are re-run
+/// let rerun = analysis.add_rotation_step(RotationStep { a: 1, b: 2, degrees: 5.0 })?;
+/// assert_eq!(rerun, Some(Stage::Rotate));
+/// // a manual flag: flagging onward
+/// let sort = study.sort_ids()[0].clone();
+/// analysis.flag_sort(FlagEdit { sort, factor: "2".into() })?;
+/// assert_eq!(analysis.runs(Stage::Extract), 1); // extracted once
+/// assert_eq!(analysis.runs(Stage::Flag), 3);
+/// let results = analysis.results();
+/// assert_eq!(results.options.rotation_steps, vec![(1, 2, 5.0)]);
+/// # Ok::<(), qstudy_core::AnalysisError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Analysis<'a> {
+    study: Cow<'a, Study>,
+    options: AnalysisOptions,
+    engine: Engine,
+    standardized: Array2<f64>,
+    persons: Persons,
+    extraction: ExtractStage,
+    rotated: Rotated,
+    flagging: Flagging,
+    scores: Vec<FactorScores>,
+    compared: Compared,
+    runs: [usize; 6],
+}
+
+/// The stages from `from` onward, computed from the earlier ones of `a` (`None`: not re-run).
+struct Rerun {
+    persons: Option<Persons>,
+    extraction: Option<ExtractStage>,
+    rotated: Rotated,
+    flagging: Flagging,
+    scores: Vec<FactorScores>,
+    compared: Compared,
+}
+
+impl<'a> Analysis<'a> {
+    /// Checks the options ([`AnalysisOptions::validate`]) and runs every stage on `study`.
+    pub fn new(study: &'a Study, options: AnalysisOptions) -> Result<Analysis<'a>, AnalysisError> {
+        Analysis::build(Cow::Borrowed(study), options, Engine::Auto)
+    }
+
+    /// [`Analysis::new`] with the correlation engine chosen (see [`analyze_with`]).
+    pub fn with_engine(
+        study: &'a Study,
+        options: AnalysisOptions,
+        engine: Engine,
+    ) -> Result<Analysis<'a>, AnalysisError> {
+        Analysis::build(Cow::Borrowed(study), options, engine)
+    }
+
+    /// [`Analysis::new`] owning its study (to keep a session, e.g. one per browser session).
+    pub fn owned(
+        study: Study,
+        options: AnalysisOptions,
+    ) -> Result<Analysis<'static>, AnalysisError> {
+        Analysis::build(Cow::Owned(study), options, Engine::Auto)
+    }
+
+    fn build(
+        study: Cow<'a, Study>,
+        options: AnalysisOptions,
+        engine: Engine,
+    ) -> Result<Analysis<'a>, AnalysisError> {
+        options.validate(&study)?;
+        let persons = Persons::new(study.values(), options.correlation, engine);
+        let standardized = correlate::standardize_rows(study.values());
+        let extraction = extract::run(&persons, study.n_statements(), &options.extract_request());
+        let mut analysis = Analysis {
+            study,
+            options,
+            engine,
+            standardized,
+            persons,
+            extraction,
+            rotated: Rotated {
+                loadings: Array2::zeros((0, 0)),
+                matrix: Array2::zeros((0, 0)),
+                varimax_cycles: None,
+            },
+            flagging: Flagging {
+                columns: Vec::new(),
+                loadings: Array2::zeros((0, 0)),
+                flags: Vec::new(),
+            },
+            scores: Vec::new(),
+            compared: compare::run(&[], &[], &[]),
+            runs: [1, 1, 0, 0, 0, 0],
+        };
+        let rerun = analysis.rerun(&analysis.options, Stage::Rotate)?;
+        analysis.commit(rerun, Stage::Rotate);
+        Ok(analysis)
+    }
+
+    /// Runs the stages from `from` (at least [`Stage::Rotate`] unless the earlier are asked)
+    /// with `options`, without touching the session.
+    fn rerun(&self, options: &AnalysisOptions, from: Stage) -> Result<Rerun, AnalysisError> {
+        let study = &*self.study;
+        let (ids, m) = (study.sort_ids(), study.n_statements());
+        let persons = (from <= Stage::Correlate)
+            .then(|| Persons::new(study.values(), options.correlation, self.engine));
+        let extraction = (from <= Stage::Extract).then(|| {
+            let persons = persons.as_ref().unwrap_or(&self.persons);
+            extract::run(persons, m, &options.extract_request())
+        });
+        let extracted = extraction.as_ref().unwrap_or(&self.extraction);
+        extracted.check_keep(options.factors)?;
+        let rotated = if from <= Stage::Rotate {
+            let unrotated = extracted
+                .extracted
+                .loadings
+                .slice(s![.., ..options.factors]);
+            rotate::run(unrotated, &options.rotate_request())?
+        } else {
+            self.rotated.clone()
+        };
+        let flagging = flag::run(rotated.loadings.view(), ids, m, &options.flagging)?;
+        let scores = score::run(&self.standardized, &flagging, |i| i, study.grid());
+        let compared = compare::run(&flagging.columns, &scores, study.statement_ids());
+        Ok(Rerun {
+            persons,
+            extraction,
+            rotated,
+            flagging,
+            scores,
+            compared,
+        })
+    }
+
+    fn commit(&mut self, r: Rerun, from: Stage) {
+        if let Some(p) = r.persons {
+            self.persons = p;
+        }
+        if let Some(e) = r.extraction {
+            self.extraction = e;
+        }
+        self.rotated = r.rotated;
+        self.flagging = r.flagging;
+        self.scores = r.scores;
+        self.compared = r.compared;
+        for stage in Stage::ALL.into_iter().filter(|&s| s >= from) {
+            self.runs[stage.index()] += 1;
+        }
+    }
+
+    /// Replaces the options: checks them first, then re-runs from the first stage they affect
+    /// ([`Stage::first_affected`]), which is returned (`None`: nothing needed re-running). On
+    /// an error the session is left as it was.
+    pub fn set_options(
+        &mut self,
+        options: AnalysisOptions,
+    ) -> Result<Option<Stage>, AnalysisError> {
+        options.validate(&self.study)?;
+        let first = Stage::first_affected(&self.options, &options);
+        if let Some(from) = first {
+            let rerun = self.rerun(&options, from)?;
+            self.commit(rerun, from);
+        }
+        self.options = options;
+        Ok(first)
+    }
+
+    /// Edits the options with `edit` and applies them as [`Analysis::set_options`] does.
+    ///
+    /// ```
+    /// # use qstudy_core::{Grid, synthetic::planted_study, validate::{validate, ValidationOptions}};
+    /// # use qstudy_core::analysis::{Analysis, AnalysisOptions, Stage};
+    /// # let grid: Grid = "-2:2,-1:3,0:4,1:3,2:2".parse().unwrap();
+    /// # let sim = planted_study(&grid, 10, 2, (0.6, 0.8), 1);
+    /// # let study = validate(&sim.table, &ValidationOptions::default()).unwrap();
+    /// let mut a = Analysis::new(&study, AnalysisOptions { factors: 2, ..Default::default() })?;
+    /// assert_eq!(a.edit_options(|o| o.flagging.p = 0.01)?, Some(Stage::Flag));
+    /// assert_eq!(a.edit_options(|o| o.flagging.invert = vec![3]).is_err(), true); // 2 factors
+    /// assert_eq!(a.options().flagging.invert, Vec::<usize>::new()); // unchanged
+    /// # Ok::<(), qstudy_core::AnalysisError>(())
+    /// ```
+    pub fn edit_options(
+        &mut self,
+        edit: impl FnOnce(&mut AnalysisOptions),
+    ) -> Result<Option<Stage>, AnalysisError> {
+        let mut options = self.options.clone();
+        edit(&mut options);
+        self.set_options(options)
+    }
+
+    /// Appends a judgmental rotation step (re-runs rotation onward).
+    pub fn add_rotation_step(
+        &mut self,
+        step: RotationStep,
+    ) -> Result<Option<Stage>, AnalysisError> {
+        self.edit_options(|o| o.rotation_steps.push(step))
+    }
+
+    /// Removes the last judgmental rotation step, if any (re-runs rotation onward).
+    pub fn undo_rotation_step(&mut self) -> Result<Option<Stage>, AnalysisError> {
+        self.edit_options(|o| {
+            o.rotation_steps.pop();
+        })
+    }
+
+    /// Flags a sort on a factor by hand (dropping the same unflag, if any; re-runs flagging
+    /// onward).
+    pub fn flag_sort(&mut self, edit: FlagEdit) -> Result<Option<Stage>, AnalysisError> {
+        self.edit_options(|o| {
+            o.flagging.unflags.retain(|e| e != &edit);
+            if !o.flagging.flags.contains(&edit) {
+                o.flagging.flags.push(edit);
+            }
+        })
+    }
+
+    /// Removes a sort's flag on a factor by hand (dropping the same manual flag, if any;
+    /// re-runs flagging onward).
+    pub fn unflag_sort(&mut self, edit: FlagEdit) -> Result<Option<Stage>, AnalysisError> {
+        self.edit_options(|o| {
+            o.flagging.flags.retain(|e| e != &edit);
+            if !o.flagging.unflags.contains(&edit) {
+                o.flagging.unflags.push(edit);
+            }
+        })
+    }
+
+    /// The study analysed.
+    pub fn study(&self) -> &Study {
+        &self.study
+    }
+    /// The current options.
+    pub fn options(&self) -> &AnalysisOptions {
+        &self.options
+    }
+    /// The correlation between sorts (dense or factored).
+    pub fn persons(&self) -> &Persons {
+        &self.persons
+    }
+    /// The output of the extraction stage.
+    pub fn extraction(&self) -> &ExtractStage {
+        &self.extraction
+    }
+    /// The rotated factors (after inversion).
+    pub fn rotated(&self) -> &Rotated {
+        &self.rotated
+    }
+    /// The viewpoint columns, their loadings and flags.
+    pub fn flagging(&self) -> &Flagging {
+        &self.flagging
+    }
+    /// The composite of every viewpoint column.
+    pub fn scores(&self) -> &[FactorScores] {
+        &self.scores
+    }
+    /// The comparison of the factors.
+    pub fn compared(&self) -> &Compared {
+        &self.compared
+    }
+    /// How many times `stage` has been computed in this session.
+    pub fn runs(&self, stage: Stage) -> usize {
+        self.runs[stage.index()]
+    }
+
+    /// The warnings, one sentence each, stage by stage.
+    pub fn warnings(&self) -> Vec<String> {
+        let ids = self.study.sort_ids();
+        let mut w = self.extraction.warnings(ids);
+        w.extend(flag::warnings(
+            self.rotated.loadings.view(),
+            &self.flagging,
+            ids,
+        ));
+        w.extend(score::warnings(
+            &self.scores,
+            &self.flagging.columns,
+            self.study.statement_ids(),
+            self.options.numerics == Numerics::Qmethod,
+        ));
+        w.extend(self.compared.warnings());
+        w
+    }
+
+    /// The results (`results.json`), without participants (see
+    /// [`AnalysisResults::attach_participants`]).
+    pub fn results(&self) -> AnalysisResults {
+        let (study, o) = (&*self.study, &self.options);
+        let n = study.n_sorts();
+        let rot_eigen = column_sums_of_squares(&self.rotated.loadings);
+        let communalities = self
+            .rotated
+            .loadings
+            .rows()
+            .into_iter()
+            .map(|r| r.dot(&r))
+            .collect();
+        let keep_r = n <= CORRELATION_OUTPUT_LIMIT || o.keep_correlation;
+        let extracted = &self.extraction.extracted;
+        AnalysisResults {
+            schema: SCHEMA.to_string(),
+            input: InputSummary::of(study),
+            options: OptionsSummary::of(o, self.extraction.count()),
+            correlation: keep_r.then(|| match &self.persons {
+                Persons::Dense(r) => rows(r),
+                Persons::Factored(_) => rows(&correlate::correlation_matrix(
+                    study.values(),
+                    o.correlation,
+                )),
+            }),
+            unrotated: UnrotatedResults {
+                loadings: rows(&extracted.loadings),
+                explained_variance: percent(&extracted.eigenvalues, n),
+                eigenvalues: extracted.eigenvalues.clone(),
+                correlation_eigenvalues: extracted.all_eigenvalues.clone(),
+            },
+            rotated: RotatedResults {
+                loadings: rows(&self.rotated.loadings),
+                explained_variance: percent(&rot_eigen, n),
+                eigenvalues: rot_eigen,
+                communalities,
+                rotation_matrix: rows(&self.rotated.matrix),
+                varimax_cycles: self.rotated.varimax_cycles,
+            },
+            factor_loadings: rows(&self.flagging.loadings),
+            flags: self.flagging.flags.clone(),
+            factors: self.factor_results(),
+            factor_correlations: self.compared.factor_correlations.clone(),
+            sed: self.compared.sed.clone(),
+            consensus: self.compared.comparison.consensus.clone(),
+            differences: self.compared.comparison.differences.clone(),
+            consensus_order: self.compared.comparison.consensus_order.clone(),
+            crib_sheets: self.compared.comparison.crib_sheets.clone(),
+            participants: None,
+            groups: None,
+            warnings: self.warnings(),
+        }
+    }
+
+    /// `factors` of the results: one entry per viewpoint column.
+    fn factor_results(&self) -> Vec<FactorResult> {
+        let study = &*self.study;
+        let n = study.n_sorts();
+        let column_eigen = column_sums_of_squares(&self.flagging.loadings);
+        let characteristics = &self.compared.characteristics;
+        self.flagging
+            .columns
+            .iter()
+            .zip(&self.scores)
+            .enumerate()
+            .map(|(c, (col, s))| {
+                let comp = s.composite.as_ref();
+                FactorResult {
+                    name: col.name.clone(),
+                    label: self.options.factor_names.get(&col.name).cloned(),
+                    source_factor: col.source + 1,
+                    defining_sorts: s
+                        .defining
+                        .iter()
+                        .map(|&(i, _)| study.sort_ids()[i].clone())
+                        .collect(),
+                    defining_loadings: s.defining.iter().map(|&(_, a)| a).collect(),
+                    weights: s.defining.iter().map(|&(_, a)| score::weight(a)).collect(),
+                    zscores: comp.map(|c| c.zscores.clone()),
+                    array: comp.map(|c| c.array.clone()),
+                    ranks: comp.map(|c| c.ranks.clone()),
+                    composite_reliability: characteristics[c].map(|x| x.0),
+                    se: characteristics[c].map(|x| x.1),
+                    eigenvalue: column_eigen[c],
+                    explained_variance: 100.0 * column_eigen[c] / n as f64,
+                    distinguishing: self.compared.distinguishing(c),
+                }
             })
-        })
-        .collect();
-    let summaries: Vec<FactorSummary<'_>> = with_array
-        .iter()
-        .map(|&c| {
-            let comp = composites[c].1.as_ref().expect("filtered");
-            FactorSummary {
-                name: &flagging.columns[c].name,
-                zscores: &comp.zscores,
-                array: &comp.array,
-                se: characteristics[c].expect("has array").1,
-            }
-        })
-        .collect();
-    let comparison = compare::compare(&summaries, study.statement_ids());
-    if with_array.len() < 2 {
-        warnings.push(
-            "fewer than two factors have an array: no distinguishing or consensus statements"
-                .to_string(),
-        );
-    }
-    let mut factor_correlations = vec![vec![None; kv]; kv];
-    let mut sed = vec![vec![None; kv]; kv];
-    for (x, &a) in with_array.iter().enumerate() {
-        for (y, &b) in with_array.iter().enumerate() {
-            factor_correlations[a][b] = Some(comparison.correlations[x][y]);
-            sed[a][b] = Some(comparison.sed[x][y]);
-        }
-    }
-
-    let column_eigen = column_sums_of_squares(&flagging.loadings);
-    let factors: Vec<FactorResult> = flagging
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(c, col)| {
-            let (defining, comp) = &composites[c];
-            let dist = with_array
-                .iter()
-                .position(|&x| x == c)
-                .map(|x| comparison.distinguishing[x].clone())
-                .unwrap_or_default();
-            FactorResult {
-                name: col.name.clone(),
-                label: options.factor_names.get(&col.name).cloned(),
-                source_factor: col.source + 1,
-                defining_sorts: defining
-                    .iter()
-                    .map(|&(i, _)| study.sort_ids()[i].clone())
-                    .collect(),
-                defining_loadings: defining.iter().map(|&(_, a)| a).collect(),
-                weights: defining.iter().map(|&(_, a)| score::weight(a)).collect(),
-                zscores: comp.as_ref().map(|c| c.zscores.clone()),
-                array: comp.as_ref().map(|c| c.array.clone()),
-                ranks: comp.as_ref().map(|c| c.ranks.clone()),
-                composite_reliability: characteristics[c].map(|x| x.0),
-                se: characteristics[c].map(|x| x.1),
-                eigenvalue: column_eigen[c],
-                explained_variance: 100.0 * column_eigen[c] / n as f64,
-                distinguishing: dist,
-            }
-        })
-        .collect();
-
-    let rot_eigen = column_sums_of_squares(&rotated.loadings);
-    let communalities = rotated
-        .loadings
-        .rows()
-        .into_iter()
-        .map(|r| r.dot(&r))
-        .collect();
-    let keep_r = n <= CORRELATION_OUTPUT_LIMIT || options.keep_correlation;
-    let steps = options
-        .rotation_steps
-        .iter()
-        .map(|s| (s.a, s.b, s.degrees))
-        .collect();
-    let edits = |v: &[flag::FlagEdit]| {
-        v.iter()
-            .map(|e| [e.sort.clone(), e.factor.clone()])
             .collect()
-    };
+    }
+}
 
-    Ok(AnalysisResults {
-        schema: SCHEMA.to_string(),
-        input: InputSummary {
-            statements: m,
-            sorts: n,
+impl InputSummary {
+    /// What `study` is.
+    pub fn of(study: &Study) -> InputSummary {
+        InputSummary {
+            statements: study.n_statements(),
+            sorts: study.n_sorts(),
             sort_ids: study.sort_ids().to_vec(),
             statement_ids: study.statement_ids().to_vec(),
             grid: study.grid().pairs(),
             statement_labels: study.statement_labels().map(<[String]>::to_vec),
             free_distribution: study.free_distribution(),
-        },
-        options: OptionsSummary {
+        }
+    }
+}
+
+impl OptionsSummary {
+    /// The summary of `options` with `extracted` factors extracted.
+    pub fn of(options: &AnalysisOptions, extracted: usize) -> OptionsSummary {
+        let edits = |v: &[FlagEdit]| {
+            v.iter()
+                .map(|e| [e.sort.clone(), e.factor.clone()])
+                .collect()
+        };
+        OptionsSummary {
             numerics: options.numerics,
             correlation: options.correlation,
             extraction: options.extraction,
-            extracted: n_extracted,
-            factors: k,
+            extracted,
+            factors: options.factors,
             rotation: options.rotation,
             varimax_method: options.varimax_method(),
             horst: (options.extraction == Extraction::Horst).then_some(options.horst),
-            rotation_steps: steps,
+            rotation_steps: options
+                .rotation_steps
+                .iter()
+                .map(|s| (s.a, s.b, s.degrees))
+                .collect(),
             flag_p: options.flagging.p,
             flag_majority: options.flagging.majority,
             flag_automatic: options.flagging.automatic,
@@ -668,39 +731,29 @@ pub fn analyze_with(
             manual_unflags: edits(&options.flagging.unflags),
             inverted: options.flagging.invert.clone(),
             split: options.flagging.split.clone(),
-        },
-        correlation: keep_r.then(|| match &persons {
-            Persons::Dense(r) => rows(r),
-            Persons::Factored(_) => rows(&correlate::correlation_matrix(
-                study.values(),
-                options.correlation,
-            )),
-        }),
-        unrotated: UnrotatedResults {
-            loadings: rows(&extracted.loadings),
-            explained_variance: percent(&extracted.eigenvalues, n),
-            eigenvalues: extracted.eigenvalues,
-            correlation_eigenvalues: extracted.all_eigenvalues,
-        },
-        rotated: RotatedResults {
-            loadings: rows(&rotated.loadings),
-            explained_variance: percent(&rot_eigen, n),
-            eigenvalues: rot_eigen,
-            communalities,
-            rotation_matrix: rows(&rotated.matrix),
-            varimax_cycles: rotated.varimax_cycles,
-        },
-        factor_loadings: rows(&flagging.loadings),
-        flags: flagging.flags,
-        factors,
-        factor_correlations,
-        sed,
-        consensus: comparison.consensus,
-        differences: comparison.differences,
-        consensus_order: comparison.consensus_order,
-        crib_sheets: comparison.crib_sheets,
-        participants: None,
-        groups: None,
-        warnings,
-    })
+        }
+    }
 }
+
+impl AnalysisResults {
+    /// Attaches participants to the results and computes the group comparison
+    /// (`participants`, `groups`; see [`crate::groups`]). Does nothing when no participant has
+    /// attributes.
+    pub fn attach_participants(&mut self, participants: Vec<Participant>) {
+        if participants.iter().all(|p| p.attributes.is_empty()) {
+            return;
+        }
+        let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
+        self.groups = Some(groups::compare_groups(
+            &self.input.sort_ids,
+            &names,
+            &self.factor_loadings,
+            &self.flags,
+            &participants,
+        ));
+        self.participants = Some(participants);
+    }
+}
+
+#[cfg(test)]
+mod tests;

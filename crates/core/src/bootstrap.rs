@@ -15,8 +15,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use nalgebra::DMatrix;
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, Axis};
 use rand::Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -27,12 +26,15 @@ use crate::compare::{Consensus, Distinguishing};
 use crate::correlate::{self, Correlation, Engine, Persons};
 use crate::data::Study;
 use crate::error::AnalysisError;
-use crate::extract::{self, Extraction};
+use crate::extract::{self, ExtractRequest, Extraction};
 use crate::flag::{self, FlaggingOptions};
 use crate::retention::percentile;
-use crate::rotate::{self, Rotation, VarimaxMethod};
+use crate::rotate::{self, RotateRequest, Rotation, VarimaxMethod};
 use crate::score;
 use crate::synthetic;
+
+mod align;
+pub use align::{Aligned, align};
 
 /// The schema tag of `bootstrap.json`.
 pub const SCHEMA: &str = "qstudy.bootstrap/1";
@@ -40,10 +42,6 @@ pub const SCHEMA: &str = "qstudy.bootstrap/1";
 /// Replicates computed in parallel before they are summarised in order (bounds the memory
 /// held at once to this many replicates).
 const BATCH: usize = 64;
-
-/// Largest number of factors whose best matching is searched over every permutation; above it
-/// the matching is greedy (largest absolute correlation first).
-const EXHAUSTIVE_MATCHING: usize = 6;
 
 /// How a replicate's factors are aligned with the full-sample solution.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +297,11 @@ struct Context<'a> {
     bootstrap: &'a BootstrapOptions,
     target: Array2<f64>,
     standardized: Array2<f64>,
+    /// Replicates extract exactly `k` factors,
+    extract: ExtractRequest,
+    /// rotate them analytically (no judgmental step, no inversion: alignment follows),
+    rotate: RotateRequest<'a>,
+    /// and flag them automatically.
     flagging: FlaggingOptions,
     k: usize,
 }
@@ -364,6 +367,16 @@ pub fn bootstrap(
         bootstrap: bopts,
         target,
         standardized: correlate::standardize_rows(study.values()),
+        extract: ExtractRequest {
+            extract: Some(k),
+            keep: k,
+            ..options.extract_request()
+        },
+        rotate: RotateRequest {
+            steps: &[],
+            invert: &[],
+            ..options.rotate_request()
+        },
         flagging: FlaggingOptions {
             p: options.flagging.p,
             majority: options.flagging.majority,
@@ -404,48 +417,28 @@ pub fn bootstrap(
 /// One replicate: resample, extract, rotate, align, flag, score. `None` when the resample has
 /// fewer than `k` extractable factors.
 fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
-    let n = ctx.study.n_sorts();
-    let m = ctx.study.n_statements();
+    let (n, m) = (ctx.study.n_sorts(), ctx.study.n_statements());
     let mut rng = synthetic::rng(ctx.bootstrap.seed, b as u64);
     let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
     let values = ctx.study.values().select(Axis(0), &idx);
     let persons = Persons::new(&values, ctx.options.correlation, Engine::Auto);
-    let extracted = extract::extract_persons_with(
-        &persons,
-        ctx.options.extraction,
-        ctx.k,
-        &ctx.options.extract_settings(),
-    );
+    let extraction = extract::run(&persons, m, &ctx.extract);
     drop(persons);
-    if extracted.loadings.ncols() < ctx.k {
-        return None;
-    }
-    let rotated = rotate::rotate(
-        extracted.loadings.view(),
-        ctx.options.rotation,
-        ctx.options.varimax_method(),
-        ctx.options.orientation(),
-        &[],
-    )
-    .ok()?;
+    extraction.check_keep(ctx.k).ok()?;
+    let rotated = rotate::run(extraction.extracted.loadings.view(), &ctx.rotate).ok()?;
     let target = ctx.target.select(Axis(0), &idx);
     let aligned = align(
         rotated.loadings.view(),
         target.view(),
         ctx.bootstrap.alignment,
     );
-    let flagging = flag::flag(aligned.loadings.view(), &[], m, &ctx.flagging).ok()?;
-    let mut zscores = Vec::with_capacity(ctx.k);
-    let mut defining = Vec::with_capacity(ctx.k);
-    for f in 0..ctx.k {
-        let def: Vec<(usize, f64)> = (0..n)
-            .filter(|&i| flagging.flags[i][f])
-            .map(|i| (idx[i], aligned.loadings[[i, f]]))
-            .collect();
-        defining.push(def.len());
-        zscores
-            .push(score::composite(&ctx.standardized, &def, ctx.study.grid()).map(|c| c.zscores));
-    }
+    let flagging = flag::run(aligned.loadings.view(), &[], m, &ctx.flagging).ok()?;
+    let scores = score::run(&ctx.standardized, &flagging, |i| idx[i], ctx.study.grid());
+    let defining = scores.iter().map(|s| s.defining.len()).collect();
+    let zscores = scores
+        .into_iter()
+        .map(|s| s.composite.map(|c| c.zscores))
+        .collect();
     Some(Replicate {
         idx,
         loadings: aligned.loadings,
@@ -456,149 +449,6 @@ fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
         reflected: aligned.signs.iter().any(|&s| s < 0.0),
         matched: aligned.correlations,
     })
-}
-
-/// A replicate's loadings aligned with the target.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Aligned {
-    /// `n x k` aligned loadings.
-    pub loadings: Array2<f64>,
-    /// `permutation[j]`: the replicate factor matched to target factor `j`.
-    pub permutation: Vec<usize>,
-    /// The sign applied to it.
-    pub signs: Vec<f64>,
-    /// |correlation| between the matched factor and target factor `j`.
-    pub correlations: Vec<f64>,
-}
-
-/// Aligns `loadings` (`n x k`) with `target` (the full-sample loadings of the same sorts):
-/// each target factor gets the replicate factor whose loadings correlate with it most (the
-/// matching maximising the sum of absolute correlations, over every permutation up to six
-/// factors, greedily above), reflected when that correlation is negative; with
-/// [`Alignment::Procrustes`] the matched loadings are then rotated by the orthogonal `Q`
-/// minimising `|L Q - target|` (`Q = U V^T` from the SVD `L^T target = U S V^T`).
-///
-/// ```
-/// use ndarray::array;
-/// use qstudy_core::bootstrap::{align, Alignment};
-/// let target = array![[0.8, 0.1], [0.7, -0.2], [0.1, 0.9], [-0.2, 0.6]];
-/// // the same factors swapped, one reflected
-/// let rep = array![[0.1, -0.8], [-0.2, -0.7], [0.9, -0.1], [0.6, 0.2]];
-/// let a = align(rep.view(), target.view(), Alignment::Match);
-/// assert_eq!(a.permutation, vec![1, 0]);
-/// assert_eq!(a.signs, vec![-1.0, 1.0]);
-/// assert!((&a.loadings - &target).iter().all(|d| d.abs() < 1e-12));
-/// ```
-pub fn align(loadings: ArrayView2<f64>, target: ArrayView2<f64>, method: Alignment) -> Aligned {
-    let (n, k) = loadings.dim();
-    let corr: Vec<Vec<f64>> = (0..k)
-        .map(|i| {
-            (0..k)
-                .map(|j| column_correlation(loadings.column(i), target.column(j)))
-                .collect()
-        })
-        .collect();
-    let permutation = best_matching(&corr);
-    let signs: Vec<f64> = (0..k)
-        .map(|j| {
-            if corr[permutation[j]][j] < 0.0 {
-                -1.0
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    let correlations = (0..k).map(|j| corr[permutation[j]][j].abs()).collect();
-    let mut out = Array2::from_shape_fn((n, k), |(i, j)| signs[j] * loadings[[i, permutation[j]]]);
-    if method == Alignment::Procrustes && k > 1 {
-        let c = out.t().dot(&target);
-        let svd = DMatrix::from_fn(k, k, |i, j| c[[i, j]]).svd(true, true);
-        let (u, vt) = (svd.u.expect("u"), svd.v_t.expect("v_t"));
-        let q = &u * &vt;
-        out = out.dot(&Array2::from_shape_fn((k, k), |(i, j)| q[(i, j)]));
-    }
-    Aligned {
-        loadings: out,
-        permutation,
-        signs,
-        correlations,
-    }
-}
-
-fn column_correlation(x: ndarray::ArrayView1<f64>, y: ndarray::ArrayView1<f64>) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.sum() / n, y.sum() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    let d = (sxx * syy).sqrt();
-    if d > 0.0 { sxy / d } else { 0.0 }
-}
-
-/// `p[j]` = the row matched to column `j`, maximising `sum_j |c[p[j]][j]|`: every permutation
-/// for up to [`EXHAUSTIVE_MATCHING`] factors (the first in lexicographic order on ties),
-/// greedily above (largest absolute value first, lowest indices on ties).
-fn best_matching(c: &[Vec<f64>]) -> Vec<usize> {
-    let k = c.len();
-    if k <= EXHAUSTIVE_MATCHING {
-        fn search(
-            c: &[Vec<f64>],
-            j: usize,
-            used: &mut [bool],
-            current: &mut Vec<usize>,
-            sum: f64,
-            best: &mut (f64, Vec<usize>),
-        ) {
-            let k = c.len();
-            if j == k {
-                if sum > best.0 {
-                    *best = (sum, current.clone());
-                }
-                return;
-            }
-            for i in 0..k {
-                if !used[i] {
-                    used[i] = true;
-                    current.push(i);
-                    search(c, j + 1, used, current, sum + c[i][j].abs(), best);
-                    current.pop();
-                    used[i] = false;
-                }
-            }
-        }
-        let mut best = (f64::NEG_INFINITY, (0..k).collect());
-        search(
-            c,
-            0,
-            &mut vec![false; k],
-            &mut Vec::with_capacity(k),
-            0.0,
-            &mut best,
-        );
-        best.1
-    } else {
-        let mut p = vec![usize::MAX; k];
-        let mut used = vec![false; k];
-        for _ in 0..k {
-            let mut pick = (f64::NEG_INFINITY, 0, 0);
-            for (j, pj) in p.iter().enumerate() {
-                if *pj != usize::MAX {
-                    continue;
-                }
-                for (i, &u) in used.iter().enumerate() {
-                    if !u && c[i][j].abs() > pick.0 {
-                        pick = (c[i][j].abs(), i, j);
-                    }
-                }
-            }
-            p[pick.2] = pick.1;
-            used[pick.1] = true;
-        }
-        p
-    }
 }
 
 /// Running mean and sum of squared deviations (Welford), added in replicate order.
@@ -837,155 +687,4 @@ fn distinguish(factors: &mut [FactorBootstrap], statement_ids: &[u32]) -> Vec<Co
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data::Grid;
-    use crate::validate::{ValidationOptions, validate};
-
-    fn planted(n: usize, seed: u64) -> (Study, synthetic::Planted) {
-        let grid: Grid = "-4:2,-3:3,-2:4,-1:6,0:10,1:6,2:4,3:3,4:2".parse().unwrap();
-        let sim = synthetic::planted_study(&grid, n, 2, (0.65, 0.8), seed);
-        (
-            validate(&sim.table, &ValidationOptions::default()).unwrap(),
-            sim,
-        )
-    }
-
-    fn run(study: &Study, extraction: Extraction, b: usize, threads: usize) -> BootstrapResults {
-        let opts = AnalysisOptions {
-            factors: 2,
-            extraction,
-            ..Default::default()
-        };
-        let bopts = BootstrapOptions {
-            replicates: b,
-            seed: 7,
-            ..Default::default()
-        };
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| bootstrap(study, &opts, &bopts, &|_| {}))
-            .unwrap()
-    }
-
-    #[test]
-    fn same_seed_same_results_on_any_number_of_threads() {
-        let (s, _) = planted(24, 1);
-        for extraction in [Extraction::Pca, Extraction::Centroid] {
-            // more replicates than a batch, so batches and threads both vary
-            let one = run(&s, extraction, BATCH + 9, 1);
-            let three = run(&s, extraction, BATCH + 9, 3);
-            assert_eq!(one, three);
-            assert_eq!(
-                serde_json::to_string(&one).unwrap(),
-                serde_json::to_string(&three).unwrap()
-            );
-        }
-    }
-
-    #[test]
-    fn standard_errors_shrink_as_the_study_grows() {
-        let mean_se = |r: &BootstrapResults| {
-            let se: Vec<f64> = r
-                .factors
-                .iter()
-                .flat_map(|f| f.se.clone().unwrap())
-                .collect();
-            se.iter().sum::<f64>() / se.len() as f64
-        };
-        let (small, _) = planted(16, 2);
-        let (large, _) = planted(64, 2);
-        let (a, b) = (
-            run(&small, Extraction::Pca, 40, 2),
-            run(&large, Extraction::Pca, 40, 2),
-        );
-        assert!(
-            mean_se(&b) < 0.8 * mean_se(&a),
-            "{} vs {}",
-            mean_se(&b),
-            mean_se(&a)
-        );
-        let loading_se = |r: &BootstrapResults| {
-            let v: Vec<f64> = r.loadings.se.iter().flatten().flatten().copied().collect();
-            v.iter().sum::<f64>() / v.len() as f64
-        };
-        assert!(loading_se(&b) < loading_se(&a));
-    }
-
-    #[test]
-    fn planted_sorts_are_flagged_nearly_always() {
-        let (s, sim) = planted(30, 3);
-        let r = run(&s, Extraction::Pca, 60, 2);
-        // the factor of each viewpoint: where its participants are flagged in the full sample
-        for v in 0..2 {
-            let holders: Vec<usize> = (0..30).filter(|&i| sim.viewpoint[i] == v).collect();
-            let f = (0..2)
-                .max_by_key(|&f| {
-                    holders
-                        .iter()
-                        .filter(|&&i| r.loadings.flagged[i][f])
-                        .count()
-                })
-                .unwrap();
-            let freq: Vec<f64> = holders
-                .iter()
-                .map(|&i| r.loadings.flag_frequency[i][f].unwrap())
-                .collect();
-            let mean = freq.iter().sum::<f64>() / freq.len() as f64;
-            assert!(mean > 0.9, "viewpoint {v}: {freq:?}");
-        }
-        assert_eq!(r.replicates_used, 60);
-        assert!(r.factors.iter().all(|f| f.match_correlation > 0.9));
-    }
-
-    #[test]
-    fn matching_handles_more_factors_greedily() {
-        let c = vec![
-            vec![0.1, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0],
-            vec![0.9, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0],
-            vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.8],
-            vec![0.0, 0.0, 0.7, 0.0, 0.0, 0.0, 0.0],
-            vec![0.0, 0.0, 0.0, 0.6, 0.0, 0.0, 0.0],
-            vec![0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0],
-            vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.4, 0.0],
-        ];
-        assert_eq!(best_matching(&c), vec![1, 0, 3, 4, 5, 6, 2]);
-        let small: Vec<Vec<f64>> = c[..3].iter().map(|r| r[..3].to_vec()).collect();
-        assert_eq!(best_matching(&small), vec![1, 0, 2]);
-    }
-
-    #[test]
-    fn bad_options_are_refused() {
-        let (s, _) = planted(12, 4);
-        let opts = AnalysisOptions {
-            factors: 2,
-            ..Default::default()
-        };
-        let b = |replicates, interval| BootstrapOptions {
-            replicates,
-            interval,
-            ..Default::default()
-        };
-        assert!(matches!(
-            bootstrap(&s, &opts, &b(1, 0.95), &|_| {}),
-            Err(BootstrapError::TooFewReplicates(1))
-        ));
-        assert!(matches!(
-            bootstrap(&s, &opts, &b(10, 1.5), &|_| {}),
-            Err(BootstrapError::BadInterval(_))
-        ));
-        let split = AnalysisOptions {
-            flagging: FlaggingOptions {
-                split: vec![1],
-                ..Default::default()
-            },
-            ..opts
-        };
-        assert_eq!(
-            bootstrap(&s, &split, &b(10, 0.95), &|_| {}),
-            Err(BootstrapError::Split)
-        );
-    }
-}
+mod tests;

@@ -344,6 +344,99 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
     }
 }
 
+/// The output of the comparison stage of an analysis, by viewpoint column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    /// Per column: `(composite reliability, standard error)`, when it has an array.
+    pub characteristics: Vec<Option<(f64, f64)>>,
+    /// The columns with an array, in order: those compared.
+    pub with_array: Vec<usize>,
+    /// The comparison of the columns with an array (indexed as `with_array`).
+    pub comparison: Comparison,
+    /// `columns x columns` correlations between z-scores (`None` where one has no array).
+    pub factor_correlations: Vec<Vec<Option<f64>>>,
+    /// `columns x columns` standard errors of differences (`None` where one has no array).
+    pub sed: Vec<Vec<Option<f64>>>,
+}
+
+/// The comparison stage of an analysis: the characteristics of every viewpoint column, then
+/// [`compare`] of those with an array.
+///
+/// ```
+/// use qstudy_core::compare;
+/// let compared = compare::run(&[], &[], &[1, 2, 3]);
+/// assert!(compared.with_array.is_empty());
+/// assert_eq!(compared.warnings().len(), 1); // fewer than two factors with an array
+/// ```
+pub fn run(
+    columns: &[crate::flag::FactorColumn],
+    scores: &[crate::score::FactorScores],
+    statement_ids: &[u32],
+) -> Compared {
+    let kv = scores.len();
+    let with_array: Vec<usize> = (0..kv).filter(|&c| scores[c].composite.is_some()).collect();
+    let characteristics: Vec<Option<(f64, f64)>> = scores
+        .iter()
+        .map(|s| {
+            s.composite.as_ref().map(|_| {
+                let rel = composite_reliability(s.defining.len());
+                (rel, standard_error(rel))
+            })
+        })
+        .collect();
+    let summaries: Vec<FactorSummary<'_>> = with_array
+        .iter()
+        .filter_map(|&c| {
+            let comp = scores[c].composite.as_ref()?;
+            Some(FactorSummary {
+                name: &columns[c].name,
+                zscores: &comp.zscores,
+                array: &comp.array,
+                se: characteristics[c]?.1,
+            })
+        })
+        .collect();
+    let comparison = compare(&summaries, statement_ids);
+    let mut factor_correlations = vec![vec![None; kv]; kv];
+    let mut sed = vec![vec![None; kv]; kv];
+    for (x, &a) in with_array.iter().enumerate() {
+        for (y, &b) in with_array.iter().enumerate() {
+            factor_correlations[a][b] = Some(comparison.correlations[x][y]);
+            sed[a][b] = Some(comparison.sed[x][y]);
+        }
+    }
+    Compared {
+        characteristics,
+        with_array,
+        comparison,
+        factor_correlations,
+        sed,
+    }
+}
+
+impl Compared {
+    /// The distinguishing statements of column `c` (none when it has no array).
+    pub fn distinguishing(&self, c: usize) -> Vec<Distinguishing> {
+        self.with_array
+            .iter()
+            .position(|&x| x == c)
+            .map(|x| self.comparison.distinguishing[x].clone())
+            .unwrap_or_default()
+    }
+
+    /// The warnings of the comparison, one sentence each.
+    pub fn warnings(&self) -> Vec<String> {
+        if self.with_array.len() < 2 {
+            vec![
+                "fewer than two factors have an array: no distinguishing or consensus statements"
+                    .to_string(),
+            ]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

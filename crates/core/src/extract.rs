@@ -1,5 +1,9 @@
 //! Stage 2: factor extraction from the correlation matrix: Brown's centroid (PQMethod QCENT)
 //! and principal components.
+//!
+//! Over 800 lines: the three extractions share their helpers in dense and factored forms, with
+//! the tests of their equivalence beside them. The stage call of an analysis (how many factors,
+//! its warnings) is in `extract/stage.rs`.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
@@ -8,6 +12,9 @@ use std::fmt;
 
 use crate::correlate::{Factored, Persons};
 use std::str::FromStr;
+
+mod stage;
+pub use stage::{ExtractRequest, ExtractStage, run};
 
 /// The extraction method.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

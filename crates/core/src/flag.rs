@@ -193,11 +193,12 @@ pub fn flag(
     statements: usize,
     options: &FlaggingOptions,
 ) -> Result<Flagging, AnalysisError> {
-    if !(options.p > 0.0 && options.p < 1.0) {
-        return Err(AnalysisError::BadFlagP(options.p));
-    }
     let (n, k) = rotated.dim();
-    let columns = factor_columns(k, &options.split)?;
+    let Resolved {
+        columns,
+        unflags,
+        flags: manual,
+    } = resolve(options, sort_ids, k)?;
     let loadings = Array2::from_shape_fn((n, columns.len()), |(i, c)| {
         columns[c].sign * rotated[[i, columns[c].source]]
     });
@@ -218,25 +219,10 @@ pub fn flag(
             }
         }
     }
-    let sort_index = |id: &str, context: &str| {
-        sort_ids
-            .iter()
-            .position(|s| s == id)
-            .ok_or_else(|| AnalysisError::UnknownSort {
-                context: context.to_string(),
-                id: id.to_string(),
-            })
-    };
-    for e in &options.unflags {
-        let ctx = format!("--unflag {}={}", e.sort, e.factor);
-        let i = sort_index(&e.sort, &ctx)?;
-        let c = resolve_column(&columns, &e.factor, &ctx)?;
+    for (i, c) in unflags {
         flags[i][c] = false;
     }
-    for e in &options.flags {
-        let ctx = format!("--flag {}={}", e.sort, e.factor);
-        let i = sort_index(&e.sort, &ctx)?;
-        let c = resolve_column(&columns, &e.factor, &ctx)?;
+    for (i, c) in manual {
         flags[i][c] = true;
     }
     Ok(Flagging {
@@ -244,6 +230,159 @@ pub fn flag(
         loadings,
         flags,
     })
+}
+
+/// The manual edits resolved to `(sort index, column)`.
+struct Resolved {
+    columns: Vec<FactorColumn>,
+    unflags: Vec<(usize, usize)>,
+    flags: Vec<(usize, usize)>,
+}
+
+/// Checks the flagging options for `k` rotated factors and resolves the manual edits.
+fn resolve(
+    options: &FlaggingOptions,
+    sort_ids: &[String],
+    k: usize,
+) -> Result<Resolved, AnalysisError> {
+    if !(options.p > 0.0 && options.p < 1.0) {
+        return Err(AnalysisError::BadFlagP(options.p));
+    }
+    let columns = factor_columns(k, &options.split)?;
+    let edit = |e: &FlagEdit, verb: &str| {
+        let context = format!("--{verb} {}={}", e.sort, e.factor);
+        let i = sort_ids.iter().position(|s| s == &e.sort).ok_or_else(|| {
+            AnalysisError::UnknownSort {
+                context: context.clone(),
+                id: e.sort.clone(),
+            }
+        })?;
+        Ok((i, resolve_column(&columns, &e.factor, &context)?))
+    };
+    let unflags = options
+        .unflags
+        .iter()
+        .map(|e| edit(e, "unflag"))
+        .collect::<Result<_, AnalysisError>>()?;
+    let flags = options
+        .flags
+        .iter()
+        .map(|e| edit(e, "flag"))
+        .collect::<Result<_, AnalysisError>>()?;
+    Ok(Resolved {
+        columns,
+        unflags,
+        flags,
+    })
+}
+
+/// Checks the flagging options for `k` rotated factors of the sorts `sort_ids` before any
+/// computation: the p level, the split factors, and every manual flag's sort and factor.
+///
+/// ```
+/// use qstudy_core::flag::{check, FlaggingOptions};
+/// let ids = vec!["A".to_string(), "B".to_string()];
+/// let ok = FlaggingOptions { flags: vec!["A=2".parse().unwrap()], ..Default::default() };
+/// assert!(check(&ok, &ids, 2).is_ok());
+/// let bad = FlaggingOptions { flags: vec!["C=2".parse().unwrap()], ..Default::default() };
+/// assert!(check(&bad, &ids, 2).is_err());
+/// ```
+pub fn check(
+    options: &FlaggingOptions,
+    sort_ids: &[String],
+    k: usize,
+) -> Result<(), AnalysisError> {
+    resolve(options, sort_ids, k).map(|_| ())
+}
+
+/// The flagging stage of an analysis: [`flag`], then the refusal of a defining sort whose
+/// loading is a Heywood case (`|a| >= 1`: its weight is undefined).
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::flag::{self, FlaggingOptions};
+/// let loadings = array![[0.8, 0.1], [0.2, 0.7], [0.5, 0.5]];
+/// let ids: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
+/// let f = flag::run(loadings.view(), &ids, 33, &FlaggingOptions::default()).unwrap();
+/// assert_eq!(flag::warnings(loadings.view(), &f, &ids), ["1 sort(s) define no factor: C"]);
+/// ```
+pub fn run(
+    rotated: ArrayView2<f64>,
+    sort_ids: &[String],
+    statements: usize,
+    options: &FlaggingOptions,
+) -> Result<Flagging, AnalysisError> {
+    let flagging = flag(rotated, sort_ids, statements, options)?;
+    for (i, row) in flagging.flags.iter().enumerate() {
+        for (c, _) in row.iter().enumerate().filter(|(_, on)| **on) {
+            let a = flagging.loadings[[i, c]];
+            if a.abs() >= 1.0 {
+                return Err(AnalysisError::Heywood {
+                    sort: sort_ids
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| (i + 1).to_string()),
+                    factor: flagging.columns[c].name.clone(),
+                    loading: a,
+                });
+            }
+        }
+    }
+    Ok(flagging)
+}
+
+/// The warnings of the flagging, one sentence each: Heywood loadings among the `rotated`
+/// loadings, sorts flagged on several factors or with a negative loading, sorts that define no
+/// factor.
+pub fn warnings(rotated: ArrayView2<f64>, flagging: &Flagging, sort_ids: &[String]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (i, row) in rotated.rows().into_iter().enumerate() {
+        for (f, &a) in row.iter().enumerate() {
+            if a.abs() >= 1.0 {
+                warnings.push(format!(
+                    "sort '{}' has loading {a:.4} on F{} (|a| >= 1, a Heywood case): its weight is undefined, so it is not flagged automatically on that factor",
+                    sort_ids[i],
+                    f + 1
+                ));
+            }
+        }
+    }
+    let mut unflagged = Vec::new();
+    for (i, id) in sort_ids.iter().enumerate() {
+        let on: Vec<usize> = (0..flagging.columns.len())
+            .filter(|&c| flagging.flags[i][c])
+            .collect();
+        if on.is_empty() {
+            unflagged.push(id.as_str());
+        }
+        if on.len() > 1 {
+            let names: Vec<&str> = on
+                .iter()
+                .map(|&c| flagging.columns[c].name.as_str())
+                .collect();
+            warnings.push(format!(
+                "sort '{id}' is flagged on more than one factor ({}): it enters each composite",
+                names.join(", ")
+            ));
+        }
+        for &c in &on {
+            let a = flagging.loadings[[i, c]];
+            if a < 0.0 {
+                warnings.push(format!(
+                    "sort '{id}' is flagged on {} with a negative loading ({a:.4}): it enters the composite with a negative weight",
+                    flagging.columns[c].name
+                ));
+            }
+        }
+    }
+    if !unflagged.is_empty() {
+        warnings.push(format!(
+            "{} sort(s) define no factor: {}",
+            unflagged.len(),
+            unflagged.join(", ")
+        ));
+    }
+    warnings
 }
 
 #[cfg(test)]

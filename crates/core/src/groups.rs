@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Discrete, Hypergeometric};
 
-use crate::analysis::AnalysisResults;
 use crate::data::Participant;
 
 /// One factor's make-up by the levels of one attribute.
@@ -68,25 +67,34 @@ pub fn fisher_exact_2x2(a: usize, b: usize, c: usize, d: usize) -> f64 {
     p.min(1.0)
 }
 
-/// Attaches participants to the results and computes the group comparison
-/// (`results.participants`, `results.groups`). Does nothing when no participant has attributes.
-pub fn attach_participants(results: &mut AnalysisResults, participants: Vec<Participant>) {
-    if participants.iter().all(|p| p.attributes.is_empty()) {
-        return;
-    }
-    results.groups = Some(compare_groups(results, &participants));
-    results.participants = Some(participants);
-}
-
 /// Compares the factors' defining sorts by every participant attribute that splits the sorts
 /// into 2 to 12 groups, each level holding fewer than all sorts (an attribute with a distinct
 /// value per sort, like a name, is skipped). Participants are matched to sorts by id; sorts
 /// without a participant entry are left out of that attribute's comparison.
+///
+/// `ids` are the sort ids, `factors` the factor names, `loadings[i][c]` and `flags[i][c]` the
+/// loading and flag of sort `i` on factor `c` (as `factor_loadings` and `flags` of
+/// `results.json`; `AnalysisResults::attach_participants` in the analysis module attaches this
+/// comparison to the results).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use qstudy_core::{Participant, groups::compare_groups};
+/// let ids: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
+/// let role = |r: &str| BTreeMap::from([("role".to_string(), r.to_string())]);
+/// let people: Vec<Participant> = ids.iter().zip(["x", "x", "y"])
+///     .map(|(id, r)| Participant { id: id.clone(), attributes: role(r) }).collect();
+/// let g = compare_groups(&ids, &["F1"], &[vec![0.8], vec![0.7], vec![0.1]],
+///     &[vec![true], vec![true], vec![false]], &people);
+/// assert_eq!(g[0].factors[0].defining, [2, 0]);
+/// ```
 pub fn compare_groups(
-    results: &AnalysisResults,
+    ids: &[String],
+    factors: &[&str],
+    loadings: &[Vec<f64>],
+    flags: &[Vec<bool>],
     participants: &[Participant],
 ) -> Vec<GroupComparison> {
-    let ids = &results.input.sort_ids;
     let attributes: BTreeSet<&String> = participants
         .iter()
         .flat_map(|p| p.attributes.keys())
@@ -119,8 +127,7 @@ pub fn compare_groups(
         let sorts_per_level: Vec<usize> = (0..levels.len())
             .map(|l| level_of.iter().filter(|s| index(s) == Some(l)).count())
             .collect();
-        let factors = results
-            .factors
+        let factors = factors
             .iter()
             .enumerate()
             .map(|(c, f)| {
@@ -128,8 +135,8 @@ pub fn compare_groups(
                 let mut sums = vec![0.0f64; levels.len()];
                 for (i, s) in level_of.iter().enumerate() {
                     if let Some(l) = index(s) {
-                        sums[l] += results.factor_loadings[i][c];
-                        if results.flags[i][c] {
+                        sums[l] += loadings[i][c];
+                        if flags[i][c] {
                             defining[l] += 1;
                         }
                     }
@@ -148,7 +155,7 @@ pub fn compare_groups(
                     )
                 });
                 GroupFactor {
-                    factor: f.name.clone(),
+                    factor: f.to_string(),
                     defining,
                     mean_loading,
                     fisher_p,

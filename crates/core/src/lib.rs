@@ -4,7 +4,7 @@
 //!
 //! The pipeline, one module per stage:
 //! [`validate`] → [`correlate`] → [`extract`] → [`rotate`] → [`flag`] → [`score`] → [`compare`],
-//! orchestrated by [`analysis::analyze`].
+//! run by the session [`analysis::Analysis`] (options: [`options::AnalysisOptions`]).
 
 pub mod analysis;
 pub mod bootstrap;
@@ -16,6 +16,7 @@ pub mod extract;
 pub mod flag;
 pub mod groups;
 pub mod numerics;
+pub mod options;
 pub mod retention;
 pub mod rotate;
 pub mod score;
@@ -23,7 +24,7 @@ pub mod simulate;
 pub mod synthetic;
 pub mod validate;
 
-pub use analysis::{AnalysisOptions, AnalysisResults, analyze};
+pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
 pub use correlate::{Correlation, Engine};
 pub use data::{Grid, GridColumn, Participant, SortTable, Study};
 pub use error::{AnalysisError, DesignError, GridSpecError, ValidationError};

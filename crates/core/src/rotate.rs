@@ -488,27 +488,7 @@ pub fn rotate(
     steps: &[RotationStep],
 ) -> Result<Rotated, AnalysisError> {
     let k = unrotated.ncols();
-    for (i, s) in steps.iter().enumerate() {
-        for f in [s.a, s.b] {
-            if f == 0 || f > k {
-                return Err(AnalysisError::UnknownFactor {
-                    context: format!("rotation step {} ({},{},{})", i + 1, s.a, s.b, s.degrees),
-                    factor: f.to_string(),
-                    valid: format!("1..{k}"),
-                });
-            }
-        }
-        if s.a == s.b {
-            return Err(AnalysisError::SameFactorRotation {
-                step: i + 1,
-                a: s.a,
-                b: s.b,
-            });
-        }
-        if !s.degrees.is_finite() {
-            return Err(AnalysisError::BadAngle { step: i + 1 });
-        }
-    }
+    check_steps(steps, k)?;
     let (mut loadings, mut matrix, cycles) = match rotation {
         Rotation::Varimax => {
             let (l, t, c) = match method {
@@ -543,6 +523,104 @@ pub fn rotate(
         matrix,
         varimax_cycles: cycles,
     })
+}
+
+/// Checks judgmental rotation steps for `k` factors: both factors in `1..=k`, two different
+/// factors, a finite angle.
+///
+/// ```
+/// use qstudy_core::rotate::{check_steps, RotationStep};
+/// assert!(check_steps(&[RotationStep { a: 1, b: 2, degrees: 15.0 }], 2).is_ok());
+/// assert!(check_steps(&[RotationStep { a: 1, b: 3, degrees: 15.0 }], 2).is_err());
+/// ```
+pub fn check_steps(steps: &[RotationStep], k: usize) -> Result<(), AnalysisError> {
+    for (i, s) in steps.iter().enumerate() {
+        for f in [s.a, s.b] {
+            if f == 0 || f > k {
+                return Err(AnalysisError::UnknownFactor {
+                    context: format!("rotation step {} ({},{},{})", i + 1, s.a, s.b, s.degrees),
+                    factor: f.to_string(),
+                    valid: format!("1..{k}"),
+                });
+            }
+        }
+        if s.a == s.b {
+            return Err(AnalysisError::SameFactorRotation {
+                step: i + 1,
+                a: s.a,
+                b: s.b,
+            });
+        }
+        if !s.degrees.is_finite() {
+            return Err(AnalysisError::BadAngle { step: i + 1 });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the factors to invert (1-based) for `k` rotated factors.
+///
+/// ```
+/// assert!(qstudy_core::rotate::check_invert(&[2], 2).is_ok());
+/// assert!(qstudy_core::rotate::check_invert(&[3], 2).is_err());
+/// ```
+pub fn check_invert(invert: &[usize], k: usize) -> Result<(), AnalysisError> {
+    match invert.iter().find(|&&f| f == 0 || f > k) {
+        Some(f) => Err(AnalysisError::UnknownFactor {
+            context: "--invert".into(),
+            factor: f.to_string(),
+            valid: format!("1..{k}"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// What the rotation stage of an analysis is asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RotateRequest<'a> {
+    /// Analytic rotation.
+    pub rotation: Rotation,
+    /// How varimax is computed.
+    pub method: VarimaxMethod,
+    /// How the rotated factors are signed and ordered.
+    pub orientation: Orientation,
+    /// Judgmental steps, in order, after the analytic rotation.
+    pub steps: &'a [RotationStep],
+    /// Factors (1-based) negated afterwards.
+    pub invert: &'a [usize],
+}
+
+/// The rotation stage: [`rotate`] the first `k` unrotated factors (`k` = the columns of
+/// `unrotated`), then negate the inverted factors (loadings and matrix columns).
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::rotate::{self, Orientation, Rotation, RotateRequest, VarimaxMethod};
+/// let a = array![[0.7, 0.2], [0.6, -0.3], [0.2, 0.8]];
+/// let request = RotateRequest { rotation: Rotation::None, method: VarimaxMethod::Pqmethod,
+///     orientation: Orientation::Reflect, steps: &[], invert: &[2] };
+/// let r = rotate::run(a.view(), &request).unwrap();
+/// assert_eq!(r.loadings[[2, 1]], -0.8);
+/// ```
+pub fn run(
+    unrotated: ArrayView2<f64>,
+    request: &RotateRequest<'_>,
+) -> Result<Rotated, AnalysisError> {
+    let k = unrotated.ncols();
+    check_steps(request.steps, k)?;
+    check_invert(request.invert, k)?;
+    let mut rotated = rotate(
+        unrotated,
+        request.rotation,
+        request.method,
+        request.orientation,
+        request.steps,
+    )?;
+    for &f in request.invert {
+        rotated.loadings.column_mut(f - 1).mapv_inplace(|v| -v);
+        rotated.matrix.column_mut(f - 1).mapv_inplace(|v| -v);
+    }
+    Ok(rotated)
 }
 
 /// The varimax criterion of a loading matrix after Kaiser normalisation (larger is simpler).

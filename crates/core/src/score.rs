@@ -3,6 +3,7 @@
 use ndarray::{Array1, Array2, ArrayView1};
 
 use crate::data::Grid;
+use crate::flag::{FactorColumn, Flagging};
 
 /// Brown's (1980) weight of a defining sort with loading `f`: `f / (1 - f^2)`.
 /// Undefined (infinite or sign-flipped) for `|f| >= 1`: callers check first.
@@ -134,6 +135,90 @@ pub fn ranks(z: &[f64]) -> Vec<usize> {
         ranks[idx] = m - pos;
     }
     ranks
+}
+
+/// One viewpoint column's composite: its defining sorts and their composite sort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactorScores {
+    /// `(sort index, loading)` of the defining sorts, in sort order.
+    pub defining: Vec<(usize, f64)>,
+    /// The composite (`None` without defining sorts or when they cancel out).
+    pub composite: Option<Composite>,
+}
+
+/// The scoring stage of an analysis: the composite of every viewpoint column of `flagging`.
+/// Flagged row `i` of the loadings is row `row(i)` of `standardized` (the identity for an
+/// analysis; the resampled sort for a bootstrap replicate).
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::{Grid, flag::{flag, FlaggingOptions}, score};
+/// let values = array![[-1.0, 0.0, 1.0], [-1.0, 1.0, 0.0], [1.0, 0.0, -1.0]];
+/// let standardized = qstudy_core::correlate::standardize_rows(&values);
+/// let loadings = array![[0.9], [0.8], [-0.2]];
+/// let f = flag(loadings.view(), &[], 3, &FlaggingOptions { p: 0.5, ..Default::default() }).unwrap();
+/// let grid: Grid = "-1:1,0:1,1:1".parse().unwrap();
+/// let scores = score::run(&standardized, &f, |i| i, &grid);
+/// assert_eq!(scores[0].defining.len(), 2);
+/// assert_eq!(scores[0].composite.as_ref().unwrap().array, [-1, 0, 1]);
+/// ```
+pub fn run(
+    standardized: &Array2<f64>,
+    flagging: &Flagging,
+    row: impl Fn(usize) -> usize,
+    grid: &Grid,
+) -> Vec<FactorScores> {
+    (0..flagging.columns.len())
+        .map(|c| {
+            let defining: Vec<(usize, f64)> = (0..flagging.flags.len())
+                .filter(|&i| flagging.flags[i][c])
+                .map(|i| (row(i), flagging.loadings[[i, c]]))
+                .collect();
+            let composite = composite(standardized, &defining, grid);
+            FactorScores {
+                defining,
+                composite,
+            }
+        })
+        .collect()
+}
+
+/// The warnings of the scoring, one sentence each: factors without a composite and, with
+/// `ties` (qmethod numerics), equal z-scores in different grid columns.
+pub fn warnings(
+    scores: &[FactorScores],
+    columns: &[FactorColumn],
+    statement_ids: &[u32],
+    ties: bool,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (s, col) in scores.iter().zip(columns) {
+        let Some(c) = &s.composite else {
+            warnings.push(if s.defining.is_empty() {
+                format!("{} has no defining sort: it has no z-scores and no array", col.name)
+            } else {
+                format!(
+                    "the weighted sorts of {} cancel out (no variance): it has no z-scores and no array",
+                    col.name
+                )
+            });
+            continue;
+        };
+        if ties {
+            for group in ties_across_columns(&c.zscores, &c.array) {
+                let ids: Vec<String> = group
+                    .iter()
+                    .map(|&s| statement_ids[s].to_string())
+                    .collect();
+                warnings.push(format!(
+                    "{}: statements {} have equal z-scores but fall in different grid columns: qmethod gives them one averaged rank (its array can differ there and break the grid); qstudy keeps the grid, the higher-numbered statement taking the lower value",
+                    col.name,
+                    ids.join(", ")
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 #[cfg(test)]

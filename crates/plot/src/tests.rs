@@ -2,7 +2,6 @@
 //! composite sort puts each statement in its column, output is deterministic.
 
 use qstudy_core::analysis::{AnalysisOptions, analyze};
-use qstudy_core::groups::attach_participants;
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{AnalysisResults, Participant, SortTable};
 
@@ -24,7 +23,7 @@ fn results() -> AnalysisResults {
             .collect(),
         })
         .collect();
-    attach_participants(&mut r, participants);
+    r.attach_participants(participants);
     r
 }
 

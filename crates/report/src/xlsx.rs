@@ -1783,7 +1783,7 @@ mod tests {
                 .into(),
             })
             .collect();
-        qstudy_core::groups::attach_participants(&mut r, participants);
+        r.attach_participants(participants);
         let wb = open(results_xlsx(&r, &ctx).unwrap());
         let names = wb.sheet_names();
         let at = |n: &str| names.iter().position(|s| s == n).unwrap();
