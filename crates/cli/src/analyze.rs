@@ -5,14 +5,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
-use qstudy_core::extract::HorstOptions;
+use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::RetentionReport;
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{
-    Correlation, Extraction, FlagEdit, FlaggingOptions, Grid, Numerics, Rotation, RotationStep,
-    Study, VarimaxMethod,
+    Correlation, Extraction, FlagEdit, Grid, Numerics, Rotation, RotationStep, Study, VarimaxMethod,
 };
-use qstudy_io::{AnalysisDefaults, InputFormat, LoadedSorts, read_sorts};
+use qstudy_io::{InputFormat, LoadedSorts, read_sorts};
 
 use crate::outputs;
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT};
@@ -134,107 +133,59 @@ pub(crate) fn load_input(
     Ok((loaded, study))
 }
 
-/// Parses a list of `T` given as strings in a study manifest.
-fn parse_list<T: std::str::FromStr>(
-    items: &[String],
-    key: &str,
-    manifest: &Path,
-) -> Result<Vec<T>, (i32, String)>
-where
-    T::Err: std::fmt::Display,
-{
-    items
-        .iter()
-        .map(|s| {
-            s.parse::<T>().map_err(|e| {
-                (
-                    EXIT_INPUT,
-                    format!("{}: [analysis] {key}: {e}", manifest.display()),
-                )
-            })
-        })
-        .collect()
-}
-
-/// The analysis options: command-line options first, then the study's defaults, then the
-/// built-in defaults of docs/methods.md.
+/// The analysis options: command-line options first, then the study's `[analysis]` and
+/// `[factor_names]`, then the defaults of [`AnalysisOptions::default`].
 fn resolve_options(
     a: &AnalyzeArgs,
     loaded: &LoadedSorts,
 ) -> Result<AnalysisOptions, (i32, String)> {
-    let empty = AnalysisDefaults::default();
-    let (d, manifest) = match &loaded.study {
-        Some(info) => (&info.defaults, info.dir.join(qstudy_io::MANIFEST)),
-        None => (&empty, PathBuf::new()),
-    };
-    // 0 when not given: `prepare` puts the recommendation of `qstudy factors` there.
-    let factors = a.factors.or(d.factors).unwrap_or(0);
-    let rotation_steps = if a.rotate.is_empty() {
-        parse_list(&d.rotate, "rotate", &manifest)?
-    } else {
-        a.rotate.clone()
-    };
-    let mut factor_names: std::collections::BTreeMap<String, String> = loaded
+    let cli = a.layer();
+    let study = loaded
         .study
         .as_ref()
-        .map(|info| info.factor_names.clone())
+        .map(|info| OptionLayer {
+            factor_names: info.factor_names.clone(),
+            ..info.defaults.clone()
+        })
         .unwrap_or_default();
-    factor_names.extend(a.name.iter().cloned());
-    let or_list = |cli: &Vec<usize>, study: &Vec<usize>| {
-        if cli.is_empty() {
-            study.clone()
-        } else {
-            cli.clone()
-        }
-    };
-    let extraction = a.method.or(d.method).unwrap_or_default();
-    let horst_iterations = a.horst_iterations.or(d.horst_iterations);
-    let horst_threshold = a.horst_threshold.or(d.horst_threshold);
-    if extraction != Extraction::Horst
-        && (a.horst_iterations.is_some() || a.horst_threshold.is_some())
-    {
+    let given_horst = cli.horst_iterations.is_some() || cli.horst_threshold.is_some();
+    // `factors` is 0 when not given: `prepare` puts the recommendation of `qstudy factors` there.
+    let options = cli.over(study).resolve();
+    if options.extraction != Extraction::Horst && given_horst {
         return Err((
             crate::EXIT_USAGE,
             "--horst-iterations and --horst-threshold apply only with --method horst".to_string(),
         ));
     }
-    let horst_defaults = HorstOptions::default();
-    Ok(AnalysisOptions {
-        numerics: a.numerics.or(d.numerics).unwrap_or_default(),
-        correlation: a.correlation.or(d.correlation).unwrap_or_default(),
-        extraction,
-        extract: a.extract.or(d.extract),
-        factors,
-        rotation: a.rotation.or(d.rotation).unwrap_or_default(),
-        varimax: a.varimax.or(d.varimax),
-        horst: HorstOptions {
-            iterations: horst_iterations.unwrap_or(horst_defaults.iterations),
-            threshold: horst_threshold.unwrap_or(horst_defaults.threshold),
-        },
-        rotation_steps,
-        flagging: FlaggingOptions {
-            p: a.flag_p.or(d.flag_p).unwrap_or(0.05),
-            majority: !a.no_majority && d.flag_majority.unwrap_or(true),
-            automatic: !a.no_auto_flag,
-            flags: if a.flag.is_empty() {
-                parse_list(&d.flag, "flag", &manifest)?
-            } else {
-                a.flag.clone()
-            },
-            unflags: if a.unflag.is_empty() {
-                parse_list(&d.unflag, "unflag", &manifest)?
-            } else {
-                a.unflag.clone()
-            },
-            invert: or_list(&a.invert, &d.invert),
-            split: or_list(&a.split, &d.split),
-        },
-        keep_correlation: a.keep_correlation,
-        factor_names,
-    })
+    Ok(options)
 }
 
 impl AnalyzeArgs {
+    /// The analysis options given on the command line, as one layer.
+    fn layer(&self) -> OptionLayer {
+        OptionLayer {
+            numerics: self.numerics,
+            method: self.method,
+            horst_iterations: self.horst_iterations,
+            horst_threshold: self.horst_threshold,
+            extract: self.extract,
+            factors: self.factors,
+            rotation: self.rotation,
+            varimax: self.varimax,
+            rotate: self.rotate.clone(),
+            correlation: self.correlation,
+            flag_p: self.flag_p,
+            flag_majority: self.no_majority.then_some(false),
+            flag: self.flag.clone(),
+            unflag: self.unflag.clone(),
+            invert: self.invert.clone(),
+            split: self.split.clone(),
+            auto_flag: self.no_auto_flag.then_some(false),
+            keep_correlation: self.keep_correlation.then_some(true),
+            factor_names: self.name.iter().cloned().collect(),
+        }
+    }
+
     /// The input path.
     pub(crate) fn input(&self) -> &Path {
         &self.input

@@ -9,9 +9,7 @@ use std::path::PathBuf;
 use clap::Args;
 use qstudy_core::analysis::AnalysisOptions;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
-use qstudy_core::{
-    Correlation, Extraction, FlaggingOptions, Grid, Numerics, Rotation, Study, VarimaxMethod,
-};
+use qstudy_core::{Correlation, Extraction, Grid, Numerics, Rotation, Study, VarimaxMethod};
 use qstudy_io::{AnalysisDefaults, InputFormat, write_atomic};
 
 use crate::analyze::load_input;
@@ -76,22 +74,32 @@ pub struct FactorsArgs {
     threads: Option<usize>,
 }
 
-/// The options of the retention report: command line first, then the study's defaults.
+/// The options of the retention report: command line first, then the study's `[analysis]`
+/// (only what the report reads: the others describe one solution), then the defaults.
 fn resolve(a: &FactorsArgs, d: &AnalysisDefaults) -> AnalysisOptions {
-    AnalysisOptions {
-        numerics: a.numerics.or(d.numerics).unwrap_or_default(),
-        correlation: a.correlation.or(d.correlation).unwrap_or_default(),
-        extraction: a.method.or(d.method).unwrap_or_default(),
-        extract: a.extract.or(d.extract),
-        rotation: a.rotation.or(d.rotation).unwrap_or_default(),
-        varimax: a.varimax.or(d.varimax),
-        flagging: FlaggingOptions {
-            p: a.flag_p.or(d.flag_p).unwrap_or(0.05),
-            majority: !a.no_majority && d.flag_majority.unwrap_or(true),
-            ..FlaggingOptions::default()
-        },
-        ..AnalysisOptions::default()
-    }
+    let study = AnalysisDefaults {
+        numerics: d.numerics,
+        method: d.method,
+        extract: d.extract,
+        correlation: d.correlation,
+        rotation: d.rotation,
+        varimax: d.varimax,
+        flag_p: d.flag_p,
+        flag_majority: d.flag_majority,
+        ..Default::default()
+    };
+    let cli = AnalysisDefaults {
+        numerics: a.numerics,
+        method: a.method,
+        extract: a.extract,
+        correlation: a.correlation,
+        rotation: a.rotation,
+        varimax: a.varimax,
+        flag_p: a.flag_p,
+        flag_majority: a.no_majority.then_some(false),
+        ..Default::default()
+    };
+    cli.over(study).resolve()
 }
 
 /// The retention report of `study` with a progress bar; the error is the message.

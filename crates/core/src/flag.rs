@@ -34,6 +34,13 @@ impl std::str::FromStr for FlagEdit {
     }
 }
 
+impl std::fmt::Display for FlagEdit {
+    /// `ID=F`, as [`std::str::FromStr`] reads it (e.g. `US3=2`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.sort, self.factor)
+    }
+}
+
 /// How defining sorts are chosen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlaggingOptions {

@@ -10,7 +10,7 @@ use crate::correlate::Correlation;
 use crate::data::Study;
 use crate::error::AnalysisError;
 use crate::extract::{self, ExtractRequest, ExtractSettings, Extraction, HorstOptions};
-use crate::flag::{self, FlaggingOptions};
+use crate::flag::{self, FlagEdit, FlaggingOptions};
 use crate::numerics::Numerics;
 use crate::rotate::{self, Orientation, RotateRequest, Rotation, RotationStep, VarimaxMethod};
 
@@ -200,5 +200,191 @@ impl AnalysisOptions {
             steps: &self.rotation_steps,
             invert: &self.flagging.invert,
         }
+    }
+}
+
+/// How one field of an [`OptionLayer`] is given, merged and applied.
+trait Layered: Sized {
+    /// The value applied to the options when the field is given.
+    type Value;
+    /// This layer's field over the `lower` one.
+    fn over(self, lower: Self) -> Self;
+    /// The value, when the field is given.
+    fn given(&self) -> Option<Self::Value>;
+}
+
+/// A single value: given or not.
+impl<T: Clone> Layered for Option<T> {
+    type Value = T;
+    fn over(self, lower: Self) -> Self {
+        self.or(lower)
+    }
+    fn given(&self) -> Option<T> {
+        self.clone()
+    }
+}
+
+/// A list: given when not empty, and then replacing the lower layer's list whole.
+impl<T: Clone> Layered for Vec<T> {
+    type Value = Vec<T>;
+    fn over(self, lower: Self) -> Self {
+        if self.is_empty() { lower } else { self }
+    }
+    fn given(&self) -> Option<Vec<T>> {
+        (!self.is_empty()).then(|| self.clone())
+    }
+}
+
+/// A map: this layer's entries added to (and replacing those of) the lower layer's.
+impl<T: Clone> Layered for BTreeMap<String, T> {
+    type Value = BTreeMap<String, T>;
+    fn over(self, lower: Self) -> Self {
+        let mut merged = lower;
+        merged.extend(self);
+        merged
+    }
+    fn given(&self) -> Option<Self::Value> {
+        (!self.is_empty()).then(|| self.clone())
+    }
+}
+
+/// Declares [`OptionLayer`] from one list of fields: each field's declaration (its serde
+/// attributes give its study.toml key) and how its value is applied to [`AnalysisOptions`].
+macro_rules! option_layer {
+    ($(
+        $(#[$attr:meta])*
+        $field:ident: $ty:ty => |$o:ident, $v:ident| $apply:expr;
+    )*) => {
+        /// One layer of analysis options, every field optional: the `[analysis]` table of a
+        /// study's `study.toml` (same keys, in this order) or the command line. Layers are
+        /// merged with [`OptionLayer::over`] and applied to the defaults of
+        /// [`AnalysisOptions::default`] by [`OptionLayer::resolve`]: a default is written once,
+        /// there. Rotation steps and manual flags are typed, read from and written as the
+        /// strings `"A,B,DEG"` and `"ID=F"`.
+        ///
+        /// ```
+        /// use qstudy_core::options::{AnalysisOptions, OptionLayer};
+        /// use qstudy_core::{Extraction, RotationStep};
+        /// let study = OptionLayer { factors: Some(3), method: Some(Extraction::Pca), ..Default::default() };
+        /// let cli = OptionLayer { factors: Some(2), rotate: vec!["1,2,15".parse().unwrap()], ..Default::default() };
+        /// let o: AnalysisOptions = cli.over(study).resolve();
+        /// assert_eq!((o.factors, o.extraction), (2, Extraction::Pca));
+        /// assert_eq!(o.rotation_steps, [RotationStep { a: 1, b: 2, degrees: 15.0 }]);
+        /// assert_eq!(o.flagging.p, AnalysisOptions::default().flagging.p);
+        /// ```
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct OptionLayer {
+            $( $(#[$attr])* pub $field: $ty, )*
+        }
+
+        impl OptionLayer {
+            /// This layer over `lower`: each field of this layer when given, else `lower`'s.
+            pub fn over(self, lower: OptionLayer) -> OptionLayer {
+                OptionLayer { $( $field: Layered::over(self.$field, lower.$field), )* }
+            }
+
+            /// Writes the fields given onto `options`.
+            pub fn apply(&self, options: &mut AnalysisOptions) {
+                $(
+                    if let Some($v) = Layered::given(&self.$field) {
+                        let $o = &mut *options;
+                        $apply;
+                    }
+                )*
+            }
+        }
+    };
+}
+
+option_layer! {
+    /// `pqmethod` or `qmethod`: whose conventions the numbers follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    numerics: Option<Numerics> => |o, v| o.numerics = v;
+    /// `centroid`, `pca` or `horst` (`--method`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    method: Option<Extraction> => |o, v| o.extraction = v;
+    /// Horst 5.5: largest number of iterations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    horst_iterations: Option<usize> => |o, v| o.horst.iterations = v;
+    /// Horst 5.5: convergence threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    horst_threshold: Option<f64> => |o, v| o.horst.threshold = v;
+    /// Factors to extract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    extract: Option<usize> => |o, v| o.extract = Some(v);
+    /// Factors to keep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    factors: Option<usize> => |o, v| o.factors = v;
+    /// `varimax` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rotation: Option<Rotation> => |o, v| o.rotation = v;
+    /// `pqmethod`, `svd` or `pairwise` (an override of the profile's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    varimax: Option<VarimaxMethod> => |o, v| o.varimax = Some(v);
+    /// Judgmental rotation steps, written `"A,B,DEG"` (`--rotate`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
+    rotate: Vec<RotationStep> => |o, v| o.rotation_steps = v;
+    /// `pearson`, `spearman` or `kendall`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    correlation: Option<Correlation> => |o, v| o.correlation = v;
+    /// Significance level of automatic flagging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    flag_p: Option<f64> => |o, v| o.flagging.p = v;
+    /// Majority-of-common-variance rule (`--no-majority`: false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    flag_majority: Option<bool> => |o, v| o.flagging.majority = v;
+    /// Manual flags, written `"ID=F"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
+    flag: Vec<FlagEdit> => |o, v| o.flagging.flags = v;
+    /// Manual unflags, written `"ID=F"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
+    unflag: Vec<FlagEdit> => |o, v| o.flagging.unflags = v;
+    /// Factors to invert (1-based).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    invert: Vec<usize> => |o, v| o.flagging.invert = v;
+    /// Factors to split (1-based).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    split: Vec<usize> => |o, v| o.flagging.split = v;
+    /// Automatic flagging (`--no-auto-flag`: false). Command line only.
+    #[serde(skip)]
+    auto_flag: Option<bool> => |o, v| o.flagging.automatic = v;
+    /// Write the correlation matrix of more than 2000 sorts. Command line only.
+    #[serde(skip)]
+    keep_correlation: Option<bool> => |o, v| o.keep_correlation = v;
+    /// Factor names after interpretation (a study's `[factor_names]`, `--name`).
+    #[serde(skip)]
+    factor_names: BTreeMap<String, String> => |o, v| o.factor_names.extend(v);
+}
+
+impl OptionLayer {
+    /// The options: this layer applied to [`AnalysisOptions::default`].
+    pub fn resolve(&self) -> AnalysisOptions {
+        let mut options = AnalysisOptions::default();
+        self.apply(&mut options);
+        options
+    }
+}
+
+/// (De)serialises a list of typed values as the list of their texts (`FromStr` / `Display`).
+mod as_text {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<T: Display, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(items.iter().map(ToString::to_string))
+    }
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        T: FromStr<Err = String>,
+        D: Deserializer<'de>,
+    {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| s.parse().map_err(D::Error::custom))
+            .collect()
     }
 }

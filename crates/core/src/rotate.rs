@@ -124,6 +124,13 @@ impl FromStr for RotationStep {
     }
 }
 
+impl fmt::Display for RotationStep {
+    /// `A,B,DEG`, as [`FromStr`] reads it (e.g. `1,2,15`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{},{},{}", self.a, self.b, self.degrees)
+    }
+}
+
 /// Rotated loadings and the orthogonal matrix that produced them:
 /// `loadings = unrotated * matrix`.
 #[derive(Debug, Clone, PartialEq)]

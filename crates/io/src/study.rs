@@ -17,10 +17,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use qstudy_core::options::OptionLayer;
 use qstudy_core::simulate::{Design, LoadingRange, SimParticipant, Simulated, Viewpoint};
-use qstudy_core::{
-    Correlation, Extraction, Grid, Numerics, Participant, Rotation, SortTable, VarimaxMethod,
-};
+use qstudy_core::{Grid, Participant, SortTable};
 
 use crate::error::ReadError;
 use crate::source::SourceMap;
@@ -40,59 +39,10 @@ pub struct Statement {
     pub tag: Option<String>,
 }
 
-/// Analysis defaults a study may carry; command-line options override them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnalysisDefaults {
-    /// `pqmethod` or `qmethod`: whose conventions the numbers follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numerics: Option<Numerics>,
-    /// `centroid`, `pca` or `horst`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<Extraction>,
-    /// Horst 5.5: largest number of iterations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub horst_iterations: Option<usize>,
-    /// Horst 5.5: convergence threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub horst_threshold: Option<f64>,
-    /// Factors to extract.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extract: Option<usize>,
-    /// Factors to keep.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub factors: Option<usize>,
-    /// `varimax` or `none`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<Rotation>,
-    /// `pqmethod`, `svd` or `pairwise` (an override of the profile's).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub varimax: Option<VarimaxMethod>,
-    /// Judgmental steps `"A,B,DEG"`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rotate: Vec<String>,
-    /// `pearson`, `spearman` or `kendall`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub correlation: Option<Correlation>,
-    /// Flagging p level.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag_p: Option<f64>,
-    /// Majority rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag_majority: Option<bool>,
-    /// Manual flags `"ID=F"`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flag: Vec<String>,
-    /// Manual unflags `"ID=F"`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unflag: Vec<String>,
-    /// Factors to invert.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub invert: Vec<usize>,
-    /// Factors to split.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub split: Vec<usize>,
-}
+/// The `[analysis]` table a study may carry (analysis defaults; command-line options override
+/// them): one [`OptionLayer`], typed, with rotation steps `"A,B,DEG"` and manual flags `"ID=F"`
+/// checked when the manifest is read (errors name its line).
+pub type AnalysisDefaults = OptionLayer;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -986,7 +936,37 @@ pub fn write_study(
 
 #[cfg(test)]
 mod tests {
-    use super::check_name;
+    use super::{AnalysisDefaults, check_name, parse_manifest_text};
+    use std::path::Path;
+
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Table {
+        analysis: AnalysisDefaults,
+    }
+
+    #[test]
+    fn the_analysis_table_is_typed_and_written_back_as_read() {
+        let text = "[analysis]\nmethod = \"pca\"\nfactors = 3\nrotate = [\"1,2,10\", \"2,3,-7.5\"]\nflag_p = 0.01\nflag = [\"C03=2\", \"a=b=F1a\"]\ninvert = [2]\n";
+        let t: Table = parse_manifest_text(text, Path::new("study.toml")).unwrap();
+        assert_eq!(t.analysis.rotate[1].degrees, -7.5);
+        assert_eq!(t.analysis.flag[1].sort, "a=b");
+        let o = t.analysis.resolve();
+        assert_eq!(
+            (o.factors, o.flagging.p, o.flagging.invert.clone()),
+            (3, 0.01, vec![2])
+        );
+        assert_eq!(toml::to_string(&t).unwrap(), text);
+        for (bad, line) in [
+            ("[analysis]\nfactors = 2\nrotate = [\"1,2\"]\n", 3),
+            ("[analysis]\nflag = [\"C03\"]\n", 2),
+        ] {
+            let e = parse_manifest_text::<Table>(bad, Path::new("study.toml"))
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(e.starts_with(&format!("study.toml: line {line}: ")), "{e}");
+        }
+    }
 
     #[test]
     fn manifest_file_names_stay_inside_the_directory() {
