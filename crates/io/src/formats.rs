@@ -10,8 +10,7 @@ use crate::{InputFormat, LoadedSorts, csv_sorts, json_sorts, pqmethod, xlsx};
 
 /// Non-blank CSV records with their lines (byte-order mark dropped; delimiter `,`, `;` or tab).
 pub(crate) fn csv_records(bytes: &[u8], file: &Path) -> Result<Records, ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    csv_sorts::read_records(bytes, file)
+    csv_sorts::read_records(crate::text::strip_bom(bytes), file)
 }
 
 /// Reads records in the layout `format` (one of the three CSV layouts).

@@ -23,9 +23,9 @@ use qstudy_core::{Participant, SortTable};
 
 use crate::Parsed;
 use crate::csv_rows::RowsRead;
-use crate::csv_sorts::parse_value;
-use crate::error::ReadError;
+use crate::error::{ReadError, content};
 use crate::source::SourceMap;
+use crate::text::{decode, parse_int};
 
 const EXPECTED: &str = "an easy-htmlq/EQ Web Sort JSON export: an object holding one object per participant, each with a \"sort\" field such as \"2|-1|0|...\"";
 
@@ -78,14 +78,6 @@ impl<'de> Deserialize<'de> for Top {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
-    ReadError::Content {
-        file: file.to_path_buf(),
-        place,
-        message: message.into(),
     }
 }
 
@@ -144,7 +136,7 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
             .split('|')
             .enumerate()
             .map(|(i, v)| {
-                parse_value(v).ok_or_else(|| {
+                parse_int(v).ok_or_else(|| {
                     bad(format!(
                         "field \"sort\", value {} (statement {}): {} is not an integer; expected whole numbers separated by '|', e.g. \"2|-1|0\"",
                         i + 1,
@@ -160,7 +152,7 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
             .map(|(i, v)| {
                 let n = match v {
                     Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
-                    Value::String(s) => parse_value(s),
+                    Value::String(s) => parse_int(s),
                     _ => None,
                 };
                 n.ok_or_else(|| {
@@ -180,8 +172,7 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
 
 /// Reads an easy-htmlq / EQ Web Sort JSON export.
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = String::from_utf8_lossy(bytes);
+    let text = decode(bytes);
     if text.trim().is_empty() {
         return Err(ReadError::Empty {
             file: file.to_path_buf(),
@@ -225,7 +216,7 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             // Keys come in file order: each is looked for after the previous one, and after
             // one is not found (written with escapes) the rest keep the last line found, so
             // that the look-ups stay linear in the file.
-            let mut lines = crate::Lines::new(&text);
+            let mut lines = crate::text::Lines::new(&text);
             let (mut from, mut lost, mut last) = (0usize, false, 1usize);
             for (key, value) in items {
                 if !lost {
@@ -253,7 +244,7 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
         }
         Top::Array(items) => {
             let offsets = array_element_offsets(&text);
-            let mut lines = crate::Lines::new(&text);
+            let mut lines = crate::text::Lines::new(&text);
             for (i, value) in items.into_iter().enumerate() {
                 let line = offsets.get(i).map_or(1, |&o| lines.line_of(o));
                 match value {

@@ -51,6 +51,7 @@ mod pqmethod;
 mod results;
 mod source;
 mod study;
+mod text;
 mod xlsx;
 
 pub use error::{FieldProblem, ReadError};
@@ -506,65 +507,6 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     }
 }
 
-/// Line numbers of byte offsets that only increase: linear in the text overall.
-pub(crate) struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: usize,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        Lines {
-            text: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of `byte`; from the start again when `byte` is before the last one.
-    pub(crate) fn line_of(&mut self, byte: usize) -> usize {
-        let byte = byte.min(self.text.len());
-        if byte < self.at {
-            self.at = 0;
-            self.line = 1;
-        }
-        self.line += self.text[self.at..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.at = byte;
-        self.line
-    }
-}
-
-/// UTF-8 if valid, else one byte per character as written by older Windows tools: Latin-1, with
-/// the bytes 0x80-0x9F (control characters in Latin-1) read as in Windows-1252 (`’`, `€`, ...).
-pub(crate) fn decode_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
-    }
-}
-
-/// One Windows-1252 byte as a char (the 5 bytes it leaves undefined map to U+0081 etc.).
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}',
-        '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}',
-        '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}',
-        '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}',
-        '\u{178}',
-    ];
-    match b {
-        0x80..=0x9f => HIGH
-            .get(usize::from(b - 0x80))
-            .copied()
-            .unwrap_or(char::from(b)),
-        _ => char::from(b),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -766,17 +708,6 @@ mod tests {
             "{}",
             broken.describe(&e)
         );
-    }
-
-    #[test]
-    fn single_byte_decoding() {
-        assert_eq!(decode_text(b"caf\xe9"), "caf\u{e9}");
-        assert_eq!(
-            decode_text(b"it\x92s \x93ok\x94 \x80"),
-            "it\u{2019}s \u{201c}ok\u{201d} \u{20ac}"
-        );
-        assert_eq!(decode_text("caf\u{e9}".as_bytes()), "caf\u{e9}");
-        assert_eq!(decode_text(b"\x81\xff"), "\u{81}\u{ff}");
     }
 
     /// A deterministic linear congruential generator (Knuth's MMIX constants).

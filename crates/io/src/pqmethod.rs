@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use qstudy_core::{Grid, SortTable};
 
+use crate::Parsed;
 use crate::error::{FieldProblem, ReadError};
 use crate::source::{DAT_FIRST_VALUE_COLUMN, SourceMap};
-use crate::{Parsed, decode_text};
+use crate::text::{decode_text, parse_int, strip_bom};
 
 const EXPECTED_DAT: &str = "a PQMethod .DAT file: a header line (flag, number of sorts, number of statements, title), a distribution line, then one line per sort";
 const EXPECTED_HEADER: &str = "line 1 to hold 3 right-aligned integers in 3-character fields (flag, number of sorts, number of statements) followed by the study title";
@@ -271,8 +272,7 @@ pub(crate) fn find_sta(dat: &Path) -> Option<PathBuf> {
 /// Lines split on LF with a trailing CR removed, each decoded (UTF-8, else Latin-1) into chars so
 /// that columns count characters. A UTF-8 byte-order mark is dropped.
 fn decode_lines(bytes: &[u8]) -> Vec<Vec<char>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes
+    strip_bom(bytes)
         .split(|&b| b == b'\n')
         .map(|l| {
             let l = l.strip_suffix(b"\r").unwrap_or(l);
@@ -301,7 +301,7 @@ fn int_field(
     expected: &'static str,
 ) -> Result<i32, ReadError> {
     let raw = text(line, start, width);
-    raw.trim().parse::<i32>().map_err(|_| ReadError::DatField {
+    parse_int(&raw).ok_or_else(|| ReadError::DatField {
         file: file.to_path_buf(),
         line: line_no,
         first: start + 1,
@@ -357,7 +357,7 @@ fn parse_value_field(raw: &str) -> Option<i32> {
     if !(a == ' ' || a == '-' || a == '+' || a.is_ascii_digit()) {
         return None;
     }
-    raw.trim().parse().ok()
+    parse_int(raw)
 }
 
 #[cfg(test)]
