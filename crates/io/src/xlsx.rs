@@ -24,7 +24,7 @@ use qstudy_core::Grid;
 use crate::csv_rows::{Records, RowsRead};
 use crate::detect;
 use crate::error::{ReadError, content};
-use crate::formats::{detected, parse_layout};
+use crate::layout::{detected, parse_layout};
 use crate::limits;
 
 /// A cell as CSV text.
