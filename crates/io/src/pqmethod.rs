@@ -70,8 +70,63 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
             });
         }
     };
-    let low = field(distribution, 2, 0, 3, "lowest value", EXPECTED_DISTRIBUTION)?;
-    let high = field(
+    let grid = read_distribution(file, distribution, m)?;
+
+    // Lines 3..: one per sort.
+    let sort_lines = lines.get(2..).unwrap_or(&[]);
+    if let Some(blank) = sort_lines.iter().position(|l| is_blank(l)) {
+        return Err(ReadError::MissingLine {
+            file: file.to_path_buf(),
+            line: blank + 3,
+            blank: true,
+            expected: EXPECTED_SORT_LINE.to_string(),
+        });
+    }
+    if sort_lines.len() != n {
+        return Err(ReadError::SortCount {
+            file: file.to_path_buf(),
+            expected: n,
+            found: sort_lines.len(),
+        });
+    }
+    let mut sort_ids = Vec::with_capacity(n);
+    let mut values = Vec::with_capacity(n);
+    for (i, chars) in sort_lines.iter().enumerate() {
+        let line = i + 3;
+        let (id, row) = read_sort_line(file, chars, line, m)?;
+        sort_ids.push(id);
+        values.push(row);
+    }
+
+    Ok(Parsed {
+        table: SortTable {
+            sort_ids,
+            statement_labels: None,
+            values,
+        },
+        grid: Some(grid),
+        title,
+        source: SourceMap::Dat {
+            sort_lines: (3..3 + n).collect(),
+            statements: m,
+            statements_file: None,
+        },
+    })
+}
+
+/// Line 2 of a `.DAT`: lowest, highest, then 20 counts for the values -6..13, summing to `m`.
+fn read_distribution(file: &Path, distribution: &[char], m: usize) -> Result<Grid, ReadError> {
+    let low = int_field(
+        file,
+        distribution,
+        2,
+        0,
+        3,
+        "lowest value",
+        EXPECTED_DISTRIBUTION,
+    )?;
+    let high = int_field(
+        file,
         distribution,
         2,
         3,
@@ -93,7 +148,15 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
         let slot = usize::try_from(value - SLOT_MIN).unwrap_or(0);
         let start = 6 + 3 * slot;
         let what = format!("count of grid value {value}");
-        let count = field(distribution, 2, start, 3, &what, EXPECTED_DISTRIBUTION)?;
+        let count = int_field(
+            file,
+            distribution,
+            2,
+            start,
+            3,
+            &what,
+            EXPECTED_DISTRIBUTION,
+        )?;
         let count = checked_count(file, distribution, 2, start, &what, count, false)?;
         sum = sum.saturating_add(count);
         pairs.push((value, count));
@@ -105,107 +168,78 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
             statements: m,
         });
     }
-    let grid = Grid::new(pairs).map_err(|source| ReadError::Grid {
+    Grid::new(pairs).map_err(|source| ReadError::Grid {
         file: file.to_path_buf(),
         source,
-    })?;
+    })
+}
 
-    // Lines 3..: one per sort.
-    let sort_lines = lines.get(2..).unwrap_or(&[]);
-    if let Some(blank) = sort_lines.iter().position(|l| is_blank(l)) {
-        return Err(ReadError::MissingLine {
-            file: file.to_path_buf(),
-            line: blank + 3,
-            blank: true,
-            expected: EXPECTED_SORT_LINE.to_string(),
-        });
-    }
-    if sort_lines.len() != n {
-        return Err(ReadError::SortCount {
-            file: file.to_path_buf(),
-            expected: n,
-            found: sort_lines.len(),
-        });
-    }
+/// A sort line of a `.DAT` (line `line`): the id in columns 1-8, 2 blanks, then `m` values of
+/// 2 characters and nothing after them.
+fn read_sort_line(
+    file: &Path,
+    chars: &[char],
+    line: usize,
+    m: usize,
+) -> Result<(String, Vec<i32>), ReadError> {
     let width = DAT_FIRST_VALUE_COLUMN - 1 + 2 * m;
-    let mut sort_ids = Vec::with_capacity(n);
-    let mut values = Vec::with_capacity(n);
-    for (i, chars) in sort_lines.iter().enumerate() {
-        let line = i + 3;
-        let id: String = chars.iter().take(8).collect();
-        let id = id.trim_end().to_string();
-        if chars.len() < width {
-            return Err(ReadError::LineTooShort {
-                file: file.to_path_buf(),
-                line,
-                sort: id,
-                found: chars.len(),
-                expected: width,
-                statements: m,
-            });
-        }
-        let separator = text(chars, 8, 2);
-        if !separator.trim().is_empty() {
-            return Err(ReadError::DatField {
-                file: file.to_path_buf(),
-                line,
-                first: 9,
-                last: 10,
-                what: format!("after sort id '{id}'"),
-                found: separator,
-                problem: FieldProblem::NotBlank,
-                expected: "2 blanks after the 8-character sort id (is the line shifted, or the id longer than 8 characters?)",
-            });
-        }
-        let extra = text(chars, width, usize::MAX);
-        if !is_blank(&extra.chars().collect::<Vec<_>>()) {
-            return Err(ReadError::ExtraText {
-                file: file.to_path_buf(),
-                line,
-                sort: id,
-                extra: extra.trim_end().to_string(),
-                expected: width,
-                statements: m,
-            });
-        }
-        let mut row = Vec::with_capacity(m);
-        for s in 0..m {
-            let start = DAT_FIRST_VALUE_COLUMN - 1 + 2 * s;
-            let raw = text(chars, start, 2);
-            match parse_value_field(&raw) {
-                Some(v) => row.push(v),
-                None => {
-                    return Err(ReadError::DatField {
-                        file: file.to_path_buf(),
-                        line,
-                        first: start + 1,
-                        last: start + 2,
-                        what: format!("statement {} of sort '{id}'", s + 1),
-                        found: raw,
-                        problem: FieldProblem::NotRightAligned,
-                        expected: EXPECTED_VALUE,
-                    });
-                }
+    let id: String = chars.iter().take(8).collect();
+    let id = id.trim_end().to_string();
+    if chars.len() < width {
+        return Err(ReadError::LineTooShort {
+            file: file.to_path_buf(),
+            line,
+            sort: id,
+            found: chars.len(),
+            expected: width,
+            statements: m,
+        });
+    }
+    let separator = text(chars, 8, 2);
+    if !separator.trim().is_empty() {
+        return Err(ReadError::DatField {
+            file: file.to_path_buf(),
+            line,
+            first: 9,
+            last: 10,
+            what: format!("after sort id '{id}'"),
+            found: separator,
+            problem: FieldProblem::NotBlank,
+            expected: "2 blanks after the 8-character sort id (is the line shifted, or the id longer than 8 characters?)",
+        });
+    }
+    let extra = text(chars, width, usize::MAX);
+    if !is_blank(&extra.chars().collect::<Vec<_>>()) {
+        return Err(ReadError::ExtraText {
+            file: file.to_path_buf(),
+            line,
+            sort: id,
+            extra: extra.trim_end().to_string(),
+            expected: width,
+            statements: m,
+        });
+    }
+    let mut row = Vec::with_capacity(m);
+    for s in 0..m {
+        let start = DAT_FIRST_VALUE_COLUMN - 1 + 2 * s;
+        let raw = text(chars, start, 2);
+        match parse_value_field(&raw) {
+            Some(v) => row.push(v),
+            None => {
+                return Err(ReadError::DatField {
+                    file: file.to_path_buf(),
+                    line,
+                    first: start + 1,
+                    last: start + 2,
+                    what: format!("statement {} of sort '{id}'", s + 1),
+                    found: raw,
+                    problem: FieldProblem::NotRightAligned,
+                    expected: EXPECTED_VALUE,
+                });
             }
         }
-        sort_ids.push(id);
-        values.push(row);
     }
-
-    Ok(Parsed {
-        table: SortTable {
-            sort_ids,
-            statement_labels: None,
-            values,
-        },
-        grid: Some(grid),
-        title,
-        source: SourceMap::Dat {
-            sort_lines: (3..3 + n).collect(),
-            statements: m,
-            statements_file: None,
-        },
-    })
+    Ok((id, row))
 }
 
 /// Reads a PQMethod `.STA`: exactly `expected` statement texts, one per line (CRLF or LF),
