@@ -243,11 +243,7 @@ mod tests {
     use super::*;
     use crate::{InputFormat, read_sorts, read_sorts_from_str};
 
-    fn fixture(rel: &str) -> std::path::PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures")
-            .join(rel)
-    }
+    use crate::fixture;
 
     fn read_csv(text: &str) -> Result<crate::LoadedSorts, ReadError> {
         read_sorts_from_str(text, "data/t.csv", InputFormat::QmethodCsv)

@@ -365,13 +365,17 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     }
 }
 
+/// A file of the repository's `fixtures/` (for the unit tests of every reader).
+#[cfg(test)]
+pub(crate) fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/")).join(rel)
-    }
 
     #[test]
     fn unknown_extension() {

@@ -399,11 +399,7 @@ mod tests {
     use super::*;
     use crate::{InputFormat, read_sorts, read_sorts_from_str};
 
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures")
-            .join(rel)
-    }
+    use crate::fixture;
 
     fn dat(text: &str) -> Result<crate::LoadedSorts, ReadError> {
         read_sorts_from_str(text, "data/T.DAT", InputFormat::PqmethodDat)
