@@ -387,3 +387,55 @@ mod tests {
         assert!((s[[0, 1]] - p[[0, 1]]).abs() < 1e-12);
     }
 }
+
+#[cfg(test)]
+mod pearson_tests {
+    use super::*;
+
+    /// `pearson_r` gives, bit for bit, the two pairwise correlations it replaced (issue 14):
+    /// compare.rs's on slices (in-order sums) and bootstrap.rs's on the strided columns of an
+    /// `n x k` loadings matrix (ndarray's sum of a strided view runs in order from 0 too).
+    #[test]
+    fn bit_identical_to_the_former_formulas() {
+        let former = |x: &[f64], y: &[f64]| {
+            let n = x.len() as f64;
+            let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+            let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+            for (a, b) in x.iter().zip(y) {
+                sxy += (a - mx) * (b - my);
+                sxx += (a - mx) * (a - mx);
+                syy += (b - my) * (b - my);
+            }
+            sxy / (sxx * syy).sqrt()
+        };
+        let former_columns = |x: ArrayView1<f64>, y: ArrayView1<f64>| {
+            let n = x.len() as f64;
+            let (mx, my) = (x.sum() / n, y.sum() / n);
+            let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+            for (a, b) in x.iter().zip(y) {
+                sxy += (a - mx) * (b - my);
+                sxx += (a - mx) * (a - mx);
+                syy += (b - my) * (b - my);
+            }
+            let d = (sxx * syy).sqrt();
+            if d > 0.0 { sxy / d } else { 0.0 }
+        };
+        let mut s: u64 = 11;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.3
+        };
+        for n in 3..80 {
+            let (x, y): (Vec<f64>, Vec<f64>) = (0..n).map(|_| (next(), next())).unzip();
+            let r = pearson_r(x.as_slice().into(), y.as_slice().into());
+            assert_eq!(r.to_bits(), former(&x, &y).to_bits(), "n {n}");
+            let loadings = Array2::from_shape_fn((n, 3), |_| next());
+            for (i, j) in [(0, 1), (2, 0), (1, 1)] {
+                let (a, b) = (loadings.column(i), loadings.column(j));
+                assert_eq!(pearson_r(a, b).to_bits(), former_columns(a, b).to_bits());
+            }
+        }
+    }
+}
