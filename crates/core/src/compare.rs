@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::correlate::pearson_r;
 use crate::flag::z_for_p;
 
 /// Average reliability coefficient of one sort (Brown 1980's convention).
@@ -126,18 +127,6 @@ pub struct Comparison {
     pub crib_sheets: Vec<CribSheet>,
 }
 
-fn pearson(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    sxy / (sxx * syy).sqrt()
-}
-
 /// Distinguishing statements of each of `k` factors and the consensus statements, given each
 /// factor's estimate `z(factor, statement)` and the standard error of the difference of two
 /// factors on a statement, `sed(a, b, statement)` (the same for every statement in the classical
@@ -242,7 +231,7 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
                     if i == j {
                         1.0
                     } else {
-                        pearson(a.zscores, b.zscores)
+                        pearson_r(a.zscores.into(), b.zscores.into())
                     }
                 })
                 .collect()

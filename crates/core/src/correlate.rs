@@ -49,9 +49,30 @@ impl FromStr for Correlation {
     }
 }
 
+/// Mean and sample standard deviation (`m - 1`) of a vector: the mean is ndarray's `sum`
+/// over `m`, the sum of squared deviations runs in order. The one rule of the standardised
+/// vectors: factor scores ([`crate::score::standardize`]) and the ideal sorts of simulations.
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::correlate::mean_sd;
+/// let (mean, sd) = mean_sd(array![1.0, 2.0, 3.0].view());
+/// assert_eq!((mean, sd), (2.0, 1.0));
+/// ```
+pub fn mean_sd(x: ArrayView1<f64>) -> (f64, f64) {
+    let m = x.len() as f64;
+    let mean = x.sum() / m;
+    let ss: f64 = x.iter().map(|v| (v - mean) * (v - mean)).sum();
+    (mean, (ss / (m - 1.0)).sqrt())
+}
+
 /// Row-standardises an `n x m` matrix: each row gets mean 0 and sample SD 1.
 ///
-/// Rows must have non-zero variance (guaranteed for a validated study).
+/// Rows must have non-zero variance (guaranteed for a validated study). The sum of squares is
+/// ndarray's `dot` of the centred row (8-way unrolled), not the in-order sum of [`mean_sd`]:
+/// every correlation and every factor score rests on these bits, and the two orders differ in
+/// the last place whenever a row's mean is not exact (a free distribution, or a grid whose
+/// values do not sum to a multiple of `m`), so merging the two would change outputs.
 pub fn standardize_rows(x: &Array2<f64>) -> Array2<f64> {
     let mut z = x.clone();
     for mut row in z.axis_iter_mut(Axis(0)) {
@@ -62,6 +83,31 @@ pub fn standardize_rows(x: &Array2<f64>) -> Array2<f64> {
         row.mapv_inplace(|v| v / sd);
     }
     z
+}
+
+/// Pearson's r between two vectors of the same length, 0 when either has no variance: the one
+/// pairwise correlation (factor scores in [`crate::compare`], loadings in bootstrap alignment).
+/// Sums run in order, from 0.
+///
+/// ```
+/// use ndarray::array;
+/// use qstudy_core::correlate::pearson_r;
+/// let x = array![1.0, 2.0, 3.0];
+/// assert!((pearson_r(x.view(), array![3.0, 2.0, 1.0].view()) + 1.0).abs() < 1e-15);
+/// assert_eq!(pearson_r(x.view(), array![2.0, 2.0, 2.0].view()), 0.0);
+/// ```
+pub fn pearson_r(x: ArrayView1<f64>, y: ArrayView1<f64>) -> f64 {
+    let n = x.len() as f64;
+    let mean = |v: ArrayView1<f64>| v.iter().fold(0.0, |s, a| s + a) / n;
+    let (mx, my) = (mean(x), mean(y));
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    let d = (sxx * syy).sqrt();
+    if d > 0.0 { sxy / d } else { 0.0 }
 }
 
 /// The `n x n` correlation matrix between the rows of `values` (sorts x statements).
@@ -339,5 +385,57 @@ mod tests {
             Correlation::Pearson,
         );
         assert!((s[[0, 1]] - p[[0, 1]]).abs() < 1e-12);
+    }
+}
+
+#[cfg(test)]
+mod pearson_tests {
+    use super::*;
+
+    /// `pearson_r` gives, bit for bit, the two pairwise correlations it replaced (issue 14):
+    /// compare.rs's on slices (in-order sums) and bootstrap.rs's on the strided columns of an
+    /// `n x k` loadings matrix (ndarray's sum of a strided view runs in order from 0 too).
+    #[test]
+    fn bit_identical_to_the_former_formulas() {
+        let former = |x: &[f64], y: &[f64]| {
+            let n = x.len() as f64;
+            let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+            let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+            for (a, b) in x.iter().zip(y) {
+                sxy += (a - mx) * (b - my);
+                sxx += (a - mx) * (a - mx);
+                syy += (b - my) * (b - my);
+            }
+            sxy / (sxx * syy).sqrt()
+        };
+        let former_columns = |x: ArrayView1<f64>, y: ArrayView1<f64>| {
+            let n = x.len() as f64;
+            let (mx, my) = (x.sum() / n, y.sum() / n);
+            let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+            for (a, b) in x.iter().zip(y) {
+                sxy += (a - mx) * (b - my);
+                sxx += (a - mx) * (a - mx);
+                syy += (b - my) * (b - my);
+            }
+            let d = (sxx * syy).sqrt();
+            if d > 0.0 { sxy / d } else { 0.0 }
+        };
+        let mut s: u64 = 11;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.3
+        };
+        for n in 3..80 {
+            let (x, y): (Vec<f64>, Vec<f64>) = (0..n).map(|_| (next(), next())).unzip();
+            let r = pearson_r(x.as_slice().into(), y.as_slice().into());
+            assert_eq!(r.to_bits(), former(&x, &y).to_bits(), "n {n}");
+            let loadings = Array2::from_shape_fn((n, 3), |_| next());
+            for (i, j) in [(0, 1), (2, 0), (1, 1)] {
+                let (a, b) = (loadings.column(i), loadings.column(j));
+                assert_eq!(pearson_r(a, b).to_bits(), former_columns(a, b).to_bits());
+            }
+        }
     }
 }

@@ -61,10 +61,7 @@ pub fn composite(
 
 /// Standardises a vector (mean 0, sample SD 1); `None` when it has no variance.
 pub fn standardize(x: ArrayView1<f64>) -> Option<Vec<f64>> {
-    let m = x.len() as f64;
-    let mean = x.sum() / m;
-    let ss: f64 = x.iter().map(|v| (v - mean) * (v - mean)).sum();
-    let sd = (ss / (m - 1.0)).sqrt();
+    let (mean, sd) = crate::correlate::mean_sd(x);
     if sd.is_nan() || sd <= 1e-12 * (1.0 + mean.abs()) {
         return None;
     }

@@ -173,25 +173,10 @@ pub fn cast_to_grid(scores: &[f64], grid: &Grid) -> Vec<i32> {
     out
 }
 
-fn standardized(values: &[i32]) -> Vec<f64> {
-    let m = values.len() as f64;
-    let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / m;
-    let var = values
-        .iter()
-        .map(|&v| (f64::from(v) - mean).powi(2))
-        .sum::<f64>()
-        / (m - 1.0);
-    let sd = var.sqrt();
-    values
-        .iter()
-        .map(|&v| {
-            if sd > 0.0 {
-                (f64::from(v) - mean) / sd
-            } else {
-                0.0
-            }
-        })
-        .collect()
+/// An ideal sort standardised ([`crate::score::standardize`]); all 0 when it has no variance.
+pub(crate) fn standardized(values: &[i32]) -> Vec<f64> {
+    let x: ndarray::Array1<f64> = values.iter().map(|&v| f64::from(v)).collect();
+    crate::score::standardize(x.view()).unwrap_or_else(|| vec![0.0; values.len()])
 }
 
 /// Generates the sorts of a design with a seed.
@@ -263,6 +248,43 @@ pub fn simulate(design: &Design, seed: u64) -> Result<Simulated, DesignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shared standardisation gives, bit for bit, what simulate.rs and synthetic.rs
+    /// computed by hand before issue 14 (an in-order mean and sum of squares), also when the
+    /// mean is not exact: integer sums are exact in any order.
+    #[test]
+    fn standardized_is_bit_identical_to_the_former_formula() {
+        let former = |values: &[i32]| -> Vec<f64> {
+            let m = values.len() as f64;
+            let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / m;
+            let var = values
+                .iter()
+                .map(|&v| (f64::from(v) - mean).powi(2))
+                .sum::<f64>()
+                / (m - 1.0);
+            let sd = var.sqrt();
+            values.iter().map(|&v| (f64::from(v) - mean) / sd).collect()
+        };
+        let mut s: u64 = 7;
+        for m in 2..120 {
+            let v: Vec<i32> = (0..m)
+                .map(|_| {
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((s >> 33) % 13) as i32 - 4
+                })
+                .collect();
+            if v.iter().all(|&x| x == v[0]) {
+                continue;
+            }
+            let (a, b) = (standardized(&v), former(&v));
+            assert!(
+                a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
+                "m {m}"
+            );
+        }
+    }
 
     fn design() -> Design {
         let grid: Grid = "-2:1,-1:2,0:3,1:2,2:1".parse().unwrap();

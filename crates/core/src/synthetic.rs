@@ -92,12 +92,7 @@ pub fn planted_study(
     let ideals: Vec<Vec<i32>> = (0..views).map(|_| random_sort(&cells, &mut r)).collect();
     let standardized: Vec<Vec<f64>> = ideals
         .iter()
-        .map(|ideal| {
-            let x: Vec<f64> = ideal.iter().map(|&v| f64::from(v)).collect();
-            let mean = x.iter().sum::<f64>() / m as f64;
-            let sd = (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (m as f64 - 1.0)).sqrt();
-            x.iter().map(|v| (v - mean) / sd).collect()
-        })
+        .map(|ideal| crate::simulate::standardized(ideal))
         .collect();
     let mut r = rng(seed, 2);
     let mut values = Vec::with_capacity(n);

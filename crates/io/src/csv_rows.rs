@@ -17,10 +17,10 @@ use std::path::Path;
 use qstudy_core::{Participant, SortTable};
 
 use crate::Parsed;
-use crate::csv_sorts::parse_value;
 use crate::detect::{htmlq_statement, is_id_name, statement_number};
-use crate::error::ReadError;
+use crate::error::{ReadError, content};
 use crate::source::SourceMap;
+use crate::text::parse_int;
 
 /// Records with their lines; the first is the header.
 pub(crate) type Records = Vec<(usize, Vec<String>)>;
@@ -33,14 +33,6 @@ const EXPECTED_ROWS: &str =
     "a header row (id column, then statement numbers), then one row per participant";
 const EXPECTED_HTMLQ: &str =
     "an HTMLQ/FlashQ export: a header sid;uid;s1;s2;...;sN, then one row per participant";
-
-fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
-    ReadError::Content {
-        file: file.to_path_buf(),
-        place,
-        message: message.into(),
-    }
-}
 
 /// The header cells, trimmed, without trailing empty cells.
 fn header_cells(header: &[String]) -> Vec<String> {
@@ -246,7 +238,7 @@ fn build(
         let id = field(id_col).trim().to_string();
         let mut row = Vec::with_capacity(cols.len());
         for (s, &c) in cols.iter().enumerate() {
-            match parse_value(field(c)) {
+            match parse_int(field(c)) {
                 Some(v) => row.push(v),
                 None => {
                     return Err(ReadError::NotAnInteger {

@@ -5,16 +5,17 @@ use std::path::Path;
 
 use qstudy_core::SortTable;
 
-use crate::error::ReadError;
+use crate::Parsed;
+use crate::error::{ReadError, content};
 use crate::source::SourceMap;
-use crate::{Parsed, decode_text};
+use crate::text::{decode_text, parse_int, strip_bom};
 
 const EXPECTED: &str =
     "a header row of sort ids, then one row of integer values per statement (qmethod CSV layout)";
 
 /// Reads the qmethod CSV layout from raw bytes (UTF-8, or Latin-1 where a field is not UTF-8).
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     let records = read_records(bytes, file)?;
     parse_records(records, file)
 }
@@ -81,7 +82,7 @@ pub(crate) fn parse_records(
             .skip(first_sort)
             .zip(sort_ids.iter().zip(values.iter_mut()))
         {
-            match parse_value(field) {
+            match parse_int(field) {
                 Some(v) => sort_values.push(v),
                 None => {
                     return Err(ReadError::NotAnInteger {
@@ -98,7 +99,7 @@ pub(crate) fn parse_records(
         statement_lines.push(*line);
     }
 
-    let numeric_header = sort_ids.iter().all(|id| parse_value(id).is_some());
+    let numeric_header = sort_ids.iter().all(|id| parse_int(id).is_some());
     Ok(Parsed {
         table: SortTable {
             sort_ids,
@@ -117,13 +118,6 @@ pub(crate) fn parse_records(
     })
 }
 
-/// An integer value: surrounding whitespace and a leading `+` allowed.
-pub(crate) fn parse_value(text: &str) -> Option<i32> {
-    let t = text.trim();
-    // `i32::from_str` accepts a leading `+`, but not `+-1` or `++1`.
-    t.parse::<i32>().ok()
-}
-
 /// The first column holds statement labels when its header cell is empty or most of its values
 /// are not integers. (A first column with only a few non-integers is a sort with bad values, so
 /// that a typo reports an error instead of silently turning the sort into labels.)
@@ -134,7 +128,7 @@ fn has_label_column(header: &[String], rows: &[(usize, Vec<String>)]) -> bool {
         Some(_) => {
             let non_integers = rows
                 .iter()
-                .filter(|(_, fields)| fields.first().and_then(|f| parse_value(f)).is_none())
+                .filter(|(_, fields)| fields.first().and_then(|f| parse_int(f)).is_none())
                 .count();
             non_integers * 2 > rows.len()
         }
@@ -170,15 +164,15 @@ pub(crate) fn read_records(
         }
         if record.len() > crate::limits::MAX_FIELDS {
             let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
-            return Err(ReadError::Content {
-                file: file.to_path_buf(),
-                place: Some(format!("line {line}")),
-                message: crate::limits::over(
+            return Err(content(
+                file,
+                Some(format!("line {line}")),
+                crate::limits::over(
                     "the number of fields",
                     record.len(),
                     crate::limits::MAX_FIELDS,
                 ),
-            });
+            ));
         }
         let fields: Vec<String> = record.iter().map(decode_text).collect();
         if fields.iter().all(|f| f.trim().is_empty()) {
@@ -249,11 +243,7 @@ mod tests {
     use super::*;
     use crate::{InputFormat, read_sorts, read_sorts_from_str};
 
-    fn fixture(rel: &str) -> std::path::PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures")
-            .join(rel)
-    }
+    use crate::fixture;
 
     fn read_csv(text: &str) -> Result<crate::LoadedSorts, ReadError> {
         read_sorts_from_str(text, "data/t.csv", InputFormat::QmethodCsv)

@@ -14,7 +14,7 @@
 //! 4. Otherwise the **qmethod layout** (statements x sorts), as before.
 
 use crate::InputFormat;
-use crate::csv_sorts::parse_value;
+use crate::text::parse_int;
 
 /// The layout chosen for a table and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,7 @@ pub(crate) fn detect_layout(records: &[(usize, Vec<String>)]) -> Detection {
         };
     }
     let all_numbered = numbered >= 2 && numbered == rest.len();
-    if all_numbered && statement_number(first).is_none() && parse_value(first).is_none() {
+    if all_numbered && statement_number(first).is_none() && parse_int(first).is_none() {
         let data = records.get(1..).unwrap_or(&[]);
         if rows_follow_one_distribution(data, header.len()) {
             return Detection {
@@ -157,7 +157,7 @@ fn rows_follow_one_distribution(data: &[(usize, Vec<String>)], width: usize) -> 
     for (_, fields) in data {
         let mut row = Vec::with_capacity(width);
         for c in 1..width {
-            match fields.get(c).and_then(|f| parse_value(f)) {
+            match fields.get(c).and_then(|f| parse_int(f)) {
                 Some(v) => row.push(v),
                 None => return false,
             }

@@ -1,7 +1,7 @@
 //! The syntactic errors of the readers: every message is one line that starts with the file
 //! path and, where there is one, the line (1-based) and column, then says what was expected.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -348,6 +348,16 @@ impl ReadError {
             | ReadError::Content { file, .. } => file,
             ReadError::Detected { source, .. } => source.file(),
         }
+    }
+}
+
+/// A [`ReadError::Content`]: `place` in `file` (`line 3, column 5`, `sheet 'sorts'`...) and
+/// what is wrong there and what was expected.
+pub(crate) fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
+    ReadError::Content {
+        file: file.to_path_buf(),
+        place,
+        message: message.into(),
     }
 }
 

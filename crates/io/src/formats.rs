@@ -3,40 +3,15 @@
 
 use std::path::Path;
 
-use crate::csv_rows::{self, Records, RowsRead};
-use crate::detect::{self, Detection};
+use crate::csv_rows::Records;
+use crate::detect;
 use crate::error::ReadError;
+use crate::layout::{detected, parse_layout};
 use crate::{InputFormat, LoadedSorts, csv_sorts, json_sorts, pqmethod, xlsx};
 
 /// Non-blank CSV records with their lines (byte-order mark dropped; delimiter `,`, `;` or tab).
 pub(crate) fn csv_records(bytes: &[u8], file: &Path) -> Result<Records, ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    csv_sorts::read_records(bytes, file)
-}
-
-/// Reads records in the layout `format` (one of the three CSV layouts).
-pub(crate) fn parse_layout(
-    records: Records,
-    file: &Path,
-    format: InputFormat,
-) -> Result<RowsRead, ReadError> {
-    match format {
-        InputFormat::Htmlq => csv_rows::parse_htmlq(records, file),
-        InputFormat::CsvRows => csv_rows::parse_rows(records, file),
-        _ => Ok((csv_sorts::parse_records(records, file)?, None)),
-    }
-}
-
-/// A reader's error in a format chosen by content, with the reason (an empty file needs none).
-pub(crate) fn detected(err: ReadError, detection: &Detection) -> ReadError {
-    match err {
-        ReadError::Empty { .. } => err,
-        other => ReadError::Detected {
-            format: detection.format,
-            reason: detection.reason.clone(),
-            source: Box::new(other),
-        },
-    }
+    csv_sorts::read_records(crate::text::strip_bom(bytes), file)
 }
 
 /// Reads `bytes` as `format`; with `auto`, a CSV-family file is told apart by content.

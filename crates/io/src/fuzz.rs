@@ -4,8 +4,6 @@
 //! rule. The number of cases per property is proptest's (`PROPTEST_CASES`, 256 by default, set
 //! lower here so that `cargo test` stays quick); a longer campaign raises it.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 use qstudy_core::validate::{ValidationOptions, validate_all};
 
@@ -25,12 +23,7 @@ fn cases(default: u32) -> ProptestConfig {
 }
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures")
-            .join(rel),
-    )
-    .unwrap_or_default()
+    std::fs::read(crate::fixture(rel)).unwrap_or_default()
 }
 
 /// Real files in every format, to mutate.

@@ -23,9 +23,9 @@ use qstudy_core::{Participant, SortTable};
 
 use crate::Parsed;
 use crate::csv_rows::RowsRead;
-use crate::csv_sorts::parse_value;
-use crate::error::ReadError;
+use crate::error::{ReadError, content};
 use crate::source::SourceMap;
+use crate::text::{decode, parse_int};
 
 const EXPECTED: &str = "an easy-htmlq/EQ Web Sort JSON export: an object holding one object per participant, each with a \"sort\" field such as \"2|-1|0|...\"";
 
@@ -78,14 +78,6 @@ impl<'de> Deserialize<'de> for Top {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
-    ReadError::Content {
-        file: file.to_path_buf(),
-        place,
-        message: message.into(),
     }
 }
 
@@ -144,7 +136,7 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
             .split('|')
             .enumerate()
             .map(|(i, v)| {
-                parse_value(v).ok_or_else(|| {
+                parse_int(v).ok_or_else(|| {
                     bad(format!(
                         "field \"sort\", value {} (statement {}): {} is not an integer; expected whole numbers separated by '|', e.g. \"2|-1|0\"",
                         i + 1,
@@ -160,7 +152,7 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
             .map(|(i, v)| {
                 let n = match v {
                     Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
-                    Value::String(s) => parse_value(s),
+                    Value::String(s) => parse_int(s),
                     _ => None,
                 };
                 n.ok_or_else(|| {
@@ -178,10 +170,97 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
     }
 }
 
+/// A participant: id, line, object.
+type Entry = (String, usize, serde_json::Map<String, Value>);
+
+/// The participants of a top-level object (keyed by id, possibly one level down), with the
+/// lines of their keys.
+fn object_entries(
+    items: Vec<(String, Value)>,
+    text: &str,
+    file: &Path,
+) -> Result<Vec<Entry>, ReadError> {
+    let mut entries = Vec::new();
+    let has_sort = |v: &Value| v.get("sort").is_some();
+    let items = if !items.iter().any(|(_, v)| has_sort(v))
+        && items.len() == 1
+        && items
+            .first()
+            .is_some_and(|(_, v)| v.as_object().is_some_and(|o| o.values().any(has_sort)))
+    {
+        // One level down: {"study": {"key": {...}, ...}} (key order of that object).
+        items
+            .into_iter()
+            .flat_map(|(_, v)| match v {
+                Value::Object(o) => o.into_iter().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect()
+    } else {
+        items
+    };
+    // Keys come in file order: each is looked for after the previous one, and after
+    // one is not found (written with escapes) the rest keep the last line found, so
+    // that the look-ups stay linear in the file.
+    let mut lines = crate::text::Lines::new(text);
+    let (mut from, mut lost, mut last) = (0usize, false, 1usize);
+    for (key, value) in items {
+        if !lost {
+            let quoted = serde_json::to_string(&key).unwrap_or_default();
+            match text.get(from..).and_then(|t| t.find(&quoted)) {
+                Some(at) => {
+                    last = lines.line_of(from + at);
+                    from += at + quoted.len();
+                }
+                None => lost = true,
+            }
+        }
+        let line = last;
+        match value {
+            Value::Object(o) => entries.push((key, line, o)),
+            other => {
+                return Err(content(
+                    file,
+                    Some(format!("line {line}, participant '{key}'")),
+                    format!("expected an object with a \"sort\" field, found {other}"),
+                ));
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// The participants of a top-level array (id from `id`, `uid` or `sid`, else `P1`, `P2`...),
+/// with the lines of their elements.
+fn array_entries(items: Vec<Value>, text: &str, file: &Path) -> Result<Vec<Entry>, ReadError> {
+    let mut entries = Vec::new();
+    let offsets = array_element_offsets(text);
+    let mut lines = crate::text::Lines::new(text);
+    for (i, value) in items.into_iter().enumerate() {
+        let line = offsets.get(i).map_or(1, |&o| lines.line_of(o));
+        match value {
+            Value::Object(o) => {
+                let id = ["id", "uid", "sid"]
+                    .iter()
+                    .find_map(|k| attribute(o.get(*k)?).filter(|s| !s.is_empty()))
+                    .unwrap_or_else(|| format!("P{}", i + 1));
+                entries.push((id, line, o));
+            }
+            other => {
+                return Err(content(
+                    file,
+                    Some(format!("line {line}, participant {}", i + 1)),
+                    format!("expected an object with a \"sort\" field, found {other}"),
+                ));
+            }
+        }
+    }
+    Ok(entries)
+}
+
 /// Reads an easy-htmlq / EQ Web Sort JSON export.
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = String::from_utf8_lossy(bytes);
+    let text = decode(bytes);
     if text.trim().is_empty() {
         return Err(ReadError::Empty {
             file: file.to_path_buf(),
@@ -200,80 +279,9 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             format!("not valid JSON: {message}"),
         )
     })?;
-    // (id, line, object)
-    let mut entries: Vec<(String, usize, serde_json::Map<String, Value>)> = Vec::new();
-    match top {
-        Top::Object(items) => {
-            let has_sort = |v: &Value| v.get("sort").is_some();
-            let items = if !items.iter().any(|(_, v)| has_sort(v))
-                && items.len() == 1
-                && items
-                    .first()
-                    .is_some_and(|(_, v)| v.as_object().is_some_and(|o| o.values().any(has_sort)))
-            {
-                // One level down: {"study": {"key": {...}, ...}} (key order of that object).
-                items
-                    .into_iter()
-                    .flat_map(|(_, v)| match v {
-                        Value::Object(o) => o.into_iter().collect::<Vec<_>>(),
-                        _ => Vec::new(),
-                    })
-                    .collect()
-            } else {
-                items
-            };
-            // Keys come in file order: each is looked for after the previous one, and after
-            // one is not found (written with escapes) the rest keep the last line found, so
-            // that the look-ups stay linear in the file.
-            let mut lines = crate::Lines::new(&text);
-            let (mut from, mut lost, mut last) = (0usize, false, 1usize);
-            for (key, value) in items {
-                if !lost {
-                    let quoted = serde_json::to_string(&key).unwrap_or_default();
-                    match text.get(from..).and_then(|t| t.find(&quoted)) {
-                        Some(at) => {
-                            last = lines.line_of(from + at);
-                            from += at + quoted.len();
-                        }
-                        None => lost = true,
-                    }
-                }
-                let line = last;
-                match value {
-                    Value::Object(o) => entries.push((key, line, o)),
-                    other => {
-                        return Err(content(
-                            file,
-                            Some(format!("line {line}, participant '{key}'")),
-                            format!("expected an object with a \"sort\" field, found {other}"),
-                        ));
-                    }
-                }
-            }
-        }
-        Top::Array(items) => {
-            let offsets = array_element_offsets(&text);
-            let mut lines = crate::Lines::new(&text);
-            for (i, value) in items.into_iter().enumerate() {
-                let line = offsets.get(i).map_or(1, |&o| lines.line_of(o));
-                match value {
-                    Value::Object(o) => {
-                        let id = ["id", "uid", "sid"]
-                            .iter()
-                            .find_map(|k| attribute(o.get(*k)?).filter(|s| !s.is_empty()))
-                            .unwrap_or_else(|| format!("P{}", i + 1));
-                        entries.push((id, line, o));
-                    }
-                    other => {
-                        return Err(content(
-                            file,
-                            Some(format!("line {line}, participant {}", i + 1)),
-                            format!("expected an object with a \"sort\" field, found {other}"),
-                        ));
-                    }
-                }
-            }
-        }
+    let entries = match top {
+        Top::Object(items) => object_entries(items, &text, file)?,
+        Top::Array(items) => array_entries(items, &text, file)?,
         Top::Other => {
             return Err(content(
                 file,
@@ -281,7 +289,7 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
                 format!("the top level is not an object or array; expected {EXPECTED}"),
             ));
         }
-    }
+    };
     if entries.is_empty() {
         return Err(content(
             file,

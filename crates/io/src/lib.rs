@@ -30,9 +30,7 @@
 //! assert_eq!(loaded.table.values[1], [1, -1, 0]); // sort US2, statements 1..3
 //! ```
 
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use qstudy_core::{Grid, Participant, SortTable, ValidationError};
 
@@ -45,12 +43,15 @@ mod formats;
 #[cfg(test)]
 mod fuzz;
 pub mod harness;
+mod input_format;
 mod json_sorts;
+mod layout;
 pub mod limits;
 mod pqmethod;
 mod results;
 mod source;
 mod study;
+mod text;
 mod xlsx;
 
 pub use error::{FieldProblem, ReadError};
@@ -58,6 +59,7 @@ pub use export::{
     Export, ExportError, OutputFormat, PQMETHOD_MAX, PQMETHOD_MIN, PqmethodStyle,
     UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
 };
+pub use input_format::{InputFormat, UnknownFormatName};
 pub use results::{
     WriteError, results_json, write_atomic, write_results_json, write_results_json_to,
 };
@@ -67,149 +69,6 @@ pub use study::{
     read_study, study_files, write_study,
 };
 pub use study::{StudyContents, study_dir_files};
-
-/// The input file formats.
-///
-/// Parsed (any case) from `csv` / `qmethod`, `csv-rows` / `rows` / `kade-csv` / `kenq-csv`,
-/// `htmlq` / `flashq`, `json` / `easy-htmlq` / `eqwebsort`, `xlsx` / `kade` / `kenq`,
-/// `pqmethod` / `dat` and `study`; displayed as `csv`, `csv-rows`, `htmlq`, `json`, `xlsx`,
-/// `pqmethod` and `study`.
-///
-/// ```
-/// use qstudy_io::InputFormat;
-/// assert_eq!("DAT".parse::<InputFormat>(), Ok(InputFormat::PqmethodDat));
-/// assert_eq!(InputFormat::QmethodCsv.to_string(), "csv");
-/// assert_eq!(InputFormat::from_path("x/LIPSET.DAT".as_ref()), Some(InputFormat::PqmethodDat));
-/// assert_eq!("xlsx".parse::<InputFormat>(), Ok(InputFormat::Xlsx));
-/// assert!("sav".parse::<InputFormat>().is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum InputFormat {
-    /// qmethod CSV: statements x sorts, header row of sort ids, optional label column.
-    QmethodCsv,
-    /// CSV with one row per participant: an id column, one column per statement (numbered in
-    /// the header), optional attribute columns. KADE's and Ken-Q's CSV import layout.
-    CsvRows,
-    /// HTMLQ / FlashQ CSV export: `;`-separated, `sid`, `uid`, `s1..sN`, form and comment
-    /// columns (kept as participant attributes).
-    Htmlq,
-    /// easy-htmlq / EQ Web Sort JSON (Firebase export): one object per participant with
-    /// `"sort": "a|b|c"` (values in statement order); other fields become attributes.
-    EasyHtmlqJson,
-    /// An XLSX workbook (KADE / Ken-Q): a sorts sheet in either CSV orientation, an optional
-    /// statements sheet.
-    Xlsx,
-    /// PQMethod `.DAT` (+ `.STA` beside it for the statement texts).
-    PqmethodDat,
-    /// A qstudy study directory (`study.toml` and the files it names).
-    Study,
-}
-
-impl InputFormat {
-    /// Every file format (not the study directory), in the order they are documented.
-    pub const ALL: [InputFormat; 6] = [
-        InputFormat::QmethodCsv,
-        InputFormat::CsvRows,
-        InputFormat::Htmlq,
-        InputFormat::EasyHtmlqJson,
-        InputFormat::Xlsx,
-        InputFormat::PqmethodDat,
-    ];
-
-    /// Every format name accepted by `--format`, for messages.
-    pub const NAMES: &'static str = "csv, csv-rows, htmlq, json, xlsx, pqmethod or study";
-
-    /// The format implied by a file's extension (any case), if any: `.csv` and `.tsv` give
-    /// [`InputFormat::QmethodCsv`] (the CSV family: [`read_sorts`] then tells the layouts apart
-    /// by content), `.dat` PQMethod, `.json` easy-htmlq JSON, `.xlsx` / `.xlsm` XLSX.
-    pub fn from_path(path: &Path) -> Option<InputFormat> {
-        let ext = path.extension()?.to_str()?;
-        let is = |e: &str| ext.eq_ignore_ascii_case(e);
-        if is("csv") || is("tsv") {
-            Some(InputFormat::QmethodCsv)
-        } else if is("dat") {
-            Some(InputFormat::PqmethodDat)
-        } else if is("json") {
-            Some(InputFormat::EasyHtmlqJson)
-        } else if is("xlsx") || is("xlsm") {
-            Some(InputFormat::Xlsx)
-        } else {
-            None
-        }
-    }
-
-    /// A human description, e.g. `qmethod CSV (statements x sorts)`.
-    pub fn description(self) -> &'static str {
-        match self {
-            InputFormat::QmethodCsv => "qmethod CSV (statements x sorts)",
-            InputFormat::CsvRows => "CSV with one row per participant",
-            InputFormat::Htmlq => "HTMLQ/FlashQ CSV export",
-            InputFormat::EasyHtmlqJson => "easy-htmlq/EQ Web Sort JSON",
-            InputFormat::Xlsx => "XLSX workbook (KADE/Ken-Q)",
-            InputFormat::PqmethodDat => "PQMethod .DAT/.STA",
-            InputFormat::Study => "qstudy study directory",
-        }
-    }
-}
-
-impl fmt::Display for InputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            InputFormat::QmethodCsv => "csv",
-            InputFormat::CsvRows => "csv-rows",
-            InputFormat::Htmlq => "htmlq",
-            InputFormat::EasyHtmlqJson => "json",
-            InputFormat::Xlsx => "xlsx",
-            InputFormat::PqmethodDat => "pqmethod",
-            InputFormat::Study => "study",
-        })
-    }
-}
-
-/// An input format name that is not known.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown input format '{0}' (expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"
-)]
-pub struct UnknownFormatName(pub String);
-
-impl FromStr for InputFormat {
-    type Err = UnknownFormatName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim().trim_start_matches('.');
-        let any = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
-        if any(&["csv", "qmethod", "qmethod-csv"]) {
-            Ok(InputFormat::QmethodCsv)
-        } else if any(&[
-            "csv-rows",
-            "rows",
-            "participant-rows",
-            "kade-csv",
-            "kenq-csv",
-        ]) {
-            Ok(InputFormat::CsvRows)
-        } else if any(&["htmlq", "flashq"]) {
-            Ok(InputFormat::Htmlq)
-        } else if any(&[
-            "json",
-            "easy-htmlq",
-            "easyhtmlq",
-            "eqwebsort",
-            "eq-web-sort",
-        ]) {
-            Ok(InputFormat::EasyHtmlqJson)
-        } else if any(&["xlsx", "excel", "kade", "kenq", "ken-q"]) {
-            Ok(InputFormat::Xlsx)
-        } else if any(&["pqmethod", "dat"]) {
-            Ok(InputFormat::PqmethodDat)
-        } else if any(&["study"]) {
-            Ok(InputFormat::Study)
-        } else {
-            Err(UnknownFormatName(s.to_string()))
-        }
-    }
-}
 
 /// Sorts read from a file, not yet validated: pass `table` (and `grid`, if the file had one) to
 /// [`qstudy_core::validate::validate`], and report its errors with [`LoadedSorts::describe`].
@@ -506,113 +365,17 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     }
 }
 
-/// Line numbers of byte offsets that only increase: linear in the text overall.
-pub(crate) struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: usize,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        Lines {
-            text: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of `byte`; from the start again when `byte` is before the last one.
-    pub(crate) fn line_of(&mut self, byte: usize) -> usize {
-        let byte = byte.min(self.text.len());
-        if byte < self.at {
-            self.at = 0;
-            self.line = 1;
-        }
-        self.line += self.text[self.at..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.at = byte;
-        self.line
-    }
-}
-
-/// UTF-8 if valid, else one byte per character as written by older Windows tools: Latin-1, with
-/// the bytes 0x80-0x9F (control characters in Latin-1) read as in Windows-1252 (`’`, `€`, ...).
-pub(crate) fn decode_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
-    }
-}
-
-/// One Windows-1252 byte as a char (the 5 bytes it leaves undefined map to U+0081 etc.).
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}',
-        '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}',
-        '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}',
-        '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}',
-        '\u{178}',
-    ];
-    match b {
-        0x80..=0x9f => HIGH
-            .get(usize::from(b - 0x80))
-            .copied()
-            .unwrap_or(char::from(b)),
-        _ => char::from(b),
-    }
+/// A file of the repository's `fixtures/` (for the unit tests of every reader).
+#[cfg(test)]
+pub(crate) fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/")).join(rel)
-    }
-
-    #[test]
-    fn format_names_and_extensions() {
-        for (s, f) in [
-            ("csv", InputFormat::QmethodCsv),
-            ("CSV", InputFormat::QmethodCsv),
-            ("qmethod", InputFormat::QmethodCsv),
-            ("pqmethod", InputFormat::PqmethodDat),
-            ("dat", InputFormat::PqmethodDat),
-            (".DAT", InputFormat::PqmethodDat),
-            ("csv-rows", InputFormat::CsvRows),
-            ("kenq-csv", InputFormat::CsvRows),
-            ("FlashQ", InputFormat::Htmlq),
-            ("easy-htmlq", InputFormat::EasyHtmlqJson),
-            ("kade", InputFormat::Xlsx),
-            ("study", InputFormat::Study),
-        ] {
-            assert_eq!(s.parse::<InputFormat>(), Ok(f), "{s}");
-        }
-        for f in InputFormat::ALL {
-            assert_eq!(f.to_string().parse::<InputFormat>(), Ok(f));
-        }
-        assert_eq!(
-            "sav".parse::<InputFormat>().unwrap_err().to_string(),
-            "unknown input format 'sav' (expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"
-        );
-        assert_eq!(
-            InputFormat::from_path(Path::new("a/b.Csv")),
-            Some(InputFormat::QmethodCsv)
-        );
-        assert_eq!(InputFormat::from_path(Path::new("a/b.sta")), None);
-        assert_eq!(
-            InputFormat::from_path(Path::new("a/b.XLSX")),
-            Some(InputFormat::Xlsx)
-        );
-        assert_eq!(
-            InputFormat::from_path(Path::new("a/b.json")),
-            Some(InputFormat::EasyHtmlqJson)
-        );
-        assert_eq!(InputFormat::from_path(Path::new("a/b")), None);
-    }
 
     #[test]
     fn unknown_extension() {
@@ -766,17 +529,6 @@ mod tests {
             "{}",
             broken.describe(&e)
         );
-    }
-
-    #[test]
-    fn single_byte_decoding() {
-        assert_eq!(decode_text(b"caf\xe9"), "caf\u{e9}");
-        assert_eq!(
-            decode_text(b"it\x92s \x93ok\x94 \x80"),
-            "it\u{2019}s \u{201c}ok\u{201d} \u{20ac}"
-        );
-        assert_eq!(decode_text("caf\u{e9}".as_bytes()), "caf\u{e9}");
-        assert_eq!(decode_text(b"\x81\xff"), "\u{81}\u{ff}");
     }
 
     /// A deterministic linear congruential generator (Knuth's MMIX constants).

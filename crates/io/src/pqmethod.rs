@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use qstudy_core::{Grid, SortTable};
 
+use crate::Parsed;
 use crate::error::{FieldProblem, ReadError};
 use crate::source::{DAT_FIRST_VALUE_COLUMN, SourceMap};
-use crate::{Parsed, decode_text};
+use crate::text::{decode_text, parse_int, strip_bom};
 
 const EXPECTED_DAT: &str = "a PQMethod .DAT file: a header line (flag, number of sorts, number of statements, title), a distribution line, then one line per sort";
 const EXPECTED_HEADER: &str = "line 1 to hold 3 right-aligned integers in 3-character fields (flag, number of sorts, number of statements) followed by the study title";
@@ -69,8 +70,63 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
             });
         }
     };
-    let low = field(distribution, 2, 0, 3, "lowest value", EXPECTED_DISTRIBUTION)?;
-    let high = field(
+    let grid = read_distribution(file, distribution, m)?;
+
+    // Lines 3..: one per sort.
+    let sort_lines = lines.get(2..).unwrap_or(&[]);
+    if let Some(blank) = sort_lines.iter().position(|l| is_blank(l)) {
+        return Err(ReadError::MissingLine {
+            file: file.to_path_buf(),
+            line: blank + 3,
+            blank: true,
+            expected: EXPECTED_SORT_LINE.to_string(),
+        });
+    }
+    if sort_lines.len() != n {
+        return Err(ReadError::SortCount {
+            file: file.to_path_buf(),
+            expected: n,
+            found: sort_lines.len(),
+        });
+    }
+    let mut sort_ids = Vec::with_capacity(n);
+    let mut values = Vec::with_capacity(n);
+    for (i, chars) in sort_lines.iter().enumerate() {
+        let line = i + 3;
+        let (id, row) = read_sort_line(file, chars, line, m)?;
+        sort_ids.push(id);
+        values.push(row);
+    }
+
+    Ok(Parsed {
+        table: SortTable {
+            sort_ids,
+            statement_labels: None,
+            values,
+        },
+        grid: Some(grid),
+        title,
+        source: SourceMap::Dat {
+            sort_lines: (3..3 + n).collect(),
+            statements: m,
+            statements_file: None,
+        },
+    })
+}
+
+/// Line 2 of a `.DAT`: lowest, highest, then 20 counts for the values -6..13, summing to `m`.
+fn read_distribution(file: &Path, distribution: &[char], m: usize) -> Result<Grid, ReadError> {
+    let low = int_field(
+        file,
+        distribution,
+        2,
+        0,
+        3,
+        "lowest value",
+        EXPECTED_DISTRIBUTION,
+    )?;
+    let high = int_field(
+        file,
         distribution,
         2,
         3,
@@ -92,7 +148,15 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
         let slot = usize::try_from(value - SLOT_MIN).unwrap_or(0);
         let start = 6 + 3 * slot;
         let what = format!("count of grid value {value}");
-        let count = field(distribution, 2, start, 3, &what, EXPECTED_DISTRIBUTION)?;
+        let count = int_field(
+            file,
+            distribution,
+            2,
+            start,
+            3,
+            &what,
+            EXPECTED_DISTRIBUTION,
+        )?;
         let count = checked_count(file, distribution, 2, start, &what, count, false)?;
         sum = sum.saturating_add(count);
         pairs.push((value, count));
@@ -104,107 +168,78 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
             statements: m,
         });
     }
-    let grid = Grid::new(pairs).map_err(|source| ReadError::Grid {
+    Grid::new(pairs).map_err(|source| ReadError::Grid {
         file: file.to_path_buf(),
         source,
-    })?;
+    })
+}
 
-    // Lines 3..: one per sort.
-    let sort_lines = lines.get(2..).unwrap_or(&[]);
-    if let Some(blank) = sort_lines.iter().position(|l| is_blank(l)) {
-        return Err(ReadError::MissingLine {
-            file: file.to_path_buf(),
-            line: blank + 3,
-            blank: true,
-            expected: EXPECTED_SORT_LINE.to_string(),
-        });
-    }
-    if sort_lines.len() != n {
-        return Err(ReadError::SortCount {
-            file: file.to_path_buf(),
-            expected: n,
-            found: sort_lines.len(),
-        });
-    }
+/// A sort line of a `.DAT` (line `line`): the id in columns 1-8, 2 blanks, then `m` values of
+/// 2 characters and nothing after them.
+fn read_sort_line(
+    file: &Path,
+    chars: &[char],
+    line: usize,
+    m: usize,
+) -> Result<(String, Vec<i32>), ReadError> {
     let width = DAT_FIRST_VALUE_COLUMN - 1 + 2 * m;
-    let mut sort_ids = Vec::with_capacity(n);
-    let mut values = Vec::with_capacity(n);
-    for (i, chars) in sort_lines.iter().enumerate() {
-        let line = i + 3;
-        let id: String = chars.iter().take(8).collect();
-        let id = id.trim_end().to_string();
-        if chars.len() < width {
-            return Err(ReadError::LineTooShort {
-                file: file.to_path_buf(),
-                line,
-                sort: id,
-                found: chars.len(),
-                expected: width,
-                statements: m,
-            });
-        }
-        let separator = text(chars, 8, 2);
-        if !separator.trim().is_empty() {
-            return Err(ReadError::DatField {
-                file: file.to_path_buf(),
-                line,
-                first: 9,
-                last: 10,
-                what: format!("after sort id '{id}'"),
-                found: separator,
-                problem: FieldProblem::NotBlank,
-                expected: "2 blanks after the 8-character sort id (is the line shifted, or the id longer than 8 characters?)",
-            });
-        }
-        let extra = text(chars, width, usize::MAX);
-        if !is_blank(&extra.chars().collect::<Vec<_>>()) {
-            return Err(ReadError::ExtraText {
-                file: file.to_path_buf(),
-                line,
-                sort: id,
-                extra: extra.trim_end().to_string(),
-                expected: width,
-                statements: m,
-            });
-        }
-        let mut row = Vec::with_capacity(m);
-        for s in 0..m {
-            let start = DAT_FIRST_VALUE_COLUMN - 1 + 2 * s;
-            let raw = text(chars, start, 2);
-            match parse_value_field(&raw) {
-                Some(v) => row.push(v),
-                None => {
-                    return Err(ReadError::DatField {
-                        file: file.to_path_buf(),
-                        line,
-                        first: start + 1,
-                        last: start + 2,
-                        what: format!("statement {} of sort '{id}'", s + 1),
-                        found: raw,
-                        problem: FieldProblem::NotRightAligned,
-                        expected: EXPECTED_VALUE,
-                    });
-                }
+    let id: String = chars.iter().take(8).collect();
+    let id = id.trim_end().to_string();
+    if chars.len() < width {
+        return Err(ReadError::LineTooShort {
+            file: file.to_path_buf(),
+            line,
+            sort: id,
+            found: chars.len(),
+            expected: width,
+            statements: m,
+        });
+    }
+    let separator = text(chars, 8, 2);
+    if !separator.trim().is_empty() {
+        return Err(ReadError::DatField {
+            file: file.to_path_buf(),
+            line,
+            first: 9,
+            last: 10,
+            what: format!("after sort id '{id}'"),
+            found: separator,
+            problem: FieldProblem::NotBlank,
+            expected: "2 blanks after the 8-character sort id (is the line shifted, or the id longer than 8 characters?)",
+        });
+    }
+    let extra = text(chars, width, usize::MAX);
+    if !is_blank(&extra.chars().collect::<Vec<_>>()) {
+        return Err(ReadError::ExtraText {
+            file: file.to_path_buf(),
+            line,
+            sort: id,
+            extra: extra.trim_end().to_string(),
+            expected: width,
+            statements: m,
+        });
+    }
+    let mut row = Vec::with_capacity(m);
+    for s in 0..m {
+        let start = DAT_FIRST_VALUE_COLUMN - 1 + 2 * s;
+        let raw = text(chars, start, 2);
+        match parse_value_field(&raw) {
+            Some(v) => row.push(v),
+            None => {
+                return Err(ReadError::DatField {
+                    file: file.to_path_buf(),
+                    line,
+                    first: start + 1,
+                    last: start + 2,
+                    what: format!("statement {} of sort '{id}'", s + 1),
+                    found: raw,
+                    problem: FieldProblem::NotRightAligned,
+                    expected: EXPECTED_VALUE,
+                });
             }
         }
-        sort_ids.push(id);
-        values.push(row);
     }
-
-    Ok(Parsed {
-        table: SortTable {
-            sort_ids,
-            statement_labels: None,
-            values,
-        },
-        grid: Some(grid),
-        title,
-        source: SourceMap::Dat {
-            sort_lines: (3..3 + n).collect(),
-            statements: m,
-            statements_file: None,
-        },
-    })
+    Ok((id, row))
 }
 
 /// Reads a PQMethod `.STA`: exactly `expected` statement texts, one per line (CRLF or LF),
@@ -271,8 +306,7 @@ pub(crate) fn find_sta(dat: &Path) -> Option<PathBuf> {
 /// Lines split on LF with a trailing CR removed, each decoded (UTF-8, else Latin-1) into chars so
 /// that columns count characters. A UTF-8 byte-order mark is dropped.
 fn decode_lines(bytes: &[u8]) -> Vec<Vec<char>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes
+    strip_bom(bytes)
         .split(|&b| b == b'\n')
         .map(|l| {
             let l = l.strip_suffix(b"\r").unwrap_or(l);
@@ -301,7 +335,7 @@ fn int_field(
     expected: &'static str,
 ) -> Result<i32, ReadError> {
     let raw = text(line, start, width);
-    raw.trim().parse::<i32>().map_err(|_| ReadError::DatField {
+    parse_int(&raw).ok_or_else(|| ReadError::DatField {
         file: file.to_path_buf(),
         line: line_no,
         first: start + 1,
@@ -357,7 +391,7 @@ fn parse_value_field(raw: &str) -> Option<i32> {
     if !(a == ' ' || a == '-' || a == '+' || a.is_ascii_digit()) {
         return None;
     }
-    raw.trim().parse().ok()
+    parse_int(raw)
 }
 
 #[cfg(test)]
@@ -365,11 +399,7 @@ mod tests {
     use super::*;
     use crate::{InputFormat, read_sorts, read_sorts_from_str};
 
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures")
-            .join(rel)
-    }
+    use crate::fixture;
 
     fn dat(text: &str) -> Result<crate::LoadedSorts, ReadError> {
         read_sorts_from_str(text, "data/T.DAT", InputFormat::PqmethodDat)

@@ -96,7 +96,7 @@ fn study_error(file: &Path, line: Option<usize>, message: impl Into<String>) -> 
 /// A file's text: a regular file within the size limit ([`crate::limits`]).
 fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = crate::limits::read_input(path)?;
-    Ok(crate::decode_text(&bytes))
+    Ok(crate::text::decode(&bytes))
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
@@ -110,14 +110,13 @@ fn line_of(text: &str, byte: usize) -> usize {
 /// A CSV file as (line, fields) records; the first is the header. Blank lines are skipped.
 fn csv_records(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
     let text = read_text(path)?;
-    let text = text.trim_start_matches('\u{feff}').to_string();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut lines = crate::Lines::new(&text);
+    let mut lines = crate::text::Lines::new(&text);
     loop {
         let pos = rdr.position().byte() as usize;
         match rdr.read_record(&mut record) {
@@ -158,10 +157,6 @@ fn csv_records(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ReadError> {
 
 fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h.eq_ignore_ascii_case(name))
-}
-
-fn parse_int(text: &str) -> Option<i32> {
-    text.trim().trim_start_matches('+').parse().ok()
 }
 
 /// Reads `statements.csv`: columns `id`, `text`, optional `tag`.
@@ -313,7 +308,7 @@ fn read_sort_rows(
         }
         let mut row = Vec::with_capacity(cols.len());
         for (s, &c) in cols.iter().enumerate() {
-            let v = parse_int(&fields[c]).ok_or_else(|| {
+            let v = crate::text::parse_int(&fields[c]).ok_or_else(|| {
                 study_error(
                     path,
                     Some(*line),

@@ -23,17 +23,9 @@ use qstudy_core::Grid;
 
 use crate::csv_rows::{Records, RowsRead};
 use crate::detect;
-use crate::error::ReadError;
-use crate::formats::{detected, parse_layout};
+use crate::error::{ReadError, content};
+use crate::layout::{detected, parse_layout};
 use crate::limits;
-
-fn content(file: &Path, place: Option<String>, message: impl Into<String>) -> ReadError {
-    ReadError::Content {
-        file: file.to_path_buf(),
-        place,
-        message: message.into(),
-    }
-}
 
 /// A cell as CSV text.
 fn cell_text(cell: &DataRef<'_>) -> String {

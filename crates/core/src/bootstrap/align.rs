@@ -46,7 +46,7 @@ pub fn align(loadings: ArrayView2<f64>, target: ArrayView2<f64>, method: Alignme
     let corr: Vec<Vec<f64>> = (0..k)
         .map(|i| {
             (0..k)
-                .map(|j| column_correlation(loadings.column(i), target.column(j)))
+                .map(|j| crate::correlate::pearson_r(loadings.column(i), target.column(j)))
                 .collect()
         })
         .collect();
@@ -75,19 +75,6 @@ pub fn align(loadings: ArrayView2<f64>, target: ArrayView2<f64>, method: Alignme
         signs,
         correlations,
     }
-}
-
-fn column_correlation(x: ndarray::ArrayView1<f64>, y: ndarray::ArrayView1<f64>) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.sum() / n, y.sum() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    let d = (sxx * syy).sqrt();
-    if d > 0.0 { sxy / d } else { 0.0 }
 }
 
 /// `p[j]` = the row matched to column `j`, maximising `sum_j |c[p[j]][j]|`: every permutation
