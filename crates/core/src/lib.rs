@@ -22,6 +22,7 @@ pub mod score;
 pub mod simulate;
 pub mod synthetic;
 pub mod validate;
+pub mod view;
 
 pub use analysis::{AnalysisOptions, AnalysisResults, analyze};
 pub use correlate::{Correlation, Engine};

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use qstudy_core::AnalysisResults;
 
-use crate::view::{self, Mark};
+use crate::view::{self, Direction, Mark};
 use crate::{Gallery, Kind, Plot, PlotError};
 
 /// What the report says about where the results come from.
@@ -113,7 +113,7 @@ pub fn report_html(
     }
     let _ = writeln!(
         h,
-        "{} sorts × {} statements, grid {}..{}{} · {} correlation, {} ({} extracted), {} kept, {} rotation{} · flagging p &lt; {}{}</p>\n</header>",
+        "{} sorts × {} statements, grid {}..{}{} · {}, {} kept, {} · flagging p &lt; {}{}</p>\n</header>",
         r.input.sorts,
         r.input.statements,
         view::signed(lo),
@@ -123,16 +123,9 @@ pub fn report_html(
         } else {
             ""
         },
-        r.options.correlation,
-        r.options.extraction,
-        r.options.extracted,
+        qstudy_core::view::method_phrase(&r.options),
         r.options.factors,
-        r.options.rotation,
-        if r.options.rotation_steps.is_empty() {
-            String::new()
-        } else {
-            format!(" + {} judgmental step(s)", r.options.rotation_steps.len())
-        },
+        qstudy_core::view::rotation_phrase(&r.options),
         r.options.flag_p,
         if r.options.flag_majority {
             ", majority rule"
@@ -296,9 +289,9 @@ fn mark_html(m: Option<Mark>) -> String {
         None => String::new(),
         Some(m) => {
             let class = match m.direction {
-                view::Direction::Higher => "up",
-                view::Direction::Lower => "down",
-                view::Direction::Mixed => "mixed",
+                Direction::Higher => "up",
+                Direction::Lower => "down",
+                Direction::Mixed => "mixed",
             };
             format!(
                 " <span class=\"{class}\">{}{}</span>",

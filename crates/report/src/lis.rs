@@ -26,11 +26,13 @@
 use std::io::Write;
 
 use qstudy_core::AnalysisResults;
+use qstudy_core::compare::Direction;
+use qstudy_core::view::{CRIB_GROUPS, ReportView};
 
 use crate::ReportContext;
 use crate::fmt::{
     clip, factor_title, fixed, grid_mean_variance, has_texts, left, mean_sd, number, push_blanks,
-    push_fixed, push_left, right, statement_index, statement_text, with_array,
+    push_fixed, push_left, right, statement_index, statement_text,
 };
 
 /// Width of the statement-text column (PQMethod clips statement texts to a fixed width).
@@ -64,7 +66,8 @@ pub fn write_report_lis(
     ctx: &ReportContext,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut w = Lis::new(results, ctx, out);
+    let view = ReportView::new(results);
+    let mut w = Lis::new(results, ctx, &view, out);
     w.analysis();
     w.correlation_matrix();
     w.unrotated();
@@ -104,10 +107,17 @@ struct Lis<'a> {
     pw: usize,
     /// Factors with an array (indices into `r.factors`).
     arrays: Vec<usize>,
+    /// The rows of the tables, in the order shown.
+    view: &'a ReportView,
 }
 
 impl<'a> Lis<'a> {
-    fn new(r: &'a AnalysisResults, ctx: &'a ReportContext, sink: &'a mut dyn Write) -> Self {
+    fn new(
+        r: &'a AnalysisResults,
+        ctx: &'a ReportContext,
+        view: &'a ReportView,
+        sink: &'a mut dyn Write,
+    ) -> Self {
         let n = r.input.sorts;
         let nw = n.to_string().len().max(3);
         let idw = r
@@ -128,7 +138,8 @@ impl<'a> Lis<'a> {
             nw,
             idw,
             pw: (nw + 1 + idw).max(16),
-            arrays: with_array(r),
+            arrays: view.arrays.clone(),
+            view,
         }
     }
 
@@ -296,10 +307,7 @@ impl<'a> Lis<'a> {
             " Extraction:   {}, {} factors extracted, {} kept",
             o.extraction, o.extracted, o.factors
         ));
-        let mut rotation = o.rotation.to_string();
-        if o.rotation == qstudy_core::Rotation::Varimax {
-            rotation.push_str(&format!(" ({})", o.varimax_method.as_str()));
-        }
+        let mut rotation = qstudy_core::view::rotation_name(o);
         if !o.rotation_steps.is_empty() {
             let steps: Vec<String> = o
                 .rotation_steps
@@ -876,23 +884,18 @@ impl<'a> Lis<'a> {
             self.blank();
             self.legend(&self.arrays.clone());
             self.qsv_header("");
-            let z = fr.zscores.as_ref().expect("factor with an array");
-            let mut rows: Vec<(usize, char, char)> = fr
-                .distinguishing
+            let rows: Vec<(usize, char, char)> = self.view.distinguishing[f]
                 .iter()
-                .filter_map(|d| {
-                    statement_index(r, d.statement).map(|s| {
-                        let star = if d.p <= 0.01 { '*' } else { ' ' };
-                        let dir = match d.direction.as_str() {
-                            "higher" => '>',
-                            "lower" => '<',
-                            _ => ' ',
-                        };
-                        (s, star, dir)
-                    })
+                .map(|d| {
+                    let star = if d.at_01() { '*' } else { ' ' };
+                    let dir = match d.direction {
+                        Direction::Higher => '>',
+                        Direction::Lower => '<',
+                        Direction::Mixed => ' ',
+                    };
+                    (d.statement, star, dir)
                 })
                 .collect();
-            rows.sort_by(|x, y| z[y.0].total_cmp(&z[x.0]).then(x.0.cmp(&y.0)));
             if rows.is_empty() {
                 self.line("(none)");
             }
@@ -922,15 +925,9 @@ impl<'a> Lis<'a> {
         if self.r.consensus.is_empty() {
             self.line("(none)");
         }
-        for c in &self.r.consensus {
-            let Some(s) = statement_index(self.r, c.statement) else {
-                continue;
-            };
-            let star = if c.nonsignificant_at >= 0.05 {
-                "*"
-            } else {
-                " "
-            };
+        for c in self.view.consensus.clone() {
+            let star = if c.at_05() { "*" } else { " " };
+            let s = c.statement;
             let l = format!("{}{star}{}", self.statement(s), self.qsv_zscr(s, None));
             self.line(&l);
         }
@@ -946,59 +943,44 @@ impl<'a> Lis<'a> {
 
     fn crib_sheets(&mut self) {
         let r = self.r;
-        for sheet in &r.crib_sheets {
-            let Some(f) = crate::fmt::factor_index(r, &sheet.factor) else {
-                continue;
-            };
+        let view = self.view;
+        for sheet in &view.crib_sheets {
+            let f = sheet.factor;
             let fr = &r.factors[f];
-            let (Some(z), Some(array)) = (fr.zscores.as_ref(), fr.array.as_ref()) else {
+            let Some(array) = fr.array.as_ref() else {
                 continue;
             };
             self.page(&format!(
                 "Crib Sheet for {}  (qstudy addition, after Watts & Stenner 2012)",
                 factor_title(fr)
             ));
-            self.legend(&self.arrays.clone());
-            let others: Vec<usize> = self.arrays.iter().copied().filter(|&g| g != f).collect();
+            self.legend(&view.arrays);
+            let others = view.others(f);
             let mut header = format!("{}{}", self.statement_header(), right(number(&fr.name), 6));
             for &g in &others {
                 header.push_str(&right(number(&r.factors[g].name), 6));
             }
             let top = array.iter().copied().max().unwrap_or(0);
             let bottom = array.iter().copied().min().unwrap_or(0);
-            let groups: [(String, &Vec<u32>); 4] = [
-                (format!("Highest ranked statements ({top:+})"), &sheet.top),
-                (
-                    format!(
-                        "Ranked higher in Factor {} than in every other factor",
-                        number(&fr.name)
-                    ),
-                    &sheet.ranked_higher,
+            let titles: [String; CRIB_GROUPS] = [
+                format!("Highest ranked statements ({top:+})"),
+                format!(
+                    "Ranked higher in Factor {} than in every other factor",
+                    number(&fr.name)
                 ),
-                (
-                    format!(
-                        "Ranked lower in Factor {} than in every other factor",
-                        number(&fr.name)
-                    ),
-                    &sheet.ranked_lower,
+                format!(
+                    "Ranked lower in Factor {} than in every other factor",
+                    number(&fr.name)
                 ),
-                (
-                    format!("Lowest ranked statements ({bottom:+})"),
-                    &sheet.bottom,
-                ),
+                format!("Lowest ranked statements ({bottom:+})"),
             ];
-            for (title, ids) in groups {
-                self.line(&title);
+            for (title, rows) in titles.iter().zip(&sheet.groups) {
+                self.line(title);
                 self.line(&header);
-                let mut rows: Vec<usize> = ids
-                    .iter()
-                    .filter_map(|&id| statement_index(r, id))
-                    .collect();
-                rows.sort_by(|&x, &y| z[y].total_cmp(&z[x]).then(x.cmp(&y)));
                 if rows.is_empty() {
                     self.line("  (none)");
                 }
-                for s in rows {
+                for &s in rows {
                     let mut l = format!("{}{}", self.statement(s), right(&array[s].to_string(), 6));
                     for &g in &others {
                         let v = r.factors[g].array.as_ref().map_or(0, |a| a[s]);

@@ -32,12 +32,13 @@ use std::io::{Seek, Write};
 use qstudy_core::AnalysisResults;
 use qstudy_core::analysis::FactorResult;
 use qstudy_core::compare::SORT_RELIABILITY;
+use qstudy_core::view::{CRIB_GROUPS, CribView, ReportView};
 use rust_xlsxwriter::{
     ColNum, DocProperties, ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError,
 };
 
 use crate::fmt::grouped;
-use crate::fmt::{factor_index, mean_sd, statement_index, statement_text, with_array};
+use crate::fmt::{factor_index, mean_sd, statement_index, statement_text};
 use crate::{ReportContext, ReportError};
 
 /// Row of the column headers (0-based); data start on the next row.
@@ -425,7 +426,8 @@ fn build<W: Write + Seek + Send>(
         notes: Vec::new(),
         sheets: Vec::new(),
     };
-    let arrays = with_array(r);
+    let view = ReportView::new(r);
+    let arrays = view.arrays.clone();
     // Each sort's index by id, for the sheets that list defining sorts.
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
     for (i, id) in r.input.sort_ids.iter().enumerate() {
@@ -461,14 +463,12 @@ fn build<W: Write + Seek + Send>(
     }
     if arrays.len() >= 2 {
         for &a in &arrays {
-            distinguishing(&mut o, r, &arrays, a)?;
+            distinguishing(&mut o, r, &view, a)?;
         }
-        consensus(&mut o, r, &arrays)?;
+        consensus(&mut o, r, &view)?;
     }
-    for sheet in &r.crib_sheets {
-        if let Some(a) = factor_index(r, &sheet.factor) {
-            crib_sheet(&mut o, r, &arrays, a)?;
-        }
+    for sheet in &view.crib_sheets {
+        crib_sheet(&mut o, r, &view, sheet)?;
     }
     if r.groups.is_some() {
         groups(&mut o, r)?;
@@ -536,14 +536,7 @@ fn overview(o: &mut Book, r: &AnalysisResults, ctx: &ReportContext) -> Result<()
         ("Extraction", opts.extraction.to_string()),
         ("Factors extracted", opts.extracted.to_string()),
         ("Factors kept", opts.factors.to_string()),
-        (
-            "Rotation",
-            if opts.rotation == qstudy_core::Rotation::Varimax {
-                format!("varimax ({})", opts.varimax_method.as_str())
-            } else {
-                opts.rotation.to_string()
-            },
-        ),
+        ("Rotation", qstudy_core::view::rotation_name(opts)),
         ("Judgmental rotation (A,B,degrees)", steps.join("; ")),
         ("Flagging p", opts.flag_p.to_string()),
         ("Majority rule", opts.flag_majority.to_string()),
@@ -1436,9 +1429,10 @@ fn qsv_z_headers(r: &AnalysisResults, arrays: &[usize]) -> Vec<String> {
 fn distinguishing(
     o: &mut Book,
     r: &AnalysisResults,
-    arrays: &[usize],
+    view: &ReportView,
     a: usize,
 ) -> Result<(), XlsxError> {
+    let arrays = &view.arrays;
     let fr = &r.factors[a];
     o.sheet(
         &format!("Dist State {}", fr.name),
@@ -1462,22 +1456,13 @@ fn distinguishing(
             ];
             headers.extend(qsv_z_headers(r, arrays));
             s.header(&headers, 2)?;
-            let z = fr.zscores.as_ref();
-            let mut rows: Vec<(usize, &qstudy_core::compare::Distinguishing)> = fr
-                .distinguishing
-                .iter()
-                .filter_map(|d| statement_index(r, d.statement).map(|i| (i, d)))
-                .collect();
-            if let Some(z) = z {
-                rows.sort_by(|x, y| z[y.0].total_cmp(&z[x.0]).then(x.0.cmp(&y.0)));
-            }
-            for (k, (i, d)) in rows.iter().enumerate() {
+            for (k, d) in view.distinguishing[a].iter().enumerate() {
                 let rr = FIRST_ROW + k as RowNum;
-                s.int(rr, 0, d.statement as i64)?;
-                s.text(rr, 1, statement_text(r, *i))?;
+                s.int(rr, 0, d.id as i64)?;
+                s.text(rr, 1, statement_text(r, d.statement))?;
                 s.text(rr, 2, &crate::fmt::p_text(d.p))?;
-                s.text(rr, 3, &d.direction)?;
-                qsv_z(s, r, arrays, rr, 4, *i)?;
+                s.text(rr, 3, d.direction.as_str())?;
+                qsv_z(s, r, arrays, rr, 4, d.statement)?;
             }
             let mut w = vec![6.0, text_width(r), 12.0, 10.0];
             for &b in arrays {
@@ -1489,7 +1474,8 @@ fn distinguishing(
     )
 }
 
-fn consensus(o: &mut Book, r: &AnalysisResults, arrays: &[usize]) -> Result<(), XlsxError> {
+fn consensus(o: &mut Book, r: &AnalysisResults, view: &ReportView) -> Result<(), XlsxError> {
+    let arrays = &view.arrays;
     o.sheet(
         "Consensus Statements",
         "Consensus Statements -- Those That Do Not Distinguish Between ANY Pair of Factors",
@@ -1508,23 +1494,12 @@ fn consensus(o: &mut Book, r: &AnalysisResults, arrays: &[usize]) -> Result<(), 
             ];
             headers.extend(qsv_z_headers(r, arrays));
             s.header(&headers, 2)?;
-            for (k, c) in r.consensus.iter().enumerate() {
-                let Some(i) = statement_index(r, c.statement) else {
-                    continue;
-                };
+            for (k, c) in view.consensus.iter().enumerate() {
                 let rr = FIRST_ROW + k as RowNum;
-                s.int(rr, 0, c.statement as i64)?;
-                s.text(rr, 1, statement_text(r, i))?;
-                s.text(
-                    rr,
-                    2,
-                    if c.nonsignificant_at >= 0.05 {
-                        "p > .05"
-                    } else {
-                        "p > .01"
-                    },
-                )?;
-                qsv_z(s, r, arrays, rr, 3, i)?;
+                s.int(rr, 0, c.id as i64)?;
+                s.text(rr, 1, statement_text(r, c.statement))?;
+                s.text(rr, 2, if c.at_05() { "p > .05" } else { "p > .01" })?;
+                qsv_z(s, r, arrays, rr, 3, c.statement)?;
             }
             let mut w = vec![6.0, text_width(r), 16.0];
             for &b in arrays {
@@ -1539,14 +1514,12 @@ fn consensus(o: &mut Book, r: &AnalysisResults, arrays: &[usize]) -> Result<(), 
 fn crib_sheet(
     o: &mut Book,
     r: &AnalysisResults,
-    arrays: &[usize],
-    a: usize,
+    view: &ReportView,
+    sheet: &CribView,
 ) -> Result<(), XlsxError> {
-    let Some(sheet) = r.crib_sheets.iter().find(|c| c.factor == r.factors[a].name) else {
-        return Ok(());
-    };
+    let a = sheet.factor;
     let fr = &r.factors[a];
-    let (Some(z), Some(array)) = (fr.zscores.as_ref(), fr.array.as_ref()) else {
+    let Some(array) = fr.array.as_ref() else {
         return Ok(());
     };
     o.sheet(
@@ -1556,14 +1529,14 @@ fn crib_sheet(
             fheader(fr)
         ),
         |s| {
-            let others: Vec<usize> = arrays.iter().copied().filter(|&b| b != a).collect();
-            let groups: [(&str, &Vec<u32>); 4] = [
-                ("Highest ranked", &sheet.top),
-                ("Ranked higher than in other factors", &sheet.ranked_higher),
-                ("Ranked lower than in other factors", &sheet.ranked_lower),
-                ("Lowest ranked", &sheet.bottom),
+            let others = view.others(a);
+            let labels: [&str; CRIB_GROUPS] = [
+                "Highest ranked",
+                "Ranked higher than in other factors",
+                "Ranked lower than in other factors",
+                "Lowest ranked",
             ];
-            let height: usize = groups.iter().map(|(_, ids)| ids.len()).sum();
+            let height: usize = sheet.groups.iter().map(Vec::len).sum();
             if !s.fits(
                 rows(height),
                 4 + others.len() as u64,
@@ -1580,13 +1553,8 @@ fn crib_sheet(
             headers.extend(others.iter().map(|&b| fheader(&r.factors[b])));
             s.header(&headers, 3)?;
             let mut rr = FIRST_ROW;
-            for (label, ids) in groups {
-                let mut rows: Vec<usize> = ids
-                    .iter()
-                    .filter_map(|&id| statement_index(r, id))
-                    .collect();
-                rows.sort_by(|&x, &y| z[y].total_cmp(&z[x]).then(x.cmp(&y)));
-                for i in rows {
+            for (label, rows) in labels.iter().zip(&sheet.groups) {
+                for &i in rows {
                     s.text(rr, 0, label)?;
                     s.int(rr, 1, r.input.statement_ids[i] as i64)?;
                     s.text(rr, 2, statement_text(r, i))?;
