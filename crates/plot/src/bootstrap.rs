@@ -76,76 +76,9 @@ impl BootstrapPlot {
         factors: &[usize],
         width: u32,
     ) -> Result<Plot, PlotError> {
-        let chosen: Vec<usize> = if factors.is_empty() {
-            (0..b.factors.len())
-                .filter(|&f| drawable(&b.factors[f]))
-                .collect()
-        } else {
-            for &f in factors {
-                let factor = b.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
-                    factor: (f + 1).to_string(),
-                    valid: names(b),
-                })?;
-                if !drawable(factor) {
-                    return Err(PlotError::NoBootstrap {
-                        factor: Some(factor.name.clone()),
-                    });
-                }
-            }
-            factors.to_vec()
-        };
-        if chosen.is_empty() {
-            return Err(PlotError::NoBootstrap { factor: None });
-        }
+        let chosen = chosen_factors(b, factors)?;
         let m = b.input.statements;
-        let at = |v: &Option<Vec<f64>>, i: usize| v.as_ref().and_then(|v| v.get(i).copied());
-        // The full-sample z-score, or the bootstrap mean where the full sample has none.
-        let z = |f: usize, i: usize| {
-            let factor = &b.factors[f];
-            at(&factor.zscores, i)
-                .or_else(|| at(&factor.mean, i))
-                .unwrap_or(0.0)
-        };
-        // As the z-score plot: most disagreement first (population variance of the z-scores
-        // across the factors shown), ties in statement order.
-        let spread = |i: usize| {
-            let k = chosen.len() as f64;
-            let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
-            chosen
-                .iter()
-                .map(|&f| (z(f, i) - mean).powi(2))
-                .sum::<f64>()
-                / k
-        };
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&x, &y| spread(y).total_cmp(&spread(x)).then(x.cmp(&y)));
-        let rows: Vec<Row> = order
-            .into_iter()
-            .map(|i| {
-                let id = b.input.statement_ids[i];
-                Row {
-                    id,
-                    consensus: b.consensus.iter().any(|c| c.statement == id),
-                    cells: chosen
-                        .iter()
-                        .map(|&f| {
-                            let factor = &b.factors[f];
-                            Cell {
-                                z: at(&factor.zscores, i),
-                                mean: at(&factor.mean, i).unwrap_or(0.0),
-                                lower: at(&factor.lower, i).unwrap_or(0.0),
-                                upper: at(&factor.upper, i).unwrap_or(0.0),
-                                distinguishing: factor
-                                    .distinguishing
-                                    .iter()
-                                    .find(|d| d.statement == id)
-                                    .map(|d| d.p),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
+        let rows = statement_rows(b, &chosen);
         let top = rows
             .iter()
             .flat_map(|r| r.cells.iter())
@@ -472,6 +405,85 @@ impl BootstrapPlot {
         }
         Ok(())
     }
+}
+
+/// The factors drawn: `factors` (0-based), checked, or every factor with estimates.
+fn chosen_factors(b: &BootstrapResults, factors: &[usize]) -> Result<Vec<usize>, PlotError> {
+    let chosen: Vec<usize> = if factors.is_empty() {
+        (0..b.factors.len())
+            .filter(|&f| drawable(&b.factors[f]))
+            .collect()
+    } else {
+        for &f in factors {
+            let factor = b.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
+                factor: (f + 1).to_string(),
+                valid: names(b),
+            })?;
+            if !drawable(factor) {
+                return Err(PlotError::NoBootstrap {
+                    factor: Some(factor.name.clone()),
+                });
+            }
+        }
+        factors.to_vec()
+    };
+    if chosen.is_empty() {
+        return Err(PlotError::NoBootstrap { factor: None });
+    }
+    Ok(chosen)
+}
+
+/// One row per statement, most disagreement first, with a cell per chosen factor.
+fn statement_rows(b: &BootstrapResults, chosen: &[usize]) -> Vec<Row> {
+    let m = b.input.statements;
+    let at = |v: &Option<Vec<f64>>, i: usize| v.as_ref().and_then(|v| v.get(i).copied());
+    // The full-sample z-score, or the bootstrap mean where the full sample has none.
+    let z = |f: usize, i: usize| {
+        let factor = &b.factors[f];
+        at(&factor.zscores, i)
+            .or_else(|| at(&factor.mean, i))
+            .unwrap_or(0.0)
+    };
+    // As the z-score plot: most disagreement first (population variance of the z-scores
+    // across the factors shown), ties in statement order.
+    let spread = |i: usize| {
+        let k = chosen.len() as f64;
+        let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
+        chosen
+            .iter()
+            .map(|&f| (z(f, i) - mean).powi(2))
+            .sum::<f64>()
+            / k
+    };
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&x, &y| spread(y).total_cmp(&spread(x)).then(x.cmp(&y)));
+    order
+        .into_iter()
+        .map(|i| {
+            let id = b.input.statement_ids[i];
+            Row {
+                id,
+                consensus: b.consensus.iter().any(|c| c.statement == id),
+                cells: chosen
+                    .iter()
+                    .map(|&f| {
+                        let factor = &b.factors[f];
+                        Cell {
+                            z: at(&factor.zscores, i),
+                            mean: at(&factor.mean, i).unwrap_or(0.0),
+                            lower: at(&factor.lower, i).unwrap_or(0.0),
+                            upper: at(&factor.upper, i).unwrap_or(0.0),
+                            distinguishing: factor
+                                .distinguishing
+                                .iter()
+                                .find(|d| d.statement == id)
+                                .map(|d| d.p),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
