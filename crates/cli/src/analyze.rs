@@ -392,18 +392,11 @@ fn write_summary(
     )?;
     writeln!(
         out,
-        "{} correlation, {} ({} extracted), {} of {} kept, {} rotation{}; {} numerics",
-        r.options.correlation,
-        r.options.extraction,
-        r.options.extracted,
+        "{}, {} of {} kept, {}; {} numerics",
+        qstudy_core::view::method_phrase(&r.options),
         r.options.factors,
         r.options.extracted,
-        r.options.rotation,
-        if r.options.rotation_steps.is_empty() {
-            String::new()
-        } else {
-            format!(" + {} judgmental step(s)", r.options.rotation_steps.len())
-        },
+        qstudy_core::view::rotation_phrase(&r.options),
         r.options.numerics
     )?;
     writeln!(out)?;

@@ -209,8 +209,7 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
     let k = r.factors.len();
     let plots = match a.kind {
         Kind::Composite => {
-            let chosen = factors
-                .unwrap_or_else(|| (0..k).filter(|&f| r.factors[f].array.is_some()).collect());
+            let chosen = factors.unwrap_or_else(|| qstudy_core::view::composite_factors(r));
             if chosen.is_empty() {
                 return Err(plot_failure(PlotError::NoArrays));
             }
@@ -231,10 +230,7 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
                         ),
                     ));
                 }
-                None => (0..k)
-                    .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
-                    .filter(|&(a, b)| r.factors[a].source_factor != r.factors[b].source_factor)
-                    .collect(),
+                None => qstudy_core::view::loadings_pairs(r),
             };
             if pairs.is_empty() {
                 return Err((
@@ -270,14 +266,9 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
                         .to_string(),
                 ));
             }
-            let attributes: Vec<String> = match &a.attribute {
-                Some(at) => vec![at.clone()],
-                None => r
-                    .groups
-                    .iter()
-                    .flatten()
-                    .map(|g| g.attribute.clone())
-                    .collect(),
+            let attributes: Vec<&str> = match &a.attribute {
+                Some(at) => vec![at.as_str()],
+                None => qstudy_core::view::group_attributes(r),
             };
             if attributes.is_empty() {
                 return Err((
@@ -290,7 +281,7 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
             }
             attributes
                 .iter()
-                .map(|at| qstudy_plot::group_makeup(r, at, &options))
+                .map(|&at| qstudy_plot::group_makeup(r, at, &options))
                 .collect()
         }
         Kind::Bootstrap => {

@@ -46,9 +46,45 @@ pub struct Distinguishing {
     pub statement: u32,
     /// The strictest level (0.01 or 0.05) at which it differs from every other factor.
     pub p: f64,
-    /// `"higher"` when the factor ranks it above every other factor, `"lower"` when below,
-    /// `"mixed"` otherwise.
-    pub direction: String,
+    /// Whether the factor ranks it above every other factor, below, or neither
+    /// (`"higher"`, `"lower"`, `"mixed"` in results.json).
+    pub direction: Direction,
+}
+
+/// How a distinguishing statement sets a factor apart; serialised as `"higher"`, `"lower"`,
+/// `"mixed"` (the strings of results.json).
+///
+/// ```
+/// use qstudy_core::compare::Direction;
+/// assert_eq!(Direction::Higher.as_str(), "higher");
+/// assert_eq!(serde_json::to_string(&Direction::Mixed).unwrap(), "\"mixed\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Above every other factor.
+    Higher,
+    /// Below every other factor.
+    Lower,
+    /// Significantly different from every other factor, above some and below others.
+    Mixed,
+}
+
+impl Direction {
+    /// `higher`, `lower` or `mixed`, as in results.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+            Direction::Mixed => "mixed",
+        }
+    }
+}
+
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A statement on which no pair of factors differs significantly at p < .01.
@@ -174,16 +210,16 @@ pub fn significance(
             }
             if level > 0.0 {
                 let direction = if above {
-                    "higher"
+                    Direction::Higher
                 } else if below {
-                    "lower"
+                    Direction::Lower
                 } else {
-                    "mixed"
+                    Direction::Mixed
                 };
                 list.push(Distinguishing {
                     statement: id,
                     p: level,
-                    direction: direction.to_string(),
+                    direction,
                 });
             }
         }

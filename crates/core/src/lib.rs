@@ -23,6 +23,7 @@ pub mod score;
 pub mod simulate;
 pub mod synthetic;
 pub mod validate;
+pub mod view;
 
 pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
 pub use correlate::{Correlation, Engine};

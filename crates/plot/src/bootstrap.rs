@@ -76,76 +76,9 @@ impl BootstrapPlot {
         factors: &[usize],
         width: u32,
     ) -> Result<Plot, PlotError> {
-        let chosen: Vec<usize> = if factors.is_empty() {
-            (0..b.factors.len())
-                .filter(|&f| drawable(&b.factors[f]))
-                .collect()
-        } else {
-            for &f in factors {
-                let factor = b.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
-                    factor: (f + 1).to_string(),
-                    valid: names(b),
-                })?;
-                if !drawable(factor) {
-                    return Err(PlotError::NoBootstrap {
-                        factor: Some(factor.name.clone()),
-                    });
-                }
-            }
-            factors.to_vec()
-        };
-        if chosen.is_empty() {
-            return Err(PlotError::NoBootstrap { factor: None });
-        }
+        let chosen = chosen_factors(b, factors)?;
         let m = b.input.statements;
-        let at = |v: &Option<Vec<f64>>, i: usize| v.as_ref().and_then(|v| v.get(i).copied());
-        // The full-sample z-score, or the bootstrap mean where the full sample has none.
-        let z = |f: usize, i: usize| {
-            let factor = &b.factors[f];
-            at(&factor.zscores, i)
-                .or_else(|| at(&factor.mean, i))
-                .unwrap_or(0.0)
-        };
-        // As the z-score plot: most disagreement first (population variance of the z-scores
-        // across the factors shown), ties in statement order.
-        let spread = |i: usize| {
-            let k = chosen.len() as f64;
-            let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
-            chosen
-                .iter()
-                .map(|&f| (z(f, i) - mean).powi(2))
-                .sum::<f64>()
-                / k
-        };
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&x, &y| spread(y).total_cmp(&spread(x)).then(x.cmp(&y)));
-        let rows: Vec<Row> = order
-            .into_iter()
-            .map(|i| {
-                let id = b.input.statement_ids[i];
-                Row {
-                    id,
-                    consensus: b.consensus.iter().any(|c| c.statement == id),
-                    cells: chosen
-                        .iter()
-                        .map(|&f| {
-                            let factor = &b.factors[f];
-                            Cell {
-                                z: at(&factor.zscores, i),
-                                mean: at(&factor.mean, i).unwrap_or(0.0),
-                                lower: at(&factor.lower, i).unwrap_or(0.0),
-                                upper: at(&factor.upper, i).unwrap_or(0.0),
-                                distinguishing: factor
-                                    .distinguishing
-                                    .iter()
-                                    .find(|d| d.statement == id)
-                                    .map(|d| d.p),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
+        let rows = statement_rows(b, &chosen);
         let top = rows
             .iter()
             .flat_map(|r| r.cells.iter())
@@ -223,55 +156,10 @@ impl BootstrapPlot {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em, row_em, legend_em, panel_em) = (
-            s.font(15.0),
-            s.font(13.0),
-            s.font(13.5),
-            s.font(15.0),
-            s.font(16.0),
-        );
+        let row_em = s.font(13.5);
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
-        let radius = s.font(5.5);
-        let line = s.font(2.0).max(1.0);
-        let bar = s.px(2.5).max(1) as u32;
-        let tick_half = (f64::from(self.row_height) * 0.36).round() as i32;
-        let tick_stroke = s.px(2.0).max(1) as u32;
 
-        // legend
-        let ly = below + s.px(12.0);
-        let cy = ly + (legend_em * 0.62) as i32;
-        let gap = s.px(30.0);
-        let mut lx = margin;
-        let interval_label = "percentile interval";
-        let c0 = category(0);
-        root.draw(&PathElement::new(
-            vec![(lx, cy), (lx + s.px(36.0), cy)],
-            c0.stroke_width(bar),
-        ))
-        .drawn()?;
-        pen.left(root, interval_label, (lx + s.px(44.0), ly), legend_em, INK)?;
-        lx += s.px(44.0) + text_width(interval_label, legend_em) as i32 + gap;
-        let entries = [
-            (true, "bootstrap mean, distinguishing"),
-            (false, "bootstrap mean"),
-        ];
-        for (filled, label) in entries {
-            Shape::Circle.draw(root, (lx + radius as i32, cy), radius, c0, filled, line)?;
-            pen.left(root, label, (lx + s.px(18.0), ly), legend_em, INK)?;
-            lx += s.px(18.0) + text_width(label, legend_em) as i32 + gap;
-        }
-        let full = "full-sample z-score";
-        if lx + s.px(14.0) + text_width(full, legend_em) as i32 <= self.width - margin {
-            root.draw(&PathElement::new(
-                vec![
-                    (lx + s.px(3.0), cy - tick_half),
-                    (lx + s.px(3.0), cy + tick_half),
-                ],
-                INK.stroke_width(tick_stroke),
-            ))
-            .drawn()?;
-            pen.left(root, full, (lx + s.px(14.0), ly), legend_em, INK)?;
-        }
+        self.draw_legend(root, pen, below)?;
 
         // panels
         let number_width = text_width("≈ 000", row_em).ceil() as i32;
@@ -323,6 +211,75 @@ impl BootstrapPlot {
             )?;
         }
 
+        self.draw_panel_titles(root, pen, &frames, top, panel_width)?;
+        self.draw_intervals(root, pen, &frames, top)?;
+        Ok(())
+    }
+
+    /// The legend under the heading, from `below`.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        below: i32,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let radius = s.font(5.5);
+        let line = s.font(2.0).max(1.0);
+        let bar = s.px(2.5).max(1) as u32;
+        let tick_half = (f64::from(self.row_height) * 0.36).round() as i32;
+        let tick_stroke = s.px(2.0).max(1) as u32;
+        let margin = s.px(28.0);
+        let legend_em = s.font(15.0);
+        // legend
+        let ly = below + s.px(12.0);
+        let cy = ly + (legend_em * 0.62) as i32;
+        let gap = s.px(30.0);
+        let mut lx = margin;
+        let interval_label = "percentile interval";
+        let c0 = category(0);
+        root.draw(&PathElement::new(
+            vec![(lx, cy), (lx + s.px(36.0), cy)],
+            c0.stroke_width(bar),
+        ))
+        .drawn()?;
+        pen.left(root, interval_label, (lx + s.px(44.0), ly), legend_em, INK)?;
+        lx += s.px(44.0) + text_width(interval_label, legend_em) as i32 + gap;
+        let entries = [
+            (true, "bootstrap mean, distinguishing"),
+            (false, "bootstrap mean"),
+        ];
+        for (filled, label) in entries {
+            Shape::Circle.draw(root, (lx + radius as i32, cy), radius, c0, filled, line)?;
+            pen.left(root, label, (lx + s.px(18.0), ly), legend_em, INK)?;
+            lx += s.px(18.0) + text_width(label, legend_em) as i32 + gap;
+        }
+        let full = "full-sample z-score";
+        if lx + s.px(14.0) + text_width(full, legend_em) as i32 <= self.width - margin {
+            root.draw(&PathElement::new(
+                vec![
+                    (lx + s.px(3.0), cy - tick_half),
+                    (lx + s.px(3.0), cy + tick_half),
+                ],
+                INK.stroke_width(tick_stroke),
+            ))
+            .drawn()?;
+            pen.left(root, full, (lx + s.px(14.0), ly), legend_em, INK)?;
+        }
+        Ok(())
+    }
+
+    /// Each panel's title, grid lines and tick labels.
+    fn draw_panel_titles<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frames: &[Frame],
+        top: i32,
+        panel_width: i32,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let (sub_em, tick_em, panel_em) = (s.font(15.0), s.font(13.0), s.font(16.0));
         // panel titles, grids and tick labels
         let grid_line = s.px(1.0).max(1) as u32;
         let n_ticks = ((panel_width / s.px(60.0).max(1)) as usize).clamp(3, 13);
@@ -384,13 +341,29 @@ impl BootstrapPlot {
                 VPos::Top,
             )?;
         }
+        Ok(())
+    }
 
+    /// Per row and panel: the interval, the bootstrap mean and the full-sample z-score.
+    fn draw_intervals<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frames: &[Frame],
+        top: i32,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let radius = s.font(5.5);
+        let line = s.font(2.0).max(1.0);
+        let bar = s.px(2.5).max(1) as u32;
+        let tick_half = (f64::from(self.row_height) * 0.36).round() as i32;
+        let tick_stroke = s.px(2.0).max(1) as u32;
         // intervals, bootstrap means, full-sample z-scores
         let cap = (f64::from(self.row_height) * 0.2).round() as i32;
         let star_em = s.font(12.0);
         for (r, row) in self.rows.iter().enumerate() {
             let cy = top + r as i32 * self.row_height + self.row_height / 2;
-            for (p, (cell, f)) in row.cells.iter().zip(&frames).enumerate() {
+            for (p, (cell, f)) in row.cells.iter().zip(frames).enumerate() {
                 let strong = cell.distinguishing.is_some();
                 let color = if strong {
                     category(p)
@@ -432,6 +405,85 @@ impl BootstrapPlot {
         }
         Ok(())
     }
+}
+
+/// The factors drawn: `factors` (0-based), checked, or every factor with estimates.
+fn chosen_factors(b: &BootstrapResults, factors: &[usize]) -> Result<Vec<usize>, PlotError> {
+    let chosen: Vec<usize> = if factors.is_empty() {
+        (0..b.factors.len())
+            .filter(|&f| drawable(&b.factors[f]))
+            .collect()
+    } else {
+        for &f in factors {
+            let factor = b.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
+                factor: (f + 1).to_string(),
+                valid: names(b),
+            })?;
+            if !drawable(factor) {
+                return Err(PlotError::NoBootstrap {
+                    factor: Some(factor.name.clone()),
+                });
+            }
+        }
+        factors.to_vec()
+    };
+    if chosen.is_empty() {
+        return Err(PlotError::NoBootstrap { factor: None });
+    }
+    Ok(chosen)
+}
+
+/// One row per statement, most disagreement first, with a cell per chosen factor.
+fn statement_rows(b: &BootstrapResults, chosen: &[usize]) -> Vec<Row> {
+    let m = b.input.statements;
+    let at = |v: &Option<Vec<f64>>, i: usize| v.as_ref().and_then(|v| v.get(i).copied());
+    // The full-sample z-score, or the bootstrap mean where the full sample has none.
+    let z = |f: usize, i: usize| {
+        let factor = &b.factors[f];
+        at(&factor.zscores, i)
+            .or_else(|| at(&factor.mean, i))
+            .unwrap_or(0.0)
+    };
+    // As the z-score plot: most disagreement first (population variance of the z-scores
+    // across the factors shown), ties in statement order.
+    let spread = |i: usize| {
+        let k = chosen.len() as f64;
+        let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
+        chosen
+            .iter()
+            .map(|&f| (z(f, i) - mean).powi(2))
+            .sum::<f64>()
+            / k
+    };
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&x, &y| spread(y).total_cmp(&spread(x)).then(x.cmp(&y)));
+    order
+        .into_iter()
+        .map(|i| {
+            let id = b.input.statement_ids[i];
+            Row {
+                id,
+                consensus: b.consensus.iter().any(|c| c.statement == id),
+                cells: chosen
+                    .iter()
+                    .map(|&f| {
+                        let factor = &b.factors[f];
+                        Cell {
+                            z: at(&factor.zscores, i),
+                            mean: at(&factor.mean, i).unwrap_or(0.0),
+                            lower: at(&factor.lower, i).unwrap_or(0.0),
+                            upper: at(&factor.upper, i).unwrap_or(0.0),
+                            distinguishing: factor
+                                .distinguishing
+                                .iter()
+                                .find(|d| d.statement == id)
+                                .map(|d| d.p),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

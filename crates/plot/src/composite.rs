@@ -93,32 +93,8 @@ impl Composite {
         });
         let inner = f64::from(col_width - 2 * pad);
 
-        // statements in each column, highest z first
-        let mut order: Vec<usize> = (0..array.len()).collect();
-        order.sort_by(|&a, &b| z[b].total_cmp(&z[a]).then(a.cmp(&b)));
-        let mut columns: Vec<Column> = values
-            .iter()
-            .map(|&value| Column {
-                value,
-                cards: Vec::new(),
-            })
-            .collect();
         let has_text = (0..array.len()).any(|i| view::statement_text(r, i).is_some());
-        for i in order {
-            let c = values
-                .iter()
-                .position(|&v| v == i64::from(array[i]))
-                .expect("every array value is a column");
-            let lines = view::statement_text(r, i)
-                .map(|t| wrap(t, text_em, inner, MAX_LINES))
-                .unwrap_or_default();
-            columns[c].cards.push(Card {
-                id: r.input.statement_ids[i],
-                lines,
-                mark: view::mark(r, f, i),
-                consensus: view::consensus(r, i).is_some(),
-            });
-        }
+        let columns = cards_by_column(r, f, array, z, &values, text_em, inner);
         let any_mixed = columns
             .iter()
             .flat_map(|c| &c.cards)
@@ -389,6 +365,45 @@ impl Composite {
         }
         Ok(())
     }
+}
+
+/// The statements of factor `f` in the grid's columns (`values`), highest z-score first, their
+/// texts wrapped to `inner` pixels at `text_em`.
+fn cards_by_column(
+    r: &AnalysisResults,
+    f: usize,
+    array: &[i32],
+    z: &[f64],
+    values: &[i64],
+    text_em: f64,
+    inner: f64,
+) -> Vec<Column> {
+    // statements in each column, highest z first
+    let mut order: Vec<usize> = (0..array.len()).collect();
+    order.sort_by(|&a, &b| z[b].total_cmp(&z[a]).then(a.cmp(&b)));
+    let mut columns: Vec<Column> = values
+        .iter()
+        .map(|&value| Column {
+            value,
+            cards: Vec::new(),
+        })
+        .collect();
+    for i in order {
+        let c = values
+            .iter()
+            .position(|&v| v == i64::from(array[i]))
+            .expect("every array value is a column");
+        let lines = view::statement_text(r, i)
+            .map(|t| wrap(t, text_em, inner, MAX_LINES))
+            .unwrap_or_default();
+        columns[c].cards.push(Card {
+            id: r.input.statement_ids[i],
+            lines,
+            mark: view::mark(r, f, i),
+            consensus: view::consensus(r, i).is_some(),
+        });
+    }
+    columns
 }
 
 /// `▲**`, `▼*`, `◆*`, with ` ≈` for a consensus statement.

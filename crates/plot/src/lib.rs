@@ -533,8 +533,9 @@ pub fn standard_plots(
 ) -> Result<Gallery, PlotError> {
     let mut plots = Vec::new();
     let mut notes = Vec::new();
+    let composites = qstudy_core::view::composite_factors(results);
     for (f, factor) in results.factors.iter().enumerate() {
-        if factor.array.is_some() {
+        if composites.contains(&f) {
             plots.push(composite_sort(results, f, options)?);
         } else {
             notes.push(format!(
@@ -543,28 +544,22 @@ pub fn standard_plots(
             ));
         }
     }
-    let k = results.factors.len();
-    for a in 0..k {
-        for b in a + 1..k {
-            if results.factors[a].source_factor != results.factors[b].source_factor {
-                plots.push(loadings_map(results, a, b, options)?);
-            }
-        }
+    for (a, b) in qstudy_core::view::loadings_pairs(results) {
+        plots.push(loadings_map(results, a, b, options)?);
     }
     plots.push(scree_plot(results, options)?);
     if results.factors.iter().any(|f| f.zscores.is_some()) {
         plots.push(zscore_plot(results, &[], options)?);
     }
-    match results.groups.as_deref() {
-        Some(groups) if !groups.is_empty() => {
-            for g in groups {
-                plots.push(group_makeup(results, &g.attribute, options)?);
-            }
-        }
-        _ => notes.push(
+    let attributes = qstudy_core::view::group_attributes(results);
+    if attributes.is_empty() {
+        notes.push(
             "The participants have no attributes (such as role), so no group make-up is drawn."
                 .to_string(),
-        ),
+        );
+    }
+    for attribute in attributes {
+        plots.push(group_makeup(results, attribute, options)?);
     }
     Ok(Gallery { plots, notes })
 }

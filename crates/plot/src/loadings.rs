@@ -4,6 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
+use qstudy_core::analysis::FactorResult;
 use qstudy_core::flag::z_for_p;
 
 use crate::chart::{Frame, Shape, dashed, grid, heading, place_labels, tick_label, ticks};
@@ -151,65 +152,7 @@ impl LoadingsMap {
             .fold(1.0f64, f64::max)
             .ceil();
 
-        let mut legend = Vec::new();
-        let present = |s: Status| statuses.contains(&s);
-        let status_label = |s: Status| match s {
-            Status::A => format!("defines {}", fa.name),
-            Status::B => format!("defines {}", fb.name),
-            Status::Both => format!("defines {} and {}", fa.name, fb.name),
-            Status::Other => "defines another factor".to_string(),
-            Status::None => "defines no factor".to_string(),
-        };
-        let all = [
-            Status::A,
-            Status::B,
-            Status::Both,
-            Status::Other,
-            Status::None,
-        ];
-        match (&attribute, &levels) {
-            (Some(at), Some((names, of))) => {
-                legend.push(LegendEntry::Heading(at.clone()));
-                for (l, name) in names.iter().enumerate() {
-                    let n = of.iter().filter(|x| **x == Some(l)).count();
-                    legend.push(LegendEntry::Marker {
-                        shape: Shape::Circle,
-                        color: category(l),
-                        filled: true,
-                        label: format!("{name} ({n})"),
-                    });
-                }
-                let missing = of.iter().filter(|x| x.is_none()).count();
-                if missing > 0 {
-                    legend.push(LegendEntry::Marker {
-                        shape: Shape::Circle,
-                        color: MUTED,
-                        filled: true,
-                        label: format!("not given ({missing})"),
-                    });
-                }
-                legend.push(LegendEntry::Heading("sort".to_string()));
-                for s in all.into_iter().filter(|&s| present(s)) {
-                    legend.push(LegendEntry::Marker {
-                        shape: s.shape(),
-                        color: INK,
-                        filled: s.filled(),
-                        label: status_label(s),
-                    });
-                }
-            }
-            _ => {
-                legend.push(LegendEntry::Heading("sort".to_string()));
-                for s in all.into_iter().filter(|&s| present(s)) {
-                    legend.push(LegendEntry::Marker {
-                        shape: s.shape(),
-                        color: s.color(),
-                        filled: s.filled(),
-                        label: status_label(s),
-                    });
-                }
-            }
-        }
+        let legend = legend_entries(fa, fb, attribute.as_deref(), levels.as_ref(), &statuses);
 
         let m = r.input.statements as f64;
         let limit = z_for_p(r.options.flag_p) / m.sqrt();
@@ -267,8 +210,7 @@ impl LoadingsMap {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em, label_em, legend_em) =
-            (s.font(15.0), s.font(14.0), s.font(13.0), s.font(15.0));
+        let (sub_em, tick_em, label_em) = (s.font(15.0), s.font(14.0), s.font(13.0));
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
         let top = below + s.px(40.0);
         let bottom = self.height - margin - s.px(56.0);
@@ -358,6 +300,24 @@ impl LoadingsMap {
                 color,
             )?;
         }
+        self.draw_legend(root, pen, &frame)?;
+        Ok(())
+    }
+
+    /// The legend right of the frame: the colours and shapes, then the significance limit.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let margin = s.px(28.0);
+        let legend_em = s.font(15.0);
+        let radius = s.font(7.5);
+        let marker_line = s.font(2.2).max(1.0);
+        let dash = s.px(7.0).max(2);
+        let limit_style = LIMIT.stroke_width(s.px(1.5).max(1) as u32);
         // legend
         let lx = frame.right + s.px(48.0);
         let mut ly = frame.top;
@@ -420,6 +380,77 @@ impl LoadingsMap {
         )?;
         Ok(())
     }
+}
+
+/// The legend of a loadings map: the levels of the attribute that colours the points (when
+/// there is one), then the defining statuses present.
+fn legend_entries(
+    fa: &FactorResult,
+    fb: &FactorResult,
+    attribute: Option<&str>,
+    levels: Option<&(Vec<String>, Vec<Option<usize>>)>,
+    statuses: &[Status],
+) -> Vec<LegendEntry> {
+    let mut legend = Vec::new();
+    let present = |s: Status| statuses.contains(&s);
+    let status_label = |s: Status| match s {
+        Status::A => format!("defines {}", fa.name),
+        Status::B => format!("defines {}", fb.name),
+        Status::Both => format!("defines {} and {}", fa.name, fb.name),
+        Status::Other => "defines another factor".to_string(),
+        Status::None => "defines no factor".to_string(),
+    };
+    let all = [
+        Status::A,
+        Status::B,
+        Status::Both,
+        Status::Other,
+        Status::None,
+    ];
+    match (attribute, levels) {
+        (Some(at), Some((names, of))) => {
+            legend.push(LegendEntry::Heading(at.to_string()));
+            for (l, name) in names.iter().enumerate() {
+                let n = of.iter().filter(|x| **x == Some(l)).count();
+                legend.push(LegendEntry::Marker {
+                    shape: Shape::Circle,
+                    color: category(l),
+                    filled: true,
+                    label: format!("{name} ({n})"),
+                });
+            }
+            let missing = of.iter().filter(|x| x.is_none()).count();
+            if missing > 0 {
+                legend.push(LegendEntry::Marker {
+                    shape: Shape::Circle,
+                    color: MUTED,
+                    filled: true,
+                    label: format!("not given ({missing})"),
+                });
+            }
+            legend.push(LegendEntry::Heading("sort".to_string()));
+            for s in all.into_iter().filter(|&s| present(s)) {
+                legend.push(LegendEntry::Marker {
+                    shape: s.shape(),
+                    color: INK,
+                    filled: s.filled(),
+                    label: status_label(s),
+                });
+            }
+        }
+        _ => {
+            legend.push(LegendEntry::Heading("sort".to_string()));
+            for s in all.into_iter().filter(|&s| present(s)) {
+                legend.push(LegendEntry::Marker {
+                    shape: s.shape(),
+                    color: s.color(),
+                    filled: s.filled(),
+                    label: status_label(s),
+                });
+            }
+        }
+    }
+    legend
 }
 
 /// Colour of the significance limits: dark grey, apart from every category colour.

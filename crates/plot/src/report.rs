@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use qstudy_core::AnalysisResults;
 
-use crate::view::{self, Mark};
+use crate::view::{self, Direction, Mark};
 use crate::{Gallery, Kind, Plot, PlotError};
 
 /// What the report says about where the results come from.
@@ -88,58 +88,7 @@ pub fn report_html(
 ) -> Result<String, PlotError> {
     let r = results;
     let mut h = String::with_capacity(2 << 20);
-    let title = info
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| "Q study".to_string());
-    let font = crate::style::font_base64();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"qstudy {}\">\n<title>{} — qstudy report</title>\n\
-         <style>\n@font-face {{ font-family: \"DejaVu Sans\"; font-style: normal; font-weight: normal; \
-         src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}{CSS}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION"),
-        esc(&title)
-    );
-    // header
-    let grid = &r.input.grid;
-    let (lo, hi) = (grid[0][0], grid[grid.len() - 1][0]);
-    let _ = write!(h, "<header>\n<h1>{}</h1>\n<p class=\"meta\">", esc(&title));
-    if let Some(source) = &info.source {
-        let _ = write!(h, "{} · ", esc(source));
-    }
-    let _ = writeln!(
-        h,
-        "{} sorts × {} statements, grid {}..{}{} · {} correlation, {} ({} extracted), {} kept, {} rotation{} · flagging p &lt; {}{}</p>\n</header>",
-        r.input.sorts,
-        r.input.statements,
-        view::signed(lo),
-        view::signed(hi),
-        if r.input.free_distribution {
-            " (free distribution)"
-        } else {
-            ""
-        },
-        r.options.correlation,
-        r.options.extraction,
-        r.options.extracted,
-        r.options.factors,
-        r.options.rotation,
-        if r.options.rotation_steps.is_empty() {
-            String::new()
-        } else {
-            format!(" + {} judgmental step(s)", r.options.rotation_steps.len())
-        },
-        r.options.flag_p,
-        if r.options.flag_majority {
-            ", majority rule"
-        } else {
-            ""
-        }
-    );
+    page_head(&mut h, r, info);
     let figures = |kind: Kind| gallery.plots.iter().filter(move |p| p.kind() == kind);
     let has = |kind: Kind| gallery.plots.iter().any(|p| p.kind() == kind);
 
@@ -236,6 +185,56 @@ pub fn report_html(
     Ok(h)
 }
 
+/// The document's head (style and the embedded font) and the page header: title, source, the
+/// data and the options in one line.
+fn page_head(h: &mut String, r: &AnalysisResults, info: &ReportInfo) {
+    let title = info
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| "Q study".to_string());
+    let font = crate::style::font_base64();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"qstudy {}\">\n<title>{} — qstudy report</title>\n\
+         <style>\n@font-face {{ font-family: \"DejaVu Sans\"; font-style: normal; font-weight: normal; \
+         src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}{CSS}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(&title)
+    );
+    // header
+    let grid = &r.input.grid;
+    let (lo, hi) = (grid[0][0], grid[grid.len() - 1][0]);
+    let _ = write!(h, "<header>\n<h1>{}</h1>\n<p class=\"meta\">", esc(&title));
+    if let Some(source) = &info.source {
+        let _ = write!(h, "{} · ", esc(source));
+    }
+    let _ = writeln!(
+        h,
+        "{} sorts × {} statements, grid {}..{}{} · {}, {} kept, {} · flagging p &lt; {}{}</p>\n</header>",
+        r.input.sorts,
+        r.input.statements,
+        view::signed(lo),
+        view::signed(hi),
+        if r.input.free_distribution {
+            " (free distribution)"
+        } else {
+            ""
+        },
+        qstudy_core::view::method_phrase(&r.options),
+        r.options.factors,
+        qstudy_core::view::rotation_phrase(&r.options),
+        r.options.flag_p,
+        if r.options.flag_majority {
+            ", majority rule"
+        } else {
+            ""
+        }
+    );
+}
+
 /// The figure as inline SVG with its title as caption.
 fn figure(h: &mut String, p: &Plot) -> Result<(), PlotError> {
     let svg = p.svg_str()?.replacen(
@@ -296,9 +295,9 @@ fn mark_html(m: Option<Mark>) -> String {
         None => String::new(),
         Some(m) => {
             let class = match m.direction {
-                view::Direction::Higher => "up",
-                view::Direction::Lower => "down",
-                view::Direction::Mixed => "mixed",
+                Direction::Higher => "up",
+                Direction::Lower => "down",
+                Direction::Mixed => "mixed",
             };
             format!(
                 " <span class=\"{class}\">{}{}</span>",

@@ -242,6 +242,22 @@ impl Scree {
             HPos::Left,
             VPos::Bottom,
         )?;
+        self.draw_references(root, pen, &frame, n)?;
+        self.draw_curve(root, pen, &frame)?;
+        Ok(())
+    }
+
+    /// The parallel-analysis threshold and the correlation-matrix eigenvalues it was compared
+    /// with, when there are.
+    fn draw_references<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+        n: usize,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let tick_em = s.font(14.0);
         // the parallel-analysis threshold
         if let Some(t) = &self.threshold {
             let color = okabe_ito::BLUISH_GREEN;
@@ -323,6 +339,16 @@ impl Scree {
                 s.font(2.0).max(1.0),
             )?;
         }
+        Ok(())
+    }
+
+    fn draw_curve<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
         // the curve
         let pts: Vec<(i32, i32)> = self
             .eigenvalues

@@ -8,13 +8,7 @@ use qstudy_core::compare::Distinguishing;
 
 use crate::PlotError;
 
-/// How a statement distinguishes a factor.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Direction {
-    Higher,
-    Lower,
-    Mixed,
-}
+pub(crate) use qstudy_core::compare::Direction;
 
 /// A distinguishing mark: direction and level (0.05 or 0.01).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,12 +19,10 @@ pub(crate) struct Mark {
 
 impl Mark {
     pub(crate) fn from(d: &Distinguishing) -> Mark {
-        let direction = match d.direction.as_str() {
-            "higher" => Direction::Higher,
-            "lower" => Direction::Lower,
-            _ => Direction::Mixed,
-        };
-        Mark { direction, p: d.p }
+        Mark {
+            direction: d.direction,
+            p: d.p,
+        }
     }
     /// `▲`, `▼` or `◆`.
     pub(crate) fn symbol(self) -> &'static str {
@@ -75,21 +67,12 @@ pub(crate) fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
 
 /// Distinguishing mark of statement `i` for factor `f`.
 pub(crate) fn mark(r: &AnalysisResults, f: usize, i: usize) -> Option<Mark> {
-    let id = r.input.statement_ids[i];
-    r.factors[f]
-        .distinguishing
-        .iter()
-        .find(|d| d.statement == id)
-        .map(Mark::from)
+    qstudy_core::view::distinguishing_of(r, f, i).map(Mark::from)
 }
 
 /// The level at which statement `i` is a consensus statement, if it is one.
 pub(crate) fn consensus(r: &AnalysisResults, i: usize) -> Option<f64> {
-    let id = r.input.statement_ids[i];
-    r.consensus
-        .iter()
-        .find(|c| c.statement == id)
-        .map(|c| c.nonsignificant_at)
+    qstudy_core::view::consensus_of(r, i).map(|c| c.nonsignificant_at)
 }
 
 /// A grid value as printed on a column head: `−4`, `0`, `+4` (typographic minus).

@@ -158,42 +158,11 @@ impl ZscorePlot {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em, row_em, legend_em) =
-            (s.font(15.0), s.font(14.0), s.font(13.5), s.font(15.0));
+        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
-        // legend: one entry per factor
+        self.draw_legend(root, pen, below)?;
         let radius = s.font(6.5);
         let line = s.font(2.0).max(1.0);
-        let ly = below + s.px(12.0);
-        let mut lx = margin;
-        for (f, name) in self.factors.iter().enumerate() {
-            let w = s.px(26.0) + text_width(name, legend_em) as i32 + s.px(28.0);
-            if lx > margin && lx + w > self.width - margin {
-                lx = margin;
-            }
-            Shape::ALL[f % Shape::ALL.len()].draw(
-                root,
-                (lx + radius as i32, ly + (legend_em * 0.62) as i32),
-                radius,
-                category(f),
-                true,
-                line,
-            )?;
-            pen.left(root, name, (lx + s.px(22.0), ly), legend_em, INK)?;
-            lx += w;
-        }
-        let hollow = "hollow: does not distinguish";
-        if lx + s.px(50.0) + text_width(hollow, legend_em) as i32 <= self.width - margin {
-            Shape::Circle.draw(
-                root,
-                (lx + radius as i32, ly + (legend_em * 0.62) as i32),
-                radius,
-                MUTED,
-                false,
-                line,
-            )?;
-            pen.left(root, hollow, (lx + s.px(22.0), ly), legend_em, MUTED)?;
-        }
 
         let label_width = (f64::from(self.width) * 0.44) as i32;
         let frame = Frame {
@@ -204,46 +173,7 @@ impl ZscorePlot {
             x: (-self.range, self.range),
             y: (0.0, self.rows.len() as f64),
         };
-        // row bands and labels
-        let number_width = text_width("000", row_em).ceil() as i32;
-        for (k, row) in self.rows.iter().enumerate() {
-            let y0 = frame.top + k as i32 * self.row_height;
-            if k % 2 == 0 {
-                root.draw(&Rectangle::new(
-                    [(margin, y0), (frame.right, y0 + self.row_height)],
-                    BAND.filled(),
-                ))
-                .drawn()?;
-            }
-            let cy = y0 + self.row_height / 2;
-            let color = if row.consensus { MUTED } else { INK };
-            pen.text(
-                root,
-                &row.id.to_string(),
-                (margin + number_width, cy),
-                row_em,
-                color,
-                HPos::Right,
-                VPos::Center,
-            )?;
-            let mut label = String::new();
-            if row.consensus {
-                label.push_str("≈ ");
-            }
-            if let Some(t) = &row.text {
-                label.push_str(t);
-            }
-            let x = margin + number_width + s.px(10.0);
-            pen.text(
-                root,
-                &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)),
-                (x, cy),
-                row_em,
-                color,
-                HPos::Left,
-                VPos::Center,
-            )?;
-        }
+        self.draw_rows(root, pen, &frame)?;
         // vertical grid and tick labels above and below
         let grid_line = s.px(1.0).max(1) as u32;
         for v in ticks(-self.range, self.range, 13) {
@@ -300,6 +230,105 @@ impl ZscorePlot {
                     line,
                 )?;
             }
+        }
+        Ok(())
+    }
+
+    /// The legend under the heading, from `below`: one entry per factor.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        below: i32,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let margin = s.px(28.0);
+        let legend_em = s.font(15.0);
+        // legend: one entry per factor
+        let radius = s.font(6.5);
+        let line = s.font(2.0).max(1.0);
+        let ly = below + s.px(12.0);
+        let mut lx = margin;
+        for (f, name) in self.factors.iter().enumerate() {
+            let w = s.px(26.0) + text_width(name, legend_em) as i32 + s.px(28.0);
+            if lx > margin && lx + w > self.width - margin {
+                lx = margin;
+            }
+            Shape::ALL[f % Shape::ALL.len()].draw(
+                root,
+                (lx + radius as i32, ly + (legend_em * 0.62) as i32),
+                radius,
+                category(f),
+                true,
+                line,
+            )?;
+            pen.left(root, name, (lx + s.px(22.0), ly), legend_em, INK)?;
+            lx += w;
+        }
+        let hollow = "hollow: does not distinguish";
+        if lx + s.px(50.0) + text_width(hollow, legend_em) as i32 <= self.width - margin {
+            Shape::Circle.draw(
+                root,
+                (lx + radius as i32, ly + (legend_em * 0.62) as i32),
+                radius,
+                MUTED,
+                false,
+                line,
+            )?;
+            pen.left(root, hollow, (lx + s.px(22.0), ly), legend_em, MUTED)?;
+        }
+        Ok(())
+    }
+
+    /// The row bands, and each row's statement number and text left of `frame`.
+    fn draw_rows<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let margin = s.px(28.0);
+        let row_em = s.font(13.5);
+        // row bands and labels
+        let number_width = text_width("000", row_em).ceil() as i32;
+        for (k, row) in self.rows.iter().enumerate() {
+            let y0 = frame.top + k as i32 * self.row_height;
+            if k % 2 == 0 {
+                root.draw(&Rectangle::new(
+                    [(margin, y0), (frame.right, y0 + self.row_height)],
+                    BAND.filled(),
+                ))
+                .drawn()?;
+            }
+            let cy = y0 + self.row_height / 2;
+            let color = if row.consensus { MUTED } else { INK };
+            pen.text(
+                root,
+                &row.id.to_string(),
+                (margin + number_width, cy),
+                row_em,
+                color,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let mut label = String::new();
+            if row.consensus {
+                label.push_str("≈ ");
+            }
+            if let Some(t) = &row.text {
+                label.push_str(t);
+            }
+            let x = margin + number_width + s.px(10.0);
+            pen.text(
+                root,
+                &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)),
+                (x, cy),
+                row_em,
+                color,
+                HPos::Left,
+                VPos::Center,
+            )?;
         }
         Ok(())
     }

@@ -153,22 +153,7 @@ pub(crate) fn has_texts(r: &AnalysisResults) -> bool {
     r.input.statement_labels.is_some()
 }
 
-/// Indices (into `r.factors`) of the factors that have z-scores and an array.
-pub(crate) fn with_array(r: &AnalysisResults) -> Vec<usize> {
-    (0..r.factors.len())
-        .filter(|&f| r.factors[f].zscores.is_some() && r.factors[f].array.is_some())
-        .collect()
-}
-
-/// Index of statement `id` in statement order.
-pub(crate) fn statement_index(r: &AnalysisResults, id: u32) -> Option<usize> {
-    r.input.statement_ids.iter().position(|&s| s == id)
-}
-
-/// Index of the factor named `name` (`F1`, `F2a`).
-pub(crate) fn factor_index(r: &AnalysisResults, name: &str) -> Option<usize> {
-    r.factors.iter().position(|f| f.name == name)
-}
+pub(crate) use qstudy_core::view::{factor_index, statement_index, with_array};
 
 /// Mean and sample standard deviation (n - 1) of `values`; SD 0 for fewer than two values.
 pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {

@@ -285,7 +285,7 @@ fn distinguishing<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
             w.display(d.statement)?;
             w.text(s.map_or("", |s| statement_text(r, s)))?;
             w.num(d.p)?;
-            w.text(&d.direction)?;
+            w.text(d.direction.as_str())?;
             w.opt(s.and_then(|s| f.zscores.as_ref().map(|z| z[s])))?;
             match s.and_then(|s| f.array.as_ref().map(|a| a[s])) {
                 Some(v) => w.display(v)?,
@@ -308,11 +308,9 @@ fn consensus<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
         w.text(&format!("{name}_array"))?;
     }
     w.end()?;
-    for c in &r.consensus {
-        let Some(s) = statement_index(r, c.statement) else {
-            continue;
-        };
-        w.display(c.statement)?;
+    for c in qstudy_core::view::ReportView::new(r).consensus {
+        let s = c.statement;
+        w.display(c.id)?;
         w.text(statement_text(r, s))?;
         w.num(c.nonsignificant_at)?;
         for &f in &arrays {

@@ -1,0 +1,503 @@
+//! `results.xlsx`: one workbook in KADE's sheet order (see the crate documentation), written
+//! with `rust_xlsxwriter`.
+//!
+//! Every data sheet has its title in row 1, the column headers in row 2 (both bold) and the
+//! data from row 3; the two top rows (and the label columns on the left, where a sheet has
+//! them) are frozen. Numbers are stored as numbers at full precision; number formats only
+//! round what is shown (loadings and eigenvalues 4 decimals, z-scores 3, correlations 4).
+//! Factor columns are headed `F1`, or `F1 (name)` when the factor was named after
+//! interpretation. The workbook's creation date is fixed (2000-01-01), so the same results
+//! give a byte-identical file.
+//!
+//! ## Large studies
+//!
+//! Sheets are streamed: each row goes to a temporary file as soon as the next one starts
+//! (`rust_xlsxwriter`'s "low memory" worksheets), so memory does not grow with the number of
+//! sorts, and the columns of the per-sort sheets carry their number format (cells take it from
+//! the column instead of looking their format up one by one). Time and memory are linear in
+//! `sorts x statements`; nothing is `sorts x sorts` above [`crate::MATRIX_LIMIT`] sorts.
+//!
+//! No sheet exceeds Excel's limits ([`MAX_ROWS`] rows, [`MAX_COLS`] columns, [`MAX_TEXT`]
+//! characters per cell): a sheet that would is left empty but for its title and a note saying
+//! why and where the numbers are instead (the sheet itself stays, so the order of the sheets
+//! never changes), and the raw sorts beside a factor's scores are left out when its defining
+//! sorts do not fit in the columns. Every such note is also listed in the overview and
+//! returned by [`write_results_xlsx`] (`qstudy analyze` prints them as warnings). Longer texts
+//! are clipped, ending with `…`. Workbooks of [`FAST_ZIP_VALUES`] values or more in their large
+//! sheets are compressed faster, into larger files.
+
+use std::collections::HashMap;
+use std::io::{Seek, Write};
+
+use qstudy_core::AnalysisResults;
+use qstudy_core::analysis::FactorResult;
+use qstudy_core::compare::SORT_RELIABILITY;
+use qstudy_core::view::{CRIB_GROUPS, CribView, ReportView};
+use rust_xlsxwriter::{
+    ColNum, DocProperties, ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError,
+};
+
+use crate::fmt::grouped;
+use crate::fmt::{factor_index, mean_sd, statement_index, statement_text};
+use crate::{ReportContext, ReportError};
+
+mod factors;
+mod overview;
+mod sorts;
+mod statements;
+#[cfg(test)]
+mod tests;
+
+pub use factors::CHARACTERISTICS_ROWS;
+use factors::*;
+use overview::overview;
+use sorts::*;
+use statements::*;
+
+/// Row of the column headers (0-based); data start on the next row.
+pub const HEADER_ROW: RowNum = 1;
+/// First data row (0-based).
+pub const FIRST_ROW: RowNum = 2;
+
+/// Rows of a worksheet in Excel (and in the file format).
+pub const MAX_ROWS: u64 = 1_048_576;
+/// Columns of a worksheet in Excel.
+pub const MAX_COLS: u64 = 16_384;
+/// Characters of one cell's text in Excel.
+pub const MAX_TEXT: usize = 32_767;
+
+/// From this many values in the workbook's large sheets (sorts x statements, plus sorts x
+/// sorts when the correlation matrix is written) on, the workbook is compressed at zip level
+/// 1 instead of 6: deflate at level 6 was half of the whole `analyze --no-plots` of 500 x 60
+/// (18 MB of sheets: 0.3 s, its 250,000 correlations mostly) and of 2,000 x 60 (50 MB);
+/// on 100,000 x 60 it takes 0.7 s instead of 4.2 s to compress 430 MB of sheets, for a file
+/// of 117 MB instead of 70 MB. Small studies (a few MB of sheets) keep the compact files.
+pub const FAST_ZIP_VALUES: usize = 50_000;
+
+/// The values of the workbook's large sheets, compared with [`FAST_ZIP_VALUES`].
+fn large_values(r: &AnalysisResults) -> usize {
+    let n = r.input.sorts;
+    let correlations = match &r.correlation {
+        Some(_) if n <= crate::MATRIX_LIMIT => n.saturating_mul(n),
+        _ => 0,
+    };
+    n.saturating_mul(r.input.statements)
+        .saturating_add(correlations)
+}
+
+/// The size a sheet may have (Excel's, smaller in tests).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    rows: u64,
+    cols: u64,
+}
+
+const EXCEL: Limits = Limits {
+    rows: MAX_ROWS,
+    cols: MAX_COLS,
+};
+
+impl Limits {
+    fn fit(&self, rows: u64, cols: u64) -> bool {
+        rows <= self.rows && cols <= self.cols
+    }
+
+    /// `1,200,002 rows exceed Excel's limit of 1,048,576`, for a table that does not fit.
+    fn excess(&self, rows: u64, cols: u64) -> String {
+        match (rows > self.rows, cols > self.cols) {
+            (true, true) => format!(
+                "{} rows and {} columns exceed Excel's limits of {} rows and {} columns",
+                grouped(rows),
+                grouped(cols),
+                grouped(self.rows),
+                grouped(self.cols)
+            ),
+            (true, false) => format!(
+                "{} rows exceed Excel's limit of {}",
+                grouped(rows),
+                grouped(self.rows)
+            ),
+            _ => format!(
+                "{} columns exceed Excel's limit of {}",
+                grouped(cols),
+                grouped(self.cols)
+            ),
+        }
+    }
+}
+
+/// `s`, or its first characters ending with `…` when it is longer than Excel allows in a cell.
+fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_TEXT || s.chars().count() <= MAX_TEXT {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut clipped: String = s.chars().take(MAX_TEXT - 1).collect();
+    clipped.push('…');
+    std::borrow::Cow::Owned(clipped)
+}
+
+/// The number formats of the workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Num {
+    /// 4 decimals: loadings, eigenvalues, correlations.
+    N4,
+    /// 3 decimals: z-scores.
+    N3,
+    /// 2 decimals.
+    N2,
+    /// 1 decimal: percentages.
+    N1,
+    /// Integers: numbers, ranks, Q-sort values.
+    Int,
+}
+
+struct Formats {
+    bold: Format,
+    header: Format,
+    n4: Format,
+    n3: Format,
+    n2: Format,
+    n1: Format,
+    int: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            bold: Format::new().set_bold(),
+            header: Format::new().set_bold().set_text_wrap(),
+            n4: Format::new().set_num_format("0.0000"),
+            n3: Format::new().set_num_format("0.000"),
+            n2: Format::new().set_num_format("0.00"),
+            n1: Format::new().set_num_format("0.0"),
+            int: Format::new().set_num_format("0"),
+        }
+    }
+
+    fn num(&self, n: Num) -> &Format {
+        match n {
+            Num::N4 => &self.n4,
+            Num::N3 => &self.n3,
+            Num::N2 => &self.n2,
+            Num::N1 => &self.n1,
+            Num::Int => &self.int,
+        }
+    }
+}
+
+/// The workbook being built. Worksheets are built one after the other, standalone, and put
+/// in the workbook at the end: the overview, built last (it lists what the other sheets left
+/// out), goes first.
+struct Book {
+    wb: Workbook,
+    f: Formats,
+    limits: Limits,
+    /// What was left out, one line each.
+    notes: Vec<String>,
+    /// Finished worksheets, in order.
+    sheets: Vec<Worksheet>,
+}
+
+impl Book {
+    /// Builds one sheet: its title in row 1, then `body`.
+    fn sheet(
+        &mut self,
+        name: &str,
+        title: &str,
+        body: impl FnOnce(&mut Sheet<'_>) -> Result<(), XlsxError>,
+    ) -> Result<(), XlsxError> {
+        let mut ws = self.wb.new_worksheet_with_low_memory()?;
+        ws.set_name(name)?;
+        ws.write_string_with_format(0, 0, cell_text(title), &self.f.bold)?;
+        let mut s = Sheet {
+            ws,
+            f: &self.f,
+            limits: self.limits,
+            notes: &mut self.notes,
+            name,
+            columns: Vec::new(),
+        };
+        body(&mut s)?;
+        let ws = s.ws;
+        self.sheets.push(ws);
+        Ok(())
+    }
+}
+
+/// A worksheet being filled: a title row, a header row, data rows, written row after row
+/// (a streamed worksheet cannot go back to an earlier row).
+struct Sheet<'a> {
+    ws: Worksheet,
+    f: &'a Formats,
+    limits: Limits,
+    notes: &'a mut Vec<String>,
+    name: &'a str,
+    /// The number format of the columns given one by [`Sheet::column_formats`].
+    columns: Vec<Option<Num>>,
+}
+
+impl Sheet<'_> {
+    /// Whether a table of `rows` x `cols` (title and header rows included) fits in the sheet.
+    /// When it does not, the sheet gets a note under its title instead, saying why and what
+    /// holds the numbers (`instead`), and the note is recorded.
+    fn fits(&mut self, rows: u64, cols: u64, instead: &str) -> Result<bool, XlsxError> {
+        if self.limits.fit(rows, cols) {
+            return Ok(true);
+        }
+        let note = format!(
+            "sheet '{}' not written: {}; {instead}",
+            self.name,
+            self.limits.excess(rows, cols)
+        );
+        self.text(HEADER_ROW, 0, &note)?;
+        self.notes.push(note);
+        Ok(false)
+    }
+
+    /// Gives columns their number format before any data row is written: numbers written in
+    /// such a column with that format take it from the column.
+    fn column_formats(&mut self, formats: &[(usize, Num)]) -> Result<(), XlsxError> {
+        for &(c, n) in formats {
+            self.ws.set_column_format(c as ColNum, self.f.num(n))?;
+            if self.columns.len() <= c {
+                self.columns.resize(c + 1, None);
+            }
+            self.columns[c] = Some(n);
+        }
+        Ok(())
+    }
+
+    /// Writes the header row and freezes the rows above the data and `frozen_cols` columns.
+    fn header(&mut self, headers: &[String], frozen_cols: ColNum) -> Result<(), XlsxError> {
+        for (c, h) in headers.iter().enumerate() {
+            self.ws.write_string_with_format(
+                HEADER_ROW,
+                c as ColNum,
+                cell_text(h),
+                &self.f.header,
+            )?;
+        }
+        self.ws.set_freeze_panes(FIRST_ROW, frozen_cols)?;
+        Ok(())
+    }
+
+    fn text(&mut self, row: RowNum, col: usize, s: &str) -> Result<(), XlsxError> {
+        if !s.is_empty() {
+            self.ws.write_string(row, col as ColNum, cell_text(s))?;
+        }
+        Ok(())
+    }
+
+    fn bold(&mut self, row: RowNum, col: usize, s: &str) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(row, col as ColNum, cell_text(s), &self.f.bold)?;
+        Ok(())
+    }
+
+    fn num(&mut self, row: RowNum, col: usize, v: f64, fmt: Num) -> Result<(), XlsxError> {
+        if self.columns.get(col) == Some(&Some(fmt)) {
+            self.ws.write_number(row, col as ColNum, v)?;
+        } else {
+            self.ws
+                .write_number_with_format(row, col as ColNum, v, self.f.num(fmt))?;
+        }
+        Ok(())
+    }
+
+    fn opt(&mut self, row: RowNum, col: usize, v: Option<f64>, fmt: Num) -> Result<(), XlsxError> {
+        match v {
+            Some(v) => self.num(row, col, v, fmt),
+            None => Ok(()),
+        }
+    }
+
+    fn int(&mut self, row: RowNum, col: usize, v: i64) -> Result<(), XlsxError> {
+        self.num(row, col, v as f64, Num::Int)
+    }
+
+    fn widths(&mut self, widths: &[f64]) -> Result<(), XlsxError> {
+        for (c, w) in widths.iter().enumerate() {
+            self.ws.set_column_width(c as ColNum, *w)?;
+        }
+        Ok(())
+    }
+}
+
+/// `F1`, or `F1 (settled accommodation)`.
+fn fheader(f: &FactorResult) -> String {
+    match &f.label {
+        Some(l) => format!("{} ({l})", f.name),
+        None => f.name.clone(),
+    }
+}
+
+/// `F1 = settled accommodation; F2 = ...` for sheet titles, or empty.
+fn names_suffix(r: &AnalysisResults, factors: &[usize]) -> String {
+    let named: Vec<String> = factors
+        .iter()
+        .filter_map(|&f| {
+            let fr = &r.factors[f];
+            fr.label.as_ref().map(|l| format!("{} = {l}", fr.name))
+        })
+        .collect();
+    if named.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", named.join("; "))
+    }
+}
+
+fn text_width(r: &AnalysisResults) -> f64 {
+    r.input
+        .statement_labels
+        .as_ref()
+        .map(|l| l.iter().map(|s| s.chars().count()).max().unwrap_or(0))
+        .unwrap_or(0)
+        .clamp(12, 80) as f64
+}
+
+fn id_width(r: &AnalysisResults) -> f64 {
+    (r.input
+        .sort_ids
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 60)
+        + 2) as f64
+}
+
+/// The id of sort `i`, or `""`.
+fn sort_id(r: &AnalysisResults, i: usize) -> &str {
+    r.input.sort_ids.get(i).map_or("", String::as_str)
+}
+
+/// Rows of a sheet with `data` rows under its title and header rows.
+fn rows(data: usize) -> u64 {
+    u64::from(FIRST_ROW) + data as u64
+}
+
+/// Builds `results.xlsx` in memory: the bytes [`write_results_xlsx`] writes.
+pub fn results_xlsx(r: &AnalysisResults, ctx: &ReportContext) -> Result<Vec<u8>, ReportError> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    write_results_xlsx(r, ctx, &mut bytes)?;
+    Ok(bytes.into_inner())
+}
+
+/// Writes `results.xlsx` to `out`. `ctx` gives the study title (overview) and, optionally,
+/// the sorts' values (the "Q sorts" and "Free Dist" sheets, and the raw sorts beside each
+/// factor's scores). Returns the notes on what was left out to stay within Excel's limits
+/// (see the module documentation), one line each; none for ordinary studies.
+pub fn write_results_xlsx<W: Write + Seek + Send>(
+    r: &AnalysisResults,
+    ctx: &ReportContext,
+    out: W,
+) -> Result<Vec<String>, ReportError> {
+    write_with_limits(r, ctx, out, EXCEL)
+}
+
+fn write_with_limits<W: Write + Seek + Send>(
+    r: &AnalysisResults,
+    ctx: &ReportContext,
+    out: W,
+    limits: Limits,
+) -> Result<Vec<String>, ReportError> {
+    // Streamed worksheets keep their rows in anonymous temporary files (in the system's
+    // temporary directory); `rust_xlsxwriter` reports a file it cannot create, but panics when
+    // writing one fails (a full disk): that is turned into an error too.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(r, ctx, out, limits)))
+        .unwrap_or_else(|panic| {
+            let cause = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the workbook writer stopped".to_string());
+            Err(ReportError::XlsxAborted(cause))
+        })
+}
+
+fn build<W: Write + Seek + Send>(
+    r: &AnalysisResults,
+    ctx: &ReportContext,
+    out: W,
+    limits: Limits,
+) -> Result<Vec<String>, ReportError> {
+    let mut wb = Workbook::new();
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(ctx.title.as_deref().unwrap_or("qstudy results"))
+            .set_creation_datetime(&epoch),
+    );
+    if large_values(r) >= FAST_ZIP_VALUES {
+        wb.set_zip_compression_level(1);
+    }
+    let mut o = Book {
+        wb,
+        f: Formats::new(),
+        limits,
+        notes: Vec::new(),
+        sheets: Vec::new(),
+    };
+    let view = ReportView::new(r);
+    let arrays = view.arrays.clone();
+    // Each sort's index by id, for the sheets that list defining sorts.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
+    for (i, id) in r.input.sort_ids.iter().enumerate() {
+        index.entry(id.as_str()).or_insert(i);
+    }
+    statements(&mut o, r)?;
+    if let Some(sorts) = ctx.sorts.as_ref() {
+        qsorts(&mut o, r, sorts)?;
+    }
+    if r.correlation.is_some() {
+        correlation(&mut o, r)?;
+    }
+    unrotated(&mut o, r)?;
+    cumulative(&mut o, r)?;
+    loadings(&mut o, r)?;
+    loadings_table(&mut o, r)?;
+    if r.input.free_distribution {
+        free_distribution(&mut o, r, ctx)?;
+    }
+    if !arrays.is_empty() {
+        score_ranks(&mut o, r, &arrays)?;
+        score_correlations(&mut o, r, &arrays)?;
+        for &a in &arrays {
+            factor_sheets(&mut o, r, ctx, &index, a)?;
+        }
+        differences(&mut o, r)?;
+        factor_arrays(&mut o, r, &arrays)?;
+        consensus_disagreement(&mut o, r, &arrays)?;
+    }
+    characteristics(&mut o, r)?;
+    if !arrays.is_empty() {
+        standard_errors(&mut o, r, &arrays)?;
+    }
+    if arrays.len() >= 2 {
+        for &a in &arrays {
+            distinguishing(&mut o, r, &view, a)?;
+        }
+        consensus(&mut o, r, &view)?;
+    }
+    for sheet in &view.crib_sheets {
+        crib_sheet(&mut o, r, &view, sheet)?;
+    }
+    if r.groups.is_some() {
+        groups(&mut o, r)?;
+    }
+    overview(&mut o, r, ctx)?;
+    let Book {
+        mut wb,
+        mut sheets,
+        notes,
+        ..
+    } = o;
+    // the overview, built last, is the first sheet
+    sheets.rotate_right(1);
+    for ws in sheets {
+        wb.push_worksheet(ws);
+    }
+    wb.save_to_writer(out)?;
+    Ok(notes)
+}
