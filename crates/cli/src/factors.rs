@@ -14,7 +14,7 @@ use qstudy_core::{
 };
 use qstudy_io::{AnalysisDefaults, InputFormat, write_atomic};
 
-use crate::analyze::load_input;
+use crate::input::load_input;
 use crate::progress::{Progress, with_threads};
 use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
 

@@ -47,6 +47,7 @@ mod fuzz;
 pub mod harness;
 mod json_sorts;
 pub mod limits;
+pub mod output_dir;
 mod pqmethod;
 mod results;
 mod source;

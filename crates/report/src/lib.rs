@@ -59,6 +59,7 @@ use qstudy_core::{AnalysisResults, Study};
 
 mod fmt;
 pub mod lis;
+pub mod outputs;
 pub mod tables;
 pub mod xlsx;
 
