@@ -15,7 +15,7 @@ use qstudy_core::{
 use qstudy_io::output_dir;
 use qstudy_io::{AnalysisDefaults, InputFormat, LoadedSorts};
 use qstudy_report::outputs::{
-    AnalysisOutputError, AnalysisWritten, Figures, figures_left_out, write_analysis,
+    AnalysisWritten, Figures, OutputsError, figures_left_out, write_analysis,
 };
 
 use crate::input::load_input;
@@ -362,7 +362,7 @@ fn write_outputs(
     let mut written = AnalysisWritten::default();
     let published = output_dir::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
         written = write_analysis(staging, &a.out, results, &ctx, figures.as_ref())?;
-        Ok::<(), AnalysisOutputError>(())
+        Ok::<(), OutputsError>(())
     });
     match published {
         Ok(p) => {

@@ -1,10 +1,13 @@
-//! The output set of one analysis, as `qstudy analyze --out DIR` writes it (and the workbench
-//! serves it): `results.json`, `report.lis`, `results.xlsx`, `tables/*.csv`, `warnings.txt`
-//! and, unless left out, `plots/*.svg`, `plots/*.png` and `report.html`.
-//!
-//! [`write_analysis`] writes them into a staging directory; publishing it (or zipping it) is
-//! the caller's: [`qstudy_io::output_dir::publish`] makes it `DIR` at once, so `DIR` is never
+//! The output sets of qstudy, each written into a staging directory; publishing it (or
+//! zipping it) is the caller's: [`qstudy_io::output_dir::publish`] makes it `DIR` at once,
+//! [`qstudy_io::output_dir::publish_into`] adds it to `DIR`, all or nothing, so `DIR` is never
 //! half-written.
+//!
+//! - [`write_analysis`]: one analysis, as `qstudy analyze --out DIR` writes it (and the
+//!   workbench serves it): `results.json`, `report.lis`, `results.xlsx`, `tables/*.csv`,
+//!   `warnings.txt` and, unless left out, `plots/*.svg`, `plots/*.png` and `report.html`.
+//! - [`write_bootstrap`]: `qstudy bootstrap`'s `bootstrap.json`, CSV summaries and figure.
+//! - [`write_retention`]: `qstudy factors --out`'s `retention.json` and scree plot.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +15,12 @@ use qstudy_core::AnalysisResults;
 use qstudy_io::output_dir::{self, OutputError};
 
 use crate::{ReportContext, ReportError};
+
+mod bootstrap;
+mod retention;
+
+pub use bootstrap::write_bootstrap;
+pub use retention::write_retention;
 
 /// The file of every warning of a run, one a line, in full.
 pub const WARNINGS_FILE: &str = "warnings.txt";
@@ -24,7 +33,7 @@ pub const FIGURE_SORT_LIMIT: usize = 5000;
 /// the path.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum AnalysisOutputError {
+pub enum OutputsError {
     /// A file could not be written or the output directory not published.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -39,10 +48,18 @@ pub enum AnalysisOutputError {
     /// The results could not be serialised.
     #[error("{path}: cannot serialise the results: {source}")]
     Serialize {
-        /// `DIR/results.json`.
+        /// The JSON file (`DIR/results.json`, ...).
         path: PathBuf,
         /// The cause.
         source: serde_json::Error,
+    },
+    /// A CSV summary could not be built.
+    #[error("{path}: {source}")]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: csv::Error,
     },
     /// A figure or `report.html` could not be drawn.
     #[error("{path}: {source}")]
@@ -123,7 +140,7 @@ pub fn all_warnings(
 ///
 /// ```
 /// # fn demo(results: &qstudy_core::AnalysisResults, study: &qstudy_core::Study) {
-/// use qstudy_report::outputs::{AnalysisOutputError, Figures, write_analysis};
+/// use qstudy_report::outputs::{OutputsError, Figures, write_analysis};
 /// let out = std::path::Path::new("out");
 /// let ctx = qstudy_report::ReportContext::from_study(None, study);
 /// let figures = Figures::default();
@@ -139,7 +156,7 @@ pub fn write_analysis(
     results: &AnalysisResults,
     ctx: &ReportContext,
     figures: Option<&Figures>,
-) -> Result<AnalysisWritten, AnalysisOutputError> {
+) -> Result<AnalysisWritten, OutputsError> {
     let left_out = figures.and_then(|_| figures_left_out(results));
     let figures = figures.filter(|_| left_out.is_none());
     std::thread::scope(|scope| {
@@ -164,14 +181,38 @@ pub fn write_analysis(
     })
 }
 
+/// Renders `plot` as `plots/NAME.svg` and `plots/NAME.png` (both at once) into `staging`;
+/// returns their paths under `shown`.
+fn figure_formats(
+    staging: &Path,
+    shown: &Path,
+    plot: &qstudy_plot::Plot,
+) -> Result<Vec<PathBuf>, OutputsError> {
+    use qstudy_plot::ImageFormat;
+    let formats = [ImageFormat::Svg, ImageFormat::Png];
+    let rendered = rayon::join(|| plot.render(formats[0]), || plot.render(formats[1]));
+    let mut written = Vec::new();
+    for (format, bytes) in formats.into_iter().zip([rendered.0, rendered.1]) {
+        let name = format!("{}.{}", plot.name(), format.extension());
+        let path = shown.join("plots").join(&name);
+        let bytes = bytes.map_err(|source| OutputsError::Plot {
+            path: path.clone(),
+            source,
+        })?;
+        output_dir::write_file(staging, &format!("plots/{name}"), &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// Draws every figure of `results` and the report page (`qstudy-plot`, in parallel on rayon's
 /// pool): `(path, bytes)` of `plots/*.svg`, `plots/*.png` and `report.html`, in a fixed order.
 fn figure_files(
     shown: &Path,
     results: &AnalysisResults,
     figures: &Figures,
-) -> Result<Vec<(String, Vec<u8>)>, AnalysisOutputError> {
-    let failed = |source| AnalysisOutputError::Plot {
+) -> Result<Vec<(String, Vec<u8>)>, OutputsError> {
+    let failed = |source| OutputsError::Plot {
         path: shown.join("plots"),
         source,
     };
@@ -194,8 +235,8 @@ fn write_reports(
     shown: &Path,
     results: &AnalysisResults,
     ctx: &ReportContext,
-) -> Result<Vec<String>, AnalysisOutputError> {
-    let report = |source| AnalysisOutputError::Report {
+) -> Result<Vec<String>, OutputsError> {
+    let report = |source| OutputsError::Report {
         path: shown.to_path_buf(),
         source,
     };
@@ -209,12 +250,12 @@ fn write_reports(
             output_dir::stream_file(staging, "results.json", |w| {
                 qstudy_io::write_results_json_to(w, results).map_err(|source| {
                     if source.is_io() {
-                        AnalysisOutputError::Output(OutputError::Write {
+                        OutputsError::Output(OutputError::Write {
                             path: staging.join("results.json"),
                             source: source.into(),
                         })
                     } else {
-                        AnalysisOutputError::Serialize {
+                        OutputsError::Serialize {
                             path: shown.join("results.json"),
                             source,
                         }
@@ -223,7 +264,7 @@ fn write_reports(
             })?;
             output_dir::stream_file(staging, "report.lis", |w| {
                 crate::write_report_lis(results, ctx, w).map_err(|source| {
-                    AnalysisOutputError::Output(OutputError::Write {
+                    OutputsError::Output(OutputError::Write {
                         path: staging.join("report.lis"),
                         source,
                     })
