@@ -103,7 +103,7 @@ pub(crate) fn bootstrap_command(
 /// a failure leaves DIR as it was. Returns the paths written; the error is the message.
 fn write_outputs(dir: &Path, r: &BootstrapResults, plots: bool) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
-    output_dir::publish_into(dir, false, |staging| {
+    output_dir::publish_into(dir, true, |staging| {
         written = write_bootstrap(staging, dir, r, plots)?;
         Ok::<(), OutputsError>(())
     })

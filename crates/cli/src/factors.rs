@@ -155,7 +155,7 @@ pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dy
     if let Some(dir) = &a.out {
         // retention.json and the scree plot, staged and then added to DIR at once with its
         // manifest: a failure leaves DIR as it was.
-        let written = output_dir::publish_into(dir, false, |staging| {
+        let written = output_dir::publish_into(dir, true, |staging| {
             write_retention(staging, dir, &r, !a.no_plots).map(|_| ())
         });
         if let Err(e) = written {
