@@ -7,14 +7,17 @@ use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::RetentionReport;
-use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{
     Correlation, Extraction, FlagEdit, Grid, Numerics, Rotation, RotationStep, Study, VarimaxMethod,
 };
-use qstudy_io::{InputFormat, LoadedSorts, read_sorts};
+use qstudy_io::output_dir;
+use qstudy_io::{InputFormat, LoadedSorts};
+use qstudy_report::outputs::{
+    AnalysisWritten, Figures, OutputsError, figures_left_out, write_analysis,
+};
 
-use crate::outputs;
-use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT};
+use crate::input::load_input;
+use crate::{EXIT_ANALYSIS, EXIT_OUTPUT};
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
@@ -108,29 +111,6 @@ pub struct AnalyzeArgs {
     /// Replace DIR when it holds a previous output (it is swapped for the new one at once).
     #[arg(long)]
     force: bool,
-}
-
-/// Reads and validates an input (file or study directory). On failure: the exit code and the
-/// one-line message (without the `error: ` prefix).
-pub(crate) fn load_input(
-    input: &Path,
-    format: Option<InputFormat>,
-    grid: Option<Grid>,
-    free_distribution: bool,
-) -> Result<(LoadedSorts, Study), (i32, String)> {
-    let loaded = read_sorts(input, format).map_err(|e| (EXIT_INPUT, e.to_string()))?;
-    let vopts = ValidationOptions {
-        grid: grid.or_else(|| loaded.grid.clone()),
-        free_distribution,
-    };
-    let mut study =
-        validate(&loaded.table, &vopts).map_err(|e| (EXIT_INPUT, loaded.describe(&e)))?;
-    if let Some(info) = &loaded.study {
-        study = study
-            .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
-            .map_err(|e| (EXIT_INPUT, format!("{}: {e}", info.dir.display())))?;
-    }
-    Ok((loaded, study))
 }
 
 /// The analysis options: command-line options first, then the study's `[analysis]` and
@@ -229,9 +209,6 @@ pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<Prepared, (i32, String)> {
     Ok((loaded, study, options, retention))
 }
 
-/// Most sorts for which `analyze` draws the figures and report.html.
-pub const FIGURE_SORT_LIMIT: usize = 5000;
-
 pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let (loaded, study, options, retention) = match prepare(a) {
         Ok(x) => x,
@@ -259,90 +236,13 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     if let Some(participants) = loaded.participants() {
         results.attach_participants(participants.to_vec());
     }
-    // Every output is built into a staging directory beside DIR, then published at once
-    // (outputs.rs): results.json, report.lis, results.xlsx, tables/, plots/, report.html.
-    let title = loaded
-        .study
-        .as_ref()
-        .map(|s| s.title.clone())
-        .or(loaded.title.clone());
-    let ctx = qstudy_report::ReportContext::from_study(title.clone(), &study);
-    let mut report = None;
-    let mut xlsx_notes = Vec::new();
-    // Figures label every sort (loadings maps): beyond this many sorts they take minutes and
-    // cannot be read, so they are left out with a warning (`qstudy plot` can still draw one).
-    let too_many_for_figures = results.input.sorts > FIGURE_SORT_LIMIT;
-    let mut figure_warning = None;
-    if too_many_for_figures && !a.no_plots {
-        let w = format!(
-            "{} sorts: figures and report.html are drawn for at most {FIGURE_SORT_LIMIT} sorts; they are left out (use `qstudy plot` for single figures)",
-            results.input.sorts
-        );
-        let _ = writeln!(err, "warning: {w}");
-        figure_warning = Some(w);
-    }
-    let published = outputs::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
-        // The figures are drawn on rayon's pool while this thread builds the reports; each is
-        // a pure function of the results, so the bytes do not depend on the threads. The
-        // reports are streamed into their files (the workbook on a thread of its own), the
-        // figures written by this thread, in a fixed order.
-        std::thread::scope(|scope| {
-            let figures = (!a.no_plots && !too_many_for_figures).then(|| {
-                scope.spawn(|| {
-                    let info = qstudy_plot::ReportInfo {
-                        title,
-                        source: Some(a.input.display().to_string()),
-                    };
-                    // The parallel analysis that chose the number of factors, when one did,
-                    // draws its threshold on the scree plot (with --factors none is run: it
-                    // would cost more than every figure together).
-                    let options = qstudy_plot::PlotOptions {
-                        scree_threshold: retention
-                            .as_ref()
-                            .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
-                        ..Default::default()
-                    };
-                    outputs::figure_files(&a.out, &results, &options, &info)
-                })
-            });
-            xlsx_notes = outputs::write_reports(staging, &a.out, &results, &ctx)?;
-            // Every warning, one a line, in full (empty when there is none): the terminal
-            // shows them grouped.
-            let all =
-                crate::terminal::all_warnings(&results.warnings, &xlsx_notes, &figure_warning);
-            let text: String = all.iter().map(|w| format!("{w}\n")).collect();
-            outputs::write_file(staging, crate::terminal::WARNINGS_FILE, text.as_bytes())?;
-            if let Some(figures) = figures {
-                let files = figures
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-                for (path, bytes) in files {
-                    outputs::write_file(staging, &path, &bytes)?;
-                }
-                report = Some(a.out.join("report.html"));
-            }
-            Ok(())
-        })
-    });
-    let path = match published {
-        Ok(p) => {
-            if let Some(old) = p.leftover {
-                let _ = writeln!(
-                    err,
-                    "warning: the previous output was moved to {} and could not be deleted",
-                    old.display()
-                );
-            }
-            a.out.join("results.json")
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_OUTPUT;
-        }
+    let written = match write_outputs(a, &loaded, &study, &results, retention.as_ref(), err) {
+        Ok(w) => w,
+        Err(code) => return code,
     };
     // Repeated warnings are grouped, long ones shortened: the full list is in results.json
     // (`warnings`) and DIR/warnings.txt.
-    let all = crate::terminal::all_warnings(&results.warnings, &xlsx_notes, &None);
+    let all = crate::terminal::all_warnings(&results.warnings, &written.xlsx_notes, &None);
     let full = format!(
         "{} (and results.json `warnings`)",
         a.out.join(crate::terminal::WARNINGS_FILE).display()
@@ -352,22 +252,84 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     }
     if !a.quiet {
         let _ = write_summary(out, &results, &a.input);
-        let _ = writeln!(out, "results: {}", path.display());
+        let _ = writeln!(out, "results: {}", a.out.join("results.json").display());
         let _ = writeln!(
             out,
             "reports: {} (report.lis, results.xlsx, tables/*.csv)",
             a.out.display()
         );
-        if let Some(report) = report {
+        if written.figures {
             let _ = writeln!(
                 out,
                 "report: {} (figures in {})",
-                report.display(),
+                a.out.join("report.html").display(),
                 a.out.join("plots").display()
             );
         }
     }
     0
+}
+
+/// Writes the output set of `results` (`qstudy_report::outputs::write_analysis`: results.json,
+/// report.lis, results.xlsx, tables/, warnings.txt, plots/, report.html) into a staging
+/// directory and publishes it as DIR at once (`qstudy_io::output_dir::publish`). On failure,
+/// the message is printed and the exit code returned.
+fn write_outputs(
+    a: &AnalyzeArgs,
+    loaded: &LoadedSorts,
+    study: &Study,
+    results: &AnalysisResults,
+    retention: Option<&RetentionReport>,
+    err: &mut dyn Write,
+) -> Result<AnalysisWritten, i32> {
+    let title = loaded
+        .study
+        .as_ref()
+        .map(|s| s.title.clone())
+        .or(loaded.title.clone());
+    let ctx = qstudy_report::ReportContext::from_study(title.clone(), study);
+    let figures = (!a.no_plots).then(|| Figures {
+        info: qstudy_plot::ReportInfo {
+            title,
+            source: Some(a.input.display().to_string()),
+        },
+        // The parallel analysis that chose the number of factors, when one did, draws its
+        // threshold on the scree plot (with --factors none is run: it would cost more than
+        // every figure together).
+        options: qstudy_plot::PlotOptions {
+            scree_threshold: retention
+                .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+            ..Default::default()
+        },
+    });
+    // Beyond this many sorts figures cannot be read: left out with a warning, shown at once
+    // (`qstudy plot` can still draw one).
+    if figures.is_some()
+        && let Some(w) = figures_left_out(results)
+    {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let mut written = AnalysisWritten::default();
+    let published = output_dir::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
+        written = write_analysis(staging, &a.out, results, &ctx, figures.as_ref())?;
+        Ok::<(), OutputsError>(())
+    });
+    match published {
+        Ok(p) => {
+            if let Some(old) = p.leftover {
+                let _ = writeln!(
+                    err,
+                    "warning: the previous output was moved to {} and could not be deleted",
+                    old.display()
+                );
+            }
+            Ok(written)
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            Err(EXIT_OUTPUT)
+        }
+    }
 }
 
 /// The short summary table: factor, eigenvalue, % variance, defining sorts.

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use qstudy_core::bootstrap::{Alignment, BootstrapOptions, BootstrapResults, bootstrap};
-use qstudy_io::write_atomic;
-use qstudy_report::tables::spreadsheet_safe;
+use qstudy_io::output_dir;
+use qstudy_report::outputs::{OutputsError, write_bootstrap};
 
 use crate::analyze::{AnalyzeArgs, prepare};
 use crate::progress::{Progress, with_threads};
@@ -98,130 +98,17 @@ pub(crate) fn bootstrap_command(
 }
 
 /// Writes DIR/bootstrap.json, DIR/bootstrap_zscores.csv, DIR/bootstrap_loadings.csv and, with
-/// `plots`, DIR/plots/bootstrap-zscores.svg and .png.
+/// `plots`, DIR/plots/bootstrap-zscores.svg and .png (`qstudy_report::outputs::write_bootstrap`),
+/// staged and then added to DIR at once with its manifest (`qstudy_io::output_dir::publish_into`):
+/// a failure leaves DIR as it was. Returns the paths written; the error is the message.
 fn write_outputs(dir: &Path, r: &BootstrapResults, plots: bool) -> Result<Vec<PathBuf>, String> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(format!("{}: exists and is not a directory", dir.display()));
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: cannot create the output directory: {e}", dir.display()))?;
-    let json = dir.join("bootstrap.json");
-    let mut text = serde_json::to_string(r)
-        .map_err(|e| format!("{}: cannot serialise: {e}", json.display()))?;
-    text.push('\n');
-    write_atomic(&json, text.as_bytes()).map_err(|e| e.to_string())?;
-    let zpath = dir.join("bootstrap_zscores.csv");
-    write_atomic(&zpath, &zscores_csv(r).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let lpath = dir.join("bootstrap_loadings.csv");
-    write_atomic(&lpath, &loadings_csv(r).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
-    let mut written = vec![json, zpath, lpath];
-    if plots {
-        written.extend(write_plot(dir, r)?);
-    }
-    Ok(written)
-}
-
-/// Draws the bootstrap of the z-scores into DIR/plots/ as SVG and PNG (the figure of
-/// `qstudy plot DIR/bootstrap.json --kind bootstrap`).
-fn write_plot(dir: &Path, r: &BootstrapResults) -> Result<Vec<PathBuf>, String> {
-    let plots = dir.join("plots");
-    let plot = qstudy_plot::bootstrap_plot(r, &[], &qstudy_plot::PlotOptions::default())
-        .map_err(|e| format!("{}: {e}", plots.display()))?;
-    std::fs::create_dir_all(&plots)
-        .map_err(|e| format!("{}: cannot create the directory: {e}", plots.display()))?;
-    let formats = [qstudy_plot::ImageFormat::Svg, qstudy_plot::ImageFormat::Png];
-    let rendered = rayon::join(|| plot.render(formats[0]), || plot.render(formats[1]));
     let mut written = Vec::new();
-    for (format, bytes) in formats.into_iter().zip([rendered.0, rendered.1]) {
-        let path = plots.join(format!("{}.{}", plot.name(), format.extension()));
-        let bytes = bytes.map_err(|e| format!("{}: {e}", path.display()))?;
-        write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
-        written.push(path);
-    }
+    output_dir::publish_into(dir, true, |staging| {
+        written = write_bootstrap(staging, dir, r, plots)?;
+        Ok::<(), OutputsError>(())
+    })
+    .map_err(|e| e.to_string())?;
     Ok(written)
-}
-
-fn num(x: Option<f64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// One row per factor and statement.
-fn zscores_csv(r: &BootstrapResults) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "factor",
-        "statement",
-        "z",
-        "mean",
-        "se",
-        "bias",
-        "lower",
-        "upper",
-        "array",
-        "bootstrap_array",
-        "distinguishing_p",
-    ])?;
-    for f in &r.factors {
-        for (s, id) in r.input.statement_ids.iter().enumerate() {
-            let at = |v: &Option<Vec<f64>>| v.as_ref().map(|v| v[s]);
-            let ai =
-                |v: &Option<Vec<i32>>| v.as_ref().map(|v| v[s].to_string()).unwrap_or_default();
-            let dist = f
-                .distinguishing
-                .iter()
-                .find(|d| d.statement == *id)
-                .map(|d| d.p.to_string())
-                .unwrap_or_default();
-            w.write_record([
-                spreadsheet_safe(&f.name).into_owned(),
-                id.to_string(),
-                num(at(&f.zscores)),
-                num(at(&f.mean)),
-                num(at(&f.se)),
-                num(at(&f.bias)),
-                num(at(&f.lower)),
-                num(at(&f.upper)),
-                ai(&f.array),
-                ai(&f.bootstrap_array),
-                dist,
-            ])?;
-        }
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// One row per sort and factor.
-fn loadings_csv(r: &BootstrapResults) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "sort",
-        "factor",
-        "loading",
-        "mean",
-        "se",
-        "bias",
-        "flagged",
-        "flag_frequency",
-        "replicates",
-    ])?;
-    let l = &r.loadings;
-    for (i, id) in r.input.sort_ids.iter().enumerate() {
-        for (f, factor) in r.factors.iter().enumerate() {
-            w.write_record([
-                spreadsheet_safe(id).into_owned(),
-                spreadsheet_safe(&factor.name).into_owned(),
-                l.full[i][f].to_string(),
-                num(l.mean[i][f]),
-                num(l.se[i][f]),
-                num(l.bias[i][f]),
-                l.flagged[i][f].to_string(),
-                num(l.flag_frequency[i][f]),
-                l.replicates[i].to_string(),
-            ])?;
-        }
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 fn write_summary(out: &mut dyn Write, r: &BootstrapResults, input: &Path) -> std::io::Result<()> {

@@ -10,7 +10,7 @@ use qstudy_core::Grid;
 use qstudy_io::{InputFormat, OutputFormat, export, write_export};
 
 use crate::EXIT_OUTPUT;
-use crate::analyze::load_input;
+use crate::input::load_input;
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {

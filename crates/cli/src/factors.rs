@@ -10,9 +10,10 @@ use clap::Args;
 use qstudy_core::analysis::AnalysisOptions;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
 use qstudy_core::{Correlation, Extraction, Grid, Numerics, Rotation, Study, VarimaxMethod};
-use qstudy_io::{AnalysisDefaults, InputFormat, write_atomic};
+use qstudy_io::{AnalysisDefaults, InputFormat, output_dir};
+use qstudy_report::outputs::write_retention;
 
-use crate::analyze::load_input;
+use crate::input::load_input;
 use crate::progress::{Progress, with_threads};
 use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
 
@@ -160,45 +161,17 @@ pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dy
         }
     };
     if let Some(dir) = &a.out {
-        let path = dir.join("retention.json");
-        let written = std::fs::create_dir_all(dir)
-            .map_err(|e| format!("{}: cannot create the output directory: {e}", dir.display()))
-            .and_then(|()| {
-                let mut text = serde_json::to_string(&r).map_err(|e| e.to_string())?;
-                text.push('\n');
-                write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())
-            })
-            .and_then(|()| {
-                if a.no_plots {
-                    Ok(())
-                } else {
-                    write_scree(dir, &r)
-                }
-            });
+        // retention.json and the scree plot, staged and then added to DIR at once with its
+        // manifest: a failure leaves DIR as it was.
+        let written = output_dir::publish_into(dir, true, |staging| {
+            write_retention(staging, dir, &r, !a.no_plots).map(|_| ())
+        });
         if let Err(e) = written {
-            return fail(err, (EXIT_OUTPUT, e));
+            return fail(err, (EXIT_OUTPUT, e.to_string()));
         }
     }
     let _ = write_report(out, &r, &study, &options, a);
     0
-}
-
-/// Draws the scree plot of the report, with its parallel-analysis threshold, as
-/// DIR/plots/scree.svg and .png (the figure of `qstudy plot DIR/retention.json --kind scree`).
-fn write_scree(dir: &std::path::Path, r: &RetentionReport) -> Result<(), String> {
-    let plots = dir.join("plots");
-    let plot = qstudy_plot::retention_scree(r, &qstudy_plot::PlotOptions::default())
-        .map_err(|e| format!("{}: {e}", plots.display()))?;
-    std::fs::create_dir_all(&plots)
-        .map_err(|e| format!("{}: cannot create the directory: {e}", plots.display()))?;
-    for format in [qstudy_plot::ImageFormat::Svg, qstudy_plot::ImageFormat::Png] {
-        let path = plots.join(format!("{}.{}", plot.name(), format.extension()));
-        let bytes = plot
-            .render(format)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 fn write_report(

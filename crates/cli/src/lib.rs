@@ -14,7 +14,7 @@ mod analyze;
 mod bootstrap;
 mod convert;
 mod factors;
-mod outputs;
+mod input;
 mod plot;
 mod progress;
 mod simulate;

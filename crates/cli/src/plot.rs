@@ -9,6 +9,7 @@ use clap::Args;
 use qstudy_core::AnalysisResults;
 use qstudy_core::bootstrap::BootstrapResults;
 use qstudy_core::retention::RetentionReport;
+use qstudy_io::output_dir::{self, OutputError};
 use qstudy_plot::{ImageFormat, Kind, Plot, PlotError, PlotOptions, resolve_factor};
 
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE};
@@ -300,8 +301,18 @@ fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
     })
 }
 
-/// Where each figure goes: `(plot index, format, path)`.
-fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Vec<(usize, ImageFormat, PathBuf)>, Failure> {
+/// Where the figures go: the directory they are added to (with its manifest or not) and, per
+/// file, the figure's index, its format, its path in that directory and the path printed.
+struct Targets {
+    root: PathBuf,
+    manifest: bool,
+    files: Vec<(usize, ImageFormat, String, PathBuf)>,
+}
+
+/// Where each figure goes: `--out FILE` (one figure, no manifest), `--out DIR`, or by default
+/// `plots/` beside RESULTS, listed by the manifest of RESULTS's directory when it is a qstudy
+/// output (so that `analyze --force` can still replace it), else by one in `plots/`.
+fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, Failure> {
     let as_file = a.out.as_ref().and_then(|out| {
         out.extension()
             .and_then(|e| e.to_str())
@@ -332,46 +343,80 @@ fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Vec<(usize, ImageFormat, Path
                 ),
             ));
         }
-        return Ok(vec![(0, ext_format, file)]);
+        let root = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return Ok(Targets {
+            root,
+            manifest: false,
+            files: vec![(0, ext_format, name, file)],
+        });
     }
-    let dir = match &a.out {
-        Some(d) => d.clone(),
-        None => a
-            .results
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .join("plots"),
+    let (root, prefix) = match &a.out {
+        Some(d) => (d.clone(), ""),
+        None => {
+            let beside = a
+                .results
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if beside.join(output_dir::MANIFEST).is_file() {
+                (beside.to_path_buf(), "plots/")
+            } else {
+                (beside.join("plots"), "")
+            }
+        }
     };
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        (
-            EXIT_OUTPUT,
-            format!("{}: cannot create the directory: {e}", dir.display()),
-        )
-    })?;
+    let dir = match prefix {
+        "" => root.clone(),
+        p => root.join(p.trim_end_matches('/')),
+    };
     let formats = match a.format {
         Some(f) => vec![f],
         None => vec![ImageFormat::Svg, ImageFormat::Png],
     };
-    let mut targets = Vec::new();
+    let mut files = Vec::new();
     for (i, p) in plots.iter().enumerate() {
         for &f in &formats {
-            targets.push((i, f, dir.join(format!("{}.{}", p.name(), f.extension()))));
+            let name = format!("{}.{}", p.name(), f.extension());
+            files.push((i, f, format!("{prefix}{name}"), dir.join(name)));
         }
     }
-    Ok(targets)
+    Ok(Targets {
+        root,
+        manifest: true,
+        files,
+    })
 }
 
+/// Draws the figures, then adds them to their directory at once (`qstudy_io::output_dir::
+/// publish_into`): a figure that cannot be drawn or written leaves no file.
 fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let plots = match read_source(&a.results)? {
         Source::Results(r) => figures(a, &r)?,
         Source::Bootstrap(b) => bootstrap_figures(a, &b)?,
         Source::Retention(r) => retention_figures(a, &r)?,
     };
-    for (i, format, path) in targets(a, &plots)? {
-        let bytes = plots[i].render(format).map_err(plot_failure)?;
-        qstudy_io::write_atomic(&path, &bytes).map_err(|e| (EXIT_OUTPUT, e.to_string()))?;
-        let _ = writeln!(out, "{}", path.display());
+    let targets = targets(a, &plots)?;
+    let rendered = targets
+        .files
+        .iter()
+        .map(|(i, format, _, _)| plots[*i].render(*format).map_err(plot_failure))
+        .collect::<Result<Vec<_>, _>>()?;
+    output_dir::publish_into(&targets.root, targets.manifest, |staging| {
+        for ((_, _, rel, _), bytes) in targets.files.iter().zip(&rendered) {
+            output_dir::write_file(staging, rel, bytes)?;
+        }
+        Ok::<(), OutputError>(())
+    })
+    .map_err(|e| (EXIT_OUTPUT, e.to_string()))?;
+    for (_, _, _, shown) in &targets.files {
+        let _ = writeln!(out, "{}", shown.display());
     }
     Ok(())
 }

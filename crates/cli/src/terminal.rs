@@ -12,23 +12,8 @@ pub(crate) const LINE_CHARS: usize = 300;
 /// Characters of one id printed in a summary list.
 const ID_CHARS: usize = 24;
 
-/// The file of the output directory that lists every warning, one a line.
-pub(crate) const WARNINGS_FILE: &str = "warnings.txt";
-
-/// Every warning of a run, in the order printed: the analysis's, the workbook's notes
-/// (`results.xlsx: ...`), then the figures' (when they were left out).
-pub(crate) fn all_warnings(
-    analysis: &[String],
-    xlsx_notes: &[String],
-    figures: &Option<String>,
-) -> Vec<String> {
-    analysis
-        .iter()
-        .cloned()
-        .chain(xlsx_notes.iter().map(|n| format!("results.xlsx: {n}")))
-        .chain(figures.iter().cloned())
-        .collect()
-}
+// The full list of a run's warnings and its file, shared with the library's output set.
+pub(crate) use qstudy_report::outputs::{WARNINGS_FILE, all_warnings};
 
 /// `n` with thousands separated by commas: `19990` -> `19,990`.
 fn grouped(n: usize) -> String {

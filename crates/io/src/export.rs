@@ -9,10 +9,11 @@ use std::str::FromStr;
 
 use qstudy_core::{Grid, SortTable, Study};
 
+use crate::output_dir;
 use crate::results::WriteError;
 use crate::source::SourceMap;
 use crate::study::{Statement, StudyContents, study_dir_files};
-use crate::{InputFormat, LoadedSorts, write_atomic};
+use crate::{InputFormat, LoadedSorts};
 
 /// Lowest and highest value a PQMethod `.DAT` can hold (its distribution line has 20 slots,
 /// for -6..13).
@@ -138,6 +139,9 @@ pub enum ExportError {
     /// Writing failed.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The output could not be staged or put in place.
+    #[error(transparent)]
+    Output(#[from] output_dir::OutputError),
 }
 
 /// The byte layout of a PQMethod project: what PQMethod 2.35 writes by default, or, read from
@@ -582,23 +586,45 @@ pub fn export(
 }
 
 /// Writes an [`Export`]: refuses, before writing anything, when a file exists and `force` is
-/// false; creates the study directory; writes each file atomically. Returns the paths written.
+/// false; then builds every file in a staging directory and adds them all at once to their
+/// directory (the study directory, or the directory of the `.DAT`/`.csv`, created if needed)
+/// with [`output_dir::publish_into`]: a failure leaves no file written. Returns the paths
+/// written.
 pub fn write_export(export: &Export, force: bool) -> Result<Vec<PathBuf>, ExportError> {
     if !force && let Some((path, _)) = export.files.iter().find(|(p, _)| p.exists()) {
         return Err(ExportError::Exists { file: path.clone() });
     }
-    if let Some(dir) = &export.dir {
-        std::fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
-            path: dir.clone(),
-            source,
-        })?;
-    }
-    let mut written = Vec::with_capacity(export.files.len());
+    let Some((first, _)) = export.files.first() else {
+        return Ok(Vec::new());
+    };
+    let dir = export.dir.clone().unwrap_or_else(|| match first.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    });
+    let mut files = Vec::with_capacity(export.files.len());
     for (path, bytes) in &export.files {
-        write_atomic(path, bytes)?;
-        written.push(path.clone());
+        let rel = match (&export.dir, path.strip_prefix(&dir)) {
+            (_, Ok(rel)) => rel.to_path_buf(),
+            (None, Err(_)) => PathBuf::from(path.file_name().unwrap_or_default()),
+            (Some(_), Err(_)) => {
+                return Err(ExportError::Path {
+                    file: path.clone(),
+                    message: format!("not inside the output directory {}", dir.display()),
+                });
+            }
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.push((rel.join("/"), bytes));
     }
-    Ok(written)
+    output_dir::publish_into(&dir, false, |staging| {
+        files
+            .iter()
+            .try_for_each(|(rel, bytes)| output_dir::write_file(staging, rel, bytes))
+    })?;
+    Ok(export.files.iter().map(|(p, _)| p.clone()).collect())
 }
 
 #[cfg(test)]
@@ -704,6 +730,26 @@ mod tests {
         );
         let e = pqmethod_sta(sta, &["a\nb".into()], &Default::default()).unwrap_err();
         assert!(e.to_string().contains("line break"), "{e}");
+    }
+
+    #[test]
+    fn a_pqmethod_project_is_written_whole_or_not_at_all() {
+        let loaded = read_sorts(&fixture("lipset/LIPSET.DAT"), None).unwrap();
+        let study = validate(&loaded.table, &Default::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("LIPSET.DAT");
+        let e = export(&loaded, &study, OutputFormat::Pqmethod, &out).unwrap();
+        // a directory where the .STA goes: refused, and the .DAT is not written either
+        std::fs::create_dir(dir.path().join("LIPSET.STA")).unwrap();
+        let err = write_export(&e, true).unwrap_err();
+        assert!(err.to_string().contains("LIPSET.STA"), "{err}");
+        assert!(!out.exists());
+        std::fs::remove_dir(dir.path().join("LIPSET.STA")).unwrap();
+        // a missing directory is created
+        let deeper = dir.path().join("a/b/LIPSET.DAT");
+        let e = export(&loaded, &study, OutputFormat::Pqmethod, &deeper).unwrap();
+        assert_eq!(write_export(&e, false).unwrap().len(), 2);
+        assert!(dir.path().join("a/b/LIPSET.STA").is_file());
     }
 
     #[test]

@@ -47,6 +47,7 @@ mod input_format;
 mod json_sorts;
 mod layout;
 pub mod limits;
+pub mod output_dir;
 mod pqmethod;
 mod results;
 mod source;

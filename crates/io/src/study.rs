@@ -23,7 +23,7 @@ use qstudy_core::{Grid, Participant, SortTable};
 
 use crate::error::ReadError;
 use crate::source::SourceMap;
-use crate::{InputFormat, LoadedSorts, write_atomic};
+use crate::{InputFormat, LoadedSorts};
 
 /// The manifest file name of a study directory.
 pub const MANIFEST: &str = "study.toml";
@@ -911,22 +911,20 @@ pub fn study_files(ds: &DesignStudy, sim: &Simulated, seed: u64) -> Vec<(&'stati
     files
 }
 
-/// Writes the files of [`study_files`] into `dir` (created if needed), each atomically.
+/// Writes the files of [`study_files`] into `dir` (created if needed): built in a staging
+/// directory, then added to `dir` all at once ([`crate::output_dir::publish_into`]), replacing
+/// the study files of the same names and nothing else. A failure leaves `dir` as it was.
 pub fn write_study(
     dir: &Path,
     files: &[(&'static str, String)],
-) -> Result<Vec<PathBuf>, crate::WriteError> {
-    std::fs::create_dir_all(dir).map_err(|source| crate::WriteError::CreateDir {
-        path: dir.to_path_buf(),
-        source,
+) -> Result<Vec<PathBuf>, crate::output_dir::OutputError> {
+    use crate::output_dir;
+    output_dir::publish_into(dir, false, |staging| {
+        files
+            .iter()
+            .try_for_each(|(name, text)| output_dir::write_file(staging, name, text.as_bytes()))
     })?;
-    let mut written = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        write_atomic(&path, text.as_bytes())?;
-        written.push(path);
-    }
-    Ok(written)
+    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
 }
 
 #[cfg(test)]

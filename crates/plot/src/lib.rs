@@ -17,7 +17,8 @@
 //! | scree of a retention report (from `retention.json`) | [`retention_scree`] | `scree` |
 //!
 //! [`standard_plots`] builds the set `qstudy analyze` writes, [`report_html`] the report, and
-//! [`write_outputs`] writes both into a results directory.
+//! [`render_outputs`] renders both as files (written into the output directory by
+//! `qstudy_report::outputs::write_analysis`, staged and published by `qstudy_io::output_dir`).
 //!
 //! ```
 //! use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
@@ -40,7 +41,7 @@
 //! assert!(plot.to_png().unwrap().starts_with(b"\x89PNG"));
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
@@ -564,17 +565,6 @@ pub fn standard_plots(
     Ok(Gallery { plots, notes })
 }
 
-/// What [`write_outputs`] wrote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Written {
-    /// Every file, in the order written (figures, then the report).
-    pub files: Vec<PathBuf>,
-    /// `DIR/report.html`.
-    pub report: PathBuf,
-    /// Notes on figures left out.
-    pub notes: Vec<String>,
-}
-
 /// A file of the figures or the report, rendered: its path relative to the results directory
 /// (`/`-separated: `plots/composite-F1.svg`, `report.html`) and its bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -630,35 +620,6 @@ pub fn render_outputs(
         bytes: html.into_bytes(),
     });
     Ok(files)
-}
-
-/// Writes every figure of [`standard_plots`] as `DIR/plots/NAME.svg` and `NAME.png`, and the
-/// report as `DIR/report.html` (rendered by [`render_outputs`]); each file is written to a
-/// temporary file and renamed into place.
-pub fn write_outputs(
-    dir: &Path,
-    results: &AnalysisResults,
-    options: &PlotOptions,
-    info: &ReportInfo,
-) -> Result<Written, PlotError> {
-    let gallery = standard_plots(results, options)?;
-    let plots_dir = dir.join("plots");
-    std::fs::create_dir_all(&plots_dir).map_err(|source| PlotError::CreateDir {
-        path: plots_dir.clone(),
-        source,
-    })?;
-    let mut files = Vec::new();
-    for f in render_outputs(results, &gallery, info)? {
-        let path = f.path.split('/').fold(dir.to_path_buf(), |p, c| p.join(c));
-        qstudy_io::write_atomic(&path, &f.bytes)?;
-        files.push(path);
-    }
-    let report = dir.join("report.html");
-    Ok(Written {
-        files,
-        report,
-        notes: gallery.notes,
-    })
 }
 
 /// A file-name-safe version of `s` (letters, digits, `-`, `_`; others become `_`).

@@ -313,21 +313,17 @@ fn the_report_is_one_self_contained_page() {
 }
 
 #[test]
-fn write_outputs_writes_svg_png_and_the_report() {
+fn render_outputs_gives_svg_png_and_the_report_in_order() {
     let r = results();
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("out");
-    let w = write_outputs(&dir, &r, &PlotOptions::default(), &ReportInfo::default()).unwrap();
-    assert_eq!(w.files.len(), 9 * 2 + 1);
-    assert!(w.report.ends_with("report.html"));
-    for f in &w.files {
-        assert!(
-            std::fs::metadata(f).unwrap().len() > 1000,
-            "{}",
-            f.display()
-        );
+    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
+    let files = render_outputs(&r, &gallery, &ReportInfo::default()).unwrap();
+    assert_eq!(files.len(), 9 * 2 + 1);
+    assert_eq!(files[0].path, "plots/composite-F1.svg");
+    assert_eq!(files[1].path, "plots/composite-F1.png");
+    assert_eq!(files[files.len() - 1].path, "report.html");
+    for f in &files {
+        assert!(f.bytes.len() > 1000, "{}", f.path);
     }
-    assert!(dir.join("plots/composite-F1.png").exists());
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! # qstudy-report
 //!
 //! The reports of one analysis, all built from the same [`AnalysisResults`] (the content of
-//! `results.json`), as bytes: nothing here touches the file system, so the caller decides where
-//! they go (`qstudy analyze` stages them with `results.json` and publishes the directory at
-//! once).
+//! `results.json`), as bytes: the reports themselves touch no file system, so the caller
+//! decides where they go. [`outputs`] assembles the whole output set of `qstudy analyze`
+//! (reports, `results.json`, figures, `report.html`) into a staging directory that
+//! `qstudy_io::output_dir` publishes at once.
 //!
 //! | file | built by | what |
 //! |---|---|---|
@@ -59,6 +60,7 @@ use qstudy_core::{AnalysisResults, Study};
 
 mod fmt;
 pub mod lis;
+pub mod outputs;
 pub mod tables;
 pub mod xlsx;
 

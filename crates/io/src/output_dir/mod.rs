@@ -1,0 +1,495 @@
+//! The one output writer of qstudy: nothing is lost, nothing is half-written.
+//!
+//! Every command that writes files builds them into a fresh **staging directory** (with
+//! [`write_file`] and [`stream_file`], or any other means), then flushes all of it to disk and
+//! only then **publishes** it, in one of two ways:
+//!
+//! - [`publish`] (`qstudy analyze`): the staging directory *becomes* `DIR`.
+//!   - `DIR` does not exist: the staging directory (beside `DIR`, same parent, so the same file
+//!     system) is renamed to `DIR`.
+//!   - `DIR` is an empty directory: it is removed and the staging directory renamed to `DIR`
+//!     (nothing can be lost, so no `force` is needed).
+//!   - `DIR` is a non-empty directory: refused unless `force`. With `force`, `DIR` must hold a
+//!     previous output, listed by its manifest ([`MANIFEST`], written last into every output
+//!     from the files actually staged), nothing but the files that manifest lists, and not the
+//!     input: a file the user put there (`notes.txt`) makes `force` refuse, naming it, so it is
+//!     never deleted. Then the old `DIR` is renamed aside, the staging directory renamed to
+//!     `DIR`, and the old one deleted.
+//!   - `DIR` exists and is not a directory: refused.
+//!
+//!   A crash at any point leaves either the old or the new complete directory (at worst under
+//!   its hidden name beside `DIR`: `.DIR.qstudy-new-*` for the new one, `.DIR.qstudy-old-*` for
+//!   the old one); a failure before the swap leaves `DIR` untouched and removes the staging
+//!   directory; a failure of the second rename puts the old `DIR` back.
+//! - [`publish_into`] (`bootstrap`, `factors --out`, `plot`, `convert`, `simulate`): the staged
+//!   files are *added* to `DIR`, replacing files of the same names and touching nothing else.
+//!   When `DIR` does not exist, the staging directory is renamed to `DIR` as above. Otherwise
+//!   the staging directory is made inside `DIR` (`DIR/.qstudy-new-*`); once every file is
+//!   built and flushed, every destination is checked (a directory where a file goes, or a file
+//!   where a directory goes, refuses the whole output before anything changes), then each file
+//!   is renamed into place, the file it replaces kept aside (`DIR/.qstudy-old-*`) until all are
+//!   in; if one rename fails, the files already moved are taken back out and the old ones put
+//!   back. With a manifest, `DIR/.qstudy-manifest` lists the files of the previous manifest and
+//!   the new ones, so that `--force` of a later output can replace them.
+//!
+//! A failure while building (a figure that cannot be drawn, a full disk) therefore leaves `DIR`
+//! exactly as it was, with no partial file.
+//!
+//! ```
+//! use qstudy_io::output_dir::{self, OutputError};
+//! let tmp = tempfile::tempdir().unwrap();
+//! let out = tmp.path().join("out");
+//! output_dir::publish(&out, false, &[], |staging| -> Result<(), OutputError> {
+//!     output_dir::write_file(staging, "tables/a.csv", b"x\n1\n")
+//! })
+//! .unwrap();
+//! assert!(out.join("tables/a.csv").is_file());
+//! assert!(out.join(output_dir::MANIFEST).is_file());
+//! ```
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+mod fsutil;
+mod into;
+#[cfg(test)]
+mod tests;
+
+use fsutil::{
+    foreign_files, hidden_stem, join_rel, parent_of, read_manifest, sync_dir, sync_tree,
+    unused_name, write_manifest,
+};
+pub use into::publish_into;
+
+/// The manifest of an output directory: one `/`-separated path per line of every file qstudy
+/// wrote there (after a comment line). `force` replaces a directory only when it holds nothing
+/// else.
+pub const MANIFEST: &str = ".qstudy-manifest";
+
+/// Foreign files named in a refusal, at most.
+const FOREIGN_SHOWN: usize = 10;
+
+/// The output could not be written; every message is one line naming the path.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// `DIR` (or a directory on the way to a file) exists and is not a directory.
+    #[error("{path}: exists and is not a directory")]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A file is to be written where a directory is.
+    #[error("{path}: is a directory; a file of this output goes there")]
+    IsADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `DIR` holds files and `force` was not given.
+    #[error("{path}: the output directory exists and is not empty; use --force to replace it")]
+    NotEmpty {
+        /// The output directory.
+        path: PathBuf,
+    },
+    /// `force` on a directory that holds no previous output.
+    #[error(
+        "{path}: not replaced, even with --force: it does not hold a previous qstudy output (no {MANIFEST} listing what qstudy wrote there); choose another --out"
+    )]
+    NotAnOutput {
+        /// The output directory.
+        path: PathBuf,
+    },
+    /// `force` on a previous output that also holds files qstudy did not write.
+    #[error(
+        "{path}: not replaced, even with --force: it holds {} that qstudy did not write ({}); move {} away or choose another --out",
+        if .files.len() == 1 { "a file" } else { "files" },
+        shown_list(.files),
+        if .files.len() == 1 { "it" } else { "them" }
+    )]
+    Foreign {
+        /// The output directory.
+        path: PathBuf,
+        /// The files qstudy did not write, `/`-separated, relative to it.
+        files: Vec<String>,
+    },
+    /// `force` on a directory that contains the input.
+    #[error("{path}: not replaced: it contains the input {input}; choose another --out")]
+    ContainsInput {
+        /// The output directory.
+        path: PathBuf,
+        /// The input inside it.
+        input: PathBuf,
+    },
+    /// A directory could not be created (or read).
+    #[error("{path}: cannot create the directory: {source}")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The new output could not be put in place; the previous one is unchanged.
+    #[error(
+        "{path}: cannot put the new output in place ({source}); the previous content is unchanged"
+    )]
+    Publish {
+        /// The output directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// What [`publish`] or [`publish_into`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    /// The output directory (the target of a symbolic link given as `DIR`).
+    pub dir: PathBuf,
+    /// The previous output, moved aside, when it could not be deleted afterwards.
+    pub leftover: Option<PathBuf>,
+}
+
+/// How `DIR` is to be replaced, decided before anything is built.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    Missing,
+    Empty,
+    Previous,
+}
+
+/// Test hooks: called between the steps of the swap.
+#[derive(Default)]
+struct Hooks {
+    /// After the old `DIR` (or the first old file) was moved aside, before the new one is
+    /// renamed into place.
+    after_aside: Option<fn(staging: &Path)>,
+}
+
+/// Builds the output with `build` into a staging directory beside `dir`, then publishes it as
+/// `dir`, replacing a previous output only with `force` (see the module documentation).
+/// `protect` lists paths (the input) that `force` must never delete. `build`'s error type is
+/// the caller's, holding an [`OutputError`].
+///
+/// ```
+/// use qstudy_io::output_dir::{self, OutputError};
+/// let tmp = tempfile::tempdir().unwrap();
+/// let out = tmp.path().join("out");
+/// let write = |text: &'static str| {
+///     move |staging: &std::path::Path| output_dir::write_file(staging, "results.json", text.as_bytes())
+/// };
+/// output_dir::publish(&out, false, &[], write("old")).unwrap();
+/// // not empty: refused without force
+/// let e = output_dir::publish(&out, false, &[], write("new")).unwrap_err();
+/// assert!(matches!(e, OutputError::NotEmpty { .. }));
+/// output_dir::publish(&out, true, &[], write("new")).unwrap();
+/// assert_eq!(std::fs::read_to_string(out.join("results.json")).unwrap(), "new");
+/// ```
+pub fn publish<E: From<OutputError>>(
+    dir: &Path,
+    force: bool,
+    protect: &[&Path],
+    build: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<Published, E> {
+    publish_with(dir, force, protect, build, &Hooks::default())
+}
+
+fn publish_with<E: From<OutputError>>(
+    dir: &Path,
+    force: bool,
+    protect: &[&Path],
+    build: impl FnOnce(&Path) -> Result<(), E>,
+    hooks: &Hooks,
+) -> Result<Published, E> {
+    let target = resolve(dir)?;
+    // Refuse early, before anything is built.
+    inspect(&target, dir, force, protect)?;
+    let staging = Staging::beside(&target, dir)?;
+    build(staging.path())?;
+    write_manifest(staging.path())?;
+    // Crash safety rests on this: every file and directory of the staging tree is on disk
+    // before the rename below can make it visible as `DIR`. Files are written without a flush
+    // each (`write_file`) and flushed here all at once, several at a time: a journaling file
+    // system commits the concurrent flushes together instead of one commit per file, and
+    // files written by any other means are covered too. A crash before the rename leaves the
+    // old `DIR` and a hidden staging directory; after it, a complete new `DIR` (its content
+    // was durable before its name changed); the parent's own flush below only makes the
+    // rename itself durable.
+    sync_tree(staging.path())?;
+
+    // The state may have changed while building: look again.
+    let parent = parent_of(&target);
+    let mut leftover = None;
+    match inspect(&target, dir, force, protect)? {
+        Target::Missing => rename_new(&staging, &target, dir)?,
+        Target::Empty => {
+            fs::remove_dir(&target).map_err(|source| OutputError::Publish {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            rename_new(&staging, &target, dir)?;
+        }
+        Target::Previous => {
+            let old = unused_name(&parent, &format!("{}.qstudy-old-", hidden_stem(&target)));
+            fs::rename(&target, &old).map_err(|source| OutputError::Publish {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            if let Some(hook) = hooks.after_aside {
+                hook(staging.path());
+            }
+            if let Err(source) = fs::rename(staging.path(), &target) {
+                // put the old output back; if even that fails, it stays under its hidden name
+                let _ = fs::rename(&old, &target);
+                return Err(OutputError::Publish {
+                    path: dir.to_path_buf(),
+                    source,
+                }
+                .into());
+            }
+            staging.disarm();
+            if fs::remove_dir_all(&old).is_err() {
+                leftover = Some(old);
+            }
+        }
+    }
+    sync_dir(&parent);
+    Ok(Published {
+        dir: target,
+        leftover,
+    })
+}
+
+fn rename_new(staging: &Staging, target: &Path, shown: &Path) -> Result<(), OutputError> {
+    fs::rename(staging.path(), target).map_err(|source| OutputError::Publish {
+        path: shown.to_path_buf(),
+        source,
+    })?;
+    staging.disarm();
+    Ok(())
+}
+
+/// The directory to write: `dir` itself, or what it points to when it is a symbolic link, or
+/// its canonical form when it has no last component (`.`, `..`).
+fn resolve(dir: &Path) -> Result<PathBuf, OutputError> {
+    let is_link = fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    let needs_name = matches!(
+        dir.components().next_back(),
+        None | Some(std::path::Component::CurDir | std::path::Component::ParentDir)
+    ) || dir.file_name().is_none();
+    if is_link || needs_name {
+        let canonical = fs::canonicalize(dir).map_err(|source| OutputError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if canonical.file_name().is_none() {
+            return Err(OutputError::NotAnOutput {
+                path: dir.to_path_buf(),
+            });
+        }
+        return Ok(canonical);
+    }
+    Ok(dir.to_path_buf())
+}
+
+fn inspect(
+    target: &Path,
+    shown: &Path,
+    force: bool,
+    protect: &[&Path],
+) -> Result<Target, OutputError> {
+    let meta = match fs::metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Missing),
+        Err(source) => {
+            return Err(OutputError::CreateDir {
+                path: shown.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if !meta.is_dir() {
+        return Err(OutputError::NotADirectory {
+            path: shown.to_path_buf(),
+        });
+    }
+    let mut entries = fs::read_dir(target).map_err(|source| OutputError::CreateDir {
+        path: shown.to_path_buf(),
+        source,
+    })?;
+    if entries.next().is_none() {
+        return Ok(Target::Empty);
+    }
+    if !force {
+        return Err(OutputError::NotEmpty {
+            path: shown.to_path_buf(),
+        });
+    }
+    let Some(listed) = read_manifest(target) else {
+        return Err(OutputError::NotAnOutput {
+            path: shown.to_path_buf(),
+        });
+    };
+    let foreign = foreign_files(target, &listed).map_err(|source| OutputError::CreateDir {
+        path: shown.to_path_buf(),
+        source,
+    })?;
+    if !foreign.is_empty() {
+        return Err(OutputError::Foreign {
+            path: shown.to_path_buf(),
+            files: foreign,
+        });
+    }
+    if let Ok(t) = fs::canonicalize(target) {
+        for p in protect {
+            let Ok(p) = fs::canonicalize(p) else {
+                continue;
+            };
+            if p.starts_with(&t) {
+                return Err(OutputError::ContainsInput {
+                    path: shown.to_path_buf(),
+                    input: p,
+                });
+            }
+        }
+    }
+    Ok(Target::Previous)
+}
+
+/// `a, b, c` or `a, b, ... and 12 more`, each quoted on one line.
+fn shown_list(files: &[String]) -> String {
+    let mut shown: Vec<String> = files
+        .iter()
+        .take(FOREIGN_SHOWN)
+        .map(|f| format!("{:?}", f))
+        .collect();
+    if files.len() > FOREIGN_SHOWN {
+        shown.push(format!("and {} more", files.len() - FOREIGN_SHOWN));
+    }
+    shown.join(", ")
+}
+
+/// The staging directory: removed with its content when dropped, unless published.
+struct Staging {
+    path: PathBuf,
+    armed: std::cell::Cell<bool>,
+}
+
+impl Staging {
+    /// A new staging directory beside `target` (`.NAME.qstudy-new-*`), its parents created.
+    fn beside(target: &Path, shown: &Path) -> Result<Self, OutputError> {
+        let parent = parent_of(target);
+        fs::create_dir_all(&parent).map_err(|source| OutputError::CreateDir {
+            path: parent.clone(),
+            source,
+        })?;
+        let prefix = format!("{}.qstudy-new-", hidden_stem(target));
+        Self::create(&parent, &prefix, shown)
+    }
+
+    fn create(parent: &Path, prefix: &str, shown: &Path) -> Result<Self, OutputError> {
+        let pid = std::process::id();
+        for n in 0u64.. {
+            let path = parent.join(format!("{prefix}{pid}-{n}"));
+            match fs::create_dir(&path) {
+                Ok(()) => {
+                    return Ok(Staging {
+                        path,
+                        armed: std::cell::Cell::new(true),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(source) => {
+                    return Err(OutputError::CreateDir {
+                        path: shown.to_path_buf(),
+                        source,
+                    });
+                }
+            }
+        }
+        unreachable!("u64 names do not run out")
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn disarm(&self) {
+        self.armed.set(false);
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.armed.get() {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Creates the directories of `rel` (`/`-separated) under `staging` and the file itself.
+fn create_file(staging: &Path, rel: &str) -> Result<(PathBuf, fs::File), OutputError> {
+    let path = join_rel(staging, rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|source| OutputError::CreateDir {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let file = fs::File::create(&path).map_err(|source| OutputError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok((path, file))
+}
+
+/// Writes `bytes` as `rel` (`/`-separated) under `staging`, creating subdirectories. The file
+/// is not flushed here: [`publish`] and [`publish_into`] flush the whole staging directory
+/// before publishing it.
+///
+/// ```
+/// let tmp = tempfile::tempdir().unwrap();
+/// qstudy_io::output_dir::write_file(tmp.path(), "plots/a.svg", b"<svg/>").unwrap();
+/// assert!(tmp.path().join("plots/a.svg").is_file());
+/// ```
+pub fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let (path, mut file) = create_file(staging, rel)?;
+    file.write_all(bytes)
+        .map_err(|source| OutputError::Write { path, source })
+}
+
+/// Creates `rel` (`/`-separated) under `staging` with its directories, lets `write` fill it
+/// through a 64 KiB buffer, then flushes the buffer (not to disk: [`publish`] flushes the
+/// whole staging directory). For outputs too large to build in memory first. `write`'s error
+/// type is the caller's, holding an [`OutputError`].
+///
+/// ```
+/// use std::io::Write;
+/// use qstudy_io::output_dir::{stream_file, OutputError};
+/// let tmp = tempfile::tempdir().unwrap();
+/// stream_file(tmp.path(), "big.txt", |w| -> Result<(), OutputError> {
+///     writeln!(w, "line").map_err(|source| OutputError::Write { path: "big.txt".into(), source })
+/// })
+/// .unwrap();
+/// assert_eq!(std::fs::read_to_string(tmp.path().join("big.txt")).unwrap(), "line\n");
+/// ```
+pub fn stream_file<T, E: From<OutputError>>(
+    staging: &Path,
+    rel: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<T, E>,
+) -> Result<T, E> {
+    let (path, file) = create_file(staging, rel)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+    let value = write(&mut w)?;
+    w.flush()
+        .map_err(|source| OutputError::Write { path, source })?;
+    Ok(value)
+}

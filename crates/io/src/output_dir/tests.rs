@@ -1,0 +1,377 @@
+//! Tests of the output writer.
+
+use super::fsutil::{hidden_stem, sync_tree, unused_name};
+use super::into::publish_into_with;
+use super::*;
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A previous output in `out` by hand: `results.json` and a manifest listing it and `more`.
+fn previous(out: &Path, more: &[&str]) {
+    fs::create_dir_all(out).unwrap();
+    fs::write(out.join("results.json"), "old").unwrap();
+    let mut m = String::from("# manifest\nresults.json\n");
+    for f in more {
+        m.push_str(f);
+        m.push('\n');
+    }
+    fs::write(out.join(MANIFEST), m).unwrap();
+}
+
+fn write_output(staging: &Path, marker: &str) -> Result<(), OutputError> {
+    write_file(staging, "results.json", marker.as_bytes())?;
+    write_file(staging, "tables/a.csv", b"x\n1\n")
+}
+
+#[test]
+fn creates_a_missing_directory_and_its_parents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("a/b/out");
+    let p = publish(&out, false, &[], |s| write_output(s, "new")).unwrap();
+    assert_eq!(p.dir, out);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+    assert_eq!(
+        fs::read_to_string(out.join("tables/a.csv")).unwrap(),
+        "x\n1\n"
+    );
+    assert_eq!(names(&tmp.path().join("a/b")), ["out"]);
+}
+
+#[test]
+fn an_empty_directory_is_replaced_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    publish(&out, false, &[], |s| write_output(s, "new")).unwrap();
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn a_non_empty_directory_needs_force_and_is_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("results.json"), "old").unwrap();
+    let mut built = false;
+    let e = publish(&out, false, &[], |_| {
+        built = true;
+        Ok(())
+    })
+    .unwrap_err();
+    assert!(matches!(e, OutputError::NotEmpty { .. }));
+    assert!(e.to_string().contains("--force"), "{e}");
+    assert!(
+        !built,
+        "nothing is built when the directory would be refused"
+    );
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn force_replaces_a_previous_output_completely() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // The previous run wrote a file this one does not: it is qstudy's, so it goes.
+    previous(&out, &["stale.txt", "plots/"]);
+    fs::write(out.join("stale.txt"), "stale").unwrap();
+    fs::create_dir(out.join("plots")).unwrap();
+    let p = publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
+    assert_eq!(p.leftover, None);
+    assert_eq!(names(&out), [MANIFEST, "results.json", "tables"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).unwrap(),
+        "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\nresults.json\ntables/a.csv\n"
+    );
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn force_never_deletes_a_file_qstudy_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    publish(&out, false, &[], |s| write_output(s, "old")).unwrap();
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    fs::create_dir_all(out.join("tables/extra")).unwrap();
+    fs::write(out.join("tables/extra/mine.csv"), "mine").unwrap();
+    fs::create_dir(out.join("empty")).unwrap();
+    let mut built = false;
+    let e = publish(&out, true, &[], |_| {
+        built = true;
+        Ok(())
+    })
+    .unwrap_err();
+    assert!(matches!(e, OutputError::Foreign { .. }), "{e}");
+    assert!(!built);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: not replaced, even with --force: it holds files that qstudy did not write (\"empty/\", \"notes.txt\", \"tables/extra/mine.csv\"); move them away or choose another --out",
+            out.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    // Once they are gone, --force replaces the output.
+    fs::remove_file(out.join("notes.txt")).unwrap();
+    fs::remove_dir_all(out.join("tables/extra")).unwrap();
+    fs::remove_dir(out.join("empty")).unwrap();
+    publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+}
+
+#[test]
+fn many_foreign_files_are_counted() {
+    let files: Vec<String> = (0..13).map(|i| format!("f{i:02}")).collect();
+    let shown = shown_list(&files);
+    assert!(shown.ends_with("\"f09\", and 3 more"), "{shown}");
+}
+
+#[test]
+fn force_never_deletes_a_directory_that_is_not_an_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("home");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("thesis.docx"), "precious").unwrap();
+    let e = publish(&out, true, &[], |s| write_output(s, "new")).unwrap_err();
+    assert!(matches!(e, OutputError::NotAnOutput { .. }), "{e}");
+    assert_eq!(names(&out), ["thesis.docx"]);
+    assert_eq!(names(tmp.path()), ["home"]);
+}
+
+#[test]
+fn force_never_deletes_the_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous(&out, &["sorts.csv"]);
+    fs::write(out.join("sorts.csv"), "A,B\n1,-1\n").unwrap();
+    let input = out.join("sorts.csv");
+    let e = publish(&out, true, &[&input], |s| write_output(s, "new")).unwrap_err();
+    assert!(matches!(e, OutputError::ContainsInput { .. }), "{e}");
+    assert!(input.exists());
+}
+
+#[test]
+fn a_file_in_the_way_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::write(&out, "not a directory").unwrap();
+    let e = publish(&out, true, &[], |s| write_output(s, "new")).unwrap_err();
+    assert!(matches!(e, OutputError::NotADirectory { .. }));
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn a_failure_while_building_leaves_the_old_output_and_no_staging_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous(&out, &[]);
+    let e = publish(&out, true, &[], |s| {
+        write_output(s, "new")?;
+        Err(OutputError::Write {
+            path: "plots/x.png".into(),
+            source: std::io::Error::other("cannot draw"),
+        })
+    })
+    .unwrap_err();
+    assert_eq!(e.to_string(), "plots/x.png: cannot write: cannot draw");
+    assert_eq!(names(&out), [MANIFEST, "results.json"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn a_failure_during_the_swap_puts_the_old_output_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous(&out, &[]);
+    // the staging directory disappears after the old one was moved aside: the second
+    // rename fails
+    let hooks = Hooks {
+        after_aside: Some(|staging| fs::remove_dir_all(staging).unwrap()),
+    };
+    let e = publish_with(&out, true, &[], |s| write_output(s, "new"), &hooks).unwrap_err();
+    assert!(matches!(e, OutputError::Publish { .. }), "{e}");
+    assert!(e.to_string().contains("unchanged"), "{e}");
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn the_whole_staging_tree_is_flushed_and_a_failure_names_the_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(tmp.path(), "plots/deep/a.svg", b"<svg/>").unwrap();
+    write_file(tmp.path(), "results.json", b"{}").unwrap();
+    sync_tree(tmp.path()).unwrap();
+    let missing = tmp.path().join("missing");
+    let e = sync_tree(&missing).unwrap_err();
+    assert!(matches!(e, OutputError::Write { .. }), "{e}");
+    assert!(e.to_string().contains("missing"), "{e}");
+}
+
+#[test]
+fn dot_resolves_to_the_current_directory_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inner = tmp.path().join("x").join("..").join("out");
+    let p = resolve(&tmp.path().join("x").join("..")).unwrap_err();
+    assert!(matches!(p, OutputError::CreateDir { .. }));
+    fs::create_dir(tmp.path().join("x")).unwrap();
+    let r = resolve(&tmp.path().join("x").join("..")).unwrap();
+    assert_eq!(r, fs::canonicalize(tmp.path()).unwrap());
+    assert_eq!(resolve(&inner).unwrap(), inner);
+}
+
+#[test]
+fn hidden_names_are_short_and_unused() {
+    let long = "n".repeat(300);
+    assert_eq!(hidden_stem(Path::new(&long)).chars().count(), 41);
+    let tmp = tempfile::tempdir().unwrap();
+    let a = unused_name(tmp.path(), ".out.qstudy-old-");
+    fs::create_dir(&a).unwrap();
+    assert_ne!(unused_name(tmp.path(), ".out.qstudy-old-"), a);
+}
+
+/// `publish_into` with a build that writes `results.json` and `plots/a.svg`.
+fn add(dir: &Path, marker: &'static str) -> Result<Published, OutputError> {
+    publish_into(dir, true, |s| -> Result<(), OutputError> {
+        write_file(s, "results.json", marker.as_bytes())?;
+        write_file(s, "plots/a.svg", b"<svg/>")
+    })
+}
+
+#[test]
+fn publish_into_adds_files_and_keeps_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // a missing directory is made whole, with its manifest
+    add(&out, "one").unwrap();
+    assert_eq!(names(&out), [MANIFEST, "plots", "results.json"]);
+    assert_eq!(names(tmp.path()), ["out"]);
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    fs::write(out.join("plots/b.svg"), "mine too").unwrap();
+    let p = add(&out, "two").unwrap();
+    assert_eq!(p.leftover, None);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "two");
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        names(&out),
+        [MANIFEST, "notes.txt", "plots", "results.json"]
+    );
+    assert_eq!(names(&out.join("plots")), ["a.svg", "b.svg"]);
+    // the manifest lists what qstudy wrote, not the user's files
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).unwrap(),
+        "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\nplots/a.svg\nresults.json\n"
+    );
+}
+
+#[test]
+fn publish_into_merges_the_manifest_and_writes_none_when_asked_not_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    publish(&out, false, &[], |s| write_output(s, "old")).unwrap();
+    add(&out, "new").unwrap();
+    let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+    assert!(
+        manifest.ends_with("\nplots/a.svg\nresults.json\ntables/a.csv\n"),
+        "{manifest}"
+    );
+    // every file is qstudy's: --force replaces it
+    publish(&out, true, &[], |s| write_output(s, "again")).unwrap();
+
+    let bare = tmp.path().join("bare");
+    fs::create_dir(&bare).unwrap();
+    publish_into(&bare, false, |s| write_file(s, "x.csv", b"1")).unwrap();
+    assert_eq!(names(&bare), ["x.csv"]);
+}
+
+#[test]
+fn publish_into_changes_nothing_when_the_build_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    add(&out, "old").unwrap();
+    let before = fs::read_to_string(out.join(MANIFEST)).unwrap();
+    let e = publish_into(&out, true, |s| {
+        write_file(s, "results.json", b"half")?;
+        write_file(s, "extra.csv", b"half")?;
+        Err(OutputError::Write {
+            path: "plots/x.png".into(),
+            source: std::io::Error::other("cannot draw"),
+        })
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("cannot draw"), "{e}");
+    assert_eq!(names(&out), [MANIFEST, "plots", "results.json"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), before);
+    // a missing directory is not created either
+    let missing = tmp.path().join("missing");
+    let e = publish_into(&missing, true, |_| -> Result<(), OutputError> {
+        Err(OutputError::NotEmpty { path: "x".into() })
+    });
+    assert!(e.is_err());
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn publish_into_refuses_a_file_in_the_way_before_changing_anything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("results.json"), "old").unwrap();
+    // a file where the directory plots/ goes
+    fs::write(out.join("plots"), "a file").unwrap();
+    let e = add(&out, "new").unwrap_err();
+    assert!(matches!(e, OutputError::NotADirectory { .. }), "{e}");
+    assert!(e.to_string().contains("plots"), "{e}");
+    assert_eq!(names(&out), ["plots", "results.json"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    // a directory where a file goes
+    fs::remove_file(out.join("plots")).unwrap();
+    fs::create_dir_all(out.join("plots/a.svg")).unwrap();
+    let e = add(&out, "new").unwrap_err();
+    assert!(matches!(e, OutputError::IsADirectory { .. }), "{e}");
+    assert_eq!(names(&out), ["plots", "results.json"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    // and DIR itself a file
+    let file = tmp.path().join("file");
+    fs::write(&file, "x").unwrap();
+    assert!(matches!(
+        add(&file, "new").unwrap_err(),
+        OutputError::NotADirectory { .. }
+    ));
+}
+
+#[test]
+fn publish_into_undoes_every_move_when_one_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("results.json"), "old").unwrap();
+    // the staging directory disappears after the first file was moved: the next move fails
+    let hooks = Hooks {
+        after_aside: Some(|staging| fs::remove_dir_all(staging).unwrap()),
+    };
+    let e = publish_into_with(
+        &out,
+        true,
+        |s| -> Result<(), OutputError> {
+            write_file(s, "a/new.csv", b"new")?;
+            write_file(s, "results.json", b"new")
+        },
+        &hooks,
+    )
+    .unwrap_err();
+    assert!(matches!(e, OutputError::Publish { .. }), "{e}");
+    assert_eq!(names(&out), ["results.json"]);
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+}

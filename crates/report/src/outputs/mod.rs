@@ -1,0 +1,285 @@
+//! The output sets of qstudy, each written into a staging directory; publishing it (or
+//! zipping it) is the caller's: [`qstudy_io::output_dir::publish`] makes it `DIR` at once,
+//! [`qstudy_io::output_dir::publish_into`] adds it to `DIR`, all or nothing, so `DIR` is never
+//! half-written.
+//!
+//! - [`write_analysis`]: one analysis, as `qstudy analyze --out DIR` writes it (and the
+//!   workbench serves it): `results.json`, `report.lis`, `results.xlsx`, `tables/*.csv`,
+//!   `warnings.txt` and, unless left out, `plots/*.svg`, `plots/*.png` and `report.html`.
+//! - [`write_bootstrap`]: `qstudy bootstrap`'s `bootstrap.json`, CSV summaries and figure.
+//! - [`write_retention`]: `qstudy factors --out`'s `retention.json` and scree plot.
+
+use std::path::{Path, PathBuf};
+
+use qstudy_core::AnalysisResults;
+use qstudy_io::output_dir::{self, OutputError};
+
+use crate::{ReportContext, ReportError};
+
+mod bootstrap;
+mod retention;
+
+pub use bootstrap::write_bootstrap;
+pub use retention::write_retention;
+
+/// The file of every warning of a run, one a line, in full.
+pub const WARNINGS_FILE: &str = "warnings.txt";
+
+/// Most sorts for which the figures and `report.html` are drawn: figures label every sort
+/// (loadings maps), so beyond this many they take minutes and cannot be read.
+pub const FIGURE_SORT_LIMIT: usize = 5000;
+
+/// An output of the analysis could not be built or written; every message is one line naming
+/// the path.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputsError {
+    /// A file could not be written or the output directory not published.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A report could not be built.
+    #[error("{path}: {source}")]
+    Report {
+        /// The output directory.
+        path: PathBuf,
+        /// The cause.
+        source: ReportError,
+    },
+    /// The results could not be serialised.
+    #[error("{path}: cannot serialise the results: {source}")]
+    Serialize {
+        /// The JSON file (`DIR/results.json`, ...).
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// A CSV summary could not be built.
+    #[error("{path}: {source}")]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: csv::Error,
+    },
+    /// A figure or `report.html` could not be drawn.
+    #[error("{path}: {source}")]
+    Plot {
+        /// `DIR/plots`.
+        path: PathBuf,
+        /// The cause.
+        source: qstudy_plot::PlotError,
+    },
+}
+
+/// The figures to draw with the reports: their options and the report page's title and source.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    /// Options of every figure (a parallel-analysis threshold on the scree plot, ...).
+    pub options: qstudy_plot::PlotOptions,
+    /// Title and source shown by `report.html`.
+    pub info: qstudy_plot::ReportInfo,
+}
+
+/// What [`write_analysis`] wrote besides the files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisWritten {
+    /// The workbook's notes on what it left out to stay within Excel's limits (none for
+    /// ordinary studies).
+    pub xlsx_notes: Vec<String>,
+    /// Why the figures were left out although asked for (too many sorts), if they were.
+    pub figures_left_out: Option<String>,
+    /// Whether `plots/` and `report.html` were written.
+    pub figures: bool,
+}
+
+/// The warning given when `results` has too many sorts for the figures
+/// ([`FIGURE_SORT_LIMIT`]), `None` otherwise.
+///
+/// ```
+/// # fn demo(results: &qstudy_core::AnalysisResults) {
+/// if let Some(w) = qstudy_report::outputs::figures_left_out(results) {
+///     eprintln!("warning: {w}");
+/// }
+/// # }
+/// ```
+pub fn figures_left_out(results: &AnalysisResults) -> Option<String> {
+    (results.input.sorts > FIGURE_SORT_LIMIT).then(|| {
+        format!(
+            "{} sorts: figures and report.html are drawn for at most {FIGURE_SORT_LIMIT} sorts; they are left out (use `qstudy plot` for single figures)",
+            results.input.sorts
+        )
+    })
+}
+
+/// Every warning of a run, in the order shown: the analysis's, the workbook's notes
+/// (`results.xlsx: ...`), then the figures' (when they were left out).
+///
+/// ```
+/// let all = qstudy_report::outputs::all_warnings(&["a".into()], &["b".into()], &None);
+/// assert_eq!(all, ["a", "results.xlsx: b"]);
+/// ```
+pub fn all_warnings(
+    analysis: &[String],
+    xlsx_notes: &[String],
+    figures: &Option<String>,
+) -> Vec<String> {
+    analysis
+        .iter()
+        .cloned()
+        .chain(xlsx_notes.iter().map(|n| format!("results.xlsx: {n}")))
+        .chain(figures.iter().cloned())
+        .collect()
+}
+
+/// Writes the whole output set of `results` into `staging` (an empty directory): the reports,
+/// `warnings.txt` and, with `figures` (and at most [`FIGURE_SORT_LIMIT`] sorts), the figures
+/// and `report.html`. The figures are drawn on rayon's pool while this thread builds the
+/// reports, each streamed into its file as it is built (the workbook on a thread of its own);
+/// the bytes do not depend on the number of threads. `shown` is the output directory named in
+/// errors. Nothing is published here.
+///
+/// ```
+/// # fn demo(results: &qstudy_core::AnalysisResults, study: &qstudy_core::Study) {
+/// use qstudy_report::outputs::{OutputsError, Figures, write_analysis};
+/// let out = std::path::Path::new("out");
+/// let ctx = qstudy_report::ReportContext::from_study(None, study);
+/// let figures = Figures::default();
+/// qstudy_io::output_dir::publish(out, false, &[], |staging| {
+///     write_analysis(staging, out, results, &ctx, Some(&figures)).map(|_| ())
+/// })
+/// .unwrap();
+/// # }
+/// ```
+pub fn write_analysis(
+    staging: &Path,
+    shown: &Path,
+    results: &AnalysisResults,
+    ctx: &ReportContext,
+    figures: Option<&Figures>,
+) -> Result<AnalysisWritten, OutputsError> {
+    let left_out = figures.and_then(|_| figures_left_out(results));
+    let figures = figures.filter(|_| left_out.is_none());
+    std::thread::scope(|scope| {
+        let drawn = figures.map(|f| scope.spawn(|| figure_files(shown, results, f)));
+        let xlsx_notes = write_reports(staging, shown, results, ctx)?;
+        let all = all_warnings(&results.warnings, &xlsx_notes, &left_out);
+        let text: String = all.iter().map(|w| format!("{w}\n")).collect();
+        output_dir::write_file(staging, WARNINGS_FILE, text.as_bytes())?;
+        if let Some(drawn) = drawn {
+            let files = drawn
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            for (path, bytes) in files {
+                output_dir::write_file(staging, &path, &bytes)?;
+            }
+        }
+        Ok(AnalysisWritten {
+            xlsx_notes,
+            figures_left_out: left_out,
+            figures: figures.is_some(),
+        })
+    })
+}
+
+/// Renders `plot` as `plots/NAME.svg` and `plots/NAME.png` (both at once) into `staging`;
+/// returns their paths under `shown`.
+fn figure_formats(
+    staging: &Path,
+    shown: &Path,
+    plot: &qstudy_plot::Plot,
+) -> Result<Vec<PathBuf>, OutputsError> {
+    use qstudy_plot::ImageFormat;
+    let formats = [ImageFormat::Svg, ImageFormat::Png];
+    let rendered = rayon::join(|| plot.render(formats[0]), || plot.render(formats[1]));
+    let mut written = Vec::new();
+    for (format, bytes) in formats.into_iter().zip([rendered.0, rendered.1]) {
+        let name = format!("{}.{}", plot.name(), format.extension());
+        let path = shown.join("plots").join(&name);
+        let bytes = bytes.map_err(|source| OutputsError::Plot {
+            path: path.clone(),
+            source,
+        })?;
+        output_dir::write_file(staging, &format!("plots/{name}"), &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Draws every figure of `results` and the report page (`qstudy-plot`, in parallel on rayon's
+/// pool): `(path, bytes)` of `plots/*.svg`, `plots/*.png` and `report.html`, in a fixed order.
+fn figure_files(
+    shown: &Path,
+    results: &AnalysisResults,
+    figures: &Figures,
+) -> Result<Vec<(String, Vec<u8>)>, OutputsError> {
+    let failed = |source| OutputsError::Plot {
+        path: shown.join("plots"),
+        source,
+    };
+    let gallery = qstudy_plot::standard_plots(results, &figures.options).map_err(failed)?;
+    Ok(
+        qstudy_plot::render_outputs(results, &gallery, &figures.info)
+            .map_err(failed)?
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect(),
+    )
+}
+
+/// Writes `results.json` and every report (`report.lis`, `results.xlsx`, `tables/*.csv`) into
+/// `staging`, each streamed into its file as it is built (no report is ever whole in memory: a
+/// study of 10^5 sorts has a 430 MB workbook before compression). The workbook, the longest,
+/// is built on a thread of its own meanwhile. Returns the workbook's notes.
+fn write_reports(
+    staging: &Path,
+    shown: &Path,
+    results: &AnalysisResults,
+    ctx: &ReportContext,
+) -> Result<Vec<String>, OutputsError> {
+    let report = |source| OutputsError::Report {
+        path: shown.to_path_buf(),
+        source,
+    };
+    std::thread::scope(|scope| {
+        let workbook = scope.spawn(|| {
+            output_dir::stream_file(staging, "results.xlsx", |w| {
+                crate::write_results_xlsx(results, ctx, w).map_err(report)
+            })
+        });
+        let others = (|| {
+            output_dir::stream_file(staging, "results.json", |w| {
+                qstudy_io::write_results_json_to(w, results).map_err(|source| {
+                    if source.is_io() {
+                        OutputsError::Output(OutputError::Write {
+                            path: staging.join("results.json"),
+                            source: source.into(),
+                        })
+                    } else {
+                        OutputsError::Serialize {
+                            path: shown.join("results.json"),
+                            source,
+                        }
+                    }
+                })
+            })?;
+            output_dir::stream_file(staging, "report.lis", |w| {
+                crate::write_report_lis(results, ctx, w).map_err(|source| {
+                    OutputsError::Output(OutputError::Write {
+                        path: staging.join("report.lis"),
+                        source,
+                    })
+                })
+            })?;
+            for table in crate::CsvTable::of(results) {
+                output_dir::stream_file(staging, table.path(), |w| {
+                    crate::write_csv_table(results, table, w).map_err(report)
+                })?;
+            }
+            Ok(())
+        })();
+        let notes = workbook
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        others.and(notes)
+    })
+}
