@@ -99,6 +99,27 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
     assert.match(await page.textContent("#steps"), /F1, F2: 5°/);
     await page.locator("#step-rotate").screenshot({ path: path.join(artifacts, "03-rotation.png") });
 
+    // Undo / redo, and a drag on the plot (one more step), undone.
+    const steps = (n) => page.waitForFunction((n) => document.querySelectorAll("#steps li").length === n, n);
+    await page.click('button.rot[data-deg="10"]');
+    await steps(2);
+    await page.click("#undo");
+    await steps(1);
+    await page.click("#redo");
+    await steps(2);
+    await page.click("#undo");
+    await steps(1);
+    const box = await page.locator("#scatter svg").boundingBox();
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx + 150, cy - 40);
+    await page.mouse.down();
+    await page.mouse.move(cx + 120, cy + 60, { steps: 6 });
+    await page.mouse.up();
+    await steps(2);
+    assert.match(await page.locator("#steps li").nth(1).textContent(), /^F1, F2: \d+(\.\d)?°$/);
+    await page.click("#undo");
+    await steps(1);
+
     // Flag one sort by hand on F1 (a cell not flagged yet), from the keyboard.
     const cell = page.locator('#loadings td.cell[data-factor="F1"]:not(.flag)').first();
     const sort = await cell.getAttribute("data-sort");
@@ -129,7 +150,7 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
     assert.match(toml, new RegExp(`flag = \\["${sort}=F1"\\]`));
     assert.match(toml, /F2 = "browser-named viewpoint"/);
 
-    execFileSync(bin, ["analyze", studyDir, "--out", path.join(work, "cli"), "--no-plots", "--quiet"]);
+    execFileSync(bin, ["analyze", studyDir, "--out", path.join(work, "cli"), "--no-plots", "--quiet"], { stdio: "pipe" });
     const fromCli = JSON.parse(fs.readFileSync(path.join(work, "cli/results.json"), "utf8"));
     const fromPage = JSON.parse(fs.readFileSync(path.join(downDir, "results.json"), "utf8"));
     assert.deepEqual(fromCli.rotated.loadings, fromPage.rotated.loadings);

@@ -201,18 +201,16 @@
     if (next.factors === 0) { opts = next; return; }
     return apply(next, true);
   }
-  $("undo").addEventListener("click", async () => {
-    if (!undo.length) return;
-    const prev = undo.pop();
-    const cur = opts;
-    if (await apply(prev, false)) redo.push(cur); else undo.push(prev);
-  });
-  $("redo").addEventListener("click", async () => {
-    if (!redo.length) return;
-    const next = redo.pop();
-    const cur = opts;
-    if (await apply(next, false)) undo.push(cur); else redo.push(next);
-  });
+  // Undo and redo move whole sets of choices between the two stacks; the stacks are updated
+  // before the analysis is drawn (so the buttons' state is right), and restored if it fails.
+  async function travel(from, to) {
+    if (!from.length || busy) return;
+    const target = from.pop();
+    to.push(opts);
+    if (!(await apply(target, false))) { to.pop(); from.push(target); }
+  }
+  $("undo").addEventListener("click", () => travel(undo, redo));
+  $("redo").addEventListener("click", () => travel(redo, undo));
 
   function rotateBy(deg) {
     const a = parseInt($("fa").value, 10), b = parseInt($("fb").value, 10);
@@ -296,9 +294,14 @@
     // Drag to rotate: the points turn with the pointer (a display transform); on release the
     // angle becomes one rotation step computed by the engine. Positive = clockwise, as the
     // engine's steps turn the points.
-    let start = null, deg = 0;
+    // A click on a point (no drag) flags or unflags that sort on the horizontal factor
+    // (Shift-click: the vertical one), as a click in the loadings table does.
+    let start = null, deg = 0, picked = null;
     const angleAt = (e) => { const r = svg.getBoundingClientRect(); return Math.atan2(e.clientY - r.top - C, e.clientX - r.left - C) * 180 / Math.PI; };
-    svg.addEventListener("pointerdown", (e) => { start = angleAt(e); deg = 0; svg.setPointerCapture(e.pointerId); });
+    svg.addEventListener("pointerdown", (e) => {
+      picked = e.target.classList && e.target.classList.contains("pt") ? { id: e.target.dataset.id, shift: e.shiftKey } : null;
+      start = angleAt(e); deg = 0; svg.setPointerCapture(e.pointerId);
+    });
     svg.addEventListener("pointermove", (e) => {
       if (start === null) return;
       deg = angleAt(e) - start;
@@ -310,7 +313,13 @@
     svg.addEventListener("pointerup", () => {
       if (start === null) return;
       start = null;
-      if (Math.abs(deg) >= 0.1) rotateBy(deg); else g.removeAttribute("transform");
+      if (Math.abs(deg) >= 0.1) { rotateBy(deg); return; }
+      g.removeAttribute("transform");
+      if (picked) {
+        const f = results.factors.find((x) => x.source_factor === (picked.shift ? b : a) + 1);
+        const i = summary.opened.sort_ids.indexOf(picked.id);
+        if (f && i >= 0) toggleFlag(picked.id, f.name, results.flags[i][results.factors.indexOf(f)]);
+      }
     });
     $("scatter").replaceChildren(svg);
   }
