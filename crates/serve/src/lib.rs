@@ -146,7 +146,7 @@ impl Session {
     /// A session for a server on `port` with `token`, nothing open.
     ///
     /// ```
-    /// let s = qstudy_serve::Session::new(8080, "t".into());
+    /// let mut s = qstudy_serve::Session::new(8080, "t".into());
     /// let r = s.handle(qstudy_serve::Request { method: "GET", url: "/api/state", host: Some("127.0.0.1:8080"), token: None, body: b"" });
     /// assert_eq!(r.status, 403);
     /// ```
