@@ -17,6 +17,7 @@ mod factors;
 mod input;
 mod plot;
 mod progress;
+mod serve;
 mod simulate;
 mod terminal;
 mod validate;
@@ -59,6 +60,8 @@ enum Command {
     Factors(factors::FactorsArgs),
     /// Bootstrap the analysis: SEs of z-scores and loadings, flagging frequencies (DIR/bootstrap.json).
     Bootstrap(bootstrap::BootstrapArgs),
+    /// The study workbench: a local web page to analyse, rotate by hand, flag and save (127.0.0.1 only).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs `qstudy` with `args` (including the program name), writing to `out` and `err`.
@@ -96,5 +99,6 @@ where
         Command::Validate(a) => validate::validate_command(&a, out, err),
         Command::Factors(a) => factors::factors_command(&a, out, err),
         Command::Bootstrap(a) => bootstrap::bootstrap_command(&a, out, err),
+        Command::Serve(a) => serve::serve_command(&a, out, err),
     }
 }

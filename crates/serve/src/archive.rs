@@ -1,0 +1,160 @@
+//! What the page saves and downloads, as zip archives: the study directory holding every choice
+//! of the session ([`study_zip`]) and the output directory of `qstudy analyze`
+//! ([`results_zip`]).
+
+use std::io::Write;
+use std::path::Path;
+
+use qstudy_core::AnalysisResults;
+use qstudy_io::{OutputFormat, read_sorts};
+use zip::write::SimpleFileOptions;
+
+use crate::load::Opened;
+use crate::options::{SessionOptions, study_keys};
+
+/// A zip archive of `files` (`/`-separated relative paths), each under `top/`, in the order
+/// given, with fixed timestamps (the same files give the same bytes).
+fn zip_of(top: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (path, bytes) in files {
+        zip.start_file(format!("{top}/{path}"), options)
+            .map_err(|e| e.to_string())?;
+        zip.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+/// The study directory of the session as a zip (`NAME/study.toml`, `statements.csv`,
+/// `sorts.csv`, `participants.csv`): the sorts, statements and participants of the input, and
+/// every choice in `study.toml`'s `[analysis]` and `[factor_names]`, so that `qstudy analyze`
+/// on the unpacked directory reproduces the session's results. Written by the study writer of
+/// `qstudy convert --to study` (`qstudy_io::export`).
+pub fn study_zip(opened: &Opened, options: &SessionOptions, name: &str) -> Result<Vec<u8>, String> {
+    let work = tempfile::Builder::new()
+        .prefix("qstudy-save-")
+        .tempdir()
+        .map_err(|e| format!("could not create a temporary directory: {e}"))?;
+    // A non-study input is first written as a study (its statements, sorts, participants),
+    // then read back: both then go through the same writer.
+    let converted;
+    let loaded = match &opened.loaded.study {
+        Some(_) => &opened.loaded,
+        None => {
+            let dir = work.path().join("converted");
+            let export =
+                qstudy_io::export(&opened.loaded, &opened.study, OutputFormat::Study, &dir)
+                    .map_err(|e| e.to_string())?;
+            qstudy_io::write_export(&export, false).map_err(|e| e.to_string())?;
+            converted = read_sorts(&dir, None).map_err(|e| e.to_string())?;
+            &converted
+        }
+    };
+    let mut loaded = loaded.clone();
+    if let Some(info) = &mut loaded.study {
+        info.defaults = study_keys::to_study(options);
+        info.factor_names = options.names.clone();
+    }
+    let out = work.path().join(name);
+    let export = qstudy_io::export(&loaded, &opened.study, OutputFormat::Study, &out)
+        .map_err(|e| e.to_string())?;
+    let comment = format!("# Saved by `qstudy serve` from {}.", opened.shown);
+    let files: Vec<(String, Vec<u8>)> = export
+        .files
+        .into_iter()
+        .map(|(path, bytes)| {
+            let rel = path
+                .strip_prefix(&out)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = if rel == qstudy_io::MANIFEST {
+                let text = String::from_utf8_lossy(&bytes);
+                let body = match text.strip_prefix('#') {
+                    Some(rest) => rest.split_once('\n').map_or("", |(_, b)| b).to_string(),
+                    None => text.into_owned(),
+                };
+                format!("{comment}\n{body}").into_bytes()
+            } else {
+                bytes
+            };
+            (rel, bytes)
+        })
+        .collect();
+    zip_of(name, &files)
+}
+
+/// The files of the output directory of `qstudy analyze` for `results`: `results.json`,
+/// `report.lis`, `results.xlsx`, `tables/*.csv`, `warnings.txt` and, unless `plots` is false,
+/// `plots/*.svg|png` and `report.html`. The one place that assembles them for the workbench
+/// (to be replaced by the library's output assembly when it has one; the CLI's
+/// `.qstudy-manifest` is not included: it lists what a run wrote in a directory).
+pub fn output_files(
+    opened: &Opened,
+    results: &AnalysisResults,
+    plots: bool,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut files = vec![(
+        "results.json".to_string(),
+        qstudy_io::results_json(results)
+            .map_err(|e| format!("results.json: {e}"))?
+            .into_bytes(),
+    )];
+    let title = opened
+        .loaded
+        .study
+        .as_ref()
+        .map(|s| s.title.clone())
+        .or(opened.loaded.title.clone());
+    let ctx = qstudy_report::ReportContext::from_study(title.clone(), &opened.study);
+    let reports = qstudy_report::report_files(results, &ctx).map_err(|e| e.to_string())?;
+    files.extend(reports.into_iter().map(|f| (f.path, f.bytes)));
+    let warnings: String = results.warnings.iter().map(|w| format!("{w}\n")).collect();
+    files.push(("warnings.txt".to_string(), warnings.into_bytes()));
+    if plots {
+        let info = qstudy_plot::ReportInfo {
+            title,
+            source: Some(opened.shown.clone()),
+        };
+        let gallery = qstudy_plot::standard_plots(results, &Default::default())
+            .map_err(|e| format!("plots: {e}"))?;
+        let rendered = qstudy_plot::render_outputs(results, &gallery, &info)
+            .map_err(|e| format!("plots: {e}"))?;
+        files.extend(rendered.into_iter().map(|f| (f.path, f.bytes)));
+    }
+    Ok(files)
+}
+
+/// [`output_files`] as a zip under `name/`.
+pub fn results_zip(
+    opened: &Opened,
+    results: &AnalysisResults,
+    name: &str,
+) -> Result<Vec<u8>, String> {
+    zip_of(name, &output_files(opened, results, true)?)
+}
+
+/// A file-name-safe stem for the archives: letters, digits, `-`, `_`, `.` kept.
+pub fn stem(shown: &str) -> String {
+    let base = Path::new(shown)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "study".into());
+    let safe: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() {
+        "study".into()
+    } else {
+        safe
+    }
+}

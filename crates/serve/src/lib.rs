@@ -1,0 +1,467 @@
+//! The study workbench behind `qstudy serve`: a local web page over the qstudy engine.
+//!
+//! [`Workbench::bind`] listens on 127.0.0.1 only (never another interface), with a session token
+//! drawn from the operating system's CSPRNG. Every request must carry the token (`?token=` in the
+//! URL, or the `X-Qstudy-Token` header the page sends) and a `Host` of `127.0.0.1:PORT` or
+//! `localhost:PORT`; anything else is refused with 403 before it is looked at. The page and its
+//! script are embedded in the binary: nothing is fetched from the network.
+//!
+//! The JSON API (`POST` bodies are capped at [`MAX_BODY_BYTES`]); the engine computes every
+//! number, the page only draws them. A bad input or an impossible option is answered 200 with
+//! `{"error": MESSAGE}` (the one-line message of the CLI, without `error: `): it is an answer,
+//! not a failed request. Refused or malformed requests get 4xx.
+//!
+//! | route | body | answer |
+//! |---|---|---|
+//! | `GET /` | | the page |
+//! | `GET /api/state` | | the open input's summary and its session options, or nothing open |
+//! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
+//! | `POST /api/factors` | [`SessionOptions`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
+//! | `POST /api/analyze` | [`SessionOptions`] | `{"results"}`: the `results.json` of these choices (without the correlation matrix), or `{"error"}` |
+//! | `POST /api/save` | [`SessionOptions`] | a zip of the study directory holding every choice |
+//! | `POST /api/download` | [`SessionOptions`] | a zip of the output directory of `qstudy analyze` |
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub mod archive;
+pub mod engine;
+pub mod load;
+pub mod options;
+
+pub use load::Opened;
+pub use options::SessionOptions;
+
+/// Largest request body accepted (an upload is base64 in JSON: about 4/3 of the files' size).
+pub const MAX_BODY_BYTES: usize = 64 << 20;
+
+/// The header carrying the session token on the page's requests.
+pub const TOKEN_HEADER: &str = "X-Qstudy-Token";
+
+const PAGE: &str = include_str!("../assets/index.html");
+const SCRIPT: &str = include_str!("../assets/app.js");
+const STYLE: &str = include_str!("../assets/style.css");
+
+/// The page with its script and style inlined (one request, nothing fetched elsewhere).
+fn page() -> String {
+    PAGE.replace("/*STYLE*/", STYLE)
+        .replace("/*SCRIPT*/", SCRIPT)
+}
+
+/// A fresh session token: 128 bits from the operating system's CSPRNG, in hex.
+fn new_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers for the token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// One answer of the workbench.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: &'static str,
+    /// For archives: the file name offered.
+    pub filename: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(status: u16, value: &Value) -> Reply {
+        Reply {
+            status,
+            content_type: "application/json",
+            filename: None,
+            body: serde_json::to_vec(value).unwrap_or_default(),
+        }
+    }
+    fn error(status: u16, message: impl Into<String>) -> Reply {
+        Reply::json(status, &json!({ "error": message.into() }))
+    }
+    fn zip(name: String, body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            content_type: "application/zip",
+            filename: Some(name),
+            body,
+        }
+    }
+}
+
+/// A request as the workbench sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `GET`, `POST`...
+    pub method: &'a str,
+    /// Path and query (`/api/state?token=...`).
+    pub url: &'a str,
+    /// The `Host` header, if any.
+    pub host: Option<&'a str>,
+    /// The token header, if any.
+    pub token: Option<&'a str>,
+    /// The body.
+    pub body: &'a [u8],
+}
+
+/// The state of one workbench: its address and token, and the input open in it.
+pub struct Session {
+    port: u16,
+    token: String,
+    opened: Option<Opened>,
+}
+
+/// Compares two strings in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn query_token(url: &str) -> Option<&str> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|kv| kv.strip_prefix("token="))
+}
+
+#[derive(Deserialize)]
+struct UploadFile {
+    name: String,
+    data: String,
+}
+
+#[derive(Deserialize)]
+struct Upload {
+    files: Vec<UploadFile>,
+}
+
+impl Session {
+    /// A session for a server on `port` with `token`, nothing open.
+    ///
+    /// ```
+    /// let mut s = qstudy_serve::Session::new(8080, "t".into());
+    /// let r = s.handle(qstudy_serve::Request { method: "GET", url: "/api/state", host: Some("127.0.0.1:8080"), token: None, body: b"" });
+    /// assert_eq!(r.status, 403);
+    /// ```
+    pub fn new(port: u16, token: String) -> Session {
+        Session {
+            port,
+            token,
+            opened: None,
+        }
+    }
+
+    /// Opens an input (replacing the one open).
+    pub fn open(&mut self, opened: Opened) {
+        self.opened = Some(opened);
+    }
+
+    /// Whether the request comes with the right `Host` and token.
+    fn allowed(&self, r: &Request) -> Result<(), &'static str> {
+        let host_ok = r.host.is_some_and(|h| {
+            h == format!("127.0.0.1:{}", self.port) || h == format!("localhost:{}", self.port)
+        });
+        if !host_ok {
+            return Err("refused: the Host must be 127.0.0.1 or localhost with this server's port");
+        }
+        let token = r.token.or_else(|| query_token(r.url));
+        if !token.is_some_and(|t| same_secret(t, &self.token)) {
+            return Err("refused: this request does not carry the session token");
+        }
+        Ok(())
+    }
+
+    fn summary(&self) -> Value {
+        let Some(o) = &self.opened else {
+            return json!({ "opened": null });
+        };
+        let attributes: Vec<String> = o
+            .loaded
+            .participants()
+            .map(|ps| {
+                ps.iter()
+                    .flat_map(|p| p.attributes.keys().cloned())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let participants = o.loaded.participants().map(|ps| {
+            ps.iter()
+                .map(|p| json!({ "id": p.id, "attributes": p.attributes }))
+                .collect::<Vec<_>>()
+        });
+        let (options, note) = match &o.loaded.study {
+            Some(info) => match options::study_keys::from_study(&info.defaults, &info.factor_names)
+            {
+                Ok(opts) => (opts, None),
+                Err(e) => (
+                    SessionOptions::default(),
+                    Some(format!(
+                        "{}: {e} (the built-in defaults are used)",
+                        info.dir.join(qstudy_io::MANIFEST).display()
+                    )),
+                ),
+            },
+            None => (SessionOptions::default(), None),
+        };
+        let title = o
+            .loaded
+            .study
+            .as_ref()
+            .map(|s| s.title.clone())
+            .or(o.loaded.title.clone());
+        json!({
+            "opened": {
+                "input": o.shown,
+                "title": title,
+                "format": o.loaded.format.description(),
+                "sorts": o.study.n_sorts(),
+                "statements": o.study.n_statements(),
+                "grid": o.study.grid().to_string(),
+                "sort_ids": o.loaded.table.sort_ids,
+                "statement_ids": o.study.statement_ids(),
+                "statement_labels": o.loaded.table.statement_labels,
+                "attributes": attributes,
+                "participants": participants,
+                "note": note,
+            },
+            "options": options,
+        })
+    }
+
+    fn options_of(&self, body: &[u8]) -> Result<(&Opened, SessionOptions), Reply> {
+        let opened = self
+            .opened
+            .as_ref()
+            .ok_or_else(|| Reply::error(409, "no input is open"))?;
+        let options: SessionOptions = serde_json::from_slice(body)
+            .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
+        Ok((opened, options))
+    }
+
+    fn analyze(&self, body: &[u8]) -> Result<(&Opened, qstudy_core::AnalysisResults), Reply> {
+        let (opened, options) = self.options_of(body)?;
+        let results = engine::run(&opened.loaded, &opened.study, &options.analysis_options())
+            .map_err(|e| Reply::error(200, format!("{}: {e}", opened.shown)))?;
+        Ok((opened, results))
+    }
+
+    /// Answers one request (after the `Host` and token checks).
+    pub fn handle(&mut self, r: Request) -> Reply {
+        if let Err(why) = self.allowed(&r) {
+            return Reply::error(403, why);
+        }
+        let path = r.url.split('?').next().unwrap_or("");
+        let result = match (r.method, path) {
+            ("GET", "/") | ("GET", "/index.html") => Ok(Reply {
+                status: 200,
+                content_type: "text/html; charset=utf-8",
+                filename: None,
+                body: page().into_bytes(),
+            }),
+            ("GET", "/api/state") => Ok(Reply::json(200, &self.summary())),
+            ("POST", "/api/load") => self.load(r.body),
+            ("POST", "/api/factors") => self.options_of(r.body).and_then(|(opened, o)| {
+                engine::factors(&opened.study, &o.analysis_options())
+                    .map(|report| Reply::json(200, &json!({ "report": report })))
+                    .map_err(|e| Reply::error(200, format!("{}: {e}", opened.shown)))
+            }),
+            ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, results)| {
+                let mut value = serde_json::to_value(&results).unwrap_or(Value::Null);
+                if let Some(obj) = value.as_object_mut() {
+                    obj.remove("correlation");
+                }
+                Reply::json(200, &json!({ "results": value }))
+            }),
+            ("POST", "/api/save") => self.options_of(r.body).and_then(|(opened, o)| {
+                // The choices must analyse before they are saved.
+                engine::run(&opened.loaded, &opened.study, &o.analysis_options())
+                    .map_err(|e| Reply::error(200, format!("{}: {e}", opened.shown)))?;
+                let name = format!("{}-study", archive::stem(&opened.shown));
+                archive::study_zip(opened, &o, &name)
+                    .map(|z| Reply::zip(format!("{name}.zip"), z))
+                    .map_err(|e| Reply::error(500, e))
+            }),
+            ("POST", "/api/download") => self.analyze(r.body).and_then(|(opened, results)| {
+                let name = format!("{}-results", archive::stem(&opened.shown));
+                archive::results_zip(opened, &results, &name)
+                    .map(|z| Reply::zip(format!("{name}.zip"), z))
+                    .map_err(|e| Reply::error(500, e))
+            }),
+            (_, "/")
+            | (_, "/api/state")
+            | (_, "/api/load")
+            | (_, "/api/factors")
+            | (_, "/api/analyze")
+            | (_, "/api/save")
+            | (_, "/api/download") => Err(Reply::error(
+                405,
+                format!("{} is not allowed here", r.method),
+            )),
+            _ => Err(Reply::error(404, format!("{path}: no such page"))),
+        };
+        result.unwrap_or_else(|e| e)
+    }
+
+    fn load(&mut self, body: &[u8]) -> Result<Reply, Reply> {
+        let upload: Upload = serde_json::from_slice(body)
+            .map_err(|e| Reply::error(400, format!("bad upload: {e}")))?;
+        let mut files = Vec::with_capacity(upload.files.len());
+        for f in upload.files {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(f.data.as_bytes())
+                .map_err(|e| Reply::error(400, format!("{}: bad upload: {e}", f.name)))?;
+            files.push((f.name, bytes));
+        }
+        // A broken file leaves the open input as it was.
+        let opened = load::open_upload(&files).map_err(|e| Reply::error(200, e))?;
+        self.opened = Some(opened);
+        Ok(Reply::json(200, &self.summary()))
+    }
+}
+
+/// A workbench listening on 127.0.0.1.
+pub struct Workbench {
+    server: Arc<tiny_http::Server>,
+    session: Session,
+}
+
+/// Stops a running [`Workbench`] from another thread.
+#[derive(Clone)]
+pub struct Stopper(Arc<tiny_http::Server>);
+
+impl Stopper {
+    /// Makes [`Workbench::run`] return.
+    pub fn stop(&self) {
+        self.0.unblock();
+    }
+}
+
+impl Workbench {
+    /// Listens on `127.0.0.1:port` (`0`: a free port) with a fresh token; `input`, if given, is
+    /// opened first (its error is the one-line message of `qstudy analyze`).
+    ///
+    /// ```no_run
+    /// let wb = qstudy_serve::Workbench::bind(0, None).unwrap();
+    /// assert!(wb.url().starts_with("http://127.0.0.1:"));
+    /// ```
+    pub fn bind(port: u16, input: Option<&Path>) -> Result<Workbench, String> {
+        let opened = input.map(load::open_path).transpose()?;
+        let server = tiny_http::Server::http(("127.0.0.1", port))
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .ok_or("the server has no IP address")?;
+        let mut session = Session::new(port, new_token()?);
+        if let Some(o) = opened {
+            session.open(o);
+        }
+        Ok(Workbench {
+            server: Arc::new(server),
+            session,
+        })
+    }
+
+    /// The address listened on.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.session.port))
+    }
+
+    /// The page's address with the token: `http://127.0.0.1:PORT/?token=...`.
+    pub fn url(&self) -> String {
+        format!(
+            "http://127.0.0.1:{}/?token={}",
+            self.session.port, self.session.token
+        )
+    }
+
+    /// A handle that stops [`Workbench::run`].
+    pub fn stopper(&self) -> Stopper {
+        Stopper(Arc::clone(&self.server))
+    }
+
+    /// Answers requests, one at a time, until stopped.
+    pub fn run(mut self) {
+        for mut request in self.server.incoming_requests() {
+            let header = |name: &'static str| {
+                request
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv(name))
+                    .map(|h| h.value.as_str().to_string())
+            };
+            let host = header("Host");
+            let token = header(TOKEN_HEADER);
+            let method = request.method().as_str().to_string();
+            let url = request.url().to_string();
+            let too_big = request.body_length().is_some_and(|n| n > MAX_BODY_BYTES);
+            let mut body = Vec::new();
+            let reply = if too_big
+                || request
+                    .as_reader()
+                    .take(MAX_BODY_BYTES as u64 + 1)
+                    .read_to_end(&mut body)
+                    .is_err()
+                || body.len() > MAX_BODY_BYTES
+            {
+                Reply::error(
+                    413,
+                    format!("the request is larger than {} MiB", MAX_BODY_BYTES >> 20),
+                )
+            } else {
+                self.session.handle(Request {
+                    method: &method,
+                    url: &url,
+                    host: host.as_deref(),
+                    token: token.as_deref(),
+                    body: &body,
+                })
+            };
+            let mut response = tiny_http::Response::from_data(reply.body)
+                .with_status_code(reply.status)
+                .with_header(header_of("Content-Type", reply.content_type))
+                .with_header(header_of("Cache-Control", "no-store"))
+                .with_header(header_of("X-Content-Type-Options", "nosniff"))
+                .with_header(header_of(
+                    "Content-Security-Policy",
+                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'self'",
+                ));
+            if let Some(name) = &reply.filename {
+                response = response.with_header(header_of(
+                    "Content-Disposition",
+                    &format!("attachment; filename=\"{name}\""),
+                ));
+            }
+            let _ = request.respond(response);
+        }
+    }
+}
+
+fn header_of(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap())
+}
+
+/// Opens `url` in the default browser (`xdg-open`, `open` or `start`); failing is not an error.
+pub fn open_browser(url: &str) -> bool {
+    let spawned = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    spawned.is_ok()
+}

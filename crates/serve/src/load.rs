@@ -1,0 +1,177 @@
+//! Opening an input: a path given on the command line, or files uploaded by the page (written
+//! into a private temporary directory and read by `qstudy_io::read_sorts`, with the readers'
+//! limits). Errors are the one-line messages of `qstudy analyze` (without `error: `).
+
+use std::path::{Component, Path, PathBuf};
+
+use qstudy_core::Study;
+use qstudy_core::validate::{ValidationOptions, validate};
+use qstudy_io::{LoadedSorts, read_sorts};
+
+/// Most files one upload may hold (a study directory is a handful).
+pub const MAX_UPLOAD_FILES: usize = 64;
+
+/// An opened input: the sorts as read, the validated study, and where they came from.
+#[derive(Debug)]
+pub struct Opened {
+    /// The sorts as read.
+    pub loaded: LoadedSorts,
+    /// The validated study.
+    pub study: Study,
+    /// The input as shown to the user (the path typed, or the uploaded file's name).
+    pub shown: String,
+    /// The private directory holding uploaded files (deleted when dropped).
+    pub upload_dir: Option<tempfile::TempDir>,
+}
+
+/// Reads and validates `input` as `qstudy analyze INPUT` does (format from the path and
+/// content, the grid of the file or study), with the same one-line error.
+///
+/// ```no_run
+/// let opened = qstudy_serve::load::open_path("fixtures/apse-2023".as_ref()).unwrap();
+/// assert_eq!(opened.study.n_sorts(), 32);
+/// ```
+pub fn open_path(input: &Path) -> Result<Opened, String> {
+    let (loaded, study) = read_and_validate(input)?;
+    Ok(Opened {
+        loaded,
+        study,
+        shown: input.display().to_string(),
+        upload_dir: None,
+    })
+}
+
+fn read_and_validate(input: &Path) -> Result<(LoadedSorts, Study), String> {
+    let loaded = read_sorts(input, None).map_err(|e| e.to_string())?;
+    let vopts = ValidationOptions {
+        grid: loaded.grid.clone(),
+        free_distribution: false,
+    };
+    let mut study = validate(&loaded.table, &vopts).map_err(|e| loaded.describe(&e))?;
+    if let Some(info) = &loaded.study {
+        study = study
+            .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
+            .map_err(|e| format!("{}: {e}", info.dir.display()))?;
+    }
+    Ok((loaded, study))
+}
+
+/// A relative path of an uploaded file (`study.toml`, `apse-2023/sorts.csv`): only plain
+/// components, at most 4 deep; anything else (absolute, `..`, empty) is refused.
+fn safe_relative(name: &str) -> Result<PathBuf, String> {
+    let path = Path::new(name);
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => {
+                return Err(format!(
+                    "'{name}': an uploaded file name must be a plain relative name"
+                ));
+            }
+        }
+    }
+    if out.as_os_str().is_empty() || out.components().count() > 4 || name.contains(['\\', '\0']) {
+        return Err(format!(
+            "'{name}': an uploaded file name must be a plain relative name"
+        ));
+    }
+    Ok(out)
+}
+
+/// Writes uploaded files (`(relative name, bytes)`) into a private temporary directory and opens
+/// them: a study directory (files with a `study.toml`), a PQMethod `.DAT` with its `.STA`, or
+/// one file of any format qstudy reads. Messages name the files as uploaded (relative to the
+/// temporary directory), so they read as `qstudy analyze` run beside the files.
+pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, String> {
+    if files.is_empty() {
+        return Err("no file was uploaded".into());
+    }
+    if files.len() > MAX_UPLOAD_FILES {
+        return Err(format!(
+            "{} files uploaded: at most {MAX_UPLOAD_FILES} (a study directory, or one file)",
+            files.len()
+        ));
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("qstudy-serve-")
+        .tempdir()
+        .map_err(|e| format!("could not create a temporary directory: {e}"))?;
+    let mut rels = Vec::new();
+    for (name, bytes) in files {
+        let rel = safe_relative(name)?;
+        let path = dir.path().join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", rel.display()))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", rel.display()))?;
+        rels.push(rel);
+    }
+    let is = |p: &PathBuf, ext: &str| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    let input: PathBuf = if let Some(manifest) = rels
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == qstudy_io::MANIFEST))
+        .min_by_key(|p| p.components().count())
+    {
+        manifest.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else if let Some(dat) = rels.iter().find(|p| is(p, "dat")) {
+        dat.clone()
+    } else if rels.len() == 1 {
+        rels[0].clone()
+    } else {
+        return Err(format!(
+            "{} files uploaded without a study.toml: give one file, a .DAT with its .STA, or a study directory",
+            rels.len()
+        ));
+    };
+    let full = if input.as_os_str().is_empty() {
+        dir.path().to_path_buf()
+    } else {
+        dir.path().join(&input)
+    };
+    let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
+    let relative = |m: String| {
+        m.replace(&prefix, "")
+            .replace(&dir.path().display().to_string(), ".")
+    };
+    let (loaded, study) = read_and_validate(&full).map_err(relative)?;
+    let shown = if input.as_os_str().is_empty() {
+        "study".to_string()
+    } else {
+        input.display().to_string()
+    };
+    Ok(Opened {
+        loaded,
+        study,
+        shown,
+        upload_dir: Some(dir),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_relative;
+
+    #[test]
+    fn uploaded_names_stay_inside_the_directory() {
+        for ok in ["sorts.csv", "apse/study.toml", "./a.csv"] {
+            assert!(safe_relative(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "/etc/passwd",
+            "../x.csv",
+            "a/../../x",
+            "",
+            ".",
+            "a\\b",
+            "a/b/c/d/e.csv",
+        ] {
+            assert!(safe_relative(bad).is_err(), "{bad}");
+        }
+    }
+}

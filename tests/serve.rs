@@ -1,0 +1,317 @@
+//! `qstudy serve` (crates/serve): loopback only, token and Host checks, the JSON API on the APSE
+//! fixture, the saved study's round trip through `qstudy analyze`, and bad input's message.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+
+use base64::Engine as _;
+use qstudy_serve::{Stopper, Workbench};
+use serde_json::{Value, json};
+use support::{fixture, qstudy, results};
+
+struct Server {
+    port: u16,
+    token: String,
+    stopper: Stopper,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stopper.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn start(input: Option<&Path>) -> Server {
+    let wb = Workbench::bind(0, input).expect("bind");
+    assert!(wb.addr().ip().is_loopback(), "{}", wb.addr());
+    let url = wb.url();
+    let (port, token) = {
+        let rest = url.strip_prefix("http://127.0.0.1:").expect(&url);
+        let (port, token) = rest.split_once("/?token=").expect(&url);
+        (port.parse().unwrap(), token.to_string())
+    };
+    assert_eq!(token.len(), 32);
+    let stopper = wb.stopper();
+    let thread = Some(std::thread::spawn(move || wb.run()));
+    Server {
+        port,
+        token,
+        stopper,
+        thread,
+    }
+}
+
+/// One HTTP/1.0 request: (status, body).
+fn send(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut req = format!(
+        "{method} {target} HTTP/1.0\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("response head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, raw[split + 4..].to_vec())
+}
+
+impl Server {
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+    fn post(&self, path: &str, body: &Value) -> (u16, Vec<u8>) {
+        let host = self.host();
+        send(
+            self.port,
+            "POST",
+            path,
+            &[("Host", &host), ("X-Qstudy-Token", &self.token)],
+            body.to_string().as_bytes(),
+        )
+    }
+    fn post_json(&self, path: &str, body: &Value) -> Value {
+        let (status, bytes) = self.post(path, body);
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+        serde_json::from_slice(&bytes).unwrap()
+    }
+}
+
+fn unzip(bytes: &[u8], dir: &Path) -> std::path::PathBuf {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut top = None;
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let rel = f.enclosed_name().expect("safe name");
+        top.get_or_insert_with(|| rel.components().next().unwrap().as_os_str().to_owned());
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        std::fs::write(path, data).unwrap();
+    }
+    dir.join(top.unwrap())
+}
+
+#[test]
+fn requests_without_the_token_or_with_another_host_are_refused() {
+    let s = start(None);
+    let host = s.host();
+    let with_token = format!("/?token={}", s.token);
+    let page = send(s.port, "GET", &with_token, &[("Host", &host)], b"");
+    assert_eq!(page.0, 200);
+    let html = String::from_utf8(page.1).unwrap();
+    assert!(html.contains("qstudy workbench") && html.contains("/api/analyze"));
+    // Nothing fetched at run time: no external script, style, image or font (the SVG namespace
+    // URI is a name, not a fetch).
+    for external in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "https://",
+        "fetch(\"http",
+    ] {
+        assert!(!html.contains(external), "{external}");
+    }
+    let localhost = format!("localhost:{}", s.port);
+    assert_eq!(
+        send(s.port, "GET", &with_token, &[("Host", &localhost)], b"").0,
+        200
+    );
+    // No token, a wrong token, a token in the wrong place.
+    for target in ["/", "/?token=0123", "/api/state", "/?tok=x"] {
+        assert_eq!(
+            send(s.port, "GET", target, &[("Host", &host)], b"").0,
+            403,
+            "{target}"
+        );
+    }
+    let wrong = "0".repeat(32);
+    assert_eq!(
+        send(
+            s.port,
+            "GET",
+            "/api/state",
+            &[("Host", &host), ("X-Qstudy-Token", &wrong)],
+            b""
+        )
+        .0,
+        403
+    );
+    // The right token with another Host (DNS rebinding), or none.
+    for bad in ["evil.example:80", "127.0.0.1", "127.0.0.1:1", "localhost"] {
+        assert_eq!(
+            send(s.port, "GET", &with_token, &[("Host", bad)], b"").0,
+            403,
+            "{bad}"
+        );
+    }
+    assert_eq!(send(s.port, "GET", &with_token, &[], b"").0, 403);
+    // Oversized bodies are refused before being read.
+    let big = vec![b'x'; qstudy_serve::MAX_BODY_BYTES + 1];
+    let (status, _) = send(s.port, "POST", &with_token, &[("Host", &host)], &big);
+    assert_eq!(status, 413);
+}
+
+#[test]
+fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let host = s.host();
+    let (status, state) = send(
+        s.port,
+        "GET",
+        "/api/state",
+        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+        b"",
+    );
+    assert_eq!(status, 200);
+    let state: Value = serde_json::from_slice(&state).unwrap();
+    assert_eq!(state["opened"]["sorts"], 32);
+    assert_eq!(state["options"]["factors"], 4);
+    assert_eq!(state["options"]["names"]["F1"], "galvanised dialogues");
+
+    let factors = s.post_json("/api/factors", &state["options"]);
+    assert_eq!(factors["report"]["recommended"], 4);
+
+    let mut options = state["options"].clone();
+    options["steps"] = json!([[1, 2, 5.0], [3, 4, -12.5]]);
+    options["flags"] = json!([["O16", "F1"]]);
+    options["unflags"] = json!([["C01", "F2"]]);
+    options["invert"] = json!([3]);
+    options["names"]["F2"] = json!("renamed");
+    let analysed = s.post_json("/api/analyze", &options);
+    let page = &analysed["results"];
+    assert!(page.get("correlation").is_none());
+    assert_eq!(
+        page["options"]["rotation_steps"],
+        json!([[1, 2, 5.0], [3, 4, -12.5]])
+    );
+
+    // The saved study, analysed by the CLI, gives the page's results.
+    let (status, zip) = s.post("/api/save", &options);
+    assert_eq!(status, 200);
+    let tmp = tempfile::tempdir().unwrap();
+    let study = unzip(&zip, &tmp.path().join("saved"));
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    assert!(
+        toml.contains("rotate = [\"1,2,5\", \"3,4,-12.5\"]"),
+        "{toml}"
+    );
+    let out = tmp.path().join("cli");
+    let run = qstudy(&[
+        "analyze",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut cli = results(&out);
+    cli.as_object_mut().unwrap().remove("correlation");
+    assert_eq!(&cli, page);
+
+    // The download holds the output directory of `qstudy analyze`, with the same results.json.
+    let (status, zip) = s.post("/api/download", &options);
+    assert_eq!(status, 200);
+    let down = unzip(&zip, &tmp.path().join("download"));
+    for f in [
+        "results.json",
+        "report.lis",
+        "results.xlsx",
+        "tables/loadings.csv",
+        "report.html",
+    ] {
+        assert!(down.join(f).is_file(), "{f}");
+    }
+    assert_eq!(
+        std::fs::read(down.join("results.json")).unwrap(),
+        std::fs::read(out.join("results.json")).unwrap()
+    );
+
+    // An impossible k: the CLI's message; the session still analyses.
+    let mut bad = options.clone();
+    bad["factors"] = json!(40);
+    let answer = s.post_json("/api/analyze", &bad);
+    let cli = qstudy(&[
+        "analyze",
+        &apse,
+        "--factors",
+        "40",
+        "--out",
+        tmp.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(cli.code, 4);
+    assert_eq!(
+        format!("error: {}\n", answer["error"].as_str().unwrap()),
+        cli.stderr
+    );
+    assert!(s.post_json("/api/analyze", &options)["results"].is_object());
+}
+
+#[test]
+fn bad_input_gets_the_message_of_qstudy_analyze() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = tmp.path().join("broken.csv");
+    std::fs::write(&broken, "P01,P02\n1,2\n3\n").unwrap();
+    let cli = qstudy(&[
+        "analyze",
+        broken.to_str().unwrap(),
+        "--out",
+        tmp.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(cli.code, 3);
+    // A path given to `qstudy serve`.
+    let e = Workbench::bind(0, Some(&broken)).err().expect("refused");
+    assert_eq!(format!("error: {e}\n"), cli.stderr);
+    // The same file uploaded: named as uploaded; the open study stays.
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&broken).unwrap());
+    let answer = s.post_json(
+        "/api/load",
+        &json!({"files": [{"name": "broken.csv", "data": data}]}),
+    );
+    let prefix = format!("{}{}", tmp.path().display(), std::path::MAIN_SEPARATOR);
+    assert_eq!(
+        format!("error: {}\n", answer["error"].as_str().unwrap()),
+        cli.stderr.replace(&prefix, "")
+    );
+    let state = s.post_json("/api/analyze", &json!({"factors": 4}));
+    assert_eq!(state["results"]["input"]["sorts"], 32);
+    // Names that lead out of the upload directory are refused.
+    for name in ["../x.csv", "/etc/passwd"] {
+        let answer = s.post_json(
+            "/api/load",
+            &json!({"files": [{"name": name, "data": data}]}),
+        );
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .contains("plain relative name"),
+            "{answer}"
+        );
+    }
+}
