@@ -86,22 +86,16 @@ pub fn study_zip(opened: &Opened, options: &SessionOptions, name: &str) -> Resul
     zip_of(name, &files)
 }
 
-/// The files of the output directory of `qstudy analyze` for `results`: `results.json`,
-/// `report.lis`, `results.xlsx`, `tables/*.csv`, `warnings.txt` and, unless `plots` is false,
-/// `plots/*.svg|png` and `report.html`. The one place that assembles them for the workbench
-/// (to be replaced by the library's output assembly when it has one; the CLI's
-/// `.qstudy-manifest` is not included: it lists what a run wrote in a directory).
+/// The files of `qstudy analyze`'s output directory for `results` (results.json, report.lis,
+/// results.xlsx, tables/, warnings.txt and, with `plots`, plots/ and report.html), by relative
+/// path in a fixed order: written by the same library function as the command
+/// ([`qstudy_report::outputs::write_analysis`]) into a private directory, then read back.
 pub fn output_files(
     opened: &Opened,
     results: &AnalysisResults,
     plots: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut files = vec![(
-        "results.json".to_string(),
-        qstudy_io::results_json(results)
-            .map_err(|e| format!("results.json: {e}"))?
-            .into_bytes(),
-    )];
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot create a working directory: {e}"))?;
     let title = opened
         .loaded
         .study
@@ -109,22 +103,41 @@ pub fn output_files(
         .map(|s| s.title.clone())
         .or(opened.loaded.title.clone());
     let ctx = qstudy_report::ReportContext::from_study(title.clone(), &opened.study);
-    let reports = qstudy_report::report_files(results, &ctx).map_err(|e| e.to_string())?;
-    files.extend(reports.into_iter().map(|f| (f.path, f.bytes)));
-    let warnings: String = results.warnings.iter().map(|w| format!("{w}\n")).collect();
-    files.push(("warnings.txt".to_string(), warnings.into_bytes()));
-    if plots {
-        let info = qstudy_plot::ReportInfo {
+    let figures = qstudy_report::outputs::Figures {
+        options: Default::default(),
+        info: qstudy_plot::ReportInfo {
             title,
             source: Some(opened.shown.clone()),
-        };
-        let gallery = qstudy_plot::standard_plots(results, &Default::default())
-            .map_err(|e| format!("plots: {e}"))?;
-        let rendered = qstudy_plot::render_outputs(results, &gallery, &info)
-            .map_err(|e| format!("plots: {e}"))?;
-        files.extend(rendered.into_iter().map(|f| (f.path, f.bytes)));
-    }
+        },
+    };
+    let shown = Path::new(&opened.shown);
+    qstudy_report::outputs::write_analysis(
+        dir.path(),
+        shown,
+        results,
+        &ctx,
+        plots.then_some(&figures),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut files = Vec::new();
+    read_tree(dir.path(), "", &mut files)
+        .map_err(|e| format!("cannot read the outputs back: {e}"))?;
     Ok(files)
+}
+
+/// Every file below `dir`, as (`prefix` + relative path with `/`, bytes), names sorted.
+fn read_tree(dir: &Path, prefix: &str, files: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.file_type()?.is_dir() {
+            read_tree(&entry.path(), &format!("{name}/"), files)?;
+        } else {
+            files.push((name, std::fs::read(entry.path())?));
+        }
+    }
+    Ok(())
 }
 
 /// [`output_files`] as a zip under `name/`.
