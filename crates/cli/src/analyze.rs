@@ -362,20 +362,8 @@ fn write_summary(
         r.options.numerics
     )?;
     writeln!(out)?;
-    let names: Vec<String> = r
-        .factors
-        .iter()
-        .map(|f| match &f.label {
-            Some(label) => format!("{} ({label})", f.name),
-            None => f.name.clone(),
-        })
-        .collect();
-    let width = names
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
+    let (names, width) =
+        crate::terminal::factor_labels(r.factors.iter().map(|f| (&f.name, &f.label)));
     writeln!(
         out,
         "{:<width$} {:>10} {:>7}  Defining sorts",

@@ -162,6 +162,26 @@ pub(crate) fn grouped_warnings(warnings: &[String], full: &str) -> Vec<String> {
     lines
 }
 
+/// Each factor's name with its label (`F1 (settled accommodation)`), and the width of the
+/// widest (at least 6, the width of the `Factor` heading) for the summary tables.
+pub(crate) fn factor_labels<'a>(
+    factors: impl Iterator<Item = (&'a String, &'a Option<String>)>,
+) -> (Vec<String>, usize) {
+    let names: Vec<String> = factors
+        .map(|(name, label)| match label {
+            Some(label) => format!("{name} ({label})"),
+            None => name.clone(),
+        })
+        .collect();
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    (names, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -313,69 +313,15 @@ pub fn retention(
         .find(|&k| solutions[k - 1].every_factor_defined);
     let recommended = chosen.unwrap_or(1);
 
-    let mut reasons = vec![
-        format!(
-            "parallel analysis: {} eigenvalue(s) of the correlation matrix exceed the {}th percentile of {} random studies of {n} sorts on the same grid",
-            parallel.retained,
-            trim(parallel.percentile),
-            parallel.iterations
-        ),
-        format!(
-            "Kaiser-Guttman: the first {kaiser_guttman} {} factor(s) have an eigenvalue above 1",
-            options.extraction
-        ),
-        format!(
-            "Humphrey's rule: the first {humphrey_retained} factor(s) have a product of their two largest loadings above 2/sqrt({m}) = {:.4}",
-            2.0 / (m as f64).sqrt()
-        ),
-    ];
-    let counts = |s: &Solution| {
-        s.defining
-            .iter()
-            .enumerate()
-            .map(|(f, c)| format!("F{} {c}", f + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let rules = Rules {
+        parallel: &parallel,
+        kaiser_guttman,
+        humphrey_retained,
+        extraction: options.extraction,
+        n,
+        m,
     };
-    match chosen {
-        Some(k) => {
-            reasons.push(format!(
-                "with {k} factor(s) every factor has at least two defining sorts ({})",
-                counts(&solutions[k - 1])
-            ));
-            if k < upper {
-                reasons.push(format!(
-                    "with {} factors some factor has fewer than two defining sorts ({})",
-                    k + 1,
-                    counts(&solutions[k])
-                ));
-            }
-            let others: Vec<String> = [
-                ("Kaiser-Guttman", kaiser_guttman),
-                ("Humphrey's rule", humphrey_retained),
-            ]
-            .iter()
-            .filter(|(_, c)| *c != k)
-            .map(|(rule, c)| format!("{rule} would keep {c}"))
-            .collect();
-            if !others.is_empty() {
-                reasons.push(format!(
-                    "{}: reported, not binding (parallel analysis is the more accurate rule; Kaiser-Guttman tends to keep too many factors)",
-                    others.join(", ")
-                ));
-            }
-            reasons.push(format!(
-                "recommended: {k} factor(s), the most that parallel analysis allows with at least two defining sorts per factor"
-            ));
-        }
-        None if upper == 0 => reasons.push(
-            "recommended: 1 factor, the least an analysis keeps: no rule supports even one factor (the sorts look like random ones)"
-                .to_string(),
-        ),
-        None => reasons.push(format!(
-            "recommended: 1 factor: no solution of 1 to {upper} factors gives every factor two defining sorts"
-        )),
-    }
+    let reasons = rules.reasons(&solutions, chosen, upper);
 
     Ok(RetentionReport {
         schema: SCHEMA.to_string(),
@@ -394,6 +340,95 @@ pub fn retention(
         recommended,
         reasons,
     })
+}
+
+/// What the retention rules found, for the sentences of [`RetentionReport::reasons`].
+struct Rules<'a> {
+    parallel: &'a ParallelAnalysis,
+    kaiser_guttman: usize,
+    humphrey_retained: usize,
+    extraction: Extraction,
+    n: usize,
+    m: usize,
+}
+
+impl Rules<'_> {
+    /// The reasons of the recommendation: each rule's count, then why `chosen` (the largest
+    /// `k <= upper` whose solution defines every factor) is recommended.
+    fn reasons(&self, solutions: &[Solution], chosen: Option<usize>, upper: usize) -> Vec<String> {
+        let Rules {
+            parallel,
+            kaiser_guttman,
+            humphrey_retained,
+            extraction,
+            n,
+            m,
+        } = *self;
+        let mut reasons = vec![
+            format!(
+                "parallel analysis: {} eigenvalue(s) of the correlation matrix exceed the {}th percentile of {} random studies of {n} sorts on the same grid",
+                parallel.retained,
+                trim(parallel.percentile),
+                parallel.iterations
+            ),
+            format!(
+                "Kaiser-Guttman: the first {kaiser_guttman} {} factor(s) have an eigenvalue above 1",
+                extraction
+            ),
+            format!(
+                "Humphrey's rule: the first {humphrey_retained} factor(s) have a product of their two largest loadings above 2/sqrt({m}) = {:.4}",
+                2.0 / (m as f64).sqrt()
+            ),
+        ];
+        let counts = |s: &Solution| {
+            s.defining
+                .iter()
+                .enumerate()
+                .map(|(f, c)| format!("F{} {c}", f + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match chosen {
+            Some(k) => {
+                reasons.push(format!(
+                    "with {k} factor(s) every factor has at least two defining sorts ({})",
+                    counts(&solutions[k - 1])
+                ));
+                if k < upper {
+                    reasons.push(format!(
+                        "with {} factors some factor has fewer than two defining sorts ({})",
+                        k + 1,
+                        counts(&solutions[k])
+                    ));
+                }
+                let others: Vec<String> = [
+                    ("Kaiser-Guttman", kaiser_guttman),
+                    ("Humphrey's rule", humphrey_retained),
+                ]
+                .iter()
+                .filter(|(_, c)| *c != k)
+                .map(|(rule, c)| format!("{rule} would keep {c}"))
+                .collect();
+                if !others.is_empty() {
+                    reasons.push(format!(
+                        "{}: reported, not binding (parallel analysis is the more accurate rule; Kaiser-Guttman tends to keep too many factors)",
+                        others.join(", ")
+                    ));
+                }
+                reasons.push(format!(
+                    "recommended: {k} factor(s), the most that parallel analysis allows with at least two defining sorts per factor"
+                ));
+            }
+            None if upper == 0 => reasons.push(
+                "recommended: 1 factor, the least an analysis keeps: no rule supports even one factor (the sorts look like random ones)"
+                    .to_string(),
+            ),
+            None => reasons.push(format!(
+                "recommended: 1 factor: no solution of 1 to {upper} factors gives every factor two defining sorts"
+            )),
+        }
+        reasons
+    }
 }
 
 /// `95.0` as `95`, `97.5` as `97.5`.

@@ -440,7 +440,6 @@ pub fn export(
     to: OutputFormat,
     out: &Path,
 ) -> Result<Export, ExportError> {
-    let table = &loaded.table;
     let mut notes = Vec::new();
     let attribute_names: Vec<String> = loaded
         .participants()
@@ -459,130 +458,158 @@ pub fn export(
         ));
     }
     match to {
-        OutputFormat::Pqmethod => {
-            let ext_ok = out
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("dat"));
-            if !ext_ok {
-                return Err(ExportError::Path {
-                    file: out.to_path_buf(),
-                    message: "expected a .DAT file name for a PQMethod project (the .STA is written beside it)".into(),
-                });
-            }
-            let style = original_style(loaded);
-            let title = loaded
-                .title
-                .clone()
-                .or_else(|| loaded.study.as_ref().map(|s| s.title.clone()));
-            let dat = pqmethod_dat(out, table, study.grid(), title.as_deref(), &style)?;
-            let mut files = vec![(out.to_path_buf(), dat)];
-            match &table.statement_labels {
-                Some(labels) => {
-                    let sta = sta_path(out);
-                    let bytes = pqmethod_sta(&sta, labels, &style)?;
-                    files.push((sta, bytes));
-                }
-                None => notes.push(
-                    "the input has no statement texts, so no .STA was written (PQMethod needs one to run)"
-                        .into(),
-                ),
-            }
-            Ok(Export {
-                files,
-                dir: None,
-                notes,
-            })
-        }
-        OutputFormat::Csv => {
-            notes.push(format!(
-                "a CSV file does not hold the grid: give --grid {} when analysing it if its sorts do not all share that distribution",
-                study.grid()
-            ));
-            Ok(Export {
-                files: vec![(out.to_path_buf(), qmethod_csv(table).into_bytes())],
-                dir: None,
-                notes,
-            })
-        }
-        OutputFormat::Study => {
-            if out.exists() && !out.is_dir() {
-                return Err(ExportError::Path {
-                    file: out.to_path_buf(),
-                    message: "exists and is not a directory; a study is written as a directory"
-                        .into(),
-                });
-            }
-            let info = loaded.study.as_ref();
-            let tags: BTreeMap<u32, Option<String>> = info
-                .map(|i| i.statements.iter().map(|s| (s.id, s.tag.clone())).collect())
-                .unwrap_or_default();
-            let mut placeholders = false;
-            let statements: Vec<Statement> = study
-                .statement_ids()
-                .iter()
-                .enumerate()
-                .map(|(s, &id)| {
-                    let text = table
-                        .statement_labels
-                        .as_ref()
-                        .and_then(|l| l.get(s))
-                        .filter(|t| !t.trim().is_empty())
-                        .cloned()
-                        .unwrap_or_else(|| {
-                            placeholders = true;
-                            format!("Statement {id}")
-                        });
-                    Statement {
-                        id,
-                        text,
-                        tag: tags.get(&id).cloned().flatten(),
-                    }
-                })
-                .collect();
-            if placeholders {
-                notes.push(
-                    "the input lacks statement texts: statements.csv holds 'Statement N' in their place"
-                        .into(),
-                );
-            }
-            let title = info
-                .map(|i| i.title.clone())
-                .or_else(|| loaded.title.clone())
-                .unwrap_or_else(|| {
-                    loaded
-                        .path
-                        .file_stem()
-                        .map_or_else(|| "Q study".into(), |s| s.to_string_lossy().into_owned())
-                });
-            let comment = Some(format!(
-                "Converted by `qstudy convert` from {} ({}).",
-                loaded.path.display(),
-                loaded.format.description()
-            ));
-            let files = study_dir_files(&StudyContents {
-                comment,
-                title,
-                description: info.and_then(|i| i.description.clone()),
-                citation: info.and_then(|i| i.citation.clone()),
-                grid: study.grid(),
-                statements: &statements,
-                sort_ids: &table.sort_ids,
-                values: &table.values,
-                participants: loaded.participants(),
-                defaults: info.map(|i| i.defaults.clone()),
-                factor_names: info.map(|i| i.factor_names.clone()).unwrap_or_default(),
-            });
-            Ok(Export {
-                files: files
-                    .into_iter()
-                    .map(|(name, text)| (out.join(name), text.into_bytes()))
-                    .collect(),
-                dir: Some(out.to_path_buf()),
-                notes,
-            })
-        }
+        OutputFormat::Pqmethod => export_pqmethod(loaded, study, out, notes),
+        OutputFormat::Csv => export_csv(loaded, study, out, notes),
+        OutputFormat::Study => export_study(loaded, study, out, notes),
     }
+}
+
+/// [`export`] to a PQMethod `.DAT` (and `.STA` when the input has statement texts).
+fn export_pqmethod(
+    loaded: &LoadedSorts,
+    study: &Study,
+    out: &Path,
+    mut notes: Vec<String>,
+) -> Result<Export, ExportError> {
+    let table = &loaded.table;
+    let ext_ok = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("dat"));
+    if !ext_ok {
+        return Err(ExportError::Path {
+            file: out.to_path_buf(),
+            message:
+                "expected a .DAT file name for a PQMethod project (the .STA is written beside it)"
+                    .into(),
+        });
+    }
+    let style = original_style(loaded);
+    let title = loaded
+        .title
+        .clone()
+        .or_else(|| loaded.study.as_ref().map(|s| s.title.clone()));
+    let dat = pqmethod_dat(out, table, study.grid(), title.as_deref(), &style)?;
+    let mut files = vec![(out.to_path_buf(), dat)];
+    match &table.statement_labels {
+        Some(labels) => {
+            let sta = sta_path(out);
+            let bytes = pqmethod_sta(&sta, labels, &style)?;
+            files.push((sta, bytes));
+        }
+        None => notes.push(
+            "the input has no statement texts, so no .STA was written (PQMethod needs one to run)"
+                .into(),
+        ),
+    }
+    Ok(Export {
+        files,
+        dir: None,
+        notes,
+    })
+}
+
+/// [`export`] to a qmethod CSV.
+fn export_csv(
+    loaded: &LoadedSorts,
+    study: &Study,
+    out: &Path,
+    mut notes: Vec<String>,
+) -> Result<Export, ExportError> {
+    let table = &loaded.table;
+    notes.push(format!(
+        "a CSV file does not hold the grid: give --grid {} when analysing it if its sorts do not all share that distribution",
+        study.grid()
+    ));
+    Ok(Export {
+        files: vec![(out.to_path_buf(), qmethod_csv(table).into_bytes())],
+        dir: None,
+        notes,
+    })
+}
+
+/// [`export`] to a study directory.
+fn export_study(
+    loaded: &LoadedSorts,
+    study: &Study,
+    out: &Path,
+    mut notes: Vec<String>,
+) -> Result<Export, ExportError> {
+    let table = &loaded.table;
+    if out.exists() && !out.is_dir() {
+        return Err(ExportError::Path {
+            file: out.to_path_buf(),
+            message: "exists and is not a directory; a study is written as a directory".into(),
+        });
+    }
+    let info = loaded.study.as_ref();
+    let tags: BTreeMap<u32, Option<String>> = info
+        .map(|i| i.statements.iter().map(|s| (s.id, s.tag.clone())).collect())
+        .unwrap_or_default();
+    let mut placeholders = false;
+    let statements: Vec<Statement> = study
+        .statement_ids()
+        .iter()
+        .enumerate()
+        .map(|(s, &id)| {
+            let text = table
+                .statement_labels
+                .as_ref()
+                .and_then(|l| l.get(s))
+                .filter(|t| !t.trim().is_empty())
+                .cloned()
+                .unwrap_or_else(|| {
+                    placeholders = true;
+                    format!("Statement {id}")
+                });
+            Statement {
+                id,
+                text,
+                tag: tags.get(&id).cloned().flatten(),
+            }
+        })
+        .collect();
+    if placeholders {
+        notes.push(
+            "the input lacks statement texts: statements.csv holds 'Statement N' in their place"
+                .into(),
+        );
+    }
+    let title = info
+        .map(|i| i.title.clone())
+        .or_else(|| loaded.title.clone())
+        .unwrap_or_else(|| {
+            loaded
+                .path
+                .file_stem()
+                .map_or_else(|| "Q study".into(), |s| s.to_string_lossy().into_owned())
+        });
+    let comment = Some(format!(
+        "Converted by `qstudy convert` from {} ({}).",
+        loaded.path.display(),
+        loaded.format.description()
+    ));
+    let files = study_dir_files(&StudyContents {
+        comment,
+        title,
+        description: info.and_then(|i| i.description.clone()),
+        citation: info.and_then(|i| i.citation.clone()),
+        grid: study.grid(),
+        statements: &statements,
+        sort_ids: &table.sort_ids,
+        values: &table.values,
+        participants: loaded.participants(),
+        defaults: info.map(|i| i.defaults.clone()),
+        factor_names: info.map(|i| i.factor_names.clone()).unwrap_or_default(),
+    });
+    Ok(Export {
+        files: files
+            .into_iter()
+            .map(|(name, text)| (out.join(name), text.into_bytes()))
+            .collect(),
+        dir: Some(out.to_path_buf()),
+        notes,
+    })
 }
 
 /// Writes an [`Export`]: refuses, before writing anything, when a file exists and `force` is
@@ -628,184 +655,4 @@ pub fn write_export(export: &Export, force: bool) -> Result<Vec<PathBuf>, Export
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{read_sorts, read_sorts_from_str};
-    use qstudy_core::validate::{ValidationOptions, validate};
-
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures")
-            .join(rel)
-    }
-
-    fn round_trip(dat: &str, sta: &str) {
-        let loaded = read_sorts(&fixture(dat), None).unwrap();
-        let study = validate(
-            &loaded.table,
-            &ValidationOptions {
-                grid: loaded.grid.clone(),
-                free_distribution: false,
-            },
-        )
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join(Path::new(dat).file_name().unwrap());
-        let e = export(&loaded, &study, OutputFormat::Pqmethod, &out).unwrap();
-        assert_eq!(e.files.len(), 2);
-        assert_eq!(e.files[0].1, std::fs::read(fixture(dat)).unwrap(), "{dat}");
-        assert_eq!(e.files[1].1, std::fs::read(fixture(sta)).unwrap(), "{sta}");
-        assert_eq!(
-            e.files[1].0.file_name(),
-            Path::new(sta).file_name(),
-            "the .STA is named after the .DAT"
-        );
-    }
-
-    #[test]
-    fn lipset_uhh_and_koc_round_trip_byte_for_byte() {
-        round_trip("lipset/LIPSET.DAT", "lipset/LIPSET.STA");
-        round_trip("uhh/UHH.DAT", "uhh/UHH.STA");
-        round_trip("koc/KOC.DAT", "koc/KOC.STA");
-    }
-
-    #[test]
-    fn style_of_files() {
-        let lipset = std::fs::read(fixture("lipset/LIPSET.DAT")).unwrap();
-        let s = PqmethodStyle::of_files(&lipset, None);
-        assert_eq!(s, PqmethodStyle::default());
-        let uhh_sta = std::fs::read(fixture("uhh/UHH.STA")).unwrap();
-        let s = PqmethodStyle::of_files(&lipset, Some(&uhh_sta));
-        assert!(!s.sta_crlf && !s.sta_final_line_end);
-        assert_eq!(PqmethodStyle::of_files(b"", None), PqmethodStyle::default());
-    }
-
-    fn table(ids: &[&str], values: Vec<Vec<i32>>) -> SortTable {
-        SortTable {
-            sort_ids: ids.iter().map(|s| s.to_string()).collect(),
-            statement_labels: None,
-            values,
-        }
-    }
-
-    #[test]
-    fn pqmethod_refusals() {
-        let f = Path::new("o/x.DAT");
-        let wide: Grid = "-7:1,0:1,7:1".parse().unwrap();
-        let t = table(&["A", "B"], vec![vec![-7, 0, 7], vec![7, 0, -7]]);
-        let e = pqmethod_dat(f, &t, &wide, None, &Default::default()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "o/x.DAT: cannot write a PQMethod file: the grid -7:1,0:1,7:1 (-7..7) goes beyond PQMethod's range -6..13 (the .DAT distribution line has slots for the values -6 to 13 only); convert to csv or study instead"
-        );
-        let g: Grid = "-1:1,0:1,1:1".parse().unwrap();
-        for (id, problem) in [
-            ("ABCDEFGHI", "longer than 8"),
-            ("Jos\u{e9}", "not ASCII"),
-            (" A", "starts with a blank"),
-            ("", "empty"),
-        ] {
-            let t = table(&[id], vec![vec![-1, 0, 1]]);
-            let e = pqmethod_dat(f, &t, &g, None, &Default::default()).unwrap_err();
-            assert!(e.to_string().contains(problem), "{e}");
-            assert!(
-                e.to_string().starts_with("o/x.DAT: cannot write sort id"),
-                "{e}"
-            );
-        }
-        let t = table(&["A"], vec![vec![-1, 0, 20]]);
-        let e = pqmethod_dat(f, &t, &g, None, &Default::default()).unwrap_err();
-        assert!(
-            e.to_string().contains("statement 3 has the value 20"),
-            "{e}"
-        );
-        let t = table(&["A"], vec![vec![-1, 0, 1]]);
-        let e = pqmethod_dat(f, &t, &g, Some("a\nb"), &Default::default()).unwrap_err();
-        assert!(e.to_string().contains("the title"), "{e}");
-        let sta = Path::new("o/x.STA");
-        let e = pqmethod_sta(sta, &["a".into(), " ".into()], &Default::default()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "o/x.STA: cannot write statement 2: it has no text; a .STA needs one non-blank line per statement"
-        );
-        let e = pqmethod_sta(sta, &["a\nb".into()], &Default::default()).unwrap_err();
-        assert!(e.to_string().contains("line break"), "{e}");
-    }
-
-    #[test]
-    fn a_pqmethod_project_is_written_whole_or_not_at_all() {
-        let loaded = read_sorts(&fixture("lipset/LIPSET.DAT"), None).unwrap();
-        let study = validate(&loaded.table, &Default::default()).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("LIPSET.DAT");
-        let e = export(&loaded, &study, OutputFormat::Pqmethod, &out).unwrap();
-        // a directory where the .STA goes: refused, and the .DAT is not written either
-        std::fs::create_dir(dir.path().join("LIPSET.STA")).unwrap();
-        let err = write_export(&e, true).unwrap_err();
-        assert!(err.to_string().contains("LIPSET.STA"), "{err}");
-        assert!(!out.exists());
-        std::fs::remove_dir(dir.path().join("LIPSET.STA")).unwrap();
-        // a missing directory is created
-        let deeper = dir.path().join("a/b/LIPSET.DAT");
-        let e = export(&loaded, &study, OutputFormat::Pqmethod, &deeper).unwrap();
-        assert_eq!(write_export(&e, false).unwrap().len(), 2);
-        assert!(dir.path().join("a/b/LIPSET.STA").is_file());
-    }
-
-    #[test]
-    fn csv_round_trip_and_study_export() {
-        let loaded = read_sorts(&fixture("lipset/LIPSET.DAT"), None).unwrap();
-        let csv = qmethod_csv(&loaded.table);
-        let back = read_sorts_from_str(&csv, "x.csv", InputFormat::QmethodCsv).unwrap();
-        assert_eq!(back.table, loaded.table);
-        let study = validate(&loaded.table, &Default::default()).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("lipset-study");
-        let e = export(&loaded, &study, OutputFormat::Study, &out).unwrap();
-        let written = write_export(&e, false).unwrap();
-        assert_eq!(written.len(), 3, "no participants file without attributes");
-        let again = read_sorts(&out, None).unwrap();
-        assert_eq!(again.table.values, loaded.table.values);
-        assert_eq!(again.table.sort_ids, loaded.table.sort_ids);
-        assert_eq!(again.table.statement_labels, loaded.table.statement_labels);
-        assert_eq!(again.title, loaded.title);
-        // Refuses to overwrite without force; overwrites with it.
-        let e2 = export(&loaded, &study, OutputFormat::Study, &out).unwrap();
-        let err = write_export(&e2, false).unwrap_err();
-        assert!(
-            err.to_string()
-                .ends_with("already exists; give --force to overwrite it")
-        );
-        write_export(&e2, true).unwrap();
-        // A .DAT target needs a .dat name.
-        let err = export(
-            &loaded,
-            &study,
-            OutputFormat::Pqmethod,
-            &dir.path().join("x.csv"),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("expected a .DAT file name"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn output_format_names() {
-        assert_eq!("DAT".parse::<OutputFormat>(), Ok(OutputFormat::Pqmethod));
-        assert_eq!("qmethod".parse::<OutputFormat>(), Ok(OutputFormat::Csv));
-        assert_eq!("Study".parse::<OutputFormat>(), Ok(OutputFormat::Study));
-        assert_eq!(
-            "xls".parse::<OutputFormat>().unwrap_err().to_string(),
-            "unknown output format 'xls' (expected pqmethod, csv or study)"
-        );
-        for f in [
-            OutputFormat::Pqmethod,
-            OutputFormat::Csv,
-            OutputFormat::Study,
-        ] {
-            assert_eq!(f.to_string().parse::<OutputFormat>(), Ok(f));
-        }
-    }
-}
+mod tests;
