@@ -7,9 +7,7 @@ use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::RetentionReport;
-use qstudy_core::{
-    Correlation, Extraction, FlagEdit, Grid, Numerics, Rotation, RotationStep, Study, VarimaxMethod,
-};
+use qstudy_core::{Extraction, Grid, Study};
 use qstudy_io::output_dir;
 use qstudy_io::{InputFormat, LoadedSorts};
 use qstudy_report::outputs::{
@@ -32,73 +30,16 @@ pub struct AnalyzeArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Whose numbers to reproduce: pqmethod (PQMethod/KADE/Ken-Q) or qmethod (R qmethod 1.8.4):
-    /// centroid, varimax, factor signs and order follow that program [default: pqmethod, or
-    /// the study's].
-    #[arg(long, value_name = "pqmethod|qmethod")]
-    numerics: Option<Numerics>,
-    /// Factor extraction method: centroid, pca or horst (PQMethod's Horst 5.5 centroid)
-    /// [default: centroid, or the study's].
-    #[arg(long, value_name = "centroid|pca|horst")]
-    method: Option<Extraction>,
-    /// Horst 5.5: largest number of iterations [default: 30, as PQMethod].
-    #[arg(long, value_name = "N")]
-    horst_iterations: Option<usize>,
-    /// Horst 5.5: convergence threshold on the communality estimates [default: 0.0001].
-    #[arg(long, value_name = "T")]
-    horst_threshold: Option<f64>,
-    /// Number of factors to extract (default: 7 centroid, 8 PCA, the kept factors for Horst;
-    /// capped by the data).
-    #[arg(long, value_name = "N")]
-    extract: Option<usize>,
-    /// Number of factors to keep, rotate and interpret (required unless the study gives it).
-    #[arg(long, value_name = "K")]
-    factors: Option<usize>,
-    /// Analytic rotation [default: varimax, or the study's].
-    #[arg(long, value_name = "varimax|none")]
-    rotation: Option<Rotation>,
-    /// Expert override of the profile's varimax: pqmethod (PQMethod's QVARIMAX), svd (R's
-    /// stats::varimax, as qmethod) or pairwise (Kaiser's pairwise rotations to full
-    /// convergence) [default: the --numerics profile's].
-    #[arg(long, value_name = "pqmethod|svd|pairwise")]
-    varimax: Option<VarimaxMethod>,
-    /// Judgmental rotation step A,B,DEGREES after the analytic rotation (repeatable, in order;
-    /// replaces the study's steps).
-    #[arg(long = "rotate", value_name = "A,B,DEG", allow_hyphen_values = true)]
-    rotate: Vec<RotationStep>,
-    /// Correlation between sorts [default: pearson].
-    #[arg(long, value_name = "pearson|spearman|kendall")]
-    correlation: Option<Correlation>,
-    /// Significance level of automatic flagging [default: 0.05].
-    #[arg(long, value_name = "P")]
-    flag_p: Option<f64>,
-    /// Drop the majority-of-common-variance rule of automatic flagging.
-    #[arg(long)]
-    no_majority: bool,
-    /// No automatic flagging: only --flag decides.
-    #[arg(long)]
-    no_auto_flag: bool,
-    /// Flag sort ID on factor F by hand (repeatable), e.g. --flag US3=2 or --flag P07=F1b.
-    #[arg(long = "flag", value_name = "ID=F")]
-    flag: Vec<FlagEdit>,
-    /// Remove a flag of sort ID on factor F (repeatable).
-    #[arg(long = "unflag", value_name = "ID=F")]
-    unflag: Vec<FlagEdit>,
-    /// Invert factor F (negate its loadings) before flagging (repeatable).
-    #[arg(long = "invert", value_name = "F")]
-    invert: Vec<usize>,
-    /// Split bipolar factor F into Fa (positive loaders) and Fb (negative loaders) (repeatable).
-    #[arg(long = "split", value_name = "F")]
-    split: Vec<usize>,
+    /// The analysis options (each declared once, with its flag and study.toml key, in
+    /// `qstudy_core::options`).
+    #[command(flatten)]
+    options: OptionLayer,
     /// The forced grid VALUE:COUNT,... (required when the sorts do not share one distribution).
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     grid: Option<Grid>,
     /// Accept sorts that do not follow the grid's column counts.
     #[arg(long)]
     free_distribution: bool,
-    /// Write the correlation matrix even for more than 2000 sorts.
-    #[arg(long)]
-    keep_correlation: bool,
     /// Name a factor after interpretation (repeatable), e.g. --name F1="settled accommodation".
     #[arg(long = "name", value_name = "F=NAME", value_parser = parse_name)]
     name: Vec<(String, String)>,
@@ -144,25 +85,8 @@ impl AnalyzeArgs {
     /// The analysis options given on the command line, as one layer.
     fn layer(&self) -> OptionLayer {
         OptionLayer {
-            numerics: self.numerics,
-            method: self.method,
-            horst_iterations: self.horst_iterations,
-            horst_threshold: self.horst_threshold,
-            extract: self.extract,
-            factors: self.factors,
-            rotation: self.rotation,
-            varimax: self.varimax,
-            rotate: self.rotate.clone(),
-            correlation: self.correlation,
-            flag_p: self.flag_p,
-            flag_majority: self.no_majority.then_some(false),
-            flag: self.flag.clone(),
-            unflag: self.unflag.clone(),
-            invert: self.invert.clone(),
-            split: self.split.clone(),
-            auto_flag: self.no_auto_flag.then_some(false),
-            keep_correlation: self.keep_correlation.then_some(true),
             factor_names: self.name.iter().cloned().collect(),
+            ..self.options.clone()
         }
     }
 
@@ -195,6 +119,7 @@ pub(crate) type Prepared = (LoadedSorts, Study, AnalysisOptions, Option<Retentio
 pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<Prepared, (i32, String)> {
     let (loaded, study) = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
     let given = a
+        .options
         .factors
         .or(loaded.study.as_ref().and_then(|i| i.defaults.factors));
     let mut options = resolve_options(a, &loaded)?;

@@ -273,6 +273,7 @@ macro_rules! option_layer {
         /// assert_eq!(o.flagging.p, AnalysisOptions::default().flagging.p);
         /// ```
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "clap", derive(clap::Args))]
         #[serde(deny_unknown_fields)]
         pub struct OptionLayer {
             $( $(#[$attr])* pub $field: $ty, )*
@@ -298,62 +299,89 @@ macro_rules! option_layer {
 }
 
 option_layer! {
-    /// `pqmethod` or `qmethod`: whose conventions the numbers follow.
+    /// Whose numbers to reproduce: pqmethod (PQMethod/KADE/Ken-Q) or qmethod (R qmethod 1.8.4):
+    /// centroid, varimax, factor signs and order follow that program [default: pqmethod, or
+    /// the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|qmethod"))]
     numerics: Option<Numerics> => |o, v| o.numerics = v;
-    /// `centroid`, `pca` or `horst` (`--method`).
+    /// Factor extraction method: centroid, pca or horst (PQMethod's Horst 5.5 centroid)
+    /// [default: centroid, or the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "centroid|pca|horst"))]
     method: Option<Extraction> => |o, v| o.extraction = v;
-    /// Horst 5.5: largest number of iterations.
+    /// Horst 5.5: largest number of iterations [default: 30, as PQMethod].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
     horst_iterations: Option<usize> => |o, v| o.horst.iterations = v;
-    /// Horst 5.5: convergence threshold.
+    /// Horst 5.5: convergence threshold on the communality estimates [default: 0.0001].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "T"))]
     horst_threshold: Option<f64> => |o, v| o.horst.threshold = v;
-    /// Factors to extract.
+    /// Number of factors to extract (default: 7 centroid, 8 PCA, the kept factors for Horst;
+    /// capped by the data).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
     extract: Option<usize> => |o, v| o.extract = Some(v);
-    /// Factors to keep.
+    /// Number of factors to keep, rotate and interpret (required unless the study gives it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "K"))]
     factors: Option<usize> => |o, v| o.factors = v;
-    /// `varimax` or `none`.
+    /// Analytic rotation [default: varimax, or the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "varimax|none"))]
     rotation: Option<Rotation> => |o, v| o.rotation = v;
-    /// `pqmethod`, `svd` or `pairwise` (an override of the profile's).
+    /// Expert override of the profile's varimax: pqmethod (PQMethod's QVARIMAX), svd (R's
+    /// stats::varimax, as qmethod) or pairwise (Kaiser's pairwise rotations to full
+    /// convergence) [default: the --numerics profile's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|svd|pairwise"))]
     varimax: Option<VarimaxMethod> => |o, v| o.varimax = Some(v);
-    /// Judgmental rotation steps, written `"A,B,DEG"` (`--rotate`).
+    /// Judgmental rotation step A,B,DEGREES after the analytic rotation (repeatable, in order;
+    /// replaces the study's steps).
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
+    #[cfg_attr(feature = "clap", arg(long = "rotate", value_name = "A,B,DEG", allow_hyphen_values = true))]
     rotate: Vec<RotationStep> => |o, v| o.rotation_steps = v;
-    /// `pearson`, `spearman` or `kendall`.
+    /// Correlation between sorts [default: pearson].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "pearson|spearman|kendall"))]
     correlation: Option<Correlation> => |o, v| o.correlation = v;
-    /// Significance level of automatic flagging.
+    /// Significance level of automatic flagging [default: 0.05].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "P"))]
     flag_p: Option<f64> => |o, v| o.flagging.p = v;
-    /// Majority-of-common-variance rule (`--no-majority`: false).
+    /// Drop the majority-of-common-variance rule of automatic flagging (study.toml:
+    /// `flag_majority = false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long = "no-majority", num_args = 0, default_missing_value = "false"))]
     flag_majority: Option<bool> => |o, v| o.flagging.majority = v;
-    /// Manual flags, written `"ID=F"`.
+    /// Flag sort ID on factor F by hand (repeatable), e.g. --flag US3=2 or --flag P07=F1b.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
+    #[cfg_attr(feature = "clap", arg(long = "flag", value_name = "ID=F"))]
     flag: Vec<FlagEdit> => |o, v| o.flagging.flags = v;
-    /// Manual unflags, written `"ID=F"`.
+    /// Remove a flag of sort ID on factor F (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
+    #[cfg_attr(feature = "clap", arg(long = "unflag", value_name = "ID=F"))]
     unflag: Vec<FlagEdit> => |o, v| o.flagging.unflags = v;
-    /// Factors to invert (1-based).
+    /// Invert factor F (negate its loadings) before flagging (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "clap", arg(long = "invert", value_name = "F"))]
     invert: Vec<usize> => |o, v| o.flagging.invert = v;
-    /// Factors to split (1-based).
+    /// Split bipolar factor F into Fa (positive loaders) and Fb (negative loaders) (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "clap", arg(long = "split", value_name = "F"))]
     split: Vec<usize> => |o, v| o.flagging.split = v;
-    /// Automatic flagging (`--no-auto-flag`: false). Command line only.
+    /// No automatic flagging: only --flag decides (command line only).
     #[serde(skip)]
+    #[cfg_attr(feature = "clap", arg(long = "no-auto-flag", num_args = 0, default_missing_value = "false"))]
     auto_flag: Option<bool> => |o, v| o.flagging.automatic = v;
-    /// Write the correlation matrix of more than 2000 sorts. Command line only.
+    /// Write the correlation matrix even for more than 2000 sorts (command line only).
     #[serde(skip)]
+    #[cfg_attr(feature = "clap", arg(long = "keep-correlation", num_args = 0, default_missing_value = "true"))]
     keep_correlation: Option<bool> => |o, v| o.keep_correlation = v;
     /// Factor names after interpretation (a study's `[factor_names]`, `--name`).
     #[serde(skip)]
+    #[cfg_attr(feature = "clap", arg(skip))]
     factor_names: BTreeMap<String, String> => |o, v| o.factor_names.extend(v);
 }
 
