@@ -4,10 +4,9 @@
 use std::collections::BTreeMap;
 
 use qstudy_core::analysis::AnalysisOptions;
-use qstudy_core::extract::HorstOptions;
+use qstudy_core::options::OptionLayer;
 use qstudy_core::{
-    Correlation, Extraction, FlagEdit, FlaggingOptions, Numerics, Rotation, RotationStep,
-    VarimaxMethod,
+    Correlation, Extraction, FlagEdit, Numerics, Rotation, RotationStep, VarimaxMethod,
 };
 use qstudy_io::AnalysisDefaults;
 use serde::{Deserialize, Serialize};
@@ -100,38 +99,40 @@ fn edits(list: &[(String, String)]) -> Vec<FlagEdit> {
 }
 
 impl SessionOptions {
-    /// The engine's options for these choices.
-    pub fn analysis_options(&self) -> AnalysisOptions {
-        let horst = HorstOptions::default();
-        AnalysisOptions {
-            numerics: self.numerics,
-            correlation: self.correlation,
-            extraction: self.method,
+    /// These choices as one layer of options (what the command line or a study's `[analysis]`
+    /// and `[factor_names]` would give).
+    pub fn layer(&self) -> OptionLayer {
+        OptionLayer {
+            numerics: Some(self.numerics),
+            method: Some(self.method),
+            horst_iterations: self.horst_iterations,
+            horst_threshold: self.horst_threshold,
             extract: self.extract,
-            factors: self.factors,
-            rotation: self.rotation,
+            factors: (self.factors > 0).then_some(self.factors),
+            rotation: Some(self.rotation),
             varimax: self.varimax,
-            horst: HorstOptions {
-                iterations: self.horst_iterations.unwrap_or(horst.iterations),
-                threshold: self.horst_threshold.unwrap_or(horst.threshold),
-            },
-            rotation_steps: self
+            rotate: self
                 .steps
                 .iter()
                 .map(|&(a, b, degrees)| RotationStep { a, b, degrees })
                 .collect(),
-            flagging: FlaggingOptions {
-                p: self.flag_p,
-                majority: self.majority,
-                automatic: self.automatic,
-                flags: edits(&self.flags),
-                unflags: edits(&self.unflags),
-                invert: self.invert.clone(),
-                split: self.split.clone(),
-            },
-            keep_correlation: false,
+            correlation: Some(self.correlation),
+            flag_p: Some(self.flag_p),
+            flag_majority: Some(self.majority),
+            flag: edits(&self.flags),
+            unflag: edits(&self.unflags),
+            invert: self.invert.clone(),
+            split: self.split.clone(),
+            auto_flag: Some(self.automatic),
+            keep_correlation: None,
             factor_names: self.names.clone(),
         }
+    }
+
+    /// The engine's options for these choices (the defaults of [`AnalysisOptions::default`] for
+    /// the rest).
+    pub fn analysis_options(&self) -> AnalysisOptions {
+        self.layer().resolve()
     }
 }
 
@@ -153,26 +154,7 @@ pub mod study_keys {
 
     /// The `[analysis]` keys holding every choice of `o` (factor names go to `[factor_names]`).
     pub fn to_study(o: &SessionOptions) -> AnalysisDefaults {
-        let a = o.analysis_options();
-        AnalysisDefaults {
-            numerics: Some(o.numerics),
-            method: Some(o.method),
-            horst_iterations: o.horst_iterations,
-            horst_threshold: o.horst_threshold,
-            extract: o.extract,
-            factors: (o.factors > 0).then_some(o.factors),
-            rotation: Some(o.rotation),
-            varimax: o.varimax,
-            rotate: a.rotation_steps,
-            correlation: Some(o.correlation),
-            flag_p: Some(o.flag_p),
-            flag_majority: Some(o.majority),
-            flag: a.flagging.flags,
-            unflag: a.flagging.unflags,
-            invert: o.invert.clone(),
-            split: o.split.clone(),
-            ..Default::default()
-        }
+        o.layer()
     }
 
     /// The session a study's defaults and factor names start (the built-in defaults for what
