@@ -124,8 +124,9 @@ impl SessionOptions {
             invert: self.invert.clone(),
             split: self.split.clone(),
             auto_flag: Some(self.automatic),
-            keep_correlation: None,
             factor_names: self.names.clone(),
+            // Options the page does not set (e.g. keep_correlation) come from the defaults.
+            ..Default::default()
         }
     }
 
