@@ -135,3 +135,28 @@ fn bootstrap_errors_name_the_file() {
     assert_eq!(run.code, 3);
     assert!(run.stderr.contains("nope.csv"));
 }
+
+/// A resample whose rotated loadings are undefined (seen on UHH, 2 factors, replicates 0..60)
+/// is left out and counted, never a panic (it was nalgebra's "Singular value was NaN").
+#[test]
+fn degenerate_resamples_are_left_out_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = qstudy(&[
+        "bootstrap".to_string(),
+        fixture("uhh/UHH.DAT"),
+        "--factors".into(),
+        "2".into(),
+        "--replicates".into(),
+        "60".into(),
+        "--threads".into(),
+        "1".into(),
+        "--out".into(),
+        dir.path().to_string_lossy().into_owned(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = json(dir.path());
+    let used = j["replicates_used"].as_u64().unwrap();
+    let failed = j["replicates_failed"].as_u64().unwrap();
+    assert_eq!(used + failed, 60);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}

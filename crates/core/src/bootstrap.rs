@@ -407,7 +407,7 @@ pub fn bootstrap(
     }
     if acc.failed > 0 {
         warnings.push(format!(
-            "{} of {} replicates could not be analysed (fewer than {k} extractable factors in the resample) and are left out",
+            "{} of {} replicates could not be analysed (fewer than {k} extractable factors in the resample, or loadings left undefined by a degenerate resample) and are left out",
             acc.failed, bopts.replicates
         ));
     }
@@ -415,7 +415,7 @@ pub fn bootstrap(
 }
 
 /// One replicate: resample, extract, rotate, align, flag, score. `None` when the resample has
-/// fewer than `k` extractable factors.
+/// fewer than `k` extractable factors or its rotated loadings are not all finite.
 fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
     let (n, m) = (ctx.study.n_sorts(), ctx.study.n_statements());
     let mut rng = synthetic::rng(ctx.bootstrap.seed, b as u64);
@@ -426,6 +426,11 @@ fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
     drop(persons);
     extraction.check_keep(ctx.k).ok()?;
     let rotated = rotate::run(extraction.extracted.loadings.view(), &ctx.rotate).ok()?;
+    // A degenerate resample can leave loadings undefined (NaN): the replicate is left out
+    // (counted in `replicates_failed`) rather than aligned.
+    if !rotated.loadings.iter().all(|a| a.is_finite()) {
+        return None;
+    }
     let target = ctx.target.select(Axis(0), &idx);
     let aligned = align(
         rotated.loadings.view(),
