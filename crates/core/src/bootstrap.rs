@@ -414,6 +414,35 @@ pub fn bootstrap(
     Ok(acc.finish(&ctx, &full, warnings, m))
 }
 
+/// Per statement, over the replicates' z-scores `reps` (two or more): mean, SE and the
+/// `(p_lo, p_hi)` percentiles.
+#[allow(clippy::type_complexity)]
+fn zscore_summary(
+    reps: &[Vec<f64>],
+    m: usize,
+    (p_lo, p_hi): (f64, f64),
+) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut mean = vec![0.0; m];
+    let mut se = vec![0.0; m];
+    let mut lower = vec![0.0; m];
+    let mut upper = vec![0.0; m];
+    let mut column = Vec::with_capacity(reps.len());
+    for s in 0..m {
+        let mut run = Running::default();
+        column.clear();
+        for z in reps {
+            run.push(z[s]);
+            column.push(z[s]);
+        }
+        column.sort_by(f64::total_cmp);
+        mean[s] = run.mean;
+        se[s] = run.sd().expect("two or more");
+        lower[s] = percentile(&column, p_lo);
+        upper[s] = percentile(&column, p_hi);
+    }
+    (mean, se, lower, upper)
+}
+
 /// One replicate: resample, extract, rotate, align, flag, score. `None` when the resample has
 /// fewer than `k` extractable factors or its rotated loadings are not all finite.
 fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
@@ -553,27 +582,7 @@ impl Accumulator {
         for f in 0..k {
             let reps = &self.zscores[f];
             let fr = &full.factors[f];
-            let stats = (reps.len() >= 2).then(|| {
-                let mut mean = vec![0.0; m];
-                let mut se = vec![0.0; m];
-                let mut lower = vec![0.0; m];
-                let mut upper = vec![0.0; m];
-                let mut column = Vec::with_capacity(reps.len());
-                for s in 0..m {
-                    let mut run = Running::default();
-                    column.clear();
-                    for z in reps {
-                        run.push(z[s]);
-                        column.push(z[s]);
-                    }
-                    column.sort_by(f64::total_cmp);
-                    mean[s] = run.mean;
-                    se[s] = run.sd().expect("two or more");
-                    lower[s] = percentile(&column, p_lo);
-                    upper[s] = percentile(&column, p_hi);
-                }
-                (mean, se, lower, upper)
-            });
+            let stats = (reps.len() >= 2).then(|| zscore_summary(reps, m, (p_lo, p_hi)));
             let bias = match (&stats, &fr.zscores) {
                 (Some((mean, ..)), Some(z)) => {
                     Some(mean.iter().zip(z).map(|(a, b)| a - b).collect())

@@ -106,25 +106,45 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
     // Grid: given, or inferred from identical distributions.
     let grid = match &options.grid {
         Some(g) => g.clone(),
-        None => {
-            let first = Grid::of_values(&table.values[0]);
-            let mut inferred = Some(first.clone());
-            for (id, row) in table.sort_ids.iter().zip(&table.values).skip(1) {
-                if Grid::of_values(row) != first {
-                    problems.push(ValidationError::GridNotInferable {
-                        sort: id.clone(),
-                        first: table.sort_ids[0].clone(),
-                    });
-                    inferred = None;
-                    break;
-                }
+        None => match inferred_grid(table) {
+            Ok(g) => g,
+            Err(problem) => {
+                problems.push(problem);
+                return problems;
             }
-            match inferred {
-                Some(g) => g,
-                None => return problems,
-            }
-        }
+        },
     };
+    push_grid_problems(table, &grid, options.free_distribution, &mut problems);
+    problems
+}
+
+/// The grid all sorts share, or the first sort whose distribution differs from the first's.
+fn inferred_grid(table: &SortTable) -> Result<Grid, ValidationError> {
+    let first = Grid::of_values(&table.values[0]);
+    match table
+        .sort_ids
+        .iter()
+        .zip(&table.values)
+        .skip(1)
+        .find(|(_, row)| Grid::of_values(row) != first)
+    {
+        Some((id, _)) => Err(ValidationError::GridNotInferable {
+            sort: id.clone(),
+            first: table.sort_ids[0].clone(),
+        }),
+        None => Ok(first),
+    }
+}
+
+/// The problems of the sorts against `grid`: its size, values off it or between its columns,
+/// and (unless `free_distribution`) column counts that break it.
+fn push_grid_problems(
+    table: &SortTable,
+    grid: &Grid,
+    free_distribution: bool,
+    problems: &mut Vec<ValidationError>,
+) {
+    let m = table.values.first().map_or(0, Vec::len);
     if grid.cells() != m {
         problems.push(ValidationError::GridSize {
             grid: grid.to_string(),
@@ -154,7 +174,7 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
                 });
             }
         }
-        if value_problem || options.free_distribution || grid.cells() != m {
+        if value_problem || free_distribution || grid.cells() != m {
             continue;
         }
         let dist = Grid::of_values(row);
@@ -171,7 +191,6 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
             });
         }
     }
-    problems
 }
 
 fn zero_variance(id: &str, row: &[i32]) -> Option<ValidationError> {
