@@ -47,6 +47,7 @@ mod input_format;
 mod json_sorts;
 mod layout;
 pub mod limits;
+mod load;
 pub mod output_dir;
 mod pqmethod;
 mod results;
@@ -61,6 +62,7 @@ pub use export::{
     UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
 };
 pub use input_format::{InputFormat, UnknownFormatName};
+pub use load::{LoadError, load_study};
 pub use results::{
     WriteError, results_json, write_atomic, write_results_json, write_results_json_to,
 };

@@ -5,8 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use qstudy_core::Study;
-use qstudy_core::validate::{ValidationOptions, validate};
-use qstudy_io::{LoadedSorts, read_sorts};
+use qstudy_io::LoadedSorts;
 
 /// Most files one upload may hold (a study directory is a handful).
 pub const MAX_UPLOAD_FILES: usize = 64;
@@ -42,18 +41,7 @@ pub fn open_path(input: &Path) -> Result<Opened, String> {
 }
 
 fn read_and_validate(input: &Path) -> Result<(LoadedSorts, Study), String> {
-    let loaded = read_sorts(input, None).map_err(|e| e.to_string())?;
-    let vopts = ValidationOptions {
-        grid: loaded.grid.clone(),
-        free_distribution: false,
-    };
-    let mut study = validate(&loaded.table, &vopts).map_err(|e| loaded.describe(&e))?;
-    if let Some(info) = &loaded.study {
-        study = study
-            .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
-            .map_err(|e| format!("{}: {e}", info.dir.display()))?;
-    }
-    Ok((loaded, study))
+    qstudy_io::load_study(input, None, None, false).map_err(|e| e.to_string())
 }
 
 /// A relative path of an uploaded file (`study.toml`, `apse-2023/sorts.csv`): only plain

@@ -31,12 +31,7 @@ pub fn write_bootstrap(
     plots: bool,
 ) -> Result<Vec<PathBuf>, OutputsError> {
     let json = "bootstrap.json";
-    let mut text = serde_json::to_string(r).map_err(|source| OutputsError::Serialize {
-        path: shown.join(json),
-        source,
-    })?;
-    text.push('\n');
-    output_dir::write_file(staging, json, text.as_bytes())?;
+    super::write_json(staging, shown, json, r)?;
     let table = |name: &str, bytes: Result<Vec<u8>, csv::Error>| {
         let bytes = bytes.map_err(|source| OutputsError::Table {
             path: shown.join(name),

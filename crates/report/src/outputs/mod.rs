@@ -181,6 +181,22 @@ pub fn write_analysis(
     })
 }
 
+/// Writes `value` as one line of JSON (and a newline) to `staging/name`.
+fn write_json<T: serde::Serialize>(
+    staging: &Path,
+    shown: &Path,
+    name: &str,
+    value: &T,
+) -> Result<(), OutputsError> {
+    let mut text = serde_json::to_string(value).map_err(|source| OutputsError::Serialize {
+        path: shown.join(name),
+        source,
+    })?;
+    text.push('\n');
+    output_dir::write_file(staging, name, text.as_bytes())?;
+    Ok(())
+}
+
 /// Renders `plot` as `plots/NAME.svg` and `plots/NAME.png` (both at once) into `staging`;
 /// returns their paths under `shown`.
 fn figure_formats(

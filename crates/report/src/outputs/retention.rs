@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use qstudy_core::retention::RetentionReport;
-use qstudy_io::output_dir;
 
 use super::{OutputsError, figure_formats};
 
@@ -30,12 +29,7 @@ pub fn write_retention(
     plots: bool,
 ) -> Result<Vec<PathBuf>, OutputsError> {
     let json = "retention.json";
-    let mut text = serde_json::to_string(r).map_err(|source| OutputsError::Serialize {
-        path: shown.join(json),
-        source,
-    })?;
-    text.push('\n');
-    output_dir::write_file(staging, json, text.as_bytes())?;
+    super::write_json(staging, shown, json, r)?;
     let mut written = vec![shown.join(json)];
     if plots {
         let plot = qstudy_plot::retention_scree(r, &qstudy_plot::PlotOptions::default()).map_err(
