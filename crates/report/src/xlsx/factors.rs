@@ -151,6 +151,7 @@ fn factor_weights(
                 2,
             )?;
             s.column_formats(&[(0, Num::Int), (2, Num::N4), (3, Num::N4)])?;
+            s.begin_rows()?;
             for (k, id) in fr.defining_sorts.iter().enumerate() {
                 let rr = FIRST_ROW + k as RowNum;
                 s.int(rr, 0, idx[k].map_or(0, |i| i as i64 + 1))?;
@@ -158,6 +159,7 @@ fn factor_weights(
                 s.opt(rr, 2, fr.defining_loadings.get(k).copied(), Num::N4)?;
                 s.opt(rr, 3, fr.weights.get(k).copied(), Num::N4)?;
             }
+            s.end_rows()?;
             s.widths(&[6.0, id_width(r), 10.0, 10.0])
         },
     )
@@ -187,6 +189,7 @@ fn factor_sorts_correlations(
                 s.header(&headers, 1)?;
                 let formats: Vec<(usize, Num)> = (0..d).map(|l| (1 + l, Num::N4)).collect();
                 s.column_formats(&formats)?;
+                s.begin_rows()?;
                 for (k, id) in fr.defining_sorts.iter().enumerate() {
                     let rr = FIRST_ROW + k as RowNum;
                     s.bold(rr, 0, id)?;
@@ -199,6 +202,7 @@ fn factor_sorts_correlations(
                         }
                     }
                 }
+                s.end_rows()?;
                 let mut w = vec![id_width(r)];
                 w.extend(std::iter::repeat_n(id_width(r).max(9.0), d));
                 s.widths(&w)
@@ -261,6 +265,7 @@ fn factor_scores(
             s.column_formats(&formats)?;
             let mut order: Vec<usize> = (0..m).collect();
             order.sort_by_key(|&i| ranks.get(i).copied().unwrap_or(usize::MAX));
+            s.begin_rows()?;
             for (k, &i) in order.iter().enumerate() {
                 let rr = FIRST_ROW + k as RowNum;
                 s.int(rr, 0, r.input.statement_ids.get(i).map_or(0, |&id| id as i64))?;
@@ -275,6 +280,7 @@ fn factor_scores(
                     }
                 }
             }
+            s.end_rows()?;
             let mut w = vec![6.0, text_width(r), 9.0, 12.0];
             w.extend(std::iter::repeat_n(12.0, if raw { d } else { 1 }));
             s.widths(&w)

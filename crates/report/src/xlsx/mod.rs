@@ -41,6 +41,7 @@ use crate::fmt::grouped;
 use crate::fmt::{factor_index, mean_sd, statement_index, statement_text};
 use crate::{ReportContext, ReportError};
 
+mod bulk;
 mod factors;
 mod overview;
 mod sorts;
@@ -174,6 +175,20 @@ impl Formats {
         }
     }
 
+    /// The formats in the order a large workbook registers them first ([`bulk::Xf`] gives
+    /// their indices).
+    fn registered(&self) -> [&Format; 7] {
+        [
+            &self.bold,
+            &self.header,
+            &self.n4,
+            &self.n3,
+            &self.n2,
+            &self.n1,
+            &self.int,
+        ]
+    }
+
     fn num(&self, n: Num) -> &Format {
         match n {
             Num::N4 => &self.n4,
@@ -192,10 +207,27 @@ struct Book {
     wb: Workbook,
     f: Formats,
     limits: Limits,
+    rows: RowsMode,
     /// What was left out, one line each.
     notes: Vec<String>,
-    /// Finished worksheets, in order.
-    sheets: Vec<Worksheet>,
+    /// Finished worksheets, in order, each with its table's rows when [`RowsMode::Bulk`]
+    /// rendered them.
+    sheets: Vec<(Worksheet, Option<bulk::Finished>, Vec<(ColNum, u32)>)>,
+}
+
+/// How the cells of a workbook are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowsMode {
+    /// Every cell through `rust_xlsxwriter`, in "low memory" sheets (text in the shared-string
+    /// table): workbooks under [`FAST_ZIP_VALUES`].
+    Cells,
+    /// The data rows of the tables rendered by [`bulk::Rows`] and spliced into the sheets
+    /// (constant-memory sheets, formats registered first): larger workbooks.
+    Bulk,
+    /// What [`RowsMode::Bulk`] stands for: the same sheets, every cell through
+    /// `rust_xlsxwriter` (tests compare the two).
+    #[cfg(test)]
+    Reference,
 }
 
 impl Book {
@@ -206,7 +238,10 @@ impl Book {
         title: &str,
         body: impl FnOnce(&mut Sheet<'_>) -> Result<(), XlsxError>,
     ) -> Result<(), XlsxError> {
-        let mut ws = self.wb.new_worksheet_with_low_memory()?;
+        let mut ws = match self.rows {
+            RowsMode::Cells => self.wb.new_worksheet_with_low_memory()?,
+            _ => self.wb.new_worksheet_with_constant_memory()?,
+        };
         ws.set_name(name)?;
         ws.write_string_with_format(0, 0, cell_text(title), &self.f.bold)?;
         let mut s = Sheet {
@@ -216,10 +251,23 @@ impl Book {
             notes: &mut self.notes,
             name,
             columns: Vec::new(),
+            bulk: self.rows == RowsMode::Bulk,
+            table: None,
+            finished: None,
         };
         body(&mut s)?;
-        let ws = s.ws;
-        self.sheets.push(ws);
+        if s.table.is_some() {
+            return Err(XlsxError::ParameterError(format!(
+                "sheet '{name}': a table's rows were not ended"
+            )));
+        }
+        let columns = s
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(c, n)| n.map(|n| (c as ColNum, bulk::Xf::num(n))))
+            .collect();
+        self.sheets.push((s.ws, s.finished, columns));
         Ok(())
     }
 }
@@ -234,6 +282,13 @@ struct Sheet<'a> {
     name: &'a str,
     /// The number format of the columns given one by [`Sheet::column_formats`].
     columns: Vec<Option<Num>>,
+    /// Whether tables' rows are rendered by [`bulk::Rows`] ([`RowsMode::Bulk`]).
+    bulk: bool,
+    /// The rows of the table being written, between [`Sheet::begin_rows`] and
+    /// [`Sheet::end_rows`], in [`RowsMode::Bulk`].
+    table: Option<bulk::Rows>,
+    /// The table's rows once ended.
+    finished: Option<bulk::Finished>,
 }
 
 impl Sheet<'_> {
@@ -281,20 +336,59 @@ impl Sheet<'_> {
         Ok(())
     }
 
-    fn text(&mut self, row: RowNum, col: usize, s: &str) -> Result<(), XlsxError> {
-        if !s.is_empty() {
-            self.ws.write_string(row, col as ColNum, cell_text(s))?;
+    /// Starts a table's data rows: the cells written until [`Sheet::end_rows`] are rendered
+    /// by [`bulk::Rows`] in [`RowsMode::Bulk`] (one table per sheet, after its header row,
+    /// rows in order, columns left to right within a row).
+    fn begin_rows(&mut self) -> Result<(), XlsxError> {
+        if self.bulk {
+            if self.finished.is_some() || self.table.is_some() {
+                return Err(XlsxError::ParameterError(format!(
+                    "sheet '{}': a second table",
+                    self.name
+                )));
+            }
+            self.table = Some(bulk::Rows::new()?);
         }
         Ok(())
     }
 
+    /// Ends the rows begun by [`Sheet::begin_rows`].
+    fn end_rows(&mut self) -> Result<(), XlsxError> {
+        if let Some(table) = self.table.take() {
+            self.finished = table.finish()?;
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, row: RowNum, col: usize, s: &str) -> Result<(), XlsxError> {
+        if s.is_empty() {
+            return Ok(());
+        }
+        if let Some(t) = self.table.as_mut() {
+            // text takes its column's format, as in `rust_xlsxwriter`
+            let xf = match self.columns.get(col) {
+                Some(&Some(n)) => bulk::Xf::num(n),
+                _ => 0,
+            };
+            return t.text(row, col as ColNum, &cell_text(s), xf);
+        }
+        self.ws.write_string(row, col as ColNum, cell_text(s))?;
+        Ok(())
+    }
+
     fn bold(&mut self, row: RowNum, col: usize, s: &str) -> Result<(), XlsxError> {
+        if let Some(t) = self.table.as_mut() {
+            return t.text(row, col as ColNum, &cell_text(s), bulk::Xf::BOLD);
+        }
         self.ws
             .write_string_with_format(row, col as ColNum, cell_text(s), &self.f.bold)?;
         Ok(())
     }
 
     fn num(&mut self, row: RowNum, col: usize, v: f64, fmt: Num) -> Result<(), XlsxError> {
+        if let Some(t) = self.table.as_mut() {
+            return t.number(row, col as ColNum, v, bulk::Xf::num(fmt));
+        }
         if self.columns.get(col) == Some(&Some(fmt)) {
             self.ws.write_number(row, col as ColNum, v)?;
         } else {
@@ -402,18 +496,35 @@ fn write_with_limits<W: Write + Seek + Send>(
     out: W,
     limits: Limits,
 ) -> Result<Vec<String>, ReportError> {
+    let rows = if large_values(r) >= FAST_ZIP_VALUES {
+        RowsMode::Bulk
+    } else {
+        RowsMode::Cells
+    };
+    write_with(r, ctx, out, limits, rows)
+}
+
+fn write_with<W: Write + Seek + Send>(
+    r: &AnalysisResults,
+    ctx: &ReportContext,
+    out: W,
+    limits: Limits,
+    rows: RowsMode,
+) -> Result<Vec<String>, ReportError> {
     // Streamed worksheets keep their rows in anonymous temporary files (in the system's
     // temporary directory); `rust_xlsxwriter` reports a file it cannot create, but panics when
     // writing one fails (a full disk): that is turned into an error too.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(r, ctx, out, limits)))
-        .unwrap_or_else(|panic| {
-            let cause = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the workbook writer stopped".to_string());
-            Err(ReportError::XlsxAborted(cause))
-        })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build(r, ctx, out, limits, rows)
+    }))
+    .unwrap_or_else(|panic| {
+        let cause = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the workbook writer stopped".to_string());
+        Err(ReportError::XlsxAborted(cause))
+    })
 }
 
 fn build<W: Write + Seek + Send>(
@@ -421,6 +532,7 @@ fn build<W: Write + Seek + Send>(
     ctx: &ReportContext,
     out: W,
     limits: Limits,
+    rows: RowsMode,
 ) -> Result<Vec<String>, ReportError> {
     let mut wb = Workbook::new();
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -429,13 +541,25 @@ fn build<W: Write + Seek + Send>(
             .set_title(ctx.title.as_deref().unwrap_or("qstudy results"))
             .set_creation_datetime(&epoch),
     );
-    if large_values(r) >= FAST_ZIP_VALUES {
+    let fast = large_values(r) >= FAST_ZIP_VALUES;
+    if fast {
         wb.set_zip_compression_level(1);
+    }
+    let level = if fast { 1 } else { 6 };
+    let f = Formats::new();
+    if rows != RowsMode::Cells {
+        // every format registered first, in a fixed order, so that rendered rows know their
+        // indices (`bulk::Xf`): a sheet that is never saved registers them
+        let mut first = wb.new_worksheet_with_constant_memory()?;
+        for (c, format) in f.registered().into_iter().enumerate() {
+            first.set_column_format(c as ColNum, format)?;
+        }
     }
     let mut o = Book {
         wb,
-        f: Formats::new(),
+        f,
         limits,
+        rows,
         notes: Vec::new(),
         sheets: Vec::new(),
     };
@@ -495,9 +619,23 @@ fn build<W: Write + Seek + Send>(
     } = o;
     // the overview, built last, is the first sheet
     sheets.rotate_right(1);
-    for ws in sheets {
+    let mut tables = Vec::new();
+    for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
         wb.push_worksheet(ws);
+        if let Some(rows) = rows {
+            tables.push(bulk::Table {
+                sheet: i + 1,
+                rows,
+                columns,
+            });
+        }
     }
-    wb.save_to_writer(out)?;
+    if tables.is_empty() {
+        wb.save_to_writer(out)?;
+    } else {
+        let mut skeleton = std::io::Cursor::new(Vec::new());
+        wb.save_to_writer(&mut skeleton)?;
+        bulk::splice(skeleton.get_ref(), tables, level, out)?;
+    }
     Ok(notes)
 }

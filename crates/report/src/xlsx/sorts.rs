@@ -40,6 +40,7 @@ pub(super) fn qsorts(
         let mut formats = vec![(0, Num::Int), (2 + m, Num::N3), (3 + m, Num::N3)];
         formats.extend((0..m).map(|j| (2 + j, Num::Int)));
         s.column_formats(&formats)?;
+        s.begin_rows()?;
         for (i, values) in sorts.iter().enumerate() {
             let row = FIRST_ROW + i as RowNum;
             s.int(row, 0, i as i64 + 1)?;
@@ -51,6 +52,7 @@ pub(super) fn qsorts(
             s.num(row, 2 + m, mean, Num::N3)?;
             s.num(row, 3 + m, sd, Num::N3)?;
         }
+        s.end_rows()?;
         let mut w = vec![6.0, id_width(r)];
         w.extend(std::iter::repeat_n(5.0, m));
         w.extend([8.0, 8.0]);
@@ -87,6 +89,7 @@ pub(super) fn correlation(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
             let mut formats = vec![(0, Num::Int)];
             formats.extend((0..c.len()).map(|j| (2 + j, Num::N4)));
             s.column_formats(&formats)?;
+            s.begin_rows()?;
             for (i, row) in c.iter().enumerate() {
                 let rr = FIRST_ROW + i as RowNum;
                 s.int(rr, 0, i as i64 + 1)?;
@@ -95,6 +98,7 @@ pub(super) fn correlation(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
                     s.num(rr, 2 + j, *v, Num::N4)?;
                 }
             }
+            s.end_rows()?;
             let mut w = vec![6.0, id_width(r)];
             w.extend(std::iter::repeat_n(9.0, c.len()));
             s.widths(&w)
@@ -127,6 +131,7 @@ fn sort_matrix(
     formats.extend((0..columns.len()).map(|j| (2 + j, Num::N4)));
     s.column_formats(&formats)?;
     let mut row = Vec::with_capacity(columns.len());
+    s.begin_rows()?;
     for i in 0..n {
         let rr = FIRST_ROW + i as RowNum;
         s.int(rr, 0, i as i64 + 1)?;
@@ -137,6 +142,7 @@ fn sort_matrix(
             s.num(rr, 2 + j, *v, Num::N4)?;
         }
     }
+    s.end_rows()?;
     let below = FIRST_ROW + n as RowNum + 1;
     for (k, (label, vals, fmt)) in footer.iter().enumerate() {
         let rr = below + k as RowNum;
@@ -235,6 +241,7 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
         let mut formats = vec![(0, Num::Int), (2 + 2 * k, Num::N4)];
         formats.extend((0..k).map(|c| (2 + 2 * c, Num::N4)));
         s.column_formats(&formats)?;
+        s.begin_rows()?;
         for (i, row) in r.factor_loadings.iter().enumerate() {
             let rr = FIRST_ROW + i as RowNum;
             s.int(rr, 0, i as i64 + 1)?;
@@ -252,6 +259,7 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
                 Num::N4,
             )?;
         }
+        s.end_rows()?;
         let below = FIRST_ROW + n as RowNum + 1;
         s.bold(below, 1, "Eigenvalues")?;
         for (c, fr) in r.factors.iter().enumerate() {
@@ -323,6 +331,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                     .then(a.cmp(&b))
                 })
             });
+            s.begin_rows()?;
             for (row, &i) in order.iter().enumerate() {
                 let rr = FIRST_ROW + row as RowNum;
                 s.int(rr, 0, i as i64 + 1)?;
@@ -341,6 +350,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                     }
                 }
             }
+            s.end_rows()?;
             let mut w = vec![6.0, id_width(r), 12.0];
             for fr in &r.factors {
                 w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
@@ -374,6 +384,7 @@ pub(super) fn free_distribution(
                 2,
             )?;
             s.column_formats(&[(0, Num::Int), (2, Num::N3), (3, Num::N3)])?;
+            s.begin_rows()?;
             if let Some(sorts) = ctx.sorts.as_ref() {
                 for (i, values) in sorts.iter().enumerate() {
                     let rr = FIRST_ROW + i as RowNum;
@@ -384,6 +395,7 @@ pub(super) fn free_distribution(
                     s.num(rr, 3, sd, Num::N3)?;
                 }
             }
+            s.end_rows()?;
             s.widths(&[6.0, id_width(r), 10.0, 10.0])
         },
     )

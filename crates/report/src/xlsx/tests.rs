@@ -259,3 +259,162 @@ fn numbers_are_grouped_by_thousands() {
     assert_eq!(grouped(16_384), "16,384");
     assert_eq!(grouped(1_048_576), "1,048,576");
 }
+
+/// A planted study of `n` sorts on a 40-statement grid, some of its ids in need of escaping.
+fn planted(n: usize) -> (AnalysisResults, ReportContext) {
+    use qstudy_core::synthetic::planted_study;
+    use qstudy_core::validate::{ValidationOptions, validate};
+    use qstudy_core::{AnalysisOptions, Grid, analyze};
+    let grid: Grid = "-4:2,-3:3,-2:4,-1:6,0:10,1:6,2:4,3:3,4:2".parse().unwrap();
+    let mut table = planted_study(&grid, n, 3, (0.5, 0.8), 7).table;
+    let odd = [
+        "a&b<c>",
+        " lead",
+        "tail\t",
+        "_x0041_",
+        "ctl\u{1}x",
+        "ünï",
+        "q\"uote'",
+    ];
+    for (id, name) in table.sort_ids.iter_mut().zip(odd) {
+        *id = name.to_string();
+    }
+    let study = validate(&table, &ValidationOptions::default()).unwrap();
+    let options = AnalysisOptions {
+        factors: 3,
+        ..Default::default()
+    };
+    let results = analyze(&study, &options).unwrap();
+    let ctx = ReportContext {
+        title: Some("Planted & <escaped>".to_string()),
+        sorts: Some(
+            table
+                .values
+                .iter()
+                .map(|r| r.iter().map(|&v| f64::from(v)).collect())
+                .collect(),
+        ),
+    };
+    (results, ctx)
+}
+
+fn with_rows(r: &AnalysisResults, ctx: &ReportContext, rows: RowsMode) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    write_with(r, ctx, &mut bytes, EXCEL, rows).unwrap();
+    bytes.into_inner()
+}
+
+/// Every part of a workbook, decompressed, by name in the archive's order.
+fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            part.read_to_end(&mut content).unwrap();
+            (part.name().to_string(), content)
+        })
+        .collect()
+}
+
+/// `a` and `b` have the same parts; else the first difference, in context.
+fn assert_same_parts(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
+    let names = |p: &[(String, Vec<u8>)]| p.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(a), names(b));
+    for ((name, x), (_, y)) in a.iter().zip(b) {
+        if x != y {
+            let at = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+            let show = |v: &[u8]| {
+                String::from_utf8_lossy(&v[at.saturating_sub(150)..(at + 150).min(v.len())])
+                    .into_owned()
+            };
+            panic!(
+                "{name} differs at byte {at} ({} vs {} bytes):\n{}\n---\n{}",
+                x.len(),
+                y.len(),
+                show(x),
+                show(y)
+            );
+        }
+    }
+}
+
+/// The spliced rows give the workbook `rust_xlsxwriter` writes with every cell: the same
+/// parts, byte for byte once decompressed (ids with entities, control characters, a literal
+/// `_x0041_` and edge spaces; a NaN loading; free distribution and groups sheets; a sheet
+/// left out by the limits).
+#[test]
+fn bulk_rows_give_the_workbook_of_every_cell_written_by_rust_xlsxwriter() {
+    let (mut r, ctx) = planted(150);
+    r.factor_loadings[3][1] = f64::NAN;
+    r.factors[0].weights[0] = f64::INFINITY;
+    let reference = with_rows(&r, &ctx, RowsMode::Reference);
+    let bulk = with_rows(&r, &ctx, RowsMode::Bulk);
+    let (a, b) = (parts(&reference), parts(&bulk));
+    assert_same_parts(&a, &b);
+    let spliced = a
+        .iter()
+        .filter(|(name, x)| name.starts_with("xl/worksheets/") && x.len() > 10_000)
+        .count();
+    assert!(spliced >= 8, "{spliced} large sheets");
+    // and it reads back: ids, numbers, the NaN as text
+    let mut wb = open(bulk);
+    let range = wb.worksheet_range("Factor Loadings").unwrap();
+    assert_eq!(
+        range.get_value((FIRST_ROW, 1)),
+        Some(&Data::String("a&b<c>".to_string()))
+    );
+    assert_eq!(
+        range.get_value((FIRST_ROW + 3, 4)),
+        Some(&Data::String("NAN".to_string()))
+    );
+    assert_eq!(
+        range.get_value((FIRST_ROW + 10, 2)),
+        Some(&Data::Float(r.factor_loadings[10][0]))
+    );
+
+    // free distribution, groups, and the raw sorts left out of the scores by the limits
+    r.input.free_distribution = true;
+    let participants: Vec<qstudy_core::Participant> = r
+        .input
+        .sort_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| qstudy_core::Participant {
+            id: id.clone(),
+            attributes: [("role".to_string(), ["a", "b", "c"][i % 3].to_string())].into(),
+        })
+        .collect();
+    r.attach_participants(participants);
+    let small = Limits {
+        rows: 1_000,
+        cols: 40,
+    };
+    let write = |rows| {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        let notes = write_with(&r, &ctx, &mut bytes, small, rows).unwrap();
+        (parts(bytes.get_ref()), notes)
+    };
+    let (a, notes_a) = write(RowsMode::Reference);
+    let (b, notes_b) = write(RowsMode::Bulk);
+    assert_eq!(notes_a, notes_b);
+    assert!(!notes_a.is_empty());
+    assert_same_parts(&a, &b);
+}
+
+#[test]
+fn large_workbooks_take_the_bulk_rows_small_ones_every_cell() {
+    let (r, ctx) = sample();
+    assert!(large_values(&r) < FAST_ZIP_VALUES);
+    let small = results_xlsx(&r, &ctx).unwrap();
+    assert_eq!(small, with_rows(&r, &ctx, RowsMode::Cells));
+    let (r, ctx) = planted(1_300);
+    assert!(large_values(&r) >= FAST_ZIP_VALUES);
+    let large = results_xlsx(&r, &ctx).unwrap();
+    assert_eq!(large, with_rows(&r, &ctx, RowsMode::Bulk));
+    assert_same_parts(
+        &parts(&large),
+        &parts(&with_rows(&r, &ctx, RowsMode::Reference)),
+    );
+}
