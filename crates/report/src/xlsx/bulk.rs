@@ -22,13 +22,11 @@
 //! byte for byte. Before splicing, each sheet's column formats are checked against [`Xf`]: a
 //! `rust_xlsxwriter` that numbered formats otherwise gives an error, never a wrong workbook.
 
-use std::fs::File;
-use std::io::{BufWriter, Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, Read, Seek, Write};
+use std::sync::{Arc, OnceLock};
 
-use rayon::prelude::*;
 use rust_xlsxwriter::{ColNum, RowNum, XlsxError};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use zip::{ZipArchive, ZipWriter};
 
 use super::Num;
 
@@ -61,10 +59,65 @@ fn zip_error(e: zip::result::ZipError) -> XlsxError {
     XlsxError::ParameterError(format!("assembling the workbook: {e}"))
 }
 
-/// A table's data rows, rendered as sheet XML into a temporary file. Cells come row after row,
-/// left to right within a row, as in a streamed sheet.
-pub(super) struct Rows {
-    out: BufWriter<File>,
+/// Bytes of rendered rows compressed together: a table's rows are cut at the first row end
+/// past this size, and each piece is compressed on its own, on rayon's pool, while the
+/// workbook goes on being built.
+const CHUNK: usize = 1 << 20;
+
+/// A piece of a sheet's XML compressed on its own as raw deflate: ended at a byte boundary by
+/// a sync flush (or, for the last piece, by the final block), so that the pieces one after the
+/// other are one deflate stream (as pigz does). `crc` and `len` are those of the uncompressed
+/// bytes.
+pub(super) struct Segment {
+    bytes: Vec<u8>,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl Segment {
+    fn of(data: &[u8], level: u32, last: bool) -> Result<Segment, XlsxError> {
+        use flate2::{Compress, Compression, FlushCompress, Status};
+        let mut z = Compress::new(Compression::new(level), false);
+        let mut bytes = Vec::with_capacity(data.len() / 4 + 64);
+        let flush = if last {
+            FlushCompress::Finish
+        } else {
+            FlushCompress::Sync
+        };
+        loop {
+            let read = z.total_in() as usize;
+            if bytes.capacity() - bytes.len() < 1024 {
+                bytes.reserve(bytes.capacity().max(4096));
+            }
+            let status = z
+                .compress_vec(&data[read..], &mut bytes, flush)
+                .map_err(|e| XlsxError::ParameterError(format!("compressing a sheet: {e}")))?;
+            let done = z.total_in() as usize == data.len();
+            // a flush is complete when the output buffer was not filled
+            if done && (status == Status::StreamEnd || !last && bytes.len() < bytes.capacity()) {
+                break;
+            }
+        }
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(data);
+        Ok(Segment {
+            bytes,
+            crc,
+            len: data.len() as u64,
+        })
+    }
+}
+
+/// A segment being compressed, filled in when its task is done.
+type Pending = Arc<OnceLock<Result<Segment, XlsxError>>>;
+
+/// A table's data rows, rendered as sheet XML and compressed piece by piece on rayon's pool
+/// (`scope`). Cells come row after row, left to right within a row, as in a streamed sheet.
+pub(super) struct Rows<'a, 's> {
+    scope: &'a rayon::Scope<'s>,
+    level: u32,
+    buf: Vec<u8>,
+    pieces: Vec<Pending>,
     /// The open row, if any.
     row: Option<RowNum>,
     /// The last cell's column in the open row.
@@ -77,17 +130,33 @@ pub(super) struct Rows {
     integer: itoa::Buffer,
 }
 
-impl Rows {
-    pub fn new() -> Result<Rows, XlsxError> {
-        Ok(Rows {
-            out: BufWriter::with_capacity(1 << 18, tempfile::tempfile().map_err(io)?),
+impl<'a, 's> Rows<'a, 's> {
+    /// Rows whose pieces are compressed at zip `level` by tasks of `scope`.
+    pub fn new(scope: &'a rayon::Scope<'s>, level: u32) -> Rows<'a, 's> {
+        Rows {
+            scope,
+            level,
+            buf: Vec::with_capacity(CHUNK + 4096),
+            pieces: Vec::new(),
             row: None,
             col: None,
             extent: None,
             names: Vec::new(),
             number: zmij::Buffer::new(),
             integer: itoa::Buffer::new(),
-        })
+        }
+    }
+
+    /// Hands the rendered rows to a compression task.
+    fn send(&mut self) {
+        let data = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 4096));
+        let slot: Pending = Arc::new(OnceLock::new());
+        let task = Arc::clone(&slot);
+        let level = self.level;
+        self.scope.spawn(move |_| {
+            let _ = task.set(Segment::of(&data, level, false));
+        });
+        self.pieces.push(slot);
     }
 
     /// Writes `<c r="B3"` (opening `<row r="3">` first when the cell starts a row).
@@ -99,13 +168,15 @@ impl Rows {
                         "row {row} written after row {open}"
                     )));
                 }
-                self.out.write_all(b"</row>").map_err(io)?;
+                self.buf.extend_from_slice(b"</row>");
+                if self.buf.len() >= CHUNK {
+                    self.send();
+                }
             }
-            self.out.write_all(b"<row r=\"").map_err(io)?;
-            self.out
-                .write_all(self.integer.format(row + 1).as_bytes())
-                .map_err(io)?;
-            self.out.write_all(b"\">").map_err(io)?;
+            self.buf.extend_from_slice(b"<row r=\"");
+            self.buf
+                .extend_from_slice(self.integer.format(row + 1).as_bytes());
+            self.buf.extend_from_slice(b"\">");
             self.row = Some(row);
             self.col = None;
         } else if self.col.is_some_and(|c| c >= col) {
@@ -124,25 +195,22 @@ impl Rows {
             self.names
                 .push(rust_xlsxwriter::utility::column_number_to_name(next));
         }
-        self.out.write_all(b"<c r=\"").map_err(io)?;
-        self.out
-            .write_all(self.names[col as usize].as_bytes())
-            .map_err(io)?;
-        self.out
-            .write_all(self.integer.format(row + 1).as_bytes())
-            .map_err(io)?;
-        self.out.write_all(b"\"").map_err(io)
+        self.buf.extend_from_slice(b"<c r=\"");
+        self.buf
+            .extend_from_slice(self.names[col as usize].as_bytes());
+        self.buf
+            .extend_from_slice(self.integer.format(row + 1).as_bytes());
+        self.buf.push(b'"');
+        Ok(())
     }
 
-    fn style(&mut self, xf: u32) -> Result<(), XlsxError> {
+    fn style(&mut self, xf: u32) {
         if xf > 0 {
-            self.out.write_all(b" s=\"").map_err(io)?;
-            self.out
-                .write_all(self.integer.format(xf).as_bytes())
-                .map_err(io)?;
-            self.out.write_all(b"\"").map_err(io)?;
+            self.buf.extend_from_slice(b" s=\"");
+            self.buf
+                .extend_from_slice(self.integer.format(xf).as_bytes());
+            self.buf.push(b'"');
         }
-        Ok(())
     }
 
     /// A number cell of format `xf`. Like `rust_xlsxwriter`, a NaN or infinite value is
@@ -159,45 +227,45 @@ impl Rows {
             return self.text(row, col, text, xf);
         }
         self.open(row, col)?;
-        self.style(xf)?;
-        self.out.write_all(b"><v>").map_err(io)?;
-        self.out
-            .write_all(self.number.format_finite(v).as_bytes())
-            .map_err(io)?;
-        self.out.write_all(b"</v></c>").map_err(io)
+        self.style(xf);
+        self.buf.extend_from_slice(b"><v>");
+        self.buf
+            .extend_from_slice(self.number.format_finite(v).as_bytes());
+        self.buf.extend_from_slice(b"</v></c>");
+        Ok(())
     }
 
     /// A text cell of format `xf`, as an inline string.
     pub fn text(&mut self, row: RowNum, col: ColNum, s: &str, xf: u32) -> Result<(), XlsxError> {
         self.open(row, col)?;
-        self.style(xf)?;
-        self.out.write_all(b" t=\"inlineStr\"><is><t").map_err(io)?;
+        self.style(xf);
+        self.buf.extend_from_slice(b" t=\"inlineStr\"><is><t");
         let edge = ['\t', '\n', ' '];
         if s.starts_with(edge) || s.ends_with(edge) {
-            self.out.write_all(b" xml:space=\"preserve\"").map_err(io)?;
+            self.buf.extend_from_slice(b" xml:space=\"preserve\"");
         }
-        self.out.write_all(b">").map_err(io)?;
-        write_escaped(&mut self.out, s).map_err(io)?;
-        self.out.write_all(b"</t></is></c>").map_err(io)
+        self.buf.push(b'>');
+        write_escaped(&mut self.buf, s);
+        self.buf.extend_from_slice(b"</t></is></c>");
+        Ok(())
     }
 
     /// The rendered rows, when there are any.
-    pub fn finish(mut self) -> Result<Option<Finished>, XlsxError> {
-        let Some(extent) = self.extent else {
-            return Ok(None);
-        };
-        self.out.write_all(b"</row>").map_err(io)?;
-        let mut file = self.out.into_inner().map_err(|e| io(e.into_error()))?;
-        let len = file.stream_position().map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        Ok(Some(Finished { file, len, extent }))
+    pub fn finish(mut self) -> Option<Finished> {
+        let extent = self.extent?;
+        self.buf.extend_from_slice(b"</row>");
+        self.send();
+        Some(Finished {
+            pieces: self.pieces,
+            extent,
+        })
     }
 }
 
 /// Text as the character data of a cell: `&`, `<` and `>` as entities, the control characters
 /// XML cannot hold (and U+FFFE, U+FFFF) as `_xHHHH_`, and a literal `_xHHHH_` with its
 /// underscore escaped (`_x005F_xHHHH_`), so that Excel reads back the text as written.
-fn write_escaped(out: &mut impl Write, s: &str) -> std::io::Result<()> {
+fn write_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut done = 0;
     for (i, ch) in s.char_indices() {
@@ -210,23 +278,22 @@ fn write_escaped(out: &mut impl Write, s: &str) -> std::io::Result<()> {
         if !(literal_escape || control || matches!(ch, '&' | '<' | '>')) {
             continue;
         }
-        out.write_all(&bytes[done..i])?;
+        out.extend_from_slice(&bytes[done..i]);
         done = i + ch.len_utf8();
         match ch {
-            '&' => out.write_all(b"&amp;")?,
-            '<' => out.write_all(b"&lt;")?,
-            '>' => out.write_all(b"&gt;")?,
-            '_' => out.write_all(b"_x005F_")?,
-            c => write!(out, "_x{:04X}_", c as u32)?,
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '>' => out.extend_from_slice(b"&gt;"),
+            '_' => out.extend_from_slice(b"_x005F_"),
+            c => out.extend_from_slice(format!("_x{:04X}_", c as u32).as_bytes()),
         }
     }
-    out.write_all(&bytes[done..])
+    out.extend_from_slice(&bytes[done..]);
 }
 
-/// A table's rendered rows.
+/// A table's rendered rows, compressed (or being compressed) piece by piece.
 pub(super) struct Finished {
-    file: File,
-    len: u64,
+    pieces: Vec<Pending>,
     extent: (RowNum, RowNum, ColNum, ColNum),
 }
 
@@ -240,15 +307,16 @@ pub(super) struct Table {
 }
 
 /// Writes the workbook: the `skeleton` saved by `rust_xlsxwriter`, with each table's rows
-/// spliced into its sheet. The sheets are compressed at zip level `level`.
+/// spliced into its sheet, compressed at zip `level`. The tables' pieces must be compressed
+/// (their scope ended).
 pub(super) fn splice<W: Write + Seek>(
     skeleton: &[u8],
     tables: Vec<Table>,
-    level: i64,
+    level: u32,
     out: W,
 ) -> Result<(), XlsxError> {
     let mut parts = ZipArchive::new(Cursor::new(skeleton)).map_err(zip_error)?;
-    let mut sheets = Vec::with_capacity(tables.len());
+    let mut spliced = Vec::with_capacity(tables.len());
     for table in tables {
         let name = format!("xl/worksheets/sheet{}.xml", table.sheet);
         let mut xml = String::new();
@@ -257,19 +325,8 @@ pub(super) fn splice<W: Write + Seek>(
             .map_err(zip_error)?
             .read_to_string(&mut xml)
             .map_err(io)?;
-        sheets.push((name, xml, table));
-    }
-    // each spliced sheet compressed on its own, into a one-part archive
-    let compressed: Vec<Result<(String, Vec<u8>), XlsxError>> = sheets
-        .into_par_iter()
-        .map(|(name, xml, table)| {
-            let bytes = compress(&name, &xml, table, level)?;
-            Ok((name, bytes))
-        })
-        .collect();
-    let mut spliced = Vec::with_capacity(compressed.len());
-    for c in compressed {
-        spliced.push(c?);
+        let one = sheet_archive(&name, &xml, table, level)?;
+        spliced.push((name, one));
     }
     let mut zip = ZipWriter::new(out);
     for i in 0..parts.len() {
@@ -287,19 +344,17 @@ pub(super) fn splice<W: Write + Seek>(
     Ok(())
 }
 
-/// The sheet `xml` with `table`'s rows spliced in, as a one-part zip archive.
-fn compress(name: &str, xml: &str, table: Table, level: i64) -> Result<Vec<u8>, XlsxError> {
+/// The sheet `xml` with `table`'s rows spliced in, as a one-part zip archive: its head (to
+/// the table, with the `<dimension>` widened), the table's pieces, then its tail, compressed
+/// one after the other into one deflate stream.
+fn sheet_archive(name: &str, xml: &str, table: Table, level: u32) -> Result<Vec<u8>, XlsxError> {
     let broken = |what: &str| {
         XlsxError::ParameterError(format!(
             "{name}: {what} (the workbook writer's sheet layout is not the one expected)"
         ))
     };
     check_column_formats(xml, &table.columns).map_err(|e| broken(&e))?;
-    let Finished {
-        mut file,
-        len,
-        extent,
-    } = table.rows;
+    let Finished { pieces, extent } = table.rows;
     let (dim_at, dim_end, dimension) =
         dimension(xml).ok_or_else(|| broken("no <dimension> element"))?;
     let (r0, r1, c0, c1) = extent;
@@ -312,24 +367,70 @@ fn compress(name: &str, xml: &str, table: Table, level: i64) -> Result<Vec<u8>, 
     if at < dim_end {
         return Err(broken("rows before the <dimension>"));
     }
-    let range = rust_xlsxwriter::utility::cell_range(r0, c0, r1, c1);
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(level))
-        .unix_permissions(0o600)
-        .last_modified_time(DateTime::default())
-        .large_file(len + xml.len() as u64 >= u64::from(u32::MAX));
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    zip.start_file(name, options).map_err(zip_error)?;
-    zip.write_all(xml[..dim_at].as_bytes()).map_err(io)?;
-    zip.write_all(range.as_bytes()).map_err(io)?;
-    zip.write_all(xml[dim_end..at].as_bytes()).map_err(io)?;
-    let copied = std::io::copy(&mut file, &mut zip).map_err(io)?;
-    if copied != len {
-        return Err(broken("the rows' temporary file changed size"));
+    let head = [
+        &xml[..dim_at],
+        &rust_xlsxwriter::utility::cell_range(r0, c0, r1, c1),
+        &xml[dim_end..at],
+    ]
+    .concat();
+    let mut segments = vec![Segment::of(head.as_bytes(), level, false)?];
+    for piece in pieces {
+        let segment = Arc::into_inner(piece)
+            .and_then(OnceLock::into_inner)
+            .ok_or_else(|| broken("a piece of its rows was not compressed"))??;
+        segments.push(segment);
     }
-    zip.write_all(xml[at..].as_bytes()).map_err(io)?;
-    Ok(zip.finish().map_err(zip_error)?.into_inner())
+    segments.push(Segment::of(xml[at..].as_bytes(), level, true)?);
+    one_part_archive(name, &segments).ok_or_else(|| broken("over 4 GiB of XML"))
+}
+
+/// A zip archive of one part, `name`, whose deflated content is `segments` one after the
+/// other: what `zip` writes for a deflated file (no zip64), given content it did not compress
+/// itself. `None` when a size needs zip64.
+fn one_part_archive(name: &str, segments: &[Segment]) -> Option<Vec<u8>> {
+    let mut crc = crc32fast::Hasher::new();
+    let (mut packed, mut unpacked) = (0u64, 0u64);
+    for s in segments {
+        crc.combine(&s.crc);
+        packed += s.bytes.len() as u64;
+        unpacked += s.len;
+    }
+    let (packed, unpacked) = (u32::try_from(packed).ok()?, u32::try_from(unpacked).ok()?);
+    let crc = crc.finalize();
+    let name_len = u16::try_from(name.len()).ok()?;
+    // DOS date of 1980-01-01 00:00 (zip's `DateTime::default()`), deflate, version 2.0
+    let common = |out: &mut Vec<u8>| {
+        for v in [20u16, 0, 8, 0, 0x21] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, packed, unpacked] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&name_len.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes()); // extra field
+    };
+    let mut out = Vec::with_capacity(packed as usize + 2 * name.len() + 128);
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    common(&mut out);
+    out.extend_from_slice(name.as_bytes());
+    for s in segments {
+        out.extend_from_slice(&s.bytes);
+    }
+    let directory = out.len() as u32;
+    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    out.extend_from_slice(&(3u16 << 8 | 20).to_le_bytes()); // made by: Unix, 2.0
+    common(&mut out);
+    out.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
+    out.extend_from_slice(&(0o100_600u32 << 16).to_le_bytes()); // a file, rw-------
+    out.extend_from_slice(&0u32.to_le_bytes()); // its local header's offset
+    out.extend_from_slice(name.as_bytes());
+    let directory_len = out.len() as u32 - directory;
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disks, one entry
+    out.extend_from_slice(&directory_len.to_le_bytes());
+    out.extend_from_slice(&directory.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // comment
+    Some(out)
 }
 
 /// The `<dimension ref="...">` range: where it starts and ends in `xml`, and its text.
@@ -447,10 +548,74 @@ mod tests {
         assert!(xml[end..].starts_with("</sheetData>"));
     }
 
+    /// A table of many pieces, compressed on the pool and put in a one-part archive, reads
+    /// back as the XML it was rendered as.
+    #[test]
+    fn pieces_make_one_deflate_stream() {
+        let mut expected = Vec::from(&b"<head>"[..]);
+        let (segments, extent) = rayon::in_place_scope(|scope| {
+            let mut rows = Rows::new(scope, 1);
+            for r in 2..30_000u32 {
+                rows.text(r, 1, "id&", 0).unwrap();
+                expected.extend_from_slice(
+                    format!(
+                        "<row r=\"{}\"><c r=\"B{0}\" t=\"inlineStr\"><is><t>id&amp;</t></is></c>",
+                        r + 1
+                    )
+                    .as_bytes(),
+                );
+                for c in 2..8u16 {
+                    let v = f64::from(r) / f64::from(c);
+                    rows.number(r, c, v, Xf::num(Num::N4)).unwrap();
+                    let name = rust_xlsxwriter::utility::column_number_to_name(c);
+                    let v = zmij::Buffer::new().format_finite(v).to_string();
+                    expected.extend_from_slice(
+                        format!("<c r=\"{name}{}\" s=\"3\"><v>{v}</v></c>", r + 1).as_bytes(),
+                    );
+                }
+                expected.extend_from_slice(b"</row>");
+            }
+            let done = rows.finish().unwrap();
+            (done.pieces, done.extent)
+        });
+        expected.extend_from_slice(b"<tail/>");
+        assert_eq!(extent, (2, 29_999, 1, 7));
+        assert!(segments.len() > 3, "{} pieces", segments.len());
+        let mut all = vec![Segment::of(b"<head>", 1, false).unwrap()];
+        for p in segments {
+            all.push(Arc::into_inner(p).unwrap().into_inner().unwrap().unwrap());
+        }
+        all.push(Segment::of(b"<tail/>", 1, true).unwrap());
+        let archive = one_part_archive("x/sheet.xml", &all).unwrap();
+        let mut zip = ZipArchive::new(Cursor::new(archive)).unwrap();
+        let mut back = Vec::new();
+        zip.by_name("x/sheet.xml")
+            .unwrap()
+            .read_to_end(&mut back)
+            .unwrap();
+        assert!(
+            back == expected,
+            "{} vs {} bytes",
+            back.len(),
+            expected.len()
+        );
+    }
+
+    #[test]
+    fn cells_come_in_order() {
+        rayon::in_place_scope(|scope| {
+            assert!(Rows::new(scope, 1).finish().is_none());
+            let mut rows = Rows::new(scope, 1);
+            rows.number(5, 3, 1.0, 0).unwrap();
+            assert!(rows.number(5, 3, 1.0, 0).is_err());
+            assert!(rows.number(4, 4, 1.0, 0).is_err());
+        });
+    }
+
     #[test]
     fn text_is_escaped_as_excel_reads_it() {
         let mut out = Vec::new();
-        write_escaped(&mut out, "a&b<c>d\u{1}e_x0041_f_x00G1_\tü_x").unwrap();
+        write_escaped(&mut out, "a&b<c>d\u{1}e_x0041_f_x00G1_\tü_x");
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "a&amp;b&lt;c&gt;d_x0001_e_x005F_x0041_f_x00G1_\tü_x"

@@ -53,7 +53,7 @@ pub(super) fn score_ranks(
 
 /// A factors x factors matrix of optional numbers.
 fn factor_matrix(
-    s: &mut Sheet<'_>,
+    s: &mut Sheet<'_, '_>,
     r: &AnalysisResults,
     arrays: &[usize],
     value: impl Fn(usize, usize) -> Option<f64>,

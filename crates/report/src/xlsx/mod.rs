@@ -203,11 +203,14 @@ impl Formats {
 /// The workbook being built. Worksheets are built one after the other, standalone, and put
 /// in the workbook at the end: the overview, built last (it lists what the other sheets left
 /// out), goes first.
-struct Book {
+struct Book<'a, 's> {
     wb: Workbook,
     f: Formats,
     limits: Limits,
     rows: RowsMode,
+    /// Where the tables' pieces are compressed, and at which zip level.
+    scope: &'a rayon::Scope<'s>,
+    level: u32,
     /// What was left out, one line each.
     notes: Vec<String>,
     /// Finished worksheets, in order, each with its table's rows when [`RowsMode::Bulk`]
@@ -230,13 +233,13 @@ enum RowsMode {
     Reference,
 }
 
-impl Book {
+impl<'s> Book<'_, 's> {
     /// Builds one sheet: its title in row 1, then `body`.
     fn sheet(
         &mut self,
         name: &str,
         title: &str,
-        body: impl FnOnce(&mut Sheet<'_>) -> Result<(), XlsxError>,
+        body: impl FnOnce(&mut Sheet<'_, 's>) -> Result<(), XlsxError>,
     ) -> Result<(), XlsxError> {
         let mut ws = match self.rows {
             RowsMode::Cells => self.wb.new_worksheet_with_low_memory()?,
@@ -254,6 +257,8 @@ impl Book {
             bulk: self.rows == RowsMode::Bulk,
             table: None,
             finished: None,
+            scope: self.scope,
+            level: self.level,
         };
         body(&mut s)?;
         if s.table.is_some() {
@@ -274,7 +279,7 @@ impl Book {
 
 /// A worksheet being filled: a title row, a header row, data rows, written row after row
 /// (a streamed worksheet cannot go back to an earlier row).
-struct Sheet<'a> {
+struct Sheet<'a, 's> {
     ws: Worksheet,
     f: &'a Formats,
     limits: Limits,
@@ -286,12 +291,15 @@ struct Sheet<'a> {
     bulk: bool,
     /// The rows of the table being written, between [`Sheet::begin_rows`] and
     /// [`Sheet::end_rows`], in [`RowsMode::Bulk`].
-    table: Option<bulk::Rows>,
+    table: Option<bulk::Rows<'a, 's>>,
     /// The table's rows once ended.
     finished: Option<bulk::Finished>,
+    /// Where the tables' pieces are compressed.
+    scope: &'a rayon::Scope<'s>,
+    level: u32,
 }
 
-impl Sheet<'_> {
+impl Sheet<'_, '_> {
     /// Whether a table of `rows` x `cols` (title and header rows included) fits in the sheet.
     /// When it does not, the sheet gets a note under its title instead, saying why and what
     /// holds the numbers (`instead`), and the note is recorded.
@@ -347,7 +355,7 @@ impl Sheet<'_> {
                     self.name
                 )));
             }
-            self.table = Some(bulk::Rows::new()?);
+            self.table = Some(bulk::Rows::new(self.scope, self.level));
         }
         Ok(())
     }
@@ -355,7 +363,7 @@ impl Sheet<'_> {
     /// Ends the rows begun by [`Sheet::begin_rows`].
     fn end_rows(&mut self) -> Result<(), XlsxError> {
         if let Some(table) = self.table.take() {
-            self.finished = table.finish()?;
+            self.finished = table.finish();
         }
         Ok(())
     }
@@ -555,87 +563,102 @@ fn build<W: Write + Seek + Send>(
             first.set_column_format(c as ColNum, format)?;
         }
     }
-    let mut o = Book {
-        wb,
-        f,
-        limits,
-        rows,
-        notes: Vec::new(),
-        sheets: Vec::new(),
-    };
-    let view = ReportView::new(r);
-    let arrays = view.arrays.clone();
-    // Each sort's index by id, for the sheets that list defining sorts.
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
-    for (i, id) in r.input.sort_ids.iter().enumerate() {
-        index.entry(id.as_str()).or_insert(i);
-    }
-    statements(&mut o, r)?;
-    if let Some(sorts) = ctx.sorts.as_ref() {
-        qsorts(&mut o, r, sorts)?;
-    }
-    if r.correlation.is_some() {
-        correlation(&mut o, r)?;
-    }
-    unrotated(&mut o, r)?;
-    cumulative(&mut o, r)?;
-    loadings(&mut o, r)?;
-    loadings_table(&mut o, r)?;
-    if r.input.free_distribution {
-        free_distribution(&mut o, r, ctx)?;
-    }
-    if !arrays.is_empty() {
-        score_ranks(&mut o, r, &arrays)?;
-        score_correlations(&mut o, r, &arrays)?;
-        for &a in &arrays {
-            factor_sheets(&mut o, r, ctx, &index, a)?;
-        }
-        differences(&mut o, r)?;
-        factor_arrays(&mut o, r, &arrays)?;
-        consensus_disagreement(&mut o, r, &arrays)?;
-    }
-    characteristics(&mut o, r)?;
-    if !arrays.is_empty() {
-        standard_errors(&mut o, r, &arrays)?;
-    }
-    if arrays.len() >= 2 {
-        for &a in &arrays {
-            distinguishing(&mut o, r, &view, a)?;
-        }
-        consensus(&mut o, r, &view)?;
-    }
-    for sheet in &view.crib_sheets {
-        crib_sheet(&mut o, r, &view, sheet)?;
-    }
-    if r.groups.is_some() {
-        groups(&mut o, r)?;
-    }
-    overview(&mut o, r, ctx)?;
-    let Book {
-        mut wb,
-        mut sheets,
-        notes,
-        ..
-    } = o;
-    // the overview, built last, is the first sheet
-    sheets.rotate_right(1);
-    let mut tables = Vec::new();
-    for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
-        wb.push_worksheet(ws);
-        if let Some(rows) = rows {
-            tables.push(bulk::Table {
-                sheet: i + 1,
+    let mut out = Some(out);
+    // The tables' rows are compressed on rayon's pool while the sheets are built and the
+    // skeleton saved; the scope ends when every piece is done.
+    let built = rayon::in_place_scope(
+        |scope| -> Result<(Vec<String>, Option<(Vec<u8>, Vec<bulk::Table>)>), ReportError> {
+            let mut o = Book {
+                wb,
+                f,
+                limits,
                 rows,
-                columns,
-            });
-        }
-    }
-    if tables.is_empty() {
-        wb.save_to_writer(out)?;
-    } else {
-        let mut skeleton = std::io::Cursor::new(Vec::new());
-        wb.save_to_writer(&mut skeleton)?;
-        bulk::splice(skeleton.get_ref(), tables, level, out)?;
+                scope,
+                level,
+                notes: Vec::new(),
+                sheets: Vec::new(),
+            };
+            let view = ReportView::new(r);
+            let arrays = view.arrays.clone();
+            // Each sort's index by id, for the sheets that list defining sorts.
+            let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
+            for (i, id) in r.input.sort_ids.iter().enumerate() {
+                index.entry(id.as_str()).or_insert(i);
+            }
+            statements(&mut o, r)?;
+            if let Some(sorts) = ctx.sorts.as_ref() {
+                qsorts(&mut o, r, sorts)?;
+            }
+            if r.correlation.is_some() {
+                correlation(&mut o, r)?;
+            }
+            unrotated(&mut o, r)?;
+            cumulative(&mut o, r)?;
+            loadings(&mut o, r)?;
+            loadings_table(&mut o, r)?;
+            if r.input.free_distribution {
+                free_distribution(&mut o, r, ctx)?;
+            }
+            if !arrays.is_empty() {
+                score_ranks(&mut o, r, &arrays)?;
+                score_correlations(&mut o, r, &arrays)?;
+                for &a in &arrays {
+                    factor_sheets(&mut o, r, ctx, &index, a)?;
+                }
+                differences(&mut o, r)?;
+                factor_arrays(&mut o, r, &arrays)?;
+                consensus_disagreement(&mut o, r, &arrays)?;
+            }
+            characteristics(&mut o, r)?;
+            if !arrays.is_empty() {
+                standard_errors(&mut o, r, &arrays)?;
+            }
+            if arrays.len() >= 2 {
+                for &a in &arrays {
+                    distinguishing(&mut o, r, &view, a)?;
+                }
+                consensus(&mut o, r, &view)?;
+            }
+            for sheet in &view.crib_sheets {
+                crib_sheet(&mut o, r, &view, sheet)?;
+            }
+            if r.groups.is_some() {
+                groups(&mut o, r)?;
+            }
+            overview(&mut o, r, ctx)?;
+            let Book {
+                mut wb,
+                mut sheets,
+                notes,
+                ..
+            } = o;
+            // the overview, built last, is the first sheet
+            sheets.rotate_right(1);
+            let mut tables = Vec::new();
+            for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
+                wb.push_worksheet(ws);
+                if let Some(rows) = rows {
+                    tables.push(bulk::Table {
+                        sheet: i + 1,
+                        rows,
+                        columns,
+                    });
+                }
+            }
+            if tables.is_empty() {
+                if let Some(out) = out.take() {
+                    wb.save_to_writer(out)?;
+                }
+                return Ok((notes, None));
+            }
+            let mut skeleton = std::io::Cursor::new(Vec::new());
+            wb.save_to_writer(&mut skeleton)?;
+            Ok((notes, Some((skeleton.into_inner(), tables))))
+        },
+    )?;
+    let (notes, spliced) = built;
+    if let (Some((skeleton, tables)), Some(out)) = (spliced, out) {
+        bulk::splice(&skeleton, tables, level, out)?;
     }
     Ok(notes)
 }

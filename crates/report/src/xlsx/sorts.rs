@@ -109,7 +109,7 @@ pub(super) fn correlation(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
 /// A sorts x factors sheet of numbers (4 decimals) with extra labelled rows below: row `i`
 /// holds what `values(i, row)` puts in `row`.
 fn sort_matrix(
-    s: &mut Sheet<'_>,
+    s: &mut Sheet<'_, '_>,
     r: &AnalysisResults,
     columns: &[String],
     values: impl Fn(usize, &mut Vec<f64>),

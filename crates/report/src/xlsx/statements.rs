@@ -4,7 +4,7 @@ use super::*;
 
 /// Q-sort value and z-score of every factor with an array, from column `col`.
 fn qsv_z(
-    s: &mut Sheet<'_>,
+    s: &mut Sheet<'_, '_>,
     r: &AnalysisResults,
     arrays: &[usize],
     rr: RowNum,
