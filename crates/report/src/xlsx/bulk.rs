@@ -77,27 +77,46 @@ pub(super) struct Segment {
 impl Segment {
     fn of(data: &[u8], level: u32, last: bool) -> Result<Segment, XlsxError> {
         use flate2::{Compress, Compression, FlushCompress, Status};
-        let mut z = Compress::new(Compression::new(level), false);
-        let mut bytes = Vec::with_capacity(data.len() / 4 + 64);
+        thread_local! {
+            /// This thread's compressor and its level: setting one up costs as much as
+            /// compressing tens of kilobytes.
+            static COMPRESS: std::cell::RefCell<Option<(u32, Compress)>> =
+                const { std::cell::RefCell::new(None) };
+        }
         let flush = if last {
             FlushCompress::Finish
         } else {
             FlushCompress::Sync
         };
-        loop {
-            let read = z.total_in() as usize;
-            if bytes.capacity() - bytes.len() < 1024 {
-                bytes.reserve(bytes.capacity().max(4096));
+        let mut bytes = Vec::with_capacity(data.len() / 4 + 64);
+        COMPRESS.with_borrow_mut(|cached| {
+            let z = match cached {
+                Some((l, z)) if *l == level => {
+                    z.reset();
+                    z
+                }
+                _ => {
+                    &mut cached
+                        .insert((level, Compress::new(Compression::new(level), false)))
+                        .1
+                }
+            };
+            loop {
+                let read = z.total_in() as usize;
+                if bytes.capacity() - bytes.len() < 1024 {
+                    bytes.reserve(bytes.capacity().max(4096));
+                }
+                let status = z
+                    .compress_vec(&data[read..], &mut bytes, flush)
+                    .map_err(|e| XlsxError::ParameterError(format!("compressing a sheet: {e}")))?;
+                let done = z.total_in() as usize == data.len();
+                // a flush is complete when the output buffer was not filled
+                if done && (status == Status::StreamEnd || !last && bytes.len() < bytes.capacity())
+                {
+                    return Ok::<(), XlsxError>(());
+                }
             }
-            let status = z
-                .compress_vec(&data[read..], &mut bytes, flush)
-                .map_err(|e| XlsxError::ParameterError(format!("compressing a sheet: {e}")))?;
-            let done = z.total_in() as usize == data.len();
-            // a flush is complete when the output buffer was not filled
-            if done && (status == Status::StreamEnd || !last && bytes.len() < bytes.capacity()) {
-                break;
-            }
-        }
+        })?;
         let mut crc = crc32fast::Hasher::new();
         crc.update(data);
         Ok(Segment {
