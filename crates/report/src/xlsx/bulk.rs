@@ -399,7 +399,7 @@ fn sheet_archive(name: &str, xml: &str, table: Table, level: u32) -> Result<Vec<
             .ok_or_else(|| broken("a piece of its rows was not compressed"))??;
         segments.push(segment);
     }
-    segments.push(Segment::of(xml[at..].as_bytes(), level, true)?);
+    segments.push(Segment::of(&xml.as_bytes()[at..], level, true)?);
     one_part_archive(name, &segments).ok_or_else(|| broken("over 4 GiB of XML"))
 }
 

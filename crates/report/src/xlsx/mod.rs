@@ -215,8 +215,16 @@ struct Book<'a, 's> {
     notes: Vec<String>,
     /// Finished worksheets, in order, each with its table's rows when [`RowsMode::Bulk`]
     /// rendered them.
-    sheets: Vec<(Worksheet, Option<bulk::Finished>, Vec<(ColNum, u32)>)>,
+    sheets: Vec<Built>,
 }
+
+/// A finished worksheet, its table's rendered rows ([`RowsMode::Bulk`]) and its columns'
+/// format indices (column, index), checked against the saved sheet before the rows go in.
+type Built = (Worksheet, Option<bulk::Finished>, Vec<(ColNum, u32)>);
+
+/// What a workbook's build leaves: its notes and, when tables' rows are to be spliced in, the
+/// saved skeleton and the tables.
+type Saved = (Vec<String>, Option<(Vec<u8>, Vec<bulk::Table>)>);
 
 /// How the cells of a workbook are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -566,96 +574,94 @@ fn build<W: Write + Seek + Send>(
     let mut out = Some(out);
     // The tables' rows are compressed on rayon's pool while the sheets are built and the
     // skeleton saved; the scope ends when every piece is done.
-    let built = rayon::in_place_scope(
-        |scope| -> Result<(Vec<String>, Option<(Vec<u8>, Vec<bulk::Table>)>), ReportError> {
-            let mut o = Book {
-                wb,
-                f,
-                limits,
-                rows,
-                scope,
-                level,
-                notes: Vec::new(),
-                sheets: Vec::new(),
-            };
-            let view = ReportView::new(r);
-            let arrays = view.arrays.clone();
-            // Each sort's index by id, for the sheets that list defining sorts.
-            let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
-            for (i, id) in r.input.sort_ids.iter().enumerate() {
-                index.entry(id.as_str()).or_insert(i);
+    let built = rayon::in_place_scope(|scope| -> Result<Saved, ReportError> {
+        let mut o = Book {
+            wb,
+            f,
+            limits,
+            rows,
+            scope,
+            level,
+            notes: Vec::new(),
+            sheets: Vec::new(),
+        };
+        let view = ReportView::new(r);
+        let arrays = view.arrays.clone();
+        // Each sort's index by id, for the sheets that list defining sorts.
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
+        for (i, id) in r.input.sort_ids.iter().enumerate() {
+            index.entry(id.as_str()).or_insert(i);
+        }
+        statements(&mut o, r)?;
+        if let Some(sorts) = ctx.sorts.as_ref() {
+            qsorts(&mut o, r, sorts)?;
+        }
+        if r.correlation.is_some() {
+            correlation(&mut o, r)?;
+        }
+        unrotated(&mut o, r)?;
+        cumulative(&mut o, r)?;
+        loadings(&mut o, r)?;
+        loadings_table(&mut o, r)?;
+        if r.input.free_distribution {
+            free_distribution(&mut o, r, ctx)?;
+        }
+        if !arrays.is_empty() {
+            score_ranks(&mut o, r, &arrays)?;
+            score_correlations(&mut o, r, &arrays)?;
+            for &a in &arrays {
+                factor_sheets(&mut o, r, ctx, &index, a)?;
             }
-            statements(&mut o, r)?;
-            if let Some(sorts) = ctx.sorts.as_ref() {
-                qsorts(&mut o, r, sorts)?;
+            differences(&mut o, r)?;
+            factor_arrays(&mut o, r, &arrays)?;
+            consensus_disagreement(&mut o, r, &arrays)?;
+        }
+        characteristics(&mut o, r)?;
+        if !arrays.is_empty() {
+            standard_errors(&mut o, r, &arrays)?;
+        }
+        if arrays.len() >= 2 {
+            for &a in &arrays {
+                distinguishing(&mut o, r, &view, a)?;
             }
-            if r.correlation.is_some() {
-                correlation(&mut o, r)?;
+            consensus(&mut o, r, &view)?;
+        }
+        for sheet in &view.crib_sheets {
+            crib_sheet(&mut o, r, &view, sheet)?;
+        }
+        if r.groups.is_some() {
+            groups(&mut o, r)?;
+        }
+        overview(&mut o, r, ctx)?;
+        let Book {
+            mut wb,
+            mut sheets,
+            notes,
+            ..
+        } = o;
+        // the overview, built last, is the first sheet
+        sheets.rotate_right(1);
+        let mut tables = Vec::new();
+        for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
+            wb.push_worksheet(ws);
+            if let Some(rows) = rows {
+                tables.push(bulk::Table {
+                    sheet: i + 1,
+                    rows,
+                    columns,
+                });
             }
-            unrotated(&mut o, r)?;
-            cumulative(&mut o, r)?;
-            loadings(&mut o, r)?;
-            loadings_table(&mut o, r)?;
-            if r.input.free_distribution {
-                free_distribution(&mut o, r, ctx)?;
+        }
+        if tables.is_empty() {
+            if let Some(out) = out.take() {
+                wb.save_to_writer(out)?;
             }
-            if !arrays.is_empty() {
-                score_ranks(&mut o, r, &arrays)?;
-                score_correlations(&mut o, r, &arrays)?;
-                for &a in &arrays {
-                    factor_sheets(&mut o, r, ctx, &index, a)?;
-                }
-                differences(&mut o, r)?;
-                factor_arrays(&mut o, r, &arrays)?;
-                consensus_disagreement(&mut o, r, &arrays)?;
-            }
-            characteristics(&mut o, r)?;
-            if !arrays.is_empty() {
-                standard_errors(&mut o, r, &arrays)?;
-            }
-            if arrays.len() >= 2 {
-                for &a in &arrays {
-                    distinguishing(&mut o, r, &view, a)?;
-                }
-                consensus(&mut o, r, &view)?;
-            }
-            for sheet in &view.crib_sheets {
-                crib_sheet(&mut o, r, &view, sheet)?;
-            }
-            if r.groups.is_some() {
-                groups(&mut o, r)?;
-            }
-            overview(&mut o, r, ctx)?;
-            let Book {
-                mut wb,
-                mut sheets,
-                notes,
-                ..
-            } = o;
-            // the overview, built last, is the first sheet
-            sheets.rotate_right(1);
-            let mut tables = Vec::new();
-            for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
-                wb.push_worksheet(ws);
-                if let Some(rows) = rows {
-                    tables.push(bulk::Table {
-                        sheet: i + 1,
-                        rows,
-                        columns,
-                    });
-                }
-            }
-            if tables.is_empty() {
-                if let Some(out) = out.take() {
-                    wb.save_to_writer(out)?;
-                }
-                return Ok((notes, None));
-            }
-            let mut skeleton = std::io::Cursor::new(Vec::new());
-            wb.save_to_writer(&mut skeleton)?;
-            Ok((notes, Some((skeleton.into_inner(), tables))))
-        },
-    )?;
+            return Ok((notes, None));
+        }
+        let mut skeleton = std::io::Cursor::new(Vec::new());
+        wb.save_to_writer(&mut skeleton)?;
+        Ok((notes, Some((skeleton.into_inner(), tables))))
+    })?;
     let (notes, spliced) = built;
     if let (Some((skeleton, tables)), Some(out)) = (spliced, out) {
         bulk::splice(&skeleton, tables, level, out)?;
