@@ -1,26 +1,30 @@
 //! The data rows of large workbooks, written straight into their sheets' XML.
 //!
 //! `rust_xlsxwriter` costs about 400 ns a cell (a map insert, a format lookup, a `write!` and a
-//! column name allocated per cell), and compresses the sheets one after the other: 4.5 s for
-//! the 11 million cells of a 100,000-sort study, most of the whole `qstudy analyze`. From
-//! [`super::FAST_ZIP_VALUES`] values on, the workbook is built in two parts instead:
+//! column name allocated per cell, a row spilled to a temporary file) and compresses the
+//! sheets one after the other: 4.5 s for the 11 million cells of a 100,000-sort study, most of
+//! the whole `qstudy analyze`. From [`super::FAST_ZIP_VALUES`] values on, the workbook is
+//! built in two parts instead:
 //!
-//! - `rust_xlsxwriter` builds every sheet as before, but the data rows of the large tables (the
-//!   rows between a sheet's headers and whatever it has below the table) are not given to it:
-//!   [`Rows`] renders them, cell after cell, in the XML `rust_xlsxwriter` writes for a
-//!   constant-memory sheet, into a temporary file. Every sheet of such a workbook is a
-//!   constant-memory sheet (text as inline strings, no shared-string table) and the
-//!   workbook's formats are registered first, in a fixed order ([`Xf`]), so a cell's format
-//!   index is known when its row is rendered.
+//! - `rust_xlsxwriter` builds every sheet as before, but the data rows of the per-sort tables
+//!   (the rows between a sheet's headers and whatever it has below the table) are not given
+//!   to it: [`Rows`] renders them, cell after cell, in the XML `rust_xlsxwriter` writes for a
+//!   constant-memory sheet, and hands them in 1 MB pieces to rayon's pool, where each piece is
+//!   compressed on its own ([`Segment`]) while the workbook goes on being built. Every sheet of
+//!   such a workbook is a constant-memory sheet (text as inline strings, no shared-string
+//!   table) and the workbook's formats are registered first, in a fixed order ([`Xf`]), so a
+//!   cell's format index is known when its row is rendered.
 //! - `rust_xlsxwriter` saves the rest, a skeleton workbook, to memory; [`splice`] puts each
-//!   table's rows into its sheet (after the rows above the table, before the rows below it),
-//!   widens the sheet's `<dimension>` to the rows, and compresses the spliced sheets on rayon's
-//!   pool, one sheet per task; every other part of the skeleton is copied as it is.
+//!   table's pieces into its sheet (after the rows above the table, before the rows below
+//!   it), widens the sheet's `<dimension>` to the rows, and copies every other part of the
+//!   skeleton as it is.
 //!
-//! The result is the workbook `rust_xlsxwriter` writes when it is given every cell of the same
-//! constant-memory sheets: a test builds both and compares every part of the two, decompressed,
-//! byte for byte. Before splicing, each sheet's column formats are checked against [`Xf`]: a
-//! `rust_xlsxwriter` that numbered formats otherwise gives an error, never a wrong workbook.
+//! The pieces are cut at row ends past a fixed size and each is compressed alone, so the bytes
+//! do not depend on the threads. The result is the workbook `rust_xlsxwriter` writes when it is
+//! given every cell of the same constant-memory sheets: a test builds both and compares every
+//! part of the two, decompressed, byte for byte. Before splicing, each sheet's column formats
+//! are checked against [`Xf`]: a `rust_xlsxwriter` that numbered formats otherwise gives an
+//! error, never a wrong workbook.
 
 use std::io::{Cursor, Read, Seek, Write};
 use std::sync::{Arc, OnceLock};
