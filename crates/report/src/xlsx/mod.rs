@@ -32,6 +32,9 @@
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use qstudy_core::AnalysisResults;
 use qstudy_core::analysis::FactorResult;
@@ -208,8 +211,10 @@ impl Formats {
 /// in the workbook at the end: the overview, built last (it lists what the other sheets left
 /// out), goes first.
 struct Book<'a, 's> {
-    wb: Workbook,
-    f: Formats,
+    /// The workbook, shared by the books of sheets built at the same time (it only makes
+    /// their worksheets).
+    wb: &'a Mutex<Workbook>,
+    f: &'a Formats,
     limits: Limits,
     rows: RowsMode,
     /// Where the tables' pieces are compressed, and at which zip level.
@@ -225,6 +230,9 @@ struct Book<'a, 's> {
 /// A finished worksheet, its table's rendered rows ([`RowsMode::Bulk`]) and its columns'
 /// format indices (column, index), checked against the saved sheet before the rows go in.
 type Built = (Worksheet, Option<bulk::Finished>, Vec<(ColNum, u32)>);
+
+/// A group of sheets, built into a book.
+type Group<'a> = dyn Fn(&mut Book) -> Result<(), XlsxError> + Sync + 'a;
 
 /// What a workbook's build leaves: its notes and, when tables' rows are to be spliced in, the
 /// saved skeleton and the tables.
@@ -253,15 +261,18 @@ impl<'s> Book<'_, 's> {
         title: &str,
         body: impl FnOnce(&mut Sheet<'_, 's>) -> Result<(), XlsxError>,
     ) -> Result<(), XlsxError> {
-        let mut ws = match self.rows {
-            RowsMode::Cells => self.wb.new_worksheet_with_low_memory()?,
-            _ => self.wb.new_worksheet_with_constant_memory()?,
+        let mut ws = {
+            let mut wb = self.wb.lock().unwrap_or_else(|e| e.into_inner());
+            match self.rows {
+                RowsMode::Cells => wb.new_worksheet_with_low_memory()?,
+                _ => wb.new_worksheet_with_constant_memory()?,
+            }
         };
         ws.set_name(name)?;
         ws.write_string_with_format(0, 0, cell_text(title), &self.f.bold)?;
         let mut s = Sheet {
             ws,
-            f: &self.f,
+            f: self.f,
             limits: self.limits,
             notes: &mut self.notes,
             name,
@@ -578,10 +589,11 @@ fn build<W: Write + Seek + Send>(
     let mut out = Some(out);
     // The tables' rows are compressed on rayon's pool while the sheets are built and the
     // skeleton saved; the scope ends when every piece is done.
+    let wb = Mutex::new(wb);
     let built = rayon::in_place_scope(|scope| -> Result<Saved, ReportError> {
-        let mut o = Book {
-            wb,
-            f,
+        let book = || Book {
+            wb: &wb,
+            f: &f,
             limits,
             rows,
             scope,
@@ -596,53 +608,100 @@ fn build<W: Write + Seek + Send>(
         for (i, id) in r.input.sort_ids.iter().enumerate() {
             index.entry(id.as_str()).or_insert(i);
         }
-        statements(&mut o, r)?;
-        if let Some(sorts) = ctx.sorts.as_ref() {
-            qsorts(&mut o, r, sorts)?;
-        }
-        if r.correlation.is_some() {
-            correlation(&mut o, r)?;
-        }
-        unrotated(&mut o, r)?;
-        cumulative(&mut o, r)?;
-        loadings(&mut o, r)?;
-        loadings_table(&mut o, r)?;
-        if r.input.free_distribution {
-            free_distribution(&mut o, r, ctx)?;
-        }
-        if !arrays.is_empty() {
-            score_ranks(&mut o, r, &arrays)?;
-            score_correlations(&mut o, r, &arrays)?;
-            for &a in &arrays {
-                factor_sheets(&mut o, r, ctx, &index, a)?;
+        // The sheets in their order, in groups. A large workbook builds the groups at the same
+        // time, each into a book of its own (their sheets share nothing: formats registered
+        // first, text inline), and puts them together in this order; a small one builds them
+        // one after the other into one book (its formats and shared strings are numbered as
+        // they first appear).
+        let sorts = |o: &mut Book| -> Result<(), XlsxError> {
+            statements(o, r)?;
+            if let Some(sorts) = ctx.sorts.as_ref() {
+                qsorts(o, r, sorts)?;
             }
-            differences(&mut o, r)?;
-            factor_arrays(&mut o, r, &arrays)?;
-            consensus_disagreement(&mut o, r, &arrays)?;
-        }
-        characteristics(&mut o, r)?;
-        if !arrays.is_empty() {
-            standard_errors(&mut o, r, &arrays)?;
-        }
-        if arrays.len() >= 2 {
-            for &a in &arrays {
-                distinguishing(&mut o, r, &view, a)?;
+            Ok(())
+        };
+        let correlations = |o: &mut Book| -> Result<(), XlsxError> {
+            if r.correlation.is_some() {
+                correlation(o, r)?;
             }
-            consensus(&mut o, r, &view)?;
-        }
-        for sheet in &view.crib_sheets {
-            crib_sheet(&mut o, r, &view, sheet)?;
-        }
-        if r.groups.is_some() {
-            groups(&mut o, r)?;
+            Ok(())
+        };
+        let unrotated_sheets = |o: &mut Book| -> Result<(), XlsxError> {
+            unrotated(o, r)?;
+            cumulative(o, r)
+        };
+        let loadings_sheets = |o: &mut Book| -> Result<(), XlsxError> {
+            loadings(o, r)?;
+            loadings_table(o, r)?;
+            if r.input.free_distribution {
+                free_distribution(o, r, ctx)?;
+            }
+            Ok(())
+        };
+        let factor_sheets_all = |o: &mut Book| -> Result<(), XlsxError> {
+            if !arrays.is_empty() {
+                score_ranks(o, r, &arrays)?;
+                score_correlations(o, r, &arrays)?;
+                for &a in &arrays {
+                    factor_sheets(o, r, ctx, &index, a)?;
+                }
+                differences(o, r)?;
+                factor_arrays(o, r, &arrays)?;
+                consensus_disagreement(o, r, &arrays)?;
+            }
+            Ok(())
+        };
+        let statement_sheets = |o: &mut Book| -> Result<(), XlsxError> {
+            characteristics(o, r)?;
+            if !arrays.is_empty() {
+                standard_errors(o, r, &arrays)?;
+            }
+            if arrays.len() >= 2 {
+                for &a in &arrays {
+                    distinguishing(o, r, &view, a)?;
+                }
+                consensus(o, r, &view)?;
+            }
+            for sheet in &view.crib_sheets {
+                crib_sheet(o, r, &view, sheet)?;
+            }
+            if r.groups.is_some() {
+                groups(o, r)?;
+            }
+            Ok(())
+        };
+        let groups: [&Group<'_>; 6] = [
+            &sorts,
+            &correlations,
+            &unrotated_sheets,
+            &loadings_sheets,
+            &factor_sheets_all,
+            &statement_sheets,
+        ];
+        let mut o = book();
+        if rows == RowsMode::Cells {
+            for group in groups {
+                group(&mut o)?;
+            }
+        } else {
+            let parts = groups
+                .par_iter()
+                .map(|group| {
+                    let mut part = book();
+                    group(&mut part)?;
+                    Ok((part.sheets, part.notes))
+                })
+                .collect::<Result<Vec<_>, XlsxError>>()?;
+            for (sheets, notes) in parts {
+                o.sheets.extend(sheets);
+                o.notes.extend(notes);
+            }
         }
         overview(&mut o, r, ctx)?;
         let Book {
-            mut wb,
-            mut sheets,
-            notes,
-            ..
+            mut sheets, notes, ..
         } = o;
+        let mut wb = wb.lock().unwrap_or_else(|e| e.into_inner());
         // the overview, built last, is the first sheet
         sheets.rotate_right(1);
         let mut tables = Vec::new();

@@ -418,3 +418,21 @@ fn large_workbooks_take_the_bulk_rows_small_ones_every_cell() {
         &parts(&with_rows(&r, &ctx, RowsMode::Reference)),
     );
 }
+
+/// The bytes of a large workbook, whose sheets are built and compressed on rayon's pool, do
+/// not depend on the number of threads.
+#[test]
+fn large_workbooks_do_not_depend_on_the_threads() {
+    let (r, ctx) = planted(400);
+    assert!(large_values(&r) >= FAST_ZIP_VALUES);
+    let on = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| results_xlsx(&r, &ctx).unwrap())
+    };
+    let one = on(1);
+    assert!(one == on(2));
+    assert!(one == on(5));
+}
