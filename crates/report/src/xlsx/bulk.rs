@@ -27,6 +27,7 @@
 //! error, never a wrong workbook.
 
 use std::io::{Cursor, Read, Seek, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rust_xlsxwriter::{ColNum, RowNum, XlsxError};
@@ -67,6 +68,8 @@ fn zip_error(e: zip::result::ZipError) -> XlsxError {
 /// past this size, and each piece is compressed on its own, on rayon's pool, while the
 /// workbook goes on being built.
 const CHUNK: usize = 1 << 20;
+/// Bytes of rendered rows a workbook lets wait for compression at most.
+const IN_FLIGHT: usize = 16 << 20;
 
 /// A piece of a sheet's XML compressed on its own as raw deflate: ended at a byte boundary by
 /// a sync flush (or, for the last piece, by the final block), so that the pieces one after the
@@ -139,6 +142,8 @@ type Pending = Arc<OnceLock<Result<Segment, XlsxError>>>;
 pub(super) struct Rows<'a, 's> {
     scope: &'a rayon::Scope<'s>,
     level: u32,
+    /// Bytes of the workbook's pieces handed to tasks and not yet compressed.
+    in_flight: Arc<AtomicUsize>,
     buf: Vec<u8>,
     pieces: Vec<Pending>,
     /// The open row, if any.
@@ -155,10 +160,15 @@ pub(super) struct Rows<'a, 's> {
 
 impl<'a, 's> Rows<'a, 's> {
     /// Rows whose pieces are compressed at zip `level` by tasks of `scope`.
-    pub fn new(scope: &'a rayon::Scope<'s>, level: u32) -> Rows<'a, 's> {
+    pub fn new(
+        scope: &'a rayon::Scope<'s>,
+        level: u32,
+        in_flight: Arc<AtomicUsize>,
+    ) -> Rows<'a, 's> {
         Rows {
             scope,
             level,
+            in_flight,
             buf: Vec::with_capacity(CHUNK + 4096),
             pieces: Vec::new(),
             row: None,
@@ -171,14 +181,27 @@ impl<'a, 's> Rows<'a, 's> {
     }
 
     /// Hands the rendered rows to a compression task.
+    /// Hands the rendered rows to a compression task, or compresses them here when the
+    /// workbook's pieces waiting to be compressed already hold [`IN_FLIGHT`] bytes (so memory
+    /// stays bounded when the rows are rendered faster than they are compressed; the bytes
+    /// are the same either way).
     fn send(&mut self) {
         let data = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 4096));
         let slot: Pending = Arc::new(OnceLock::new());
-        let task = Arc::clone(&slot);
-        let level = self.level;
-        self.scope.spawn(move |_| {
-            let _ = task.set(Segment::of(&data, level, false));
-        });
+        let len = data.len();
+        if self.in_flight.fetch_add(len, Ordering::Relaxed) + len > IN_FLIGHT {
+            self.in_flight.fetch_sub(len, Ordering::Relaxed);
+            let _ = slot.set(Segment::of(&data, self.level, false));
+        } else {
+            let task = Arc::clone(&slot);
+            let level = self.level;
+            let in_flight = Arc::clone(&self.in_flight);
+            self.scope.spawn(move |_| {
+                let _ = task.set(Segment::of(&data, level, false));
+                drop(data);
+                in_flight.fetch_sub(len, Ordering::Relaxed);
+            });
+        }
         self.pieces.push(slot);
     }
 
@@ -577,7 +600,7 @@ mod tests {
     fn pieces_make_one_deflate_stream() {
         let mut expected = Vec::from(&b"<head>"[..]);
         let (segments, extent) = rayon::in_place_scope(|scope| {
-            let mut rows = Rows::new(scope, 1);
+            let mut rows = Rows::new(scope, 1, Arc::default());
             for r in 2..30_000u32 {
                 rows.text(r, 1, "id&", 0).unwrap();
                 expected.extend_from_slice(
@@ -627,8 +650,8 @@ mod tests {
     #[test]
     fn cells_come_in_order() {
         rayon::in_place_scope(|scope| {
-            assert!(Rows::new(scope, 1).finish().is_none());
-            let mut rows = Rows::new(scope, 1);
+            assert!(Rows::new(scope, 1, Arc::default()).finish().is_none());
+            let mut rows = Rows::new(scope, 1, Arc::default());
             rows.number(5, 3, 1.0, 0).unwrap();
             assert!(rows.number(5, 3, 1.0, 0).is_err());
             assert!(rows.number(4, 4, 1.0, 0).is_err());

@@ -32,7 +32,8 @@
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
-use std::sync::Mutex;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -220,6 +221,8 @@ struct Book<'a, 's> {
     /// Where the tables' pieces are compressed, and at which zip level.
     scope: &'a rayon::Scope<'s>,
     level: u32,
+    /// The bytes of the workbook's pieces waiting for compression (all books).
+    in_flight: Arc<AtomicUsize>,
     /// What was left out, one line each.
     notes: Vec<String>,
     /// Finished worksheets, in order, each with its table's rows when [`RowsMode::Bulk`]
@@ -282,6 +285,7 @@ impl<'s> Book<'_, 's> {
             finished: None,
             scope: self.scope,
             level: self.level,
+            in_flight: &self.in_flight,
         };
         body(&mut s)?;
         if s.table.is_some() {
@@ -320,6 +324,7 @@ struct Sheet<'a, 's> {
     /// Where the tables' pieces are compressed.
     scope: &'a rayon::Scope<'s>,
     level: u32,
+    in_flight: &'a Arc<AtomicUsize>,
 }
 
 impl Sheet<'_, '_> {
@@ -378,7 +383,11 @@ impl Sheet<'_, '_> {
                     self.name
                 )));
             }
-            self.table = Some(bulk::Rows::new(self.scope, self.level));
+            self.table = Some(bulk::Rows::new(
+                self.scope,
+                self.level,
+                Arc::clone(self.in_flight),
+            ));
         }
         Ok(())
     }
@@ -590,6 +599,7 @@ fn build<W: Write + Seek + Send>(
     // The tables' rows are compressed on rayon's pool while the sheets are built and the
     // skeleton saved; the scope ends when every piece is done.
     let wb = Mutex::new(wb);
+    let in_flight = Arc::new(AtomicUsize::new(0));
     let built = rayon::in_place_scope(|scope| -> Result<Saved, ReportError> {
         let book = || Book {
             wb: &wb,
@@ -598,6 +608,7 @@ fn build<W: Write + Seek + Send>(
             rows,
             scope,
             level,
+            in_flight: Arc::clone(&in_flight),
             notes: Vec::new(),
             sheets: Vec::new(),
         };
