@@ -47,9 +47,13 @@ pub(crate) fn push_fixed(buf: &mut String, x: f64, dp: usize, width: usize) {
         if negative {
             buf.push('-');
         }
-        let _ = write!(buf, "{int}");
+        let mut digits = itoa::Buffer::new();
+        buf.push_str(digits.format(int));
         if dp > 0 {
-            let _ = write!(buf, ".{frac:0dp$}");
+            buf.push('.');
+            let frac = digits.format(frac);
+            push_zeros(buf, dp.saturating_sub(frac.len()));
+            buf.push_str(frac);
         }
         return;
     }
@@ -101,7 +105,15 @@ pub(crate) fn push_left(buf: &mut String, s: &str, width: usize) {
 
 /// Appends `n` blanks.
 pub(crate) fn push_blanks(buf: &mut String, n: usize) {
-    buf.extend(std::iter::repeat_n(' ', n));
+    const BLANKS: &str = "                                ";
+    match BLANKS.get(..n) {
+        Some(blanks) => buf.push_str(blanks),
+        None => buf.extend(std::iter::repeat_n(' ', n)),
+    }
+}
+
+fn push_zeros(buf: &mut String, n: usize) {
+    buf.extend(std::iter::repeat_n('0', n));
 }
 
 /// The first `width` characters of `s` (not bytes).
