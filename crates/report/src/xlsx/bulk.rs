@@ -28,7 +28,7 @@
 
 use std::io::{Cursor, Read, Seek, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rust_xlsxwriter::{ColNum, RowNum, XlsxError};
 use zip::{ZipArchive, ZipWriter};
@@ -70,6 +70,30 @@ fn zip_error(e: zip::result::ZipError) -> XlsxError {
 const CHUNK: usize = 1 << 20;
 /// Bytes of rendered rows a workbook lets wait for compression at most.
 const IN_FLIGHT: usize = 16 << 20;
+
+/// A workbook's pieces on their way to compression: the bytes waiting, and the buffers of
+/// pieces already compressed, kept for the next ones (a fresh 1 MB buffer costs its page
+/// faults each time).
+#[derive(Debug, Default)]
+pub(super) struct Queue {
+    waiting: AtomicUsize,
+    free: Mutex<Vec<Vec<u8>>>,
+}
+
+impl Queue {
+    fn buffer(&self) -> Vec<u8> {
+        let kept = self.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        kept.unwrap_or_else(|| Vec::with_capacity(CHUNK + 4096))
+    }
+
+    fn recycle(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        if free.len() < 8 {
+            free.push(buffer);
+        }
+    }
+}
 
 /// A piece of a sheet's XML compressed on its own as raw deflate: ended at a byte boundary by
 /// a sync flush (or, for the last piece, by the final block), so that the pieces one after the
@@ -142,8 +166,8 @@ type Pending = Arc<OnceLock<Result<Segment, XlsxError>>>;
 pub(super) struct Rows<'a, 's> {
     scope: &'a rayon::Scope<'s>,
     level: u32,
-    /// Bytes of the workbook's pieces handed to tasks and not yet compressed.
-    in_flight: Arc<AtomicUsize>,
+    /// The workbook's pieces handed to tasks and not yet compressed.
+    queue: Arc<Queue>,
     buf: Vec<u8>,
     pieces: Vec<Pending>,
     /// The open row, if any.
@@ -154,27 +178,26 @@ pub(super) struct Rows<'a, 's> {
     extent: Option<(RowNum, RowNum, ColNum, ColNum)>,
     /// Column names (`A`, `B`, ..., `AA`, ...), made once per column.
     names: Vec<String>,
+    /// The open row's number and a quote (`3"`).
+    row_ref: Vec<u8>,
     number: zmij::Buffer,
     integer: itoa::Buffer,
 }
 
 impl<'a, 's> Rows<'a, 's> {
     /// Rows whose pieces are compressed at zip `level` by tasks of `scope`.
-    pub fn new(
-        scope: &'a rayon::Scope<'s>,
-        level: u32,
-        in_flight: Arc<AtomicUsize>,
-    ) -> Rows<'a, 's> {
+    pub fn new(scope: &'a rayon::Scope<'s>, level: u32, queue: Arc<Queue>) -> Rows<'a, 's> {
         Rows {
             scope,
             level,
-            in_flight,
-            buf: Vec::with_capacity(CHUNK + 4096),
+            buf: queue.buffer(),
+            queue,
             pieces: Vec::new(),
             row: None,
             col: None,
             extent: None,
             names: Vec::new(),
+            row_ref: Vec::new(),
             number: zmij::Buffer::new(),
             integer: itoa::Buffer::new(),
         }
@@ -186,20 +209,22 @@ impl<'a, 's> Rows<'a, 's> {
     /// stays bounded when the rows are rendered faster than they are compressed; the bytes
     /// are the same either way).
     fn send(&mut self) {
-        let data = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 4096));
+        let data = std::mem::replace(&mut self.buf, self.queue.buffer());
         let slot: Pending = Arc::new(OnceLock::new());
         let len = data.len();
-        if self.in_flight.fetch_add(len, Ordering::Relaxed) + len > IN_FLIGHT {
-            self.in_flight.fetch_sub(len, Ordering::Relaxed);
+        let waiting = &self.queue.waiting;
+        if waiting.fetch_add(len, Ordering::Relaxed) + len > IN_FLIGHT {
+            waiting.fetch_sub(len, Ordering::Relaxed);
             let _ = slot.set(Segment::of(&data, self.level, false));
+            self.queue.recycle(data);
         } else {
             let task = Arc::clone(&slot);
             let level = self.level;
-            let in_flight = Arc::clone(&self.in_flight);
+            let queue = Arc::clone(&self.queue);
             self.scope.spawn(move |_| {
                 let _ = task.set(Segment::of(&data, level, false));
-                drop(data);
-                in_flight.fetch_sub(len, Ordering::Relaxed);
+                queue.waiting.fetch_sub(len, Ordering::Relaxed);
+                queue.recycle(data);
             });
         }
         self.pieces.push(slot);
@@ -219,10 +244,14 @@ impl<'a, 's> Rows<'a, 's> {
                     self.send();
                 }
             }
-            self.buf.extend_from_slice(b"<row r=\"");
-            self.buf
+            // the row's number and a quote, written once a row
+            self.row_ref.clear();
+            self.row_ref
                 .extend_from_slice(self.integer.format(row + 1).as_bytes());
-            self.buf.extend_from_slice(b"\">");
+            self.row_ref.push(b'"');
+            self.buf.extend_from_slice(b"<row r=\"");
+            self.buf.extend_from_slice(&self.row_ref);
+            self.buf.push(b'>');
             self.row = Some(row);
             self.col = None;
         } else if self.col.is_some_and(|c| c >= col) {
@@ -244,9 +273,7 @@ impl<'a, 's> Rows<'a, 's> {
         self.buf.extend_from_slice(b"<c r=\"");
         self.buf
             .extend_from_slice(self.names[col as usize].as_bytes());
-        self.buf
-            .extend_from_slice(self.integer.format(row + 1).as_bytes());
-        self.buf.push(b'"');
+        self.buf.extend_from_slice(&self.row_ref);
         Ok(())
     }
 

@@ -32,7 +32,6 @@
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
-use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -221,8 +220,8 @@ struct Book<'a, 's> {
     /// Where the tables' pieces are compressed, and at which zip level.
     scope: &'a rayon::Scope<'s>,
     level: u32,
-    /// The bytes of the workbook's pieces waiting for compression (all books).
-    in_flight: Arc<AtomicUsize>,
+    /// The workbook's pieces on their way to compression (all books).
+    queue: Arc<bulk::Queue>,
     /// What was left out, one line each.
     notes: Vec<String>,
     /// Finished worksheets, in order, each with its table's rows when [`RowsMode::Bulk`]
@@ -285,7 +284,7 @@ impl<'s> Book<'_, 's> {
             finished: None,
             scope: self.scope,
             level: self.level,
-            in_flight: &self.in_flight,
+            queue: &self.queue,
         };
         body(&mut s)?;
         if s.table.is_some() {
@@ -324,7 +323,7 @@ struct Sheet<'a, 's> {
     /// Where the tables' pieces are compressed.
     scope: &'a rayon::Scope<'s>,
     level: u32,
-    in_flight: &'a Arc<AtomicUsize>,
+    queue: &'a Arc<bulk::Queue>,
 }
 
 impl Sheet<'_, '_> {
@@ -386,7 +385,7 @@ impl Sheet<'_, '_> {
             self.table = Some(bulk::Rows::new(
                 self.scope,
                 self.level,
-                Arc::clone(self.in_flight),
+                Arc::clone(self.queue),
             ));
         }
         Ok(())
@@ -599,7 +598,7 @@ fn build<W: Write + Seek + Send>(
     // The tables' rows are compressed on rayon's pool while the sheets are built and the
     // skeleton saved; the scope ends when every piece is done.
     let wb = Mutex::new(wb);
-    let in_flight = Arc::new(AtomicUsize::new(0));
+    let queue = Arc::new(bulk::Queue::default());
     let built = rayon::in_place_scope(|scope| -> Result<Saved, ReportError> {
         let book = || Book {
             wb: &wb,
@@ -608,7 +607,7 @@ fn build<W: Write + Seek + Send>(
             rows,
             scope,
             level,
-            in_flight: Arc::clone(&in_flight),
+            queue: Arc::clone(&queue),
             notes: Vec::new(),
             sheets: Vec::new(),
         };
