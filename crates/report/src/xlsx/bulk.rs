@@ -66,7 +66,8 @@ fn zip_error(e: zip::result::ZipError) -> XlsxError {
 
 /// Bytes of rendered rows compressed together: a table's rows are cut at the first row end
 /// past this size, and each piece is compressed on its own, on rayon's pool, while the
-/// workbook goes on being built.
+/// workbook goes on being built. A piece's buffer has room for half as much again, so that
+/// the row that crosses the size (up to 500,000 bytes) does not make it grow.
 const CHUNK: usize = 1 << 20;
 /// Bytes of rendered rows a workbook lets wait for compression at most.
 const IN_FLIGHT: usize = 16 << 20;
@@ -83,7 +84,7 @@ pub(super) struct Queue {
 impl Queue {
     fn buffer(&self) -> Vec<u8> {
         let kept = self.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        kept.unwrap_or_else(|| Vec::with_capacity(CHUNK + 4096))
+        kept.unwrap_or_else(|| Vec::with_capacity(CHUNK + CHUNK / 2))
     }
 
     fn recycle(&self, mut buffer: Vec<u8>) {
