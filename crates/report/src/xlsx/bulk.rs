@@ -687,6 +687,17 @@ mod tests {
     }
 
     #[test]
+    fn column_formats_are_checked_against_the_saved_sheet() {
+        let xml = "<cols><col min=\"1\" max=\"1\" width=\"6.7\" style=\"7\" customWidth=\"1\"/>\
+                   <col min=\"3\" max=\"5\" width=\"9\" style=\"3\" customWidth=\"1\"/>\
+                   <col min=\"6\" max=\"6\" width=\"9\" customWidth=\"1\"/></cols>";
+        assert!(check_column_formats(xml, &[(0, 7), (2, 3), (4, 3), (5, 0), (9, 0)]).is_ok());
+        let e = check_column_formats(xml, &[(3, 4)]).unwrap_err();
+        assert_eq!(e, "column 3 has format 3, its rows were written with format 4");
+        assert!(check_column_formats(xml, &[(1, 3)]).is_err());
+    }
+
+    #[test]
     fn text_is_escaped_as_excel_reads_it() {
         let mut out = Vec::new();
         write_escaped(&mut out, "a&b<c>d\u{1}e_x0041_f_x00G1_\tü_x");
