@@ -693,7 +693,10 @@ mod tests {
                    <col min=\"6\" max=\"6\" width=\"9\" customWidth=\"1\"/></cols>";
         assert!(check_column_formats(xml, &[(0, 7), (2, 3), (4, 3), (5, 0), (9, 0)]).is_ok());
         let e = check_column_formats(xml, &[(3, 4)]).unwrap_err();
-        assert_eq!(e, "column 3 has format 3, its rows were written with format 4");
+        assert_eq!(
+            e,
+            "column 3 has format 3, its rows were written with format 4"
+        );
         assert!(check_column_formats(xml, &[(1, 3)]).is_err());
     }
 

@@ -96,9 +96,9 @@ fn the_workbook_is_byte_identical_for_the_same_results() {
     );
 }
 
-#[test]
-fn free_distribution_and_groups_add_their_sheets() {
-    let (mut r, ctx) = sample();
+/// Makes `r` free-distribution data whose sorts have a `role`, taking `roles` in turn (so the
+/// workbook has its "Free Dist" and "Group Make-up" sheets).
+fn free_with_roles(r: &mut AnalysisResults, roles: &[&str]) {
     r.input.free_distribution = true;
     let participants: Vec<qstudy_core::Participant> = r
         .input
@@ -107,14 +107,16 @@ fn free_distribution_and_groups_add_their_sheets() {
         .enumerate()
         .map(|(i, id)| qstudy_core::Participant {
             id: id.clone(),
-            attributes: [(
-                "role".to_string(),
-                if i % 2 == 0 { "a" } else { "b" }.to_string(),
-            )]
-            .into(),
+            attributes: [("role".to_string(), roles[i % roles.len()].to_string())].into(),
         })
         .collect();
     r.attach_participants(participants);
+}
+
+#[test]
+fn free_distribution_and_groups_add_their_sheets() {
+    let (mut r, ctx) = sample();
+    free_with_roles(&mut r, &["a", "b"]);
     let wb = open(results_xlsx(&r, &ctx).unwrap());
     let names = wb.sheet_names();
     let at = |n: &str| names.iter().position(|s| s == n).unwrap();
@@ -375,18 +377,7 @@ fn bulk_rows_give_the_workbook_of_every_cell_written_by_rust_xlsxwriter() {
     );
 
     // free distribution, groups, and the raw sorts left out of the scores by the limits
-    r.input.free_distribution = true;
-    let participants: Vec<qstudy_core::Participant> = r
-        .input
-        .sort_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| qstudy_core::Participant {
-            id: id.clone(),
-            attributes: [("role".to_string(), ["a", "b", "c"][i % 3].to_string())].into(),
-        })
-        .collect();
-    r.attach_participants(participants);
+    free_with_roles(&mut r, &["a", "b", "c"]);
     let small = Limits {
         rows: 1_000,
         cols: 40,
