@@ -67,10 +67,11 @@ fn zip_error(e: zip::result::ZipError) -> XlsxError {
 /// Bytes of rendered rows compressed together: a table's rows are cut at the first row end
 /// past this size, and each piece is compressed on its own, on rayon's pool, while the
 /// workbook goes on being built. A piece's buffer has room for half as much again, so that
-/// the row that crosses the size (up to 500,000 bytes) does not make it grow.
-const CHUNK: usize = 1 << 20;
-/// Bytes of rendered rows a workbook lets wait for compression at most.
-const IN_FLIGHT: usize = 16 << 20;
+/// the row that crosses the size does not make it grow (a row of up to 128 KiB).
+const CHUNK: usize = 256 << 10;
+/// Bytes of rendered rows a workbook lets wait for compression at most: it bounds the memory
+/// of the rows (each new buffer costs its page faults) while the pool keeps busy.
+const IN_FLIGHT: usize = 4 << 20;
 
 /// A workbook's pieces on their way to compression: the bytes waiting, and the buffers of
 /// pieces already compressed, kept for the next ones (a fresh 1 MB buffer costs its page
