@@ -407,8 +407,8 @@ pub(super) fn splice<W: Write + Seek>(
     for i in 0..parts.len() {
         let part = parts.by_index_raw(i).map_err(zip_error)?;
         match spliced.iter().find(|(name, _)| name == part.name()) {
-            Some((_, bytes)) => {
-                let mut one = ZipArchive::new(Cursor::new(bytes.as_slice())).map_err(zip_error)?;
+            Some((_, one)) => {
+                let mut one = ZipArchive::new(one.reader()).map_err(zip_error)?;
                 zip.raw_copy_file(one.by_index_raw(0).map_err(zip_error)?)
                     .map_err(zip_error)?;
             }
@@ -422,7 +422,7 @@ pub(super) fn splice<W: Write + Seek>(
 /// The sheet `xml` with `table`'s rows spliced in, as a one-part zip archive: its head (to
 /// the table, with the `<dimension>` widened), the table's pieces, then its tail, compressed
 /// one after the other into one deflate stream.
-fn sheet_archive(name: &str, xml: &str, table: Table, level: u32) -> Result<Vec<u8>, XlsxError> {
+fn sheet_archive(name: &str, xml: &str, table: Table, level: u32) -> Result<OnePart, XlsxError> {
     let broken = |what: &str| {
         XlsxError::ParameterError(format!(
             "{name}: {what} (the workbook writer's sheet layout is not the one expected)"
@@ -456,16 +456,17 @@ fn sheet_archive(name: &str, xml: &str, table: Table, level: u32) -> Result<Vec<
         segments.push(segment);
     }
     segments.push(Segment::of(&xml.as_bytes()[at..], level, true)?);
-    one_part_archive(name, &segments).ok_or_else(|| broken("over 4 GiB of XML"))
+    one_part_archive(name, segments).ok_or_else(|| broken("over 4 GiB of XML"))
 }
 
 /// A zip archive of one part, `name`, whose deflated content is `segments` one after the
 /// other: what `zip` writes for a deflated file (no zip64), given content it did not compress
-/// itself. `None` when a size needs zip64.
-fn one_part_archive(name: &str, segments: &[Segment]) -> Option<Vec<u8>> {
+/// itself. `None` when a size needs zip64. It is read in place ([`OnePart::reader`]), without
+/// copying the segments together.
+fn one_part_archive(name: &str, segments: Vec<Segment>) -> Option<OnePart> {
     let mut crc = crc32fast::Hasher::new();
     let (mut packed, mut unpacked) = (0u64, 0u64);
-    for s in segments {
+    for s in &segments {
         crc.combine(&s.crc);
         packed += s.bytes.len() as u64;
         unpacked += s.len;
@@ -484,28 +485,87 @@ fn one_part_archive(name: &str, segments: &[Segment]) -> Option<Vec<u8>> {
         out.extend_from_slice(&name_len.to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes()); // extra field
     };
-    let mut out = Vec::with_capacity(packed as usize + 2 * name.len() + 128);
-    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-    common(&mut out);
-    out.extend_from_slice(name.as_bytes());
-    for s in segments {
-        out.extend_from_slice(&s.bytes);
+    let mut head = Vec::with_capacity(30 + name.len());
+    head.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    common(&mut head);
+    head.extend_from_slice(name.as_bytes());
+    let directory = u32::try_from(head.len() as u64 + u64::from(packed)).ok()?;
+    let mut tail = Vec::with_capacity(46 + 22 + name.len());
+    tail.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    tail.extend_from_slice(&(3u16 << 8 | 20).to_le_bytes()); // made by: Unix, 2.0
+    common(&mut tail);
+    tail.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
+    tail.extend_from_slice(&(0o100_600u32 << 16).to_le_bytes()); // a file, rw-------
+    tail.extend_from_slice(&0u32.to_le_bytes()); // its local header's offset
+    tail.extend_from_slice(name.as_bytes());
+    let directory_len = tail.len() as u32;
+    tail.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    tail.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disks, one entry
+    tail.extend_from_slice(&directory_len.to_le_bytes());
+    tail.extend_from_slice(&directory.to_le_bytes());
+    tail.extend_from_slice(&0u16.to_le_bytes()); // comment
+    Some(OnePart {
+        head,
+        segments,
+        tail,
+    })
+}
+
+/// A one-part archive: its local header, its deflated segments, its directory.
+struct OnePart {
+    head: Vec<u8>,
+    segments: Vec<Segment>,
+    tail: Vec<u8>,
+}
+
+impl OnePart {
+    /// The archive's bytes, read and sought in place.
+    fn reader(&self) -> Chain<'_> {
+        let mut parts = vec![self.head.as_slice()];
+        parts.extend(self.segments.iter().map(|s| s.bytes.as_slice()));
+        parts.push(&self.tail);
+        let len = parts.iter().map(|p| p.len() as u64).sum();
+        Chain { parts, pos: 0, len }
     }
-    let directory = out.len() as u32;
-    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-    out.extend_from_slice(&(3u16 << 8 | 20).to_le_bytes()); // made by: Unix, 2.0
-    common(&mut out);
-    out.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
-    out.extend_from_slice(&(0o100_600u32 << 16).to_le_bytes()); // a file, rw-------
-    out.extend_from_slice(&0u32.to_le_bytes()); // its local header's offset
-    out.extend_from_slice(name.as_bytes());
-    let directory_len = out.len() as u32 - directory;
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disks, one entry
-    out.extend_from_slice(&directory_len.to_le_bytes());
-    out.extend_from_slice(&directory.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // comment
-    Some(out)
+}
+
+/// Byte slices read one after the other as one seekable stream.
+struct Chain<'a> {
+    parts: Vec<&'a [u8]>,
+    pos: u64,
+    len: u64,
+}
+
+impl Read for Chain<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut start = 0u64;
+        for part in &self.parts {
+            let end = start + part.len() as u64;
+            if self.pos < end {
+                let from = &part[(self.pos - start) as usize..];
+                let n = from.len().min(buf.len());
+                buf[..n].copy_from_slice(&from[..n]);
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            start = end;
+        }
+        Ok(0)
+    }
+}
+
+impl Seek for Chain<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let pos = match to {
+            std::io::SeekFrom::Start(p) => Some(p),
+            std::io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = pos.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start")
+        })?;
+        Ok(self.pos)
+    }
 }
 
 /// The `<dimension ref="...">` range: where it starts and ends in `xml`, and its text.
@@ -661,8 +721,8 @@ mod tests {
             all.push(Arc::into_inner(p).unwrap().into_inner().unwrap().unwrap());
         }
         all.push(Segment::of(b"<tail/>", 1, true).unwrap());
-        let archive = one_part_archive("x/sheet.xml", &all).unwrap();
-        let mut zip = ZipArchive::new(Cursor::new(archive)).unwrap();
+        let archive = one_part_archive("x/sheet.xml", all).unwrap();
+        let mut zip = ZipArchive::new(archive.reader()).unwrap();
         let mut back = Vec::new();
         zip.by_name("x/sheet.xml")
             .unwrap()
@@ -674,6 +734,25 @@ mod tests {
             back.len(),
             expected.len()
         );
+    }
+
+    #[test]
+    fn chained_slices_read_and_seek_as_one() {
+        let (a, b, c) = (&b"abc"[..], &b""[..], &b"defg"[..]);
+        let mut chain = Chain {
+            parts: vec![a, b, c],
+            pos: 0,
+            len: 7,
+        };
+        let mut all = Vec::new();
+        chain.read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"abcdefg");
+        assert_eq!(chain.seek(std::io::SeekFrom::End(-5)).unwrap(), 2);
+        let mut two = [0; 2];
+        chain.read_exact(&mut two).unwrap();
+        assert_eq!(&two, b"cd");
+        assert_eq!(chain.seek(std::io::SeekFrom::Current(-4)).unwrap(), 0);
+        assert!(chain.seek(std::io::SeekFrom::Current(-1)).is_err());
     }
 
     #[test]
