@@ -161,6 +161,20 @@ pub(super) fn sync_tree(root: &Path) -> Result<(), OutputError> {
         .map(|f| (f.as_path(), true))
         .chain(dirs.iter().map(|d| (d.as_path(), false)))
         .collect();
+    sync_jobs(&jobs)
+}
+
+/// Flushes `files` to disk, at most [`SYNC_THREADS`] at a time; the first that cannot be
+/// flushed (in the given order) is the error.
+pub(super) fn sync_files(files: &[PathBuf]) -> Result<(), OutputError> {
+    let jobs: Vec<(&Path, bool)> = files.iter().map(|f| (f.as_path(), true)).collect();
+    sync_jobs(&jobs)
+}
+
+/// Flushes each `(path, is_file)` to disk, at most [`SYNC_THREADS`] at a time: a file that
+/// cannot be flushed is an error naming it (the first in `jobs` order), a directory is
+/// flushed on a best-effort basis ([`sync_dir`]).
+fn sync_jobs(jobs: &[(&Path, bool)]) -> Result<(), OutputError> {
     let failures = std::sync::Mutex::new(Vec::new());
     let taken = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {

@@ -466,6 +466,22 @@ pub fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputE
         .map_err(|source| OutputError::Write { path, source })
 }
 
+/// Flushes the files `rels` (`/`-separated, under `staging`) to disk now, several at a time.
+/// [`publish`] and [`publish_into`] flush the whole directory anyway; flushing the outputs
+/// that are done while another is still being written moves the wait for their data off the
+/// end (a flushed file is quick to flush again).
+///
+/// ```
+/// let tmp = tempfile::tempdir().unwrap();
+/// qstudy_io::output_dir::write_file(tmp.path(), "a.txt", b"a").unwrap();
+/// qstudy_io::output_dir::flush_files(tmp.path(), &["a.txt"]).unwrap();
+/// assert!(qstudy_io::output_dir::flush_files(tmp.path(), &["b.txt"]).is_err());
+/// ```
+pub fn flush_files(staging: &Path, rels: &[&str]) -> Result<(), OutputError> {
+    let paths: Vec<PathBuf> = rels.iter().map(|rel| staging.join(rel)).collect();
+    fsutil::sync_files(&paths)
+}
+
 /// Creates `rel` (`/`-separated) under `staging` with its directories, lets `write` fill it
 /// through a 64 KiB buffer, then flushes the buffer (not to disk: [`publish`] flushes the
 /// whole staging directory). For outputs too large to build in memory first. `write`'s error

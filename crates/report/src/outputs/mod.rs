@@ -286,11 +286,15 @@ fn write_reports(
                     })
                 })
             })?;
+            let mut done = vec!["results.json", "report.lis"];
             for table in crate::CsvTable::of(results) {
                 output_dir::stream_file(staging, table.path(), |w| {
                     crate::write_csv_table(results, table, w).map_err(report)
                 })?;
+                done.push(table.path());
             }
+            // to disk while the workbook is still being built, rather than all at the end
+            output_dir::flush_files(staging, &done)?;
             Ok(())
         })();
         let notes = workbook
