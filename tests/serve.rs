@@ -207,6 +207,11 @@ fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
         page["options"]["rotation_steps"],
         json!([[1, 2, 5.0], [3, 4, -12.5]])
     );
+    // F3 is inverted: the page turns a plot of F3 the other way (results.json has no such key)
+    let signs = analysed["step_signs"].as_array().unwrap();
+    assert_eq!(signs.len(), 4);
+    assert_eq!(signs[2], -1.0);
+    assert!(page["rotated"].get("step_signs").is_none());
 
     // The saved study, analysed by the CLI, gives the page's results.
     let (status, zip) = s.post("/api/save", &options);

@@ -141,6 +141,11 @@ pub struct Rotated {
     pub matrix: Array2<f64>,
     /// Varimax cycles run (None when varimax was not applied).
     pub varimax_cycles: Option<usize>,
+    /// Per factor, +1 or -1: how its column as given compares with the same column in the
+    /// space the judgmental steps turn (the rotated, oriented factors before the steps). A
+    /// factor reflected after the steps, or inverted, is -1: a step of `d` degrees turns its
+    /// points the other way on a plot of the final loadings. Empty: every factor is +1.
+    pub step_signs: Vec<f64>,
 }
 
 /// Varimax convergence: stop when every pair's angle in a cycle is below this (radians).
@@ -516,19 +521,23 @@ pub fn rotate(
         Orientation::Psych => order_and_sign_as_psych(&mut loadings, &mut matrix),
         Orientation::AsIs => {}
     }
+    let mut step_signs = vec![1.0; k];
     if !steps.is_empty() {
         for s in steps {
             rotate_columns(&mut matrix, s.a - 1, s.b - 1, s.degrees.to_radians());
         }
         loadings = unrotated.dot(&matrix);
         if orientation == Orientation::Reflect {
-            reflect_negative(&mut loadings, &mut matrix);
+            for f in reflect_negative(&mut loadings, &mut matrix) {
+                step_signs[f] = -1.0;
+            }
         }
     }
     Ok(Rotated {
         loadings,
         matrix,
         varimax_cycles: cycles,
+        step_signs,
     })
 }
 
@@ -626,6 +635,9 @@ pub fn run(
     for &f in request.invert {
         rotated.loadings.column_mut(f - 1).mapv_inplace(|v| -v);
         rotated.matrix.column_mut(f - 1).mapv_inplace(|v| -v);
+        if let Some(sign) = rotated.step_signs.get_mut(f - 1) {
+            *sign = -*sign;
+        }
     }
     Ok(rotated)
 }
@@ -709,6 +721,46 @@ mod tests {
         // a' = a cos + b sin = b ; b' = -a sin + b cos = -a, then reflection of b'.
         assert!((r.loadings[[1, 0]] - 1.0).abs() < 1e-12);
         assert!((r.loadings[[0, 1]] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn step_signs_tell_which_factors_are_plotted_mirrored() {
+        let a = array![[1.0, 0.0], [0.0, 1.0]];
+        let quarter = [RotationStep {
+            a: 1,
+            b: 2,
+            degrees: 90.0,
+        }];
+        let request = |steps, invert, orientation| RotateRequest {
+            rotation: Rotation::None,
+            method: VarimaxMethod::Svd,
+            orientation,
+            steps,
+            invert,
+        };
+        let signs = |r: RotateRequest<'_>| -> Vec<f64> { run(a.view(), &r).unwrap().step_signs };
+        // b' = -a after the quarter turn, which the reflection after the steps turns over
+        assert_eq!(
+            signs(request(&quarter, &[], Orientation::Reflect)),
+            [1.0, -1.0]
+        );
+        assert_eq!(
+            signs(request(&quarter, &[1, 2], Orientation::Reflect)),
+            [-1.0, 1.0]
+        );
+        assert_eq!(signs(request(&[], &[2], Orientation::Reflect)), [1.0, -1.0]);
+        assert_eq!(signs(request(&quarter, &[], Orientation::AsIs)), [1.0, 1.0]);
+        // A step of d degrees turns the plotted points (x = F1, y = F2) clockwise by
+        // d * s1 * s2: with F2 inverted, -10 degrees turns them 10 degrees clockwise.
+        let s = signs(request(&[], &[2], Orientation::AsIs));
+        let turn = [RotationStep {
+            a: 1,
+            b: 2,
+            degrees: 10.0 * s[0] * s[1],
+        }];
+        let r = run(a.view(), &request(&turn, &[2], Orientation::AsIs)).unwrap();
+        let angle = r.loadings[[0, 1]].atan2(r.loadings[[0, 0]]).to_degrees();
+        assert!((angle + 10.0).abs() < 1e-9, "{angle}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
   let summary = null; // the open input
   let opts = null; // the choices of the analysis shown
   let results = null; // its results
+  let stepSigns = []; // per factor, +1 or -1: its plotted loadings against the space a step turns
   let undo = [];
   let redo = [];
   let busy = false;
@@ -74,6 +75,7 @@
     opts = s.options;
     undo = []; redo = [];
     results = null;
+    stepSigns = [];
     setControls();
     status("opened " + o.input);
     await runFactors(opts.factors === 0);
@@ -181,6 +183,7 @@
       if (record && opts) { undo.push(opts); redo = []; }
       opts = next;
       results = r.results;
+      stepSigns = r.step_signs || [];
       showError(null);
       render();
       status("analysed in " + Math.round(performance.now() - t0) + " ms");
@@ -218,7 +221,10 @@
       if (a === b) showError("choose two different factors to rotate");
       return;
     }
-    return change((o) => { o.steps.push([a, b, deg]); });
+    // A step turns the factors as they are before being reflected or inverted: on a plot
+    // where one of the two is mirrored, the engine's clockwise is the screen's anticlockwise.
+    const turn = deg * (stepSigns[a - 1] || 1) * (stepSigns[b - 1] || 1);
+    return change((o) => { o.steps.push([a, b, turn]); });
   }
   for (const btn of document.querySelectorAll("button.rot")) {
     btn.addEventListener("click", () => rotateBy(parseFloat(btn.dataset.deg)));

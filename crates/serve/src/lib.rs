@@ -17,7 +17,7 @@
 //! | `GET /api/state` | | the open input's summary and its session options, or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
 //! | `POST /api/factors` | [`SessionOptions`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
-//! | `POST /api/analyze` | [`SessionOptions`] | `{"results"}`: the `results.json` of these choices (without the correlation matrix), or `{"error"}` |
+//! | `POST /api/analyze` | [`SessionOptions`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); or `{"error"}` |
 //! | `POST /api/save` | [`SessionOptions`] | a zip of the study directory holding every choice |
 //! | `POST /api/download` | [`SessionOptions`] | a zip of the output directory of `qstudy analyze` |
 
@@ -279,7 +279,11 @@ impl Session {
                 if let Some(obj) = value.as_object_mut() {
                     obj.remove("correlation");
                 }
-                Reply::json(200, &json!({ "results": value }))
+                // how each factor's plotted loadings compare with the space a rotation step turns
+                Reply::json(
+                    200,
+                    &json!({ "results": value, "step_signs": results.rotated.step_signs }),
+                )
             }),
             ("POST", "/api/save") => self.options_of(r.body).and_then(|(opened, o)| {
                 // The choices must analyse before they are saved.
