@@ -256,6 +256,8 @@ fn write_reports(
         path: shown.to_path_buf(),
         source,
     };
+    const JSON: &str = "results.json";
+    const LIS: &str = "report.lis";
     std::thread::scope(|scope| {
         let workbook = scope.spawn(|| {
             output_dir::stream_file(staging, "results.xlsx", |w| {
@@ -263,30 +265,30 @@ fn write_reports(
             })
         });
         let others = (|| {
-            output_dir::stream_file(staging, "results.json", |w| {
+            output_dir::stream_file(staging, JSON, |w| {
                 qstudy_io::write_results_json_to(w, results).map_err(|source| {
                     if source.is_io() {
                         OutputsError::Output(OutputError::Write {
-                            path: staging.join("results.json"),
+                            path: staging.join(JSON),
                             source: source.into(),
                         })
                     } else {
                         OutputsError::Serialize {
-                            path: shown.join("results.json"),
+                            path: shown.join(JSON),
                             source,
                         }
                     }
                 })
             })?;
-            output_dir::stream_file(staging, "report.lis", |w| {
+            output_dir::stream_file(staging, LIS, |w| {
                 crate::write_report_lis(results, ctx, w).map_err(|source| {
                     OutputsError::Output(OutputError::Write {
-                        path: staging.join("report.lis"),
+                        path: staging.join(LIS),
                         source,
                     })
                 })
             })?;
-            let mut done = vec!["results.json", "report.lis"];
+            let mut done = vec![JSON, LIS];
             for table in crate::CsvTable::of(results) {
                 output_dir::stream_file(staging, table.path(), |w| {
                     crate::write_csv_table(results, table, w).map_err(report)

@@ -36,23 +36,20 @@ use zip::{ZipArchive, ZipWriter};
 use super::Num;
 
 /// The index of each of the workbook's formats in a large workbook: the default format is 0,
-/// then the formats in the order [`super::Formats::registered`] registers them.
+/// then bold (titles, row labels), bold and wrapped (column headers), then the number formats
+/// in the order of [`Xf::NUMBERS`]; [`super::Formats::registered`] registers them so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Xf;
 
 impl Xf {
-    /// Bold (titles, row labels); 2 is the column headers' bold and wrapped.
     pub const BOLD: u32 = 1;
+    /// The number formats, in the order they are registered after the two bold ones: the
+    /// order [`Num`] declares them in.
+    pub const NUMBERS: [Num; 5] = [Num::N4, Num::N3, Num::N2, Num::N1, Num::Int];
 
-    /// The index of a number format.
+    /// The index of a number format (a cast: it is asked for every cell).
     pub fn num(n: Num) -> u32 {
-        match n {
-            Num::N4 => 3,
-            Num::N3 => 4,
-            Num::N2 => 5,
-            Num::N1 => 6,
-            Num::Int => 7,
-        }
+        3 + n as u32
     }
 }
 
@@ -160,16 +157,32 @@ impl Segment {
     }
 }
 
+/// Where and how a workbook's table rows are compressed: the scope whose tasks compress
+/// them, the zip level, and the queue of pieces waiting (shared by all the workbook's tables).
+#[derive(Clone)]
+pub(super) struct Compression<'a, 's> {
+    scope: &'a rayon::Scope<'s>,
+    level: u32,
+    queue: Arc<Queue>,
+}
+
+impl<'a, 's> Compression<'a, 's> {
+    pub fn new(scope: &'a rayon::Scope<'s>, level: u32) -> Self {
+        Compression {
+            scope,
+            level,
+            queue: Arc::default(),
+        }
+    }
+}
+
 /// A segment being compressed, filled in when its task is done.
 type Pending = Arc<OnceLock<Result<Segment, XlsxError>>>;
 
-/// A table's data rows, rendered as sheet XML and compressed piece by piece on rayon's pool
-/// (`scope`). Cells come row after row, left to right within a row, as in a streamed sheet.
+/// A table's data rows, rendered as sheet XML and compressed piece by piece on rayon's pool.
+/// Cells come row after row, left to right within a row, as in a streamed sheet.
 pub(super) struct Rows<'a, 's> {
-    scope: &'a rayon::Scope<'s>,
-    level: u32,
-    /// The workbook's pieces handed to tasks and not yet compressed.
-    queue: Arc<Queue>,
+    compression: Compression<'a, 's>,
     buf: Vec<u8>,
     pieces: Vec<Pending>,
     /// The open row, if any.
@@ -187,13 +200,11 @@ pub(super) struct Rows<'a, 's> {
 }
 
 impl<'a, 's> Rows<'a, 's> {
-    /// Rows whose pieces are compressed at zip `level` by tasks of `scope`.
-    pub fn new(scope: &'a rayon::Scope<'s>, level: u32, queue: Arc<Queue>) -> Rows<'a, 's> {
+    /// Rows whose pieces are compressed as `compression` says.
+    pub fn new(compression: &Compression<'a, 's>) -> Rows<'a, 's> {
         Rows {
-            scope,
-            level,
-            buf: queue.buffer(),
-            queue,
+            buf: compression.queue.buffer(),
+            compression: compression.clone(),
             pieces: Vec::new(),
             row: None,
             col: None,
@@ -211,19 +222,23 @@ impl<'a, 's> Rows<'a, 's> {
     /// stays bounded when the rows are rendered faster than they are compressed; the bytes
     /// are the same either way).
     fn send(&mut self) {
-        let data = std::mem::replace(&mut self.buf, self.queue.buffer());
+        let Compression {
+            scope,
+            level,
+            queue,
+        } = &self.compression;
+        let data = std::mem::replace(&mut self.buf, queue.buffer());
         let slot: Pending = Arc::new(OnceLock::new());
         let len = data.len();
-        let waiting = &self.queue.waiting;
-        if waiting.fetch_add(len, Ordering::Relaxed) + len > IN_FLIGHT {
-            waiting.fetch_sub(len, Ordering::Relaxed);
-            let _ = slot.set(Segment::of(&data, self.level, false));
-            self.queue.recycle(data);
+        if queue.waiting.fetch_add(len, Ordering::Relaxed) + len > IN_FLIGHT {
+            queue.waiting.fetch_sub(len, Ordering::Relaxed);
+            let _ = slot.set(Segment::of(&data, *level, false));
+            queue.recycle(data);
         } else {
             let task = Arc::clone(&slot);
-            let level = self.level;
-            let queue = Arc::clone(&self.queue);
-            self.scope.spawn(move |_| {
+            let level = *level;
+            let queue = Arc::clone(queue);
+            scope.spawn(move |_| {
                 let _ = task.set(Segment::of(&data, level, false));
                 queue.waiting.fetch_sub(len, Ordering::Relaxed);
                 queue.recycle(data);
@@ -661,6 +676,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn number_formats_are_numbered_in_their_registration_order() {
+        for (i, &n) in Xf::NUMBERS.iter().enumerate() {
+            assert_eq!(Xf::num(n), 3 + i as u32);
+        }
+    }
+
+    #[test]
     fn ranges_read_back() {
         assert_eq!(parse_range("A1"), Some((0, 0, 0, 0)));
         assert_eq!(parse_range("B3:AA100002"), Some((2, 100_001, 1, 26)));
@@ -689,7 +711,7 @@ mod tests {
     fn pieces_make_one_deflate_stream() {
         let mut expected = Vec::from(&b"<head>"[..]);
         let (segments, extent) = rayon::in_place_scope(|scope| {
-            let mut rows = Rows::new(scope, 1, Arc::default());
+            let mut rows = Rows::new(&Compression::new(scope, 1));
             for r in 2..30_000u32 {
                 rows.text(r, 1, "id&", 0).unwrap();
                 expected.extend_from_slice(
@@ -758,8 +780,8 @@ mod tests {
     #[test]
     fn cells_come_in_order() {
         rayon::in_place_scope(|scope| {
-            assert!(Rows::new(scope, 1, Arc::default()).finish().is_none());
-            let mut rows = Rows::new(scope, 1, Arc::default());
+            assert!(Rows::new(&Compression::new(scope, 1)).finish().is_none());
+            let mut rows = Rows::new(&Compression::new(scope, 1));
             rows.number(5, 3, 1.0, 0).unwrap();
             assert!(rows.number(5, 3, 1.0, 0).is_err());
             assert!(rows.number(4, 4, 1.0, 0).is_err());

@@ -151,15 +151,16 @@ fn factor_weights(
                 2,
             )?;
             s.column_formats(&[(0, Num::Int), (2, Num::N4), (3, Num::N4)])?;
-            s.begin_rows()?;
-            for (k, id) in fr.defining_sorts.iter().enumerate() {
-                let rr = FIRST_ROW + k as RowNum;
-                s.int(rr, 0, idx[k].map_or(0, |i| i as i64 + 1))?;
-                s.text(rr, 1, id)?;
-                s.opt(rr, 2, fr.defining_loadings.get(k).copied(), Num::N4)?;
-                s.opt(rr, 3, fr.weights.get(k).copied(), Num::N4)?;
-            }
-            s.end_rows()?;
+            s.table(|s| {
+                for (k, id) in fr.defining_sorts.iter().enumerate() {
+                    let rr = FIRST_ROW + k as RowNum;
+                    s.int(rr, 0, idx[k].map_or(0, |i| i as i64 + 1))?;
+                    s.text(rr, 1, id)?;
+                    s.opt(rr, 2, fr.defining_loadings.get(k).copied(), Num::N4)?;
+                    s.opt(rr, 3, fr.weights.get(k).copied(), Num::N4)?;
+                }
+                Ok(())
+            })?;
             s.widths(&[6.0, id_width(r), 10.0, 10.0])
         },
     )
@@ -189,20 +190,21 @@ fn factor_sorts_correlations(
                 s.header(&headers, 1)?;
                 let formats: Vec<(usize, Num)> = (0..d).map(|l| (1 + l, Num::N4)).collect();
                 s.column_formats(&formats)?;
-                s.begin_rows()?;
-                for (k, id) in fr.defining_sorts.iter().enumerate() {
-                    let rr = FIRST_ROW + k as RowNum;
-                    s.bold(rr, 0, id)?;
-                    for (l, j) in idx.iter().enumerate() {
-                        if let Some(v) = idx[k]
-                            .zip(*j)
-                            .and_then(|(i, j)| c.get(i).and_then(|row| row.get(j)))
-                        {
-                            s.num(rr, 1 + l, *v, Num::N4)?;
+                s.table(|s| {
+                    for (k, id) in fr.defining_sorts.iter().enumerate() {
+                        let rr = FIRST_ROW + k as RowNum;
+                        s.bold(rr, 0, id)?;
+                        for (l, j) in idx.iter().enumerate() {
+                            if let Some(v) = idx[k]
+                                .zip(*j)
+                                .and_then(|(i, j)| c.get(i).and_then(|row| row.get(j)))
+                            {
+                                s.num(rr, 1 + l, *v, Num::N4)?;
+                            }
                         }
                     }
-                }
-                s.end_rows()?;
+                    Ok(())
+                })?;
                 let mut w = vec![id_width(r)];
                 w.extend(std::iter::repeat_n(id_width(r).max(9.0), d));
                 s.widths(&w)
@@ -265,22 +267,23 @@ fn factor_scores(
             s.column_formats(&formats)?;
             let mut order: Vec<usize> = (0..m).collect();
             order.sort_by_key(|&i| ranks.get(i).copied().unwrap_or(usize::MAX));
-            s.begin_rows()?;
-            for (k, &i) in order.iter().enumerate() {
-                let rr = FIRST_ROW + k as RowNum;
-                s.int(rr, 0, r.input.statement_ids.get(i).map_or(0, |&id| id as i64))?;
-                s.text(rr, 1, statement_text(r, i))?;
-                s.num(rr, 2, z[i], Num::N3)?;
-                s.opt(rr, 3, array.get(i).map(|&v| v as f64), Num::Int)?;
-                if let Some(sorts) = ctx.sorts.as_ref().filter(|_| raw) {
-                    for (l, j) in idx.iter().enumerate() {
-                        if let Some(v) = j.and_then(|j| sorts.get(j)).and_then(|row| row.get(i)) {
-                            s.int(rr, 4 + l, *v as i64)?;
+            s.table(|s| {
+                for (k, &i) in order.iter().enumerate() {
+                    let rr = FIRST_ROW + k as RowNum;
+                    s.int(rr, 0, r.input.statement_ids.get(i).map_or(0, |&id| id as i64))?;
+                    s.text(rr, 1, statement_text(r, i))?;
+                    s.num(rr, 2, z[i], Num::N3)?;
+                    s.opt(rr, 3, array.get(i).map(|&v| v as f64), Num::Int)?;
+                    if let Some(sorts) = ctx.sorts.as_ref().filter(|_| raw) {
+                        for (l, j) in idx.iter().enumerate() {
+                            if let Some(v) = j.and_then(|j| sorts.get(j)).and_then(|row| row.get(i)) {
+                                s.int(rr, 4 + l, *v as i64)?;
+                            }
                         }
                     }
                 }
-            }
-            s.end_rows()?;
+                Ok(())
+            })?;
             let mut w = vec![6.0, text_width(r), 9.0, 12.0];
             w.extend(std::iter::repeat_n(12.0, if raw { d } else { 1 }));
             s.widths(&w)

@@ -32,7 +32,7 @@
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -82,8 +82,9 @@ pub const MAX_TEXT: usize = 32_767;
 /// of 117 MB instead of 70 MB. Small studies (a few MB of sheets) keep the compact files.
 pub const FAST_ZIP_VALUES: usize = 50_000;
 
-/// The values of the workbook's large sheets, compared with [`FAST_ZIP_VALUES`].
-fn large_values(r: &AnalysisResults) -> usize {
+/// Whether the workbook is large: [`FAST_ZIP_VALUES`] values or more in its large sheets
+/// (compressed faster, its tables' rows rendered by `bulk`).
+fn large(r: &AnalysisResults) -> bool {
     let n = r.input.sorts;
     let correlations = match &r.correlation {
         Some(_) if n <= crate::MATRIX_LIMIT => n.saturating_mul(n),
@@ -91,6 +92,7 @@ fn large_values(r: &AnalysisResults) -> usize {
     };
     n.saturating_mul(r.input.statements)
         .saturating_add(correlations)
+        >= FAST_ZIP_VALUES
 }
 
 /// The size a sheet may have (Excel's, smaller in tests).
@@ -144,7 +146,8 @@ fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(clipped)
 }
 
-/// The number formats of the workbook.
+/// The number formats of the workbook, declared in the order a large workbook registers them
+/// (`bulk::Xf::NUMBERS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Num {
     /// 4 decimals: loadings, eigenvalues, correlations.
@@ -184,16 +187,10 @@ impl Formats {
 
     /// The formats in the order a large workbook registers them first ([`bulk::Xf`] gives
     /// their indices).
-    fn registered(&self) -> [&Format; 7] {
-        [
-            &self.bold,
-            &self.header,
-            &self.n4,
-            &self.n3,
-            &self.n2,
-            &self.n1,
-            &self.int,
-        ]
+    fn registered(&self) -> impl Iterator<Item = &Format> {
+        [&self.bold, &self.header]
+            .into_iter()
+            .chain(bulk::Xf::NUMBERS.map(|n| self.num(n)))
     }
 
     fn num(&self, n: Num) -> &Format {
@@ -217,11 +214,8 @@ struct Book<'a, 's> {
     f: &'a Formats,
     limits: Limits,
     rows: RowsMode,
-    /// Where the tables' pieces are compressed, and at which zip level.
-    scope: &'a rayon::Scope<'s>,
-    level: u32,
-    /// The workbook's pieces on their way to compression (all books).
-    queue: Arc<bulk::Queue>,
+    /// Where and how the tables' rows are compressed, in [`RowsMode::Bulk`].
+    bulk: Option<bulk::Compression<'a, 's>>,
     /// What was left out, one line each.
     notes: Vec<String>,
     /// Finished worksheets, in order, each with its table's rows when [`RowsMode::Bulk`]
@@ -279,19 +273,11 @@ impl<'s> Book<'_, 's> {
             notes: &mut self.notes,
             name,
             columns: Vec::new(),
-            bulk: self.rows == RowsMode::Bulk,
+            bulk: self.bulk.as_ref(),
             table: None,
             finished: None,
-            scope: self.scope,
-            level: self.level,
-            queue: &self.queue,
         };
         body(&mut s)?;
-        if s.table.is_some() {
-            return Err(XlsxError::ParameterError(format!(
-                "sheet '{name}': a table's rows were not ended"
-            )));
-        }
         let columns = s
             .columns
             .iter()
@@ -313,20 +299,16 @@ struct Sheet<'a, 's> {
     name: &'a str,
     /// The number format of the columns given one by [`Sheet::column_formats`].
     columns: Vec<Option<Num>>,
-    /// Whether tables' rows are rendered by [`bulk::Rows`] ([`RowsMode::Bulk`]).
-    bulk: bool,
-    /// The rows of the table being written, between [`Sheet::begin_rows`] and
-    /// [`Sheet::end_rows`], in [`RowsMode::Bulk`].
+    /// Where and how the table's rows are compressed, in [`RowsMode::Bulk`], where
+    /// [`bulk::Rows`] renders them.
+    bulk: Option<&'a bulk::Compression<'a, 's>>,
+    /// The rows of the table being written by [`Sheet::table`], in [`RowsMode::Bulk`].
     table: Option<bulk::Rows<'a, 's>>,
-    /// The table's rows once ended.
+    /// The table's rows once written.
     finished: Option<bulk::Finished>,
-    /// Where the tables' pieces are compressed.
-    scope: &'a rayon::Scope<'s>,
-    level: u32,
-    queue: &'a Arc<bulk::Queue>,
 }
 
-impl Sheet<'_, '_> {
+impl<'a, 's> Sheet<'a, 's> {
     /// Whether a table of `rows` x `cols` (title and header rows included) fits in the sheet.
     /// When it does not, the sheet gets a note under its title instead, saying why and what
     /// holds the numbers (`instead`), and the note is recorded.
@@ -371,32 +353,27 @@ impl Sheet<'_, '_> {
         Ok(())
     }
 
-    /// Starts a table's data rows: the cells written until [`Sheet::end_rows`] are rendered
-    /// by [`bulk::Rows`] in [`RowsMode::Bulk`] (one table per sheet, after its header row,
-    /// rows in order, columns left to right within a row).
-    fn begin_rows(&mut self) -> Result<(), XlsxError> {
-        if self.bulk {
+    /// Writes a table's data rows with `body` (one table per sheet, after its header row, rows
+    /// in order, columns left to right within a row). In [`RowsMode::Bulk`] its cells are
+    /// rendered by [`bulk::Rows`]; the rows after it, if any, are the sheet's again.
+    fn table(
+        &mut self,
+        body: impl FnOnce(&mut Self) -> Result<(), XlsxError>,
+    ) -> Result<(), XlsxError> {
+        if let Some(compression) = self.bulk {
             if self.finished.is_some() || self.table.is_some() {
                 return Err(XlsxError::ParameterError(format!(
                     "sheet '{}': a second table",
                     self.name
                 )));
             }
-            self.table = Some(bulk::Rows::new(
-                self.scope,
-                self.level,
-                Arc::clone(self.queue),
-            ));
+            self.table = Some(bulk::Rows::new(compression));
         }
-        Ok(())
-    }
-
-    /// Ends the rows begun by [`Sheet::begin_rows`].
-    fn end_rows(&mut self) -> Result<(), XlsxError> {
+        let written = body(self);
         if let Some(table) = self.table.take() {
             self.finished = table.finish();
         }
-        Ok(())
+        written
     }
 
     fn text(&mut self, row: RowNum, col: usize, s: &str) -> Result<(), XlsxError> {
@@ -535,7 +512,7 @@ fn write_with_limits<W: Write + Seek + Send>(
     out: W,
     limits: Limits,
 ) -> Result<Vec<String>, ReportError> {
-    let rows = if large_values(r) >= FAST_ZIP_VALUES {
+    let rows = if large(r) {
         RowsMode::Bulk
     } else {
         RowsMode::Cells
@@ -580,7 +557,7 @@ fn build<W: Write + Seek + Send>(
             .set_title(ctx.title.as_deref().unwrap_or("qstudy results"))
             .set_creation_datetime(&epoch),
     );
-    let fast = large_values(r) >= FAST_ZIP_VALUES;
+    let fast = large(r);
     if fast {
         wb.set_zip_compression_level(1);
     }
@@ -590,7 +567,7 @@ fn build<W: Write + Seek + Send>(
         // every format registered first, in a fixed order, so that rendered rows know their
         // indices (`bulk::Xf`): a sheet that is never saved registers them
         let mut first = wb.new_worksheet_with_constant_memory()?;
-        for (c, format) in f.registered().into_iter().enumerate() {
+        for (c, format) in f.registered().enumerate() {
             first.set_column_format(c as ColNum, format)?;
         }
     }
@@ -598,16 +575,14 @@ fn build<W: Write + Seek + Send>(
     // The tables' rows are compressed on rayon's pool while the sheets are built and the
     // skeleton saved; the scope ends when every piece is done.
     let wb = Mutex::new(wb);
-    let queue = Arc::new(bulk::Queue::default());
     let built = rayon::in_place_scope(|scope| -> Result<Saved, ReportError> {
+        let compression = (rows == RowsMode::Bulk).then(|| bulk::Compression::new(scope, level));
         let book = || Book {
             wb: &wb,
             f: &f,
             limits,
             rows,
-            scope,
-            level,
-            queue: Arc::clone(&queue),
+            bulk: compression.clone(),
             notes: Vec::new(),
             sheets: Vec::new(),
         };

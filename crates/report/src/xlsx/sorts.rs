@@ -40,19 +40,20 @@ pub(super) fn qsorts(
         let mut formats = vec![(0, Num::Int), (2 + m, Num::N3), (3 + m, Num::N3)];
         formats.extend((0..m).map(|j| (2 + j, Num::Int)));
         s.column_formats(&formats)?;
-        s.begin_rows()?;
-        for (i, values) in sorts.iter().enumerate() {
-            let row = FIRST_ROW + i as RowNum;
-            s.int(row, 0, i as i64 + 1)?;
-            s.text(row, 1, sort_id(r, i))?;
-            for (j, v) in values.iter().take(m).enumerate() {
-                s.int(row, 2 + j, *v as i64)?;
+        s.table(|s| {
+            for (i, values) in sorts.iter().enumerate() {
+                let row = FIRST_ROW + i as RowNum;
+                s.int(row, 0, i as i64 + 1)?;
+                s.text(row, 1, sort_id(r, i))?;
+                for (j, v) in values.iter().take(m).enumerate() {
+                    s.int(row, 2 + j, *v as i64)?;
+                }
+                let (mean, sd) = mean_sd(values);
+                s.num(row, 2 + m, mean, Num::N3)?;
+                s.num(row, 3 + m, sd, Num::N3)?;
             }
-            let (mean, sd) = mean_sd(values);
-            s.num(row, 2 + m, mean, Num::N3)?;
-            s.num(row, 3 + m, sd, Num::N3)?;
-        }
-        s.end_rows()?;
+            Ok(())
+        })?;
         let mut w = vec![6.0, id_width(r)];
         w.extend(std::iter::repeat_n(5.0, m));
         w.extend([8.0, 8.0]);
@@ -89,16 +90,17 @@ pub(super) fn correlation(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
             let mut formats = vec![(0, Num::Int)];
             formats.extend((0..c.len()).map(|j| (2 + j, Num::N4)));
             s.column_formats(&formats)?;
-            s.begin_rows()?;
-            for (i, row) in c.iter().enumerate() {
-                let rr = FIRST_ROW + i as RowNum;
-                s.int(rr, 0, i as i64 + 1)?;
-                s.text(rr, 1, sort_id(r, i))?;
-                for (j, v) in row.iter().enumerate() {
-                    s.num(rr, 2 + j, *v, Num::N4)?;
+            s.table(|s| {
+                for (i, row) in c.iter().enumerate() {
+                    let rr = FIRST_ROW + i as RowNum;
+                    s.int(rr, 0, i as i64 + 1)?;
+                    s.text(rr, 1, sort_id(r, i))?;
+                    for (j, v) in row.iter().enumerate() {
+                        s.num(rr, 2 + j, *v, Num::N4)?;
+                    }
                 }
-            }
-            s.end_rows()?;
+                Ok(())
+            })?;
             let mut w = vec![6.0, id_width(r)];
             w.extend(std::iter::repeat_n(9.0, c.len()));
             s.widths(&w)
@@ -131,18 +133,19 @@ fn sort_matrix(
     formats.extend((0..columns.len()).map(|j| (2 + j, Num::N4)));
     s.column_formats(&formats)?;
     let mut row = Vec::with_capacity(columns.len());
-    s.begin_rows()?;
-    for i in 0..n {
-        let rr = FIRST_ROW + i as RowNum;
-        s.int(rr, 0, i as i64 + 1)?;
-        s.text(rr, 1, sort_id(r, i))?;
-        row.clear();
-        values(i, &mut row);
-        for (j, v) in row.iter().enumerate() {
-            s.num(rr, 2 + j, *v, Num::N4)?;
+    s.table(|s| {
+        for i in 0..n {
+            let rr = FIRST_ROW + i as RowNum;
+            s.int(rr, 0, i as i64 + 1)?;
+            s.text(rr, 1, sort_id(r, i))?;
+            row.clear();
+            values(i, &mut row);
+            for (j, v) in row.iter().enumerate() {
+                s.num(rr, 2 + j, *v, Num::N4)?;
+            }
         }
-    }
-    s.end_rows()?;
+        Ok(())
+    })?;
     let below = FIRST_ROW + n as RowNum + 1;
     for (k, (label, vals, fmt)) in footer.iter().enumerate() {
         let rr = below + k as RowNum;
@@ -241,25 +244,26 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
         let mut formats = vec![(0, Num::Int), (2 + 2 * k, Num::N4)];
         formats.extend((0..k).map(|c| (2 + 2 * c, Num::N4)));
         s.column_formats(&formats)?;
-        s.begin_rows()?;
-        for (i, row) in r.factor_loadings.iter().enumerate() {
-            let rr = FIRST_ROW + i as RowNum;
-            s.int(rr, 0, i as i64 + 1)?;
-            s.text(rr, 1, sort_id(r, i))?;
-            for (c, v) in row.iter().enumerate() {
-                s.num(rr, 2 + 2 * c, *v, Num::N4)?;
-                if r.flags.get(i).and_then(|f| f.get(c)) == Some(&true) {
-                    s.text(rr, 3 + 2 * c, "flagged")?;
+        s.table(|s| {
+            for (i, row) in r.factor_loadings.iter().enumerate() {
+                let rr = FIRST_ROW + i as RowNum;
+                s.int(rr, 0, i as i64 + 1)?;
+                s.text(rr, 1, sort_id(r, i))?;
+                for (c, v) in row.iter().enumerate() {
+                    s.num(rr, 2 + 2 * c, *v, Num::N4)?;
+                    if r.flags.get(i).and_then(|f| f.get(c)) == Some(&true) {
+                        s.text(rr, 3 + 2 * c, "flagged")?;
+                    }
                 }
+                s.opt(
+                    rr,
+                    2 + 2 * k,
+                    r.rotated.communalities.get(i).copied(),
+                    Num::N4,
+                )?;
             }
-            s.opt(
-                rr,
-                2 + 2 * k,
-                r.rotated.communalities.get(i).copied(),
-                Num::N4,
-            )?;
-        }
-        s.end_rows()?;
+            Ok(())
+        })?;
         let below = FIRST_ROW + n as RowNum + 1;
         s.bold(below, 1, "Eigenvalues")?;
         for (c, fr) in r.factors.iter().enumerate() {
@@ -331,26 +335,27 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                     .then(a.cmp(&b))
                 })
             });
-            s.begin_rows()?;
-            for (row, &i) in order.iter().enumerate() {
-                let rr = FIRST_ROW + row as RowNum;
-                s.int(rr, 0, i as i64 + 1)?;
-                s.text(rr, 1, sort_id(r, i))?;
-                s.text(
-                    rr,
-                    2,
-                    r.factors
-                        .get(group[i])
-                        .map_or("none", |fr| fr.name.as_str()),
-                )?;
-                for (c, v) in r.factor_loadings.get(i).into_iter().flatten().enumerate() {
-                    s.num(rr, 3 + 2 * c, *v, Num::N4)?;
-                    if flagged(i, c) {
-                        s.text(rr, 4 + 2 * c, "flagged")?;
+            s.table(|s| {
+                for (row, &i) in order.iter().enumerate() {
+                    let rr = FIRST_ROW + row as RowNum;
+                    s.int(rr, 0, i as i64 + 1)?;
+                    s.text(rr, 1, sort_id(r, i))?;
+                    s.text(
+                        rr,
+                        2,
+                        r.factors
+                            .get(group[i])
+                            .map_or("none", |fr| fr.name.as_str()),
+                    )?;
+                    for (c, v) in r.factor_loadings.get(i).into_iter().flatten().enumerate() {
+                        s.num(rr, 3 + 2 * c, *v, Num::N4)?;
+                        if flagged(i, c) {
+                            s.text(rr, 4 + 2 * c, "flagged")?;
+                        }
                     }
                 }
-            }
-            s.end_rows()?;
+                Ok(())
+            })?;
             let mut w = vec![6.0, id_width(r), 12.0];
             for fr in &r.factors {
                 w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
@@ -384,18 +389,19 @@ pub(super) fn free_distribution(
                 2,
             )?;
             s.column_formats(&[(0, Num::Int), (2, Num::N3), (3, Num::N3)])?;
-            s.begin_rows()?;
-            if let Some(sorts) = ctx.sorts.as_ref() {
-                for (i, values) in sorts.iter().enumerate() {
-                    let rr = FIRST_ROW + i as RowNum;
-                    let (mean, sd) = mean_sd(values);
-                    s.int(rr, 0, i as i64 + 1)?;
-                    s.text(rr, 1, sort_id(r, i))?;
-                    s.num(rr, 2, mean, Num::N3)?;
-                    s.num(rr, 3, sd, Num::N3)?;
+            s.table(|s| {
+                if let Some(sorts) = ctx.sorts.as_ref() {
+                    for (i, values) in sorts.iter().enumerate() {
+                        let rr = FIRST_ROW + i as RowNum;
+                        let (mean, sd) = mean_sd(values);
+                        s.int(rr, 0, i as i64 + 1)?;
+                        s.text(rr, 1, sort_id(r, i))?;
+                        s.num(rr, 2, mean, Num::N3)?;
+                        s.num(rr, 3, sd, Num::N3)?;
+                    }
                 }
-            }
-            s.end_rows()?;
+                Ok(())
+            })?;
             s.widths(&[6.0, id_width(r), 10.0, 10.0])
         },
     )
