@@ -304,12 +304,12 @@ fn writers(sizes: &[usize], tmp: &Path) {
                 pool.install(|| {
                     let gallery =
                         qstudy_plot::standard_plots(&results, &Default::default()).expect("plots");
-                    let info = qstudy_plot::ReportInfo {
+                    let info = qstudy_report::ReportInfo {
                         title: None,
                         source: None,
                     };
-                    let files =
-                        qstudy_plot::render_outputs(&results, &gallery, &info).expect("render");
+                    let files = qstudy_app::figures::render_outputs(&results, &gallery, &info)
+                        .expect("render");
                     let mut total = 0;
                     for f in files {
                         std::fs::write(tmp.join("figure.bin"), &f.bytes).expect("write");

@@ -10,7 +10,7 @@
 //!   threads;
 //! - `parallel_analysis_apse`: 1000 random studies on the APSE design (32 x 40);
 //! - `figures_apse`: every figure of the APSE analysis as SVG and PNG, and report.html
-//!   (`qstudy_plot::render_outputs`), on 1 and 2 threads.
+//!   (`qstudy_app::figures::render_outputs`), on 1 and 2 threads.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -172,7 +172,7 @@ fn figures_apse(bencher: divan::Bencher, threads: usize) {
     if let Some(p) = loaded.participants() {
         results.attach_participants(p.to_vec());
     }
-    let info = qstudy_plot::ReportInfo::default();
+    let info = qstudy_report::ReportInfo::default();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -182,7 +182,7 @@ fn figures_apse(bencher: divan::Bencher, threads: usize) {
             let gallery =
                 qstudy_plot::standard_plots(&results, &Default::default()).expect("figures");
             divan::black_box(
-                qstudy_plot::render_outputs(&results, &gallery, &info).expect("render"),
+                qstudy_app::figures::render_outputs(&results, &gallery, &info).expect("render"),
             )
         })
     });

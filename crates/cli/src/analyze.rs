@@ -4,18 +4,18 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
+use qstudy_app::analysis::{Analyzed, Input, Layers, Resolved};
+use qstudy_app::outputs::{AnalysisWritten, OutputsError, figures_left_out};
+use qstudy_core::analysis::AnalysisResults;
 use qstudy_core::options::OptionLayer;
-use qstudy_core::retention::RetentionReport;
-use qstudy_core::{Extraction, Grid, Study};
+use qstudy_core::retention::RetentionOptions;
+use qstudy_core::{Extraction, Grid};
+use qstudy_io::InputFormat;
 use qstudy_io::output_dir;
-use qstudy_io::{InputFormat, LoadedSorts};
-use qstudy_report::outputs::{
-    AnalysisWritten, Figures, OutputsError, figures_left_out, write_analysis,
-};
 
+use crate::error::CliError;
 use crate::input::load_input;
-use crate::{EXIT_ANALYSIS, EXIT_OUTPUT};
+use crate::progress::Progress;
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
@@ -54,33 +54,6 @@ pub struct AnalyzeArgs {
     force: bool,
 }
 
-/// The analysis options: command-line options first, then the study's `[analysis]` and
-/// `[factor_names]`, then the defaults of [`AnalysisOptions::default`].
-fn resolve_options(
-    a: &AnalyzeArgs,
-    loaded: &LoadedSorts,
-) -> Result<AnalysisOptions, (i32, String)> {
-    let cli = a.layer();
-    let study = loaded
-        .study
-        .as_ref()
-        .map(|info| OptionLayer {
-            factor_names: info.factor_names.clone(),
-            ..info.defaults.clone()
-        })
-        .unwrap_or_default();
-    let given_horst = cli.horst_iterations.is_some() || cli.horst_threshold.is_some();
-    // `factors` is 0 when not given: `prepare` puts the recommendation of `qstudy factors` there.
-    let options = cli.over(study).resolve();
-    if options.extraction != Extraction::Horst && given_horst {
-        return Err((
-            crate::EXIT_USAGE,
-            "--horst-iterations and --horst-threshold apply only with --method horst".to_string(),
-        ));
-    }
-    Ok(options)
-}
-
 impl AnalyzeArgs {
     /// The analysis options given on the command line, as one layer.
     fn layer(&self) -> OptionLayer {
@@ -108,63 +81,43 @@ impl AnalyzeArgs {
     }
 }
 
-/// The loaded input, the validated study, the resolved options and, when the number of factors
-/// was not given, the retention report that chose it.
-pub(crate) type Prepared = (LoadedSorts, Study, AnalysisOptions, Option<RetentionReport>);
-
-/// Loads and validates the input and resolves the options (for `analyze` and `bootstrap`).
-/// When neither the command line nor the study gives the number of factors, it is the
-/// recommendation of `qstudy factors` (default parallel analysis: 1000 random studies, seed 1,
-/// 95th percentile), and its report is returned.
-pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<Prepared, (i32, String)> {
-    let (loaded, study) = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
-    let given = a
-        .options
-        .factors
-        .or(loaded.study.as_ref().and_then(|i| i.defaults.factors));
-    let mut options = resolve_options(a, &loaded)?;
-    let mut retention = None;
-    if given.is_none() {
-        let ropts = qstudy_core::retention::RetentionOptions::default();
-        let r = crate::factors::report(&study, &options, &ropts, None)
-            .map_err(|(code, m)| (code, format!("{}: {m}", a.input.display())))?;
-        options.factors = r.recommended;
-        retention = Some(r);
-    }
-    Ok((loaded, study, options, retention))
-}
-
-pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (loaded, study, options, retention) = match prepare(a) {
-        Ok(x) => x,
-        Err((code, message)) => {
-            let _ = writeln!(err, "error: {message}");
-            return code;
-        }
-    };
-    let mut results = match analyze(&study, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: {}: {e}", a.input.display());
-            return EXIT_ANALYSIS;
-        }
-    };
-    if let Some(r) = &retention {
-        if !a.quiet {
-            let _ = writeln!(out, "{}", crate::factors::recommendation_note(r));
-        }
-        results.warnings.push(format!(
-            "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
-            options.factors
+/// Loads and validates the input and resolves the options (for `analyze` and `bootstrap`):
+/// the command line over the study's `[analysis]` over the defaults, the number of factors
+/// recommended (with a progress bar) when neither gives it.
+pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<(Input, Resolved), CliError> {
+    let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
+    let given = a.layer();
+    let horst_given = given.horst_iterations.is_some() || given.horst_threshold.is_some();
+    if horst_given && input.options(&given, Layers::OverStudy).extraction != Extraction::Horst {
+        return Err(CliError::usage(
+            "--horst-iterations and --horst-threshold apply only with --method horst",
         ));
     }
-    if let Some(participants) = loaded.participants() {
-        results.attach_participants(participants.to_vec());
+    let iterations = RetentionOptions::default().iterations;
+    let progress = Progress::new(iterations, "parallel analysis");
+    let resolved = input
+        .resolve(&given, Layers::OverStudy, &|d| progress.inc(d))
+        .map_err(|e| CliError::analysis(format!("{}: {e}", a.input.display())))?;
+    progress.finish();
+    Ok((input, resolved))
+}
+
+pub(crate) fn analyze_command(
+    a: &AnalyzeArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (input, resolved) = prepare(a)?;
+    let analyzed = input
+        .analyze(resolved)
+        .map_err(|e| CliError::analysis(format!("{}: {e}", a.input.display())))?;
+    if let Some(r) = &analyzed.retention
+        && !a.quiet
+    {
+        let _ = writeln!(out, "{}", crate::factors::recommendation_note(r));
     }
-    let written = match write_outputs(a, &loaded, &study, &results, retention.as_ref(), err) {
-        Ok(w) => w,
-        Err(code) => return code,
-    };
+    let written = write_outputs(a, &input, &analyzed, err)?;
+    let results = &analyzed.results;
     // Repeated warnings are grouped, long ones shortened: the full list is in results.json
     // (`warnings`) and DIR/warnings.txt.
     let all = crate::terminal::all_warnings(&results.warnings, &written.xlsx_notes, &None);
@@ -176,7 +129,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
         let _ = writeln!(err, "warning: {line}");
     }
     if !a.quiet {
-        let _ = write_summary(out, &results, &a.input);
+        let _ = write_summary(out, results, &a.input);
         let _ = writeln!(out, "results: {}", a.out.join("results.json").display());
         let _ = writeln!(
             out,
@@ -192,69 +145,39 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
             );
         }
     }
-    0
+    Ok(())
 }
 
-/// Writes the output set of `results` (`qstudy_report::outputs::write_analysis`: results.json,
-/// report.lis, results.xlsx, tables/, warnings.txt, plots/, report.html) into a staging
-/// directory and publishes it as DIR at once (`qstudy_io::output_dir::publish`). On failure,
-/// the message is printed and the exit code returned.
+/// Writes the output set of the analysis ([`Analyzed::write`]: results.json, report.lis,
+/// results.xlsx, tables/, warnings.txt, plots/, report.html) into a staging directory and
+/// publishes it as DIR at once (`qstudy_io::output_dir::publish`).
 fn write_outputs(
     a: &AnalyzeArgs,
-    loaded: &LoadedSorts,
-    study: &Study,
-    results: &AnalysisResults,
-    retention: Option<&RetentionReport>,
+    input: &Input,
+    analyzed: &Analyzed,
     err: &mut dyn Write,
-) -> Result<AnalysisWritten, i32> {
-    let title = loaded
-        .study
-        .as_ref()
-        .map(|s| s.title.clone())
-        .or(loaded.title.clone());
-    let ctx = qstudy_report::ReportContext::from_study(title.clone(), study);
-    let figures = (!a.no_plots).then(|| Figures {
-        info: qstudy_plot::ReportInfo {
-            title,
-            source: Some(a.input.display().to_string()),
-        },
-        // The parallel analysis that chose the number of factors, when one did, draws its
-        // threshold on the scree plot (with --factors none is run: it would cost more than
-        // every figure together).
-        options: qstudy_plot::PlotOptions {
-            scree_threshold: retention
-                .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
-            ..Default::default()
-        },
-    });
+) -> Result<AnalysisWritten, CliError> {
     // Beyond this many sorts figures cannot be read: left out with a warning, shown at once
     // (`qstudy plot` can still draw one).
-    if figures.is_some()
-        && let Some(w) = figures_left_out(results)
+    if !a.no_plots
+        && let Some(w) = figures_left_out(&analyzed.results)
     {
         let _ = writeln!(err, "warning: {w}");
     }
     let mut written = AnalysisWritten::default();
     let published = output_dir::publish(&a.out, a.force, &[a.input.as_path()], |staging| {
-        written = write_analysis(staging, &a.out, results, &ctx, figures.as_ref())?;
+        written = analyzed.write(input, staging, &a.out, !a.no_plots)?;
         Ok::<(), OutputsError>(())
-    });
-    match published {
-        Ok(p) => {
-            if let Some(old) = p.leftover {
-                let _ = writeln!(
-                    err,
-                    "warning: the previous output was moved to {} and could not be deleted",
-                    old.display()
-                );
-            }
-            Ok(written)
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            Err(EXIT_OUTPUT)
-        }
+    })
+    .map_err(|e| CliError::output(e.to_string()))?;
+    if let Some(old) = published.leftover {
+        let _ = writeln!(
+            err,
+            "warning: the previous output was moved to {} and could not be deleted",
+            old.display()
+        );
     }
+    Ok(written)
 }
 
 /// The short summary table: factor, eigenvalue, % variance, defining sorts.

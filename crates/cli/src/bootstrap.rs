@@ -7,13 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use qstudy_app::outputs::{OutputsError, write_bootstrap};
 use qstudy_core::bootstrap::{Alignment, BootstrapOptions, BootstrapResults, bootstrap};
 use qstudy_io::output_dir;
-use qstudy_report::outputs::{OutputsError, write_bootstrap};
 
 use crate::analyze::{AnalyzeArgs, prepare};
+use crate::error::CliError;
 use crate::progress::{Progress, with_threads};
-use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
 
 #[derive(Debug, Args)]
 pub struct BootstrapArgs {
@@ -45,16 +45,9 @@ pub(crate) fn bootstrap_command(
     a: &BootstrapArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> i32 {
-    let fail = |err: &mut dyn Write, code: i32, message: String| {
-        let _ = writeln!(err, "error: {message}");
-        code
-    };
+) -> Result<(), CliError> {
     let input = a.analysis.input();
-    let (_loaded, study, options, retention) = match prepare(&a.analysis) {
-        Ok(x) => x,
-        Err((code, message)) => return fail(err, code, message),
-    };
+    let (opened, resolved) = prepare(&a.analysis)?;
     let bopts = BootstrapOptions {
         replicates: a.replicates,
         seed: a.seed,
@@ -62,21 +55,15 @@ pub(crate) fn bootstrap_command(
         interval: a.interval,
     };
     let progress = Progress::new(a.replicates, "bootstrap");
-    let result = match with_threads(a.threads, || {
-        bootstrap(&study, &options, &bopts, &|d| progress.inc(d))
-    }) {
-        Ok(r) => r,
-        Err(message) => return fail(err, EXIT_USAGE, message),
-    };
+    let result = with_threads(a.threads, || {
+        bootstrap(&opened.study, &resolved.options, &bopts, &|d| {
+            progress.inc(d)
+        })
+    })
+    .map_err(CliError::usage)?;
     progress.finish();
-    let results = match result {
-        Ok(r) => r,
-        Err(e) => return fail(err, EXIT_ANALYSIS, format!("{}: {e}", input.display())),
-    };
-    let written = match write_outputs(a.analysis.out(), &results, !a.analysis.no_plots()) {
-        Ok(w) => w,
-        Err(message) => return fail(err, EXIT_OUTPUT, message),
-    };
+    let results = result.map_err(|e| CliError::analysis(format!("{}: {e}", input.display())))?;
+    let written = write_outputs(a.analysis.out(), &results, !a.analysis.no_plots())?;
     // grouped and shortened as `analyze` prints them; bootstrap.json has them all
     let full = format!(
         "{} (`warnings`)",
@@ -86,7 +73,7 @@ pub(crate) fn bootstrap_command(
         let _ = writeln!(err, "warning: {line}");
     }
     if !a.analysis.quiet() {
-        if let Some(r) = &retention {
+        if let Some(r) = &resolved.retention {
             let _ = writeln!(out, "{}", crate::factors::recommendation_note(r));
         }
         let _ = write_summary(out, &results, input);
@@ -94,20 +81,20 @@ pub(crate) fn bootstrap_command(
             let _ = writeln!(out, "wrote {}", p.display());
         }
     }
-    0
+    Ok(())
 }
 
 /// Writes DIR/bootstrap.json, DIR/bootstrap_zscores.csv, DIR/bootstrap_loadings.csv and, with
-/// `plots`, DIR/plots/bootstrap-zscores.svg and .png (`qstudy_report::outputs::write_bootstrap`),
+/// `plots`, DIR/plots/bootstrap-zscores.svg and .png (`qstudy_app::outputs::write_bootstrap`),
 /// staged and then added to DIR at once with its manifest (`qstudy_io::output_dir::publish_into`):
-/// a failure leaves DIR as it was. Returns the paths written; the error is the message.
-fn write_outputs(dir: &Path, r: &BootstrapResults, plots: bool) -> Result<Vec<PathBuf>, String> {
+/// a failure leaves DIR as it was. Returns the paths written.
+fn write_outputs(dir: &Path, r: &BootstrapResults, plots: bool) -> Result<Vec<PathBuf>, CliError> {
     let mut written = Vec::new();
     output_dir::publish_into(dir, true, |staging| {
         written = write_bootstrap(staging, dir, r, plots)?;
         Ok::<(), OutputsError>(())
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| CliError::output(e.to_string()))?;
     Ok(written)
 }
 

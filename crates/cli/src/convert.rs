@@ -9,7 +9,7 @@ use clap::Args;
 use qstudy_core::Grid;
 use qstudy_io::{InputFormat, OutputFormat, export, write_export};
 
-use crate::EXIT_OUTPUT;
+use crate::error::CliError;
 use crate::input::load_input;
 
 #[derive(Debug, Args)]
@@ -41,29 +41,16 @@ pub struct ConvertArgs {
     quiet: bool,
 }
 
-pub(crate) fn convert_command(a: &ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (loaded, study) = match load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)
-    {
-        Ok(x) => x,
-        Err((code, message)) => {
-            let _ = writeln!(err, "error: {message}");
-            return code;
-        }
-    };
-    let files = match export(&loaded, &study, a.to, &a.output) {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_OUTPUT;
-        }
-    };
-    let written = match write_export(&files, a.force) {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_OUTPUT;
-        }
-    };
+pub(crate) fn convert_command(
+    a: &ConvertArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
+    let (loaded, study) = (&input.loaded, &input.study);
+    let files =
+        export(loaded, study, a.to, &a.output).map_err(|e| CliError::output(e.to_string()))?;
+    let written = write_export(&files, a.force).map_err(|e| CliError::output(e.to_string()))?;
     for note in &files.notes {
         let _ = writeln!(err, "note: {note}");
     }
@@ -83,5 +70,5 @@ pub(crate) fn convert_command(a: &ConvertArgs, out: &mut dyn Write, err: &mut dy
             let _ = writeln!(out, "wrote {}", path.display());
         }
     }
-    0
+    Ok(())
 }

@@ -7,15 +7,15 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use qstudy_app::outputs::write_retention;
 use qstudy_core::analysis::AnalysisOptions;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
 use qstudy_core::{Correlation, Extraction, Grid, Numerics, Rotation, Study, VarimaxMethod};
 use qstudy_io::{AnalysisDefaults, InputFormat, output_dir};
-use qstudy_report::outputs::write_retention;
 
+use crate::error::CliError;
 use crate::input::load_input;
 use crate::progress::{Progress, with_threads};
-use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
 
 #[derive(Debug, Args)]
 pub struct FactorsArgs {
@@ -103,20 +103,20 @@ fn resolve(a: &FactorsArgs, d: &AnalysisDefaults) -> AnalysisOptions {
     cli.over(study).resolve()
 }
 
-/// The retention report of `study` with a progress bar; the error is the message.
-pub(crate) fn report(
+/// The retention report of `study` with a progress bar.
+fn report(
     study: &Study,
     options: &AnalysisOptions,
     retention_options: &RetentionOptions,
     threads: Option<usize>,
-) -> Result<RetentionReport, (i32, String)> {
+) -> Result<RetentionReport, CliError> {
     let progress = Progress::new(retention_options.iterations, "parallel analysis");
     let result = with_threads(threads, || {
         retention(study, options, retention_options, &|d| progress.inc(d))
     })
-    .map_err(|e| (EXIT_USAGE, e))?;
+    .map_err(CliError::usage)?;
     progress.finish();
-    result.map_err(|e| (EXIT_ANALYSIS, e.to_string()))
+    result.map_err(|e| CliError::analysis(e.to_string()))
 }
 
 /// The line `analyze` prints when it uses the recommendation.
@@ -127,24 +127,18 @@ pub(crate) fn recommendation_note(r: &RetentionReport) -> String {
     )
 }
 
-pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let fail = |err: &mut dyn Write, (code, message): (i32, String)| {
-        let _ = writeln!(err, "error: {message}");
-        code
-    };
-    let (loaded, study) = match load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)
-    {
-        Ok(x) => x,
-        Err(e) => return fail(err, e),
-    };
+pub(crate) fn factors_command(
+    a: &FactorsArgs,
+    out: &mut dyn Write,
+    _err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
+    let (loaded, study) = (&input.loaded, &input.study);
     if !(a.percentile > 0.0 && a.percentile < 100.0) {
-        return fail(
-            err,
-            (
-                EXIT_USAGE,
-                format!("--percentile {} is not in (0, 100)", a.percentile),
-            ),
-        );
+        return Err(CliError::usage(format!(
+            "--percentile {} is not in (0, 100)",
+            a.percentile
+        )));
     }
     let empty = AnalysisDefaults::default();
     let defaults = loaded.study.as_ref().map_or(&empty, |i| &i.defaults);
@@ -154,24 +148,20 @@ pub(crate) fn factors_command(a: &FactorsArgs, out: &mut dyn Write, err: &mut dy
         seed: a.seed,
         percentile: a.percentile,
     };
-    let r = match report(&study, &options, &ropts, a.threads) {
-        Ok(r) => r,
-        Err((code, message)) => {
-            return fail(err, (code, format!("{}: {message}", a.input.display())));
-        }
-    };
+    let r = report(study, &options, &ropts, a.threads).map_err(|e| CliError {
+        message: e.message.map(|m| format!("{}: {m}", a.input.display())),
+        ..e
+    })?;
     if let Some(dir) = &a.out {
         // retention.json and the scree plot, staged and then added to DIR at once with its
         // manifest: a failure leaves DIR as it was.
-        let written = output_dir::publish_into(dir, true, |staging| {
+        output_dir::publish_into(dir, true, |staging| {
             write_retention(staging, dir, &r, !a.no_plots).map(|_| ())
-        });
-        if let Err(e) = written {
-            return fail(err, (EXIT_OUTPUT, e.to_string()));
-        }
+        })
+        .map_err(|e| CliError::output(e.to_string()))?;
     }
-    let _ = write_report(out, &r, &study, &options, a);
-    0
+    let _ = write_report(out, &r, study, &options, a);
+    Ok(())
 }
 
 fn write_report(

@@ -2,18 +2,24 @@
 
 use std::path::Path;
 
-use qstudy_core::{Grid, Study};
-use qstudy_io::{InputFormat, LoadedSorts, load_study};
+use qstudy_app::analysis::Input;
+use qstudy_core::Grid;
+use qstudy_io::{InputFormat, load_study};
 
-use crate::EXIT_INPUT;
+use crate::error::CliError;
 
-/// Reads and validates an input (file or study directory). On failure: the exit code and the
-/// one-line message (without the `error: ` prefix).
+/// Reads and validates an input (file or study directory); the input is shown as typed.
 pub(crate) fn load_input(
     input: &Path,
     format: Option<InputFormat>,
     grid: Option<Grid>,
     free_distribution: bool,
-) -> Result<(LoadedSorts, Study), (i32, String)> {
-    load_study(input, format, grid, free_distribution).map_err(|e| (EXIT_INPUT, e.to_string()))
+) -> Result<Input, CliError> {
+    let (loaded, study) = load_study(input, format, grid, free_distribution)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    Ok(Input {
+        loaded,
+        study,
+        shown: input.display().to_string(),
+    })
 }

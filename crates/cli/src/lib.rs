@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod analyze;
 mod bootstrap;
 mod convert;
+mod error;
 mod factors;
 mod input;
 mod plot;
@@ -91,7 +92,7 @@ where
             return code;
         }
     };
-    match cli.command {
+    let done = match cli.command {
         Command::Analyze(a) => analyze::analyze_command(&a, out, err),
         Command::Simulate(a) => simulate::simulate_command(&a, out, err),
         Command::Plot(a) => plot::plot_command(&a, out, err),
@@ -100,5 +101,14 @@ where
         Command::Factors(a) => factors::factors_command(&a, out, err),
         Command::Bootstrap(a) => bootstrap::bootstrap_command(&a, out, err),
         Command::Serve(a) => serve::serve_command(&a, out, err),
+    };
+    match done {
+        Ok(()) => 0,
+        Err(e) => {
+            if let Some(message) = &e.message {
+                let _ = writeln!(err, "error: {message}");
+            }
+            e.code
+        }
     }
 }

@@ -10,8 +10,10 @@ use qstudy_core::AnalysisResults;
 use qstudy_core::bootstrap::BootstrapResults;
 use qstudy_core::retention::RetentionReport;
 use qstudy_io::output_dir::{self, OutputError};
+use qstudy_io::{ResultsFile, read_results_file};
 use qstudy_plot::{ImageFormat, Kind, Plot, PlotError, PlotOptions, resolve_factor};
 
+use crate::error::CliError;
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE};
 
 #[derive(Debug, Args)]
@@ -48,76 +50,11 @@ type Failure = (i32, String);
 
 fn plot_failure(e: PlotError) -> Failure {
     let code = match e {
-        PlotError::Write(_)
-        | PlotError::CreateDir { .. }
-        | PlotError::Draw(_)
-        | PlotError::Encode(_) => EXIT_OUTPUT,
+        PlotError::Draw(_) | PlotError::Encode(_) => EXIT_OUTPUT,
         PlotError::Width { .. } => EXIT_USAGE,
         _ => EXIT_ANALYSIS,
     };
     (code, e.to_string())
-}
-
-/// What a figure is drawn from.
-enum Source {
-    /// A results.json.
-    Results(Box<AnalysisResults>),
-    /// A bootstrap.json.
-    Bootstrap(Box<BootstrapResults>),
-    /// A retention.json.
-    Retention(Box<RetentionReport>),
-}
-
-/// Reads a results.json, bootstrap.json or retention.json (told apart by their schema).
-fn read_source(path: &Path) -> Result<Source, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| (EXIT_INPUT, format!("{}: cannot read: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        (
-            EXIT_INPUT,
-            format!(
-                "{}: not JSON ({e}); expected the results.json written by `qstudy analyze`",
-                path.display()
-            ),
-        )
-    })?;
-    let schema = value.get("schema").and_then(|s| s.as_str());
-    let parsed = |what: &str, e: serde_json::Error| {
-        (
-            EXIT_INPUT,
-            format!(
-                "{}: not a qstudy {what} file: {e}; expected the {what}.json written by `qstudy {}`",
-                path.display(),
-                match what {
-                    "bootstrap" => "bootstrap",
-                    "retention" => "factors",
-                    _ => "analyze",
-                }
-            ),
-        )
-    };
-    match schema {
-        Some(qstudy_core::analysis::SCHEMA) => serde_json::from_value(value)
-            .map(|r| Source::Results(Box::new(r)))
-            .map_err(|e| parsed("results", e)),
-        Some(qstudy_core::bootstrap::SCHEMA) => serde_json::from_value(value)
-            .map(|r| Source::Bootstrap(Box::new(r)))
-            .map_err(|e| parsed("bootstrap", e)),
-        Some(qstudy_core::retention::SCHEMA) => serde_json::from_value(value)
-            .map(|r| Source::Retention(Box::new(r)))
-            .map_err(|e| parsed("retention", e)),
-        _ => Err((
-            EXIT_INPUT,
-            format!(
-                "{}: schema is {}, expected \"{}\" (the results.json written by `qstudy analyze`), or \"{}\" / \"{}\" (the bootstrap.json of `qstudy bootstrap`, the retention.json of `qstudy factors`)",
-                path.display(),
-                schema.map_or_else(|| "missing".to_string(), |s| format!("\"{s}\"")),
-                qstudy_core::analysis::SCHEMA,
-                qstudy_core::bootstrap::SCHEMA,
-                qstudy_core::retention::SCHEMA
-            ),
-        )),
-    }
 }
 
 /// The figures of a bootstrap.json: the bootstrap of the z-scores only.
@@ -397,10 +334,11 @@ fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, Failure> {
 /// Draws the figures, then adds them to their directory at once (`qstudy_io::output_dir::
 /// publish_into`): a figure that cannot be drawn or written leaves no file.
 fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let plots = match read_source(&a.results)? {
-        Source::Results(r) => figures(a, &r)?,
-        Source::Bootstrap(b) => bootstrap_figures(a, &b)?,
-        Source::Retention(r) => retention_figures(a, &r)?,
+    let source = read_results_file(&a.results).map_err(|e| (EXIT_INPUT, e.to_string()))?;
+    let plots = match source {
+        ResultsFile::Analysis(r) => figures(a, &r)?,
+        ResultsFile::Bootstrap(b) => bootstrap_figures(a, &b)?,
+        ResultsFile::Retention(r) => retention_figures(a, &r)?,
     };
     let targets = targets(a, &plots)?;
     let rendered = targets
@@ -421,12 +359,13 @@ fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-pub(crate) fn plot_command(a: &PlotArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    match run(a, out) {
-        Ok(()) => 0,
-        Err((code, message)) => {
-            let _ = writeln!(err, "error: {message}");
-            code
-        }
-    }
+pub(crate) fn plot_command(
+    a: &PlotArgs,
+    out: &mut dyn Write,
+    _err: &mut dyn Write,
+) -> Result<(), CliError> {
+    run(a, out).map_err(|(code, message)| CliError {
+        code,
+        message: Some(message),
+    })
 }

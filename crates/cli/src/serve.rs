@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::EXIT_INPUT;
+use crate::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -19,14 +19,13 @@ pub struct ServeArgs {
     no_open: bool,
 }
 
-pub(crate) fn serve_command(a: &ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let wb = match qstudy_serve::Workbench::bind(a.port, a.input.as_deref()) {
-        Ok(wb) => wb,
-        Err(message) => {
-            let _ = writeln!(err, "error: {message}");
-            return EXIT_INPUT;
-        }
-    };
+pub(crate) fn serve_command(
+    a: &ServeArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let wb = qstudy_serve::Workbench::bind(a.port, a.input.as_deref())
+        .map_err(|e| CliError::input(e.to_string()))?;
     let url = wb.url();
     let _ = writeln!(out, "qstudy workbench: {url}");
     let _ = writeln!(out, "(listening on 127.0.0.1 only; Ctrl-C stops it)");
@@ -38,5 +37,5 @@ pub(crate) fn serve_command(a: &ServeArgs, out: &mut dyn Write, err: &mut dyn Wr
         );
     }
     wb.run();
-    0
+    Ok(())
 }

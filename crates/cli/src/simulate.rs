@@ -8,7 +8,7 @@ use clap::Args;
 use qstudy_core::simulate::simulate;
 use qstudy_io::{read_design, study_files, write_study};
 
-use crate::{EXIT_INPUT, EXIT_OUTPUT};
+use crate::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -26,49 +26,33 @@ pub struct SimulateArgs {
     quiet: bool,
 }
 
-pub(crate) fn simulate_command(a: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let ds = match read_design(&a.design) {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INPUT;
-        }
-    };
+pub(crate) fn simulate_command(
+    a: &SimulateArgs,
+    out: &mut dyn Write,
+    _err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let ds = read_design(&a.design).map_err(|e| CliError::input(e.to_string()))?;
     let Some(seed) = a.seed.or(ds.seed) else {
-        let _ = writeln!(
-            err,
-            "error: {}: no seed: give --seed S or `seed = S` in the design",
+        return Err(CliError::input(format!(
+            "{}: no seed: give --seed S or `seed = S` in the design",
             a.design.display()
-        );
-        return EXIT_INPUT;
+        )));
     };
-    let sim = match simulate(&ds.design, seed) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "error: {}: {e}", a.design.display());
-            return EXIT_INPUT;
-        }
-    };
+    let sim = simulate(&ds.design, seed)
+        .map_err(|e| CliError::input(format!("{}: {e}", a.design.display())))?;
     let files = study_files(&ds, &sim, seed);
-    match write_study(&a.out, &files) {
-        Ok(paths) => {
-            if !a.quiet {
-                let _ = writeln!(
-                    out,
-                    "{} participants x {} statements, {} viewpoints, seed {seed}",
-                    sim.table.sort_ids.len(),
-                    ds.statements.len(),
-                    ds.design.viewpoints.len()
-                );
-                for p in paths {
-                    let _ = writeln!(out, "wrote {}", p.display());
-                }
-            }
-            0
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            EXIT_OUTPUT
+    let paths = write_study(&a.out, &files).map_err(|e| CliError::output(e.to_string()))?;
+    if !a.quiet {
+        let _ = writeln!(
+            out,
+            "{} participants x {} statements, {} viewpoints, seed {seed}",
+            sim.table.sort_ids.len(),
+            ds.statements.len(),
+            ds.design.viewpoints.len()
+        );
+        for p in paths {
+            let _ = writeln!(out, "wrote {}", p.display());
         }
     }
+    Ok(())
 }

@@ -13,7 +13,7 @@ pub(crate) const LINE_CHARS: usize = 300;
 const ID_CHARS: usize = 24;
 
 // The full list of a run's warnings and its file, shared with the library's output set.
-pub(crate) use qstudy_report::outputs::{WARNINGS_FILE, all_warnings};
+pub(crate) use qstudy_app::outputs::{WARNINGS_FILE, all_warnings};
 
 /// `n` with thousands separated by commas: `19990` -> `19,990`.
 fn grouped(n: usize) -> String {

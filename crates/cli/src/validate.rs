@@ -7,10 +7,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 use qstudy_core::Grid;
-use qstudy_core::validate::{ValidationOptions, validate, validate_all};
-use qstudy_io::{InputFormat, read_sorts};
+use qstudy_core::data::attribute_names;
+use qstudy_io::{InputFormat, read_sorts, validate_every_problem};
 
 use crate::EXIT_INPUT;
+use crate::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -29,85 +30,22 @@ pub struct ValidateArgs {
     free_distribution: bool,
 }
 
-pub(crate) fn validate_command(a: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let loaded = match read_sorts(&a.input, a.format) {
-        Ok(l) => l,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            let _ = writeln!(
-                err,
-                "{}: 1 problem found (reading stops at the first syntax error)",
-                a.input.display()
-            );
-            return EXIT_INPUT;
-        }
-    };
-    let options = ValidationOptions {
-        grid: a.grid.clone().or_else(|| loaded.grid.clone()),
-        free_distribution: a.free_distribution,
-    };
-    let mut problems: Vec<String> = validate_all(&loaded.table, &options)
-        .iter()
-        .map(|e| loaded.describe(e))
-        .collect();
-    let study = if problems.is_empty() {
-        match validate(&loaded.table, &options) {
-            Ok(study) => match &loaded.study {
-                Some(info) => {
-                    match study.with_statement_ids(info.statements.iter().map(|s| s.id).collect()) {
-                        Ok(s) => Some(s),
-                        Err(e) => {
-                            problems.push(format!("{}: {e}", info.dir.display()));
-                            None
-                        }
-                    }
-                }
-                None => Some(study),
-            },
-            Err(e) => {
-                problems.push(loaded.describe(&e));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    match study {
-        Some(study) if problems.is_empty() => {
-            let grid = study.grid();
-            let attributes = loaded
-                .participants()
-                .map(|ps| {
-                    ps.iter()
-                        .flat_map(|p| p.attributes.keys())
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .len()
-                })
-                .unwrap_or(0);
-            let _ = writeln!(
-                out,
-                "{}: OK: {} sorts x {} statements, grid {}..{} ({}){}, read as {}{}",
-                a.input.display(),
-                study.n_sorts(),
-                study.n_statements(),
-                grid.min(),
-                grid.max(),
-                grid,
-                if study.free_distribution() {
-                    ", free distribution"
-                } else {
-                    ""
-                },
-                loaded.format.description(),
-                if attributes > 0 {
-                    format!(", {attributes} participant attribute(s)")
-                } else {
-                    String::new()
-                }
-            );
-            0
-        }
-        _ => {
+pub(crate) fn validate_command(
+    a: &ValidateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let loaded = read_sorts(&a.input, a.format).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        let _ = writeln!(
+            err,
+            "{}: 1 problem found (reading stops at the first syntax error)",
+            a.input.display()
+        );
+        CliError::reported(EXIT_INPUT)
+    })?;
+    let study = validate_every_problem(&loaded, a.grid.clone(), a.free_distribution).map_err(
+        |problems| {
             for p in &problems {
                 let _ = writeln!(err, "error: {p}");
             }
@@ -117,7 +55,33 @@ pub(crate) fn validate_command(a: &ValidateArgs, out: &mut dyn Write, err: &mut 
                 a.input.display(),
                 problems.len()
             );
-            EXIT_INPUT
+            CliError::reported(EXIT_INPUT)
+        },
+    )?;
+    let grid = study.grid();
+    let attributes = loaded
+        .participants()
+        .map_or(0, |ps| attribute_names(ps).len());
+    let _ = writeln!(
+        out,
+        "{}: OK: {} sorts x {} statements, grid {}..{} ({}){}, read as {}{}",
+        a.input.display(),
+        study.n_sorts(),
+        study.n_statements(),
+        grid.min(),
+        grid.max(),
+        grid,
+        if study.free_distribution() {
+            ", free distribution"
+        } else {
+            ""
+        },
+        loaded.format.description(),
+        if attributes > 0 {
+            format!(", {attributes} participant attribute(s)")
+        } else {
+            String::new()
         }
-    }
+    );
+    Ok(())
 }

@@ -269,6 +269,23 @@ pub fn group_attributes(r: &AnalysisResults) -> Vec<&str> {
         .collect()
 }
 
+/// A name made safe for a file: ASCII letters, digits, `-` and `_` kept, anything else `_`.
+///
+/// ```
+/// assert_eq!(qstudy_core::view::file_safe("role/team 2"), "role_team_2");
+/// ```
+pub fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

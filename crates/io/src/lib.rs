@@ -62,9 +62,10 @@ pub use export::{
     UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
 };
 pub use input_format::{InputFormat, UnknownFormatName};
-pub use load::{LoadError, load_study};
+pub use load::{LoadError, load_study, validate_every_problem};
 pub use results::{
-    WriteError, results_json, write_atomic, write_results_json, write_results_json_to,
+    ReadResultsError, ResultsFile, WriteError, read_results_file, results_json, write_atomic,
+    write_results_json, write_results_json_to,
 };
 pub use source::{Location, SourceMap};
 pub use study::{
@@ -253,6 +254,15 @@ pub fn read_sorts_from_bytes(
 }
 
 impl LoadedSorts {
+    /// The study's title: a study directory's `title`, else the file's own (a `.DAT`'s first
+    /// line); `None` when the input has none.
+    pub fn study_title(&self) -> Option<String> {
+        self.study
+            .as_ref()
+            .map(|s| s.title.clone())
+            .or_else(|| self.title.clone())
+    }
+
     /// The participants with their attributes: a study directory's, or those the file carries
     /// (see [`LoadedSorts::participants`](struct.LoadedSorts.html#structfield.participants));
     /// `None` when the input has none.

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use qstudy_core::validate::{ValidationOptions, validate};
+use qstudy_core::validate::{ValidationOptions, validate, validate_all};
 use qstudy_core::{Grid, Study};
 
 use crate::{InputFormat, LoadedSorts, ReadError, read_sorts};
@@ -40,12 +40,47 @@ pub fn load_study(
         grid: grid.or_else(|| loaded.grid.clone()),
         free_distribution,
     };
-    let mut study =
+    let study =
         validate(&loaded.table, &vopts).map_err(|e| LoadError::Invalid(loaded.describe(&e)))?;
-    if let Some(info) = &loaded.study {
-        study = study
-            .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
-            .map_err(|e| LoadError::Invalid(format!("{}: {e}", info.dir.display())))?;
-    }
+    let study = with_study_ids(&loaded, study).map_err(LoadError::Invalid)?;
     Ok((loaded, study))
+}
+
+/// Validates sorts already read against `grid` (else the grid the input gives), listing every
+/// problem found (each one line, as `LoadedSorts::describe` places it), not only the first:
+/// what `qstudy validate` reports.
+///
+/// ```
+/// let loaded = qstudy_io::read_sorts("../../fixtures/lipset/LIPSET.DAT".as_ref(), None).unwrap();
+/// let study = qstudy_io::validate_every_problem(&loaded, None, false).unwrap();
+/// assert_eq!(study.n_sorts(), 9);
+/// ```
+pub fn validate_every_problem(
+    loaded: &LoadedSorts,
+    grid: Option<Grid>,
+    free_distribution: bool,
+) -> Result<Study, Vec<String>> {
+    let options = ValidationOptions {
+        grid: grid.or_else(|| loaded.grid.clone()),
+        free_distribution,
+    };
+    let problems: Vec<String> = validate_all(&loaded.table, &options)
+        .iter()
+        .map(|e| loaded.describe(e))
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let study = validate(&loaded.table, &options).map_err(|e| vec![loaded.describe(&e)])?;
+    with_study_ids(loaded, study).map_err(|e| vec![e])
+}
+
+/// A study directory's statement ids given to `study` (default `1..m` otherwise).
+fn with_study_ids(loaded: &LoadedSorts, study: Study) -> Result<Study, String> {
+    match &loaded.study {
+        Some(info) => study
+            .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
+            .map_err(|e| format!("{}: {e}", info.dir.display())),
+        None => Ok(study),
+    }
 }

@@ -1,4 +1,5 @@
-//! Writing `results.json` (schema `qstudy.results/1`), atomically.
+//! Writing `results.json` (schema `qstudy.results/1`), atomically; reading it back, or the
+//! `bootstrap.json` and `retention.json` of the other commands ([`read_results_file`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,5 +165,104 @@ mod tests {
             String::from_utf8(bytes).unwrap(),
             results_json(&results).unwrap()
         );
+    }
+}
+
+/// A results file of qstudy, read back: told apart by its `schema`.
+#[derive(Debug, Clone)]
+pub enum ResultsFile {
+    /// `results.json` (`qstudy analyze`).
+    Analysis(Box<AnalysisResults>),
+    /// `bootstrap.json` (`qstudy bootstrap`).
+    Bootstrap(Box<qstudy_core::bootstrap::BootstrapResults>),
+    /// `retention.json` (`qstudy factors --out`).
+    Retention(Box<qstudy_core::retention::RetentionReport>),
+}
+
+/// A results file could not be read back; each message names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadResultsError {
+    /// The file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Not JSON at all.
+    #[error("{}: not JSON ({source}); expected the results.json written by `qstudy analyze`", path.display())]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// JSON of a known schema that does not parse as that file.
+    #[error("{}: not a qstudy {what} file: {source}; expected the {what}.json written by `qstudy {command}`", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// `results`, `bootstrap` or `retention`.
+        what: &'static str,
+        /// The command that writes it.
+        command: &'static str,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// JSON with no schema, or another one.
+    #[error("{}: schema is {}, expected \"{}\" (the results.json written by `qstudy analyze`), or \"{}\" / \"{}\" (the bootstrap.json of `qstudy bootstrap`, the retention.json of `qstudy factors`)", path.display(), found.as_ref().map_or_else(|| "missing".to_string(), |s| format!("\"{s}\"")), qstudy_core::analysis::SCHEMA, qstudy_core::bootstrap::SCHEMA, qstudy_core::retention::SCHEMA)]
+    UnknownSchema {
+        /// The file.
+        path: PathBuf,
+        /// The schema found, if any.
+        found: Option<String>,
+    },
+}
+
+/// Reads a `results.json`, `bootstrap.json` or `retention.json` written by qstudy (told apart
+/// by their schema).
+///
+/// ```
+/// let missing = qstudy_io::read_results_file("no/such/results.json".as_ref()).unwrap_err();
+/// assert!(missing.to_string().starts_with("no/such/results.json: cannot read"));
+/// ```
+pub fn read_results_file(path: &Path) -> Result<ResultsFile, ReadResultsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ReadResultsError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| ReadResultsError::NotJson {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let schema = value
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .map(str::to_string);
+    let malformed = |what, command| {
+        move |source| ReadResultsError::Malformed {
+            path: path.to_path_buf(),
+            what,
+            command,
+            source,
+        }
+    };
+    match schema.as_deref() {
+        Some(qstudy_core::analysis::SCHEMA) => serde_json::from_value(value)
+            .map(|r| ResultsFile::Analysis(Box::new(r)))
+            .map_err(malformed("results", "analyze")),
+        Some(qstudy_core::bootstrap::SCHEMA) => serde_json::from_value(value)
+            .map(|r| ResultsFile::Bootstrap(Box::new(r)))
+            .map_err(malformed("bootstrap", "bootstrap")),
+        Some(qstudy_core::retention::SCHEMA) => serde_json::from_value(value)
+            .map(|r| ResultsFile::Retention(Box::new(r)))
+            .map_err(malformed("retention", "factors")),
+        _ => Err(ReadResultsError::UnknownSchema {
+            path: path.to_path_buf(),
+            found: schema,
+        }),
     }
 }

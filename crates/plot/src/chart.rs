@@ -62,7 +62,7 @@ pub(crate) fn ticks(min: f64, max: f64, n: usize) -> Vec<f64> {
 }
 
 /// A tick label: shortest of the given decimals, typographic minus, no `-0`.
-pub(crate) fn tick_label(v: f64, decimals: usize) -> String {
+pub fn tick_label(v: f64, decimals: usize) -> String {
     let v = if v.abs() < 1e-12 { 0.0 } else { v };
     let s = format!("{v:.decimals$}");
     match s.strip_prefix('-') {

@@ -16,9 +16,8 @@
 //! | bootstrap of the z-scores (from `bootstrap.json`) | [`bootstrap_plot`] | `bootstrap-zscores` |
 //! | scree of a retention report (from `retention.json`) | [`retention_scree`] | `scree` |
 //!
-//! [`standard_plots`] builds the set `qstudy analyze` writes, [`report_html`] the report, and
-//! [`render_outputs`] renders both as files (written into the output directory by
-//! `qstudy_report::outputs::write_analysis`, staged and published by `qstudy_io::output_dir`).
+//! [`standard_plots`] builds the set `qstudy analyze` writes (the report page that shows them,
+//! `report.html`, is built by `qstudy-report`).
 //!
 //! ```
 //! use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
@@ -41,7 +40,6 @@
 //! assert!(plot.to_png().unwrap().starts_with(b"\x89PNG"));
 //! ```
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
@@ -55,15 +53,14 @@ mod chart;
 mod composite;
 mod groups;
 mod loadings;
-mod report;
 mod scree;
 pub mod style;
 #[cfg(test)]
 mod tests;
-mod view;
+pub mod view;
 mod zscores;
 
-pub use report::{ReportInfo, report_html};
+pub use chart::tick_label;
 pub use scree::ScreeThreshold;
 pub use view::{default_attribute, resolve_factor};
 
@@ -135,17 +132,6 @@ pub enum PlotError {
     /// The PNG could not be encoded.
     #[error("PNG encoding failed: {0}")]
     Encode(String),
-    /// A file could not be written.
-    #[error(transparent)]
-    Write(#[from] qstudy_io::WriteError),
-    /// A directory could not be created.
-    #[error("{}: cannot create the directory: {source}", path.display())]
-    CreateDir {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
 }
 
 /// Turns plotters' drawing errors into [`PlotError::Draw`].
@@ -348,8 +334,9 @@ impl Plot {
         self.svg_str().map(str::to_string)
     }
 
-    /// The SVG, drawn on first use and kept.
-    pub(crate) fn svg_str(&self) -> Result<&str, PlotError> {
+    /// The SVG, drawn on first use and kept (borrowed: a page that inlines the figure copies
+    /// it once).
+    pub fn svg_str(&self) -> Result<&str, PlotError> {
         if let Some(svg) = self.svg.get() {
             return Ok(svg);
         }
@@ -565,72 +552,4 @@ pub fn standard_plots(
     Ok(Gallery { plots, notes })
 }
 
-/// A file of the figures or the report, rendered: its path relative to the results directory
-/// (`/`-separated: `plots/composite-F1.svg`, `report.html`) and its bytes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RenderedFile {
-    /// Relative path.
-    pub path: String,
-    /// Content.
-    pub bytes: Vec<u8>,
-}
-
-/// Every figure of `gallery` as `plots/NAME.svg` and `plots/NAME.png`, then `report.html`, in
-/// that order (figures in gallery order, SVG before PNG). The figures are drawn in parallel on
-/// rayon's pool; each is a pure function of the results, and the files are collected in this
-/// fixed order, so the bytes do not depend on the number of threads.
-pub fn render_outputs(
-    results: &AnalysisResults,
-    gallery: &Gallery,
-    info: &ReportInfo,
-) -> Result<Vec<RenderedFile>, PlotError> {
-    use rayon::prelude::*;
-    let plots = &gallery.plots;
-    // The PNGs (most of the work) on one side; the SVGs, then the report that inlines them
-    // (each SVG is drawn once, see `Plot::svg`), on the other.
-    let (pngs, rest) = rayon::join(
-        || {
-            plots
-                .par_iter()
-                .map(Plot::to_png)
-                .collect::<Result<Vec<_>, _>>()
-        },
-        || -> Result<_, PlotError> {
-            let svgs = plots
-                .par_iter()
-                .map(Plot::to_svg)
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((svgs, report_html(results, gallery, info)?))
-        },
-    );
-    let (pngs, (svgs, html)) = (pngs?, rest?);
-    let mut files = Vec::with_capacity(2 * plots.len() + 1);
-    for ((plot, svg), png) in plots.iter().zip(svgs).zip(pngs) {
-        files.push(RenderedFile {
-            path: format!("plots/{}.svg", plot.name()),
-            bytes: svg.into_bytes(),
-        });
-        files.push(RenderedFile {
-            path: format!("plots/{}.png", plot.name()),
-            bytes: png,
-        });
-    }
-    files.push(RenderedFile {
-        path: "report.html".to_string(),
-        bytes: html.into_bytes(),
-    });
-    Ok(files)
-}
-
-/// A file-name-safe version of `s` (letters, digits, `-`, `_`; others become `_`).
-pub(crate) fn file_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+pub(crate) use qstudy_core::view::file_safe;

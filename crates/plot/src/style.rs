@@ -142,7 +142,7 @@ fn outlined(glyph: Glyph) -> Option<OutlinedGlyph> {
 }
 
 /// [`FONT_TTF`] in base64, as the report's `@font-face` embeds it (encoded once per process).
-pub(crate) fn font_base64() -> &'static str {
+pub fn font_base64() -> &'static str {
     static B64: OnceLock<String> = OnceLock::new();
     B64.get_or_init(|| {
         use base64::Engine as _;

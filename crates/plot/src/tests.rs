@@ -289,44 +289,6 @@ fn bad_requests_are_typed_errors() {
 }
 
 #[test]
-fn the_report_is_one_self_contained_page() {
-    let r = results();
-    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
-    let info = ReportInfo {
-        title: Some("Councils <test>".into()),
-        source: Some("study".into()),
-    };
-    let html = report_html(&r, &gallery, &info).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<h1>Councils &lt;test&gt;</h1>"));
-    assert_eq!(html.matches("<svg ").count(), gallery.plots.len());
-    assert!(html.contains("@font-face"));
-    assert!(html.contains("data:font/ttf;base64,"));
-    let lower = html.to_lowercase();
-    assert!(!lower.contains("<script"));
-    for remote in ["src=\"http", "href=\"http", "url(http", "@import"] {
-        assert!(!lower.contains(remote), "{remote}");
-    }
-    assert!(html.contains("&lt;policy&gt; &amp; practice"));
-    assert!(html.contains("id=\"groups\""));
-    assert_eq!(html, report_html(&r, &gallery, &info).unwrap());
-}
-
-#[test]
-fn render_outputs_gives_svg_png_and_the_report_in_order() {
-    let r = results();
-    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
-    let files = render_outputs(&r, &gallery, &ReportInfo::default()).unwrap();
-    assert_eq!(files.len(), 9 * 2 + 1);
-    assert_eq!(files[0].path, "plots/composite-F1.svg");
-    assert_eq!(files[1].path, "plots/composite-F1.png");
-    assert_eq!(files[files.len() - 1].path, "report.html");
-    for f in &files {
-        assert!(f.bytes.len() > 1000, "{}", f.path);
-    }
-}
-
-#[test]
 fn kinds_parse_and_print() {
     for k in Kind::ALL {
         assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
@@ -443,32 +405,4 @@ fn the_scree_of_a_retention_report_draws_its_threshold() {
         .to_svg()
         .unwrap();
     assert!(!without.contains("Parallel analysis"));
-}
-
-#[test]
-fn rendered_outputs_are_the_same_on_any_number_of_threads() {
-    let r = results();
-    let info = ReportInfo::default();
-    let render = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
-            let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
-            render_outputs(&r, &gallery, &info).unwrap()
-        })
-    };
-    let one = render(1);
-    assert_eq!(one.len(), 9 * 2 + 1);
-    assert_eq!(one[0].path, "plots/composite-F1.svg");
-    assert_eq!(one[1].path, "plots/composite-F1.png");
-    assert_eq!(one.last().unwrap().path, "report.html");
-    assert_eq!(one, render(3));
-    // each SVG is the figure's own, and the report inlines it
-    let gallery = standard_plots(&r, &PlotOptions::default()).unwrap();
-    let svg = gallery.plots[0].to_svg().unwrap();
-    assert_eq!(one[0].bytes, svg.as_bytes());
-    let html = String::from_utf8(one.last().unwrap().bytes.clone()).unwrap();
-    assert!(html.contains(svg.trim_end().trim_start_matches("<svg ")));
 }

@@ -1,4 +1,6 @@
-//! Read-only views of [`AnalysisResults`] that the figures and the report share.
+//! Read-only views of [`AnalysisResults`] in the figures' words: factor titles, statement
+//! texts, distinguishing marks and their symbols, signed grid values. `report.html` uses the
+//! same words, so the page's tables and the figures it shows agree.
 
 use std::collections::BTreeSet;
 
@@ -8,24 +10,26 @@ use qstudy_core::compare::Distinguishing;
 
 use crate::PlotError;
 
-pub(crate) use qstudy_core::compare::Direction;
+pub use qstudy_core::compare::Direction;
 
 /// A distinguishing mark: direction and level (0.05 or 0.01).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Mark {
+pub struct Mark {
+    /// Higher, lower or mixed.
     pub direction: Direction,
+    /// The level: 0.05 or 0.01.
     pub p: f64,
 }
 
 impl Mark {
-    pub(crate) fn from(d: &Distinguishing) -> Mark {
+    pub fn from(d: &Distinguishing) -> Mark {
         Mark {
             direction: d.direction,
             p: d.p,
         }
     }
     /// `▲`, `▼` or `◆`.
-    pub(crate) fn symbol(self) -> &'static str {
+    pub fn symbol(self) -> &'static str {
         match self.direction {
             Direction::Higher => "▲",
             Direction::Lower => "▼",
@@ -33,13 +37,13 @@ impl Mark {
         }
     }
     /// `**` (p < .01) or `*` (p < .05).
-    pub(crate) fn stars(self) -> &'static str {
+    pub fn stars(self) -> &'static str {
         if self.p <= 0.01 + 1e-12 { "**" } else { "*" }
     }
 }
 
 /// `F1 settled accommodation`, or `F1` without a label.
-pub(crate) fn factor_title(f: &FactorResult) -> String {
+pub fn factor_title(f: &FactorResult) -> String {
     match &f.label {
         Some(label) if !label.trim().is_empty() => format!("{} {}", f.name, label.trim()),
         _ => f.name.clone(),
@@ -47,7 +51,7 @@ pub(crate) fn factor_title(f: &FactorResult) -> String {
 }
 
 /// `3 defining sorts`, `1 defining sort`.
-pub(crate) fn defining_count(n: usize) -> String {
+pub fn defining_count(n: usize) -> String {
     if n == 1 {
         "1 defining sort".to_string()
     } else {
@@ -56,7 +60,7 @@ pub(crate) fn defining_count(n: usize) -> String {
 }
 
 /// The text of statement `i` (0-based), if the input had texts.
-pub(crate) fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
+pub fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
     r.input
         .statement_labels
         .as_ref()
@@ -66,17 +70,17 @@ pub(crate) fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
 }
 
 /// Distinguishing mark of statement `i` for factor `f`.
-pub(crate) fn mark(r: &AnalysisResults, f: usize, i: usize) -> Option<Mark> {
+pub fn mark(r: &AnalysisResults, f: usize, i: usize) -> Option<Mark> {
     qstudy_core::view::distinguishing_of(r, f, i).map(Mark::from)
 }
 
 /// The level at which statement `i` is a consensus statement, if it is one.
-pub(crate) fn consensus(r: &AnalysisResults, i: usize) -> Option<f64> {
+pub fn consensus(r: &AnalysisResults, i: usize) -> Option<f64> {
     qstudy_core::view::consensus_of(r, i).map(|c| c.nonsignificant_at)
 }
 
 /// A grid value as printed on a column head: `−4`, `0`, `+4` (typographic minus).
-pub(crate) fn signed(v: i64) -> String {
+pub fn signed(v: i64) -> String {
     match v {
         0 => "0".to_string(),
         v if v > 0 => format!("+{v}"),
@@ -108,7 +112,7 @@ pub(crate) fn resolve_name(names: &[&str], s: &str) -> Result<usize, PlotError> 
 }
 
 /// The attributes of the participants, sorted.
-pub(crate) fn attributes(r: &AnalysisResults) -> Vec<String> {
+pub fn attributes(r: &AnalysisResults) -> Vec<String> {
     r.participants
         .iter()
         .flatten()

@@ -1,16 +1,16 @@
 //! # qstudy-report
 //!
 //! The reports of one analysis, all built from the same [`AnalysisResults`] (the content of
-//! `results.json`), as bytes: the reports themselves touch no file system, so the caller
-//! decides where they go. [`outputs`] assembles the whole output set of `qstudy analyze`
-//! (reports, `results.json`, figures, `report.html`) into a staging directory that
-//! `qstudy_io::output_dir` publishes at once.
+//! `results.json`), as bytes: the reports touch no file system, so the caller (the
+//! application layer, `qstudy-app`) decides where they go.
 //!
 //! | file | built by | what |
 //! |---|---|---|
 //! | `report.lis` | [`report_lis`], [`write_report_lis`] | PQMethod-style fixed-width text report: PQMethod's 15 tables in PQMethod's order, then qstudy's additions (crib sheets, group make-up, warnings) |
 //! | `results.xlsx` | [`results_xlsx`], [`write_results_xlsx`] | one workbook, sheets in KADE's order (numbers stored as numbers, frozen header rows) |
 //! | `tables/*.csv` | [`csv_tables`], [`write_csv_table`] | loadings with flags, z-scores and arrays, distinguishing and consensus statements, factor characteristics (and group make-up) |
+//! | `report.html` | [`report_html`] | one self-contained page: the study summary, the main tables and every figure (drawn by `qstudy-plot`) inline |
+//! | `bootstrap_*.csv` | [`bootstrap`] | the bootstrap's summaries of the z-scores and the loadings |
 //!
 //! Every report is a pure function of the results plus a [`ReportContext`] (the study title
 //! and, optionally, the sorts' values for the sheets and sections that show raw sorts); the
@@ -58,13 +58,15 @@
 
 use qstudy_core::{AnalysisResults, Study};
 
+pub mod bootstrap;
 mod fmt;
+pub mod html;
 pub mod lis;
-pub mod outputs;
 pub mod tables;
 pub mod xlsx;
 
 pub use fmt::grouped;
+pub use html::{ReportInfo, report_html};
 pub use lis::{report_lis, write_report_lis};
 pub use tables::{CsvTable, csv_tables, write_csv_table};
 pub use xlsx::{results_xlsx, write_results_xlsx};

@@ -26,14 +26,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 use base64::Engine as _;
+use qstudy_app::analysis::{Analyzed, Input, Layers};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub mod archive;
-pub mod engine;
+pub mod error;
 pub mod load;
 pub mod options;
 
+pub use error::ServeError;
 pub use load::Opened;
 pub use options::SessionOptions;
 
@@ -54,9 +56,9 @@ fn page() -> String {
 }
 
 /// A fresh session token: 128 bits from the operating system's CSPRNG, in hex.
-fn new_token() -> Result<String, String> {
+fn new_token() -> Result<String, ServeError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no random numbers for the token: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(ServeError::Token)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -84,6 +86,10 @@ impl Reply {
     }
     fn error(status: u16, message: impl Into<String>) -> Reply {
         Reply::json(status, &json!({ "error": message.into() }))
+    }
+    /// A failure, worded for the page, with its status.
+    fn failure(e: &ServeError) -> Reply {
+        Reply::error(e.status(), e.to_string())
     }
     fn zip(name: String, body: Vec<u8>) -> Reply {
         Reply {
@@ -182,42 +188,22 @@ impl Session {
         let Some(o) = &self.opened else {
             return json!({ "opened": null });
         };
-        let attributes: Vec<String> = o
+        let o = &o.input;
+        let attributes = o
             .loaded
             .participants()
-            .map(|ps| {
-                ps.iter()
-                    .flat_map(|p| p.attributes.keys().cloned())
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect()
-            })
+            .map(qstudy_core::data::attribute_names)
             .unwrap_or_default();
         let participants = o.loaded.participants().map(|ps| {
             ps.iter()
                 .map(|p| json!({ "id": p.id, "attributes": p.attributes }))
                 .collect::<Vec<_>>()
         });
-        let (options, note) = match &o.loaded.study {
-            Some(info) => match options::study_keys::from_study(&info.defaults, &info.factor_names)
-            {
-                Ok(opts) => (opts, None),
-                Err(e) => (
-                    SessionOptions::default(),
-                    Some(format!(
-                        "{}: {e} (the built-in defaults are used)",
-                        info.dir.join(qstudy_io::MANIFEST).display()
-                    )),
-                ),
-            },
-            None => (SessionOptions::default(), None),
+        let options = match &o.loaded.study {
+            Some(info) => options::study_keys::from_study(&info.defaults, &info.factor_names),
+            None => SessionOptions::default(),
         };
-        let title = o
-            .loaded
-            .study
-            .as_ref()
-            .map(|s| s.title.clone())
-            .or(o.loaded.title.clone());
+        let title = o.loaded.study_title();
         json!({
             "opened": {
                 "input": o.shown,
@@ -231,27 +217,36 @@ impl Session {
                 "statement_labels": o.loaded.table.statement_labels,
                 "attributes": attributes,
                 "participants": participants,
-                "note": note,
+                "note": null,
             },
             "options": options,
         })
     }
 
-    fn options_of(&self, body: &[u8]) -> Result<(&Opened, SessionOptions), Reply> {
+    fn options_of(&self, body: &[u8]) -> Result<(&Input, SessionOptions), Reply> {
         let opened = self
             .opened
             .as_ref()
             .ok_or_else(|| Reply::error(409, "no input is open"))?;
         let options: SessionOptions = serde_json::from_slice(body)
             .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
-        Ok((opened, options))
+        Ok((&opened.input, options))
     }
 
-    fn analyze(&self, body: &[u8]) -> Result<(&Opened, qstudy_core::AnalysisResults), Reply> {
-        let (opened, options) = self.options_of(body)?;
-        let results = engine::run(&opened.loaded, &opened.study, &options.analysis_options())
-            .map_err(|e| Reply::error(200, format!("{}: {e}", opened.shown)))?;
-        Ok((opened, results))
+    /// The analysis of the page's choices, as `qstudy analyze` runs it.
+    fn analyze(&self, body: &[u8]) -> Result<(&Input, Analyzed), Reply> {
+        let (input, options) = self.options_of(body)?;
+        let failed = |source| {
+            Reply::failure(&ServeError::Analysis {
+                input: input.shown.clone(),
+                source,
+            })
+        };
+        let resolved = input
+            .resolve(&options.layer(), Layers::OverDefaults, &|_| {})
+            .map_err(failed)?;
+        let analyzed = input.analyze(resolved).map_err(failed)?;
+        Ok((input, analyzed))
     }
 
     /// Answers one request (after the `Host` and token checks).
@@ -269,13 +264,20 @@ impl Session {
             }),
             ("GET", "/api/state") => Ok(Reply::json(200, &self.summary())),
             ("POST", "/api/load") => self.load(r.body),
-            ("POST", "/api/factors") => self.options_of(r.body).and_then(|(opened, o)| {
-                engine::factors(&opened.study, &o.analysis_options())
+            ("POST", "/api/factors") => self.options_of(r.body).and_then(|(input, o)| {
+                input
+                    .retention(&input.options(&o.layer(), Layers::OverDefaults), &|_| {})
                     .map(|report| Reply::json(200, &json!({ "report": report })))
-                    .map_err(|e| Reply::error(200, format!("{}: {e}", opened.shown)))
+                    .map_err(|source| {
+                        Reply::failure(&ServeError::Analysis {
+                            input: input.shown.clone(),
+                            source,
+                        })
+                    })
             }),
-            ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, results)| {
-                let mut value = serde_json::to_value(&results).unwrap_or(Value::Null);
+            ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, analyzed)| {
+                let results = &analyzed.results;
+                let mut value = serde_json::to_value(results).unwrap_or(Value::Null);
                 if let Some(obj) = value.as_object_mut() {
                     obj.remove("correlation");
                 }
@@ -285,20 +287,19 @@ impl Session {
                     &json!({ "results": value, "step_signs": results.rotated.step_signs }),
                 )
             }),
-            ("POST", "/api/save") => self.options_of(r.body).and_then(|(opened, o)| {
+            ("POST", "/api/save") => self.analyze(r.body).and_then(|(input, _)| {
                 // The choices must analyse before they are saved.
-                engine::run(&opened.loaded, &opened.study, &o.analysis_options())
-                    .map_err(|e| Reply::error(200, format!("{}: {e}", opened.shown)))?;
-                let name = format!("{}-study", archive::stem(&opened.shown));
-                archive::study_zip(opened, &o, &name)
+                let (_, o) = self.options_of(r.body)?;
+                let name = format!("{}-study", archive::stem(&input.shown));
+                archive::study_zip(input, &o, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
-                    .map_err(|e| Reply::error(500, e))
+                    .map_err(|e| Reply::failure(&e))
             }),
-            ("POST", "/api/download") => self.analyze(r.body).and_then(|(opened, results)| {
-                let name = format!("{}-results", archive::stem(&opened.shown));
-                archive::results_zip(opened, &results, &name)
+            ("POST", "/api/download") => self.analyze(r.body).and_then(|(input, analyzed)| {
+                let name = format!("{}-results", archive::stem(&input.shown));
+                archive::results_zip(input, &analyzed, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
-                    .map_err(|e| Reply::error(500, e))
+                    .map_err(|e| Reply::failure(&e))
             }),
             (_, "/")
             | (_, "/api/state")
@@ -326,7 +327,7 @@ impl Session {
             files.push((f.name, bytes));
         }
         // A broken file leaves the open input as it was.
-        let opened = load::open_upload(&files).map_err(|e| Reply::error(200, e))?;
+        let opened = load::open_upload(&files).map_err(|e| Reply::failure(&e))?;
         self.opened = Some(opened);
         Ok(Reply::json(200, &self.summary()))
     }
@@ -357,15 +358,21 @@ impl Workbench {
     /// let wb = qstudy_serve::Workbench::bind(0, None).unwrap();
     /// assert!(wb.url().starts_with("http://127.0.0.1:"));
     /// ```
-    pub fn bind(port: u16, input: Option<&Path>) -> Result<Workbench, String> {
+    pub fn bind(port: u16, input: Option<&Path>) -> Result<Workbench, ServeError> {
         let opened = input.map(load::open_path).transpose()?;
-        let server = tiny_http::Server::http(("127.0.0.1", port))
-            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+        let server =
+            tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| ServeError::Listen {
+                port,
+                reason: e.to_string(),
+            })?;
         let port = server
             .server_addr()
             .to_ip()
             .map(|a| a.port())
-            .ok_or("the server has no IP address")?;
+            .ok_or_else(|| ServeError::Listen {
+                port,
+                reason: "the server has no IP address".to_string(),
+            })?;
         let mut session = Session::new(port, new_token()?);
         if let Some(o) = opened {
             session.open(o);

@@ -1,24 +1,22 @@
 //! Opening an input: a path given on the command line, or files uploaded by the page (written
 //! into a private temporary directory and read by `qstudy_io::read_sorts`, with the readers'
-//! limits). Errors are the one-line messages of `qstudy analyze` (without `error: `).
+//! limits). Errors are the readers' one-line messages, naming the file as uploaded.
 
 use std::path::{Component, Path, PathBuf};
 
-use qstudy_core::Study;
-use qstudy_io::LoadedSorts;
+use qstudy_app::analysis::Input;
+
+use crate::error::ServeError;
 
 /// Most files one upload may hold (a study directory is a handful).
 pub const MAX_UPLOAD_FILES: usize = 64;
 
-/// An opened input: the sorts as read, the validated study, and where they came from.
+/// An opened input: the sorts as read, the validated study, as shown to the user (the path
+/// typed, or the uploaded file's name), and the private directory of an upload.
 #[derive(Debug)]
 pub struct Opened {
-    /// The sorts as read.
-    pub loaded: LoadedSorts,
-    /// The validated study.
-    pub study: Study,
-    /// The input as shown to the user (the path typed, or the uploaded file's name).
-    pub shown: String,
+    /// The input.
+    pub input: Input,
     /// The private directory holding uploaded files (deleted when dropped).
     pub upload_dir: Option<tempfile::TempDir>,
 }
@@ -28,25 +26,23 @@ pub struct Opened {
 ///
 /// ```no_run
 /// let opened = qstudy_serve::load::open_path("fixtures/apse-2023".as_ref()).unwrap();
-/// assert_eq!(opened.study.n_sorts(), 32);
+/// assert_eq!(opened.input.study.n_sorts(), 32);
 /// ```
-pub fn open_path(input: &Path) -> Result<Opened, String> {
-    let (loaded, study) = read_and_validate(input)?;
+pub fn open_path(input: &Path) -> Result<Opened, ServeError> {
+    let (loaded, study) = qstudy_io::load_study(input, None, None, false)?;
     Ok(Opened {
-        loaded,
-        study,
-        shown: input.display().to_string(),
+        input: Input {
+            loaded,
+            study,
+            shown: input.display().to_string(),
+        },
         upload_dir: None,
     })
 }
 
-fn read_and_validate(input: &Path) -> Result<(LoadedSorts, Study), String> {
-    qstudy_io::load_study(input, None, None, false).map_err(|e| e.to_string())
-}
-
 /// A relative path of an uploaded file (`study.toml`, `apse-2023/sorts.csv`): only plain
 /// components, at most 4 deep; anything else (absolute, `..`, empty) is refused.
-fn safe_relative(name: &str) -> Result<PathBuf, String> {
+fn safe_relative(name: &str) -> Result<PathBuf, ServeError> {
     let path = Path::new(name);
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -54,16 +50,16 @@ fn safe_relative(name: &str) -> Result<PathBuf, String> {
             Component::Normal(part) => out.push(part),
             Component::CurDir => {}
             _ => {
-                return Err(format!(
-                    "'{name}': an uploaded file name must be a plain relative name"
-                ));
+                return Err(ServeError::UploadName {
+                    name: name.to_string(),
+                });
             }
         }
     }
     if out.as_os_str().is_empty() || out.components().count() > 4 || name.contains(['\\', '\0']) {
-        return Err(format!(
-            "'{name}': an uploaded file name must be a plain relative name"
-        ));
+        return Err(ServeError::UploadName {
+            name: name.to_string(),
+        });
     }
     Ok(out)
 }
@@ -72,28 +68,37 @@ fn safe_relative(name: &str) -> Result<PathBuf, String> {
 /// them: a study directory (files with a `study.toml`), a PQMethod `.DAT` with its `.STA`, or
 /// one file of any format qstudy reads. Messages name the files as uploaded (relative to the
 /// temporary directory), so they read as `qstudy analyze` run beside the files.
-pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, String> {
+pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
     if files.is_empty() {
-        return Err("no file was uploaded".into());
+        return Err(ServeError::NoUpload);
     }
     if files.len() > MAX_UPLOAD_FILES {
-        return Err(format!(
-            "{} files uploaded: at most {MAX_UPLOAD_FILES} (a study directory, or one file)",
-            files.len()
-        ));
+        return Err(ServeError::TooManyFiles {
+            count: files.len(),
+            max: MAX_UPLOAD_FILES,
+        });
     }
     let dir = tempfile::Builder::new()
         .prefix("qstudy-serve-")
         .tempdir()
-        .map_err(|e| format!("could not create a temporary directory: {e}"))?;
+        .map_err(|source| ServeError::Disk {
+            path: std::env::temp_dir(),
+            source,
+        })?;
     let mut rels = Vec::new();
     for (name, bytes) in files {
         let rel = safe_relative(name)?;
         let path = dir.path().join(&rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", rel.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| ServeError::Disk {
+                path: rel.clone(),
+                source,
+            })?;
         }
-        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", rel.display()))?;
+        std::fs::write(&path, bytes).map_err(|source| ServeError::Disk {
+            path: rel.clone(),
+            source,
+        })?;
         rels.push(rel);
     }
     let is = |p: &PathBuf, ext: &str| {
@@ -112,31 +117,35 @@ pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, String> {
     } else if rels.len() == 1 {
         rels[0].clone()
     } else {
-        return Err(format!(
-            "{} files uploaded without a study.toml: give one file, a .DAT with its .STA, or a study directory",
-            rels.len()
-        ));
+        return Err(ServeError::NoStudy { count: rels.len() });
     };
     let full = if input.as_os_str().is_empty() {
         dir.path().to_path_buf()
     } else {
         dir.path().join(&input)
     };
-    let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
-    let relative = |m: String| {
-        m.replace(&prefix, "")
-            .replace(&dir.path().display().to_string(), ".")
-    };
-    let (loaded, study) = read_and_validate(&full).map_err(relative)?;
+    // The readers name the files they read by their full path; the user knows them by the
+    // names they uploaded.
+    let (loaded, study) = qstudy_io::load_study(&full, None, None, false).map_err(|e| {
+        let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
+        ServeError::Upload {
+            message: e
+                .to_string()
+                .replace(&prefix, "")
+                .replace(&dir.path().display().to_string(), "."),
+        }
+    })?;
     let shown = if input.as_os_str().is_empty() {
         "study".to_string()
     } else {
         input.display().to_string()
     };
     Ok(Opened {
-        loaded,
-        study,
-        shown,
+        input: Input {
+            loaded,
+            study,
+            shown,
+        },
         upload_dir: Some(dir),
     })
 }

@@ -148,7 +148,7 @@ impl SessionOptions {
 /// let d = study_keys::to_study(&o);
 /// assert_eq!(d.rotate[0].to_string(), "1,2,5");
 /// assert_eq!(d.flag[0].to_string(), "C13=F1");
-/// assert_eq!(study_keys::from_study(&d, &Default::default()).unwrap(), o);
+/// assert_eq!(study_keys::from_study(&d, &Default::default()), o);
 /// ```
 pub mod study_keys {
     use super::*;
@@ -160,17 +160,14 @@ pub mod study_keys {
 
     /// The session a study's defaults and factor names start (the built-in defaults for what
     /// they do not give).
-    pub fn from_study(
-        d: &AnalysisDefaults,
-        names: &BTreeMap<String, String>,
-    ) -> Result<SessionOptions, String> {
+    pub fn from_study(d: &AnalysisDefaults, names: &BTreeMap<String, String>) -> SessionOptions {
         let base = SessionOptions::default();
         let pairs = |list: &[FlagEdit]| {
             list.iter()
                 .map(|e| (e.sort.clone(), e.factor.clone()))
                 .collect::<Vec<_>>()
         };
-        Ok(SessionOptions {
+        SessionOptions {
             numerics: d.numerics.unwrap_or(base.numerics),
             correlation: d.correlation.unwrap_or(base.correlation),
             method: d.method.unwrap_or(base.method),
@@ -189,6 +186,6 @@ pub mod study_keys {
             invert: d.invert.clone(),
             split: d.split.clone(),
             names: names.clone(),
-        })
+        }
     }
 }

@@ -451,22 +451,174 @@ fn create_file(staging: &Path, rel: &str) -> Result<(PathBuf, fs::File), OutputE
     Ok((path, file))
 }
 
-/// Writes `bytes` as `rel` (`/`-separated) under `staging`, creating subdirectories. The file
-/// is not flushed here: [`publish`] and [`publish_into`] flush the whole staging directory
-/// before publishing it.
+/// Where the files of an output set go: a staging directory (a [`Path`], published as a
+/// whole by [`publish`] or [`publish_into`]) or memory ([`MemorySink`], which the workbench
+/// zips). The output sets are written once, against this trait, whatever their destination.
+/// Files may be created from several threads at once.
+pub trait Sink: Sync {
+    /// Creates `rel` (`/`-separated; its directories too) for writing. The file holds its
+    /// bytes once [`SinkFile::finish`] returns.
+    fn create(&self, rel: &str) -> Result<Box<dyn SinkFile + '_>, OutputError>;
+    /// How `rel` is named in errors.
+    fn path_of(&self, rel: &str) -> PathBuf;
+    /// Flushes the files `rels`, done, to their storage now (disk: several at a time, so that
+    /// the wait for their data is not all at the end); nothing to do in memory.
+    fn flush_files(&self, rels: &[&str]) -> Result<(), OutputError> {
+        let _ = rels;
+        Ok(())
+    }
+}
+
+/// A file being written into a [`Sink`]: seekable (a workbook is written with seeks), sendable
+/// (a long output is built on a thread of its own).
+pub trait SinkFile: Write + std::io::Seek + Send {
+    /// Ends the file: its buffered bytes are written (not flushed to disk: [`publish`] flushes
+    /// the whole staging directory).
+    fn finish(self: Box<Self>) -> Result<(), OutputError>;
+}
+
+/// A file of a staging directory, through a 64 KiB buffer.
+struct DirFile {
+    path: PathBuf,
+    w: std::io::BufWriter<fs::File>,
+}
+
+impl Write for DirFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+impl std::io::Seek for DirFile {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.w.seek(pos)
+    }
+}
+
+impl SinkFile for DirFile {
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        let DirFile { path, w } = &mut *self;
+        w.flush().map_err(|source| OutputError::Write {
+            path: path.clone(),
+            source,
+        })
+    }
+}
+
+/// A staging directory: files are created under it.
+impl Sink for Path {
+    fn create(&self, rel: &str) -> Result<Box<dyn SinkFile + '_>, OutputError> {
+        let (path, file) = create_file(self, rel)?;
+        Ok(Box::new(DirFile {
+            path,
+            w: std::io::BufWriter::with_capacity(1 << 16, file),
+        }))
+    }
+    fn path_of(&self, rel: &str) -> PathBuf {
+        join_rel(self, rel)
+    }
+    fn flush_files(&self, rels: &[&str]) -> Result<(), OutputError> {
+        let paths: Vec<PathBuf> = rels.iter().map(|rel| join_rel(self, rel)).collect();
+        fsutil::sync_files(&paths)
+    }
+}
+
+/// An output set held in memory, file by file: what the workbench zips for a download, with
+/// no file written to disk.
+///
+/// ```
+/// use qstudy_io::output_dir::{MemorySink, write_file};
+/// let sink = MemorySink::default();
+/// write_file(&sink, "tables/b.csv", b"b").unwrap();
+/// write_file(&sink, "a.txt", b"a").unwrap();
+/// let files = sink.into_files();
+/// assert_eq!(files[0], ("a.txt".to_string(), b"a".to_vec()));
+/// ```
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+/// A file of a [`MemorySink`], added to it when finished.
+struct MemoryFile<'a> {
+    rel: String,
+    bytes: std::io::Cursor<Vec<u8>>,
+    sink: &'a MemorySink,
+}
+
+impl Write for MemoryFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::io::Seek for MemoryFile<'_> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.bytes.seek(pos)
+    }
+}
+
+impl SinkFile for MemoryFile<'_> {
+    fn finish(self: Box<Self>) -> Result<(), OutputError> {
+        let MemoryFile { rel, bytes, sink } = *self;
+        let mut files = sink.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.retain(|(name, _)| *name != rel);
+        files.push((rel, bytes.into_inner()));
+        Ok(())
+    }
+}
+
+impl Sink for MemorySink {
+    fn create(&self, rel: &str) -> Result<Box<dyn SinkFile + '_>, OutputError> {
+        Ok(Box::new(MemoryFile {
+            rel: rel.to_string(),
+            bytes: std::io::Cursor::new(Vec::new()),
+            sink: self,
+        }))
+    }
+    fn path_of(&self, rel: &str) -> PathBuf {
+        PathBuf::from(rel)
+    }
+}
+
+impl MemorySink {
+    /// The files, `(relative path, bytes)`, in the order of a directory listed depth first
+    /// with names sorted (whatever order, or thread, they were written in).
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+        files
+    }
+}
+
+/// Writes `bytes` as `rel` (`/`-separated) into `sink`, creating subdirectories. In a staging
+/// directory the file is not flushed here: [`publish`] and [`publish_into`] flush the whole
+/// staging directory before publishing it.
 ///
 /// ```
 /// let tmp = tempfile::tempdir().unwrap();
 /// qstudy_io::output_dir::write_file(tmp.path(), "plots/a.svg", b"<svg/>").unwrap();
 /// assert!(tmp.path().join("plots/a.svg").is_file());
 /// ```
-pub fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-    let (path, mut file) = create_file(staging, rel)?;
-    file.write_all(bytes)
-        .map_err(|source| OutputError::Write { path, source })
+pub fn write_file(sink: &(impl Sink + ?Sized), rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut file = sink.create(rel)?;
+    file.write_all(bytes).map_err(|source| OutputError::Write {
+        path: sink.path_of(rel),
+        source,
+    })?;
+    file.finish()
 }
 
-/// Flushes the files `rels` (`/`-separated, under `staging`) to disk now, several at a time.
+/// Flushes the files `rels` (`/`-separated) of `sink` to disk now ([`Sink::flush_files`]).
 /// [`publish`] and [`publish_into`] flush the whole directory anyway; flushing the outputs
 /// that are done while another is still being written moves the wait for their data off the
 /// end (a flushed file is quick to flush again).
@@ -477,14 +629,12 @@ pub fn write_file(staging: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputE
 /// qstudy_io::output_dir::flush_files(tmp.path(), &["a.txt"]).unwrap();
 /// assert!(qstudy_io::output_dir::flush_files(tmp.path(), &["b.txt"]).is_err());
 /// ```
-pub fn flush_files(staging: &Path, rels: &[&str]) -> Result<(), OutputError> {
-    let paths: Vec<PathBuf> = rels.iter().map(|rel| staging.join(rel)).collect();
-    fsutil::sync_files(&paths)
+pub fn flush_files(sink: &(impl Sink + ?Sized), rels: &[&str]) -> Result<(), OutputError> {
+    sink.flush_files(rels)
 }
 
-/// Creates `rel` (`/`-separated) under `staging` with its directories, lets `write` fill it
-/// through a 64 KiB buffer, then flushes the buffer (not to disk: [`publish`] flushes the
-/// whole staging directory). For outputs too large to build in memory first. `write`'s error
+/// Creates `rel` (`/`-separated) in `sink`, lets `write` fill it, then ends it
+/// ([`SinkFile::finish`]). For outputs too large to build in memory first. `write`'s error
 /// type is the caller's, holding an [`OutputError`].
 ///
 /// ```
@@ -498,14 +648,12 @@ pub fn flush_files(staging: &Path, rels: &[&str]) -> Result<(), OutputError> {
 /// assert_eq!(std::fs::read_to_string(tmp.path().join("big.txt")).unwrap(), "line\n");
 /// ```
 pub fn stream_file<T, E: From<OutputError>>(
-    staging: &Path,
+    sink: &(impl Sink + ?Sized),
     rel: &str,
-    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<T, E>,
+    write: impl FnOnce(&mut dyn SinkFile) -> Result<T, E>,
 ) -> Result<T, E> {
-    let (path, file) = create_file(staging, rel)?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-    let value = write(&mut w)?;
-    w.flush()
-        .map_err(|source| OutputError::Write { path, source })?;
+    let mut file = sink.create(rel)?;
+    let value = write(&mut *file)?;
+    file.finish()?;
     Ok(value)
 }

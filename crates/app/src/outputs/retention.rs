@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use qstudy_core::retention::RetentionReport;
+use qstudy_io::output_dir::Sink;
 
 use super::{OutputsError, figure_formats};
 
@@ -17,13 +18,13 @@ use super::{OutputsError, figure_formats};
 /// # fn demo(report: &qstudy_core::retention::RetentionReport) {
 /// let out = std::path::Path::new("retention");
 /// qstudy_io::output_dir::publish_into(out, true, |staging| {
-///     qstudy_report::outputs::write_retention(staging, out, report, true).map(|_| ())
+///     qstudy_app::outputs::write_retention(staging, out, report, true).map(|_| ())
 /// })
 /// .unwrap();
 /// # }
 /// ```
 pub fn write_retention(
-    staging: &Path,
+    staging: &(impl Sink + ?Sized),
     shown: &Path,
     r: &RetentionReport,
     plots: bool,

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use qstudy_core::AnalysisResults;
 
-use crate::view::{self, Direction, Mark};
-use crate::{Gallery, Kind, Plot, PlotError};
+use qstudy_plot::view::{self, Direction, Mark};
+use qstudy_plot::{Gallery, Kind, Plot, PlotError};
 
 /// What the report says about where the results come from.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,7 +35,7 @@ fn esc(s: &str) -> String {
 
 /// A number with `d` decimals and a typographic minus.
 fn num(v: f64, d: usize) -> String {
-    crate::chart::tick_label(v, d)
+    qstudy_plot::tick_label(v, d)
 }
 
 const CSS: &str = r#"
@@ -193,7 +193,7 @@ fn page_head(h: &mut String, r: &AnalysisResults, info: &ReportInfo) {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "Q study".to_string());
-    let font = crate::style::font_base64();
+    let font = qstudy_plot::style::font_base64();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -478,5 +478,33 @@ mod tests {
             esc("<b>\"a\" & 'b'</b>"),
             "&lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt;"
         );
+    }
+
+    #[test]
+    fn the_report_is_one_self_contained_page() {
+        let (mut r, _) = crate::testdata::sample();
+        if let Some(labels) = &mut r.input.statement_labels {
+            labels[0] = "About <policy> & practice".to_string();
+        }
+        let options = qstudy_plot::PlotOptions::default();
+        let gallery = qstudy_plot::standard_plots(&r, &options).unwrap();
+        let info = ReportInfo {
+            title: Some("Councils <test>".into()),
+            source: Some("study".into()),
+        };
+        let html = report_html(&r, &gallery, &info).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains("<h1>Councils &lt;test&gt;</h1>"));
+        assert_eq!(html.matches("<svg ").count(), gallery.plots.len());
+        assert!(html.contains("@font-face"));
+        assert!(html.contains("data:font/ttf;base64,"));
+        let lower = html.to_lowercase();
+        assert!(!lower.contains("<script"));
+        for remote in ["src=\"http", "href=\"http", "url(http", "@import"] {
+            assert!(!lower.contains(remote), "{remote}");
+        }
+        assert!(html.contains("&lt;policy&gt; &amp; practice"));
+        assert!(html.contains("id=\"groups\""));
+        assert_eq!(html, report_html(&r, &gallery, &info).unwrap());
     }
 }

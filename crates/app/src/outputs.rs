@@ -1,7 +1,7 @@
-//! The output sets of qstudy, each written into a staging directory; publishing it (or
-//! zipping it) is the caller's: [`qstudy_io::output_dir::publish`] makes it `DIR` at once,
+//! The output sets of qstudy, each written into a [`Sink`]: a staging directory, which the
+//! caller publishes ([`qstudy_io::output_dir::publish`] makes it `DIR` at once,
 //! [`qstudy_io::output_dir::publish_into`] adds it to `DIR`, all or nothing, so `DIR` is never
-//! half-written.
+//! half-written), or memory ([`qstudy_io::output_dir::MemorySink`], which the workbench zips).
 //!
 //! - [`write_analysis`]: one analysis, as `qstudy analyze --out DIR` writes it (and the
 //!   workbench serves it): `results.json`, `report.lis`, `results.xlsx`, `tables/*.csv`,
@@ -12,9 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use qstudy_core::AnalysisResults;
-use qstudy_io::output_dir::{self, OutputError};
-
-use crate::{ReportContext, ReportError};
+use qstudy_io::output_dir::{self, OutputError, Sink};
+use qstudy_report::{ReportContext, ReportError, ReportInfo};
 
 mod bootstrap;
 mod retention;
@@ -77,7 +76,7 @@ pub struct Figures {
     /// Options of every figure (a parallel-analysis threshold on the scree plot, ...).
     pub options: qstudy_plot::PlotOptions,
     /// Title and source shown by `report.html`.
-    pub info: qstudy_plot::ReportInfo,
+    pub info: ReportInfo,
 }
 
 /// What [`write_analysis`] wrote besides the files.
@@ -97,7 +96,7 @@ pub struct AnalysisWritten {
 ///
 /// ```
 /// # fn demo(results: &qstudy_core::AnalysisResults) {
-/// if let Some(w) = qstudy_report::outputs::figures_left_out(results) {
+/// if let Some(w) = qstudy_app::outputs::figures_left_out(results) {
 ///     eprintln!("warning: {w}");
 /// }
 /// # }
@@ -115,7 +114,7 @@ pub fn figures_left_out(results: &AnalysisResults) -> Option<String> {
 /// (`results.xlsx: ...`), then the figures' (when they were left out).
 ///
 /// ```
-/// let all = qstudy_report::outputs::all_warnings(&["a".into()], &["b".into()], &None);
+/// let all = qstudy_app::outputs::all_warnings(&["a".into()], &["b".into()], &None);
 /// assert_eq!(all, ["a", "results.xlsx: b"]);
 /// ```
 pub fn all_warnings(
@@ -131,7 +130,7 @@ pub fn all_warnings(
         .collect()
 }
 
-/// Writes the whole output set of `results` into `staging` (an empty directory): the reports,
+/// Writes the whole output set of `results` into `staging` (an empty directory or memory): the reports,
 /// `warnings.txt` and, with `figures` (and at most [`FIGURE_SORT_LIMIT`] sorts), the figures
 /// and `report.html`. The figures are drawn on rayon's pool while this thread builds the
 /// reports, each streamed into its file as it is built (the workbook on a thread of its own);
@@ -140,7 +139,7 @@ pub fn all_warnings(
 ///
 /// ```
 /// # fn demo(results: &qstudy_core::AnalysisResults, study: &qstudy_core::Study) {
-/// use qstudy_report::outputs::{OutputsError, Figures, write_analysis};
+/// use qstudy_app::outputs::{OutputsError, Figures, write_analysis};
 /// let out = std::path::Path::new("out");
 /// let ctx = qstudy_report::ReportContext::from_study(None, study);
 /// let figures = Figures::default();
@@ -148,10 +147,14 @@ pub fn all_warnings(
 ///     write_analysis(staging, out, results, &ctx, Some(&figures)).map(|_| ())
 /// })
 /// .unwrap();
+/// // the same files in memory
+/// let memory = qstudy_io::output_dir::MemorySink::default();
+/// write_analysis(&memory, out, results, &ctx, Some(&figures)).unwrap();
+/// assert!(memory.into_files().iter().any(|(path, _)| path == "results.json"));
 /// # }
 /// ```
 pub fn write_analysis(
-    staging: &Path,
+    staging: &(impl Sink + ?Sized),
     shown: &Path,
     results: &AnalysisResults,
     ctx: &ReportContext,
@@ -182,8 +185,8 @@ pub fn write_analysis(
 }
 
 /// Writes `value` as one line of JSON (and a newline) to `staging/name`.
-fn write_json<T: serde::Serialize>(
-    staging: &Path,
+pub(crate) fn write_json<T: serde::Serialize>(
+    staging: &(impl Sink + ?Sized),
     shown: &Path,
     name: &str,
     value: &T,
@@ -200,7 +203,7 @@ fn write_json<T: serde::Serialize>(
 /// Renders `plot` as `plots/NAME.svg` and `plots/NAME.png` (both at once) into `staging`;
 /// returns their paths under `shown`.
 fn figure_formats(
-    staging: &Path,
+    staging: &(impl Sink + ?Sized),
     shown: &Path,
     plot: &qstudy_plot::Plot,
 ) -> Result<Vec<PathBuf>, OutputsError> {
@@ -234,7 +237,7 @@ fn figure_files(
     };
     let gallery = qstudy_plot::standard_plots(results, &figures.options).map_err(failed)?;
     Ok(
-        qstudy_plot::render_outputs(results, &gallery, &figures.info)
+        crate::figures::render_outputs(results, &gallery, &figures.info)
             .map_err(failed)?
             .into_iter()
             .map(|f| (f.path, f.bytes))
@@ -247,7 +250,7 @@ fn figure_files(
 /// study of 10^5 sorts has a 430 MB workbook before compression). The workbook, the longest,
 /// is built on a thread of its own meanwhile. Returns the workbook's notes.
 fn write_reports(
-    staging: &Path,
+    staging: &(impl Sink + ?Sized),
     shown: &Path,
     results: &AnalysisResults,
     ctx: &ReportContext,
@@ -261,7 +264,7 @@ fn write_reports(
     std::thread::scope(|scope| {
         let workbook = scope.spawn(|| {
             output_dir::stream_file(staging, "results.xlsx", |w| {
-                crate::write_results_xlsx(results, ctx, w).map_err(report)
+                qstudy_report::write_results_xlsx(results, ctx, w).map_err(report)
             })
         });
         let others = (|| {
@@ -269,7 +272,7 @@ fn write_reports(
                 qstudy_io::write_results_json_to(w, results).map_err(|source| {
                     if source.is_io() {
                         OutputsError::Output(OutputError::Write {
-                            path: staging.join(JSON),
+                            path: staging.path_of(JSON),
                             source: source.into(),
                         })
                     } else {
@@ -281,17 +284,17 @@ fn write_reports(
                 })
             })?;
             output_dir::stream_file(staging, LIS, |w| {
-                crate::write_report_lis(results, ctx, w).map_err(|source| {
+                qstudy_report::write_report_lis(results, ctx, w).map_err(|source| {
                     OutputsError::Output(OutputError::Write {
-                        path: staging.join(LIS),
+                        path: staging.path_of(LIS),
                         source,
                     })
                 })
             })?;
             let mut done = vec![JSON, LIS];
-            for table in crate::CsvTable::of(results) {
+            for table in qstudy_report::CsvTable::of(results) {
                 output_dir::stream_file(staging, table.path(), |w| {
-                    crate::write_csv_table(results, table, w).map_err(report)
+                    qstudy_report::write_csv_table(results, table, w).map_err(report)
                 })?;
                 done.push(table.path());
             }

@@ -1,0 +1,172 @@
+//! One analysis, as `qstudy analyze` and the workbench run it: the options resolved from the
+//! user's choices over the study's, the number of factors recommended when none was given,
+//! the analysis, the participants' attributes attached; then its whole output set.
+
+use std::path::Path;
+
+use qstudy_core::Study;
+use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
+use qstudy_core::error::AnalysisError;
+use qstudy_core::options::OptionLayer;
+use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
+use qstudy_io::LoadedSorts;
+use qstudy_io::output_dir::Sink;
+use qstudy_report::{ReportContext, ReportInfo};
+
+use crate::outputs::{AnalysisWritten, Figures, OutputsError, write_analysis};
+
+/// An input, read and validated: the sorts as read and the study.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The sorts as read (with the study directory's manifest and participants, if any).
+    pub loaded: LoadedSorts,
+    /// The validated study.
+    pub study: Study,
+    /// The input as the user named it (the path typed, an uploaded file's name): the source
+    /// that `report.html` quotes.
+    pub shown: String,
+}
+
+/// The options of a job and, when the number of factors was not given, the retention report
+/// that chose it.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The options, complete.
+    pub options: AnalysisOptions,
+    /// The report whose recommendation is `options.factors`, when the number was not given.
+    pub retention: Option<RetentionReport>,
+}
+
+/// A finished analysis.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    /// The results (`results.json`).
+    pub results: AnalysisResults,
+    /// The options it ran with.
+    pub options: AnalysisOptions,
+    /// The report whose recommendation chose the number of factors, when it was not given.
+    pub retention: Option<RetentionReport>,
+}
+
+/// Which layers of options a job's choices go over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layers {
+    /// The command line: its options over the study's `[analysis]` and `[factor_names]`, over
+    /// the defaults.
+    OverStudy,
+    /// The workbench: the page's choices started from the study's and hold them all (a name or
+    /// flag the user removed must stay removed), over the defaults only.
+    OverDefaults,
+}
+
+impl Input {
+    /// The analysis options: `given` (the command line's or the page's choices) over `layers`,
+    /// ending with the defaults of [`AnalysisOptions::default`]. The number of factors is 0
+    /// when none of them gives it.
+    pub fn options(&self, given: &OptionLayer, layers: Layers) -> AnalysisOptions {
+        let study = match (&self.loaded.study, layers) {
+            (Some(info), Layers::OverStudy) => OptionLayer {
+                factor_names: info.factor_names.clone(),
+                ..info.defaults.clone()
+            },
+            _ => OptionLayer::default(),
+        };
+        given.clone().over(study).resolve()
+    }
+
+    /// [`Input::options`], with the number of factors, when neither `given` nor the study
+    /// gives it, the recommendation of `qstudy factors` (parallel analysis with its defaults:
+    /// 1000 random studies, seed 1, 95th percentile; `progress` is told of each study done).
+    pub fn resolve(
+        &self,
+        given: &OptionLayer,
+        layers: Layers,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Resolved, AnalysisError> {
+        let study_factors = match layers {
+            Layers::OverStudy => self.loaded.study.as_ref().and_then(|i| i.defaults.factors),
+            Layers::OverDefaults => None,
+        };
+        let mut options = self.options(given, layers);
+        let mut recommended = None;
+        if given.factors.or(study_factors).is_none() {
+            let report = self.retention(&options, progress)?;
+            options.factors = report.recommended;
+            recommended = Some(report);
+        }
+        Ok(Resolved {
+            options,
+            retention: recommended,
+        })
+    }
+
+    /// The `qstudy factors` report of the study with `options` (parallel analysis with its
+    /// defaults: 1000 random studies, seed 1, 95th percentile).
+    pub fn retention(
+        &self,
+        options: &AnalysisOptions,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<RetentionReport, AnalysisError> {
+        retention(&self.study, options, &RetentionOptions::default(), progress)
+    }
+
+    /// Runs the analysis with `resolved` options and attaches the participants' attributes.
+    pub fn analyze(&self, resolved: Resolved) -> Result<Analyzed, AnalysisError> {
+        let Resolved { options, retention } = resolved;
+        let mut results = analyze(&self.study, &options)?;
+        if retention.is_some() {
+            results.warnings.push(format!(
+                "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
+                options.factors
+            ));
+        }
+        if let Some(participants) = self.loaded.participants() {
+            results.attach_participants(participants.to_vec());
+        }
+        Ok(Analyzed {
+            results,
+            options,
+            retention,
+        })
+    }
+
+    /// What the reports say of the study: its title and the sorts' values.
+    pub fn report_context(&self) -> ReportContext {
+        ReportContext::from_study(self.loaded.study_title(), &self.study)
+    }
+}
+
+impl Analyzed {
+    /// Writes the whole output set ([`write_analysis`]) into `sink`, with the figures and
+    /// `report.html` when `figures` (the scree plot then shows the parallel-analysis
+    /// threshold when a retention report chose the number of factors). `shown` is the output
+    /// directory named in errors.
+    pub fn write(
+        &self,
+        input: &Input,
+        sink: &(impl Sink + ?Sized),
+        shown: &Path,
+        figures: bool,
+    ) -> Result<AnalysisWritten, OutputsError> {
+        let figures = figures.then(|| Figures {
+            info: ReportInfo {
+                title: input.loaded.study_title(),
+                source: Some(input.shown.clone()),
+            },
+            options: qstudy_plot::PlotOptions {
+                scree_threshold: self
+                    .retention
+                    .as_ref()
+                    .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+                ..Default::default()
+            },
+        });
+        write_analysis(
+            sink,
+            shown,
+            &self.results,
+            &input.report_context(),
+            figures.as_ref(),
+        )
+    }
+}

@@ -1,0 +1,104 @@
+//! What can go wrong in the workbench, typed; each is worded for the page's user (no command
+//! line flags: the page's own controls) and answered with an HTTP status.
+
+use std::path::PathBuf;
+
+use qstudy_core::error::AnalysisError;
+
+/// A workbench failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The input could not be read or is not a valid study (the readers' message, naming the
+    /// file and place).
+    #[error(transparent)]
+    Load(#[from] qstudy_io::LoadError),
+    /// An uploaded input could not be read or is not a valid study: the readers' message,
+    /// naming the files as uploaded.
+    #[error("{message}")]
+    Upload {
+        /// The message.
+        message: String,
+    },
+    /// An uploaded file name is not a plain relative name.
+    #[error("'{name}': an uploaded file name must be a plain relative name")]
+    UploadName {
+        /// The name as uploaded.
+        name: String,
+    },
+    /// Nothing was uploaded.
+    #[error("no file was uploaded")]
+    NoUpload,
+    /// Too many files in one upload.
+    #[error("{count} files uploaded: at most {max} (a study directory, or one file)")]
+    TooManyFiles {
+        /// Files uploaded.
+        count: usize,
+        /// The most accepted.
+        max: usize,
+    },
+    /// Several files but neither a study nor a `.DAT`.
+    #[error(
+        "{count} files uploaded without a study.toml: give one file, a .DAT with its .STA, or a study directory"
+    )]
+    NoStudy {
+        /// Files uploaded.
+        count: usize,
+    },
+    /// A file or directory of the workbench's own could not be written.
+    #[error("{}: {source}", path.display())]
+    Disk {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The analysis cannot be done with these choices.
+    #[error("{input}: {source}")]
+    Analysis {
+        /// The input as shown.
+        input: String,
+        /// The cause.
+        source: AnalysisError,
+    },
+    /// The output set could not be built.
+    #[error(transparent)]
+    Outputs(#[from] qstudy_app::outputs::OutputsError),
+    /// The study could not be written as a study directory.
+    #[error(transparent)]
+    Export(#[from] qstudy_io::ExportError),
+    /// Reading back a converted study failed.
+    #[error(transparent)]
+    Read(#[from] qstudy_io::ReadError),
+    /// A zip archive could not be built.
+    #[error("cannot build the archive: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// The server could not listen.
+    #[error("cannot listen on 127.0.0.1:{port}: {reason}")]
+    Listen {
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        reason: String,
+    },
+    /// No random numbers for the session token.
+    #[error("no random numbers for the token: {0}")]
+    Token(getrandom::Error),
+}
+
+impl ServeError {
+    /// The HTTP status of the answer: a bad input or an impossible choice is an answer (200,
+    /// `{"error": ...}`), the server's own failures are 500.
+    pub fn status(&self) -> u16 {
+        match self {
+            ServeError::Load(_)
+            | ServeError::Upload { .. }
+            | ServeError::UploadName { .. }
+            | ServeError::NoUpload
+            | ServeError::TooManyFiles { .. }
+            | ServeError::NoStudy { .. }
+            | ServeError::Analysis { .. } => 200,
+            _ => 500,
+        }
+    }
+}
