@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use qstudy_core::Study;
-use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
+use qstudy_core::analysis::{Analysis, AnalysisOptions, AnalysisResults};
 use qstudy_core::error::AnalysisError;
 use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
@@ -112,8 +112,36 @@ impl Input {
 
     /// Runs the analysis with `resolved` options and attaches the participants' attributes.
     pub fn analyze(&self, resolved: Resolved) -> Result<Analyzed, AnalysisError> {
+        let analysis = Analysis::new(&self.study, resolved.options.clone())?;
+        Ok(self.finish(&analysis, resolved))
+    }
+
+    /// [`Input::analyze`] keeping the analysis in `kept` between runs, as the workbench does
+    /// with each choice of the page: a run with other options re-runs only from the first stage
+    /// they affect (a rotation step re-runs rotation onward; the correlation and extraction are
+    /// kept). `kept` must belong to this input (empty for its first run); a run that fails
+    /// leaves it as it was.
+    pub fn analyze_kept(
+        &self,
+        kept: &mut Option<Analysis<'static>>,
+        resolved: Resolved,
+    ) -> Result<Analyzed, AnalysisError> {
+        let options = resolved.options.clone();
+        let analysis = match kept {
+            Some(analysis) => {
+                analysis.set_options(options)?;
+                analysis
+            }
+            None => kept.insert(Analysis::owned(self.study.clone(), options)?),
+        };
+        Ok(self.finish(analysis, resolved))
+    }
+
+    /// The results of `analysis`, with the warning of a recommended number of factors and the
+    /// participants' attributes.
+    fn finish(&self, analysis: &Analysis, resolved: Resolved) -> Analyzed {
         let Resolved { options, retention } = resolved;
-        let mut results = analyze(&self.study, &options)?;
+        let mut results = analysis.results();
         if retention.is_some() {
             results.warnings.push(format!(
                 "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
@@ -123,11 +151,11 @@ impl Input {
         if let Some(participants) = self.loaded.participants() {
             results.attach_participants(participants.to_vec());
         }
-        Ok(Analyzed {
+        Analyzed {
             results,
             options,
             retention,
-        })
+        }
     }
 
     /// What the reports say of the study: its title and the sorts' values.
@@ -168,5 +196,59 @@ impl Analyzed {
             &input.report_context(),
             figures.as_ref(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qstudy_core::RotationStep;
+
+    fn lipset() -> Input {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/lipset/LIPSET.DAT"
+        );
+        let (loaded, study) = qstudy_io::load_study(path.as_ref(), None, None, false).unwrap();
+        Input {
+            loaded,
+            study,
+            shown: "LIPSET.DAT".into(),
+        }
+    }
+
+    #[test]
+    fn a_kept_analysis_gives_the_results_of_a_fresh_one_after_every_choice() {
+        let input = lipset();
+        let mut kept = None;
+        let mut given = OptionLayer {
+            factors: Some(3),
+            ..Default::default()
+        };
+        let choices: [&dyn Fn(&mut OptionLayer); 4] = [
+            &|_| {},
+            &|g| {
+                g.rotate.push(RotationStep {
+                    a: 1,
+                    b: 2,
+                    degrees: 10.0,
+                })
+            },
+            &|g| g.flag_p = Some(0.01),
+            &|g| g.factors = Some(2),
+        ];
+        for choose in choices {
+            choose(&mut given);
+            let resolved = input.resolve(&given, Layers::OverStudy, &|_| {}).unwrap();
+            let fresh = input.analyze(resolved.clone()).unwrap();
+            let again = input.analyze_kept(&mut kept, resolved).unwrap();
+            assert_eq!(again.results, fresh.results);
+        }
+        // an impossible choice is refused and leaves the kept analysis as it was
+        let before = kept.as_ref().unwrap().results();
+        given.factors = Some(40);
+        let resolved = input.resolve(&given, Layers::OverStudy, &|_| {}).unwrap();
+        assert!(input.analyze_kept(&mut kept, resolved).is_err());
+        assert_eq!(kept.as_ref().unwrap().results(), before);
     }
 }

@@ -27,26 +27,27 @@ fn main() {
         let mut step = Vec::new();
         let mut flag = Vec::new();
         let mut a = Analysis::new(&study, o.clone()).unwrap();
+        let mut edited = o.clone();
         for r in 0..15 {
             let t = Instant::now();
             let _ = analyze(&study, &o).unwrap();
             full.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
-            a.add_rotation_step(RotationStep {
+            edited.rotation_steps.push(RotationStep {
                 a: 1,
                 b: 2,
                 degrees: 1.0,
-            })
-            .unwrap();
+            });
+            a.set_options(edited.clone()).unwrap();
             let _ = a.results();
             step.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
             let sort = study.sort_ids()[r].clone();
-            a.flag_sort(FlagEdit {
+            edited.flagging.flags.push(FlagEdit {
                 sort,
                 factor: "1".into(),
-            })
-            .unwrap();
+            });
+            a.set_options(edited.clone()).unwrap();
             let _ = a.results();
             flag.push(t.elapsed().as_secs_f64() * 1e3);
         }

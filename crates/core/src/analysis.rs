@@ -16,7 +16,7 @@ use crate::extract::{self, ExtractStage, Extraction, HorstOptions, column_sums_o
 use crate::flag::{self, FlagEdit, Flagging};
 use crate::groups;
 use crate::numerics::Numerics;
-use crate::rotate::{self, Rotated, Rotation, RotationStep, VarimaxMethod};
+use crate::rotate::{self, Rotated, Rotation, VarimaxMethod};
 use crate::score::{self, FactorScores};
 
 pub use crate::options::{AnalysisOptions, CORRELATION_OUTPUT_LIMIT};
@@ -319,13 +319,15 @@ impl Stage {
 /// let grid: Grid = "-3:2,-2:3,-1:4,0:6,1:4,2:3,3:2".parse().unwrap();
 /// let sim = planted_study(&grid, 12, 2, (0.6, 0.8), 7);
 /// let study = validate(&sim.table, &ValidationOptions::default()).unwrap();
-/// let mut analysis = Analysis::new(&study, AnalysisOptions { factors: 2, ..Default::default() })?;
+/// let mut options = AnalysisOptions { factors: 2, ..Default::default() };
+/// let mut analysis = Analysis::new(&study, options.clone())?;
 /// // a judgmental rotation step: rotation, flagging, scores and comparison are re-run
-/// let rerun = analysis.add_rotation_step(RotationStep { a: 1, b: 2, degrees: 5.0 })?;
-/// assert_eq!(rerun, Some(Stage::Rotate));
+/// options.rotation_steps.push(RotationStep { a: 1, b: 2, degrees: 5.0 });
+/// assert_eq!(analysis.set_options(options.clone())?, Some(Stage::Rotate));
 /// // a manual flag: flagging onward
 /// let sort = study.sort_ids()[0].clone();
-/// analysis.flag_sort(FlagEdit { sort, factor: "2".into() })?;
+/// options.flagging.flags.push(FlagEdit { sort, factor: "2".into() });
+/// assert_eq!(analysis.set_options(options)?, Some(Stage::Flag));
 /// assert_eq!(analysis.runs(Stage::Extract), 1); // extracted once
 /// assert_eq!(analysis.runs(Stage::Flag), 3);
 /// let results = analysis.results();
@@ -347,14 +349,54 @@ pub struct Analysis<'a> {
     runs: [usize; 6],
 }
 
-/// The stages from `from` onward, computed from the earlier ones of `a` (`None`: not re-run).
-struct Rerun {
-    persons: Option<Persons>,
-    extraction: Option<ExtractStage>,
+/// The stages after extraction: rotation, flagging, scores and comparison.
+struct Downstream {
     rotated: Rotated,
     flagging: Flagging,
     scores: Vec<FactorScores>,
     compared: Compared,
+}
+
+impl Downstream {
+    /// Runs the stages after extraction with `options`; `kept` is the rotation to keep when
+    /// it does not need re-running (a flag edit), `None` to rotate.
+    fn run(
+        study: &Study,
+        standardized: &Array2<f64>,
+        extracted: &ExtractStage,
+        kept: Option<&Rotated>,
+        options: &AnalysisOptions,
+    ) -> Result<Downstream, AnalysisError> {
+        let (ids, m) = (study.sort_ids(), study.n_statements());
+        extracted.check_keep(options.factors)?;
+        let rotated = match kept {
+            Some(r) => r.clone(),
+            None => {
+                let unrotated = extracted
+                    .extracted
+                    .loadings
+                    .slice(s![.., ..options.factors]);
+                rotate::run(unrotated, &options.rotate_request())?
+            }
+        };
+        let flagging = flag::run(rotated.loadings.view(), ids, m, &options.flagging)?;
+        let scores = score::run(standardized, &flagging, |i| i, study.grid());
+        let compared = compare::run(&flagging.columns, &scores, study.statement_ids());
+        Ok(Downstream {
+            rotated,
+            flagging,
+            scores,
+            compared,
+        })
+    }
+}
+
+/// The stages from a given one onward, computed from the earlier ones of a session (`None`:
+/// not re-run).
+struct Rerun {
+    persons: Option<Persons>,
+    extraction: Option<ExtractStage>,
+    downstream: Downstream,
 }
 
 impl<'a> Analysis<'a> {
@@ -389,65 +431,38 @@ impl<'a> Analysis<'a> {
         let persons = Persons::new(study.values(), options.correlation, engine);
         let standardized = correlate::standardize_rows(study.values());
         let extraction = extract::run(&persons, study.n_statements(), &options.extract_request());
-        let mut analysis = Analysis {
+        let later = Downstream::run(&study, &standardized, &extraction, None, &options)?;
+        Ok(Analysis {
             study,
             options,
             engine,
             standardized,
             persons,
             extraction,
-            rotated: Rotated {
-                loadings: Array2::zeros((0, 0)),
-                matrix: Array2::zeros((0, 0)),
-                varimax_cycles: None,
-                step_signs: Vec::new(),
-            },
-            flagging: Flagging {
-                columns: Vec::new(),
-                loadings: Array2::zeros((0, 0)),
-                flags: Vec::new(),
-            },
-            scores: Vec::new(),
-            compared: compare::run(&[], &[], &[]),
-            runs: [1, 1, 0, 0, 0, 0],
-        };
-        let rerun = analysis.rerun(&analysis.options, Stage::Rotate)?;
-        analysis.commit(rerun, Stage::Rotate);
-        Ok(analysis)
+            rotated: later.rotated,
+            flagging: later.flagging,
+            scores: later.scores,
+            compared: later.compared,
+            runs: [1; 6],
+        })
     }
 
-    /// Runs the stages from `from` (at least [`Stage::Rotate`] unless the earlier are asked)
-    /// with `options`, without touching the session.
+    /// Runs the stages from `from` with `options`, without touching the session.
     fn rerun(&self, options: &AnalysisOptions, from: Stage) -> Result<Rerun, AnalysisError> {
         let study = &*self.study;
-        let (ids, m) = (study.sort_ids(), study.n_statements());
         let persons = (from <= Stage::Correlate)
             .then(|| Persons::new(study.values(), options.correlation, self.engine));
         let extraction = (from <= Stage::Extract).then(|| {
             let persons = persons.as_ref().unwrap_or(&self.persons);
-            extract::run(persons, m, &options.extract_request())
+            extract::run(persons, study.n_statements(), &options.extract_request())
         });
         let extracted = extraction.as_ref().unwrap_or(&self.extraction);
-        extracted.check_keep(options.factors)?;
-        let rotated = if from <= Stage::Rotate {
-            let unrotated = extracted
-                .extracted
-                .loadings
-                .slice(s![.., ..options.factors]);
-            rotate::run(unrotated, &options.rotate_request())?
-        } else {
-            self.rotated.clone()
-        };
-        let flagging = flag::run(rotated.loadings.view(), ids, m, &options.flagging)?;
-        let scores = score::run(&self.standardized, &flagging, |i| i, study.grid());
-        let compared = compare::run(&flagging.columns, &scores, study.statement_ids());
+        let kept = (from > Stage::Rotate).then_some(&self.rotated);
+        let downstream = Downstream::run(study, &self.standardized, extracted, kept, options)?;
         Ok(Rerun {
             persons,
             extraction,
-            rotated,
-            flagging,
-            scores,
-            compared,
+            downstream,
         })
     }
 
@@ -458,10 +473,16 @@ impl<'a> Analysis<'a> {
         if let Some(e) = r.extraction {
             self.extraction = e;
         }
-        self.rotated = r.rotated;
-        self.flagging = r.flagging;
-        self.scores = r.scores;
-        self.compared = r.compared;
+        let Downstream {
+            rotated,
+            flagging,
+            scores,
+            compared,
+        } = r.downstream;
+        self.rotated = rotated;
+        self.flagging = flagging;
+        self.scores = scores;
+        self.compared = compared;
         for stage in Stage::ALL.into_iter().filter(|&s| s >= from) {
             self.runs[stage.index()] += 1;
         }
@@ -482,66 +503,6 @@ impl<'a> Analysis<'a> {
         }
         self.options = options;
         Ok(first)
-    }
-
-    /// Edits the options with `edit` and applies them as [`Analysis::set_options`] does.
-    ///
-    /// ```
-    /// # use qstudy_core::{Grid, synthetic::planted_study, validate::{validate, ValidationOptions}};
-    /// # use qstudy_core::analysis::{Analysis, AnalysisOptions, Stage};
-    /// # let grid: Grid = "-2:2,-1:3,0:4,1:3,2:2".parse().unwrap();
-    /// # let sim = planted_study(&grid, 10, 2, (0.6, 0.8), 1);
-    /// # let study = validate(&sim.table, &ValidationOptions::default()).unwrap();
-    /// let mut a = Analysis::new(&study, AnalysisOptions { factors: 2, ..Default::default() })?;
-    /// assert_eq!(a.edit_options(|o| o.flagging.p = 0.01)?, Some(Stage::Flag));
-    /// assert_eq!(a.edit_options(|o| o.flagging.invert = vec![3]).is_err(), true); // 2 factors
-    /// assert_eq!(a.options().flagging.invert, Vec::<usize>::new()); // unchanged
-    /// # Ok::<(), qstudy_core::AnalysisError>(())
-    /// ```
-    pub fn edit_options(
-        &mut self,
-        edit: impl FnOnce(&mut AnalysisOptions),
-    ) -> Result<Option<Stage>, AnalysisError> {
-        let mut options = self.options.clone();
-        edit(&mut options);
-        self.set_options(options)
-    }
-
-    /// Appends a judgmental rotation step (re-runs rotation onward).
-    pub fn add_rotation_step(
-        &mut self,
-        step: RotationStep,
-    ) -> Result<Option<Stage>, AnalysisError> {
-        self.edit_options(|o| o.rotation_steps.push(step))
-    }
-
-    /// Removes the last judgmental rotation step, if any (re-runs rotation onward).
-    pub fn undo_rotation_step(&mut self) -> Result<Option<Stage>, AnalysisError> {
-        self.edit_options(|o| {
-            o.rotation_steps.pop();
-        })
-    }
-
-    /// Flags a sort on a factor by hand (dropping the same unflag, if any; re-runs flagging
-    /// onward).
-    pub fn flag_sort(&mut self, edit: FlagEdit) -> Result<Option<Stage>, AnalysisError> {
-        self.edit_options(|o| {
-            o.flagging.unflags.retain(|e| e != &edit);
-            if !o.flagging.flags.contains(&edit) {
-                o.flagging.flags.push(edit);
-            }
-        })
-    }
-
-    /// Removes a sort's flag on a factor by hand (dropping the same manual flag, if any;
-    /// re-runs flagging onward).
-    pub fn unflag_sort(&mut self, edit: FlagEdit) -> Result<Option<Stage>, AnalysisError> {
-        self.edit_options(|o| {
-            o.flagging.flags.retain(|e| e != &edit);
-            if !o.flagging.unflags.contains(&edit) {
-                o.flagging.unflags.push(edit);
-            }
-        })
     }
 
     /// The study analysed.

@@ -233,9 +233,16 @@ impl Session {
         Ok((&opened.input, options))
     }
 
-    /// The analysis of the page's choices, as `qstudy analyze` runs it.
-    fn analyze(&self, body: &[u8]) -> Result<(&Input, Analyzed), Reply> {
-        let (input, options) = self.options_of(body)?;
+    /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
+    /// stage that changed since the last request.
+    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, SessionOptions), Reply> {
+        let opened = self
+            .opened
+            .as_mut()
+            .ok_or_else(|| Reply::error(409, "no input is open"))?;
+        let options: SessionOptions = serde_json::from_slice(body)
+            .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
+        let input = &opened.input;
         let failed = |source| {
             Reply::failure(&ServeError::Analysis {
                 input: input.shown.clone(),
@@ -245,8 +252,10 @@ impl Session {
         let resolved = input
             .resolve(&options.layer(), Layers::OverDefaults, &|_| {})
             .map_err(failed)?;
-        let analyzed = input.analyze(resolved).map_err(failed)?;
-        Ok((input, analyzed))
+        let analyzed = input
+            .analyze_kept(&mut opened.kept, resolved)
+            .map_err(failed)?;
+        Ok((input, analyzed, options))
     }
 
     /// Answers one request (after the `Host` and token checks).
@@ -275,7 +284,7 @@ impl Session {
                         })
                     })
             }),
-            ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, analyzed)| {
+            ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, analyzed, _)| {
                 let results = &analyzed.results;
                 let mut value = serde_json::to_value(results).unwrap_or(Value::Null);
                 if let Some(obj) = value.as_object_mut() {
@@ -287,15 +296,14 @@ impl Session {
                     &json!({ "results": value, "step_signs": results.rotated.step_signs }),
                 )
             }),
-            ("POST", "/api/save") => self.analyze(r.body).and_then(|(input, _)| {
-                // The choices must analyse before they are saved.
-                let (_, o) = self.options_of(r.body)?;
+            // The choices must analyse before they are saved.
+            ("POST", "/api/save") => self.analyze(r.body).and_then(|(input, _, o)| {
                 let name = format!("{}-study", archive::stem(&input.shown));
                 archive::study_zip(input, &o, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
                     .map_err(|e| Reply::failure(&e))
             }),
-            ("POST", "/api/download") => self.analyze(r.body).and_then(|(input, analyzed)| {
+            ("POST", "/api/download") => self.analyze(r.body).and_then(|(input, analyzed, _)| {
                 let name = format!("{}-results", archive::stem(&input.shown));
                 archive::results_zip(input, &analyzed, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))

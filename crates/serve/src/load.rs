@@ -5,6 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use qstudy_app::analysis::Input;
+use qstudy_core::Analysis;
 
 use crate::error::ServeError;
 
@@ -12,11 +13,15 @@ use crate::error::ServeError;
 pub const MAX_UPLOAD_FILES: usize = 64;
 
 /// An opened input: the sorts as read, the validated study, as shown to the user (the path
-/// typed, or the uploaded file's name), and the private directory of an upload.
+/// typed, or the uploaded file's name), its analysis kept between the page's requests, and the
+/// private directory of an upload.
 #[derive(Debug)]
 pub struct Opened {
     /// The input.
     pub input: Input,
+    /// The analysis of the last choices, re-run from the first stage the next ones affect
+    /// (`qstudy_app::analysis::Input::analyze_kept`).
+    pub kept: Option<Analysis<'static>>,
     /// The private directory holding uploaded files (deleted when dropped).
     pub upload_dir: Option<tempfile::TempDir>,
 }
@@ -36,6 +41,7 @@ pub fn open_path(input: &Path) -> Result<Opened, ServeError> {
             study,
             shown: input.display().to_string(),
         },
+        kept: None,
         upload_dir: None,
     })
 }
@@ -146,6 +152,7 @@ pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
             study,
             shown,
         },
+        kept: None,
         upload_dir: Some(dir),
     })
 }

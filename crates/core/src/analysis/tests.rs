@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::flag::FlaggingOptions;
+use crate::rotate::RotationStep;
 use crate::synthetic::planted_study;
 use crate::validate::{ValidationOptions, validate};
 
@@ -18,6 +19,17 @@ fn three() -> AnalysisOptions {
     }
 }
 
+/// Edits the session's options with `change` and applies them ([`Analysis::set_options`]), as
+/// the workbench does with each choice of the page.
+fn edit(
+    a: &mut Analysis,
+    change: impl FnOnce(&mut AnalysisOptions),
+) -> Result<Option<Stage>, AnalysisError> {
+    let mut options = a.options().clone();
+    change(&mut options);
+    a.set_options(options)
+}
+
 #[test]
 fn rotation_steps_rerun_rotation_onward_only_and_match_a_fresh_analysis() {
     let study = study();
@@ -27,8 +39,14 @@ fn rotation_steps_rerun_rotation_onward_only_and_match_a_fresh_analysis() {
         b: 3,
         degrees: 12.5,
     };
-    assert_eq!(a.add_rotation_step(step).unwrap(), Some(Stage::Rotate));
-    assert_eq!(a.add_rotation_step(step).unwrap(), Some(Stage::Rotate));
+    assert_eq!(
+        edit(&mut a, |o| o.rotation_steps.push(step)).unwrap(),
+        Some(Stage::Rotate)
+    );
+    assert_eq!(
+        edit(&mut a, |o| o.rotation_steps.push(step)).unwrap(),
+        Some(Stage::Rotate)
+    );
     assert_eq!(a.runs(Stage::Correlate), 1);
     assert_eq!(a.runs(Stage::Extract), 1);
     assert_eq!(a.runs(Stage::Rotate), 3);
@@ -36,8 +54,7 @@ fn rotation_steps_rerun_rotation_onward_only_and_match_a_fresh_analysis() {
     let fresh = analyze(&study, a.options()).unwrap();
     assert_eq!(a.options().rotation_steps, vec![step, step]);
     assert_eq!(a.results(), fresh);
-    a.undo_rotation_step().unwrap();
-    a.undo_rotation_step().unwrap();
+    edit(&mut a, |o| o.rotation_steps.clear()).unwrap();
     assert_eq!(a.results(), analyze(&study, &three()).unwrap());
     assert_eq!(a.runs(Stage::Extract), 1);
 }
@@ -47,16 +64,26 @@ fn flag_edits_rerun_flagging_onward_only() {
     let study = study();
     let mut a = Analysis::new(&study, three()).unwrap();
     let id = study.sort_ids()[0].clone();
-    let edit = FlagEdit {
+    let flag = FlagEdit {
         sort: id,
         factor: "F2".into(),
     };
-    assert_eq!(a.flag_sort(edit.clone()).unwrap(), Some(Stage::Flag));
+    assert_eq!(
+        edit(&mut a, |o| o.flagging.flags.push(flag.clone())).unwrap(),
+        Some(Stage::Flag)
+    );
     assert!(a.results().flags[0][1]);
-    assert_eq!(a.unflag_sort(edit.clone()).unwrap(), Some(Stage::Flag));
+    assert_eq!(
+        edit(&mut a, |o| {
+            o.flagging.flags.clear();
+            o.flagging.unflags.push(flag.clone());
+        })
+        .unwrap(),
+        Some(Stage::Flag)
+    );
     assert!(!a.results().flags[0][1]);
     assert!(a.options().flagging.flags.is_empty());
-    assert_eq!(a.options().flagging.unflags, vec![edit]);
+    assert_eq!(a.options().flagging.unflags, vec![flag]);
     assert_eq!((a.runs(Stage::Rotate), a.runs(Stage::Flag)), (1, 3));
     assert_eq!(a.results(), analyze(&study, a.options()).unwrap());
 }
@@ -68,23 +95,23 @@ fn each_option_reruns_from_its_stage() {
     let names = |o: &mut AnalysisOptions| {
         o.factor_names.insert("F1".into(), "first".into());
     };
-    assert_eq!(a.edit_options(names).unwrap(), None);
+    assert_eq!(edit(&mut a, names).unwrap(), None);
     assert_eq!(a.results().factors[0].label.as_deref(), Some("first"));
     // 7 centroid factors are extracted for 2 or 3 kept factors: no re-extraction
     assert_eq!(
-        a.edit_options(|o| o.factors = 2).unwrap(),
+        edit(&mut a, |o| o.factors = 2).unwrap(),
         Some(Stage::Rotate)
     );
     assert_eq!(
-        a.edit_options(|o| o.extract = Some(4)).unwrap(),
+        edit(&mut a, |o| o.extract = Some(4)).unwrap(),
         Some(Stage::Extract)
     );
     assert_eq!(
-        a.edit_options(|o| o.flagging.invert = vec![1]).unwrap(),
+        edit(&mut a, |o| o.flagging.invert = vec![1]).unwrap(),
         Some(Stage::Rotate)
     );
     let kendall = |o: &mut AnalysisOptions| o.correlation = crate::Correlation::Kendall;
-    assert_eq!(a.edit_options(kendall).unwrap(), Some(Stage::Correlate));
+    assert_eq!(edit(&mut a, kendall).unwrap(), Some(Stage::Correlate));
     assert_eq!(a.runs(Stage::Correlate), 2);
     assert_eq!(a.runs(Stage::Extract), 3);
     assert_eq!(a.results(), analyze(&study, a.options()).unwrap());
@@ -109,22 +136,22 @@ fn invalid_options_are_refused_before_any_computation() {
     }
     let mut a = Analysis::new(&study, three()).unwrap();
     let before = a.results();
-    assert!(a.edit_options(|o| o.flagging.invert = vec![4]).is_err());
+    assert!(edit(&mut a, |o| o.flagging.invert = vec![4]).is_err());
     let ghost = FlagEdit {
         sort: "nobody".into(),
         factor: "1".into(),
     };
     assert!(matches!(
-        a.flag_sort(ghost),
+        edit(&mut a, |o| o.flagging.flags.push(ghost)),
         Err(AnalysisError::UnknownSort { .. })
     ));
-    assert!(a.edit_options(|o| o.flagging.p = 1.5).is_err());
+    assert!(edit(&mut a, |o| o.flagging.p = 1.5).is_err());
     let same = RotationStep {
         a: 2,
         b: 2,
         degrees: 5.0,
     };
-    assert!(a.add_rotation_step(same).is_err());
+    assert!(edit(&mut a, |o| o.rotation_steps.push(same)).is_err());
     assert_eq!(a.runs(Stage::Rotate), 1);
     assert_eq!(a.results(), before);
 }
