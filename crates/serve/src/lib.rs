@@ -223,25 +223,21 @@ impl Session {
         })
     }
 
-    fn options_of(&self, body: &[u8]) -> Result<(&Input, SessionOptions), Reply> {
-        let opened = self
-            .opened
-            .as_ref()
-            .ok_or_else(|| Reply::error(409, "no input is open"))?;
-        let options: SessionOptions = serde_json::from_slice(body)
-            .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
-        Ok((&opened.input, options))
-    }
-
-    /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
-    /// stage that changed since the last request.
-    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, SessionOptions), Reply> {
+    /// The open input and the page's choices sent with a request.
+    fn options_of(&mut self, body: &[u8]) -> Result<(&mut Opened, SessionOptions), Reply> {
         let opened = self
             .opened
             .as_mut()
             .ok_or_else(|| Reply::error(409, "no input is open"))?;
         let options: SessionOptions = serde_json::from_slice(body)
             .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
+        Ok((opened, options))
+    }
+
+    /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
+    /// stage that changed since the last request.
+    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, SessionOptions), Reply> {
+        let (opened, options) = self.options_of(body)?;
         let input = &opened.input;
         let failed = |source| {
             Reply::failure(&ServeError::Analysis {
@@ -273,7 +269,8 @@ impl Session {
             }),
             ("GET", "/api/state") => Ok(Reply::json(200, &self.summary())),
             ("POST", "/api/load") => self.load(r.body),
-            ("POST", "/api/factors") => self.options_of(r.body).and_then(|(input, o)| {
+            ("POST", "/api/factors") => self.options_of(r.body).and_then(|(opened, o)| {
+                let input = &opened.input;
                 input
                     .retention(&input.options(&o.layer(), Layers::OverDefaults), &|_| {})
                     .map(|report| Reply::json(200, &json!({ "report": report })))
