@@ -1,10 +1,9 @@
 //! Stage 2: factor extraction from the correlation matrix: Brown's centroid (PQMethod QCENT)
 //! and principal components.
 //!
-//! Over 800 lines (827) for a reason: the three extractions share their helpers in dense and
-//! factored forms, kept side by side so that each pair is read together (their equivalence
-//! tests are in `extract/tests.rs`). The stage call of an analysis (how many factors,
-//! its warnings) is in `extract/stage.rs`.
+//! The extractions' helpers come in dense and factored forms, kept side by side so that each
+//! pair is read together (their equivalence tests are in `extract/tests.rs`). The stage call
+//! of an analysis (how many factors, its warnings) is in `extract/stage.rs`.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};

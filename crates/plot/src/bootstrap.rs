@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::bootstrap::{BootstrapResults, FactorBootstrap};
 
 use crate::chart::{Frame, Shape, heading, heading_height, tick_label, ticks};
-use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, category, fit, text_width, tint};
+use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, category, fit, text_width, tint};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 /// One factor in one row.
@@ -200,15 +200,7 @@ impl BootstrapPlot {
             } else {
                 row.id.to_string()
             };
-            pen.text(
-                root,
-                &label,
-                (margin + number_width, y0 + self.row_height / 2),
-                row_em,
-                if row.consensus { MUTED } else { INK },
-                HPos::Right,
-                VPos::Center,
-            )?;
+            pen.text(root, &label, (margin + number_width, y0 + self.row_height / 2), TextSpec { em: row_em, color: if row.consensus { MUTED } else { INK }, h: HPos::Right, v: VPos::Center })?;
         }
 
         self.draw_panel_titles(root, pen, &frames, top, panel_width)?;
@@ -312,34 +304,10 @@ impl BootstrapPlot {
                 ))
                 .drawn()?;
                 let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-                pen.text(
-                    root,
-                    &label,
-                    (px, f.bottom + s.px(6.0)),
-                    tick_em,
-                    INK,
-                    HPos::Center,
-                    VPos::Top,
-                )?;
-                pen.text(
-                    root,
-                    &label,
-                    (px, f.top - s.px(6.0)),
-                    tick_em,
-                    INK,
-                    HPos::Center,
-                    VPos::Bottom,
-                )?;
+                pen.text(root, &label, (px, f.bottom + s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Top })?;
+                pen.text(root, &label, (px, f.top - s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Bottom })?;
             }
-            pen.text(
-                root,
-                "z-score",
-                (centre, f.bottom + s.px(6.0) + (tick_em * 1.5) as i32),
-                sub_em,
-                INK,
-                HPos::Center,
-                VPos::Top,
-            )?;
+            pen.text(root, "z-score", (centre, f.bottom + s.px(6.0) + (tick_em * 1.5) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Center, v: VPos::Top })?;
         }
         Ok(())
     }
@@ -391,15 +359,7 @@ impl BootstrapPlot {
                 }
                 if let Some(level) = cell.distinguishing {
                     let stars = if level <= 0.01 + 1e-12 { "**" } else { "*" };
-                    pen.text(
-                        root,
-                        stars,
-                        (x1 + s.px(5.0), cy),
-                        star_em,
-                        category(p),
-                        HPos::Left,
-                        VPos::Center,
-                    )?;
+                    pen.text(root, stars, (x1 + s.px(5.0), cy), TextSpec { em: star_em, color: category(p), h: HPos::Left, v: VPos::Center })?;
                 }
             }
         }

@@ -8,7 +8,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use crate::style::{INK, MUTED, Pen, RULE, Scale, fit, wrap};
+use crate::style::{INK, MUTED, Pen, TextSpec, RULE, Scale, fit, wrap};
 use crate::{Drawn, PlotError};
 
 /// Outer margin, title and subtitle sizes of the charts at the reference width.
@@ -117,15 +117,7 @@ pub(crate) fn grid<DB: DrawingBackend>(
             color.stroke_width(line),
         ))
         .drawn()?;
-        pen.text(
-            root,
-            label,
-            (px, f.bottom + gap),
-            em,
-            INK,
-            HPos::Center,
-            VPos::Top,
-        )?;
+        pen.text(root, label, (px, f.bottom + gap), TextSpec { em: em, color: INK, h: HPos::Center, v: VPos::Top })?;
     }
     for (y, label) in ys {
         let (_, py) = f.at(0.0, *y);
@@ -135,15 +127,7 @@ pub(crate) fn grid<DB: DrawingBackend>(
             color.stroke_width(line),
         ))
         .drawn()?;
-        pen.text(
-            root,
-            label,
-            (f.left - gap, py),
-            em,
-            INK,
-            HPos::Right,
-            VPos::Center,
-        )?;
+        pen.text(root, label, (f.left - gap, py), TextSpec { em: em, color: INK, h: HPos::Right, v: VPos::Center })?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
-use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, framed, okabe_ito, text_width, tint, wrap};
+use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, framed, okabe_ito, text_width, tint, wrap};
 use crate::view::{self, Direction, Mark};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -124,7 +124,7 @@ impl Composite {
 
         let title = format!(
             "{} — {}",
-            view::factor_title(factor),
+            view::factor_caption(factor),
             view::defining_count(factor.defining_sorts.len())
         );
         let grid = format!(
@@ -198,24 +198,8 @@ impl Composite {
         )?;
         // ends of the scale, just above the column heads
         let ends_y = g.head_top - (g.subtitle_em * 0.3) as i32;
-        pen.text(
-            root,
-            "◀ most disagree",
-            (g.margin, ends_y),
-            g.subtitle_em,
-            MUTED,
-            HPos::Left,
-            VPos::Bottom,
-        )?;
-        pen.text(
-            root,
-            "most agree ▶",
-            (right, ends_y),
-            g.subtitle_em,
-            MUTED,
-            HPos::Right,
-            VPos::Bottom,
-        )?;
+        pen.text(root, "◀ most disagree", (g.margin, ends_y), TextSpec { em: g.subtitle_em, color: MUTED, h: HPos::Left, v: VPos::Bottom })?;
+        pen.text(root, "most agree ▶", (right, ends_y), TextSpec { em: g.subtitle_em, color: MUTED, h: HPos::Right, v: VPos::Bottom })?;
         for (c, column) in self.columns.iter().enumerate() {
             let x0 = g.margin + c as i32 * (g.col_width + g.gap);
             let x1 = x0 + g.col_width;
@@ -224,15 +208,7 @@ impl Composite {
                 BAND.filled(),
             ))
             .drawn()?;
-            pen.text(
-                root,
-                &view::signed(column.value),
-                ((x0 + x1) / 2, g.head_top + g.head_height / 2),
-                g.head_em,
-                INK,
-                HPos::Center,
-                VPos::Center,
-            )?;
+            pen.text(root, &view::signed(column.value), ((x0 + x1) / 2, g.head_top + g.head_height / 2), TextSpec { em: g.head_em, color: INK, h: HPos::Center, v: VPos::Center })?;
             for (k, card) in column.cards.iter().enumerate() {
                 let y0 = g.cards_top + k as i32 * (g.card_height + g.gap);
                 self.draw_card(root, pen, card, (x0, y0))?;
@@ -257,27 +233,11 @@ impl Composite {
         if self.has_text {
             pen.left(root, &number, (x0 + g.pad, y0 + g.pad), g.number_em, INK)?;
         } else {
-            pen.text(
-                root,
-                &number,
-                ((x0 + x1) / 2, (y0 + y1) / 2),
-                g.number_em,
-                INK,
-                HPos::Center,
-                VPos::Center,
-            )?;
+            pen.text(root, &number, ((x0 + x1) / 2, (y0 + y1) / 2), TextSpec { em: g.number_em, color: INK, h: HPos::Center, v: VPos::Center })?;
         }
         let marker = marker_text(card.mark, card.consensus);
         if !marker.is_empty() {
-            pen.text(
-                root,
-                &marker,
-                (x1 - g.pad, y0 + g.pad),
-                g.marker_em,
-                style.ink,
-                HPos::Right,
-                VPos::Top,
-            )?;
+            pen.text(root, &marker, (x1 - g.pad, y0 + g.pad), TextSpec { em: g.marker_em, color: style.ink, h: HPos::Right, v: VPos::Top })?;
         }
         let mut y = y0 + g.pad + (g.number_em * 1.3).round() as i32;
         for line in &card.lines {
@@ -341,26 +301,10 @@ impl Composite {
                     style.border,
                     weight,
                 )?;
-                pen.text(
-                    root,
-                    &marker_text(mark, consensus),
-                    (x + swatch_w / 2, y + swatch_h / 2),
-                    em,
-                    style.ink,
-                    HPos::Center,
-                    VPos::Center,
-                )?;
+                pen.text(root, &marker_text(mark, consensus), (x + swatch_w / 2, y + swatch_h / 2), TextSpec { em: em, color: style.ink, h: HPos::Center, v: VPos::Center })?;
                 x += swatch_w + (em * 0.5) as i32;
             }
-            pen.text(
-                root,
-                label,
-                (x, y + swatch_h / 2),
-                em,
-                INK,
-                HPos::Left,
-                VPos::Center,
-            )?;
+            pen.text(root, label, (x, y + swatch_h / 2), TextSpec { em: em, color: INK, h: HPos::Left, v: VPos::Center })?;
             x += label_w + (em * 2.0) as i32;
         }
         Ok(())

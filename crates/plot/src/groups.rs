@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
 use crate::chart::{Frame, grid, heading, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, category, fit, text_width};
+use crate::style::{INK, MUTED, Pen, TextSpec, Scale, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -64,7 +64,7 @@ impl GroupMakeup {
                     .factors
                     .iter()
                     .find(|f| f.name == gf.factor)
-                    .map_or_else(|| gf.factor.clone(), view::factor_title),
+                    .map_or_else(|| gf.factor.clone(), view::factor_caption),
                 defining: gf.defining.clone(),
                 note: gf.fisher_p.map(|p| format!("Fisher p = {p:.2}")),
             })
@@ -153,15 +153,7 @@ impl GroupMakeup {
             .collect();
         let line = s.px(1.0).max(1) as u32;
         grid(root, pen, &frame, &[], &ys, tick_em, line, false)?;
-        pen.text(
-            root,
-            "defining sorts",
-            (frame.left, frame.top - (sub_em * 0.6) as i32),
-            sub_em,
-            INK,
-            HPos::Left,
-            VPos::Bottom,
-        )?;
+        pen.text(root, "defining sorts", (frame.left, frame.top - (sub_em * 0.6) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Left, v: VPos::Bottom })?;
         let slot = f64::from(frame.right - frame.left) / k as f64;
         let nl = self.levels.len().max(1);
         for (f, g) in self.groups.iter().enumerate() {
@@ -179,36 +171,12 @@ impl GroupMakeup {
                     ))
                     .drawn()?;
                 }
-                pen.text(
-                    root,
-                    &count.to_string(),
-                    ((bx0 + bx1) / 2, by - s.px(4.0)),
-                    tick_em,
-                    INK,
-                    HPos::Center,
-                    VPos::Bottom,
-                )?;
+                pen.text(root, &count.to_string(), ((bx0 + bx1) / 2, by - s.px(4.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Bottom })?;
             }
             let cx = (x0 + slot / 2.0).round() as i32;
-            pen.text(
-                root,
-                &fit(&g.name, tick_em, slot * 0.95),
-                (cx, frame.bottom + s.px(8.0)),
-                tick_em,
-                INK,
-                HPos::Center,
-                VPos::Top,
-            )?;
+            pen.text(root, &fit(&g.name, tick_em, slot * 0.95), (cx, frame.bottom + s.px(8.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Top })?;
             if let Some(note) = &g.note {
-                pen.text(
-                    root,
-                    note,
-                    (cx, frame.bottom + s.px(8.0) + (tick_em * 1.5) as i32),
-                    tick_em,
-                    MUTED,
-                    HPos::Center,
-                    VPos::Top,
-                )?;
+                pen.text(root, note, (cx, frame.bottom + s.px(8.0) + (tick_em * 1.5) as i32), TextSpec { em: tick_em, color: MUTED, h: HPos::Center, v: VPos::Top })?;
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ use qstudy_core::analysis::FactorResult;
 use qstudy_core::flag::z_for_p;
 
 use crate::chart::{Frame, Shape, dashed, grid, heading, place_labels, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, category, fit, okabe_ito, text_width};
+use crate::style::{INK, MUTED, Pen, TextSpec, Scale, category, fit, okabe_ito, text_width};
 use crate::view;
 use crate::{Kind, Plot, PlotError, PlotOptions, Scene};
 
@@ -160,8 +160,8 @@ impl LoadingsMap {
         let height = (f64::from(width) * 0.7).round() as i32;
         let title = format!(
             "Loadings on {} and {}",
-            view::factor_title(fa),
-            view::factor_title(fb)
+            view::factor_caption(fa),
+            view::factor_caption(fb)
         );
         let subtitle = format!(
             "{} sorts. Filled: defining sorts of {} or {}. Dashed: significance limit ±{:.2} (p < {}, {:.2}/√{}).{}",
@@ -190,8 +190,8 @@ impl LoadingsMap {
             scene: Scene::Loadings(LoadingsMap {
                 title,
                 subtitle,
-                x_name: view::factor_title(fa),
-                y_name: view::factor_title(fb),
+                x_name: view::factor_caption(fa),
+                y_name: view::factor_caption(fb),
                 points,
                 legend,
                 limit,
@@ -229,24 +229,8 @@ impl LoadingsMap {
         let line = s.px(1.0).max(1) as u32;
         grid(root, pen, &frame, &labels, &labels, tick_em, line, true)?;
         // axis names
-        pen.text(
-            root,
-            &format!("{} →", self.x_name),
-            (frame.right, frame.bottom + (tick_em * 1.9) as i32),
-            sub_em,
-            INK,
-            HPos::Right,
-            VPos::Top,
-        )?;
-        pen.text(
-            root,
-            &format!("↑ {}", self.y_name),
-            (frame.left, frame.top - (sub_em * 0.6) as i32),
-            sub_em,
-            INK,
-            HPos::Left,
-            VPos::Bottom,
-        )?;
+        pen.text(root, &format!("{} →", self.x_name), (frame.right, frame.bottom + (tick_em * 1.9) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Right, v: VPos::Top })?;
+        pen.text(root, &format!("↑ {}", self.y_name), (frame.left, frame.top - (sub_em * 0.6) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Left, v: VPos::Bottom })?;
         // significance limits
         let dash = s.px(7.0).max(2);
         let limit_style = LIMIT.stroke_width(s.px(1.5).max(1) as u32);

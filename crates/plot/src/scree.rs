@@ -9,7 +9,7 @@ use qstudy_core::Extraction;
 use qstudy_core::retention::{ParallelAnalysis, RetentionReport};
 
 use crate::chart::{Frame, Shape, dashed, grid, heading, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, okabe_ito, text_width};
+use crate::style::{INK, MUTED, Pen, TextSpec, Scale, okabe_ito, text_width};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 #[derive(Debug, Clone)]
@@ -202,27 +202,11 @@ impl Scree {
             .collect();
         let line = s.px(1.0).max(1) as u32;
         grid(root, pen, &frame, &xs, &ys, tick_em, line, false)?;
-        pen.text(
-            root,
-            "factor",
-            (
+        pen.text(root, "factor", (
                 (frame.left + frame.right) / 2,
                 frame.bottom + (tick_em * 1.9) as i32,
-            ),
-            sub_em,
-            INK,
-            HPos::Center,
-            VPos::Top,
-        )?;
-        pen.text(
-            root,
-            "eigenvalue",
-            (frame.left, frame.top - (sub_em * 0.6) as i32),
-            sub_em,
-            INK,
-            HPos::Left,
-            VPos::Bottom,
-        )?;
+            ), TextSpec { em: sub_em, color: INK, h: HPos::Center, v: VPos::Top })?;
+        pen.text(root, "eigenvalue", (frame.left, frame.top - (sub_em * 0.6) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Left, v: VPos::Bottom })?;
         // eigenvalue 1
         let one = okabe_ito::VERMILLION.stroke_width(s.px(2.0).max(1) as u32);
         dashed(
@@ -233,15 +217,7 @@ impl Scree {
             one,
         )?;
         let (lx, ly) = frame.at(0.5, 1.0);
-        pen.text(
-            root,
-            "eigenvalue 1",
-            (lx + s.px(6.0), ly - s.px(4.0)),
-            tick_em,
-            okabe_ito::VERMILLION,
-            HPos::Left,
-            VPos::Bottom,
-        )?;
+        pen.text(root, "eigenvalue 1", (lx + s.px(6.0), ly - s.px(4.0)), TextSpec { em: tick_em, color: okabe_ito::VERMILLION, h: HPos::Left, v: VPos::Bottom })?;
         self.draw_references(root, pen, &frame, n)?;
         self.draw_curve(root, pen, &frame)?;
         Ok(())
@@ -280,15 +256,7 @@ impl Scree {
             // named in a legend at the top right, where a scree leaves room
             let label = format!("random, {} percentile", ordinal(t.percentile));
             let (lx, ly) = (frame.right - s.px(12.0), frame.top + s.px(16.0));
-            pen.text(
-                root,
-                &label,
-                (lx, ly),
-                tick_em,
-                color,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            pen.text(root, &label, (lx, ly), TextSpec { em: tick_em, color: color, h: HPos::Right, v: VPos::Center })?;
             let sx = lx - text_width(&label, tick_em) as i32 - s.px(10.0);
             dashed(
                 root,
@@ -320,15 +288,7 @@ impl Scree {
                 frame.right - s.px(12.0),
                 frame.top + s.px(16.0) + (tick_em * 1.6) as i32,
             );
-            pen.text(
-                root,
-                label,
-                (lx, ly),
-                tick_em,
-                MUTED,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            pen.text(root, label, (lx, ly), TextSpec { em: tick_em, color: MUTED, h: HPos::Right, v: VPos::Center })?;
             let sx = lx - text_width(label, tick_em) as i32 - s.px(30.0);
             Shape::Square.draw(
                 root,
@@ -366,15 +326,7 @@ impl Scree {
             let kept = i < self.kept;
             Shape::Circle.draw(root, c, radius, okabe_ito::BLUE, kept, s.font(2.5).max(1.0))?;
             if kept || i < 12 {
-                pen.text(
-                    root,
-                    &format!("{e:.2}"),
-                    (c.0 + s.px(6.0), c.1 - s.px(8.0)),
-                    s.font(12.5),
-                    if kept { INK } else { MUTED },
-                    HPos::Left,
-                    VPos::Bottom,
-                )?;
+                pen.text(root, &format!("{e:.2}"), (c.0 + s.px(6.0), c.1 - s.px(8.0)), TextSpec { em: s.font(12.5), color: if kept { INK } else { MUTED }, h: HPos::Left, v: VPos::Bottom })?;
             }
         }
         Ok(())

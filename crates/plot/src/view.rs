@@ -38,8 +38,9 @@ impl Mark {
     }
 }
 
-/// `F1 settled accommodation`, or `F1` without a label.
-pub(crate) fn factor_title(f: &FactorResult) -> String {
+/// A figure's name for a factor: `F1 settled accommodation` (the label trimmed), or `F1`
+/// without a label or with a blank one.
+pub(crate) fn factor_caption(f: &FactorResult) -> String {
     match &f.label {
         Some(label) if !label.trim().is_empty() => format!("{} {}", f.name, label.trim()),
         _ => f.name.clone(),
@@ -55,13 +56,11 @@ pub(crate) fn defining_count(n: usize) -> String {
     }
 }
 
-/// The text of statement `i` (0-based), if the input had texts.
+/// The text of statement `i` (0-based) as a figure shows it: trimmed, `None` when the input had
+/// no texts or this one is blank.
 pub(crate) fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
-    r.input
-        .statement_labels
-        .as_ref()
-        .and_then(|l| l.get(i))
-        .map(|s| s.trim())
+    qstudy_core::view::statement_text(r, i)
+        .map(str::trim)
         .filter(|s| !s.is_empty())
 }
 

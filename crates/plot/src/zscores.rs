@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
 use crate::chart::{Frame, Shape, heading, tick_label, ticks};
-use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, category, fit, text_width};
+use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -139,7 +139,7 @@ impl ZscorePlot {
                 subtitle,
                 factors: chosen
                     .iter()
-                    .map(|&f| view::factor_title(&r.factors[f]))
+                    .map(|&f| view::factor_caption(&r.factors[f]))
                     .collect(),
                 rows,
                 range,
@@ -185,37 +185,13 @@ impl ZscorePlot {
             ))
             .drawn()?;
             let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-            pen.text(
-                root,
-                &label,
-                (px, frame.bottom + s.px(6.0)),
-                tick_em,
-                INK,
-                HPos::Center,
-                VPos::Top,
-            )?;
-            pen.text(
-                root,
-                &label,
-                (px, frame.top - s.px(6.0)),
-                tick_em,
-                INK,
-                HPos::Center,
-                VPos::Bottom,
-            )?;
+            pen.text(root, &label, (px, frame.bottom + s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Top })?;
+            pen.text(root, &label, (px, frame.top - s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Bottom })?;
         }
-        pen.text(
-            root,
-            "z-score",
-            (
+        pen.text(root, "z-score", (
                 (frame.left + frame.right) / 2,
                 frame.bottom + s.px(6.0) + (tick_em * 1.5) as i32,
-            ),
-            sub_em,
-            INK,
-            HPos::Center,
-            VPos::Top,
-        )?;
+            ), TextSpec { em: sub_em, color: INK, h: HPos::Center, v: VPos::Top })?;
         // markers
         for (k, row) in self.rows.iter().enumerate() {
             let cy = frame.top + k as i32 * self.row_height + self.row_height / 2;
@@ -303,15 +279,7 @@ impl ZscorePlot {
             }
             let cy = y0 + self.row_height / 2;
             let color = if row.consensus { MUTED } else { INK };
-            pen.text(
-                root,
-                &row.id.to_string(),
-                (margin + number_width, cy),
-                row_em,
-                color,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            pen.text(root, &row.id.to_string(), (margin + number_width, cy), TextSpec { em: row_em, color: color, h: HPos::Right, v: VPos::Center })?;
             let mut label = String::new();
             if row.consensus {
                 label.push_str("≈ ");
@@ -320,15 +288,7 @@ impl ZscorePlot {
                 label.push_str(t);
             }
             let x = margin + number_width + s.px(10.0);
-            pen.text(
-                root,
-                &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)),
-                (x, cy),
-                row_em,
-                color,
-                HPos::Left,
-                VPos::Center,
-            )?;
+            pen.text(root, &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)), (x, cy), TextSpec { em: row_em, color: color, h: HPos::Left, v: VPos::Center })?;
         }
         Ok(())
     }

@@ -20,7 +20,7 @@ use std::io::Write;
 use qstudy_core::AnalysisResults;
 use qstudy_core::compare::SORT_RELIABILITY;
 
-use crate::fmt::{statement_index, statement_text, with_array};
+use crate::fmt::{statement_index, statement_cell, with_array};
 use crate::{ReportError, ReportFile};
 
 /// A text cell made safe to open in a spreadsheet (CSV injection, as OWASP recommends): a text
@@ -248,7 +248,7 @@ fn scores<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
     w.end()?;
     for (s, id) in r.input.statement_ids.iter().enumerate() {
         w.display(id)?;
-        w.text(statement_text(r, s))?;
+        w.text(statement_cell(r, s))?;
         for &f in &arrays {
             let fr = &r.factors[f];
             w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
@@ -283,7 +283,7 @@ fn distinguishing<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
             w.text(&f.name)?;
             w.text(f.label.as_deref().unwrap_or(""))?;
             w.display(d.statement)?;
-            w.text(s.map_or("", |s| statement_text(r, s)))?;
+            w.text(s.map_or("", |s| statement_cell(r, s)))?;
             w.num(d.p)?;
             w.text(d.direction.as_str())?;
             w.opt(s.and_then(|s| f.zscores.as_ref().map(|z| z[s])))?;
@@ -311,7 +311,7 @@ fn consensus<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
     for c in qstudy_core::view::ReportView::new(r).consensus {
         let s = c.statement;
         w.display(c.id)?;
-        w.text(statement_text(r, s))?;
+        w.text(statement_cell(r, s))?;
         w.num(c.nonsignificant_at)?;
         for &f in &arrays {
             let fr = &r.factors[f];

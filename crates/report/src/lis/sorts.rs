@@ -282,7 +282,7 @@ impl Lis<'_> {
         self.line(&header);
         let mut l = String::new();
         for (i, values) in sorts.iter().enumerate() {
-            let (mean, sd) = mean_sd(values);
+            let (mean, sd) = mean_sd_in_order(values);
             l.clear();
             self.push_sort_label(&mut l, i);
             push_fixed(&mut l, mean, 3, 10);

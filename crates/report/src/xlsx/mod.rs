@@ -28,7 +28,7 @@
 //! are clipped, ending with `…`. Workbooks of [`FAST_ZIP_VALUES`] values or more in their large
 //! sheets are compressed faster, into larger files, and the data rows of their per-sort tables
 //! are rendered by `bulk` instead of cell by cell (every text there an inline string): the
-//! same sheets, cells and formats, several times faster (see the module).
+//! same sheets, cells and formats, with less work per cell (see the module).
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
@@ -45,7 +45,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::fmt::grouped;
-use crate::fmt::{factor_index, mean_sd, statement_index, statement_text};
+use crate::fmt::{factor_head, factor_index, statement_cell, statement_index};
+use qstudy_core::correlate::mean_sd_in_order;
 use crate::{ReportContext, ReportError};
 
 mod bulk;
@@ -430,14 +431,6 @@ impl<'a, 's> Sheet<'a, 's> {
             self.ws.set_column_width(c as ColNum, *w)?;
         }
         Ok(())
-    }
-}
-
-/// `F1`, or `F1 (settled accommodation)`.
-fn fheader(f: &FactorResult) -> String {
-    match &f.label {
-        Some(l) => format!("{} ({l})", f.name),
-        None => f.name.clone(),
     }
 }
 

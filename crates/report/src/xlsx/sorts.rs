@@ -16,7 +16,7 @@ pub(super) fn statements(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxEr
         for (i, id) in r.input.statement_ids.iter().enumerate() {
             let row = FIRST_ROW + i as RowNum;
             s.int(row, 0, *id as i64)?;
-            s.text(row, 1, statement_text(r, i))?;
+            s.text(row, 1, statement_cell(r, i))?;
         }
         s.widths(&[8.0, text_width(r)])
     })
@@ -48,7 +48,7 @@ pub(super) fn qsorts(
                 for (j, v) in values.iter().take(m).enumerate() {
                     s.int(row, 2 + j, *v as i64)?;
                 }
-                let (mean, sd) = mean_sd(values);
+                let (mean, sd) = mean_sd_in_order(values);
                 s.num(row, 2 + m, mean, Num::N3)?;
                 s.num(row, 3 + m, sd, Num::N3)?;
             }
@@ -236,7 +236,7 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
         }
         let mut headers = vec!["Nm".to_string(), "Q sort".to_string()];
         for fr in &r.factors {
-            headers.push(fheader(fr));
+            headers.push(factor_head(fr));
             headers.push(format!("{} flag", fr.name));
         }
         headers.push("Communality".to_string());
@@ -275,7 +275,7 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
         }
         let mut w = vec![6.0, id_width(r).max(20.0)];
         for fr in &r.factors {
-            w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
+            w.push((factor_head(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
             w.push(9.0);
         }
         w.push(12.0);
@@ -303,7 +303,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                 "Factor group".to_string(),
             ];
             for fr in &r.factors {
-                headers.push(fheader(fr));
+                headers.push(factor_head(fr));
                 headers.push(format!("{} flag", fr.name));
             }
             s.header(&headers, 3)?;
@@ -358,7 +358,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
             })?;
             let mut w = vec![6.0, id_width(r), 12.0];
             for fr in &r.factors {
-                w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
+                w.push((factor_head(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
                 w.push(9.0);
             }
             s.widths(&w)
@@ -393,7 +393,7 @@ pub(super) fn free_distribution(
                 if let Some(sorts) = ctx.sorts.as_ref() {
                     for (i, values) in sorts.iter().enumerate() {
                         let rr = FIRST_ROW + i as RowNum;
-                        let (mean, sd) = mean_sd(values);
+                        let (mean, sd) = mean_sd_in_order(values);
                         s.int(rr, 0, i as i64 + 1)?;
                         s.text(rr, 1, sort_id(r, i))?;
                         s.num(rr, 2, mean, Num::N3)?;
