@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::bootstrap::{BootstrapResults, FactorBootstrap};
 
-use crate::chart::{Frame, Shape, heading, heading_height, tick_label, ticks};
+use crate::chart::{Frame, Shape, heading, heading_height, ticks, z_axis};
 use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, category, fit, text_width, tint};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -271,9 +271,7 @@ impl BootstrapPlot {
         panel_width: i32,
     ) -> Result<(), PlotError> {
         let s = self.s;
-        let (sub_em, tick_em, panel_em) = (s.font(15.0), s.font(13.0), s.font(16.0));
-        // panel titles, grids and tick labels
-        let grid_line = s.px(1.0).max(1) as u32;
+        let (tick_em, panel_em) = (s.font(13.0), s.font(16.0));
         let n_ticks = ((panel_width / s.px(60.0).max(1)) as usize).clamp(3, 13);
         for (p, (f, name)) in frames.iter().zip(&self.panels).enumerate() {
             let centre = (f.left + f.right) / 2;
@@ -295,19 +293,8 @@ impl BootstrapPlot {
             ))
             .drawn()?;
             pen.left(root, &title, (tx + swatch + s.px(8.0), ty), panel_em, INK)?;
-            for v in ticks(-self.range, self.range, n_ticks) {
-                let (px, _) = f.at(v, 0.0);
-                let color = if v.abs() < 1e-12 { MUTED } else { RULE };
-                root.draw(&PathElement::new(
-                    vec![(px, f.top), (px, f.bottom)],
-                    color.stroke_width(grid_line),
-                ))
-                .drawn()?;
-                let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-                pen.text(root, &label, (px, f.bottom + s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Top })?;
-                pen.text(root, &label, (px, f.top - s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Bottom })?;
-            }
-            pen.text(root, "z-score", (centre, f.bottom + s.px(6.0) + (tick_em * 1.5) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Center, v: VPos::Top })?;
+            let values = ticks(-self.range, self.range, n_ticks);
+            z_axis(root, pen, s, f, &values, tick_em)?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
-use crate::chart::{Frame, grid, heading, tick_label, ticks};
+use crate::chart::{Frame, GridStyle, grid, heading, tick_label, ticks};
 use crate::style::{INK, MUTED, Pen, TextSpec, Scale, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
@@ -152,7 +152,7 @@ impl GroupMakeup {
             .map(|v| (v, tick_label(v, 0)))
             .collect();
         let line = s.px(1.0).max(1) as u32;
-        grid(root, pen, &frame, &[], &ys, tick_em, line, false)?;
+        grid(root, pen, &frame, &[], &ys, GridStyle { em: tick_em, line, zero: false })?;
         pen.text(root, "defining sorts", (frame.left, frame.top - (sub_em * 0.6) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Left, v: VPos::Bottom })?;
         let slot = f64::from(frame.right - frame.left) / k as f64;
         let nl = self.levels.len().max(1);

@@ -7,7 +7,7 @@ use qstudy_core::AnalysisResults;
 use qstudy_core::analysis::FactorResult;
 use qstudy_core::flag::z_for_p;
 
-use crate::chart::{Frame, Shape, dashed, grid, heading, place_labels, tick_label, ticks};
+use crate::chart::{Frame, GridStyle, Shape, dashed, grid, heading, place_labels, tick_label, ticks};
 use crate::style::{INK, MUTED, Pen, TextSpec, Scale, category, fit, okabe_ito, text_width};
 use crate::view;
 use crate::{Kind, Plot, PlotError, PlotOptions, Scene};
@@ -227,7 +227,7 @@ impl LoadingsMap {
         let tv = ticks(-self.range, self.range, 11);
         let labels: Vec<(f64, String)> = tv.iter().map(|&v| (v, tick_label(v, 1))).collect();
         let line = s.px(1.0).max(1) as u32;
-        grid(root, pen, &frame, &labels, &labels, tick_em, line, true)?;
+        grid(root, pen, &frame, &labels, &labels, GridStyle { em: tick_em, line, zero: true })?;
         // axis names
         pen.text(root, &format!("{} →", self.x_name), (frame.right, frame.bottom + (tick_em * 1.9) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Right, v: VPos::Top })?;
         pen.text(root, &format!("↑ {}", self.y_name), (frame.left, frame.top - (sub_em * 0.6) as i32), TextSpec { em: sub_em, color: INK, h: HPos::Left, v: VPos::Bottom })?;

@@ -8,7 +8,7 @@ use qstudy_core::AnalysisResults;
 use qstudy_core::Extraction;
 use qstudy_core::retention::{ParallelAnalysis, RetentionReport};
 
-use crate::chart::{Frame, Shape, dashed, grid, heading, tick_label, ticks};
+use crate::chart::{Frame, GridStyle, Shape, dashed, grid, heading, tick_label, ticks};
 use crate::style::{INK, MUTED, Pen, TextSpec, Scale, okabe_ito, text_width};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -201,7 +201,7 @@ impl Scree {
             .map(|v| (v, tick_label(v, if y_max > 5.0 { 0 } else { 1 })))
             .collect();
         let line = s.px(1.0).max(1) as u32;
-        grid(root, pen, &frame, &xs, &ys, tick_em, line, false)?;
+        grid(root, pen, &frame, &xs, &ys, GridStyle { em: tick_em, line, zero: false })?;
         pen.text(root, "factor", (
                 (frame.left + frame.right) / 2,
                 frame.bottom + (tick_em * 1.9) as i32,

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
-use crate::chart::{Frame, Shape, heading, tick_label, ticks};
+use crate::chart::{Frame, Shape, heading, ticks, z_axis};
 use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
@@ -158,7 +158,7 @@ impl ZscorePlot {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
+        let tick_em = s.font(14.0);
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
         self.draw_legend(root, pen, below)?;
         let radius = s.font(6.5);
@@ -175,23 +175,8 @@ impl ZscorePlot {
         };
         self.draw_rows(root, pen, &frame)?;
         // vertical grid and tick labels above and below
-        let grid_line = s.px(1.0).max(1) as u32;
-        for v in ticks(-self.range, self.range, 13) {
-            let (px, _) = frame.at(v, 0.0);
-            let color = if v.abs() < 1e-12 { MUTED } else { RULE };
-            root.draw(&PathElement::new(
-                vec![(px, frame.top), (px, frame.bottom)],
-                color.stroke_width(grid_line),
-            ))
-            .drawn()?;
-            let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-            pen.text(root, &label, (px, frame.bottom + s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Top })?;
-            pen.text(root, &label, (px, frame.top - s.px(6.0)), TextSpec { em: tick_em, color: INK, h: HPos::Center, v: VPos::Bottom })?;
-        }
-        pen.text(root, "z-score", (
-                (frame.left + frame.right) / 2,
-                frame.bottom + s.px(6.0) + (tick_em * 1.5) as i32,
-            ), TextSpec { em: sub_em, color: INK, h: HPos::Center, v: VPos::Top })?;
+        let values = ticks(-self.range, self.range, 13);
+        z_axis(root, pen, s, &frame, &values, tick_em)?;
         // markers
         for (k, row) in self.rows.iter().enumerate() {
             let cy = frame.top + k as i32 * self.row_height + self.row_height / 2;

@@ -166,6 +166,22 @@ pub(crate) fn statement_cell(r: &AnalysisResults, s: usize) -> &str {
     qstudy_core::view::statement_text(r, s).unwrap_or("")
 }
 
+/// Flags set or removed by hand, as `sort=factor` pairs: `S1=F1, S4=F2`.
+pub(crate) fn flag_edits(v: &[[String; 2]]) -> String {
+    v.iter()
+        .map(|[s, f]| format!("{s}={f}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Factor numbers (1-based) as names: `F1, F3`.
+pub(crate) fn factor_numbers(v: &[usize]) -> String {
+    v.iter()
+        .map(|f| format!("F{f}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether the input had statement texts.
 pub(crate) fn has_texts(r: &AnalysisResults) -> bool {
     r.input.statement_labels.is_some()

@@ -310,31 +310,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
             let mut formats = vec![(0, Num::Int)];
             formats.extend((0..k).map(|c| (3 + 2 * c, Num::N4)));
             s.column_formats(&formats)?;
-            let flagged = |i: usize, c: usize| r.flags.get(i).and_then(|f| f.get(c)) == Some(&true);
-            let loading = |i: usize, c: usize| {
-                r.factor_loadings
-                    .get(i)
-                    .and_then(|l| l.get(c))
-                    .copied()
-                    .unwrap_or(0.0)
-            };
-            // group: first factor the sort defines (none last); within a group, higher
-            // |loading| first
-            let group: Vec<usize> = (0..r.input.sorts)
-                .map(|i| (0..k).find(|&c| flagged(i, c)).unwrap_or(k))
-                .collect();
-            let mut order: Vec<usize> = (0..r.input.sorts).collect();
-            order.sort_by(|&a, &b| {
-                let (ga, gb) = (group[a], group[b]);
-                ga.cmp(&gb).then_with(|| {
-                    if ga < k {
-                        loading(b, ga).abs().total_cmp(&loading(a, ga).abs())
-                    } else {
-                        std::cmp::Ordering::Equal
-                    }
-                    .then(a.cmp(&b))
-                })
-            });
+            let (group, order) = grouped_by_factor(r);
             s.table(|s| {
                 for (row, &i) in order.iter().enumerate() {
                     let rr = FIRST_ROW + row as RowNum;
@@ -349,7 +325,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                     )?;
                     for (c, v) in r.factor_loadings.get(i).into_iter().flatten().enumerate() {
                         s.num(rr, 3 + 2 * c, *v, Num::N4)?;
-                        if flagged(i, c) {
+                        if flagged(r, i, c) {
                             s.text(rr, 4 + 2 * c, "flagged")?;
                         }
                     }
@@ -364,6 +340,41 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
             s.widths(&w)
         },
     )
+}
+
+/// Whether sort `i` is flagged on factor `c`.
+fn flagged(r: &AnalysisResults, i: usize, c: usize) -> bool {
+    r.flags.get(i).and_then(|f| f.get(c)) == Some(&true)
+}
+
+/// Each sort's group (the first factor it defines; the number of factors for none) and the
+/// sorts in table order: by group (none last), within a group higher |loading| first, then
+/// in sort order.
+fn grouped_by_factor(r: &AnalysisResults) -> (Vec<usize>, Vec<usize>) {
+    let k = r.factors.len();
+    let loading = |i: usize, c: usize| {
+        r.factor_loadings
+            .get(i)
+            .and_then(|l| l.get(c))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let group: Vec<usize> = (0..r.input.sorts)
+        .map(|i| (0..k).find(|&c| flagged(r, i, c)).unwrap_or(k))
+        .collect();
+    let mut order: Vec<usize> = (0..r.input.sorts).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (group[a], group[b]);
+        ga.cmp(&gb).then_with(|| {
+            if ga < k {
+                loading(b, ga).abs().total_cmp(&loading(a, ga).abs())
+            } else {
+                std::cmp::Ordering::Equal
+            }
+            .then(a.cmp(&b))
+        })
+    });
+    (group, order)
 }
 
 pub(super) fn free_distribution(
