@@ -585,7 +585,9 @@ impl<'w> Reflection<'w> {
         self.g = g + self.w.dot(&self.du) - self.a.dot(&self.dv);
         self.du.fill(0.0);
         self.dv.fill(0.0);
-        self.t_ref = (0..n).map(|i| self.sign[i] * self.g[i] - self.c[i]).collect();
+        self.t_ref = (0..n)
+            .map(|i| self.sign[i] * self.g[i] - self.c[i])
+            .collect();
         self.order = lowest_sorted(&self.t_ref, self.prefix);
         for &(i, ..) in &self.touched_list {
             self.touched[i] = false;

@@ -101,9 +101,8 @@ fn read_header(file: &Path, header: &[char]) -> Result<(usize, usize, Option<Str
             expected: format!("the header: {EXPECTED_HEADER}"),
         });
     }
-    let field = |start: usize, what: &str| {
-        int_field(file, header, 1, start, 3, what, EXPECTED_HEADER)
-    };
+    let field =
+        |start: usize, what: &str| int_field(file, header, 1, start, 3, what, EXPECTED_HEADER);
     let _flag = field(0, "flag")?;
     let n = field(3, "number of sorts")?;
     let m = field(6, "number of statements")?;

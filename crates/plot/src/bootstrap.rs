@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::bootstrap::{BootstrapResults, FactorBootstrap};
 
 use crate::chart::{Frame, Shape, heading, heading_height, ticks, z_axis};
-use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, category, fit, text_width, tint};
+use crate::style::{BAND, INK, MUTED, Pen, Scale, TextSpec, category, fit, text_width, tint};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 /// One factor in one row.
@@ -200,7 +200,10 @@ impl BootstrapPlot {
             } else {
                 row.id.to_string()
             };
-            pen.text(root, &label, (margin + number_width, y0 + self.row_height / 2), TextSpec { em: row_em, color: if row.consensus { MUTED } else { INK }, h: HPos::Right, v: VPos::Center })?;
+            let color = if row.consensus { MUTED } else { INK };
+            let spec = TextSpec::new(row_em, color, HPos::Right, VPos::Center);
+            let at = (margin + number_width, y0 + self.row_height / 2);
+            pen.text(root, &label, at, spec)?;
         }
 
         self.draw_panel_titles(root, pen, &frames, top, panel_width)?;
@@ -346,7 +349,12 @@ impl BootstrapPlot {
                 }
                 if let Some(level) = cell.distinguishing {
                     let stars = if level <= 0.01 + 1e-12 { "**" } else { "*" };
-                    pen.text(root, stars, (x1 + s.px(5.0), cy), TextSpec { em: star_em, color: category(p), h: HPos::Left, v: VPos::Center })?;
+                    pen.text(
+                        root,
+                        stars,
+                        (x1 + s.px(5.0), cy),
+                        TextSpec::new(star_em, category(p), HPos::Left, VPos::Center),
+                    )?;
                 }
             }
         }

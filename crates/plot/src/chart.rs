@@ -8,7 +8,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use crate::style::{INK, MUTED, Pen, TextSpec, RULE, Scale, fit, wrap};
+use crate::style::{INK, MUTED, Pen, RULE, Scale, TextSpec, fit, wrap};
 use crate::{Drawn, PlotError};
 
 /// Outer margin, title and subtitle sizes of the charts at the reference width.
@@ -139,7 +139,12 @@ pub(crate) fn grid<DB: DrawingBackend>(
     let (color, h, v) = (INK, HPos::Center, VPos::Top);
     for (x, label) in xs {
         let px = vertical_rule(root, f, *x, line, zero)?;
-        pen.text(root, label, (px, f.bottom + gap), TextSpec { em, color, h, v })?;
+        pen.text(
+            root,
+            label,
+            (px, f.bottom + gap),
+            TextSpec { em, color, h, v },
+        )?;
     }
     let (h, v) = (HPos::Right, VPos::Center);
     for (y, label) in ys {
@@ -150,7 +155,12 @@ pub(crate) fn grid<DB: DrawingBackend>(
             color.stroke_width(line),
         ))
         .drawn()?;
-        pen.text(root, label, (f.left - gap, py), TextSpec { em, color: INK, h, v })?;
+        pen.text(
+            root,
+            label,
+            (f.left - gap, py),
+            TextSpec::new(em, INK, h, v),
+        )?;
     }
     Ok(())
 }
@@ -170,13 +180,16 @@ pub(crate) fn z_axis<DB: DrawingBackend>(
     for &v in values {
         let px = vertical_rule(root, f, v, grid_line, true)?;
         let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-        let below = TextSpec { em: tick_em, color, h, v: VPos::Top };
+        let below = TextSpec::new(tick_em, color, h, VPos::Top);
         pen.text(root, &label, (px, f.bottom + s.px(6.0)), below)?;
-        let above = TextSpec { em: tick_em, color, h, v: VPos::Bottom };
+        let above = TextSpec::new(tick_em, color, h, VPos::Bottom);
         pen.text(root, &label, (px, f.top - s.px(6.0)), above)?;
     }
-    let caption = TextSpec { em: s.font(SUBTITLE_EM), color, h, v: VPos::Top };
-    let at = ((f.left + f.right) / 2, f.bottom + s.px(6.0) + (tick_em * 1.5) as i32);
+    let caption = TextSpec::new(s.font(SUBTITLE_EM), color, h, VPos::Top);
+    let at = (
+        (f.left + f.right) / 2,
+        f.bottom + s.px(6.0) + (tick_em * 1.5) as i32,
+    );
     pen.text(root, "z-score", at, caption)
 }
 

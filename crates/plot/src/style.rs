@@ -177,7 +177,7 @@ pub(crate) fn text_width(s: &str, em: f64) -> f64 {
 
 /// How a text is set: its em size in pixels (the CSS `font-size`), its colour, and which point
 /// of it (`h`, `v`) stands at the position it is drawn at.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub(crate) struct TextSpec {
     /// Em size in pixels.
     pub em: f64,
@@ -187,6 +187,13 @@ pub(crate) struct TextSpec {
     pub h: HPos,
     /// Vertical anchor.
     pub v: VPos,
+}
+
+impl TextSpec {
+    /// `em` pixels of `color`, anchored at (`h`, `v`).
+    pub(crate) fn new(em: f64, color: RGBColor, h: HPos, v: VPos) -> Self {
+        TextSpec { em, color, h, v }
+    }
 }
 
 /// Draws text the same way in SVG and PNG. Sizes are em sizes in pixels (the CSS

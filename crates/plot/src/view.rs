@@ -106,6 +106,20 @@ pub(crate) fn resolve_name(names: &[&str], s: &str) -> Result<usize, PlotError> 
         })
 }
 
+/// Factor `f` (0-based) of the results; an error naming the factors there are when there is
+/// no such factor.
+pub(crate) fn factor_at(r: &AnalysisResults, f: usize) -> Result<&FactorResult, PlotError> {
+    r.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
+        factor: (f + 1).to_string(),
+        valid: r
+            .factors
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 /// The attributes of the participants, sorted.
 pub(crate) fn attributes(r: &AnalysisResults) -> Vec<String> {
     r.participants

@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
 use crate::chart::{Frame, Shape, heading, ticks, z_axis};
-use crate::style::{BAND, INK, MUTED, Pen, TextSpec, RULE, Scale, category, fit, text_width};
+use crate::style::{BAND, INK, MUTED, Pen, Scale, TextSpec, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -32,64 +32,96 @@ pub(crate) struct ZscorePlot {
     row_height: i32,
 }
 
+/// The factors `factors` asks for (each must have z-scores), or every factor with z-scores
+/// when it is empty; an error when there are none.
+fn chosen_factors(r: &AnalysisResults, factors: &[usize]) -> Result<Vec<usize>, PlotError> {
+    let chosen: Vec<usize> = if factors.is_empty() {
+        (0..r.factors.len())
+            .filter(|&f| r.factors[f].zscores.is_some())
+            .collect()
+    } else {
+        for &f in factors {
+            let factor = view::factor_at(r, f)?;
+            if factor.zscores.is_none() {
+                return Err(PlotError::NoArray {
+                    factor: factor.name.clone(),
+                });
+            }
+        }
+        factors.to_vec()
+    };
+    if chosen.is_empty() {
+        return Err(PlotError::NoArrays);
+    }
+    Ok(chosen)
+}
+
+/// A row per statement, most disagreement first: by the population variance of its z-scores
+/// across the `chosen` factors (statement order on ties).
+fn rows_by_spread(r: &AnalysisResults, chosen: &[usize]) -> Vec<Row> {
+    let z = |f: usize, i: usize| r.factors[f].zscores.as_ref().map_or(0.0, |z| z[i]);
+    let spread = |i: usize| {
+        let k = chosen.len() as f64;
+        let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
+        chosen
+            .iter()
+            .map(|&f| (z(f, i) - mean).powi(2))
+            .sum::<f64>()
+            / k
+    };
+    let mut order: Vec<usize> = (0..r.input.statements).collect();
+    order.sort_by(|&a, &b| spread(b).total_cmp(&spread(a)).then(a.cmp(&b)));
+    order
+        .into_iter()
+        .map(|i| Row {
+            id: r.input.statement_ids[i],
+            text: view::statement_text(r, i).map(str::to_string),
+            consensus: view::consensus(r, i).is_some(),
+            z: chosen
+                .iter()
+                .map(|&f| (z(f, i), view::mark(r, f, i).is_some()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The subtitle: how to read the plot, and the factors shown when not all are.
+fn subtitle(r: &AnalysisResults, chosen: &[usize]) -> String {
+    format!(
+        "Statements from most disagreement (top) to most consensus. Filled marker: the statement distinguishes that factor (p < .05); ≈ consensus statement.{}",
+        if chosen.len() < r.factors.len() {
+            format!(
+                " Factors shown: {}.",
+                chosen
+                    .iter()
+                    .map(|&f| r.factors[f].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The `chosen` factors' names, made safe for a file name, joined by `-`.
+fn file_safe_names(r: &AnalysisResults, chosen: &[usize]) -> String {
+    chosen
+        .iter()
+        .map(|&f| crate::file_safe(&r.factors[f].name))
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 impl ZscorePlot {
     pub(crate) fn build(
         r: &AnalysisResults,
         factors: &[usize],
         width: u32,
     ) -> Result<Plot, PlotError> {
-        let chosen: Vec<usize> = if factors.is_empty() {
-            (0..r.factors.len())
-                .filter(|&f| r.factors[f].zscores.is_some())
-                .collect()
-        } else {
-            for &f in factors {
-                let factor = r.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
-                    factor: (f + 1).to_string(),
-                    valid: r
-                        .factors
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
-                if factor.zscores.is_none() {
-                    return Err(PlotError::NoArray {
-                        factor: factor.name.clone(),
-                    });
-                }
-            }
-            factors.to_vec()
-        };
-        if chosen.is_empty() {
-            return Err(PlotError::NoArrays);
-        }
+        let chosen = chosen_factors(r, factors)?;
         let m = r.input.statements;
-        let z = |f: usize, i: usize| r.factors[f].zscores.as_ref().map_or(0.0, |z| z[i]);
-        // most disagreement first: population variance of the z-scores across the factors shown
-        let spread = |i: usize| {
-            let k = chosen.len() as f64;
-            let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
-            chosen
-                .iter()
-                .map(|&f| (z(f, i) - mean).powi(2))
-                .sum::<f64>()
-                / k
-        };
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&a, &b| spread(b).total_cmp(&spread(a)).then(a.cmp(&b)));
-        let rows: Vec<Row> = order
-            .into_iter()
-            .map(|i| Row {
-                id: r.input.statement_ids[i],
-                text: view::statement_text(r, i).map(str::to_string),
-                consensus: view::consensus(r, i).is_some(),
-                z: chosen
-                    .iter()
-                    .map(|&f| (z(f, i), view::mark(r, f, i).is_some()))
-                    .collect(),
-            })
-            .collect();
+        let rows = rows_by_spread(r, &chosen);
         let top = rows
             .iter()
             .flat_map(|row| row.z.iter().map(|x| x.0.abs()))
@@ -98,35 +130,14 @@ impl ZscorePlot {
         let s = Scale::for_width(width);
         let row_height = s.px(25.0).max(8);
         let title = "z-scores of the statements by factor".to_string();
-        let subtitle = format!(
-            "Statements from most disagreement (top) to most consensus. Filled marker: the statement distinguishes that factor (p < .05); ≈ consensus statement.{}",
-            if chosen.len() < r.factors.len() {
-                format!(
-                    " Factors shown: {}.",
-                    chosen
-                        .iter()
-                        .map(|&f| r.factors[f].name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                String::new()
-            }
-        );
+        let subtitle = subtitle(r, &chosen);
         let header =
             crate::chart::heading_height(s, width as i32, &subtitle) + s.px(15.0 * 2.4 + 40.0);
         let height = header + row_height * m as i32 + s.px(28.0 + 50.0);
         let name = if factors.is_empty() {
             "zscores".to_string()
         } else {
-            format!(
-                "zscores-{}",
-                chosen
-                    .iter()
-                    .map(|&f| crate::file_safe(&r.factors[f].name))
-                    .collect::<Vec<_>>()
-                    .join("-")
-            )
+            format!("zscores-{}", file_safe_names(r, &chosen))
         };
         Ok(Plot {
             kind: Kind::Zscores,
@@ -264,7 +275,12 @@ impl ZscorePlot {
             }
             let cy = y0 + self.row_height / 2;
             let color = if row.consensus { MUTED } else { INK };
-            pen.text(root, &row.id.to_string(), (margin + number_width, cy), TextSpec { em: row_em, color: color, h: HPos::Right, v: VPos::Center })?;
+            pen.text(
+                root,
+                &row.id.to_string(),
+                (margin + number_width, cy),
+                TextSpec::new(row_em, color, HPos::Right, VPos::Center),
+            )?;
             let mut label = String::new();
             if row.consensus {
                 label.push_str("≈ ");
@@ -273,7 +289,12 @@ impl ZscorePlot {
                 label.push_str(t);
             }
             let x = margin + number_width + s.px(10.0);
-            pen.text(root, &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)), (x, cy), TextSpec { em: row_em, color: color, h: HPos::Left, v: VPos::Center })?;
+            pen.text(
+                root,
+                &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)),
+                (x, cy),
+                TextSpec::new(row_em, color, HPos::Left, VPos::Center),
+            )?;
         }
         Ok(())
     }

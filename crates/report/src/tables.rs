@@ -20,7 +20,7 @@ use std::io::Write;
 use qstudy_core::AnalysisResults;
 use qstudy_core::compare::SORT_RELIABILITY;
 
-use crate::fmt::{statement_index, statement_cell, with_array};
+use crate::fmt::{statement_cell, statement_index, with_array};
 use crate::{ReportError, ReportFile};
 
 /// A text cell made safe to open in a spreadsheet (CSV injection, as OWASP recommends): a text

@@ -43,7 +43,9 @@ pub(super) fn score_ranks(
             }
             let mut w = vec![6.0, text_width(r)];
             for &a in arrays {
-                w.push((factor_head(&r.factors[a]).chars().count() as f64 + 10.0).clamp(10.0, 30.0));
+                w.push(
+                    (factor_head(&r.factors[a]).chars().count() as f64 + 10.0).clamp(10.0, 30.0),
+                );
                 w.push(8.0);
             }
             s.widths(&w)

@@ -37,7 +37,6 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use qstudy_core::AnalysisResults;
-use qstudy_core::analysis::FactorResult;
 use qstudy_core::compare::SORT_RELIABILITY;
 use qstudy_core::view::{CRIB_GROUPS, CribView, ReportView};
 use rust_xlsxwriter::{
@@ -46,8 +45,8 @@ use rust_xlsxwriter::{
 
 use crate::fmt::grouped;
 use crate::fmt::{factor_head, factor_index, statement_cell, statement_index};
-use qstudy_core::correlate::mean_sd_in_order;
 use crate::{ReportContext, ReportError};
+use qstudy_core::correlate::mean_sd_in_order;
 
 mod bulk;
 mod factors;

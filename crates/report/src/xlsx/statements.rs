@@ -186,11 +186,9 @@ pub(super) fn crib_sheet(
             }
             let mut w = vec![32.0, 6.0, text_width(r)];
             w.push((factor_head(fr).chars().count() as f64 + 2.0).clamp(8.0, 24.0));
-            w.extend(
-                others.iter().map(|&b| {
-                    (factor_head(&r.factors[b]).chars().count() as f64 + 2.0).clamp(8.0, 24.0)
-                }),
-            );
+            w.extend(others.iter().map(|&b| {
+                (factor_head(&r.factors[b]).chars().count() as f64 + 2.0).clamp(8.0, 24.0)
+            }));
             s.widths(&w)
         },
     )
