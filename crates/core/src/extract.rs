@@ -812,8 +812,13 @@ pub fn pca_factored(f: &Factored, count: usize) -> Extracted {
     let shortfall = (k < count)
         .then(|| format!("the correlation matrix has only {positive} positive eigenvalue(s)"));
     let v = Array2::from_shape_fn((m, k), |(j, c)| vectors[(j, c)]);
-    let mut loadings = w.dot(&v);
-    for c in 0..k {
+    components(w.dot(&v), all, shortfall)
+}
+
+/// Principal components from their loadings: each column's sign chosen so that its signed
+/// squares sum to at least 0, the eigenvalues the columns' sums of squares.
+fn components(mut loadings: Array2<f64>, all: Vec<f64>, shortfall: Option<String>) -> Extracted {
+    for c in 0..loadings.ncols() {
         if signed_square_sum(loadings.column(c)) < 0.0 {
             loadings.column_mut(c).mapv_inplace(|x| -x);
         }
@@ -896,18 +901,8 @@ pub fn pca(r: &Array2<f64>, count: usize) -> Extracted {
         for i in 0..n {
             loadings[[i, f]] = eig.eigenvectors[(i, idx)] * scale;
         }
-        if signed_square_sum(loadings.column(f)) < 0.0 {
-            loadings.column_mut(f).mapv_inplace(|v| -v);
-        }
     }
-    Extracted {
-        eigenvalues: column_sums_of_squares(&loadings),
-        loadings,
-        all_eigenvalues: all,
-        shortfall,
-        capped: Vec::new(),
-        horst: None,
-    }
+    components(loadings, all, shortfall)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use qstudy_core::{Participant, SortTable};
 
 use crate::Parsed;
 use crate::detect::{htmlq_statement, is_id_name, statement_number};
-use crate::error::{ReadError, content};
+use crate::error::{ReadError, check_row_fills, content};
 use crate::source::SourceMap;
 use crate::text::parse_int;
 
@@ -274,16 +274,7 @@ impl Columns<'_> {
         cols: &[usize],
     ) -> Result<(String, Vec<i32>), ReadError> {
         let width = self.header.len();
-        let extra_filled = fields.iter().skip(width).any(|f| !f.trim().is_empty());
-        if fields.len() < width || extra_filled {
-            return Err(ReadError::RaggedRow {
-                file: self.file.to_path_buf(),
-                line,
-                found: fields.len(),
-                expected: width,
-                header_line: self.header_line,
-            });
-        }
+        check_row_fills(self.file, line, fields, width, self.header_line)?;
         let field = |c: usize| fields.get(c).map_or("", String::as_str);
         let id = field(self.id_col).trim().to_string();
         let mut row = Vec::with_capacity(cols.len());

@@ -6,7 +6,7 @@ use std::path::Path;
 use qstudy_core::SortTable;
 
 use crate::Parsed;
-use crate::error::{ReadError, content};
+use crate::error::{ReadError, check_row_fills, content};
 use crate::source::SourceMap;
 use crate::text::{decode_text, parse_int, strip_bom};
 
@@ -61,8 +61,6 @@ pub(crate) fn parse_records(
 
     let layout = Layout {
         file,
-        header_line,
-        width,
         first_sort,
         sort_ids: &sort_ids,
     };
@@ -70,7 +68,7 @@ pub(crate) fn parse_records(
     let mut labels = Vec::with_capacity(rows.len());
     let mut statement_lines = Vec::with_capacity(rows.len());
     for (statement, (line, fields)) in rows.iter().enumerate() {
-        layout.check_width(*line, fields)?;
+        check_row_fills(file, *line, fields, width, header_line)?;
         if label_column {
             labels.push(fields.first().map_or("", |f| f.trim()).to_string());
         }
@@ -100,30 +98,12 @@ pub(crate) fn parse_records(
 /// Where a qmethod layout's values are: what a statement row is read against.
 struct Layout<'a> {
     file: &'a Path,
-    header_line: usize,
-    /// The header's columns.
-    width: usize,
     /// The column of the first sort (1 after a label column).
     first_sort: usize,
     sort_ids: &'a [String],
 }
 
 impl Layout<'_> {
-    /// A row must fill the header's columns, and nothing beyond them.
-    fn check_width(&self, line: usize, fields: &[String]) -> Result<(), ReadError> {
-        let extra_filled = fields.iter().skip(self.width).any(|f| !f.trim().is_empty());
-        if fields.len() < self.width || extra_filled {
-            return Err(ReadError::RaggedRow {
-                file: self.file.to_path_buf(),
-                line,
-                found: fields.len(),
-                expected: self.width,
-                header_line: self.header_line,
-            });
-        }
-        Ok(())
-    }
-
     /// Adds statement `statement`'s value in each sort (`values`, a vector per sort).
     fn push_values(
         &self,

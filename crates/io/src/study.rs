@@ -21,7 +21,7 @@ use qstudy_core::options::OptionLayer;
 use qstudy_core::simulate::Simulated;
 use qstudy_core::{Grid, Participant, SortTable};
 
-use crate::error::ReadError;
+use crate::error::{ReadError, check_row_exact};
 use crate::source::SourceMap;
 use crate::{InputFormat, LoadedSorts};
 
@@ -239,15 +239,7 @@ fn read_sort_rows(
     let mut sort_lines = Vec::new();
     let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (line, fields) in &records[1..] {
-        if fields.len() != header.len() {
-            return Err(ReadError::RaggedRow {
-                file: path.to_path_buf(),
-                line: *line,
-                found: fields.len(),
-                expected: header.len(),
-                header_line: *hline,
-            });
-        }
+        check_row_exact(path, *line, fields, header.len(), *hline)?;
         let id = fields[id_col].clone();
         if let Some(&first) = first_of.get(&id) {
             return Err(study_error(
@@ -375,15 +367,7 @@ fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant
     })?;
     let mut by_id: BTreeMap<String, (usize, BTreeMap<String, String>)> = BTreeMap::new();
     for (line, fields) in &records[1..] {
-        if fields.len() != header.len() {
-            return Err(ReadError::RaggedRow {
-                file: path.to_path_buf(),
-                line: *line,
-                found: fields.len(),
-                expected: header.len(),
-                header_line: *hline,
-            });
-        }
+        check_row_exact(path, *line, fields, header.len(), *hline)?;
         let id = fields[id_col].clone();
         let attributes = header
             .iter()

@@ -9,6 +9,7 @@ use qstudy_core::bootstrap::{BootstrapResults, FactorBootstrap};
 
 use crate::chart::{Frame, Shape, heading, heading_height, ticks, z_axis};
 use crate::style::{BAND, INK, MUTED, Pen, Scale, TextSpec, category, fit, text_width, tint};
+use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 /// One factor in one row.
@@ -110,24 +111,12 @@ impl BootstrapPlot {
         let name = if factors.is_empty() {
             "bootstrap-zscores".to_string()
         } else {
-            format!(
-                "bootstrap-zscores-{}",
-                chosen
-                    .iter()
-                    .map(|&f| crate::file_safe(&b.factors[f].name))
-                    .collect::<Vec<_>>()
-                    .join("-")
-            )
+            let names = chosen.iter().map(|&f| b.factors[f].name.as_str());
+            format!("bootstrap-zscores-{}", view::file_safe_names(names))
         };
         let panels = chosen
             .iter()
-            .map(|&f| {
-                let factor = &b.factors[f];
-                match &factor.label {
-                    Some(l) if !l.trim().is_empty() => format!("{} {}", factor.name, l.trim()),
-                    _ => factor.name.clone(),
-                }
-            })
+            .map(|&f| view::caption(&b.factors[f].name, b.factors[f].label.as_deref()))
             .collect();
         Ok(Plot {
             kind: Kind::Bootstrap,

@@ -41,10 +41,24 @@ impl Mark {
 /// A figure's name for a factor: `F1 settled accommodation` (the label trimmed), or `F1`
 /// without a label or with a blank one.
 pub(crate) fn factor_caption(f: &FactorResult) -> String {
-    match &f.label {
-        Some(label) if !label.trim().is_empty() => format!("{} {}", f.name, label.trim()),
-        _ => f.name.clone(),
+    caption(&f.name, f.label.as_deref())
+}
+
+/// [`factor_caption`] of a factor named `name` with `label`.
+pub(crate) fn caption(name: &str, label: Option<&str>) -> String {
+    match label {
+        Some(label) if !label.trim().is_empty() => format!("{name} {}", label.trim()),
+        _ => name.to_string(),
     }
+}
+
+/// Factor names made safe for a file name ([`crate::file_safe`]), joined by `-`.
+pub(crate) fn file_safe_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(crate::file_safe)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// `3 defining sorts`, `1 defining sort`.

@@ -104,15 +104,6 @@ fn subtitle(r: &AnalysisResults, chosen: &[usize]) -> String {
     )
 }
 
-/// The `chosen` factors' names, made safe for a file name, joined by `-`.
-fn file_safe_names(r: &AnalysisResults, chosen: &[usize]) -> String {
-    chosen
-        .iter()
-        .map(|&f| crate::file_safe(&r.factors[f].name))
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 impl ZscorePlot {
     pub(crate) fn build(
         r: &AnalysisResults,
@@ -137,7 +128,8 @@ impl ZscorePlot {
         let name = if factors.is_empty() {
             "zscores".to_string()
         } else {
-            format!("zscores-{}", file_safe_names(r, &chosen))
+            let names = chosen.iter().map(|&f| r.factors[f].name.as_str());
+            format!("zscores-{}", view::file_safe_names(names))
         };
         Ok(Plot {
             kind: Kind::Zscores,

@@ -188,9 +188,15 @@ impl<W: Write> Rows<W> {
         self.display(x)
     }
 
+    /// A number, or an empty field for none.
     fn opt(&mut self, x: Option<f64>) -> Csv {
+        self.opt_display(x)
+    }
+
+    /// A value, or an empty field for none.
+    fn opt_display(&mut self, x: Option<impl std::fmt::Display>) -> Csv {
         match x {
-            Some(x) => self.num(x),
+            Some(x) => self.display(x),
             None => self.text(""),
         }
     }
@@ -252,14 +258,8 @@ fn scores<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
         for &f in &arrays {
             let fr = &r.factors[f];
             w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
-            match fr.array.as_ref() {
-                Some(a) => w.display(a[s])?,
-                None => w.text("")?,
-            }
-            match fr.ranks.as_ref() {
-                Some(k) => w.display(k[s])?,
-                None => w.text("")?,
-            }
+            w.opt_display(fr.array.as_ref().map(|a| a[s]))?;
+            w.opt_display(fr.ranks.as_ref().map(|k| k[s]))?;
         }
         w.end()?;
     }
@@ -287,10 +287,7 @@ fn distinguishing<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
             w.num(d.p)?;
             w.text(d.direction.as_str())?;
             w.opt(s.and_then(|s| f.zscores.as_ref().map(|z| z[s])))?;
-            match s.and_then(|s| f.array.as_ref().map(|a| a[s])) {
-                Some(v) => w.display(v)?,
-                None => w.text("")?,
-            }
+            w.opt_display(s.and_then(|s| f.array.as_ref().map(|a| a[s])))?;
             w.end()?;
         }
     }
@@ -316,10 +313,7 @@ fn consensus<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
         for &f in &arrays {
             let fr = &r.factors[f];
             w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
-            match fr.array.as_ref() {
-                Some(a) => w.display(a[s])?,
-                None => w.text("")?,
-            }
+            w.opt_display(fr.array.as_ref().map(|a| a[s]))?;
         }
         w.end()?;
     }
