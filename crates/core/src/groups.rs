@@ -95,12 +95,8 @@ pub fn compare_groups(
     flags: &[Vec<bool>],
     participants: &[Participant],
 ) -> Vec<GroupComparison> {
-    let attributes: BTreeSet<&String> = participants
-        .iter()
-        .flat_map(|p| p.attributes.keys())
-        .collect();
     let mut out = Vec::new();
-    for attribute in attributes {
+    for attribute in attribute_names(participants) {
         // level of each sort (by sort index)
         let level_of: Vec<Option<&String>> = ids
             .iter()
@@ -137,13 +133,21 @@ pub fn compare_groups(
             .map(|(c, f)| group_factor(f, c, &level, &sorts_per_level, loadings, flags))
             .collect();
         out.push(GroupComparison {
-            attribute: attribute.clone(),
+            attribute: attribute.to_string(),
             levels,
             sorts_per_level,
             factors,
         });
     }
     out
+}
+
+/// The names of the participants' attributes, sorted, each once.
+pub fn attribute_names(participants: &[Participant]) -> BTreeSet<&str> {
+    participants
+        .iter()
+        .flat_map(|p| p.attributes.keys().map(String::as_str))
+        .collect()
 }
 
 /// Factor `f` (column `c`) by level: its defining sorts, their mean loading, and Fisher's

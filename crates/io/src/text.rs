@@ -158,8 +158,8 @@ mod tests {
         }
     }
 
-    /// `++1` is refused by every reader, with an
-    /// error naming the file, the place and what was expected.
+    /// `++1` is refused by every reader, with an error naming the file, the place and what was
+    /// expected.
     #[test]
     fn every_reader_refuses_a_doubled_sign() {
         use crate::{InputFormat, read_sorts, read_sorts_from_str};

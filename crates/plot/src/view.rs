@@ -136,12 +136,10 @@ pub(crate) fn factor_at(r: &AnalysisResults, f: usize) -> Result<&FactorResult, 
 
 /// The attributes of the participants, sorted.
 pub(crate) fn attributes(r: &AnalysisResults) -> Vec<String> {
-    r.participants
-        .iter()
-        .flatten()
-        .flat_map(|p| p.attributes.keys().cloned())
-        .collect::<BTreeSet<_>>()
+    let participants = r.participants.as_deref().unwrap_or_default();
+    qstudy_core::groups::attribute_names(participants)
         .into_iter()
+        .map(str::to_string)
         .collect()
 }
 
