@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use qstudy_core::Grid;
-use qstudy_core::data::attribute_names;
+use qstudy_core::groups::attribute_names;
 use qstudy_io::{InputFormat, read_sorts, validate_every_problem};
 
 use crate::EXIT_INPUT;

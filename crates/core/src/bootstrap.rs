@@ -329,6 +329,32 @@ pub fn bootstrap(
     bopts: &BootstrapOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<BootstrapResults, BootstrapError> {
+    let mut warnings = check_options(options, bopts)?;
+    let mut full_options = options.clone();
+    full_options.flagging.flags.clear();
+    full_options.flagging.unflags.clear();
+    full_options.flagging.automatic = true;
+    let full = analyze(study, &full_options)?;
+    let (m, k) = (study.n_statements(), options.factors);
+    let ctx = Context::new(study, options, bopts, &full);
+    let acc = run_replicates(&ctx, progress);
+    if acc.used == 0 {
+        return Err(BootstrapError::NoReplicate { factors: k });
+    }
+    if acc.failed > 0 {
+        warnings.push(format!(
+            "{} of {} replicates could not be analysed (fewer than {k} extractable factors in the resample, or loadings left undefined by a degenerate resample) and are left out",
+            acc.failed, bopts.replicates
+        ));
+    }
+    Ok(acc.finish(&ctx, &full, warnings, m))
+}
+
+/// Refuses options the bootstrap cannot honour; the warnings about those it overrides.
+fn check_options(
+    options: &AnalysisOptions,
+    bopts: &BootstrapOptions,
+) -> Result<Vec<String>, BootstrapError> {
     if bopts.replicates < 2 {
         return Err(BootstrapError::TooFewReplicates(bopts.replicates));
     }
@@ -354,45 +380,57 @@ pub fn bootstrap(
             "--no-auto-flag is ignored: the bootstrap recomputes flags automatically".to_string(),
         );
     }
-    let mut full_options = options.clone();
-    full_options.flagging.flags.clear();
-    full_options.flagging.unflags.clear();
-    full_options.flagging.automatic = true;
-    let full = analyze(study, &full_options)?;
-    let (n, m, k) = (study.n_sorts(), study.n_statements(), options.factors);
-    let target = Array2::from_shape_fn((n, k), |(i, f)| full.rotated.loadings[i][f]);
-    let ctx = Context {
-        study,
-        options,
-        bootstrap: bopts,
-        target,
-        standardized: correlate::standardize_rows(study.values()),
-        extract: ExtractRequest {
-            extract: Some(k),
-            keep: k,
-            ..options.extract_request()
-        },
-        rotate: RotateRequest {
-            steps: &[],
-            invert: &[],
-            ..options.rotate_request()
-        },
-        flagging: FlaggingOptions {
-            p: options.flagging.p,
-            majority: options.flagging.majority,
-            ..FlaggingOptions::default()
-        },
-        k,
-    };
+    Ok(warnings)
+}
 
-    let mut acc = Accumulator::new(n, k);
+impl<'a> Context<'a> {
+    /// The context of the replicates: the full sample's rotated loadings are their target.
+    fn new(
+        study: &'a Study,
+        options: &'a AnalysisOptions,
+        bopts: &'a BootstrapOptions,
+        full: &crate::analysis::AnalysisResults,
+    ) -> Self {
+        let (n, k) = (study.n_sorts(), options.factors);
+        let target = Array2::from_shape_fn((n, k), |(i, f)| full.rotated.loadings[i][f]);
+        Context {
+            study,
+            options,
+            bootstrap: bopts,
+            target,
+            standardized: correlate::standardize_rows(study.values()),
+            extract: ExtractRequest {
+                extract: Some(k),
+                keep: k,
+                ..options.extract_request()
+            },
+            rotate: RotateRequest {
+                steps: &[],
+                invert: &[],
+                ..options.rotate_request()
+            },
+            flagging: FlaggingOptions {
+                p: options.flagging.p,
+                majority: options.flagging.majority,
+                ..FlaggingOptions::default()
+            },
+            k,
+        }
+    }
+}
+
+/// Runs the replicates in parallel batches of [`BATCH`] and accumulates them in replicate
+/// order (so the summaries do not depend on the threads).
+fn run_replicates(ctx: &Context<'_>, progress: &(dyn Fn(usize) + Sync)) -> Accumulator {
+    let replicates = ctx.bootstrap.replicates;
+    let mut acc = Accumulator::new(ctx.study.n_sorts(), ctx.k);
     let mut start = 0;
-    while start < bopts.replicates {
-        let end = (start + BATCH).min(bopts.replicates);
+    while start < replicates {
+        let end = (start + BATCH).min(replicates);
         let batch: Vec<Option<Replicate>> = (start..end)
             .into_par_iter()
             .map(|b| {
-                let r = replicate(&ctx, b);
+                let r = replicate(ctx, b);
                 progress(1);
                 r
             })
@@ -402,26 +440,21 @@ pub fn bootstrap(
         }
         start = end;
     }
-    if acc.used == 0 {
-        return Err(BootstrapError::NoReplicate { factors: k });
-    }
-    if acc.failed > 0 {
-        warnings.push(format!(
-            "{} of {} replicates could not be analysed (fewer than {k} extractable factors in the resample, or loadings left undefined by a degenerate resample) and are left out",
-            acc.failed, bopts.replicates
-        ));
-    }
-    Ok(acc.finish(&ctx, &full, warnings, m))
+    acc
 }
 
-/// Per statement, over the replicates' z-scores `reps` (two or more): mean, SE and the
+/// Per statement, over the replicates' z-scores: their mean, standard error and the
+/// interval's percentiles.
+struct ZscoreSummary {
+    mean: Vec<f64>,
+    se: Vec<f64>,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+}
+
+/// The [`ZscoreSummary`] of the replicates' z-scores `reps` (two or more), with the
 /// `(p_lo, p_hi)` percentiles.
-#[allow(clippy::type_complexity)]
-fn zscore_summary(
-    reps: &[Vec<f64>],
-    m: usize,
-    (p_lo, p_hi): (f64, f64),
-) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+fn zscore_summary(reps: &[Vec<f64>], m: usize, (p_lo, p_hi): (f64, f64)) -> ZscoreSummary {
     let mut mean = vec![0.0; m];
     let mut se = vec![0.0; m];
     let mut lower = vec![0.0; m];
@@ -440,7 +473,12 @@ fn zscore_summary(
         lower[s] = percentile(&column, p_lo);
         upper[s] = percentile(&column, p_hi);
     }
-    (mean, se, lower, upper)
+    ZscoreSummary {
+        mean,
+        se,
+        lower,
+        upper,
+    }
 }
 
 /// One replicate: resample, extract, rotate, align, flag, score. `None` when the resample has
@@ -568,6 +606,7 @@ impl Accumulator {
         }
     }
 
+    /// The results: the full sample's values beside the replicates' summaries.
     fn finish(
         self,
         ctx: &Context<'_>,
@@ -575,47 +614,86 @@ impl Accumulator {
         warnings: Vec<String>,
         m: usize,
     ) -> BootstrapResults {
-        let (n, k) = (ctx.study.n_sorts(), ctx.k);
+        let n = ctx.study.n_sorts();
+        let mut factors: Vec<FactorBootstrap> =
+            (0..ctx.k).map(|f| self.factor(ctx, full, f, m)).collect();
+        let consensus = distinguish(&mut factors, ctx.study.statement_ids());
+        BootstrapResults {
+            schema: SCHEMA.to_string(),
+            input: BootstrapInput {
+                sorts: n,
+                statements: m,
+                sort_ids: ctx.study.sort_ids().to_vec(),
+                statement_ids: ctx.study.statement_ids().to_vec(),
+                grid: ctx.study.grid().pairs(),
+            },
+            options: settings(ctx),
+            replicates_used: self.used,
+            replicates_failed: self.failed,
+            factors,
+            loadings: self.loadings(ctx, full),
+            consensus,
+            alignment: AlignmentSummary {
+                method: ctx.bootstrap.alignment,
+                reordered: self.reordered,
+                reflected: self.reflected,
+            },
+            warnings,
+        }
+    }
+
+    /// Factor `f`'s z-scores over the replicates beside the full sample's (its distinguishing
+    /// statements left empty: they compare factors).
+    fn factor(
+        &self,
+        ctx: &Context<'_>,
+        full: &crate::analysis::AnalysisResults,
+        f: usize,
+        m: usize,
+    ) -> FactorBootstrap {
         let level = ctx.bootstrap.interval;
         let (p_lo, p_hi) = (50.0 * (1.0 - level), 50.0 * (1.0 + level));
-        let mut factors = Vec::with_capacity(k);
-        for f in 0..k {
-            let reps = &self.zscores[f];
-            let fr = &full.factors[f];
-            let stats = (reps.len() >= 2).then(|| zscore_summary(reps, m, (p_lo, p_hi)));
-            let bias = match (&stats, &fr.zscores) {
-                (Some((mean, ..)), Some(z)) => {
-                    Some(mean.iter().zip(z).map(|(a, b)| a - b).collect())
-                }
-                _ => None,
-            };
-            let bootstrap_array = stats
-                .as_ref()
-                .map(|(mean, ..)| score::factor_array(mean, ctx.study.grid()));
-            let (mean, se, lower, upper) = match stats {
-                Some((a, b, c, d)) => (Some(a), Some(b), Some(c), Some(d)),
-                None => (None, None, None, None),
-            };
-            factors.push(FactorBootstrap {
-                name: fr.name.clone(),
-                label: fr.label.clone(),
-                replicates: reps.len(),
-                defining_sorts: fr.defining_sorts.len(),
-                mean_defining_sorts: self.defining[f] as f64 / self.used as f64,
-                zscores: fr.zscores.clone(),
-                array: fr.array.clone(),
-                mean,
-                se,
-                bias,
-                lower,
-                upper,
-                bootstrap_array,
-                distinguishing: Vec::new(),
-                match_correlation: self.matched[f] / self.used as f64,
-            });
+        let reps = &self.zscores[f];
+        let fr = &full.factors[f];
+        let stats = (reps.len() >= 2).then(|| zscore_summary(reps, m, (p_lo, p_hi)));
+        let bias = match (&stats, &fr.zscores) {
+            (Some(stats), Some(z)) => Some(stats.mean.iter().zip(z).map(|(a, b)| a - b).collect()),
+            _ => None,
+        };
+        let bootstrap_array = stats
+            .as_ref()
+            .map(|stats| score::factor_array(&stats.mean, ctx.study.grid()));
+        let (mean, se, lower, upper) = match stats {
+            Some(s) => (Some(s.mean), Some(s.se), Some(s.lower), Some(s.upper)),
+            None => (None, None, None, None),
+        };
+        FactorBootstrap {
+            name: fr.name.clone(),
+            label: fr.label.clone(),
+            replicates: reps.len(),
+            defining_sorts: fr.defining_sorts.len(),
+            mean_defining_sorts: self.defining[f] as f64 / self.used as f64,
+            zscores: fr.zscores.clone(),
+            array: fr.array.clone(),
+            mean,
+            se,
+            bias,
+            lower,
+            upper,
+            bootstrap_array,
+            distinguishing: Vec::new(),
+            match_correlation: self.matched[f] / self.used as f64,
         }
-        let consensus = distinguish(&mut factors, ctx.study.statement_ids());
+    }
 
+    /// Each sort's loadings and flags over the replicates that drew it, beside the full
+    /// sample's.
+    fn loadings(
+        &self,
+        ctx: &Context<'_>,
+        full: &crate::analysis::AnalysisResults,
+    ) -> LoadingsBootstrap {
+        let (n, k) = (ctx.study.n_sorts(), ctx.k);
         let full_loadings = full.rotated.loadings.clone();
         let mut mean = vec![vec![None; k]; n];
         let mut se = vec![vec![None; k]; n];
@@ -632,50 +710,34 @@ impl Accumulator {
                 freq[i][f] = (run.count > 0).then(|| self.flagged[i][f] as f64 / run.count as f64);
             }
         }
-        let o = ctx.options;
-        BootstrapResults {
-            schema: SCHEMA.to_string(),
-            input: BootstrapInput {
-                sorts: n,
-                statements: m,
-                sort_ids: ctx.study.sort_ids().to_vec(),
-                statement_ids: ctx.study.statement_ids().to_vec(),
-                grid: ctx.study.grid().pairs(),
-            },
-            options: BootstrapSettings {
-                replicates: ctx.bootstrap.replicates,
-                seed: ctx.bootstrap.seed,
-                alignment: ctx.bootstrap.alignment,
-                numerics: o.numerics,
-                interval: ctx.bootstrap.interval,
-                correlation: o.correlation,
-                extraction: o.extraction,
-                factors: k,
-                rotation: o.rotation,
-                varimax_method: o.varimax_method(),
-                flag_p: o.flagging.p,
-                flag_majority: o.flagging.majority,
-            },
-            replicates_used: self.used,
-            replicates_failed: self.failed,
-            factors,
-            loadings: LoadingsBootstrap {
-                full: full_loadings,
-                flagged: full.flags.clone(),
-                replicates,
-                mean,
-                se,
-                bias,
-                flag_frequency: freq,
-            },
-            consensus,
-            alignment: AlignmentSummary {
-                method: ctx.bootstrap.alignment,
-                reordered: self.reordered,
-                reflected: self.reflected,
-            },
-            warnings,
+        LoadingsBootstrap {
+            full: full_loadings,
+            flagged: full.flags.clone(),
+            replicates,
+            mean,
+            se,
+            bias,
+            flag_frequency: freq,
         }
+    }
+}
+
+/// The options the results record.
+fn settings(ctx: &Context<'_>) -> BootstrapSettings {
+    let o = ctx.options;
+    BootstrapSettings {
+        replicates: ctx.bootstrap.replicates,
+        seed: ctx.bootstrap.seed,
+        alignment: ctx.bootstrap.alignment,
+        numerics: o.numerics,
+        interval: ctx.bootstrap.interval,
+        correlation: o.correlation,
+        extraction: o.extraction,
+        factors: ctx.k,
+        rotation: o.rotation,
+        varimax_method: o.varimax_method(),
+        flag_p: o.flagging.p,
+        flag_majority: o.flagging.majority,
     }
 }
 

@@ -246,7 +246,6 @@ pub fn significance(
 /// Significance uses `|z_a - z_b| > z_p * SED_ab` with z = 1.96 (p < .05) and 2.576 (p < .01).
 pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparison {
     let k = factors.len();
-    let m = statement_ids.len();
     let sed: Vec<Vec<f64>> = factors
         .iter()
         .map(|a| {
@@ -256,7 +255,30 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
                 .collect()
         })
         .collect();
-    let correlations = factors
+    let (distinguishing, consensus) = significance(
+        k,
+        statement_ids,
+        |f, s| factors[f].zscores[s],
+        |a, b, _| sed[a][b],
+    );
+    Comparison {
+        sed,
+        correlations: score_correlations(factors),
+        distinguishing,
+        consensus,
+        differences: pair_differences(factors, statement_ids),
+        consensus_order: consensus_order(factors, statement_ids),
+        crib_sheets: factors
+            .iter()
+            .enumerate()
+            .map(|(a, _)| crib_sheet(factors, a, statement_ids))
+            .collect(),
+    }
+}
+
+/// The correlations between the factors' z-scores (1 on the diagonal).
+fn score_correlations(factors: &[FactorSummary<'_>]) -> Vec<Vec<f64>> {
+    factors
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -272,15 +294,13 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
 
-    let (distinguishing, consensus) = significance(
-        k,
-        statement_ids,
-        |f, s| factors[f].zscores[s],
-        |a, b, _| sed[a][b],
-    );
-
+/// For each pair of factors, every statement's difference of z-scores, largest first
+/// (statement order on ties).
+fn pair_differences(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Vec<PairDifferences> {
+    let (k, m) = (factors.len(), statement_ids.len());
     let mut differences = Vec::new();
     for a in 0..k {
         for b in (a + 1)..k {
@@ -304,8 +324,14 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
             });
         }
     }
+    differences
+}
 
-    let mut consensus_order: Vec<Spread> = (0..m)
+/// The statements by the variance of their z-scores across the factors, lowest (most
+/// agreed on) first (statement order on ties).
+fn consensus_order(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Vec<Spread> {
+    let k = factors.len();
+    let mut order: Vec<Spread> = (0..statement_ids.len())
         .map(|s| {
             let z: Vec<f64> = factors.iter().map(|f| f.zscores[s]).collect();
             let mean = z.iter().sum::<f64>() / k.max(1) as f64;
@@ -316,57 +342,48 @@ pub fn compare(factors: &[FactorSummary<'_>], statement_ids: &[u32]) -> Comparis
             }
         })
         .collect();
-    consensus_order.sort_by(|x, y| {
+    order.sort_by(|x, y| {
         x.variance
             .total_cmp(&y.variance)
             .then(x.statement.cmp(&y.statement))
     });
+    order
+}
 
-    let crib_sheets = factors
-        .iter()
-        .enumerate()
-        .map(|(a, fa)| {
-            let top_value = fa.array.iter().copied().max().unwrap_or(0);
-            let bottom_value = fa.array.iter().copied().min().unwrap_or(0);
-            let mut sheet = CribSheet {
-                factor: fa.name.to_string(),
-                top: Vec::new(),
-                ranked_higher: Vec::new(),
-                ranked_lower: Vec::new(),
-                bottom: Vec::new(),
-            };
-            for (s, &id) in statement_ids.iter().enumerate() {
-                let v = fa.array[s];
-                let others = factors
-                    .iter()
-                    .enumerate()
-                    .filter(|&(b, _)| b != a)
-                    .map(|(_, fb)| fb.array[s]);
-                let higher = k >= 2 && others.clone().all(|o| v > o);
-                let lower = k >= 2 && others.clone().all(|o| v < o);
-                if v == top_value {
-                    sheet.top.push(id);
-                } else if v == bottom_value {
-                    sheet.bottom.push(id);
-                } else if higher {
-                    sheet.ranked_higher.push(id);
-                } else if lower {
-                    sheet.ranked_lower.push(id);
-                }
-            }
-            sheet
-        })
-        .collect();
-
-    Comparison {
-        sed,
-        correlations,
-        distinguishing,
-        consensus,
-        differences,
-        consensus_order,
-        crib_sheets,
+/// Factor `a`'s crib sheet: the statements at the top and bottom of its array, and those it
+/// ranks higher (lower) than every other factor does.
+fn crib_sheet(factors: &[FactorSummary<'_>], a: usize, statement_ids: &[u32]) -> CribSheet {
+    let k = factors.len();
+    let fa = &factors[a];
+    let top_value = fa.array.iter().copied().max().unwrap_or(0);
+    let bottom_value = fa.array.iter().copied().min().unwrap_or(0);
+    let mut sheet = CribSheet {
+        factor: fa.name.to_string(),
+        top: Vec::new(),
+        ranked_higher: Vec::new(),
+        ranked_lower: Vec::new(),
+        bottom: Vec::new(),
+    };
+    for (s, &id) in statement_ids.iter().enumerate() {
+        let v = fa.array[s];
+        let others = factors
+            .iter()
+            .enumerate()
+            .filter(|&(b, _)| b != a)
+            .map(|(_, fb)| fb.array[s]);
+        let higher = k >= 2 && others.clone().all(|o| v > o);
+        let lower = k >= 2 && others.clone().all(|o| v < o);
+        if v == top_value {
+            sheet.top.push(id);
+        } else if v == bottom_value {
+            sheet.bottom.push(id);
+        } else if higher {
+            sheet.ranked_higher.push(id);
+        } else if lower {
+            sheet.ranked_lower.push(id);
+        }
     }
+    sheet
 }
 
 /// The output of the comparison stage of an analysis, by viewpoint column.

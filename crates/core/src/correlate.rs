@@ -66,6 +66,28 @@ pub fn mean_sd(x: ArrayView1<f64>) -> (f64, f64) {
     (mean, (ss / (m - 1.0)).sqrt())
 }
 
+/// Mean and sample standard deviation (`n - 1`) of a slice, both sums in order (not
+/// [`mean_sd`]'s ndarray `sum`, which may add in another order); `(0, 0)` for no values and SD 0
+/// for one. The descriptive statistics the reports print beside each sort.
+///
+/// ```
+/// use qstudy_core::correlate::mean_sd_in_order;
+/// assert_eq!(mean_sd_in_order(&[-1.0, 0.0, 1.0]), (0.0, 1.0));
+/// assert_eq!(mean_sd_in_order(&[]), (0.0, 0.0));
+/// ```
+pub fn mean_sd_in_order(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() < 2 {
+        return (mean, 0.0);
+    }
+    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    (mean, (ss / (n - 1.0)).sqrt())
+}
+
 /// Row-standardises an `n x m` matrix: each row gets mean 0 and sample SD 1.
 ///
 /// Rows must have non-zero variance (guaranteed for a validated study). The sum of squares is
@@ -392,12 +414,12 @@ mod tests {
 mod pearson_tests {
     use super::*;
 
-    /// `pearson_r` gives, bit for bit, the two pairwise correlations it replaced (issue 14):
-    /// compare.rs's on slices (in-order sums) and bootstrap.rs's on the strided columns of an
-    /// `n x k` loadings matrix (ndarray's sum of a strided view runs in order from 0 too).
+    /// `pearson_r` gives, bit for bit, the correlation of in-order sums: on slices and on the
+    /// strided columns of an `n x k` loadings matrix (ndarray's sum of a strided view runs in
+    /// order from 0 too).
     #[test]
-    fn bit_identical_to_the_former_formulas() {
-        let former = |x: &[f64], y: &[f64]| {
+    fn bit_identical_to_in_order_sums() {
+        let in_order = |x: &[f64], y: &[f64]| {
             let n = x.len() as f64;
             let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
             let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
@@ -418,13 +440,13 @@ mod pearson_tests {
         for n in 3..80 {
             let (x, y): (Vec<f64>, Vec<f64>) = (0..n).map(|_| (next(), next())).unzip();
             let r = pearson_r(x.as_slice().into(), y.as_slice().into());
-            assert_eq!(r.to_bits(), former(&x, &y).to_bits(), "n {n}");
+            assert_eq!(r.to_bits(), in_order(&x, &y).to_bits(), "n {n}");
             let loadings = Array2::from_shape_fn((n, 3), |_| next());
             for (i, j) in [(0, 1), (2, 0), (1, 1)] {
                 let (a, b) = (loadings.column(i), loadings.column(j));
                 assert_eq!(
                     pearson_r(a, b).to_bits(),
-                    former(&a.to_vec(), &b.to_vec()).to_bits()
+                    in_order(&a.to_vec(), &b.to_vec()).to_bits()
                 );
             }
         }

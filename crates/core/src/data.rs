@@ -218,22 +218,6 @@ pub struct Participant {
     pub attributes: std::collections::BTreeMap<String, String>,
 }
 
-/// The attributes the participants have (`role`, `council`), each once, sorted.
-///
-/// ```
-/// use qstudy_core::Participant;
-/// let p = |id: &str, a: &str| Participant { id: id.into(), attributes: [(a.to_string(), "x".to_string())].into() };
-/// assert_eq!(qstudy_core::data::attribute_names(&[p("A", "role"), p("B", "council"), p("C", "role")]), ["council", "role"]);
-/// ```
-pub fn attribute_names(participants: &[Participant]) -> Vec<String> {
-    participants
-        .iter()
-        .flat_map(|p| p.attributes.keys().cloned())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
-}
-
 impl Study {
     /// Gives the statements the ids a study file assigns (default `1..m`). Ids must be
     /// unique and one per statement.

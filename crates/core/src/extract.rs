@@ -1,10 +1,9 @@
 //! Stage 2: factor extraction from the correlation matrix: Brown's centroid (PQMethod QCENT)
 //! and principal components.
 //!
-//! Over 800 lines (827) for a reason: the three extractions share their helpers in dense and
-//! factored forms, kept side by side so that each pair is read together (their equivalence
-//! tests are in `extract/tests.rs`). The stage call of an analysis (how many factors,
-//! its warnings) is in `extract/stage.rs`.
+//! The extractions' helpers come in dense and factored forms, kept side by side so that each
+//! pair is read together (their equivalence tests are in `extract/tests.rs`). The stage call
+//! of an analysis (how many factors, its warnings) is in `extract/stage.rs`.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
@@ -460,128 +459,215 @@ fn centroid_factor_factored(
     prefix_min: usize,
     variant: CentroidVariant,
 ) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
-    let (n, m) = w.dim();
-    let k = a.ncols();
-    let c: Vec<f64> = (0..n)
-        .map(|i| w.row(i).dot(&w.row(i)) - a.row(i).dot(&a.row(i)))
-        .collect();
-    let w_norm_max = (0..n)
-        .map(|i| w.row(i).dot(&w.row(i)).sqrt())
-        .fold(0.0f64, f64::max);
-    let a_norm_max = (0..n)
-        .map(|i| a.row(i).dot(&a.row(i)).sqrt())
-        .fold(0.0f64, f64::max);
-    let mut sign = vec![1.0f64; n];
-    // g = W (W^T s) - A (A^T s) at the last full evaluation.
-    let ones = Array1::<f64>::ones(n);
-    let mut g: Array1<f64> = w.dot(&w.t().dot(&ones)) - a.dot(&a.t().dot(&ones));
-    let mut du = Array1::<f64>::zeros(m);
-    let mut dv = Array1::<f64>::zeros(k);
-    let t_of = |i: usize, g: &Array1<f64>, du: &Array1<f64>, dv: &Array1<f64>, s: f64| {
-        s * (g[i] + w.row(i).dot(du) - a.row(i).dot(dv)) - c[i]
-    };
-    // Only the low end of the order is ever scanned: it is selected in O(n) and sorted; when a
-    // scan runs past it, the evaluation is redone (and, right after one, the order made whole).
-    let mut prefix = n.min(prefix_min.max(n / 8));
-    let mut t_ref: Vec<f64> = (0..n).map(|i| sign[i] * g[i] - c[i]).collect();
-    let mut order = lowest_sorted(&t_ref, prefix);
-    let mut touched = vec![false; n];
-    // (variable, its sum when last evaluated, at which step)
-    let mut touched_list: Vec<(usize, f64, usize)> = Vec::new();
-    let e_max = w_norm_max * w_norm_max + a_norm_max * a_norm_max;
-    let mut work = 0usize;
-    let mut fresh = true;
-    let mut evaluated: Vec<(usize, f64)> = Vec::new();
-    let mut steps = 0;
-    while steps < 100 * n + 100 {
-        if work >= n {
-            // Full evaluation: fold the accumulated change into g and re-select.
-            g = g + w.dot(&du) - a.dot(&dv);
-            du.fill(0.0);
-            dv.fill(0.0);
-            t_ref = (0..n).map(|i| sign[i] * g[i] - c[i]).collect();
-            order = lowest_sorted(&t_ref, prefix);
-            for &(i, ..) in &touched_list {
-                touched[i] = false;
-            }
-            touched_list.clear();
-            work = 0;
-            fresh = true;
+    let n = w.nrows();
+    let mut r = Reflection::new(w, a, prefix_min);
+    while r.steps < 100 * n + 100 {
+        if r.work >= n {
+            r.evaluate_all();
         }
-        let beta = w_norm_max * du.dot(&du).sqrt() + a_norm_max * dv.dot(&dv).sqrt();
-        evaluated.clear();
-        let mut best = f64::INFINITY;
-        let mut complete = order.len() == n;
-        for &i in &order {
-            if touched[i] {
-                continue;
-            }
-            let bound = t_ref[i] - beta;
-            if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
-                complete = true;
-                break;
-            }
-            let v = t_of(i, &g, &du, &dv, sign[i]);
-            best = best.min(v);
-            evaluated.push((i, v));
-        }
-        // Variables reflected since the full evaluation: each later reflection moved their sum
-        // by at most 2 max|E_ij| <= 2 (max|w|^2 + max|a|^2), so most need no evaluation.
-        for (i, t_at, step_at) in touched_list.iter_mut() {
-            let bound = *t_at - 2.0 * (steps - *step_at) as f64 * e_max;
-            if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
-                continue;
-            }
-            let v = t_of(*i, &g, &du, &dv, sign[*i]);
-            (*t_at, *step_at) = (v, steps);
-            best = best.min(v);
-            evaluated.push((*i, v));
-        }
-        if !complete {
+        let Some(best) = r.scan() else {
             // The minimum may lie beyond the selected prefix.
-            if fresh {
-                prefix = n;
+            if r.fresh {
+                r.prefix = n;
             }
-            work = n;
+            r.work = n;
             continue;
-        }
-        fresh = false;
-        steps += 1;
-        work += evaluated.len();
+        };
+        r.fresh = false;
+        r.steps += 1;
+        r.work += r.evaluated.len();
         // The same rule as `most_negative`, over the only variables that can qualify.
         let tie = CENTROID_TIE * (1.0 + best.abs());
         if best >= -tie {
             break;
         }
-        let jmin = evaluated
+        r.reflect_lowest(best, tie);
+    }
+    let t: Vec<f64> = (0..n).map(|i| r.sum(i)).collect();
+    centroid_loadings(&t, &r.sign, variant)
+}
+
+/// The reflection search of [`centroid_factor_factored`]: the signs, the sums at the last full
+/// evaluation and the change accumulated since.
+struct Reflection<'w> {
+    w: ArrayView2<'w, f64>,
+    a: ArrayView2<'w, f64>,
+    /// The residual's diagonal `E_ii`.
+    c: Vec<f64>,
+    /// The largest row norms of `W` and `A`.
+    w_norm_max: f64,
+    a_norm_max: f64,
+    /// A bound of `max|E_ij|`: `max|w|^2 + max|a|^2`.
+    e_max: f64,
+    /// The reflection signs.
+    sign: Vec<f64>,
+    /// g = W (W^T s) - A (A^T s) at the last full evaluation.
+    g: Array1<f64>,
+    /// The change of `W^T s` and `A^T s` since the last full evaluation.
+    du: Array1<f64>,
+    dv: Array1<f64>,
+    /// The sums at the last full evaluation.
+    t_ref: Vec<f64>,
+    /// How many of the lowest sums are selected and sorted.
+    prefix: usize,
+    /// Only the low end of the order is ever scanned: it is selected in O(n) and sorted; when
+    /// a scan runs past it, the evaluation is redone (and, right after one, the order made
+    /// whole).
+    order: Vec<usize>,
+    /// Variables reflected since the full evaluation, and the list of them:
+    /// (variable, its sum when last evaluated, at which step).
+    touched: Vec<bool>,
+    touched_list: Vec<(usize, f64, usize)>,
+    /// Evaluations since the last full one.
+    work: usize,
+    /// Whether no step was taken since the last full evaluation.
+    fresh: bool,
+    /// The (variable, sum) pairs the last scan evaluated.
+    evaluated: Vec<(usize, f64)>,
+    /// Reflections so far.
+    steps: usize,
+}
+
+impl<'w> Reflection<'w> {
+    /// All signs +1, evaluated in full.
+    fn new(w: ArrayView2<'w, f64>, a: ArrayView2<'w, f64>, prefix_min: usize) -> Self {
+        let (n, m) = w.dim();
+        let k = a.ncols();
+        let c: Vec<f64> = (0..n)
+            .map(|i| w.row(i).dot(&w.row(i)) - a.row(i).dot(&a.row(i)))
+            .collect();
+        let w_norm_max = (0..n)
+            .map(|i| w.row(i).dot(&w.row(i)).sqrt())
+            .fold(0.0f64, f64::max);
+        let a_norm_max = (0..n)
+            .map(|i| a.row(i).dot(&a.row(i)).sqrt())
+            .fold(0.0f64, f64::max);
+        let sign = vec![1.0f64; n];
+        let ones = Array1::<f64>::ones(n);
+        let g: Array1<f64> = w.dot(&w.t().dot(&ones)) - a.dot(&a.t().dot(&ones));
+        let prefix = n.min(prefix_min.max(n / 8));
+        let t_ref: Vec<f64> = (0..n).map(|i| sign[i] * g[i] - c[i]).collect();
+        let order = lowest_sorted(&t_ref, prefix);
+        Reflection {
+            w,
+            a,
+            c,
+            w_norm_max,
+            a_norm_max,
+            e_max: w_norm_max * w_norm_max + a_norm_max * a_norm_max,
+            sign,
+            g,
+            du: Array1::<f64>::zeros(m),
+            dv: Array1::<f64>::zeros(k),
+            t_ref,
+            prefix,
+            order,
+            touched: vec![false; n],
+            touched_list: Vec::new(),
+            work: 0,
+            fresh: true,
+            evaluated: Vec::new(),
+            steps: 0,
+        }
+    }
+
+    /// Variable `i`'s current off-diagonal sum in the reflected space.
+    fn sum(&self, i: usize) -> f64 {
+        self.sign[i] * (self.g[i] + self.w.row(i).dot(&self.du) - self.a.row(i).dot(&self.dv))
+            - self.c[i]
+    }
+
+    /// Full evaluation: folds the accumulated change into `g` and selects the lowest sums
+    /// again.
+    fn evaluate_all(&mut self) {
+        let n = self.sign.len();
+        let g = std::mem::replace(&mut self.g, Array1::zeros(0));
+        self.g = g + self.w.dot(&self.du) - self.a.dot(&self.dv);
+        self.du.fill(0.0);
+        self.dv.fill(0.0);
+        self.t_ref = (0..n)
+            .map(|i| self.sign[i] * self.g[i] - self.c[i])
+            .collect();
+        self.order = lowest_sorted(&self.t_ref, self.prefix);
+        for &(i, ..) in &self.touched_list {
+            self.touched[i] = false;
+        }
+        self.touched_list.clear();
+        self.work = 0;
+        self.fresh = true;
+    }
+
+    /// Evaluates exactly the variables whose sum can still be the lowest (into `evaluated`)
+    /// and returns the lowest; `None` when the scan ran past the selected prefix.
+    fn scan(&mut self) -> Option<f64> {
+        let n = self.sign.len();
+        let beta = self.w_norm_max * self.du.dot(&self.du).sqrt()
+            + self.a_norm_max * self.dv.dot(&self.dv).sqrt();
+        self.evaluated.clear();
+        let mut best = f64::INFINITY;
+        let mut complete = self.order.len() == n;
+        for &i in &self.order {
+            if self.touched[i] {
+                continue;
+            }
+            let bound = self.t_ref[i] - beta;
+            if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
+                complete = true;
+                break;
+            }
+            let v = self.sum(i);
+            best = best.min(v);
+            self.evaluated.push((i, v));
+        }
+        // Variables reflected since the full evaluation: each later reflection moved their sum
+        // by at most 2 max|E_ij| <= 2 (max|w|^2 + max|a|^2), so most need no evaluation.
+        let mut touched_list = std::mem::take(&mut self.touched_list);
+        for (i, t_at, step_at) in touched_list.iter_mut() {
+            let bound = *t_at - 2.0 * (self.steps - *step_at) as f64 * self.e_max;
+            if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
+                continue;
+            }
+            let v = self.sum(*i);
+            (*t_at, *step_at) = (v, self.steps);
+            best = best.min(v);
+            self.evaluated.push((*i, v));
+        }
+        self.touched_list = touched_list;
+        complete.then_some(best)
+    }
+
+    /// Reflects the lowest-numbered variable whose evaluated sum is within `tie` of `best`.
+    fn reflect_lowest(&mut self, best: f64, tie: f64) {
+        let jmin = self
+            .evaluated
             .iter()
             .filter(|&&(_, v)| v <= best + tie)
             .map(|&(i, _)| i)
             .min()
             .expect("the minimum qualifies");
-        let s_old = sign[jmin];
-        sign[jmin] = -s_old;
-        du.scaled_add(-2.0 * s_old, &w.row(jmin));
-        dv.scaled_add(-2.0 * s_old, &a.row(jmin));
+        let s_old = self.sign[jmin];
+        self.sign[jmin] = -s_old;
+        self.du.scaled_add(-2.0 * s_old, &self.w.row(jmin));
+        self.dv.scaled_add(-2.0 * s_old, &self.a.row(jmin));
         // Its own sum changes sign exactly (T_j -> -T_j).
-        let t_new = -evaluated
+        let t_new = -self
+            .evaluated
             .iter()
             .find(|&&(i, _)| i == jmin)
             .expect("evaluated")
             .1;
-        if touched[jmin] {
-            let entry = touched_list
+        if self.touched[jmin] {
+            let entry = self
+                .touched_list
                 .iter_mut()
                 .find(|e| e.0 == jmin)
                 .expect("touched");
-            (entry.1, entry.2) = (t_new, steps);
+            (entry.1, entry.2) = (t_new, self.steps);
         } else {
-            touched[jmin] = true;
-            touched_list.push((jmin, t_new, steps));
+            self.touched[jmin] = true;
+            self.touched_list.push((jmin, t_new, self.steps));
         }
     }
-    let t: Vec<f64> = (0..n).map(|i| t_of(i, &g, &du, &dv, sign[i])).collect();
-    centroid_loadings(&t, &sign, variant)
 }
 
 /// Most sorts Horst 5.5 is run on: it needs the `n x n` matrix (200 MB at this size).
@@ -726,8 +812,13 @@ pub fn pca_factored(f: &Factored, count: usize) -> Extracted {
     let shortfall = (k < count)
         .then(|| format!("the correlation matrix has only {positive} positive eigenvalue(s)"));
     let v = Array2::from_shape_fn((m, k), |(j, c)| vectors[(j, c)]);
-    let mut loadings = w.dot(&v);
-    for c in 0..k {
+    components(w.dot(&v), all, shortfall)
+}
+
+/// Principal components from their loadings: each column's sign chosen so that its signed
+/// squares sum to at least 0, the eigenvalues the columns' sums of squares.
+fn components(mut loadings: Array2<f64>, all: Vec<f64>, shortfall: Option<String>) -> Extracted {
+    for c in 0..loadings.ncols() {
         if signed_square_sum(loadings.column(c)) < 0.0 {
             loadings.column_mut(c).mapv_inplace(|x| -x);
         }
@@ -810,18 +901,8 @@ pub fn pca(r: &Array2<f64>, count: usize) -> Extracted {
         for i in 0..n {
             loadings[[i, f]] = eig.eigenvectors[(i, idx)] * scale;
         }
-        if signed_square_sum(loadings.column(f)) < 0.0 {
-            loadings.column_mut(f).mapv_inplace(|v| -v);
-        }
     }
-    Extracted {
-        eigenvalues: column_sums_of_squares(&loadings),
-        loadings,
-        all_eigenvalues: all,
-        shortfall,
-        capped: Vec::new(),
-        horst: None,
-    }
+    components(loadings, all, shortfall)
 }
 
 #[cfg(test)]

@@ -95,12 +95,8 @@ pub fn compare_groups(
     flags: &[Vec<bool>],
     participants: &[Participant],
 ) -> Vec<GroupComparison> {
-    let attributes: BTreeSet<&String> = participants
-        .iter()
-        .flat_map(|p| p.attributes.keys())
-        .collect();
     let mut out = Vec::new();
-    for attribute in attributes {
+    for attribute in attribute_names(participants) {
         // level of each sort (by sort index)
         let level_of: Vec<Option<&String>> = ids
             .iter()
@@ -123,53 +119,77 @@ pub fn compare_groups(
         if levels.len() < 2 || levels.len() > 12 || levels.len() >= counted {
             continue;
         }
-        let index = |s: &Option<&String>| s.and_then(|v| levels.iter().position(|l| l == v));
+        // each sort's level (index into `levels`), if it has one
+        let level: Vec<Option<usize>> = level_of
+            .iter()
+            .map(|s| s.and_then(|v| levels.iter().position(|l| l == v)))
+            .collect();
         let sorts_per_level: Vec<usize> = (0..levels.len())
-            .map(|l| level_of.iter().filter(|s| index(s) == Some(l)).count())
+            .map(|l| level.iter().filter(|&&s| s == Some(l)).count())
             .collect();
         let factors = factors
             .iter()
             .enumerate()
-            .map(|(c, f)| {
-                let mut defining = vec![0usize; levels.len()];
-                let mut sums = vec![0.0f64; levels.len()];
-                for (i, s) in level_of.iter().enumerate() {
-                    if let Some(l) = index(s) {
-                        sums[l] += loadings[i][c];
-                        if flags[i][c] {
-                            defining[l] += 1;
-                        }
-                    }
-                }
-                let mean_loading = sums
-                    .iter()
-                    .zip(&sorts_per_level)
-                    .map(|(s, &n)| (n > 0).then(|| s / n as f64))
-                    .collect();
-                let fisher_p = (levels.len() == 2).then(|| {
-                    fisher_exact_2x2(
-                        defining[0],
-                        sorts_per_level[0] - defining[0],
-                        defining[1],
-                        sorts_per_level[1] - defining[1],
-                    )
-                });
-                GroupFactor {
-                    factor: f.to_string(),
-                    defining,
-                    mean_loading,
-                    fisher_p,
-                }
-            })
+            .map(|(c, f)| group_factor(f, c, &level, &sorts_per_level, loadings, flags))
             .collect();
         out.push(GroupComparison {
-            attribute: attribute.clone(),
+            attribute: attribute.to_string(),
             levels,
             sorts_per_level,
             factors,
         });
     }
     out
+}
+
+/// The names of the participants' attributes, sorted, each once.
+pub fn attribute_names(participants: &[Participant]) -> BTreeSet<&str> {
+    participants
+        .iter()
+        .flat_map(|p| p.attributes.keys().map(String::as_str))
+        .collect()
+}
+
+/// Factor `f` (column `c`) by level: its defining sorts, their mean loading, and Fisher's
+/// exact test of the defining counts when there are two levels.
+fn group_factor(
+    f: &str,
+    c: usize,
+    level: &[Option<usize>],
+    sorts_per_level: &[usize],
+    loadings: &[Vec<f64>],
+    flags: &[Vec<bool>],
+) -> GroupFactor {
+    let levels = sorts_per_level.len();
+    let mut defining = vec![0usize; levels];
+    let mut sums = vec![0.0f64; levels];
+    for (i, l) in level.iter().enumerate() {
+        if let Some(l) = *l {
+            sums[l] += loadings[i][c];
+            if flags[i][c] {
+                defining[l] += 1;
+            }
+        }
+    }
+    let mean_loading = sums
+        .iter()
+        .zip(sorts_per_level)
+        .map(|(s, &n)| (n > 0).then(|| s / n as f64))
+        .collect();
+    let fisher_p = (levels == 2).then(|| {
+        fisher_exact_2x2(
+            defining[0],
+            sorts_per_level[0] - defining[0],
+            defining[1],
+            sorts_per_level[1] - defining[1],
+        )
+    });
+    GroupFactor {
+        factor: f.to_string(),
+        defining,
+        mean_loading,
+        fisher_p,
+    }
 }
 
 #[cfg(test)]

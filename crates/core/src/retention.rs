@@ -16,7 +16,7 @@ use crate::analysis::AnalysisOptions;
 use crate::correlate::{Correlation, Engine, Persons};
 use crate::data::Study;
 use crate::error::AnalysisError;
-use crate::extract::{self, Extraction};
+use crate::extract::{self, Extracted, Extraction};
 use crate::flag::{self, FlaggingOptions};
 use crate::rotate::{self, Rotation, VarimaxMethod};
 use crate::synthetic;
@@ -248,37 +248,8 @@ pub fn retention(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<RetentionReport, AnalysisError> {
     let (n, m) = (study.n_sorts(), study.n_statements());
-    options.check_for(n)?;
-    if options.extract == Some(0) {
-        return Err(AnalysisError::NoExtraction);
-    }
-    if !(options.flagging.p > 0.0 && options.flagging.p < 1.0) {
-        return Err(AnalysisError::BadFlagP(options.flagging.p));
-    }
-    let cap = n.min(m - 1);
-    let count = options
-        .extract
-        .unwrap_or_else(|| options.extraction.default_count())
-        .min(cap);
-    let persons = Persons::new(study.values(), options.correlation, Engine::Auto);
-    let extracted = extract::extract_persons_with(
-        &persons,
-        options.extraction,
-        count,
-        &options.extract_settings(),
-    );
-    drop(persons);
+    let extracted = extract_all(study, options)?;
     let big_n = extracted.loadings.ncols();
-    if big_n == 0 {
-        return Err(AnalysisError::TooFewExtracted {
-            factors: 1,
-            extracted: 0,
-            why: extracted
-                .shortfall
-                .map(|w| format!(": {w}"))
-                .unwrap_or_default(),
-        });
-    }
     let eigenvalues = extracted.eigenvalues.clone();
     let kaiser_guttman = eigenvalues.iter().take_while(|&&e| e > 1.0).count();
     let humphrey: Vec<Humphrey> = (0..big_n)
@@ -288,24 +259,7 @@ pub fn retention(
     let parallel = parallel_analysis(study, options.correlation, retention_options, progress);
 
     let max_k = big_n.min(n.min(m) - 1);
-    let flagging = FlaggingOptions {
-        p: options.flagging.p,
-        majority: options.flagging.majority,
-        ..FlaggingOptions::default()
-    };
-    let solutions = (1..=max_k)
-        .map(|k| {
-            solution(
-                &extracted.loadings,
-                k,
-                options.rotation,
-                options.varimax_method(),
-                options.orientation(),
-                &flagging,
-                m,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let solutions = solutions(&extracted.loadings, max_k, options, m)?;
 
     let upper = parallel.retained.min(max_k);
     let chosen = (1..=upper)
@@ -340,6 +294,70 @@ pub fn retention(
         recommended,
         reasons,
     })
+}
+
+/// The options checked, the factors extracted as `options` ask (at most as many as the study
+/// allows); an error when none could be.
+fn extract_all(study: &Study, options: &AnalysisOptions) -> Result<Extracted, AnalysisError> {
+    let (n, m) = (study.n_sorts(), study.n_statements());
+    options.check_for(n)?;
+    if options.extract == Some(0) {
+        return Err(AnalysisError::NoExtraction);
+    }
+    if !(options.flagging.p > 0.0 && options.flagging.p < 1.0) {
+        return Err(AnalysisError::BadFlagP(options.flagging.p));
+    }
+    let cap = n.min(m - 1);
+    let count = options
+        .extract
+        .unwrap_or_else(|| options.extraction.default_count())
+        .min(cap);
+    let persons = Persons::new(study.values(), options.correlation, Engine::Auto);
+    let extracted = extract::extract_persons_with(
+        &persons,
+        options.extraction,
+        count,
+        &options.extract_settings(),
+    );
+    drop(persons);
+    if extracted.loadings.ncols() == 0 {
+        return Err(AnalysisError::TooFewExtracted {
+            factors: 1,
+            extracted: 0,
+            why: extracted
+                .shortfall
+                .map(|w| format!(": {w}"))
+                .unwrap_or_default(),
+        });
+    }
+    Ok(extracted)
+}
+
+/// The rotated and flagged solutions of 1 to `max_k` factors.
+fn solutions(
+    loadings: &Array2<f64>,
+    max_k: usize,
+    options: &AnalysisOptions,
+    m: usize,
+) -> Result<Vec<Solution>, AnalysisError> {
+    let flagging = FlaggingOptions {
+        p: options.flagging.p,
+        majority: options.flagging.majority,
+        ..FlaggingOptions::default()
+    };
+    (1..=max_k)
+        .map(|k| {
+            solution(
+                loadings,
+                k,
+                options.rotation,
+                options.varimax_method(),
+                options.orientation(),
+                &flagging,
+                m,
+            )
+        })
+        .collect()
 }
 
 /// What the retention rules found, for the sentences of [`RetentionReport::reasons`].

@@ -249,12 +249,11 @@ pub fn simulate(design: &Design, seed: u64) -> Result<Simulated, DesignError> {
 mod tests {
     use super::*;
 
-    /// The shared standardisation gives, bit for bit, what simulate.rs and synthetic.rs
-    /// computed by hand before issue 14 (an in-order mean and sum of squares), also when the
-    /// mean is not exact: integer sums are exact in any order.
+    /// The standardisation gives, bit for bit, an in-order mean and sum of squares, also when
+    /// the mean is not exact: integer sums are exact in any order.
     #[test]
-    fn standardized_is_bit_identical_to_the_former_formula() {
-        let former = |values: &[i32]| -> Vec<f64> {
+    fn standardized_is_bit_identical_to_in_order_sums() {
+        let in_order = |values: &[i32]| -> Vec<f64> {
             let m = values.len() as f64;
             let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / m;
             let var = values
@@ -278,7 +277,7 @@ mod tests {
             if v.iter().all(|&x| x == v[0]) {
                 continue;
             }
-            let (a, b) = (standardized(&v), former(&v));
+            let (a, b) = (standardized(&v), in_order(&v));
             assert!(
                 a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
                 "m {m}"

@@ -189,6 +189,16 @@ pub fn statement_index(r: &AnalysisResults, id: u32) -> Option<usize> {
     r.input.statement_ids.iter().position(|&s| s == id)
 }
 
+/// The text of statement `s` (0-based) as the input gave it; `None` when the input had no
+/// statement texts.
+pub fn statement_text(r: &AnalysisResults, s: usize) -> Option<&str> {
+    r.input
+        .statement_labels
+        .as_ref()
+        .and_then(|l| l.get(s))
+        .map(String::as_str)
+}
+
 /// Index of the factor named `name` (`F1`, `F2a`).
 pub fn factor_index(r: &AnalysisResults, name: &str) -> Option<usize> {
     r.factors.iter().position(|f| f.name == name)

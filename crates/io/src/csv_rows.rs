@@ -18,7 +18,7 @@ use qstudy_core::{Participant, SortTable};
 
 use crate::Parsed;
 use crate::detect::{htmlq_statement, is_id_name, statement_number};
-use crate::error::{ReadError, content};
+use crate::error::{ReadError, check_row_fills, content};
 use crate::source::SourceMap;
 use crate::text::parse_int;
 
@@ -71,16 +71,15 @@ pub(crate) fn parse_rows(records: Records, file: &Path) -> Result<RowsRead, Read
         )
     };
     let rows: Records = records.collect();
-    build(
+    let columns = Columns {
         file,
         header_line,
-        &header,
+        header: &header,
         id_col,
-        statements,
-        &attributes,
-        rows,
-        EXPECTED_ROWS,
-    )
+        attributes: &attributes,
+        expected: EXPECTED_ROWS,
+    };
+    build(&columns, statements, rows)
 }
 
 /// Reads an HTMLQ/FlashQ export.
@@ -130,16 +129,15 @@ pub(crate) fn parse_htmlq(records: Records, file: &Path) -> Result<RowsRead, Rea
         (None, None) => 0,
     };
     let attributes = other_columns(header.len(), id_col, &statements);
-    build(
+    let columns = Columns {
         file,
         header_line,
-        &header,
+        header: &header,
         id_col,
-        statements,
-        &attributes,
-        rows,
-        EXPECTED_HTMLQ,
-    )
+        attributes: &attributes,
+        expected: EXPECTED_HTMLQ,
+    };
+    build(&columns, statements, rows)
 }
 
 /// The columns that are neither the id nor a statement, in order (linear time: a header may
@@ -200,74 +198,50 @@ fn statement_columns(
     Ok(statements.into_iter().map(|(c, _)| c).collect())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build(
-    file: &Path,
+/// A participant-rows header: where its id, statements and attributes are.
+struct Columns<'a> {
+    file: &'a Path,
     header_line: usize,
-    header: &[String],
+    header: &'a [String],
     id_col: usize,
-    statements: Vec<(usize, u32)>,
-    attributes: &[usize],
-    rows: Records,
+    /// The columns that are neither the id nor a statement.
+    attributes: &'a [usize],
+    /// What the layout expects, for the error of a header without rows.
     expected: &'static str,
+}
+
+/// The sorts (and the participants' attributes, when there are attribute columns) of the rows
+/// below the header; `statements` are the (column, statement number) pairs of the header.
+fn build(
+    columns: &Columns<'_>,
+    statements: Vec<(usize, u32)>,
+    rows: Records,
 ) -> Result<RowsRead, ReadError> {
+    let Columns {
+        file,
+        header_line,
+        id_col,
+        ..
+    } = *columns;
     let cols = statement_columns(file, header_line, statements)?;
     if rows.is_empty() {
         return Err(content(
             file,
             Some(format!("line {header_line}")),
-            format!("the header is not followed by any participant row; expected {expected}"),
+            format!(
+                "the header is not followed by any participant row; expected {}",
+                columns.expected
+            ),
         ));
     }
-    let width = header.len();
     let mut table = SortTable::default();
     let mut sort_lines = Vec::with_capacity(rows.len());
     let mut participants = Vec::with_capacity(rows.len());
     for (line, fields) in &rows {
-        let extra_filled = fields.iter().skip(width).any(|f| !f.trim().is_empty());
-        if fields.len() < width || extra_filled {
-            return Err(ReadError::RaggedRow {
-                file: file.to_path_buf(),
-                line: *line,
-                found: fields.len(),
-                expected: width,
-                header_line,
-            });
-        }
-        let field = |c: usize| fields.get(c).map_or("", String::as_str);
-        let id = field(id_col).trim().to_string();
-        let mut row = Vec::with_capacity(cols.len());
-        for (s, &c) in cols.iter().enumerate() {
-            match parse_int(field(c)) {
-                Some(v) => row.push(v),
-                None => {
-                    return Err(ReadError::NotAnInteger {
-                        file: file.to_path_buf(),
-                        line: *line,
-                        column: c + 1,
-                        sort: id,
-                        statement: s + 1,
-                        found: field(c).to_string(),
-                    });
-                }
-            }
-        }
-        let attrs: BTreeMap<String, String> = attributes
-            .iter()
-            .filter_map(|&c| {
-                let value = field(c).trim();
-                let name = header.get(c).map_or("", String::as_str);
-                let name = if name.is_empty() {
-                    format!("column {}", c + 1)
-                } else {
-                    name.to_string()
-                };
-                (!value.is_empty()).then(|| (name, value.to_string()))
-            })
-            .collect();
+        let (id, row) = columns.sort_row(*line, fields, &cols)?;
         participants.push(Participant {
             id: id.clone(),
-            attributes: attrs,
+            attributes: columns.attributes_of(fields),
         });
         table.sort_ids.push(id);
         table.values.push(row);
@@ -279,7 +253,7 @@ fn build(
         sort_lines,
         statement_columns: cols.iter().map(|c| c + 1).collect(),
     };
-    let participants = (!attributes.is_empty()).then_some(participants);
+    let participants = (!columns.attributes.is_empty()).then_some(participants);
     Ok((
         Parsed {
             table,
@@ -289,6 +263,57 @@ fn build(
         },
         participants,
     ))
+}
+
+impl Columns<'_> {
+    /// A row's sort id and its values, in statement order (`cols`: each statement's column).
+    fn sort_row(
+        &self,
+        line: usize,
+        fields: &[String],
+        cols: &[usize],
+    ) -> Result<(String, Vec<i32>), ReadError> {
+        let width = self.header.len();
+        check_row_fills(self.file, line, fields, width, self.header_line)?;
+        let field = |c: usize| fields.get(c).map_or("", String::as_str);
+        let id = field(self.id_col).trim().to_string();
+        let mut row = Vec::with_capacity(cols.len());
+        for (s, &c) in cols.iter().enumerate() {
+            match parse_int(field(c)) {
+                Some(v) => row.push(v),
+                None => {
+                    return Err(ReadError::NotAnInteger {
+                        file: self.file.to_path_buf(),
+                        line,
+                        column: c + 1,
+                        sort: id,
+                        statement: s + 1,
+                        found: field(c).to_string(),
+                    });
+                }
+            }
+        }
+        Ok((id, row))
+    }
+
+    /// A row's attributes: each non-blank attribute cell under its header (`column N` when
+    /// the header cell is empty).
+    fn attributes_of(&self, fields: &[String]) -> BTreeMap<String, String> {
+        let field = |c: usize| fields.get(c).map_or("", String::as_str);
+        self.attributes
+            .iter()
+            .filter_map(|&c| {
+                let value = field(c).trim();
+                let name = self.header.get(c).map_or("", String::as_str);
+                let name = if name.is_empty() {
+                    format!("column {}", c + 1)
+                } else {
+                    name.to_string()
+                };
+                (!value.is_empty()).then(|| (name, value.to_string()))
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

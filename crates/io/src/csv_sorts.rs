@@ -6,7 +6,7 @@ use std::path::Path;
 use qstudy_core::SortTable;
 
 use crate::Parsed;
-use crate::error::{ReadError, content};
+use crate::error::{ReadError, check_row_fills, content};
 use crate::source::SourceMap;
 use crate::text::{decode_text, parse_int, strip_bom};
 
@@ -59,43 +59,20 @@ pub(crate) fn parse_records(
         });
     }
 
+    let layout = Layout {
+        file,
+        first_sort,
+        sort_ids: &sort_ids,
+    };
     let mut values: Vec<Vec<i32>> = vec![Vec::with_capacity(rows.len()); sort_ids.len()];
     let mut labels = Vec::with_capacity(rows.len());
     let mut statement_lines = Vec::with_capacity(rows.len());
     for (statement, (line, fields)) in rows.iter().enumerate() {
-        let extra_filled = fields.iter().skip(width).any(|f| !f.trim().is_empty());
-        if fields.len() < width || extra_filled {
-            return Err(ReadError::RaggedRow {
-                file: file.to_path_buf(),
-                line: *line,
-                found: fields.len(),
-                expected: width,
-                header_line,
-            });
-        }
+        check_row_fills(file, *line, fields, width, header_line)?;
         if label_column {
             labels.push(fields.first().map_or("", |f| f.trim()).to_string());
         }
-        for ((column, field), (id, sort_values)) in fields
-            .iter()
-            .enumerate()
-            .skip(first_sort)
-            .zip(sort_ids.iter().zip(values.iter_mut()))
-        {
-            match parse_int(field) {
-                Some(v) => sort_values.push(v),
-                None => {
-                    return Err(ReadError::NotAnInteger {
-                        file: file.to_path_buf(),
-                        line: *line,
-                        column: column + 1,
-                        sort: id.clone(),
-                        statement: statement + 1,
-                        found: field.clone(),
-                    });
-                }
-            }
-        }
+        layout.push_values(statement, *line, fields, &mut values)?;
         statement_lines.push(*line);
     }
 
@@ -116,6 +93,47 @@ pub(crate) fn parse_records(
             numeric_header,
         },
     })
+}
+
+/// Where a qmethod layout's values are: what a statement row is read against.
+struct Layout<'a> {
+    file: &'a Path,
+    /// The column of the first sort (1 after a label column).
+    first_sort: usize,
+    sort_ids: &'a [String],
+}
+
+impl Layout<'_> {
+    /// Adds statement `statement`'s value in each sort (`values`, a vector per sort).
+    fn push_values(
+        &self,
+        statement: usize,
+        line: usize,
+        fields: &[String],
+        values: &mut [Vec<i32>],
+    ) -> Result<(), ReadError> {
+        for ((column, field), (id, sort_values)) in fields
+            .iter()
+            .enumerate()
+            .skip(self.first_sort)
+            .zip(self.sort_ids.iter().zip(values.iter_mut()))
+        {
+            match parse_int(field) {
+                Some(v) => sort_values.push(v),
+                None => {
+                    return Err(ReadError::NotAnInteger {
+                        file: self.file.to_path_buf(),
+                        line,
+                        column: column + 1,
+                        sort: id.clone(),
+                        statement: statement + 1,
+                        found: field.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The first column holds statement labels when its header cell is empty or most of its values

@@ -361,6 +361,54 @@ pub(crate) fn content(file: &Path, place: Option<String>, message: impl Into<Str
     }
 }
 
+/// A row under a header of `width` columns (on `header_line`) must fill them; cells beyond
+/// them may stand only if blank (a spreadsheet's trailing empty cells). Else a
+/// [`ReadError::RaggedRow`].
+pub(crate) fn check_row_fills(
+    file: &Path,
+    line: usize,
+    fields: &[String],
+    width: usize,
+    header_line: usize,
+) -> Result<(), ReadError> {
+    let extra_filled = fields.iter().skip(width).any(|f| !f.trim().is_empty());
+    if fields.len() < width || extra_filled {
+        return Err(ragged(file, line, fields, width, header_line));
+    }
+    Ok(())
+}
+
+/// A row under a header of `width` columns (on `header_line`) must have exactly `width`
+/// fields. Else a [`ReadError::RaggedRow`].
+pub(crate) fn check_row_exact(
+    file: &Path,
+    line: usize,
+    fields: &[String],
+    width: usize,
+    header_line: usize,
+) -> Result<(), ReadError> {
+    if fields.len() != width {
+        return Err(ragged(file, line, fields, width, header_line));
+    }
+    Ok(())
+}
+
+fn ragged(
+    file: &Path,
+    line: usize,
+    fields: &[String],
+    width: usize,
+    header_line: usize,
+) -> ReadError {
+    ReadError::RaggedRow {
+        file: file.to_path_buf(),
+        line,
+        found: fields.len(),
+        expected: width,
+        header_line,
+    }
+}
+
 /// A text for a one-line message: control characters (line breaks, tabs...) escaped as `\n`,
 /// `\t`, `\u{1a}`; everything else as it is.
 pub(crate) fn one_line(text: &str) -> String {

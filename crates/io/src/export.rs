@@ -272,20 +272,7 @@ pub fn pqmethod_dat(
     }
     out.push_str(eol);
     for (id, row) in table.sort_ids.iter().zip(&table.values) {
-        let problem = if id.is_empty() {
-            Some("it is empty")
-        } else if !id.is_ascii() {
-            Some("it is not ASCII")
-        } else if id.chars().count() > 8 {
-            Some("it is longer than 8 characters")
-        } else if id.starts_with(char::is_whitespace) {
-            Some("it starts with a blank")
-        } else if id.chars().any(|c| c.is_ascii_control()) {
-            Some("it holds a control character")
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
+        if let Some(problem) = dat_id_problem(id) {
             return Err(ExportError::SortId {
                 file: file.to_path_buf(),
                 id: id.clone(),
@@ -307,6 +294,23 @@ pub fn pqmethod_dat(
         out.push_str(eol);
     }
     Ok(out.into_bytes())
+}
+
+/// Why `id` cannot stand in columns 1-8 of a `.DAT` sort line, if it cannot.
+fn dat_id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("it is empty")
+    } else if !id.is_ascii() {
+        Some("it is not ASCII")
+    } else if id.chars().count() > 8 {
+        Some("it is longer than 8 characters")
+    } else if id.starts_with(char::is_whitespace) {
+        Some("it starts with a blank")
+    } else if id.chars().any(|c| c.is_ascii_control()) {
+        Some("it holds a control character")
+    } else {
+        None
+    }
 }
 
 /// The `.STA` bytes: one statement text per line. `file` names the output in messages.
@@ -543,32 +547,7 @@ fn export_study(
         });
     }
     let info = loaded.study.as_ref();
-    let tags: BTreeMap<u32, Option<String>> = info
-        .map(|i| i.statements.iter().map(|s| (s.id, s.tag.clone())).collect())
-        .unwrap_or_default();
-    let mut placeholders = false;
-    let statements: Vec<Statement> = study
-        .statement_ids()
-        .iter()
-        .enumerate()
-        .map(|(s, &id)| {
-            let text = table
-                .statement_labels
-                .as_ref()
-                .and_then(|l| l.get(s))
-                .filter(|t| !t.trim().is_empty())
-                .cloned()
-                .unwrap_or_else(|| {
-                    placeholders = true;
-                    format!("Statement {id}")
-                });
-            Statement {
-                id,
-                text,
-                tag: tags.get(&id).cloned().flatten(),
-            }
-        })
-        .collect();
+    let (statements, placeholders) = statements_to_export(loaded, study);
     if placeholders {
         notes.push(
             "the input lacks statement texts: statements.csv holds 'Statement N' in their place"
@@ -610,6 +589,41 @@ fn export_study(
         dir: Some(out.to_path_buf()),
         notes,
     })
+}
+
+/// The statements of the exported study: each text from the input (`Statement N` in place of
+/// a missing or blank one: then `true` beside them), each tag from the input study if any.
+fn statements_to_export(loaded: &LoadedSorts, study: &Study) -> (Vec<Statement>, bool) {
+    let table = &loaded.table;
+    let tags: BTreeMap<u32, Option<String>> = loaded
+        .study
+        .as_ref()
+        .map(|i| i.statements.iter().map(|s| (s.id, s.tag.clone())).collect())
+        .unwrap_or_default();
+    let mut placeholders = false;
+    let statements: Vec<Statement> = study
+        .statement_ids()
+        .iter()
+        .enumerate()
+        .map(|(s, &id)| {
+            let text = table
+                .statement_labels
+                .as_ref()
+                .and_then(|l| l.get(s))
+                .filter(|t| !t.trim().is_empty())
+                .cloned()
+                .unwrap_or_else(|| {
+                    placeholders = true;
+                    format!("Statement {id}")
+                });
+            Statement {
+                id,
+                text,
+                tag: tags.get(&id).cloned().flatten(),
+            }
+        })
+        .collect();
+    (statements, placeholders)
 }
 
 /// Writes an [`Export`]: refuses, before writing anything, when a file exists and `force` is

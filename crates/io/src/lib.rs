@@ -393,7 +393,6 @@ mod tests {
     #[test]
     fn unknown_extension() {
         let dir = tempfile::tempdir().unwrap();
-        // (.xlsx is read since issue 3: an unknown extension here is .sav.)
         let path = dir.path().join("sorts.sav");
         std::fs::write(&path, "A,B\n1,2\n").unwrap();
         let e = read_sorts(&path, None).unwrap_err();

@@ -32,31 +32,7 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
             expected: EXPECTED_DAT,
         });
     };
-    if is_blank(header) {
-        return Err(ReadError::MissingLine {
-            file: file.to_path_buf(),
-            line: 1,
-            blank: true,
-            expected: format!("the header: {EXPECTED_HEADER}"),
-        });
-    }
-
-    // Line 1: flag, n, m (3 characters each), title.
-    let field = |line: &[char],
-                 line_no: usize,
-                 start: usize,
-                 width: usize,
-                 what: &str,
-                 expected: &'static str| {
-        int_field(file, line, line_no, start, width, what, expected)
-    };
-    let _flag = field(header, 1, 0, 3, "flag", EXPECTED_HEADER)?;
-    let n = field(header, 1, 3, 3, "number of sorts", EXPECTED_HEADER)?;
-    let m = field(header, 1, 6, 3, "number of statements", EXPECTED_HEADER)?;
-    let n = checked_count(file, header, 1, 3, "number of sorts", n, false)?;
-    let m = checked_count(file, header, 1, 6, "number of statements", m, true)?;
-    let title: String = header.iter().skip(9).collect();
-    let title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
+    let (n, m, title) = read_header(file, header)?;
 
     // Line 2: lowest, highest, 20 counts for -6..13.
     let distribution = match lines.get(1) {
@@ -112,6 +88,29 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
             statements_file: None,
         },
     })
+}
+
+/// Line 1 of a `.DAT`: the flag, the number of sorts and the number of statements (3
+/// characters each), then the study title (`None` when blank).
+fn read_header(file: &Path, header: &[char]) -> Result<(usize, usize, Option<String>), ReadError> {
+    if is_blank(header) {
+        return Err(ReadError::MissingLine {
+            file: file.to_path_buf(),
+            line: 1,
+            blank: true,
+            expected: format!("the header: {EXPECTED_HEADER}"),
+        });
+    }
+    let field =
+        |start: usize, what: &str| int_field(file, header, 1, start, 3, what, EXPECTED_HEADER);
+    let _flag = field(0, "flag")?;
+    let n = field(3, "number of sorts")?;
+    let m = field(6, "number of statements")?;
+    let n = checked_count(file, header, 1, 3, "number of sorts", n, false)?;
+    let m = checked_count(file, header, 1, 6, "number of statements", m, true)?;
+    let title: String = header.iter().skip(9).collect();
+    let title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
+    Ok((n, m, title))
 }
 
 /// Line 2 of a `.DAT`: lowest, highest, then 20 counts for the values -6..13, summing to `m`.

@@ -21,7 +21,7 @@ use qstudy_core::options::OptionLayer;
 use qstudy_core::simulate::Simulated;
 use qstudy_core::{Grid, Participant, SortTable};
 
-use crate::error::ReadError;
+use crate::error::{ReadError, check_row_exact};
 use crate::source::SourceMap;
 use crate::{InputFormat, LoadedSorts};
 
@@ -234,66 +234,12 @@ fn read_sort_rows(
             "the header has no 'id' column; expected id followed by one column per statement id",
         )
     })?;
-    let mut col_of = vec![None; statements.len()];
-    let index_of: std::collections::HashMap<u32, usize> = statements
-        .iter()
-        .enumerate()
-        .map(|(i, st)| (st.id, i))
-        .collect();
-    for (c, h) in header.iter().enumerate() {
-        if c == id_col {
-            continue;
-        }
-        let sid: u32 = h.trim().parse().map_err(|_| {
-            study_error(
-                path,
-                Some(*hline),
-                format!("column {} header '{h}' is not a statement id", c + 1),
-            )
-        })?;
-        let s = *index_of.get(&sid).ok_or_else(|| {
-            study_error(
-                path,
-                Some(*hline),
-                format!(
-                    "column {} is statement {sid}, which the statements file does not have",
-                    c + 1
-                ),
-            )
-        })?;
-        if col_of[s].is_some() {
-            return Err(study_error(
-                path,
-                Some(*hline),
-                format!("statement {sid} has two columns"),
-            ));
-        }
-        col_of[s] = Some(c);
-    }
-    if let Some(s) = col_of.iter().position(Option::is_none) {
-        return Err(study_error(
-            path,
-            Some(*hline),
-            format!(
-                "no column for statement {}; expected one column per statement",
-                statements[s].id
-            ),
-        ));
-    }
-    let cols: Vec<usize> = col_of.into_iter().flatten().collect();
+    let cols = statement_columns(path, *hline, header, id_col, statements)?;
     let mut table = SortTable::default();
     let mut sort_lines = Vec::new();
     let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (line, fields) in &records[1..] {
-        if fields.len() != header.len() {
-            return Err(ReadError::RaggedRow {
-                file: path.to_path_buf(),
-                line: *line,
-                found: fields.len(),
-                expected: header.len(),
-                header_line: *hline,
-            });
-        }
+        check_row_exact(path, *line, fields, header.len(), *hline)?;
         let id = fields[id_col].clone();
         if let Some(&first) = first_of.get(&id) {
             return Err(study_error(
@@ -306,22 +252,7 @@ fn read_sort_rows(
                 ),
             ));
         }
-        let mut row = Vec::with_capacity(cols.len());
-        for (s, &c) in cols.iter().enumerate() {
-            let v = crate::text::parse_int(&fields[c]).ok_or_else(|| {
-                study_error(
-                    path,
-                    Some(*line),
-                    format!(
-                        "column {} (sort '{id}', statement {}): '{}' is not an integer; expected a whole number such as -3, 0 or +2",
-                        c + 1,
-                        statements[s].id,
-                        fields[c]
-                    ),
-                )
-            })?;
-            row.push(v);
-        }
+        let row = sort_values(path, *line, fields, &id, &cols, statements)?;
         first_of.insert(id.clone(), sort_lines.len());
         table.sort_ids.push(id);
         table.values.push(row);
@@ -337,6 +268,92 @@ fn read_sort_rows(
     Ok((table, source))
 }
 
+/// The column (0-based) of each statement, in `statements` order, from a sorts file's header:
+/// every column but `id_col` names a statement id, each statement has exactly one.
+fn statement_columns(
+    path: &Path,
+    hline: usize,
+    header: &[String],
+    id_col: usize,
+    statements: &[Statement],
+) -> Result<Vec<usize>, ReadError> {
+    let mut col_of = vec![None; statements.len()];
+    let index_of: std::collections::HashMap<u32, usize> = statements
+        .iter()
+        .enumerate()
+        .map(|(i, st)| (st.id, i))
+        .collect();
+    for (c, h) in header.iter().enumerate() {
+        if c == id_col {
+            continue;
+        }
+        let sid: u32 = h.trim().parse().map_err(|_| {
+            study_error(
+                path,
+                Some(hline),
+                format!("column {} header '{h}' is not a statement id", c + 1),
+            )
+        })?;
+        let s = *index_of.get(&sid).ok_or_else(|| {
+            study_error(
+                path,
+                Some(hline),
+                format!(
+                    "column {} is statement {sid}, which the statements file does not have",
+                    c + 1
+                ),
+            )
+        })?;
+        if col_of[s].is_some() {
+            return Err(study_error(
+                path,
+                Some(hline),
+                format!("statement {sid} has two columns"),
+            ));
+        }
+        col_of[s] = Some(c);
+    }
+    if let Some(s) = col_of.iter().position(Option::is_none) {
+        return Err(study_error(
+            path,
+            Some(hline),
+            format!(
+                "no column for statement {}; expected one column per statement",
+                statements[s].id
+            ),
+        ));
+    }
+    Ok(col_of.into_iter().flatten().collect())
+}
+
+/// Sort `id`'s values on `line`, in `statements` order, from its columns `cols`.
+fn sort_values(
+    path: &Path,
+    line: usize,
+    fields: &[String],
+    id: &str,
+    cols: &[usize],
+    statements: &[Statement],
+) -> Result<Vec<i32>, ReadError> {
+    let mut row = Vec::with_capacity(cols.len());
+    for (s, &c) in cols.iter().enumerate() {
+        let v = crate::text::parse_int(&fields[c]).ok_or_else(|| {
+            study_error(
+                path,
+                Some(line),
+                format!(
+                    "column {} (sort '{id}', statement {}): '{}' is not an integer; expected a whole number such as -3, 0 or +2",
+                    c + 1,
+                    statements[s].id,
+                    fields[c]
+                ),
+            )
+        })?;
+        row.push(v);
+    }
+    Ok(row)
+}
+
 /// Reads `participants.csv`: `id` plus attribute columns; every sort must have a row.
 fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant>, ReadError> {
     let records = csv_records(path)?;
@@ -350,15 +367,7 @@ fn read_participants(path: &Path, sort_ids: &[String]) -> Result<Vec<Participant
     })?;
     let mut by_id: BTreeMap<String, (usize, BTreeMap<String, String>)> = BTreeMap::new();
     for (line, fields) in &records[1..] {
-        if fields.len() != header.len() {
-            return Err(ReadError::RaggedRow {
-                file: path.to_path_buf(),
-                line: *line,
-                found: fields.len(),
-                expected: header.len(),
-                header_line: *hline,
-            });
-        }
+        check_row_exact(path, *line, fields, header.len(), *hline)?;
         let id = fields[id_col].clone();
         let attributes = header
             .iter()

@@ -1,6 +1,6 @@
 //! The text rules every reader shares: how bytes become text ([`decode`], [`decode_text`],
 //! [`strip_bom`]), what a sort value looks like ([`parse_int`]), and line numbers of byte
-//! offsets ([`Lines`]). One rule each, so that the formats cannot drift apart (issue 14).
+//! offsets ([`Lines`]). One rule each, so that the formats cannot drift apart.
 
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -158,8 +158,8 @@ mod tests {
         }
     }
 
-    /// `++1` (accepted by the study reader until issue 14) is refused by every reader, with an
-    /// error naming the file, the place and what was expected.
+    /// `++1` is refused by every reader, with an error naming the file, the place and what was
+    /// expected.
     #[test]
     fn every_reader_refuses_a_doubled_sign() {
         use crate::{InputFormat, read_sorts, read_sorts_from_str};

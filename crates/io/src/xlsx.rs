@@ -84,10 +84,30 @@ fn sheet_records(
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
         Err(e) => return Err(unreadable(e)),
     };
-    // Used cells, in file order: (row, column, text), blank cells left out.
-    let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+    let next = || -> Result<Option<Cell>, ReadError> {
+        let Some(cell) = reader.next_cell().map_err(unreadable)? else {
+            return Ok(None);
+        };
         let (row, col) = cell.get_position();
+        Ok(Some((row, col, cell_text(cell.get_value()))))
+    };
+    let cells = used_cells(next, file, sheet)?;
+    records_of(cells, file, sheet)
+}
+
+/// A used cell: (row, column, text), 0-based.
+type Cell = (u32, u32, String);
+
+/// The used cells of a sheet, in file order, blank cells left out; an error for a cell beyond
+/// Excel's limits or more than [`limits::MAX_SHEET_CELLS`] of them.
+fn used_cells(
+    mut next: impl FnMut() -> Result<Option<Cell>, ReadError>,
+    file: &Path,
+    sheet: &str,
+) -> Result<Vec<Cell>, ReadError> {
+    let place = || Some(format!("sheet '{sheet}'"));
+    let mut cells: Vec<Cell> = Vec::new();
+    while let Some((row, col, text)) = next()? {
         if row >= limits::EXCEL_ROWS || col >= limits::EXCEL_COLUMNS {
             return Err(content(
                 file,
@@ -103,7 +123,6 @@ fn sheet_records(
                 ),
             ));
         }
-        let text = cell_text(cell.get_value());
         if text.trim().is_empty() {
             continue;
         }
@@ -120,6 +139,12 @@ fn sheet_records(
         }
         cells.push((row, col, text));
     }
+    Ok(cells)
+}
+
+/// The cells as records, each row padded with blank fields to its last cell and at least to
+/// the width of the header row; an error when the padding would pass the limit.
+fn records_of(mut cells: Vec<Cell>, file: &Path, sheet: &str) -> Result<Records, ReadError> {
     // Rows in order, columns in order within a row; a cell given twice keeps its last value.
     cells.sort_by_key(|&(row, col, _)| (row, col));
     // Padding is bounded by the used cells too, so that a few stray cells cannot make a small
@@ -219,20 +244,7 @@ fn check_unpacked(bytes: &[u8], file: &Path) -> Result<(), ReadError> {
 
 /// Reads a workbook.
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ReadError::Empty {
-            file: file.to_path_buf(),
-            expected: "an XLSX workbook with a sheet of Q sorts",
-        });
-    }
-    check_unpacked(bytes, file)?;
-    let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        content(
-            file,
-            None,
-            format!("not a readable XLSX workbook ({e}); expected an .xlsx file saved by Excel, LibreOffice, KADE or Ken-Q"),
-        )
-    })?;
+    let mut wb = open(bytes, file)?;
     let names = wb.sheet_names();
     let statements_sheet = named(&names, &["statements", "statement"]);
     let sorts_sheet = named(&names, &["sorts", "qsorts", "q-sorts", "q sorts"])
@@ -265,29 +277,9 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             detected(e, &d)
         })?;
     let m = parsed.table.values.first().map_or(0, Vec::len);
-
     if let Some(sheet) = statements_sheet {
         let records = sheet_records(&mut wb, file, &sheet)?;
-        let header_col = records.first().and_then(|(_, f)| {
-            f.iter().position(|c| {
-                ["statements", "statement", "text", "wording"]
-                    .iter()
-                    .any(|w| c.trim().eq_ignore_ascii_case(w))
-            })
-        });
-        let labels: Vec<String> = match header_col {
-            Some(c) => records
-                .iter()
-                .skip(1)
-                .map(|(_, f)| f.get(c).map_or("", |t| t.trim()).to_string())
-                .filter(|t| !t.is_empty())
-                .collect(),
-            None => records
-                .iter()
-                .filter_map(|(_, f)| f.iter().find(|t| !t.trim().is_empty()))
-                .map(|t| t.trim().to_string())
-                .collect(),
-        };
+        let labels = statement_texts(&records);
         if labels.len() != m {
             return Err(content(
                 file,
@@ -300,36 +292,10 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
         }
         parsed.table.statement_labels = Some(labels);
     }
-
     if let Some(sheet) = named(&names, &["pattern", "patterns"]) {
         let records = sheet_records(&mut wb, file, &sheet)?;
-        let row = records.get(1).or_else(|| records.first());
-        let line = row.map_or(1, |(l, _)| *l);
-        let cells: Vec<&String> = row
-            .map(|(_, f)| f.iter().filter(|c| !c.trim().is_empty()).collect())
-            .unwrap_or_default();
-        let counts: Option<Vec<usize>> = cells.iter().map(|c| c.trim().parse().ok()).collect();
-        let place = Some(format!("sheet '{sheet}', line {line}"));
-        match counts {
-            Some(counts) if counts.len() == 20 => {
-                let grid = Grid::new((-6..=13).zip(counts)).map_err(|e| {
-                    content(file, place.clone(), format!("invalid Q sort pattern: {e}"))
-                })?;
-                parsed.grid = Some(grid);
-            }
-            _ => {
-                return Err(content(
-                    file,
-                    place,
-                    format!(
-                        "{} cell(s); expected the Q sort pattern: 20 column counts (whole numbers) for the values -6..13",
-                        cells.len()
-                    ),
-                ));
-            }
-        }
+        parsed.grid = Some(pattern(&records, file, &sheet)?);
     }
-
     if let Some(sheet) = named(&names, &["name", "names", "title"]) {
         let records = sheet_records(&mut wb, file, &sheet)?;
         let row = records.get(1).or_else(|| records.first());
@@ -338,6 +304,74 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             .map(|t| t.trim().to_string());
     }
     Ok((parsed, participants))
+}
+
+/// The workbook, once it is known not to be blank or to unpack beyond the limits.
+fn open<'b>(bytes: &'b [u8], file: &Path) -> Result<Xlsx<Cursor<&'b [u8]>>, ReadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty {
+            file: file.to_path_buf(),
+            expected: "an XLSX workbook with a sheet of Q sorts",
+        });
+    }
+    check_unpacked(bytes, file)?;
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        content(
+            file,
+            None,
+            format!("not a readable XLSX workbook ({e}); expected an .xlsx file saved by Excel, LibreOffice, KADE or Ken-Q"),
+        )
+    })
+}
+
+/// The statement texts of a statements sheet: the column headed `statements` (or `statement`,
+/// `text`, `wording`) below its header, or else each row's first non-blank cell; blank ones
+/// left out, each trimmed.
+fn statement_texts(records: &Records) -> Vec<String> {
+    let header_col = records.first().and_then(|(_, f)| {
+        f.iter().position(|c| {
+            ["statements", "statement", "text", "wording"]
+                .iter()
+                .any(|w| c.trim().eq_ignore_ascii_case(w))
+        })
+    });
+    match header_col {
+        Some(c) => records
+            .iter()
+            .skip(1)
+            .map(|(_, f)| f.get(c).map_or("", |t| t.trim()).to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        None => records
+            .iter()
+            .filter_map(|(_, f)| f.iter().find(|t| !t.trim().is_empty()))
+            .map(|t| t.trim().to_string())
+            .collect(),
+    }
+}
+
+/// The grid of a pattern sheet: its second row (or its only one) holds 20 column counts, for
+/// the values -6..13.
+fn pattern(records: &Records, file: &Path, sheet: &str) -> Result<Grid, ReadError> {
+    let row = records.get(1).or_else(|| records.first());
+    let line = row.map_or(1, |(l, _)| *l);
+    let cells: Vec<&String> = row
+        .map(|(_, f)| f.iter().filter(|c| !c.trim().is_empty()).collect())
+        .unwrap_or_default();
+    let counts: Option<Vec<usize>> = cells.iter().map(|c| c.trim().parse().ok()).collect();
+    let place = Some(format!("sheet '{sheet}', line {line}"));
+    match counts {
+        Some(counts) if counts.len() == 20 => Grid::new((-6..=13).zip(counts))
+            .map_err(|e| content(file, place.clone(), format!("invalid Q sort pattern: {e}"))),
+        _ => Err(content(
+            file,
+            place,
+            format!(
+                "{} cell(s); expected the Q sort pattern: 20 column counts (whole numbers) for the values -6..13",
+                cells.len()
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]

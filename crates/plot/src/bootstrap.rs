@@ -7,8 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::bootstrap::{BootstrapResults, FactorBootstrap};
 
-use crate::chart::{Frame, Shape, heading, heading_height, tick_label, ticks};
-use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, category, fit, text_width, tint};
+use crate::chart::{Frame, Shape, heading, heading_height, ticks, z_axis};
+use crate::style::{BAND, INK, MUTED, Pen, Scale, TextSpec, category, fit, text_width, tint};
+use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 /// One factor in one row.
@@ -110,24 +111,12 @@ impl BootstrapPlot {
         let name = if factors.is_empty() {
             "bootstrap-zscores".to_string()
         } else {
-            format!(
-                "bootstrap-zscores-{}",
-                chosen
-                    .iter()
-                    .map(|&f| crate::file_safe(&b.factors[f].name))
-                    .collect::<Vec<_>>()
-                    .join("-")
-            )
+            let names = chosen.iter().map(|&f| b.factors[f].name.as_str());
+            format!("bootstrap-zscores-{}", view::file_safe_names(names))
         };
         let panels = chosen
             .iter()
-            .map(|&f| {
-                let factor = &b.factors[f];
-                match &factor.label {
-                    Some(l) if !l.trim().is_empty() => format!("{} {}", factor.name, l.trim()),
-                    _ => factor.name.clone(),
-                }
-            })
+            .map(|&f| view::caption(&b.factors[f].name, b.factors[f].label.as_deref()))
             .collect();
         Ok(Plot {
             kind: Kind::Bootstrap,
@@ -200,15 +189,10 @@ impl BootstrapPlot {
             } else {
                 row.id.to_string()
             };
-            pen.text(
-                root,
-                &label,
-                (margin + number_width, y0 + self.row_height / 2),
-                row_em,
-                if row.consensus { MUTED } else { INK },
-                HPos::Right,
-                VPos::Center,
-            )?;
+            let color = if row.consensus { MUTED } else { INK };
+            let spec = TextSpec::new(row_em, color, HPos::Right, VPos::Center);
+            let at = (margin + number_width, y0 + self.row_height / 2);
+            pen.text(root, &label, at, spec)?;
         }
 
         self.draw_panel_titles(root, pen, &frames, top, panel_width)?;
@@ -279,9 +263,7 @@ impl BootstrapPlot {
         panel_width: i32,
     ) -> Result<(), PlotError> {
         let s = self.s;
-        let (sub_em, tick_em, panel_em) = (s.font(15.0), s.font(13.0), s.font(16.0));
-        // panel titles, grids and tick labels
-        let grid_line = s.px(1.0).max(1) as u32;
+        let (tick_em, panel_em) = (s.font(13.0), s.font(16.0));
         let n_ticks = ((panel_width / s.px(60.0).max(1)) as usize).clamp(3, 13);
         for (p, (f, name)) in frames.iter().zip(&self.panels).enumerate() {
             let centre = (f.left + f.right) / 2;
@@ -303,43 +285,8 @@ impl BootstrapPlot {
             ))
             .drawn()?;
             pen.left(root, &title, (tx + swatch + s.px(8.0), ty), panel_em, INK)?;
-            for v in ticks(-self.range, self.range, n_ticks) {
-                let (px, _) = f.at(v, 0.0);
-                let color = if v.abs() < 1e-12 { MUTED } else { RULE };
-                root.draw(&PathElement::new(
-                    vec![(px, f.top), (px, f.bottom)],
-                    color.stroke_width(grid_line),
-                ))
-                .drawn()?;
-                let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-                pen.text(
-                    root,
-                    &label,
-                    (px, f.bottom + s.px(6.0)),
-                    tick_em,
-                    INK,
-                    HPos::Center,
-                    VPos::Top,
-                )?;
-                pen.text(
-                    root,
-                    &label,
-                    (px, f.top - s.px(6.0)),
-                    tick_em,
-                    INK,
-                    HPos::Center,
-                    VPos::Bottom,
-                )?;
-            }
-            pen.text(
-                root,
-                "z-score",
-                (centre, f.bottom + s.px(6.0) + (tick_em * 1.5) as i32),
-                sub_em,
-                INK,
-                HPos::Center,
-                VPos::Top,
-            )?;
+            let values = ticks(-self.range, self.range, n_ticks);
+            z_axis(root, pen, s, f, &values, tick_em)?;
         }
         Ok(())
     }
@@ -395,10 +342,7 @@ impl BootstrapPlot {
                         root,
                         stars,
                         (x1 + s.px(5.0), cy),
-                        star_em,
-                        category(p),
-                        HPos::Left,
-                        VPos::Center,
+                        TextSpec::new(star_em, category(p), HPos::Left, VPos::Center),
                     )?;
                 }
             }

@@ -8,7 +8,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use crate::style::{INK, MUTED, Pen, RULE, Scale, fit, wrap};
+use crate::style::{INK, MUTED, Pen, RULE, Scale, TextSpec, fit, wrap};
 use crate::{Drawn, PlotError};
 
 /// Outer margin, title and subtitle sizes of the charts at the reference width.
@@ -95,38 +95,58 @@ impl Frame {
     }
 }
 
+/// How grid lines and their tick labels are drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct GridStyle {
+    /// The tick labels' em size.
+    pub em: f64,
+    /// The lines' width in pixels.
+    pub line: u32,
+    /// Whether the line at 0 is darker.
+    pub zero: bool,
+}
+
+/// A vertical grid line across `f` at `x`: darker at 0 when `zero` is set.
+fn vertical_rule<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &Frame,
+    x: f64,
+    line: u32,
+    zero: bool,
+) -> Result<i32, PlotError> {
+    let (px, _) = f.at(x, 0.0);
+    let color = if zero && x.abs() < 1e-12 { MUTED } else { RULE };
+    root.draw(&PathElement::new(
+        vec![(px, f.top), (px, f.bottom)],
+        color.stroke_width(line),
+    ))
+    .drawn()?;
+    Ok(px)
+}
+
 /// Draws vertical grid lines with labels below the frame at `xs`, and horizontal ones with
-/// labels left of it at `ys`; a line at 0 darker when `zero` is set.
-#[allow(clippy::too_many_arguments)]
+/// labels left of it at `ys`.
 pub(crate) fn grid<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     pen: Pen,
     f: &Frame,
     xs: &[(f64, String)],
     ys: &[(f64, String)],
-    em: f64,
-    line: u32,
-    zero: bool,
+    style: GridStyle,
 ) -> Result<(), PlotError> {
+    let GridStyle { em, line, zero } = style;
     let gap = (em * 0.5) as i32;
+    let (color, h, v) = (INK, HPos::Center, VPos::Top);
     for (x, label) in xs {
-        let (px, _) = f.at(*x, 0.0);
-        let color = if zero && x.abs() < 1e-12 { MUTED } else { RULE };
-        root.draw(&PathElement::new(
-            vec![(px, f.top), (px, f.bottom)],
-            color.stroke_width(line),
-        ))
-        .drawn()?;
+        let px = vertical_rule(root, f, *x, line, zero)?;
         pen.text(
             root,
             label,
             (px, f.bottom + gap),
-            em,
-            INK,
-            HPos::Center,
-            VPos::Top,
+            TextSpec { em, color, h, v },
         )?;
     }
+    let (h, v) = (HPos::Right, VPos::Center);
     for (y, label) in ys {
         let (_, py) = f.at(0.0, *y);
         let color = if zero && y.abs() < 1e-12 { MUTED } else { RULE };
@@ -139,13 +159,38 @@ pub(crate) fn grid<DB: DrawingBackend>(
             root,
             label,
             (f.left - gap, py),
-            em,
-            INK,
-            HPos::Right,
-            VPos::Center,
+            TextSpec::new(em, INK, h, v),
         )?;
     }
     Ok(())
+}
+
+/// A z-score axis across `f`: a vertical grid line at each of `values` (darker at 0), each
+/// labelled below and above the frame, and `z-score` under the lower labels.
+pub(crate) fn z_axis<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: Pen,
+    s: Scale,
+    f: &Frame,
+    values: &[f64],
+    tick_em: f64,
+) -> Result<(), PlotError> {
+    let grid_line = s.px(1.0).max(1) as u32;
+    let (color, h) = (INK, HPos::Center);
+    for &v in values {
+        let px = vertical_rule(root, f, v, grid_line, true)?;
+        let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
+        let below = TextSpec::new(tick_em, color, h, VPos::Top);
+        pen.text(root, &label, (px, f.bottom + s.px(6.0)), below)?;
+        let above = TextSpec::new(tick_em, color, h, VPos::Bottom);
+        pen.text(root, &label, (px, f.top - s.px(6.0)), above)?;
+    }
+    let caption = TextSpec::new(s.font(SUBTITLE_EM), color, h, VPos::Top);
+    let at = (
+        (f.left + f.right) / 2,
+        f.bottom + s.px(6.0) + (tick_em * 1.5) as i32,
+    );
+    pen.text(root, "z-score", at, caption)
 }
 
 /// A dashed line from `a` to `b` (pixels).

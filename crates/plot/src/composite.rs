@@ -5,7 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
-use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, framed, okabe_ito, text_width, tint, wrap};
+use crate::style::{
+    BAND, INK, MUTED, Pen, RULE, Scale, TextSpec, framed, okabe_ito, text_width, tint, wrap,
+};
 use crate::view::{self, Direction, Mark};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -48,6 +50,66 @@ struct Geometry {
     legend_em: f64,
 }
 
+impl Geometry {
+    /// The lengths of `ncols` columns across `width` pixels; the cards' height and the
+    /// legend's place are left for [`Geometry::with_cards`].
+    fn across(s: Scale, width: i32, ncols: i32, has_text: bool) -> Geometry {
+        let margin = s.px(28.0);
+        let gap = s.px(7.0);
+        let col_width = (width - 2 * margin - gap * (ncols - 1)) / ncols;
+        let pad = s.px(8.0).max(3);
+        let text_em = s.font(if col_width as f64 / s.0 < 120.0 {
+            12.5
+        } else {
+            13.5
+        });
+        let line_height = (text_em * 1.25).round() as i32;
+        let number_em = s.font(if has_text { 17.0 } else { 20.0 });
+        let title_em = s.font(30.0);
+        let subtitle_em = s.font(16.0);
+        let head_top = margin + (title_em * 1.4 + subtitle_em * 1.5 + s.font(20.0)) as i32;
+        let head_height = s.px(38.0);
+        Geometry {
+            margin,
+            col_width,
+            gap,
+            head_top,
+            head_height,
+            cards_top: head_top + head_height + gap,
+            card_height: 0,
+            pad,
+            legend_top: 0,
+            title_em,
+            subtitle_em,
+            head_em: s.font(21.0),
+            number_em,
+            marker_em: s.font(16.0),
+            text_em,
+            line_height,
+            legend_em: s.font(15.0),
+        }
+    }
+
+    /// The cards' height, from the most lines of text on a card, and the legend's place under
+    /// the deepest column.
+    fn with_cards(mut self, s: Scale, columns: &[Column], has_text: bool) -> Geometry {
+        let lines = columns
+            .iter()
+            .flat_map(|c| &c.cards)
+            .map(|c| c.lines.len())
+            .max()
+            .unwrap_or(0);
+        self.card_height = if has_text {
+            self.pad * 2 + (self.number_em * 1.3).round() as i32 + self.line_height * lines as i32
+        } else {
+            self.pad * 2 + (self.number_em * 1.4).round() as i32
+        };
+        let deepest = columns.iter().map(|c| c.cards.len()).max().unwrap_or(0) as i32;
+        self.legend_top = self.cards_top + deepest * (self.card_height + self.gap) + s.px(14.0);
+        self
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Composite {
     title: String,
@@ -61,15 +123,7 @@ pub(crate) struct Composite {
 
 impl Composite {
     pub(crate) fn build(r: &AnalysisResults, f: usize, width: u32) -> Result<Plot, PlotError> {
-        let factor = r.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
-            factor: (f + 1).to_string(),
-            valid: r
-                .factors
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
+        let factor = view::factor_at(r, f)?;
         let (Some(array), Some(z)) = (&factor.array, &factor.zscores) else {
             return Err(PlotError::NoArray {
                 factor: factor.name.clone(),
@@ -80,51 +134,19 @@ impl Composite {
         values.extend(array.iter().map(|&v| i64::from(v)));
         values.sort_unstable();
         values.dedup();
-        let ncols = values.len() as i32;
-
-        let margin = s.px(28.0);
-        let gap = s.px(7.0);
-        let col_width = (width as i32 - 2 * margin - gap * (ncols - 1)) / ncols;
-        let pad = s.px(8.0).max(3);
-        let text_em = s.font(if col_width as f64 / s.0 < 120.0 {
-            12.5
-        } else {
-            13.5
-        });
-        let inner = f64::from(col_width - 2 * pad);
-
         let has_text = (0..array.len()).any(|i| view::statement_text(r, i).is_some());
-        let columns = cards_by_column(r, f, array, z, &values, text_em, inner);
+        let g = Geometry::across(s, width as i32, values.len() as i32, has_text);
+        let inner = f64::from(g.col_width - 2 * g.pad);
+        let columns = cards_by_column(r, f, array, z, &values, g.text_em, inner);
         let any_mixed = columns
             .iter()
             .flat_map(|c| &c.cards)
             .any(|c| c.mark.is_some_and(|m| m.direction == Direction::Mixed));
-        let lines = columns
-            .iter()
-            .flat_map(|c| &c.cards)
-            .map(|c| c.lines.len())
-            .max()
-            .unwrap_or(0);
-        let line_height = (text_em * 1.25).round() as i32;
-        let number_em = s.font(if has_text { 17.0 } else { 20.0 });
-        let card_height = if has_text {
-            pad * 2 + (number_em * 1.3).round() as i32 + line_height * lines as i32
-        } else {
-            pad * 2 + (number_em * 1.4).round() as i32
-        };
-        let title_em = s.font(30.0);
-        let subtitle_em = s.font(16.0);
-        let head_top = margin + (title_em * 1.4 + subtitle_em * 1.5 + s.font(20.0)) as i32;
-        let head_height = s.px(38.0);
-        let cards_top = head_top + head_height + gap;
-        let deepest = columns.iter().map(|c| c.cards.len()).max().unwrap_or(0) as i32;
-        let legend_top = cards_top + deepest * (card_height + gap) + s.px(14.0);
-        let legend_em = s.font(15.0);
-        let height = legend_top + (legend_em * 2.0 * 1.6) as i32 + margin;
-
+        let g = g.with_cards(s, &columns, has_text);
+        let height = g.legend_top + (g.legend_em * 2.0 * 1.6) as i32 + g.margin;
         let title = format!(
             "{} — {}",
-            view::factor_title(factor),
+            view::factor_caption(factor),
             view::defining_count(factor.defining_sorts.len())
         );
         let grid = format!(
@@ -137,25 +159,6 @@ impl Composite {
             array.len(),
             factor.defining_sorts.join(", ")
         );
-        let g = Geometry {
-            margin,
-            col_width,
-            gap,
-            head_top,
-            head_height,
-            cards_top,
-            card_height,
-            pad,
-            legend_top,
-            title_em,
-            subtitle_em,
-            head_em: s.font(21.0),
-            number_em,
-            marker_em: s.font(16.0),
-            text_em,
-            line_height,
-            legend_em,
-        };
         Ok(Plot {
             kind: Kind::Composite,
             name: format!("composite-{}", crate::file_safe(&factor.name)),
@@ -202,19 +205,13 @@ impl Composite {
             root,
             "◀ most disagree",
             (g.margin, ends_y),
-            g.subtitle_em,
-            MUTED,
-            HPos::Left,
-            VPos::Bottom,
+            TextSpec::new(g.subtitle_em, MUTED, HPos::Left, VPos::Bottom),
         )?;
         pen.text(
             root,
             "most agree ▶",
             (right, ends_y),
-            g.subtitle_em,
-            MUTED,
-            HPos::Right,
-            VPos::Bottom,
+            TextSpec::new(g.subtitle_em, MUTED, HPos::Right, VPos::Bottom),
         )?;
         for (c, column) in self.columns.iter().enumerate() {
             let x0 = g.margin + c as i32 * (g.col_width + g.gap);
@@ -228,10 +225,7 @@ impl Composite {
                 root,
                 &view::signed(column.value),
                 ((x0 + x1) / 2, g.head_top + g.head_height / 2),
-                g.head_em,
-                INK,
-                HPos::Center,
-                VPos::Center,
+                TextSpec::new(g.head_em, INK, HPos::Center, VPos::Center),
             )?;
             for (k, card) in column.cards.iter().enumerate() {
                 let y0 = g.cards_top + k as i32 * (g.card_height + g.gap);
@@ -261,10 +255,7 @@ impl Composite {
                 root,
                 &number,
                 ((x0 + x1) / 2, (y0 + y1) / 2),
-                g.number_em,
-                INK,
-                HPos::Center,
-                VPos::Center,
+                TextSpec::new(g.number_em, INK, HPos::Center, VPos::Center),
             )?;
         }
         let marker = marker_text(card.mark, card.consensus);
@@ -273,10 +264,7 @@ impl Composite {
                 root,
                 &marker,
                 (x1 - g.pad, y0 + g.pad),
-                g.marker_em,
-                style.ink,
-                HPos::Right,
-                VPos::Top,
+                TextSpec::new(g.marker_em, style.ink, HPos::Right, VPos::Top),
             )?;
         }
         let mut y = y0 + g.pad + (g.number_em * 1.3).round() as i32;
@@ -345,10 +333,7 @@ impl Composite {
                     root,
                     &marker_text(mark, consensus),
                     (x + swatch_w / 2, y + swatch_h / 2),
-                    em,
-                    style.ink,
-                    HPos::Center,
-                    VPos::Center,
+                    TextSpec::new(em, style.ink, HPos::Center, VPos::Center),
                 )?;
                 x += swatch_w + (em * 0.5) as i32;
             }
@@ -356,10 +341,7 @@ impl Composite {
                 root,
                 label,
                 (x, y + swatch_h / 2),
-                em,
-                INK,
-                HPos::Left,
-                VPos::Center,
+                TextSpec::new(em, INK, HPos::Left, VPos::Center),
             )?;
             x += label_w + (em * 2.0) as i32;
         }

@@ -5,8 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
-use crate::chart::{Frame, grid, heading, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, category, fit, text_width};
+use crate::chart::{Frame, GridStyle, grid, heading, tick_label, ticks};
+use crate::style::{INK, MUTED, Pen, Scale, TextSpec, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -64,7 +64,7 @@ impl GroupMakeup {
                     .factors
                     .iter()
                     .find(|f| f.name == gf.factor)
-                    .map_or_else(|| gf.factor.clone(), view::factor_title),
+                    .map_or_else(|| gf.factor.clone(), view::factor_caption),
                 defining: gf.defining.clone(),
                 note: gf.fisher_p.map(|p| format!("Fisher p = {p:.2}")),
             })
@@ -107,28 +107,8 @@ impl GroupMakeup {
         let margin = s.px(28.0);
         let (sub_em, tick_em, legend_em) = (s.font(15.0), s.font(14.0), s.font(15.0));
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
-        // legend row
         let ly = below + s.px(12.0);
-        let mut lx = margin;
-        let mut legend_rows = 1;
-        let mut y = ly;
-        let sw = s.px(18.0);
-        for (l, name) in self.levels.iter().enumerate() {
-            let w = sw + s.px(8.0) + text_width(name, legend_em) as i32 + s.px(26.0);
-            if lx > margin && lx + w > self.width - margin {
-                lx = margin;
-                y += (legend_em * 1.7) as i32;
-                legend_rows += 1;
-            }
-            let top = y + (legend_em * 0.62) as i32 - sw / 2;
-            root.draw(&Rectangle::new(
-                [(lx, top), (lx + sw, top + sw)],
-                category(l).filled(),
-            ))
-            .drawn()?;
-            pen.left(root, name, (lx + sw + s.px(8.0), y), legend_em, INK)?;
-            lx += w;
-        }
+        let legend_rows = self.draw_legend(root, pen, ly)?;
         let max = self
             .groups
             .iter()
@@ -152,16 +132,72 @@ impl GroupMakeup {
             .map(|v| (v, tick_label(v, 0)))
             .collect();
         let line = s.px(1.0).max(1) as u32;
-        grid(root, pen, &frame, &[], &ys, tick_em, line, false)?;
+        grid(
+            root,
+            pen,
+            &frame,
+            &[],
+            &ys,
+            GridStyle {
+                em: tick_em,
+                line,
+                zero: false,
+            },
+        )?;
         pen.text(
             root,
             "defining sorts",
             (frame.left, frame.top - (sub_em * 0.6) as i32),
-            sub_em,
-            INK,
-            HPos::Left,
-            VPos::Bottom,
+            TextSpec::new(sub_em, INK, HPos::Left, VPos::Bottom),
         )?;
+        self.draw_bars(root, pen, &frame)?;
+        Ok(())
+    }
+
+    /// The legend row(s) from `ly`: a swatch per level; returns how many rows it took.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        ly: i32,
+    ) -> Result<i32, PlotError> {
+        let s = self.s;
+        let margin = s.px(28.0);
+        let legend_em = s.font(15.0);
+        let mut lx = margin;
+        let mut legend_rows = 1;
+        let mut y = ly;
+        let sw = s.px(18.0);
+        for (l, name) in self.levels.iter().enumerate() {
+            let w = sw + s.px(8.0) + text_width(name, legend_em) as i32 + s.px(26.0);
+            if lx > margin && lx + w > self.width - margin {
+                lx = margin;
+                y += (legend_em * 1.7) as i32;
+                legend_rows += 1;
+            }
+            let top = y + (legend_em * 0.62) as i32 - sw / 2;
+            root.draw(&Rectangle::new(
+                [(lx, top), (lx + sw, top + sw)],
+                category(l).filled(),
+            ))
+            .drawn()?;
+            pen.left(root, name, (lx + sw + s.px(8.0), y), legend_em, INK)?;
+            lx += w;
+        }
+        Ok(legend_rows)
+    }
+
+    /// Per factor, a bar per level (its defining sorts) with its count above, and the factor's
+    /// name (and note) under them.
+    fn draw_bars<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let tick_em = s.font(14.0);
+        let k = self.groups.len().max(1);
         let slot = f64::from(frame.right - frame.left) / k as f64;
         let nl = self.levels.len().max(1);
         for (f, g) in self.groups.iter().enumerate() {
@@ -183,10 +219,7 @@ impl GroupMakeup {
                     root,
                     &count.to_string(),
                     ((bx0 + bx1) / 2, by - s.px(4.0)),
-                    tick_em,
-                    INK,
-                    HPos::Center,
-                    VPos::Bottom,
+                    TextSpec::new(tick_em, INK, HPos::Center, VPos::Bottom),
                 )?;
             }
             let cx = (x0 + slot / 2.0).round() as i32;
@@ -194,20 +227,14 @@ impl GroupMakeup {
                 root,
                 &fit(&g.name, tick_em, slot * 0.95),
                 (cx, frame.bottom + s.px(8.0)),
-                tick_em,
-                INK,
-                HPos::Center,
-                VPos::Top,
+                TextSpec::new(tick_em, INK, HPos::Center, VPos::Top),
             )?;
             if let Some(note) = &g.note {
                 pen.text(
                     root,
                     note,
                     (cx, frame.bottom + s.px(8.0) + (tick_em * 1.5) as i32),
-                    tick_em,
-                    MUTED,
-                    HPos::Center,
-                    VPos::Top,
+                    TextSpec::new(tick_em, MUTED, HPos::Center, VPos::Top),
                 )?;
             }
         }

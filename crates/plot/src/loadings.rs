@@ -7,8 +7,10 @@ use qstudy_core::AnalysisResults;
 use qstudy_core::analysis::FactorResult;
 use qstudy_core::flag::z_for_p;
 
-use crate::chart::{Frame, Shape, dashed, grid, heading, place_labels, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, category, fit, okabe_ito, text_width};
+use crate::chart::{
+    Frame, GridStyle, Shape, dashed, grid, heading, place_labels, tick_label, ticks,
+};
+use crate::style::{INK, MUTED, Pen, Scale, TextSpec, category, fit, okabe_ito, text_width};
 use crate::view;
 use crate::{Kind, Plot, PlotError, PlotOptions, Scene};
 
@@ -59,6 +61,16 @@ enum Status {
 }
 
 impl Status {
+    /// A sort's status from its flags (one per factor) on the map's factors `a` and `b`.
+    fn of(flags: &[bool], a: usize, b: usize) -> Status {
+        match (flags[a], flags[b]) {
+            (true, true) => Status::Both,
+            (true, false) => Status::A,
+            (false, true) => Status::B,
+            _ if flags.iter().any(|&x| x) => Status::Other,
+            _ => Status::None,
+        }
+    }
     fn shape(self) -> Shape {
         match self {
             Status::A | Status::None => Shape::Circle,
@@ -81,6 +93,43 @@ impl Status {
     }
 }
 
+/// Factors `a` and `b` must be two different factors of the results.
+fn check_pair(r: &AnalysisResults, a: usize, b: usize) -> Result<(), PlotError> {
+    for f in [a, b] {
+        view::factor_at(r, f)?;
+    }
+    if a == b {
+        return Err(PlotError::SameFactor {
+            factor: r.factors[a].name.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The map's subtitle: the sorts, what is filled, the significance limit `limit`, and the
+/// attribute that colours the points, if one does.
+fn subtitle(
+    r: &AnalysisResults,
+    (fa, fb): (&FactorResult, &FactorResult),
+    limit: f64,
+    attribute: Option<&str>,
+) -> String {
+    format!(
+        "{} sorts. Filled: defining sorts of {} or {}. Dashed: significance limit ±{:.2} (p < {}, {:.2}/√{}).{}",
+        r.input.sorts,
+        fa.name,
+        fb.name,
+        limit,
+        p_text(r.options.flag_p),
+        z_for_p(r.options.flag_p),
+        r.input.statements,
+        match attribute {
+            Some(at) => format!(" Colour: {at}."),
+            None => String::new(),
+        }
+    )
+}
+
 impl LoadingsMap {
     pub(crate) fn build(
         r: &AnalysisResults,
@@ -89,25 +138,7 @@ impl LoadingsMap {
         options: &PlotOptions,
     ) -> Result<Plot, PlotError> {
         let width = options.checked_width()?;
-        let k = r.factors.len();
-        for f in [a, b] {
-            if f >= k {
-                return Err(PlotError::UnknownFactor {
-                    factor: (f + 1).to_string(),
-                    valid: r
-                        .factors
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            }
-        }
-        if a == b {
-            return Err(PlotError::SameFactor {
-                factor: r.factors[a].name.clone(),
-            });
-        }
+        check_pair(r, a, b)?;
         let (fa, fb) = (&r.factors[a], &r.factors[b]);
         let attribute = match &options.attribute {
             Some(at) => Some(at.clone()),
@@ -118,16 +149,7 @@ impl LoadingsMap {
             None => None,
         };
         let statuses: Vec<Status> = (0..r.input.sorts)
-            .map(|i| {
-                let flags = &r.flags[i];
-                match (flags[a], flags[b]) {
-                    (true, true) => Status::Both,
-                    (true, false) => Status::A,
-                    (false, true) => Status::B,
-                    _ if flags.iter().any(|&x| x) => Status::Other,
-                    _ => Status::None,
-                }
-            })
+            .map(|i| Status::of(&r.flags[i], a, b))
             .collect();
         let points: Vec<Point> = (0..r.input.sorts)
             .map(|i| {
@@ -160,23 +182,10 @@ impl LoadingsMap {
         let height = (f64::from(width) * 0.7).round() as i32;
         let title = format!(
             "Loadings on {} and {}",
-            view::factor_title(fa),
-            view::factor_title(fb)
+            view::factor_caption(fa),
+            view::factor_caption(fb)
         );
-        let subtitle = format!(
-            "{} sorts. Filled: defining sorts of {} or {}. Dashed: significance limit ±{:.2} (p < {}, {:.2}/√{}).{}",
-            r.input.sorts,
-            fa.name,
-            fb.name,
-            limit,
-            p_text(r.options.flag_p),
-            z_for_p(r.options.flag_p),
-            r.input.statements,
-            match &attribute {
-                Some(at) => format!(" Colour: {at}."),
-                None => String::new(),
-            }
-        );
+        let subtitle = subtitle(r, (fa, fb), limit, attribute.as_deref());
         Ok(Plot {
             kind: Kind::Loadings,
             name: format!(
@@ -190,8 +199,8 @@ impl LoadingsMap {
             scene: Scene::Loadings(LoadingsMap {
                 title,
                 subtitle,
-                x_name: view::factor_title(fa),
-                y_name: view::factor_title(fb),
+                x_name: view::factor_caption(fa),
+                y_name: view::factor_caption(fb),
                 points,
                 legend,
                 limit,
@@ -210,7 +219,7 @@ impl LoadingsMap {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em, label_em) = (s.font(15.0), s.font(14.0), s.font(13.0));
+        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
         let top = below + s.px(40.0);
         let bottom = self.height - margin - s.px(56.0);
@@ -227,27 +236,44 @@ impl LoadingsMap {
         let tv = ticks(-self.range, self.range, 11);
         let labels: Vec<(f64, String)> = tv.iter().map(|&v| (v, tick_label(v, 1))).collect();
         let line = s.px(1.0).max(1) as u32;
-        grid(root, pen, &frame, &labels, &labels, tick_em, line, true)?;
+        grid(
+            root,
+            pen,
+            &frame,
+            &labels,
+            &labels,
+            GridStyle {
+                em: tick_em,
+                line,
+                zero: true,
+            },
+        )?;
         // axis names
         pen.text(
             root,
             &format!("{} →", self.x_name),
             (frame.right, frame.bottom + (tick_em * 1.9) as i32),
-            sub_em,
-            INK,
-            HPos::Right,
-            VPos::Top,
+            TextSpec::new(sub_em, INK, HPos::Right, VPos::Top),
         )?;
         pen.text(
             root,
             &format!("↑ {}", self.y_name),
             (frame.left, frame.top - (sub_em * 0.6) as i32),
-            sub_em,
-            INK,
-            HPos::Left,
-            VPos::Bottom,
+            TextSpec::new(sub_em, INK, HPos::Left, VPos::Bottom),
         )?;
-        // significance limits
+        self.draw_limits(root, &frame)?;
+        self.draw_points(root, pen, &frame)?;
+        self.draw_legend(root, pen, &frame)?;
+        Ok(())
+    }
+
+    /// The significance limits: dashed lines at ± the limit on both axes.
+    fn draw_limits<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        frame: &Frame,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
         let dash = s.px(7.0).max(2);
         let limit_style = LIMIT.stroke_width(s.px(1.5).max(1) as u32);
         for v in [-self.limit, self.limit] {
@@ -266,7 +292,18 @@ impl LoadingsMap {
                 limit_style,
             )?;
         }
-        // points, then labels placed around them
+        Ok(())
+    }
+
+    /// The points, then their labels placed around them.
+    fn draw_points<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let label_em = s.font(13.0);
         let radius = s.font(7.5);
         let marker_line = s.font(2.2).max(1.0);
         let pixels: Vec<(i32, i32)> = self.points.iter().map(|p| frame.at(p.x, p.y)).collect();
@@ -300,7 +337,6 @@ impl LoadingsMap {
                 color,
             )?;
         }
-        self.draw_legend(root, pen, &frame)?;
         Ok(())
     }
 

@@ -8,8 +8,8 @@ use qstudy_core::AnalysisResults;
 use qstudy_core::Extraction;
 use qstudy_core::retention::{ParallelAnalysis, RetentionReport};
 
-use crate::chart::{Frame, Shape, dashed, grid, heading, tick_label, ticks};
-use crate::style::{INK, MUTED, Pen, Scale, okabe_ito, text_width};
+use crate::chart::{Frame, GridStyle, Shape, dashed, grid, heading, tick_label, ticks};
+use crate::style::{INK, MUTED, Pen, Scale, TextSpec, okabe_ito, text_width};
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
 #[derive(Debug, Clone)]
@@ -167,21 +167,10 @@ impl Scree {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
+        let tick_em = s.font(14.0);
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
         let n = self.eigenvalues.len().max(1);
-        let top_value = self
-            .eigenvalues
-            .iter()
-            .copied()
-            .chain(
-                self.threshold
-                    .iter()
-                    .flat_map(|t| t.eigenvalues.iter().take(n).copied()),
-            )
-            .chain(self.compared.iter().take(n).copied())
-            .fold(1.0f64, f64::max)
-            .max(1.0);
+        let top_value = self.top_value(n);
         let y_max = (top_value * 1.1 * 2.0).ceil() / 2.0;
         let frame = Frame {
             left: margin + s.px(60.0),
@@ -191,38 +180,7 @@ impl Scree {
             x: (0.5, n as f64 + 0.5),
             y: (0.0, y_max),
         };
-        let step = (n as f64 / 20.0).ceil().max(1.0) as usize;
-        let xs: Vec<(f64, String)> = (1..=n)
-            .filter(|i| (i - 1) % step == 0)
-            .map(|i| (i as f64, i.to_string()))
-            .collect();
-        let ys: Vec<(f64, String)> = ticks(0.0, y_max, 8)
-            .into_iter()
-            .map(|v| (v, tick_label(v, if y_max > 5.0 { 0 } else { 1 })))
-            .collect();
-        let line = s.px(1.0).max(1) as u32;
-        grid(root, pen, &frame, &xs, &ys, tick_em, line, false)?;
-        pen.text(
-            root,
-            "factor",
-            (
-                (frame.left + frame.right) / 2,
-                frame.bottom + (tick_em * 1.9) as i32,
-            ),
-            sub_em,
-            INK,
-            HPos::Center,
-            VPos::Top,
-        )?;
-        pen.text(
-            root,
-            "eigenvalue",
-            (frame.left, frame.top - (sub_em * 0.6) as i32),
-            sub_em,
-            INK,
-            HPos::Left,
-            VPos::Bottom,
-        )?;
+        self.draw_axes(root, pen, &frame, n)?;
         // eigenvalue 1
         let one = okabe_ito::VERMILLION.stroke_width(s.px(2.0).max(1) as u32);
         dashed(
@@ -237,13 +195,77 @@ impl Scree {
             root,
             "eigenvalue 1",
             (lx + s.px(6.0), ly - s.px(4.0)),
-            tick_em,
-            okabe_ito::VERMILLION,
-            HPos::Left,
-            VPos::Bottom,
+            TextSpec::new(tick_em, okabe_ito::VERMILLION, HPos::Left, VPos::Bottom),
         )?;
         self.draw_references(root, pen, &frame, n)?;
         self.draw_curve(root, pen, &frame)?;
+        Ok(())
+    }
+
+    /// The largest value drawn (at least 1): of the eigenvalues, and of the threshold's and the
+    /// compared eigenvalues among the first `n`.
+    fn top_value(&self, n: usize) -> f64 {
+        self.eigenvalues
+            .iter()
+            .copied()
+            .chain(
+                self.threshold
+                    .iter()
+                    .flat_map(|t| t.eigenvalues.iter().take(n).copied()),
+            )
+            .chain(self.compared.iter().take(n).copied())
+            .fold(1.0f64, f64::max)
+            .max(1.0)
+    }
+
+    /// The grid, the factor numbers (at most about 20) and eigenvalue ticks, and the axis names.
+    fn draw_axes<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+        n: usize,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
+        let y_max = frame.y.1;
+        let step = (n as f64 / 20.0).ceil().max(1.0) as usize;
+        let xs: Vec<(f64, String)> = (1..=n)
+            .filter(|i| (i - 1) % step == 0)
+            .map(|i| (i as f64, i.to_string()))
+            .collect();
+        let ys: Vec<(f64, String)> = ticks(0.0, y_max, 8)
+            .into_iter()
+            .map(|v| (v, tick_label(v, if y_max > 5.0 { 0 } else { 1 })))
+            .collect();
+        let line = s.px(1.0).max(1) as u32;
+        grid(
+            root,
+            pen,
+            frame,
+            &xs,
+            &ys,
+            GridStyle {
+                em: tick_em,
+                line,
+                zero: false,
+            },
+        )?;
+        pen.text(
+            root,
+            "factor",
+            (
+                (frame.left + frame.right) / 2,
+                frame.bottom + (tick_em * 1.9) as i32,
+            ),
+            TextSpec::new(sub_em, INK, HPos::Center, VPos::Top),
+        )?;
+        pen.text(
+            root,
+            "eigenvalue",
+            (frame.left, frame.top - (sub_em * 0.6) as i32),
+            TextSpec::new(sub_em, INK, HPos::Left, VPos::Bottom),
+        )?;
         Ok(())
     }
 
@@ -258,45 +280,8 @@ impl Scree {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let tick_em = s.font(14.0);
-        // the parallel-analysis threshold
         if let Some(t) = &self.threshold {
-            let color = okabe_ito::BLUISH_GREEN;
-            let pts: Vec<(i32, i32)> = t
-                .eigenvalues
-                .iter()
-                .take(n)
-                .enumerate()
-                .map(|(i, &e)| frame.at((i + 1) as f64, e))
-                .collect();
-            for w in pts.windows(2) {
-                dashed(
-                    root,
-                    w[0],
-                    w[1],
-                    s.px(3.0).max(1),
-                    color.stroke_width(s.px(2.0).max(1) as u32),
-                )?;
-            }
-            // named in a legend at the top right, where a scree leaves room
-            let label = format!("random, {} percentile", ordinal(t.percentile));
-            let (lx, ly) = (frame.right - s.px(12.0), frame.top + s.px(16.0));
-            pen.text(
-                root,
-                &label,
-                (lx, ly),
-                tick_em,
-                color,
-                HPos::Right,
-                VPos::Center,
-            )?;
-            let sx = lx - text_width(&label, tick_em) as i32 - s.px(10.0);
-            dashed(
-                root,
-                (sx - s.px(40.0), ly),
-                (sx, ly),
-                s.px(3.0).max(1),
-                color.stroke_width(s.px(2.0).max(1) as u32),
-            )?;
+            self.draw_threshold(root, pen, frame, n, t)?;
         }
         // the correlation-matrix eigenvalues parallel analysis compared (centroid scree)
         if !self.compared.is_empty() {
@@ -324,10 +309,7 @@ impl Scree {
                 root,
                 label,
                 (lx, ly),
-                tick_em,
-                MUTED,
-                HPos::Right,
-                VPos::Center,
+                TextSpec::new(tick_em, MUTED, HPos::Right, VPos::Center),
             )?;
             let sx = lx - text_width(label, tick_em) as i32 - s.px(30.0);
             Shape::Square.draw(
@@ -339,6 +321,54 @@ impl Scree {
                 s.font(2.0).max(1.0),
             )?;
         }
+        Ok(())
+    }
+
+    /// The parallel-analysis threshold `t`, dashed, named in a legend at the top right.
+    fn draw_threshold<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: Pen,
+        frame: &Frame,
+        n: usize,
+        t: &ScreeThreshold,
+    ) -> Result<(), PlotError> {
+        let s = self.s;
+        let tick_em = s.font(14.0);
+        let color = okabe_ito::BLUISH_GREEN;
+        let pts: Vec<(i32, i32)> = t
+            .eigenvalues
+            .iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, &e)| frame.at((i + 1) as f64, e))
+            .collect();
+        for w in pts.windows(2) {
+            dashed(
+                root,
+                w[0],
+                w[1],
+                s.px(3.0).max(1),
+                color.stroke_width(s.px(2.0).max(1) as u32),
+            )?;
+        }
+        // named in a legend at the top right, where a scree leaves room
+        let label = format!("random, {} percentile", ordinal(t.percentile));
+        let (lx, ly) = (frame.right - s.px(12.0), frame.top + s.px(16.0));
+        pen.text(
+            root,
+            &label,
+            (lx, ly),
+            TextSpec::new(tick_em, color, HPos::Right, VPos::Center),
+        )?;
+        let sx = lx - text_width(&label, tick_em) as i32 - s.px(10.0);
+        dashed(
+            root,
+            (sx - s.px(40.0), ly),
+            (sx, ly),
+            s.px(3.0).max(1),
+            color.stroke_width(s.px(2.0).max(1) as u32),
+        )?;
         Ok(())
     }
 
@@ -366,15 +396,10 @@ impl Scree {
             let kept = i < self.kept;
             Shape::Circle.draw(root, c, radius, okabe_ito::BLUE, kept, s.font(2.5).max(1.0))?;
             if kept || i < 12 {
-                pen.text(
-                    root,
-                    &format!("{e:.2}"),
-                    (c.0 + s.px(6.0), c.1 - s.px(8.0)),
-                    s.font(12.5),
-                    if kept { INK } else { MUTED },
-                    HPos::Left,
-                    VPos::Bottom,
-                )?;
+                let color = if kept { INK } else { MUTED };
+                let spec = TextSpec::new(s.font(12.5), color, HPos::Left, VPos::Bottom);
+                let at = (c.0 + s.px(6.0), c.1 - s.px(8.0));
+                pen.text(root, &format!("{e:.2}"), at, spec)?;
             }
         }
         Ok(())

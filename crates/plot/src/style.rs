@@ -175,6 +175,27 @@ pub(crate) fn text_width(s: &str, em: f64) -> f64 {
     f64::from(layout(s, em).1)
 }
 
+/// How a text is set: its em size in pixels (the CSS `font-size`), its colour, and which point
+/// of it (`h`, `v`) stands at the position it is drawn at.
+#[derive(Clone, Copy)]
+pub(crate) struct TextSpec {
+    /// Em size in pixels.
+    pub em: f64,
+    /// Colour.
+    pub color: RGBColor,
+    /// Horizontal anchor.
+    pub h: HPos,
+    /// Vertical anchor.
+    pub v: VPos,
+}
+
+impl TextSpec {
+    /// `em` pixels of `color`, anchored at (`h`, `v`).
+    pub(crate) fn new(em: f64, color: RGBColor, h: HPos, v: VPos) -> Self {
+        TextSpec { em, color, h, v }
+    }
+}
+
 /// Draws text the same way in SVG and PNG. Sizes are em sizes in pixels (the CSS
 /// `font-size`). SVG text is plotters' `<text>` element; on PNG the text is rasterised here with
 /// ab_glyph (plotters' own bitmap text drops the glyphs' side bearings) with the baseline where
@@ -195,30 +216,27 @@ impl Pen {
         }
     }
 
-    /// A text style of the bundled font, `em` pixels, anchored at (`h`, `v`).
-    pub(crate) fn style(self, em: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-        (FONT_FAMILY, self.size(em))
+    /// plotters' text style of the bundled font for `spec`.
+    fn style(self, spec: TextSpec) -> TextStyle<'static> {
+        (FONT_FAMILY, self.size(spec.em))
             .into_font()
-            .color(&color.to_rgba())
-            .pos(Pos::new(h, v))
+            .color(&spec.color.to_rgba())
+            .pos(Pos::new(spec.h, spec.v))
     }
 
-    /// Draws `s` at `pos` anchored at (`h`, `v`): `Top` puts the baseline 0.76 em below `pos`,
-    /// `Center` 0.5 ex below and `Bottom` 0.5 ex above (plotters' SVG anchors).
-    #[allow(clippy::too_many_arguments)]
+    /// Draws `s` at `pos` as `spec` says; its anchor (`h`, `v`): `Top` puts the baseline 0.76 em
+    /// below `pos`, `Center` 0.5 ex below and `Bottom` 0.5 ex above (plotters' SVG anchors).
     pub(crate) fn text<DB: DrawingBackend>(
         self,
         area: &DrawingArea<DB, Shift>,
         s: &str,
         pos: (i32, i32),
-        em: f64,
-        color: RGBColor,
-        h: HPos,
-        v: VPos,
+        spec: TextSpec,
     ) -> Result<(), PlotError> {
         if !self.png {
-            return area.draw_text(s, &self.style(em, color, h, v), pos).drawn();
+            return area.draw_text(s, &self.style(spec), pos).drawn();
         }
+        let TextSpec { em, color, h, v } = spec;
         let (glyphs, width) = layout(s, em);
         let x0 = pos.0 as f32
             - match h {
@@ -267,7 +285,8 @@ impl Pen {
         em: f64,
         color: RGBColor,
     ) -> Result<(), PlotError> {
-        self.text(area, s, pos, em, color, HPos::Left, VPos::Top)
+        let (h, v) = (HPos::Left, VPos::Top);
+        self.text(area, s, pos, TextSpec { em, color, h, v })
     }
 }
 
@@ -297,8 +316,8 @@ pub(crate) fn framed<DB: DrawingBackend>(
 /// The text is laid out once: the width of each prefix is the caret [`layout`] reaches after
 /// it (the same additions in the same order, so the same `f32`), and a candidate's width adds
 /// the kerning and advance of the ellipsis as [`layout`] would. The same cut as measuring
-/// every candidate whole, in time linear in the length of `s` (a subtitle listing thousands
-/// of sorts used to take seconds).
+/// every candidate whole, in time linear in the length of `s` (a subtitle may list thousands
+/// of sorts).
 pub(crate) fn fit(s: &str, size: f64, width: f64) -> String {
     let scale = PxScale::from((size * SCALE_PER_EM) as f32);
     let font = face().as_scaled(scale);

@@ -42,12 +42,27 @@ impl Mark {
     }
 }
 
-/// `F1 settled accommodation`, or `F1` without a label.
-pub fn factor_title(f: &FactorResult) -> String {
-    match &f.label {
-        Some(label) if !label.trim().is_empty() => format!("{} {}", f.name, label.trim()),
-        _ => f.name.clone(),
+/// A figure's name for a factor: `F1 settled accommodation` (the label trimmed), or `F1`
+/// without a label or with a blank one.
+pub fn factor_caption(f: &FactorResult) -> String {
+    caption(&f.name, f.label.as_deref())
+}
+
+/// [`factor_caption`] of a factor named `name` with `label`.
+pub fn caption(name: &str, label: Option<&str>) -> String {
+    match label {
+        Some(label) if !label.trim().is_empty() => format!("{name} {}", label.trim()),
+        _ => name.to_string(),
     }
+}
+
+/// Factor names made safe for a file name ([`crate::file_safe`]), joined by `-`.
+pub(crate) fn file_safe_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(crate::file_safe)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// `3 defining sorts`, `1 defining sort`.
@@ -59,13 +74,11 @@ pub fn defining_count(n: usize) -> String {
     }
 }
 
-/// The text of statement `i` (0-based), if the input had texts.
+/// The text of statement `i` (0-based) as a figure shows it: trimmed, `None` when the input had
+/// no texts or this one is blank.
 pub fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
-    r.input
-        .statement_labels
-        .as_ref()
-        .and_then(|l| l.get(i))
-        .map(|s| s.trim())
+    qstudy_core::view::statement_text(r, i)
+        .map(str::trim)
         .filter(|s| !s.is_empty())
 }
 
@@ -111,14 +124,26 @@ pub(crate) fn resolve_name(names: &[&str], s: &str) -> Result<usize, PlotError> 
         })
 }
 
+/// Factor `f` (0-based) of the results; an error naming the factors there are when there is
+/// no such factor.
+pub(crate) fn factor_at(r: &AnalysisResults, f: usize) -> Result<&FactorResult, PlotError> {
+    r.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
+        factor: (f + 1).to_string(),
+        valid: r
+            .factors
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 /// The attributes of the participants, sorted.
 pub fn attributes(r: &AnalysisResults) -> Vec<String> {
-    r.participants
-        .iter()
-        .flatten()
-        .flat_map(|p| p.attributes.keys().cloned())
-        .collect::<BTreeSet<_>>()
+    let participants = r.participants.as_deref().unwrap_or_default();
+    qstudy_core::groups::attribute_names(participants)
         .into_iter()
+        .map(str::to_string)
         .collect()
 }
 

@@ -5,8 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
 
-use crate::chart::{Frame, Shape, heading, tick_label, ticks};
-use crate::style::{BAND, INK, MUTED, Pen, RULE, Scale, category, fit, text_width};
+use crate::chart::{Frame, Shape, heading, ticks, z_axis};
+use crate::style::{BAND, INK, MUTED, Pen, Scale, TextSpec, category, fit, text_width};
 use crate::view;
 use crate::{Drawn, Kind, Plot, PlotError, Scene};
 
@@ -32,64 +32,87 @@ pub(crate) struct ZscorePlot {
     row_height: i32,
 }
 
+/// The factors `factors` asks for (each must have z-scores), or every factor with z-scores
+/// when it is empty; an error when there are none.
+fn chosen_factors(r: &AnalysisResults, factors: &[usize]) -> Result<Vec<usize>, PlotError> {
+    let chosen: Vec<usize> = if factors.is_empty() {
+        (0..r.factors.len())
+            .filter(|&f| r.factors[f].zscores.is_some())
+            .collect()
+    } else {
+        for &f in factors {
+            let factor = view::factor_at(r, f)?;
+            if factor.zscores.is_none() {
+                return Err(PlotError::NoArray {
+                    factor: factor.name.clone(),
+                });
+            }
+        }
+        factors.to_vec()
+    };
+    if chosen.is_empty() {
+        return Err(PlotError::NoArrays);
+    }
+    Ok(chosen)
+}
+
+/// A row per statement, most disagreement first: by the population variance of its z-scores
+/// across the `chosen` factors (statement order on ties).
+fn rows_by_spread(r: &AnalysisResults, chosen: &[usize]) -> Vec<Row> {
+    let z = |f: usize, i: usize| r.factors[f].zscores.as_ref().map_or(0.0, |z| z[i]);
+    let spread = |i: usize| {
+        let k = chosen.len() as f64;
+        let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
+        chosen
+            .iter()
+            .map(|&f| (z(f, i) - mean).powi(2))
+            .sum::<f64>()
+            / k
+    };
+    let mut order: Vec<usize> = (0..r.input.statements).collect();
+    order.sort_by(|&a, &b| spread(b).total_cmp(&spread(a)).then(a.cmp(&b)));
+    order
+        .into_iter()
+        .map(|i| Row {
+            id: r.input.statement_ids[i],
+            text: view::statement_text(r, i).map(str::to_string),
+            consensus: view::consensus(r, i).is_some(),
+            z: chosen
+                .iter()
+                .map(|&f| (z(f, i), view::mark(r, f, i).is_some()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The subtitle: how to read the plot, and the factors shown when not all are.
+fn subtitle(r: &AnalysisResults, chosen: &[usize]) -> String {
+    format!(
+        "Statements from most disagreement (top) to most consensus. Filled marker: the statement distinguishes that factor (p < .05); ≈ consensus statement.{}",
+        if chosen.len() < r.factors.len() {
+            format!(
+                " Factors shown: {}.",
+                chosen
+                    .iter()
+                    .map(|&f| r.factors[f].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
 impl ZscorePlot {
     pub(crate) fn build(
         r: &AnalysisResults,
         factors: &[usize],
         width: u32,
     ) -> Result<Plot, PlotError> {
-        let chosen: Vec<usize> = if factors.is_empty() {
-            (0..r.factors.len())
-                .filter(|&f| r.factors[f].zscores.is_some())
-                .collect()
-        } else {
-            for &f in factors {
-                let factor = r.factors.get(f).ok_or_else(|| PlotError::UnknownFactor {
-                    factor: (f + 1).to_string(),
-                    valid: r
-                        .factors
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
-                if factor.zscores.is_none() {
-                    return Err(PlotError::NoArray {
-                        factor: factor.name.clone(),
-                    });
-                }
-            }
-            factors.to_vec()
-        };
-        if chosen.is_empty() {
-            return Err(PlotError::NoArrays);
-        }
+        let chosen = chosen_factors(r, factors)?;
         let m = r.input.statements;
-        let z = |f: usize, i: usize| r.factors[f].zscores.as_ref().map_or(0.0, |z| z[i]);
-        // most disagreement first: population variance of the z-scores across the factors shown
-        let spread = |i: usize| {
-            let k = chosen.len() as f64;
-            let mean = chosen.iter().map(|&f| z(f, i)).sum::<f64>() / k;
-            chosen
-                .iter()
-                .map(|&f| (z(f, i) - mean).powi(2))
-                .sum::<f64>()
-                / k
-        };
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&a, &b| spread(b).total_cmp(&spread(a)).then(a.cmp(&b)));
-        let rows: Vec<Row> = order
-            .into_iter()
-            .map(|i| Row {
-                id: r.input.statement_ids[i],
-                text: view::statement_text(r, i).map(str::to_string),
-                consensus: view::consensus(r, i).is_some(),
-                z: chosen
-                    .iter()
-                    .map(|&f| (z(f, i), view::mark(r, f, i).is_some()))
-                    .collect(),
-            })
-            .collect();
+        let rows = rows_by_spread(r, &chosen);
         let top = rows
             .iter()
             .flat_map(|row| row.z.iter().map(|x| x.0.abs()))
@@ -98,35 +121,15 @@ impl ZscorePlot {
         let s = Scale::for_width(width);
         let row_height = s.px(25.0).max(8);
         let title = "z-scores of the statements by factor".to_string();
-        let subtitle = format!(
-            "Statements from most disagreement (top) to most consensus. Filled marker: the statement distinguishes that factor (p < .05); ≈ consensus statement.{}",
-            if chosen.len() < r.factors.len() {
-                format!(
-                    " Factors shown: {}.",
-                    chosen
-                        .iter()
-                        .map(|&f| r.factors[f].name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                String::new()
-            }
-        );
+        let subtitle = subtitle(r, &chosen);
         let header =
             crate::chart::heading_height(s, width as i32, &subtitle) + s.px(15.0 * 2.4 + 40.0);
         let height = header + row_height * m as i32 + s.px(28.0 + 50.0);
         let name = if factors.is_empty() {
             "zscores".to_string()
         } else {
-            format!(
-                "zscores-{}",
-                chosen
-                    .iter()
-                    .map(|&f| crate::file_safe(&r.factors[f].name))
-                    .collect::<Vec<_>>()
-                    .join("-")
-            )
+            let names = chosen.iter().map(|&f| r.factors[f].name.as_str());
+            format!("zscores-{}", view::file_safe_names(names))
         };
         Ok(Plot {
             kind: Kind::Zscores,
@@ -139,7 +142,7 @@ impl ZscorePlot {
                 subtitle,
                 factors: chosen
                     .iter()
-                    .map(|&f| view::factor_title(&r.factors[f]))
+                    .map(|&f| view::factor_caption(&r.factors[f]))
                     .collect(),
                 rows,
                 range,
@@ -158,7 +161,7 @@ impl ZscorePlot {
     ) -> Result<(), PlotError> {
         let s = self.s;
         let margin = s.px(28.0);
-        let (sub_em, tick_em) = (s.font(15.0), s.font(14.0));
+        let tick_em = s.font(14.0);
         let below = heading(root, pen, s, self.width, &self.title, &self.subtitle)?;
         self.draw_legend(root, pen, below)?;
         let radius = s.font(6.5);
@@ -175,47 +178,8 @@ impl ZscorePlot {
         };
         self.draw_rows(root, pen, &frame)?;
         // vertical grid and tick labels above and below
-        let grid_line = s.px(1.0).max(1) as u32;
-        for v in ticks(-self.range, self.range, 13) {
-            let (px, _) = frame.at(v, 0.0);
-            let color = if v.abs() < 1e-12 { MUTED } else { RULE };
-            root.draw(&PathElement::new(
-                vec![(px, frame.top), (px, frame.bottom)],
-                color.stroke_width(grid_line),
-            ))
-            .drawn()?;
-            let label = tick_label(v, if (v * 2.0).fract().abs() > 1e-9 { 2 } else { 1 });
-            pen.text(
-                root,
-                &label,
-                (px, frame.bottom + s.px(6.0)),
-                tick_em,
-                INK,
-                HPos::Center,
-                VPos::Top,
-            )?;
-            pen.text(
-                root,
-                &label,
-                (px, frame.top - s.px(6.0)),
-                tick_em,
-                INK,
-                HPos::Center,
-                VPos::Bottom,
-            )?;
-        }
-        pen.text(
-            root,
-            "z-score",
-            (
-                (frame.left + frame.right) / 2,
-                frame.bottom + s.px(6.0) + (tick_em * 1.5) as i32,
-            ),
-            sub_em,
-            INK,
-            HPos::Center,
-            VPos::Top,
-        )?;
+        let values = ticks(-self.range, self.range, 13);
+        z_axis(root, pen, s, &frame, &values, tick_em)?;
         // markers
         for (k, row) in self.rows.iter().enumerate() {
             let cy = frame.top + k as i32 * self.row_height + self.row_height / 2;
@@ -307,10 +271,7 @@ impl ZscorePlot {
                 root,
                 &row.id.to_string(),
                 (margin + number_width, cy),
-                row_em,
-                color,
-                HPos::Right,
-                VPos::Center,
+                TextSpec::new(row_em, color, HPos::Right, VPos::Center),
             )?;
             let mut label = String::new();
             if row.consensus {
@@ -324,10 +285,7 @@ impl ZscorePlot {
                 root,
                 &fit(&label, row_em, f64::from(frame.left - s.px(12.0) - x)),
                 (x, cy),
-                row_em,
-                color,
-                HPos::Left,
-                VPos::Center,
+                TextSpec::new(row_em, color, HPos::Left, VPos::Center),
             )?;
         }
         Ok(())

@@ -143,21 +143,43 @@ pub(crate) fn number(name: &str) -> &str {
     name.strip_prefix('F').unwrap_or(name)
 }
 
-/// `Factor 1`, or `Factor 1 (settled accommodation)` when the factor was named.
-pub(crate) fn factor_title(f: &FactorResult) -> String {
+/// A factor in words, as the PQMethod-style listing heads its sections: `Factor 1`, or
+/// `Factor 1 (settled accommodation)` when the factor was named.
+pub(crate) fn factor_in_words(f: &FactorResult) -> String {
     match &f.label {
         Some(label) => format!("Factor {} ({label})", number(&f.name)),
         None => format!("Factor {}", number(&f.name)),
     }
 }
 
-/// The text of statement `s` (0-based), or `""` when the input had no statement texts.
-pub(crate) fn statement_text(r: &AnalysisResults, s: usize) -> &str {
-    r.input
-        .statement_labels
-        .as_ref()
-        .and_then(|l| l.get(s))
-        .map_or("", String::as_str)
+/// A factor as a spreadsheet column head: `F1`, or `F1 (settled accommodation)`.
+pub(crate) fn factor_head(f: &FactorResult) -> String {
+    match &f.label {
+        Some(l) => format!("{} ({l})", f.name),
+        None => f.name.clone(),
+    }
+}
+
+/// The text of statement `s` (0-based) as the input gave it, or `""` when the input had no
+/// statement texts (a table cell is never missing).
+pub(crate) fn statement_cell(r: &AnalysisResults, s: usize) -> &str {
+    qstudy_core::view::statement_text(r, s).unwrap_or("")
+}
+
+/// Flags set or removed by hand, as `sort=factor` pairs: `S1=F1, S4=F2`.
+pub(crate) fn flag_edits(v: &[[String; 2]]) -> String {
+    v.iter()
+        .map(|[s, f]| format!("{s}={f}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Factor numbers (1-based) as names: `F1, F3`.
+pub(crate) fn factor_numbers(v: &[usize]) -> String {
+    v.iter()
+        .map(|f| format!("F{f}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether the input had statement texts.
@@ -166,20 +188,6 @@ pub(crate) fn has_texts(r: &AnalysisResults) -> bool {
 }
 
 pub(crate) use qstudy_core::view::{factor_index, statement_index, with_array};
-
-/// Mean and sample standard deviation (n - 1) of `values`; SD 0 for fewer than two values.
-pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    if values.is_empty() {
-        return (0.0, 0.0);
-    }
-    let mean = values.iter().sum::<f64>() / n;
-    if values.len() < 2 {
-        return (mean, 0.0);
-    }
-    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-    (mean, (ss / (n - 1.0)).sqrt())
-}
 
 /// Mean and population variance of the grid's values, cell by cell (`[[value, count], ...]`).
 pub(crate) fn grid_mean_variance(grid: &[[i64; 2]]) -> (f64, f64) {
@@ -325,9 +333,6 @@ mod tests {
 
     #[test]
     fn statistics() {
-        let (m, sd) = mean_sd(&[-1.0, 0.0, 1.0]);
-        assert_eq!(m, 0.0);
-        assert!((sd - 1.0).abs() < 1e-15);
         let (m, v) = grid_mean_variance(&[[-1, 1], [0, 2], [1, 1]]);
         assert_eq!(m, 0.0);
         assert!((v - 0.5).abs() < 1e-15);

@@ -20,7 +20,7 @@ use std::io::Write;
 use qstudy_core::AnalysisResults;
 use qstudy_core::compare::SORT_RELIABILITY;
 
-use crate::fmt::{statement_index, statement_text, with_array};
+use crate::fmt::{statement_cell, statement_index, with_array};
 use crate::{ReportError, ReportFile};
 
 /// A text cell made safe to open in a spreadsheet (CSV injection, as OWASP recommends): a text
@@ -188,9 +188,15 @@ impl<W: Write> Rows<W> {
         self.display(x)
     }
 
+    /// A number, or an empty field for none.
     fn opt(&mut self, x: Option<f64>) -> Csv {
+        self.opt_display(x)
+    }
+
+    /// A value, or an empty field for none.
+    fn opt_display(&mut self, x: Option<impl std::fmt::Display>) -> Csv {
         match x {
-            Some(x) => self.num(x),
+            Some(x) => self.display(x),
             None => self.text(""),
         }
     }
@@ -248,18 +254,12 @@ fn scores<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
     w.end()?;
     for (s, id) in r.input.statement_ids.iter().enumerate() {
         w.display(id)?;
-        w.text(statement_text(r, s))?;
+        w.text(statement_cell(r, s))?;
         for &f in &arrays {
             let fr = &r.factors[f];
             w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
-            match fr.array.as_ref() {
-                Some(a) => w.display(a[s])?,
-                None => w.text("")?,
-            }
-            match fr.ranks.as_ref() {
-                Some(k) => w.display(k[s])?,
-                None => w.text("")?,
-            }
+            w.opt_display(fr.array.as_ref().map(|a| a[s]))?;
+            w.opt_display(fr.ranks.as_ref().map(|k| k[s]))?;
         }
         w.end()?;
     }
@@ -283,14 +283,11 @@ fn distinguishing<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
             w.text(&f.name)?;
             w.text(f.label.as_deref().unwrap_or(""))?;
             w.display(d.statement)?;
-            w.text(s.map_or("", |s| statement_text(r, s)))?;
+            w.text(s.map_or("", |s| statement_cell(r, s)))?;
             w.num(d.p)?;
             w.text(d.direction.as_str())?;
             w.opt(s.and_then(|s| f.zscores.as_ref().map(|z| z[s])))?;
-            match s.and_then(|s| f.array.as_ref().map(|a| a[s])) {
-                Some(v) => w.display(v)?,
-                None => w.text("")?,
-            }
+            w.opt_display(s.and_then(|s| f.array.as_ref().map(|a| a[s])))?;
             w.end()?;
         }
     }
@@ -311,15 +308,12 @@ fn consensus<W: Write>(r: &AnalysisResults, w: &mut Rows<W>) -> Csv {
     for c in qstudy_core::view::ReportView::new(r).consensus {
         let s = c.statement;
         w.display(c.id)?;
-        w.text(statement_text(r, s))?;
+        w.text(statement_cell(r, s))?;
         w.num(c.nonsignificant_at)?;
         for &f in &arrays {
             let fr = &r.factors[f];
             w.opt(fr.zscores.as_ref().map(|z| z[s]))?;
-            match fr.array.as_ref() {
-                Some(a) => w.display(a[s])?,
-                None => w.text("")?,
-            }
+            w.opt_display(fr.array.as_ref().map(|a| a[s]))?;
         }
         w.end()?;
     }

@@ -192,7 +192,7 @@ impl Session {
         let attributes = o
             .loaded
             .participants()
-            .map(qstudy_core::data::attribute_names)
+            .map(qstudy_core::groups::attribute_names)
             .unwrap_or_default();
         let participants = o.loaded.participants().map(|ps| {
             ps.iter()

@@ -87,78 +87,16 @@ pub fn read_design(path: &Path) -> Result<DesignStudy, ReadError> {
         .parse()
         .map_err(|e| study_error(path, None, format!("grid: {e}")))?;
     let statements = read_statements(&confined(dir, path, &text, "statements", &file.statements)?)?;
-    let mut viewpoints = Vec::new();
-    for v in &file.viewpoints {
-        let mut ideal = vec![None; statements.len()];
-        for (key, &value) in &v.ideal {
-            let sid: u32 = key.trim().parse().map_err(|_| {
-                study_error(
-                    path,
-                    None,
-                    format!("viewpoint '{}': '{key}' is not a statement id", v.name),
-                )
-            })?;
-            let s = statements
-                .iter()
-                .position(|st| st.id == sid)
-                .ok_or_else(|| {
-                    study_error(
-                        path,
-                        None,
-                        format!(
-                            "viewpoint '{}': unknown statement {sid} (not in {})",
-                            v.name,
-                            file.statements.get_ref()
-                        ),
-                    )
-                })?;
-            ideal[s] = Some(value);
-        }
-        if let Some(s) = ideal.iter().position(Option::is_none) {
-            return Err(study_error(
-                path,
-                None,
-                format!(
-                    "viewpoint '{}': no ideal value for statement {}",
-                    v.name, statements[s].id
-                ),
-            ));
-        }
-        viewpoints.push(Viewpoint {
-            name: v.name.clone(),
-            ideal: ideal.into_iter().flatten().collect(),
-        });
-    }
-    let mut participants = Vec::new();
-    for p in &file.participants {
-        let mut loadings = Vec::new();
-        for l in &p.loadings {
-            let viewpoint = file
-                .viewpoints
-                .iter()
-                .position(|v| v.name == l.viewpoint)
-                .ok_or_else(|| {
-                    study_error(
-                        path,
-                        None,
-                        format!(
-                            "participant '{}': unknown viewpoint '{}'",
-                            p.id, l.viewpoint
-                        ),
-                    )
-                })?;
-            loadings.push(LoadingRange {
-                viewpoint,
-                min: l.min,
-                max: l.max,
-            });
-        }
-        participants.push(SimParticipant {
-            id: p.id.clone(),
-            attributes: p.attributes.clone(),
-            loadings,
-        });
-    }
+    let viewpoints = file
+        .viewpoints
+        .iter()
+        .map(|v| viewpoint(path, v, &statements, file.statements.get_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let participants = file
+        .participants
+        .iter()
+        .map(|p| participant(path, p, &file.viewpoints))
+        .collect::<Result<Vec<_>, _>>()?;
     let design = Design {
         grid,
         statement_ids: statements.iter().map(|s| s.id).collect(),
@@ -176,5 +114,87 @@ pub fn read_design(path: &Path) -> Result<DesignStudy, ReadError> {
         seed: file.seed,
         defaults: file.analysis,
         factor_names: file.factor_names,
+    })
+}
+
+/// A viewpoint of the design: its ideal sort in `statements` order (every statement given a
+/// value, by an id of `statements_file`).
+fn viewpoint(
+    path: &Path,
+    v: &ViewpointEntry,
+    statements: &[Statement],
+    statements_file: &str,
+) -> Result<Viewpoint, ReadError> {
+    let mut ideal = vec![None; statements.len()];
+    for (key, &value) in &v.ideal {
+        let sid: u32 = key.trim().parse().map_err(|_| {
+            study_error(
+                path,
+                None,
+                format!("viewpoint '{}': '{key}' is not a statement id", v.name),
+            )
+        })?;
+        let s = statements
+            .iter()
+            .position(|st| st.id == sid)
+            .ok_or_else(|| {
+                study_error(
+                    path,
+                    None,
+                    format!(
+                        "viewpoint '{}': unknown statement {sid} (not in {statements_file})",
+                        v.name,
+                    ),
+                )
+            })?;
+        ideal[s] = Some(value);
+    }
+    if let Some(s) = ideal.iter().position(Option::is_none) {
+        return Err(study_error(
+            path,
+            None,
+            format!(
+                "viewpoint '{}': no ideal value for statement {}",
+                v.name, statements[s].id
+            ),
+        ));
+    }
+    Ok(Viewpoint {
+        name: v.name.clone(),
+        ideal: ideal.into_iter().flatten().collect(),
+    })
+}
+
+/// A simulated participant: its loading ranges, each on a viewpoint of `viewpoints` by name.
+fn participant(
+    path: &Path,
+    p: &ParticipantEntry,
+    viewpoints: &[ViewpointEntry],
+) -> Result<SimParticipant, ReadError> {
+    let mut loadings = Vec::new();
+    for l in &p.loadings {
+        let viewpoint = viewpoints
+            .iter()
+            .position(|v| v.name == l.viewpoint)
+            .ok_or_else(|| {
+                study_error(
+                    path,
+                    None,
+                    format!(
+                        "participant '{}': unknown viewpoint '{}'",
+                        p.id, l.viewpoint
+                    ),
+                )
+            })?;
+        loadings.push(LoadingRange {
+            viewpoint,
+            min: l.min,
+            max: l.max,
+        });
+    }
+    Ok(SimParticipant {
+        id: p.id.clone(),
+        attributes: p.attributes.clone(),
+        loadings,
     })
 }

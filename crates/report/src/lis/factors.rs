@@ -92,7 +92,7 @@ impl Lis<'_> {
             };
             self.page(&format!(
                 "Normalized Factor Scores -- For {}",
-                factor_title(fr)
+                factor_in_words(fr)
             ));
             let mut order: Vec<usize> = (0..z.len()).collect();
             order.sort_by_key(|&s| ranks[s]);

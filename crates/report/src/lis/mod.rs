@@ -31,9 +31,10 @@ use qstudy_core::view::{CRIB_GROUPS, ReportView};
 
 use crate::ReportContext;
 use crate::fmt::{
-    clip, factor_title, fixed, grid_mean_variance, has_texts, left, mean_sd, number, push_blanks,
-    push_fixed, push_left, right, statement_index, statement_text,
+    clip, factor_in_words, fixed, grid_mean_variance, has_texts, left, number, push_blanks,
+    push_fixed, push_left, right, statement_cell, statement_index,
 };
+use qstudy_core::correlate::mean_sd_in_order;
 
 mod factors;
 mod sorts;
@@ -246,7 +247,7 @@ impl<'a> Lis<'a> {
         if has_texts(self.r) {
             format!(
                 "{id:>4} {} {id:>4}",
-                left(statement_text(self.r, s), TEXT_WIDTH)
+                left(statement_cell(self.r, s), TEXT_WIDTH)
             )
         } else {
             format!("{id:>4}")

@@ -1,6 +1,8 @@
 //! Sections 0-5 of report.lis: the analysis, the correlation matrix, the unrotated factors, cumulative communalities, the factor matrix and free-distribution data.
 
 use super::*;
+use crate::fmt::{factor_numbers, flag_edits};
+use qstudy_core::analysis::OptionsSummary;
 
 impl Lis<'_> {
     // ---- page 1: what was analysed, and how ----------------------------------------------
@@ -37,56 +39,13 @@ impl Lis<'_> {
             " Extraction:   {}, {} factors extracted, {} kept",
             o.extraction, o.extracted, o.factors
         ));
-        let mut rotation = qstudy_core::view::rotation_name(o);
-        if !o.rotation_steps.is_empty() {
-            let steps: Vec<String> = o
-                .rotation_steps
-                .iter()
-                .map(|(a, b, d)| format!("{a},{b} by {d} degrees"))
-                .collect();
-            rotation.push_str(&format!(", then by hand: {}", steps.join("; ")));
-        }
-        self.line(&format!(" Rotation:     {rotation}"));
-        let mut flagging = if o.flag_automatic {
-            format!(
-                "automatic at p < {}{}",
-                o.flag_p,
-                if o.flag_majority {
-                    ", majority of common variance"
-                } else {
-                    ""
-                }
-            )
-        } else {
-            "by hand only".to_string()
-        };
-        let edits = |v: &[[String; 2]]| {
-            v.iter()
-                .map(|[s, f]| format!("{s}={f}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        if !o.manual_flags.is_empty() {
-            flagging.push_str(&format!("; flagged by hand: {}", edits(&o.manual_flags)));
-        }
-        if !o.manual_unflags.is_empty() {
-            flagging.push_str(&format!(
-                "; unflagged by hand: {}",
-                edits(&o.manual_unflags)
-            ));
-        }
-        self.line(&format!(" Flagging:     {flagging}"));
-        let list = |v: &[usize]| {
-            v.iter()
-                .map(|f| format!("F{f}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        self.line(&format!(" Rotation:     {}", rotation_line(o)));
+        self.line(&format!(" Flagging:     {}", flagging_line(o)));
         if !o.inverted.is_empty() {
-            self.line(&format!(" Inverted:     {}", list(&o.inverted)));
+            self.line(&format!(" Inverted:     {}", factor_numbers(&o.inverted)));
         }
         if !o.split.is_empty() {
-            self.line(&format!(" Split:        {}", list(&o.split)));
+            self.line(&format!(" Split:        {}", factor_numbers(&o.split)));
         }
         let named: Vec<String> = r
             .factors
@@ -282,7 +241,7 @@ impl Lis<'_> {
         self.line(&header);
         let mut l = String::new();
         for (i, values) in sorts.iter().enumerate() {
-            let (mean, sd) = mean_sd(values);
+            let (mean, sd) = mean_sd_in_order(values);
             l.clear();
             self.push_sort_label(&mut l, i);
             push_fixed(&mut l, mean, 3, 10);
@@ -290,4 +249,49 @@ impl Lis<'_> {
             self.line(&l);
         }
     }
+}
+
+/// The rotation, then the judgmental steps if any: `varimax, then by hand: 1,2 by 10 degrees`.
+fn rotation_line(o: &OptionsSummary) -> String {
+    let mut rotation = qstudy_core::view::rotation_name(o);
+    if !o.rotation_steps.is_empty() {
+        let steps: Vec<String> = o
+            .rotation_steps
+            .iter()
+            .map(|(a, b, d)| format!("{a},{b} by {d} degrees"))
+            .collect();
+        rotation.push_str(&format!(", then by hand: {}", steps.join("; ")));
+    }
+    rotation
+}
+
+/// How sorts were flagged: automatically (at which p, with or without the majority rule) or
+/// by hand only, then the flags set and removed by hand.
+fn flagging_line(o: &OptionsSummary) -> String {
+    let mut flagging = if o.flag_automatic {
+        format!(
+            "automatic at p < {}{}",
+            o.flag_p,
+            if o.flag_majority {
+                ", majority of common variance"
+            } else {
+                ""
+            }
+        )
+    } else {
+        "by hand only".to_string()
+    };
+    if !o.manual_flags.is_empty() {
+        flagging.push_str(&format!(
+            "; flagged by hand: {}",
+            flag_edits(&o.manual_flags)
+        ));
+    }
+    if !o.manual_unflags.is_empty() {
+        flagging.push_str(&format!(
+            "; unflagged by hand: {}",
+            flag_edits(&o.manual_unflags)
+        ));
+    }
+    flagging
 }

@@ -56,7 +56,7 @@ impl Lis<'_> {
             let fr = &r.factors[f];
             self.page(&format!(
                 "Distinguishing Statements for {}",
-                factor_title(fr)
+                factor_in_words(fr)
             ));
             self.line("(p < .05; * marks p < .01; > and < mark a z-score above or below that of every other factor)");
             self.line("Q-SV is the factor's Q-sort value, Z-SCR its z-score.");
@@ -131,7 +131,7 @@ impl Lis<'_> {
             };
             self.page(&format!(
                 "Crib Sheet for {}  (qstudy addition, after Watts & Stenner 2012)",
-                factor_title(fr)
+                factor_in_words(fr)
             ));
             self.legend(&view.arrays);
             let others = view.others(f);

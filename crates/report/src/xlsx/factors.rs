@@ -24,7 +24,7 @@ pub(super) fn score_ranks(
             }
             let mut headers = vec!["No.".to_string(), "Statement".to_string()];
             for &a in arrays {
-                let h = fheader(&r.factors[a]);
+                let h = factor_head(&r.factors[a]);
                 headers.push(format!("{h} z-score"));
                 headers.push(format!("{} rank", r.factors[a].name));
             }
@@ -32,7 +32,7 @@ pub(super) fn score_ranks(
             for (i, id) in r.input.statement_ids.iter().enumerate() {
                 let rr = FIRST_ROW + i as RowNum;
                 s.int(rr, 0, *id as i64)?;
-                s.text(rr, 1, statement_text(r, i))?;
+                s.text(rr, 1, statement_cell(r, i))?;
                 for (k, &a) in arrays.iter().enumerate() {
                     let fr = &r.factors[a];
                     s.opt(rr, 2 + 2 * k, fr.zscores.as_ref().map(|z| z[i]), Num::N3)?;
@@ -43,7 +43,9 @@ pub(super) fn score_ranks(
             }
             let mut w = vec![6.0, text_width(r)];
             for &a in arrays {
-                w.push((fheader(&r.factors[a]).chars().count() as f64 + 10.0).clamp(10.0, 30.0));
+                w.push(
+                    (factor_head(&r.factors[a]).chars().count() as f64 + 10.0).clamp(10.0, 30.0),
+                );
                 w.push(8.0);
             }
             s.widths(&w)
@@ -68,18 +70,18 @@ fn factor_matrix(
         return Ok(());
     }
     let mut headers = vec![String::new()];
-    headers.extend(arrays.iter().map(|&a| fheader(&r.factors[a])));
+    headers.extend(arrays.iter().map(|&a| factor_head(&r.factors[a])));
     s.header(&headers, 1)?;
     for (i, &a) in arrays.iter().enumerate() {
         let rr = FIRST_ROW + i as RowNum;
-        s.bold(rr, 0, &fheader(&r.factors[a]))?;
+        s.bold(rr, 0, &factor_head(&r.factors[a]))?;
         for (j, &b) in arrays.iter().enumerate() {
             s.opt(rr, 1 + j, value(a, b), fmt)?;
         }
     }
     let wide = arrays
         .iter()
-        .map(|&a| fheader(&r.factors[a]).chars().count() as f64 + 2.0)
+        .map(|&a| factor_head(&r.factors[a]).chars().count() as f64 + 2.0)
         .fold(10.0, f64::max)
         .min(40.0);
     let mut w = vec![wide];
@@ -128,7 +130,7 @@ fn factor_weights(
     idx: &[Option<usize>],
 ) -> Result<(), XlsxError> {
     let fr = &r.factors[a];
-    let title = fheader(fr);
+    let title = factor_head(fr);
     let d = fr.defining_sorts.len();
     o.sheet(
         &format!("{} Weights", fr.name),
@@ -175,7 +177,7 @@ fn factor_sorts_correlations(
     idx: &[Option<usize>],
 ) -> Result<(), XlsxError> {
     let fr = &r.factors[a];
-    let title = fheader(fr);
+    let title = factor_head(fr);
     let d = fr.defining_sorts.len();
     if let Some(c) = r.correlation.as_ref().filter(|_| d <= crate::MATRIX_LIMIT) {
         o.sheet(
@@ -224,7 +226,7 @@ fn factor_scores(
     idx: &[Option<usize>],
 ) -> Result<(), XlsxError> {
     let fr = &r.factors[a];
-    let title = fheader(fr);
+    let title = factor_head(fr);
     let d = fr.defining_sorts.len();
     let (Some(z), Some(array), Some(ranks)) =
         (fr.zscores.as_ref(), fr.array.as_ref(), fr.ranks.as_ref())
@@ -271,7 +273,7 @@ fn factor_scores(
                 for (k, &i) in order.iter().enumerate() {
                     let rr = FIRST_ROW + k as RowNum;
                     s.int(rr, 0, r.input.statement_ids.get(i).map_or(0, |&id| id as i64))?;
-                    s.text(rr, 1, statement_text(r, i))?;
+                    s.text(rr, 1, statement_cell(r, i))?;
                     s.num(rr, 2, z[i], Num::N3)?;
                     s.opt(rr, 3, array.get(i).map(|&v| v as f64), Num::Int)?;
                     if let Some(sorts) = ctx.sorts.as_ref().filter(|_| raw) {
@@ -296,7 +298,7 @@ pub(super) fn differences(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
         let (Some(a), Some(b)) = (factor_index(r, &pair.a), factor_index(r, &pair.b)) else {
             continue;
         };
-        let (ha, hb) = (fheader(&r.factors[a]), fheader(&r.factors[b]));
+        let (ha, hb) = (factor_head(&r.factors[a]), factor_head(&r.factors[b]));
         o.sheet(
             &format!("Diff {} {}", pair.a, pair.b),
             &format!("Descending Array of Differences Between {ha} and {hb}"),
@@ -320,7 +322,7 @@ pub(super) fn differences(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
                     s.text(
                         rr,
                         1,
-                        statement_index(r, d.statement).map_or("", |i| statement_text(r, i)),
+                        statement_index(r, d.statement).map_or("", |i| statement_cell(r, i)),
                     )?;
                     s.num(rr, 2, d.z_a, Num::N3)?;
                     s.num(rr, 3, d.z_b, Num::N3)?;
@@ -337,7 +339,7 @@ pub(super) fn differences(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxE
 
 fn array_headers(r: &AnalysisResults, arrays: &[usize]) -> Vec<String> {
     let mut headers = vec!["No.".to_string(), "Statement".to_string()];
-    headers.extend(arrays.iter().map(|&a| fheader(&r.factors[a])));
+    headers.extend(arrays.iter().map(|&a| factor_head(&r.factors[a])));
     headers
 }
 
@@ -346,7 +348,7 @@ fn array_widths(r: &AnalysisResults, arrays: &[usize]) -> Vec<f64> {
     w.extend(
         arrays
             .iter()
-            .map(|&a| (fheader(&r.factors[a]).chars().count() as f64 + 2.0).clamp(8.0, 24.0)),
+            .map(|&a| (factor_head(&r.factors[a]).chars().count() as f64 + 2.0).clamp(8.0, 24.0)),
     );
     w
 }
@@ -371,7 +373,7 @@ pub(super) fn factor_arrays(
             for (i, id) in r.input.statement_ids.iter().enumerate() {
                 let rr = FIRST_ROW + i as RowNum;
                 s.int(rr, 0, *id as i64)?;
-                s.text(rr, 1, statement_text(r, i))?;
+                s.text(rr, 1, statement_cell(r, i))?;
                 for (k, &a) in arrays.iter().enumerate() {
                     if let Some(array) = r.factors[a].array.as_ref() {
                         s.int(rr, 2 + k, array[i] as i64)?;
@@ -408,7 +410,7 @@ pub(super) fn consensus_disagreement(
                 };
                 let rr = FIRST_ROW + k as RowNum;
                 s.int(rr, 0, spread.statement as i64)?;
-                s.text(rr, 1, statement_text(r, i))?;
+                s.text(rr, 1, statement_cell(r, i))?;
                 for (c, &a) in arrays.iter().enumerate() {
                     if let Some(array) = r.factors[a].array.as_ref() {
                         s.int(rr, 2 + c, array[i] as i64)?;
@@ -443,7 +445,7 @@ pub(super) fn characteristics(o: &mut Book, r: &AnalysisResults) -> Result<(), X
             return Ok(());
         }
         let mut headers = vec![String::new()];
-        headers.extend(r.factors.iter().map(fheader));
+        headers.extend(r.factors.iter().map(factor_head));
         s.header(&headers, 1)?;
         // row after row: a streamed sheet cannot go back to an earlier row
         for (k, label) in CHARACTERISTICS_ROWS.iter().enumerate() {
@@ -465,7 +467,7 @@ pub(super) fn characteristics(o: &mut Book, r: &AnalysisResults) -> Result<(), X
         w.extend(
             r.factors
                 .iter()
-                .map(|fr| (fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0)),
+                .map(|fr| (factor_head(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0)),
         );
         s.widths(&w)
     })

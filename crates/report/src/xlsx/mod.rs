@@ -28,7 +28,7 @@
 //! are clipped, ending with `…`. Workbooks of [`FAST_ZIP_VALUES`] values or more in their large
 //! sheets are compressed faster, into larger files, and the data rows of their per-sort tables
 //! are rendered by `bulk` instead of cell by cell (every text there an inline string): the
-//! same sheets, cells and formats, several times faster (see the module).
+//! same sheets, cells and formats, with less work per cell (see the module).
 
 use std::collections::HashMap;
 use std::io::{Seek, Write};
@@ -37,7 +37,6 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use qstudy_core::AnalysisResults;
-use qstudy_core::analysis::FactorResult;
 use qstudy_core::compare::SORT_RELIABILITY;
 use qstudy_core::view::{CRIB_GROUPS, CribView, ReportView};
 use rust_xlsxwriter::{
@@ -45,8 +44,9 @@ use rust_xlsxwriter::{
 };
 
 use crate::fmt::grouped;
-use crate::fmt::{factor_index, mean_sd, statement_index, statement_text};
+use crate::fmt::{factor_head, factor_index, statement_cell, statement_index};
 use crate::{ReportContext, ReportError};
+use qstudy_core::correlate::mean_sd_in_order;
 
 mod bulk;
 mod factors;
@@ -226,9 +226,6 @@ struct Book<'a, 's> {
 /// A finished worksheet, its table's rendered rows ([`RowsMode::Bulk`]) and its columns'
 /// format indices (column, index), checked against the saved sheet before the rows go in.
 type Built = (Worksheet, Option<bulk::Finished>, Vec<(ColNum, u32)>);
-
-/// A group of sheets, built into a book.
-type Group<'a> = dyn Fn(&mut Book) -> Result<(), XlsxError> + Sync + 'a;
 
 /// What a workbook's build leaves: its notes and, when tables' rows are to be spliced in, the
 /// saved skeleton and the tables.
@@ -433,14 +430,6 @@ impl<'a, 's> Sheet<'a, 's> {
     }
 }
 
-/// `F1`, or `F1 (settled accommodation)`.
-fn fheader(f: &FactorResult) -> String {
-    match &f.label {
-        Some(l) => format!("{} ({l})", f.name),
-        None => f.name.clone(),
-    }
-}
-
 /// `F1 = settled accommodation; F2 = ...` for sheet titles, or empty.
 fn names_suffix(r: &AnalysisResults, factors: &[usize]) -> String {
     let named: Vec<String> = factors
@@ -550,31 +539,13 @@ fn build<W: Write + Seek + Send>(
     limits: Limits,
     rows: RowsMode,
 ) -> Result<Vec<String>, ReportError> {
-    let mut wb = Workbook::new();
-    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(ctx.title.as_deref().unwrap_or("qstudy results"))
-            .set_creation_datetime(&epoch),
-    );
     let fast = large(r);
-    if fast {
-        wb.set_zip_compression_level(1);
-    }
     let level = if fast { 1 } else { 6 };
     let f = Formats::new();
-    if rows != RowsMode::Cells {
-        // every format registered first, in a fixed order, so that rendered rows know their
-        // indices (`bulk::Xf`): a sheet that is never saved registers them
-        let mut first = wb.new_worksheet_with_constant_memory()?;
-        for (c, format) in f.registered().enumerate() {
-            first.set_column_format(c as ColNum, format)?;
-        }
-    }
+    let wb = Mutex::new(new_workbook(ctx, fast, &f, rows)?);
     let mut out = Some(out);
     // The tables' rows are compressed on rayon's pool while the sheets are built and the
     // skeleton saved; the scope ends when every piece is done.
-    let wb = Mutex::new(wb);
     let built = rayon::in_place_scope(|scope| -> Result<Saved, ReportError> {
         let compression = (rows == RowsMode::Bulk).then(|| bulk::Compression::new(scope, level));
         let book = || Book {
@@ -587,93 +558,18 @@ fn build<W: Write + Seek + Send>(
             sheets: Vec::new(),
         };
         let view = ReportView::new(r);
-        let arrays = view.arrays.clone();
-        // Each sort's index by id, for the sheets that list defining sorts.
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
-        for (i, id) in r.input.sort_ids.iter().enumerate() {
-            index.entry(id.as_str()).or_insert(i);
-        }
-        // The sheets in their order, in groups. A large workbook builds the groups at the same
-        // time, each into a book of its own (their sheets share nothing: formats registered
-        // first, text inline), and puts them together in this order; a small one builds them
-        // one after the other into one book (its formats and shared strings are numbered as
-        // they first appear).
-        let sorts = |o: &mut Book| -> Result<(), XlsxError> {
-            statements(o, r)?;
-            if let Some(sorts) = ctx.sorts.as_ref() {
-                qsorts(o, r, sorts)?;
-            }
-            Ok(())
-        };
-        let correlations = |o: &mut Book| -> Result<(), XlsxError> {
-            if r.correlation.is_some() {
-                correlation(o, r)?;
-            }
-            Ok(())
-        };
-        let unrotated_sheets = |o: &mut Book| -> Result<(), XlsxError> {
-            unrotated(o, r)?;
-            cumulative(o, r)
-        };
-        let loadings_sheets = |o: &mut Book| -> Result<(), XlsxError> {
-            loadings(o, r)?;
-            loadings_table(o, r)?;
-            if r.input.free_distribution {
-                free_distribution(o, r, ctx)?;
-            }
-            Ok(())
-        };
-        let factor_sheets_all = |o: &mut Book| -> Result<(), XlsxError> {
-            if !arrays.is_empty() {
-                score_ranks(o, r, &arrays)?;
-                score_correlations(o, r, &arrays)?;
-                for &a in &arrays {
-                    factor_sheets(o, r, ctx, &index, a)?;
-                }
-                differences(o, r)?;
-                factor_arrays(o, r, &arrays)?;
-                consensus_disagreement(o, r, &arrays)?;
-            }
-            Ok(())
-        };
-        let statement_sheets = |o: &mut Book| -> Result<(), XlsxError> {
-            characteristics(o, r)?;
-            if !arrays.is_empty() {
-                standard_errors(o, r, &arrays)?;
-            }
-            if arrays.len() >= 2 {
-                for &a in &arrays {
-                    distinguishing(o, r, &view, a)?;
-                }
-                consensus(o, r, &view)?;
-            }
-            for sheet in &view.crib_sheets {
-                crib_sheet(o, r, &view, sheet)?;
-            }
-            if r.groups.is_some() {
-                groups(o, r)?;
-            }
-            Ok(())
-        };
-        let groups: [&Group<'_>; 6] = [
-            &sorts,
-            &correlations,
-            &unrotated_sheets,
-            &loadings_sheets,
-            &factor_sheets_all,
-            &statement_sheets,
-        ];
+        let content = Content::new(r, ctx, &view);
         let mut o = book();
         if rows == RowsMode::Cells {
-            for group in groups {
-                group(&mut o)?;
+            for group in SheetGroup::ALL {
+                content.build(group, &mut o)?;
             }
         } else {
-            let parts = groups
+            let parts = SheetGroup::ALL
                 .par_iter()
-                .map(|group| {
+                .map(|&group| {
                     let mut part = book();
-                    group(&mut part)?;
+                    content.build(group, &mut part)?;
                     Ok((part.sheets, part.notes))
                 })
                 .collect::<Result<Vec<_>, XlsxError>>()?;
@@ -683,23 +579,9 @@ fn build<W: Write + Seek + Send>(
             }
         }
         overview(&mut o, r, ctx)?;
-        let Book {
-            mut sheets, notes, ..
-        } = o;
+        let Book { sheets, notes, .. } = o;
         let mut wb = wb.lock().unwrap_or_else(|e| e.into_inner());
-        // the overview, built last, is the first sheet
-        sheets.rotate_right(1);
-        let mut tables = Vec::new();
-        for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
-            wb.push_worksheet(ws);
-            if let Some(rows) = rows {
-                tables.push(bulk::Table {
-                    sheet: i + 1,
-                    rows,
-                    columns,
-                });
-            }
-        }
+        let tables = push_sheets(&mut wb, sheets);
         if tables.is_empty() {
             if let Some(out) = out.take() {
                 wb.save_to_writer(out)?;
@@ -715,4 +597,175 @@ fn build<W: Write + Seek + Send>(
         bulk::splice(&skeleton, tables, level, out)?;
     }
     Ok(notes)
+}
+
+/// An empty workbook with the document's title, a fixed creation date (the same bytes on
+/// every run), the compression level of its size, and (unless every cell is written through
+/// `rust_xlsxwriter`) every format registered first.
+fn new_workbook(
+    ctx: &ReportContext,
+    fast: bool,
+    f: &Formats,
+    rows: RowsMode,
+) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(ctx.title.as_deref().unwrap_or("qstudy results"))
+            .set_creation_datetime(&epoch),
+    );
+    if fast {
+        wb.set_zip_compression_level(1);
+    }
+    if rows != RowsMode::Cells {
+        // every format registered first, in a fixed order, so that rendered rows know their
+        // indices (`bulk::Xf`): a sheet that is never saved registers them
+        let mut first = wb.new_worksheet_with_constant_memory()?;
+        for (c, format) in f.registered().enumerate() {
+            first.set_column_format(c as ColNum, format)?;
+        }
+    }
+    Ok(wb)
+}
+
+/// Puts the built sheets into the workbook, the overview (built last) first; the tables whose
+/// rows are to be spliced in, by their sheet's place.
+fn push_sheets(wb: &mut Workbook, mut sheets: Vec<Built>) -> Vec<bulk::Table> {
+    sheets.rotate_right(1);
+    let mut tables = Vec::new();
+    for (i, (ws, rows, columns)) in sheets.into_iter().enumerate() {
+        wb.push_worksheet(ws);
+        if let Some(rows) = rows {
+            tables.push(bulk::Table {
+                sheet: i + 1,
+                rows,
+                columns,
+            });
+        }
+    }
+    tables
+}
+
+/// The sheets after the overview, in their order, in groups. A large workbook builds the
+/// groups at the same time, each into a book of its own (their sheets share nothing: formats
+/// registered first, text inline), and puts them together in this order; a small one builds
+/// them one after the other into one book (its formats and shared strings are numbered as they
+/// first appear).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SheetGroup {
+    /// The statements and the sorts.
+    Sorts,
+    /// The correlations between sorts.
+    Correlations,
+    /// The unrotated factors and their cumulative variance.
+    Unrotated,
+    /// The rotated loadings.
+    Loadings,
+    /// Each factor's scores, and the tables comparing the factors.
+    Factors,
+    /// The statements' tables: characteristics, errors, distinguishing, consensus, crib
+    /// sheets, groups.
+    Statements,
+}
+
+impl SheetGroup {
+    const ALL: [SheetGroup; 6] = [
+        SheetGroup::Sorts,
+        SheetGroup::Correlations,
+        SheetGroup::Unrotated,
+        SheetGroup::Loadings,
+        SheetGroup::Factors,
+        SheetGroup::Statements,
+    ];
+}
+
+/// What the sheets are built from.
+struct Content<'r> {
+    r: &'r AnalysisResults,
+    ctx: &'r ReportContext,
+    view: &'r ReportView,
+    /// Each sort's index by id, for the sheets that list defining sorts.
+    index: HashMap<&'r str, usize>,
+}
+
+impl<'r> Content<'r> {
+    fn new(r: &'r AnalysisResults, ctx: &'r ReportContext, view: &'r ReportView) -> Self {
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(r.input.sort_ids.len());
+        for (i, id) in r.input.sort_ids.iter().enumerate() {
+            index.entry(id.as_str()).or_insert(i);
+        }
+        Content {
+            r,
+            ctx,
+            view,
+            index,
+        }
+    }
+
+    /// Builds `group`'s sheets into `o`.
+    fn build(&self, group: SheetGroup, o: &mut Book) -> Result<(), XlsxError> {
+        let (r, ctx, view) = (self.r, self.ctx, self.view);
+        let arrays = &view.arrays;
+        match group {
+            SheetGroup::Sorts => {
+                statements(o, r)?;
+                if let Some(sorts) = ctx.sorts.as_ref() {
+                    qsorts(o, r, sorts)?;
+                }
+            }
+            SheetGroup::Correlations => {
+                if r.correlation.is_some() {
+                    correlation(o, r)?;
+                }
+            }
+            SheetGroup::Unrotated => {
+                unrotated(o, r)?;
+                cumulative(o, r)?;
+            }
+            SheetGroup::Loadings => {
+                loadings(o, r)?;
+                loadings_table(o, r)?;
+                if r.input.free_distribution {
+                    free_distribution(o, r, ctx)?;
+                }
+            }
+            SheetGroup::Factors => {
+                if !arrays.is_empty() {
+                    score_ranks(o, r, arrays)?;
+                    score_correlations(o, r, arrays)?;
+                    for &a in arrays {
+                        factor_sheets(o, r, ctx, &self.index, a)?;
+                    }
+                    differences(o, r)?;
+                    factor_arrays(o, r, arrays)?;
+                    consensus_disagreement(o, r, arrays)?;
+                }
+            }
+            SheetGroup::Statements => self.statement_sheets(o)?,
+        }
+        Ok(())
+    }
+
+    fn statement_sheets(&self, o: &mut Book) -> Result<(), XlsxError> {
+        let (r, view) = (self.r, self.view);
+        let arrays = &view.arrays;
+        characteristics(o, r)?;
+        if !arrays.is_empty() {
+            standard_errors(o, r, arrays)?;
+        }
+        if arrays.len() >= 2 {
+            for &a in arrays {
+                distinguishing(o, r, view, a)?;
+            }
+            consensus(o, r, view)?;
+        }
+        for sheet in &view.crib_sheets {
+            crib_sheet(o, r, view, sheet)?;
+        }
+        if r.groups.is_some() {
+            groups(o, r)?;
+        }
+        Ok(())
+    }
 }

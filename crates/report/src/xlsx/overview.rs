@@ -1,68 +1,14 @@
 //! The overview sheet: the study, the options and what was left out.
 
 use super::*;
+use crate::fmt::{factor_numbers, flag_edits};
 
 pub(super) fn overview(
     o: &mut Book,
     r: &AnalysisResults,
     ctx: &ReportContext,
 ) -> Result<(), XlsxError> {
-    let opts = &r.options;
-    let grid: Vec<String> = r
-        .input
-        .grid
-        .iter()
-        .map(|g| format!("{:+}:{}", g[0], g[1]))
-        .collect();
-    let steps: Vec<String> = opts
-        .rotation_steps
-        .iter()
-        .map(|(a, b, d)| format!("{a},{b},{d}"))
-        .collect();
-    let edits = |v: &[[String; 2]]| {
-        v.iter()
-            .map(|[s, f]| format!("{s}={f}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let list = |v: &[usize]| {
-        v.iter()
-            .map(|f| format!("F{f}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut items: Vec<(&str, String)> = vec![
-        (
-            "Study",
-            ctx.title
-                .clone()
-                .unwrap_or_else(|| "(untitled)".to_string()),
-        ),
-        ("Statements", r.input.statements.to_string()),
-        ("Q-sorts", r.input.sorts.to_string()),
-        ("Grid (value:count)", grid.join(", ")),
-        (
-            "Distribution",
-            if r.input.free_distribution {
-                "free".to_string()
-            } else {
-                "forced".to_string()
-            },
-        ),
-        ("Correlation", opts.correlation.to_string()),
-        ("Extraction", opts.extraction.to_string()),
-        ("Factors extracted", opts.extracted.to_string()),
-        ("Factors kept", opts.factors.to_string()),
-        ("Rotation", qstudy_core::view::rotation_name(opts)),
-        ("Judgmental rotation (A,B,degrees)", steps.join("; ")),
-        ("Flagging p", opts.flag_p.to_string()),
-        ("Majority rule", opts.flag_majority.to_string()),
-        ("Automatic flagging", opts.flag_automatic.to_string()),
-        ("Flagged by hand", edits(&opts.manual_flags)),
-        ("Unflagged by hand", edits(&opts.manual_unflags)),
-        ("Inverted factors", list(&opts.inverted)),
-        ("Split factors", list(&opts.split)),
-    ];
+    let mut items = study_and_options(r, ctx);
     for fr in &r.factors {
         items.push((
             "Factor",
@@ -102,4 +48,52 @@ pub(super) fn overview(
         }
         s.widths(&[34.0, 90.0])
     })
+}
+
+/// The overview's first items: the study and the options of the analysis.
+fn study_and_options(r: &AnalysisResults, ctx: &ReportContext) -> Vec<(&'static str, String)> {
+    let opts = &r.options;
+    let grid: Vec<String> = r
+        .input
+        .grid
+        .iter()
+        .map(|g| format!("{:+}:{}", g[0], g[1]))
+        .collect();
+    let steps: Vec<String> = opts
+        .rotation_steps
+        .iter()
+        .map(|(a, b, d)| format!("{a},{b},{d}"))
+        .collect();
+    vec![
+        (
+            "Study",
+            ctx.title
+                .clone()
+                .unwrap_or_else(|| "(untitled)".to_string()),
+        ),
+        ("Statements", r.input.statements.to_string()),
+        ("Q-sorts", r.input.sorts.to_string()),
+        ("Grid (value:count)", grid.join(", ")),
+        (
+            "Distribution",
+            if r.input.free_distribution {
+                "free".to_string()
+            } else {
+                "forced".to_string()
+            },
+        ),
+        ("Correlation", opts.correlation.to_string()),
+        ("Extraction", opts.extraction.to_string()),
+        ("Factors extracted", opts.extracted.to_string()),
+        ("Factors kept", opts.factors.to_string()),
+        ("Rotation", qstudy_core::view::rotation_name(opts)),
+        ("Judgmental rotation (A,B,degrees)", steps.join("; ")),
+        ("Flagging p", opts.flag_p.to_string()),
+        ("Majority rule", opts.flag_majority.to_string()),
+        ("Automatic flagging", opts.flag_automatic.to_string()),
+        ("Flagged by hand", flag_edits(&opts.manual_flags)),
+        ("Unflagged by hand", flag_edits(&opts.manual_unflags)),
+        ("Inverted factors", factor_numbers(&opts.inverted)),
+        ("Split factors", factor_numbers(&opts.split)),
+    ]
 }

@@ -16,7 +16,7 @@ pub(super) fn statements(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxEr
         for (i, id) in r.input.statement_ids.iter().enumerate() {
             let row = FIRST_ROW + i as RowNum;
             s.int(row, 0, *id as i64)?;
-            s.text(row, 1, statement_text(r, i))?;
+            s.text(row, 1, statement_cell(r, i))?;
         }
         s.widths(&[8.0, text_width(r)])
     })
@@ -48,7 +48,7 @@ pub(super) fn qsorts(
                 for (j, v) in values.iter().take(m).enumerate() {
                     s.int(row, 2 + j, *v as i64)?;
                 }
-                let (mean, sd) = mean_sd(values);
+                let (mean, sd) = mean_sd_in_order(values);
                 s.num(row, 2 + m, mean, Num::N3)?;
                 s.num(row, 3 + m, sd, Num::N3)?;
             }
@@ -236,7 +236,7 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
         }
         let mut headers = vec!["Nm".to_string(), "Q sort".to_string()];
         for fr in &r.factors {
-            headers.push(fheader(fr));
+            headers.push(factor_head(fr));
             headers.push(format!("{} flag", fr.name));
         }
         headers.push("Communality".to_string());
@@ -275,7 +275,7 @@ pub(super) fn loadings(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxErro
         }
         let mut w = vec![6.0, id_width(r).max(20.0)];
         for fr in &r.factors {
-            w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
+            w.push((factor_head(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
             w.push(9.0);
         }
         w.push(12.0);
@@ -303,38 +303,14 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                 "Factor group".to_string(),
             ];
             for fr in &r.factors {
-                headers.push(fheader(fr));
+                headers.push(factor_head(fr));
                 headers.push(format!("{} flag", fr.name));
             }
             s.header(&headers, 3)?;
             let mut formats = vec![(0, Num::Int)];
             formats.extend((0..k).map(|c| (3 + 2 * c, Num::N4)));
             s.column_formats(&formats)?;
-            let flagged = |i: usize, c: usize| r.flags.get(i).and_then(|f| f.get(c)) == Some(&true);
-            let loading = |i: usize, c: usize| {
-                r.factor_loadings
-                    .get(i)
-                    .and_then(|l| l.get(c))
-                    .copied()
-                    .unwrap_or(0.0)
-            };
-            // group: first factor the sort defines (none last); within a group, higher
-            // |loading| first
-            let group: Vec<usize> = (0..r.input.sorts)
-                .map(|i| (0..k).find(|&c| flagged(i, c)).unwrap_or(k))
-                .collect();
-            let mut order: Vec<usize> = (0..r.input.sorts).collect();
-            order.sort_by(|&a, &b| {
-                let (ga, gb) = (group[a], group[b]);
-                ga.cmp(&gb).then_with(|| {
-                    if ga < k {
-                        loading(b, ga).abs().total_cmp(&loading(a, ga).abs())
-                    } else {
-                        std::cmp::Ordering::Equal
-                    }
-                    .then(a.cmp(&b))
-                })
-            });
+            let (group, order) = grouped_by_factor(r);
             s.table(|s| {
                 for (row, &i) in order.iter().enumerate() {
                     let rr = FIRST_ROW + row as RowNum;
@@ -349,7 +325,7 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
                     )?;
                     for (c, v) in r.factor_loadings.get(i).into_iter().flatten().enumerate() {
                         s.num(rr, 3 + 2 * c, *v, Num::N4)?;
-                        if flagged(i, c) {
+                        if flagged(r, i, c) {
                             s.text(rr, 4 + 2 * c, "flagged")?;
                         }
                     }
@@ -358,12 +334,47 @@ pub(super) fn loadings_table(o: &mut Book, r: &AnalysisResults) -> Result<(), Xl
             })?;
             let mut w = vec![6.0, id_width(r), 12.0];
             for fr in &r.factors {
-                w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
+                w.push((factor_head(fr).chars().count() as f64 + 2.0).clamp(10.0, 30.0));
                 w.push(9.0);
             }
             s.widths(&w)
         },
     )
+}
+
+/// Whether sort `i` is flagged on factor `c`.
+fn flagged(r: &AnalysisResults, i: usize, c: usize) -> bool {
+    r.flags.get(i).and_then(|f| f.get(c)) == Some(&true)
+}
+
+/// Each sort's group (the first factor it defines; the number of factors for none) and the
+/// sorts in table order: by group (none last), within a group higher |loading| first, then
+/// in sort order.
+fn grouped_by_factor(r: &AnalysisResults) -> (Vec<usize>, Vec<usize>) {
+    let k = r.factors.len();
+    let loading = |i: usize, c: usize| {
+        r.factor_loadings
+            .get(i)
+            .and_then(|l| l.get(c))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let group: Vec<usize> = (0..r.input.sorts)
+        .map(|i| (0..k).find(|&c| flagged(r, i, c)).unwrap_or(k))
+        .collect();
+    let mut order: Vec<usize> = (0..r.input.sorts).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (group[a], group[b]);
+        ga.cmp(&gb).then_with(|| {
+            if ga < k {
+                loading(b, ga).abs().total_cmp(&loading(a, ga).abs())
+            } else {
+                std::cmp::Ordering::Equal
+            }
+            .then(a.cmp(&b))
+        })
+    });
+    (group, order)
 }
 
 pub(super) fn free_distribution(
@@ -393,7 +404,7 @@ pub(super) fn free_distribution(
                 if let Some(sorts) = ctx.sorts.as_ref() {
                     for (i, values) in sorts.iter().enumerate() {
                         let rr = FIRST_ROW + i as RowNum;
-                        let (mean, sd) = mean_sd(values);
+                        let (mean, sd) = mean_sd_in_order(values);
                         s.int(rr, 0, i as i64 + 1)?;
                         s.text(rr, 1, sort_id(r, i))?;
                         s.num(rr, 2, mean, Num::N3)?;

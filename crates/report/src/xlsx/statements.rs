@@ -30,7 +30,7 @@ fn qsv_z_headers(r: &AnalysisResults, arrays: &[usize]) -> Vec<String> {
     arrays
         .iter()
         .flat_map(|&a| {
-            let h = fheader(&r.factors[a]);
+            let h = factor_head(&r.factors[a]);
             [
                 format!("{h} Q-SV"),
                 format!("{} Z-score", r.factors[a].name),
@@ -51,7 +51,7 @@ pub(super) fn distinguishing(
         &format!("Dist State {}", fr.name),
         &format!(
             "Distinguishing Statements for {} (p < .05; significance and direction of this factor)",
-            fheader(fr)
+            factor_head(fr)
         ),
         |s| {
             if !s.fits(
@@ -72,14 +72,14 @@ pub(super) fn distinguishing(
             for (k, d) in view.distinguishing[a].iter().enumerate() {
                 let rr = FIRST_ROW + k as RowNum;
                 s.int(rr, 0, d.id as i64)?;
-                s.text(rr, 1, statement_text(r, d.statement))?;
+                s.text(rr, 1, statement_cell(r, d.statement))?;
                 s.text(rr, 2, &crate::fmt::p_text(d.p))?;
                 s.text(rr, 3, d.direction.as_str())?;
                 qsv_z(s, r, arrays, rr, 4, d.statement)?;
             }
             let mut w = vec![6.0, text_width(r), 12.0, 10.0];
             for &b in arrays {
-                w.push((fheader(&r.factors[b]).chars().count() as f64 + 7.0).clamp(9.0, 30.0));
+                w.push((factor_head(&r.factors[b]).chars().count() as f64 + 7.0).clamp(9.0, 30.0));
                 w.push(10.0);
             }
             s.widths(&w)
@@ -114,13 +114,13 @@ pub(super) fn consensus(
             for (k, c) in view.consensus.iter().enumerate() {
                 let rr = FIRST_ROW + k as RowNum;
                 s.int(rr, 0, c.id as i64)?;
-                s.text(rr, 1, statement_text(r, c.statement))?;
+                s.text(rr, 1, statement_cell(r, c.statement))?;
                 s.text(rr, 2, if c.at_05() { "p > .05" } else { "p > .01" })?;
                 qsv_z(s, r, arrays, rr, 3, c.statement)?;
             }
             let mut w = vec![6.0, text_width(r), 16.0];
             for &b in arrays {
-                w.push((fheader(&r.factors[b]).chars().count() as f64 + 7.0).clamp(9.0, 30.0));
+                w.push((factor_head(&r.factors[b]).chars().count() as f64 + 7.0).clamp(9.0, 30.0));
                 w.push(10.0);
             }
             s.widths(&w)
@@ -143,7 +143,7 @@ pub(super) fn crib_sheet(
         &format!("{} Crib Sheet", fr.name),
         &format!(
             "Crib Sheet for {}: relative ranking of statements",
-            fheader(fr)
+            factor_head(fr)
         ),
         |s| {
             let others = view.others(a);
@@ -165,16 +165,16 @@ pub(super) fn crib_sheet(
                 "Group".to_string(),
                 "No.".to_string(),
                 "Statement".to_string(),
-                fheader(fr),
+                factor_head(fr),
             ];
-            headers.extend(others.iter().map(|&b| fheader(&r.factors[b])));
+            headers.extend(others.iter().map(|&b| factor_head(&r.factors[b])));
             s.header(&headers, 3)?;
             let mut rr = FIRST_ROW;
             for (label, rows) in labels.iter().zip(&sheet.groups) {
                 for &i in rows {
                     s.text(rr, 0, label)?;
                     s.int(rr, 1, r.input.statement_ids[i] as i64)?;
-                    s.text(rr, 2, statement_text(r, i))?;
+                    s.text(rr, 2, statement_cell(r, i))?;
                     s.int(rr, 3, array[i] as i64)?;
                     for (k, &b) in others.iter().enumerate() {
                         if let Some(ob) = r.factors[b].array.as_ref() {
@@ -185,12 +185,10 @@ pub(super) fn crib_sheet(
                 }
             }
             let mut w = vec![32.0, 6.0, text_width(r)];
-            w.push((fheader(fr).chars().count() as f64 + 2.0).clamp(8.0, 24.0));
-            w.extend(
-                others.iter().map(|&b| {
-                    (fheader(&r.factors[b]).chars().count() as f64 + 2.0).clamp(8.0, 24.0)
-                }),
-            );
+            w.push((factor_head(fr).chars().count() as f64 + 2.0).clamp(8.0, 24.0));
+            w.extend(others.iter().map(|&b| {
+                (factor_head(&r.factors[b]).chars().count() as f64 + 2.0).clamp(8.0, 24.0)
+            }));
             s.widths(&w)
         },
     )
@@ -236,7 +234,7 @@ pub(super) fn groups(o: &mut Book, r: &AnalysisResults) -> Result<(), XlsxError>
                         s.text(rr, 1, level)?;
                         s.int(rr, 2, g.sorts_per_level.get(l).map_or(0, |n| *n) as i64)?;
                         let name = factor_index(r, &gf.factor)
-                            .map_or_else(|| gf.factor.clone(), |a| fheader(&r.factors[a]));
+                            .map_or_else(|| gf.factor.clone(), |a| factor_head(&r.factors[a]));
                         s.text(rr, 3, &name)?;
                         s.int(rr, 4, gf.defining.get(l).map_or(0, |n| *n) as i64)?;
                         s.opt(rr, 5, gf.mean_loading.get(l).copied().flatten(), Num::N3)?;
