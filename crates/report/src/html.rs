@@ -89,10 +89,42 @@ pub fn report_html(
     let r = results;
     let mut h = String::with_capacity(2 << 20);
     page_head(&mut h, r, info);
-    let figures = |kind: Kind| gallery.plots.iter().filter(move |p| p.kind() == kind);
-    let has = |kind: Kind| gallery.plots.iter().any(|p| p.kind() == kind);
+    contents(&mut h, r);
+    summary(&mut h, r);
+    viewpoints(&mut h, r, gallery)?;
+    arrays(&mut h, r);
+    loadings(&mut h, r);
+    figures(&mut h, gallery, Kind::Loadings)?;
+    h.push_str("</section>\n");
+    correlations(&mut h, r);
+    groups(&mut h, r, gallery)?;
+    h.push_str("<section id=\"scree\">\n<h2>Scree plot</h2>\n");
+    figures(&mut h, gallery, Kind::Scree)?;
+    h.push_str("</section>\n<section id=\"zscores\">\n<h2>z-scores</h2>\n");
+    if !gallery.plots.iter().any(|p| p.kind() == Kind::Zscores) {
+        h.push_str("<p class=\"note\">No factor has z-scores.</p>\n");
+    }
+    figures(&mut h, gallery, Kind::Zscores)?;
+    h.push_str("</section>\n");
+    warnings(&mut h, r);
+    let _ = write!(
+        h,
+        "<footer>Written by qstudy {}. Every number is in results.json beside this file; the figures are also in plots/ as SVG and PNG.</footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(h)
+}
 
-    // contents
+/// Every figure of `kind` in the gallery, in order.
+fn figures(h: &mut String, gallery: &Gallery, kind: Kind) -> Result<(), PlotError> {
+    for p in gallery.plots.iter().filter(|p| p.kind() == kind) {
+        figure(h, p)?;
+    }
+    Ok(())
+}
+
+/// The table of contents.
+fn contents(h: &mut String, r: &AnalysisResults) {
     let mut sections: Vec<(&str, &str)> = vec![
         ("summary", "Factors"),
         ("viewpoints", "Viewpoints: composite sorts"),
@@ -111,10 +143,10 @@ pub fn report_html(
         let _ = write!(h, "<li><a href=\"#{id}\">{name}</a></li>");
     }
     h.push_str("</ol></nav>\n");
+}
 
-    summary(&mut h, r);
-
-    // viewpoints
+/// The composite sorts, with the key to their marks.
+fn viewpoints(h: &mut String, r: &AnalysisResults, gallery: &Gallery) -> Result<(), PlotError> {
     h.push_str("<section id=\"viewpoints\">\n<h2>Viewpoints: composite sorts</h2>\n");
     h.push_str(
         "<p>Each factor's array laid out on the grid: one card per statement, in the column of its \
@@ -129,27 +161,18 @@ pub fn report_html(
             esc(&f.name)
         );
     }
-    for p in figures(Kind::Composite) {
-        figure(&mut h, p)?;
-    }
+    figures(h, gallery, Kind::Composite)?;
     h.push_str("</section>\n");
+    Ok(())
+}
 
-    arrays(&mut h, r);
-    loadings(&mut h, r);
-    for p in figures(Kind::Loadings) {
-        figure(&mut h, p)?;
-    }
-    h.push_str("</section>\n");
-    correlations(&mut h, r);
-
-    // groups
+/// The group make-up: tables and figures, or why there is none.
+fn groups(h: &mut String, r: &AnalysisResults, gallery: &Gallery) -> Result<(), PlotError> {
     h.push_str("<section id=\"groups\">\n<h2>Group make-up</h2>\n");
     match r.groups.as_deref() {
         Some(groups) if !groups.is_empty() => {
-            groups_tables(&mut h, r);
-            for p in figures(Kind::Groups) {
-                figure(&mut h, p)?;
-            }
+            groups_tables(h, r);
+            figures(h, gallery, Kind::Groups)?;
         }
         _ => h.push_str(
             "<p class=\"note\">The participants have no attributes (such as role or organisation), so \
@@ -157,32 +180,19 @@ pub fn report_html(
         ),
     }
     h.push_str("</section>\n");
+    Ok(())
+}
 
-    h.push_str("<section id=\"scree\">\n<h2>Scree plot</h2>\n");
-    for p in figures(Kind::Scree) {
-        figure(&mut h, p)?;
+/// The warnings of the analysis, when there are any.
+fn warnings(h: &mut String, r: &AnalysisResults) {
+    if r.warnings.is_empty() {
+        return;
     }
-    h.push_str("</section>\n<section id=\"zscores\">\n<h2>z-scores</h2>\n");
-    if !has(Kind::Zscores) {
-        h.push_str("<p class=\"note\">No factor has z-scores.</p>\n");
+    h.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
+    for w in &r.warnings {
+        let _ = writeln!(h, "<li>{}</li>", esc(w));
     }
-    for p in figures(Kind::Zscores) {
-        figure(&mut h, p)?;
-    }
-    h.push_str("</section>\n");
-    if !r.warnings.is_empty() {
-        h.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
-        for w in &r.warnings {
-            let _ = writeln!(h, "<li>{}</li>", esc(w));
-        }
-        h.push_str("</ul>\n</section>\n");
-    }
-    let _ = write!(
-        h,
-        "<footer>Written by qstudy {}. Every number is in results.json beside this file; the figures are also in plots/ as SVG and PNG.</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    Ok(h)
+    h.push_str("</ul>\n</section>\n");
 }
 
 /// The document's head (style and the embedded font) and the page header: title, source, the
