@@ -75,56 +75,8 @@ fn safe_relative(name: &str) -> Result<PathBuf, ServeError> {
 /// one file of any format qstudy reads. Messages name the files as uploaded (relative to the
 /// temporary directory), so they read as `qstudy analyze` run beside the files.
 pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
-    if files.is_empty() {
-        return Err(ServeError::NoUpload);
-    }
-    if files.len() > MAX_UPLOAD_FILES {
-        return Err(ServeError::TooManyFiles {
-            count: files.len(),
-            max: MAX_UPLOAD_FILES,
-        });
-    }
-    let dir = tempfile::Builder::new()
-        .prefix("qstudy-serve-")
-        .tempdir()
-        .map_err(|source| ServeError::Disk {
-            path: std::env::temp_dir(),
-            source,
-        })?;
-    let mut rels = Vec::new();
-    for (name, bytes) in files {
-        let rel = safe_relative(name)?;
-        let path = dir.path().join(&rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| ServeError::Disk {
-                path: rel.clone(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, bytes).map_err(|source| ServeError::Disk {
-            path: rel.clone(),
-            source,
-        })?;
-        rels.push(rel);
-    }
-    let is = |p: &PathBuf, ext: &str| {
-        p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-    };
-    let input: PathBuf = if let Some(manifest) = rels
-        .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == qstudy_io::MANIFEST))
-        .min_by_key(|p| p.components().count())
-    {
-        manifest.parent().map(Path::to_path_buf).unwrap_or_default()
-    } else if let Some(dat) = rels.iter().find(|p| is(p, "dat")) {
-        dat.clone()
-    } else if rels.len() == 1 {
-        rels[0].clone()
-    } else {
-        return Err(ServeError::NoStudy { count: rels.len() });
-    };
+    let (dir, rels) = write_upload(files)?;
+    let input = upload_input(&rels)?;
     let full = if input.as_os_str().is_empty() {
         dir.path().to_path_buf()
     } else {
@@ -155,6 +107,67 @@ pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
         kept: None,
         upload_dir: Some(dir),
     })
+}
+
+/// Writes the uploaded files into a fresh private temporary directory; returns it and the
+/// files' relative paths, in upload order.
+fn write_upload(
+    files: &[(String, Vec<u8>)],
+) -> Result<(tempfile::TempDir, Vec<PathBuf>), ServeError> {
+    if files.is_empty() {
+        return Err(ServeError::NoUpload);
+    }
+    if files.len() > MAX_UPLOAD_FILES {
+        return Err(ServeError::TooManyFiles {
+            count: files.len(),
+            max: MAX_UPLOAD_FILES,
+        });
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("qstudy-serve-")
+        .tempdir()
+        .map_err(|source| ServeError::Disk {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let mut rels = Vec::new();
+    for (name, bytes) in files {
+        let rel = safe_relative(name)?;
+        let path = dir.path().join(&rel);
+        let disk = |source| ServeError::Disk {
+            path: rel.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(disk)?;
+        }
+        std::fs::write(&path, bytes).map_err(disk)?;
+        rels.push(rel);
+    }
+    Ok((dir, rels))
+}
+
+/// What to open among the uploaded files: the directory of the shallowest `study.toml`, else
+/// the `.DAT` (its `.STA` beside it), else the one file.
+fn upload_input(rels: &[PathBuf]) -> Result<PathBuf, ServeError> {
+    let is = |p: &PathBuf, ext: &str| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    if let Some(manifest) = rels
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == qstudy_io::MANIFEST))
+        .min_by_key(|p| p.components().count())
+    {
+        Ok(manifest.parent().map(Path::to_path_buf).unwrap_or_default())
+    } else if let Some(dat) = rels.iter().find(|p| is(p, "dat")) {
+        Ok(dat.clone())
+    } else if rels.len() == 1 {
+        Ok(rels[0].clone())
+    } else {
+        Err(ServeError::NoStudy { count: rels.len() })
+    }
 }
 
 #[cfg(test)]
