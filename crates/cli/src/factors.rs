@@ -187,6 +187,33 @@ fn write_report(
         r.correlation, r.extraction, r.extracted, options.rotation, options.flagging.p
     )?;
     writeln!(out)?;
+    write_eigenvalues(out, r)?;
+    write_parallel(out, r)?;
+    write_solutions(out, r)?;
+    writeln!(
+        out,
+        "Kaiser-Guttman: {}   Humphrey's rule: {}   parallel analysis: {}",
+        r.kaiser_guttman, r.humphrey_retained, r.parallel.retained
+    )?;
+    writeln!(out, "Recommendation: {} factor(s)", r.recommended)?;
+    for reason in &r.reasons {
+        writeln!(out, "  - {reason}")?;
+    }
+    if let Some(dir) = &a.out {
+        writeln!(out, "\nreport: {}", dir.join("retention.json").display())?;
+        if !a.no_plots {
+            writeln!(
+                out,
+                "scree plot: {} (.svg, .png)",
+                dir.join("plots").join("scree").display()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The eigenvalues with Humphrey's rule and a text scree.
+fn write_eigenvalues(out: &mut dyn Write, r: &RetentionReport) -> std::io::Result<()> {
     let threshold = 2.0 / (r.statements as f64).sqrt();
     let top = r.eigenvalues.iter().copied().fold(0.0f64, f64::max);
     writeln!(
@@ -217,7 +244,11 @@ fn write_report(
             if h.significant { "yes" } else { "no" },
         )?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
+
+/// The observed and random eigenvalues of parallel analysis.
+fn write_parallel(out: &mut dyn Write, r: &RetentionReport) -> std::io::Result<()> {
     let p = &r.parallel;
     writeln!(
         out,
@@ -241,7 +272,11 @@ fn write_report(
             if i < p.retained { "kept" } else { "" }
         )?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
+
+/// The defining sorts of each factor for every number of factors.
+fn write_solutions(out: &mut dyn Write, r: &RetentionReport) -> std::io::Result<()> {
     writeln!(out, "Defining sorts per factor")?;
     for s in &r.solutions {
         let counts: Vec<String> = s
@@ -262,25 +297,5 @@ fn write_report(
             }
         )?;
     }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Kaiser-Guttman: {}   Humphrey's rule: {}   parallel analysis: {}",
-        r.kaiser_guttman, r.humphrey_retained, p.retained
-    )?;
-    writeln!(out, "Recommendation: {} factor(s)", r.recommended)?;
-    for reason in &r.reasons {
-        writeln!(out, "  - {reason}")?;
-    }
-    if let Some(dir) = &a.out {
-        writeln!(out, "\nreport: {}", dir.join("retention.json").display())?;
-        if !a.no_plots {
-            writeln!(
-                out,
-                "scree plot: {} (.svg, .png)",
-                dir.join("plots").join("scree").display()
-            )?;
-        }
-    }
-    Ok(())
+    writeln!(out)
 }
