@@ -12,6 +12,7 @@
 //! | the figures and `report.html`, rendered as files | [`figures::render_outputs`] |
 //! | a bootstrap's output set | [`outputs::write_bootstrap`] |
 //! | a retention report's output set (`qstudy factors --out`) | [`outputs::write_retention`] |
+//! | figures redrawn from a results file (`qstudy plot`) | [`redraw::figures`] |
 //!
 //! Every output set is written into a [`qstudy_io::output_dir::Sink`]: a staging directory
 //! that `qstudy_io::output_dir` publishes at once, or memory for the workbench's downloads.
@@ -19,3 +20,4 @@
 pub mod analysis;
 pub mod figures;
 pub mod outputs;
+pub mod redraw;

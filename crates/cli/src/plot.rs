@@ -6,12 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use qstudy_core::AnalysisResults;
-use qstudy_core::bootstrap::BootstrapResults;
-use qstudy_core::retention::RetentionReport;
+use qstudy_app::redraw::{self, Choice, RedrawError, Request};
 use qstudy_io::output_dir::{self, OutputError};
-use qstudy_io::{ResultsFile, read_results_file};
-use qstudy_plot::{ImageFormat, Kind, Plot, PlotError, PlotOptions, resolve_factor};
+use qstudy_io::read_results_file;
+use qstudy_plot::{ImageFormat, Kind, Plot, PlotError};
 
 use crate::error::CliError;
 use crate::{EXIT_ANALYSIS, EXIT_INPUT, EXIT_OUTPUT, EXIT_USAGE};
@@ -57,185 +55,67 @@ fn plot_failure(e: PlotError) -> Failure {
     (code, e.to_string())
 }
 
-/// The figures of a bootstrap.json: the bootstrap of the z-scores only.
-fn bootstrap_figures(a: &PlotArgs, b: &BootstrapResults) -> Result<Vec<Plot>, Failure> {
-    if a.kind != Kind::Bootstrap {
-        return Err((
-            EXIT_USAGE,
-            format!(
-                "{}: a bootstrap.json draws only --kind bootstrap, not {} (that figure is drawn from the results.json of `qstudy analyze`)",
-                a.results.display(),
-                a.kind
-            ),
-        ));
-    }
-    if a.attribute.is_some() {
-        return Err((
-            EXIT_USAGE,
-            "--attribute does not apply to the bootstrap figure".to_string(),
-        ));
-    }
-    let options = PlotOptions {
-        width: a.width,
-        ..Default::default()
-    };
-    let in_file = |(code, message): Failure| (code, format!("{}: {message}", a.results.display()));
-    let factors = match a.factors.as_deref().map(str::trim) {
-        None => Vec::new(),
-        Some(s) if s.eq_ignore_ascii_case("all") => Vec::new(),
-        Some(s) => s
-            .split(',')
-            .map(|f| qstudy_plot::resolve_bootstrap_factor(b, f).map_err(plot_failure))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(in_file)?,
-    };
-    qstudy_plot::bootstrap_plot(b, &factors, &options)
-        .map(|p| vec![p])
-        .map_err(|e| in_file(plot_failure(e)))
-}
-
-/// The figure of a retention.json: its scree plot with the parallel-analysis threshold.
-fn retention_figures(a: &PlotArgs, r: &RetentionReport) -> Result<Vec<Plot>, Failure> {
-    if a.kind != Kind::Scree {
-        return Err((
-            EXIT_USAGE,
-            format!(
-                "{}: a retention.json draws only --kind scree, not {}",
-                a.results.display(),
-                a.kind
-            ),
-        ));
-    }
-    if a.factors.is_some() || a.attribute.is_some() {
-        return Err((
-            EXIT_USAGE,
-            "--factors and --attribute do not apply to the scree plot".to_string(),
-        ));
-    }
-    let options = PlotOptions {
-        width: a.width,
-        ..Default::default()
-    };
-    qstudy_plot::retention_scree(r, &options)
-        .map(|p| vec![p])
-        .map_err(|e| {
+/// A redraw error in the command line's words (its flags), with its exit code.
+fn redraw_failure(a: &PlotArgs, e: RedrawError) -> Failure {
+    let file = a.results.display();
+    match e {
+        RedrawError::Plot(e) => {
             let (code, message) = plot_failure(e);
-            (code, format!("{}: {message}", a.results.display()))
-        })
-}
-
-/// The factors of `--factors` (0-based); `None` for all / not given.
-fn factor_list(r: &AnalysisResults, spec: Option<&str>) -> Result<Option<Vec<usize>>, Failure> {
-    match spec.map(str::trim) {
-        None => Ok(None),
-        Some(s) if s.eq_ignore_ascii_case("all") => Ok(None),
-        Some(s) => s
-            .split(',')
-            .map(|f| resolve_factor(r, f).map_err(plot_failure))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-    }
-}
-
-fn figures(a: &PlotArgs, r: &AnalysisResults) -> Result<Vec<Plot>, Failure> {
-    let options = PlotOptions {
-        width: a.width,
-        attribute: a.attribute.clone(),
-        ..Default::default()
-    };
-    let factors = factor_list(r, a.factors.as_deref())?;
-    let k = r.factors.len();
-    let plots = match a.kind {
-        Kind::Composite => {
-            let chosen = factors.unwrap_or_else(|| qstudy_core::view::composite_factors(r));
-            if chosen.is_empty() {
-                return Err(plot_failure(PlotError::NoArrays));
-            }
-            chosen
-                .into_iter()
-                .map(|f| qstudy_plot::composite_sort(r, f, &options))
-                .collect::<Result<Vec<_>, _>>()
+            (code, format!("{file}: {message}"))
         }
-        Kind::Loadings => {
-            let pairs: Vec<(usize, usize)> = match factors {
-                Some(f) if f.len() == 2 => vec![(f[0], f[1])],
-                Some(f) => {
-                    return Err((
-                        EXIT_USAGE,
-                        format!(
-                            "--factors: a loadings map needs two factors (e.g. --factors 1,2), got {}",
-                            f.len()
-                        ),
-                    ));
+        RedrawError::WrongKind {
+            file: "bootstrap.json",
+            kind,
+            ..
+        } => (
+            EXIT_USAGE,
+            format!(
+                "{file}: a bootstrap.json draws only --kind bootstrap, not {kind} (that figure is drawn from the results.json of `qstudy analyze`)"
+            ),
+        ),
+        RedrawError::WrongKind {
+            file: "retention.json",
+            kind,
+            ..
+        } => (
+            EXIT_USAGE,
+            format!("{file}: a retention.json draws only --kind scree, not {kind}"),
+        ),
+        RedrawError::WrongKind { .. } => (
+            EXIT_USAGE,
+            format!(
+                "{file}: --kind bootstrap is drawn from the bootstrap.json of `qstudy bootstrap --out DIR`, not from a results.json"
+            ),
+        ),
+        RedrawError::DoesNotApply { choice, kind } => {
+            let message = match (choice, kind) {
+                (Choice::Attribute, _) => "--attribute does not apply to the bootstrap figure",
+                (Choice::FactorsAndAttribute, _) => {
+                    "--factors and --attribute do not apply to the scree plot"
                 }
-                None => qstudy_core::view::loadings_pairs(r),
-            };
-            if pairs.is_empty() {
-                return Err((
-                    EXIT_ANALYSIS,
-                    format!(
-                        "{}: a loadings map needs two factors; the results have {k}",
-                        a.results.display()
-                    ),
-                ));
-            }
-            pairs
-                .into_iter()
-                .map(|(x, y)| qstudy_plot::loadings_map(r, x, y, &options))
-                .collect()
-        }
-        Kind::Scree => {
-            if factors.is_some() {
-                return Err((
-                    EXIT_USAGE,
-                    "--factors does not apply to the scree plot".to_string(),
-                ));
-            }
-            qstudy_plot::scree_plot(r, &options).map(|p| vec![p])
-        }
-        Kind::Zscores => {
-            qstudy_plot::zscore_plot(r, &factors.unwrap_or_default(), &options).map(|p| vec![p])
-        }
-        Kind::Groups => {
-            if factors.is_some() {
-                return Err((
-                    EXIT_USAGE,
+                (Choice::Factors, Kind::Groups) => {
                     "--factors does not apply to the group make-up (it shows every factor)"
-                        .to_string(),
-                ));
-            }
-            let attributes: Vec<&str> = match &a.attribute {
-                Some(at) => vec![at.as_str()],
-                None => qstudy_core::view::group_attributes(r),
+                }
+                (Choice::Factors, _) => "--factors does not apply to the scree plot",
             };
-            if attributes.is_empty() {
-                return Err((
-                    EXIT_ANALYSIS,
-                    format!(
-                        "{}: the results have no participant attributes, so there is no group make-up to draw (analyse a study directory with a participants file)",
-                        a.results.display()
-                    ),
-                ));
-            }
-            attributes
-                .iter()
-                .map(|&at| qstudy_plot::group_makeup(r, at, &options))
-                .collect()
+            (EXIT_USAGE, message.to_string())
         }
-        Kind::Bootstrap => {
-            return Err((
-                EXIT_USAGE,
-                format!(
-                    "{}: --kind bootstrap is drawn from the bootstrap.json of `qstudy bootstrap --out DIR`, not from a results.json",
-                    a.results.display()
-                ),
-            ));
-        }
-    };
-    plots.map_err(|e| {
-        let (code, message) = plot_failure(e);
-        (code, format!("{}: {message}", a.results.display()))
-    })
+        RedrawError::LoadingsPair { got } => (
+            EXIT_USAGE,
+            format!("--factors: a loadings map needs two factors (e.g. --factors 1,2), got {got}"),
+        ),
+        RedrawError::TooFewFactors { factors } => (
+            EXIT_ANALYSIS,
+            format!("{file}: a loadings map needs two factors; the results have {factors}"),
+        ),
+        RedrawError::NoAttributes => (
+            EXIT_ANALYSIS,
+            format!(
+                "{file}: the results have no participant attributes, so there is no group make-up to draw (analyse a study directory with a participants file)"
+            ),
+        ),
+        e => (EXIT_ANALYSIS, format!("{file}: {e}")),
+    }
 }
 
 /// Where the figures go: the directory they are added to (with its manifest or not) and, per
@@ -335,11 +215,13 @@ fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, Failure> {
 /// publish_into`): a figure that cannot be drawn or written leaves no file.
 fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let source = read_results_file(&a.results).map_err(|e| (EXIT_INPUT, e.to_string()))?;
-    let plots = match source {
-        ResultsFile::Analysis(r) => figures(a, &r)?,
-        ResultsFile::Bootstrap(b) => bootstrap_figures(a, &b)?,
-        ResultsFile::Retention(r) => retention_figures(a, &r)?,
+    let request = Request {
+        kind: Some(a.kind),
+        factors: a.factors.clone(),
+        attribute: a.attribute.clone(),
+        width: a.width,
     };
+    let plots = redraw::figures(&source, &request).map_err(|e| redraw_failure(a, e))?;
     let targets = targets(a, &plots)?;
     let rendered = targets
         .files
