@@ -7,7 +7,7 @@ use clap::Args;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::RetentionReport;
-use qstudy_core::{Extraction, Grid, Study};
+use qstudy_core::{Extraction, Grid, Study, Warning};
 use qstudy_io::output_dir;
 use qstudy_io::{InputFormat, LoadedSorts};
 use qstudy_report::outputs::{
@@ -15,6 +15,7 @@ use qstudy_report::outputs::{
 };
 
 use crate::input::load_input;
+use crate::words;
 use crate::{EXIT_ANALYSIS, EXIT_OUTPUT};
 
 #[derive(Debug, Args)]
@@ -145,6 +146,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     let mut results = match analyze(&study, &options) {
         Ok(r) => r,
         Err(e) => {
+            let e = words::analysis_error(&e);
             let _ = writeln!(err, "error: {}: {e}", a.input.display());
             return EXIT_ANALYSIS;
         }
@@ -153,10 +155,9 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
         if !a.quiet {
             let _ = writeln!(out, "{}", crate::factors::recommendation_note(r));
         }
-        results.warnings.push(format!(
-            "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
-            options.factors
-        ));
+        results.warnings.push(Warning::FactorsRecommended {
+            kept: options.factors,
+        });
     }
     if let Some(participants) = loaded.participants() {
         results.attach_participants(participants.to_vec());
@@ -167,7 +168,7 @@ pub(crate) fn analyze_command(a: &AnalyzeArgs, out: &mut dyn Write, err: &mut dy
     };
     // Repeated warnings are grouped, long ones shortened: the full list is in results.json
     // (`warnings`) and DIR/warnings.txt.
-    let all = crate::terminal::all_warnings(&results.warnings, &written.xlsx_notes, &None);
+    let all = crate::terminal::shown_warnings(&results.warnings, &written.xlsx_notes);
     let full = format!(
         "{} (and results.json `warnings`)",
         a.out.join(crate::terminal::WARNINGS_FILE).display()

@@ -13,6 +13,7 @@ use qstudy_report::outputs::{OutputsError, write_bootstrap};
 
 use crate::analyze::{AnalyzeArgs, prepare};
 use crate::progress::{Progress, with_threads};
+use crate::words;
 use crate::{EXIT_ANALYSIS, EXIT_OUTPUT, EXIT_USAGE};
 
 #[derive(Debug, Args)]
@@ -71,7 +72,10 @@ pub(crate) fn bootstrap_command(
     progress.finish();
     let results = match result {
         Ok(r) => r,
-        Err(e) => return fail(err, EXIT_ANALYSIS, format!("{}: {e}", input.display())),
+        Err(e) => {
+            let message = format!("{}: {}", input.display(), words::bootstrap_error(&e));
+            return fail(err, EXIT_ANALYSIS, message);
+        }
     };
     let written = match write_outputs(a.analysis.out(), &results, !a.analysis.no_plots()) {
         Ok(w) => w,
@@ -82,7 +86,8 @@ pub(crate) fn bootstrap_command(
         "{} (`warnings`)",
         a.analysis.out().join("bootstrap.json").display()
     );
-    for line in crate::terminal::grouped_warnings(&results.warnings, &full) {
+    let shown = crate::terminal::shown_warnings(&results.warnings, &[]);
+    for line in crate::terminal::grouped_warnings(&shown, &full) {
         let _ = writeln!(err, "warning: {line}");
     }
     if !a.analysis.quiet() {

@@ -116,7 +116,7 @@ pub(crate) fn report(
     })
     .map_err(|e| (EXIT_USAGE, e))?;
     progress.finish();
-    result.map_err(|e| (EXIT_ANALYSIS, e.to_string()))
+    result.map_err(|e| (EXIT_ANALYSIS, crate::words::analysis_error(&e)))
 }
 
 /// The line `analyze` prints when it uses the recommendation.

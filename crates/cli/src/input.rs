@@ -15,5 +15,6 @@ pub(crate) fn load_input(
     grid: Option<Grid>,
     free_distribution: bool,
 ) -> Result<(LoadedSorts, Study), (i32, String)> {
-    load_study(input, format, grid, free_distribution).map_err(|e| (EXIT_INPUT, e.to_string()))
+    load_study(input, format, grid, free_distribution)
+        .map_err(|e| (EXIT_INPUT, crate::words::load_error(&e)))
 }

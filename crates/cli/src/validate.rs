@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use qstudy_core::Grid;
 use qstudy_core::validate::{ValidationOptions, validate, validate_all};
-use qstudy_io::{InputFormat, read_sorts};
+use qstudy_core::{Grid, ValidationError};
+use qstudy_io::{InputFormat, LoadedSorts, read_sorts};
 
 use crate::EXIT_INPUT;
 
@@ -48,7 +48,7 @@ pub(crate) fn validate_command(a: &ValidateArgs, out: &mut dyn Write, err: &mut 
     };
     let mut problems: Vec<String> = validate_all(&loaded.table, &options)
         .iter()
-        .map(|e| loaded.describe(e))
+        .map(|e| described(&loaded, e))
         .collect();
     let study = if problems.is_empty() {
         match validate(&loaded.table, &options) {
@@ -65,7 +65,7 @@ pub(crate) fn validate_command(a: &ValidateArgs, out: &mut dyn Write, err: &mut 
                 None => Some(study),
             },
             Err(e) => {
-                problems.push(loaded.describe(&e));
+                problems.push(described(&loaded, &e));
                 None
             }
         }
@@ -120,4 +120,9 @@ pub(crate) fn validate_command(a: &ValidateArgs, out: &mut dyn Write, err: &mut 
             EXIT_INPUT
         }
     }
+}
+
+/// A validation error with its file and place, in the command line's words.
+fn described(loaded: &LoadedSorts, e: &ValidationError) -> String {
+    loaded.locate(e).message(&crate::words::validation_error(e))
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::correlate::Correlation;
 use crate::data::Study;
-use crate::error::AnalysisError;
+use crate::error::{AnalysisError, Given};
 use crate::extract::{self, ExtractRequest, ExtractSettings, Extraction, HorstOptions};
 use crate::flag::{self, FlagEdit, FlaggingOptions};
 use crate::numerics::Numerics;
@@ -96,10 +96,10 @@ impl AnalysisOptions {
     /// clear one-line error when they make no sense.
     pub fn check_for(&self, n: usize) -> Result<(), AnalysisError> {
         if self.extraction == Extraction::Horst && n > extract::HORST_MAX_SORTS {
-            return Err(AnalysisError::BadOption(format!(
-                "--method horst works on the n x n correlation matrix: at most {} sorts, this study has {n} (use --method centroid)",
-                extract::HORST_MAX_SORTS
-            )));
+            return Err(AnalysisError::HorstTooManySorts {
+                sorts: n,
+                max: extract::HORST_MAX_SORTS,
+            });
         }
         self.check()
     }
@@ -107,15 +107,10 @@ impl AnalysisOptions {
     /// Checks the Horst settings: a clear one-line error when they make no sense.
     pub fn check(&self) -> Result<(), AnalysisError> {
         if self.horst.iterations == 0 {
-            return Err(AnalysisError::BadOption(
-                "--horst-iterations must be at least 1".into(),
-            ));
+            return Err(AnalysisError::NoHorstIterations);
         }
         if !(self.horst.threshold.is_finite() && self.horst.threshold > 0.0) {
-            return Err(AnalysisError::BadOption(format!(
-                "--horst-threshold must be a positive number, not {}",
-                self.horst.threshold
-            )));
+            return Err(AnalysisError::BadHorstThreshold(self.horst.threshold));
         }
         Ok(())
     }
@@ -167,7 +162,7 @@ impl AnalysisOptions {
             .find(|name| !columns.iter().any(|c| &c.name == *name))
         {
             return Err(AnalysisError::UnknownFactor {
-                context: "factor name".into(),
+                context: Given::FactorName,
                 factor: unknown.clone(),
                 valid: columns
                     .iter()

@@ -273,10 +273,8 @@ pub fn retention(
         return Err(AnalysisError::TooFewExtracted {
             factors: 1,
             extracted: 0,
-            why: extracted
-                .shortfall
-                .map(|w| format!(": {w}"))
-                .unwrap_or_default(),
+            shortfall: extracted.shortfall,
+            explicit: false,
         });
     }
     let eigenvalues = extracted.eigenvalues.clone();

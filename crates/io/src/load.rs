@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use qstudy_core::validate::{ValidationOptions, validate};
-use qstudy_core::{Grid, Study};
+use qstudy_core::{Grid, Study, ValidationError};
 
 use crate::{InputFormat, LoadedSorts, ReadError, read_sorts};
 
@@ -14,9 +14,31 @@ pub enum LoadError {
     /// Reading failed.
     #[error(transparent)]
     Read(#[from] ReadError),
-    /// The sorts were read but fail validation (the described, one-line message).
-    #[error("{0}")]
-    Invalid(String),
+    /// The sorts were read but fail validation: the error with its place in the input.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+}
+
+/// A validation error of an input with where it is: the file and, where the error names a sort
+/// or statement, its place in the file ([`LoadedSorts::locate`]). Its message is one line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.message(&self.error.to_string()))]
+pub struct Invalid {
+    /// The validation error.
+    pub error: ValidationError,
+    /// The file and the place in it (`data/x.csv: line 3, column 2`).
+    pub(crate) place: String,
+    /// What the reader adds (a hint about the file's layout), with its leading space.
+    pub(crate) note: String,
+}
+
+impl Invalid {
+    /// The one-line message with `text` as the error's words (a front end's own wording of
+    /// [`Invalid::error`]).
+    pub fn message(&self, text: &str) -> String {
+        // Ids and labels read from a file may hold line breaks (quoted CSV cells).
+        crate::error::one_line(&format!("{}: {text}{}", self.place, self.note))
+    }
 }
 
 /// Reads `input` (a file or study directory; `format` when the path and content do not tell)
@@ -40,12 +62,15 @@ pub fn load_study(
         grid: grid.or_else(|| loaded.grid.clone()),
         free_distribution,
     };
-    let mut study =
-        validate(&loaded.table, &vopts).map_err(|e| LoadError::Invalid(loaded.describe(&e)))?;
+    let mut study = validate(&loaded.table, &vopts).map_err(|e| loaded.locate(&e))?;
     if let Some(info) = &loaded.study {
         study = study
             .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
-            .map_err(|e| LoadError::Invalid(format!("{}: {e}", info.dir.display())))?;
+            .map_err(|error| Invalid {
+                error,
+                place: info.dir.display().to_string(),
+                note: String::new(),
+            })?;
     }
     Ok((loaded, study))
 }

@@ -9,7 +9,8 @@ use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
 use qstudy_io::LoadedSorts;
 
 /// Runs the whole analysis of `study` with `options`, the participants' attributes of `loaded`
-/// attached (as `qstudy analyze` does). The error is the one-line message of the engine.
+/// attached (as `qstudy analyze` does). The error is the engine's one-line message in the
+/// page's words.
 ///
 /// ```no_run
 /// # fn f(loaded: &qstudy_io::LoadedSorts, study: &qstudy_core::Study) {
@@ -23,7 +24,7 @@ pub fn run(
     study: &Study,
     options: &AnalysisOptions,
 ) -> Result<AnalysisResults, String> {
-    let mut results = analyze(study, options).map_err(|e| e.to_string())?;
+    let mut results = analyze(study, options).map_err(|e| crate::words::analysis_error(&e))?;
     if let Some(participants) = loaded.participants() {
         results.attach_participants(participants.to_vec());
     }
@@ -41,5 +42,5 @@ pub fn run(
 /// ```
 pub fn factors(study: &Study, options: &AnalysisOptions) -> Result<RetentionReport, String> {
     let ropts = RetentionOptions::default();
-    retention(study, options, &ropts, &|_| {}).map_err(|e| e.to_string())
+    retention(study, options, &ropts, &|_| {}).map_err(|e| crate::words::analysis_error(&e))
 }

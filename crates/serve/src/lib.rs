@@ -8,8 +8,8 @@
 //!
 //! The JSON API (`POST` bodies are capped at [`MAX_BODY_BYTES`]); the engine computes every
 //! number, the page only draws them. A bad input or an impossible option is answered 200 with
-//! `{"error": MESSAGE}` (the one-line message of the CLI, without `error: `): it is an answer,
-//! not a failed request. Refused or malformed requests get 4xx.
+//! `{"error": MESSAGE}` (the one-line message of the CLI, without `error: `, options named as
+//! the page shows them: [`words`]): it is an answer, not a failed request. Refused or malformed requests get 4xx.
 //!
 //! | route | body | answer |
 //! |---|---|---|
@@ -33,6 +33,7 @@ pub mod archive;
 pub mod engine;
 pub mod load;
 pub mod options;
+pub mod words;
 
 pub use load::Opened;
 pub use options::SessionOptions;
