@@ -125,7 +125,7 @@ pub struct RotatedResults {
 pub struct FactorResult {
     /// `F1`, or `F1a`/`F1b` for split factors.
     pub name: String,
-    /// The name given after interpretation (`--name F1="..."` or the study), if any.
+    /// The name given after interpretation (on the command line or by the study), if any.
     pub label: Option<String>,
     /// The rotated factor it comes from (1-based).
     pub source_factor: usize,

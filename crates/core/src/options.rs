@@ -328,7 +328,7 @@ option_layer! {
     rotation: Option<Rotation> => |o, v| o.rotation = v;
     /// Expert override of the profile's varimax: pqmethod (PQMethod's QVARIMAX), svd (R's
     /// stats::varimax, as qmethod) or pairwise (Kaiser's pairwise rotations to full
-    /// convergence) [default: the --numerics profile's].
+    /// convergence) [default: the numerics profile's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|svd|pairwise"))]
     varimax: Option<VarimaxMethod> => |o, v| o.varimax = Some(v);
@@ -350,7 +350,7 @@ option_layer! {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long = "no-majority", num_args = 0, default_missing_value = "false"))]
     flag_majority: Option<bool> => |o, v| o.flagging.majority = v;
-    /// Flag sort ID on factor F by hand (repeatable), e.g. --flag US3=2 or --flag P07=F1b.
+    /// Flag sort ID on factor F by hand (repeatable), e.g. US3=2 or P07=F1b.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
     #[cfg_attr(feature = "clap", arg(long = "flag", value_name = "ID=F"))]
     flag: Vec<FlagEdit> => |o, v| o.flagging.flags = v;
@@ -366,7 +366,7 @@ option_layer! {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "split", value_name = "F"))]
     split: Vec<usize> => |o, v| o.flagging.split = v;
-    /// No automatic flagging: only --flag decides (command line only).
+    /// No automatic flagging: only the manual flags decide (command line only).
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(long = "no-auto-flag", num_args = 0, default_missing_value = "false"))]
     auto_flag: Option<bool> => |o, v| o.flagging.automatic = v;
@@ -374,7 +374,7 @@ option_layer! {
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(long = "keep-correlation", num_args = 0, default_missing_value = "true"))]
     keep_correlation: Option<bool> => |o, v| o.keep_correlation = v;
-    /// Factor names after interpretation (a study's `[factor_names]`, `--name`).
+    /// Factor names after interpretation (a study's `[factor_names]`, or the command line's).
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(skip))]
     factor_names: BTreeMap<String, String> => |o, v| o.factor_names.extend(v);
