@@ -92,6 +92,8 @@ fn sort_breaking_the_forced_grid() {
         e.contains("sort 'D'") && e.contains("breaks the forced grid") && e.contains("expected"),
         "{e}"
     );
+    // the remedy is named by its flag
+    assert!(e.contains("use --free-distribution"), "{e}");
 }
 
 #[test]
@@ -161,6 +163,29 @@ fn unknown_sort_in_flag() {
     );
     assert_eq!(code, 4);
     assert!(e.contains("no sort with id 'XX9'"), "{e}");
+}
+
+#[test]
+fn options_are_named_by_their_flags() {
+    let content = std::fs::read_to_string(support::fixture("lipset/lipset_sorts.csv")).unwrap();
+    for (extra, needle) in [
+        (
+            vec!["--factors", "2", "--invert", "4"],
+            "--invert: factor '4' does not exist (factors are 1..2)",
+        ),
+        (
+            vec!["--factors", "2", "--split", "3"],
+            "--split: factor '3' does not exist (factors are 1..2)",
+        ),
+        (
+            vec!["--factors", "2", "--unflag", "US1=F7"],
+            "--unflag US1=F7: factor 'F7' does not exist (factors are F1, F2)",
+        ),
+    ] {
+        let (code, e) = fails("lipset.csv", &content, &extra);
+        assert_eq!(code, 4);
+        assert!(e.contains(needle), "{extra:?}: {e}");
+    }
 }
 
 #[test]

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use qstudy_core::Study;
 use qstudy_core::analysis::{Analysis, AnalysisOptions, AnalysisResults};
 use qstudy_core::error::AnalysisError;
 use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
+use qstudy_core::{Study, Warning};
 use qstudy_io::LoadedSorts;
 use qstudy_io::output_dir::Sink;
 use qstudy_report::{ReportContext, ReportInfo};
@@ -143,10 +143,9 @@ impl Input {
         let Resolved { options, retention } = resolved;
         let mut results = analysis.results();
         if retention.is_some() {
-            results.warnings.push(format!(
-                "the number of factors to keep was not given: {} kept, as `qstudy factors` recommends",
-                options.factors
-            ));
+            results.warnings.push(Warning::FactorsRecommended {
+                kept: options.factors,
+            });
         }
         if let Some(participants) = self.loaded.participants() {
             results.attach_participants(participants.to_vec());

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use qstudy_core::AnalysisResults;
+use qstudy_core::{AnalysisResults, Warning};
 use qstudy_io::output_dir::{self, OutputError, Sink};
 use qstudy_report::{ReportContext, ReportError, ReportInfo};
 
@@ -114,17 +114,18 @@ pub fn figures_left_out(results: &AnalysisResults) -> Option<String> {
 /// (`results.xlsx: ...`), then the figures' (when they were left out).
 ///
 /// ```
-/// let all = qstudy_app::outputs::all_warnings(&["a".into()], &["b".into()], &None);
-/// assert_eq!(all, ["a", "results.xlsx: b"]);
+/// use qstudy_core::Warning;
+/// let all = qstudy_app::outputs::all_warnings(&[Warning::FewerThanTwoArrays], &["b".into()], &None);
+/// assert_eq!(all[1], "results.xlsx: b");
 /// ```
 pub fn all_warnings(
-    analysis: &[String],
+    analysis: &[Warning],
     xlsx_notes: &[String],
     figures: &Option<String>,
 ) -> Vec<String> {
     analysis
         .iter()
-        .cloned()
+        .map(ToString::to_string)
         .chain(xlsx_notes.iter().map(|n| format!("results.xlsx: {n}")))
         .chain(figures.iter().cloned())
         .collect()

@@ -16,6 +16,7 @@ use qstudy_io::output_dir;
 use crate::error::CliError;
 use crate::input::load_input;
 use crate::progress::Progress;
+use crate::words;
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
@@ -97,7 +98,13 @@ pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<(Input, Resolved), CliError> {
     let progress = Progress::new(iterations, "parallel analysis");
     let resolved = input
         .resolve(&given, Layers::OverStudy, &|d| progress.inc(d))
-        .map_err(|e| CliError::analysis(format!("{}: {e}", a.input.display())))?;
+        .map_err(|e| {
+            CliError::analysis(format!(
+                "{}: {}",
+                a.input.display(),
+                words::analysis_error(&e)
+            ))
+        })?;
     progress.finish();
     Ok((input, resolved))
 }
@@ -108,9 +115,13 @@ pub(crate) fn analyze_command(
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
     let (input, resolved) = prepare(a)?;
-    let analyzed = input
-        .analyze(resolved)
-        .map_err(|e| CliError::analysis(format!("{}: {e}", a.input.display())))?;
+    let analyzed = input.analyze(resolved).map_err(|e| {
+        CliError::analysis(format!(
+            "{}: {}",
+            a.input.display(),
+            words::analysis_error(&e)
+        ))
+    })?;
     if let Some(r) = &analyzed.retention
         && !a.quiet
     {
@@ -120,7 +131,7 @@ pub(crate) fn analyze_command(
     let results = &analyzed.results;
     // Repeated warnings are grouped, long ones shortened: the full list is in results.json
     // (`warnings`) and DIR/warnings.txt.
-    let all = crate::terminal::all_warnings(&results.warnings, &written.xlsx_notes, &None);
+    let all = crate::terminal::shown_warnings(&results.warnings, &written.xlsx_notes);
     let full = format!(
         "{} (and results.json `warnings`)",
         a.out.join(crate::terminal::WARNINGS_FILE).display()

@@ -14,6 +14,7 @@ use qstudy_io::output_dir;
 use crate::analyze::{AnalyzeArgs, prepare};
 use crate::error::CliError;
 use crate::progress::{Progress, with_threads};
+use crate::words;
 
 #[derive(Debug, Args)]
 pub struct BootstrapArgs {
@@ -62,14 +63,21 @@ pub(crate) fn bootstrap_command(
     })
     .map_err(CliError::usage)?;
     progress.finish();
-    let results = result.map_err(|e| CliError::analysis(format!("{}: {e}", input.display())))?;
+    let results = result.map_err(|e| {
+        CliError::analysis(format!(
+            "{}: {}",
+            input.display(),
+            words::bootstrap_error(&e)
+        ))
+    })?;
     let written = write_outputs(a.analysis.out(), &results, !a.analysis.no_plots())?;
     // grouped and shortened as `analyze` prints them; bootstrap.json has them all
     let full = format!(
         "{} (`warnings`)",
         a.analysis.out().join("bootstrap.json").display()
     );
-    for line in crate::terminal::grouped_warnings(&results.warnings, &full) {
+    let shown = crate::terminal::shown_warnings(&results.warnings, &[]);
+    for line in crate::terminal::grouped_warnings(&shown, &full) {
         let _ = writeln!(err, "warning: {line}");
     }
     if !a.analysis.quiet() {

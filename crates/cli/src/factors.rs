@@ -116,7 +116,7 @@ fn report(
     })
     .map_err(CliError::usage)?;
     progress.finish();
-    result.map_err(|e| CliError::analysis(e.to_string()))
+    result.map_err(|e| CliError::analysis(crate::words::analysis_error(&e)))
 }
 
 /// The line `analyze` prints when it uses the recommendation.

@@ -16,7 +16,7 @@ pub(crate) fn load_input(
     free_distribution: bool,
 ) -> Result<Input, CliError> {
     let (loaded, study) = load_study(input, format, grid, free_distribution)
-        .map_err(|e| CliError::input(e.to_string()))?;
+        .map_err(|e| CliError::input(crate::words::load_error(&e)))?;
     Ok(Input {
         loaded,
         study,

@@ -22,6 +22,7 @@ mod serve;
 mod simulate;
 mod terminal;
 mod validate;
+mod words;
 
 /// Exit code: usage error (clap's).
 pub const EXIT_USAGE: i32 = 2;

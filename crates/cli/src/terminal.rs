@@ -12,7 +12,11 @@ pub(crate) const LINE_CHARS: usize = 300;
 /// Characters of one id printed in a summary list.
 const ID_CHARS: usize = 24;
 
-// The full list of a run's warnings and its file, shared with the library's output set.
+use std::mem::Discriminant;
+
+use qstudy_core::Warning;
+// The file of a run's full list of warnings and its notes' wording, shared with the library's
+// output set.
 pub(crate) use qstudy_app::outputs::{WARNINGS_FILE, all_warnings};
 
 /// `n` with thousands separated by commas: `19990` -> `19,990`.
@@ -54,37 +58,34 @@ pub(crate) fn abbreviated_ids(ids: &[String]) -> String {
     out
 }
 
-/// The kind of a warning: its text with every quoted part (`'...'`) and every number left
-/// out, so that "sort 'A' is flagged on F1 with a negative loading (-0.41)" and the same
-/// about sort 'B' on F2 are of one kind.
-fn kind(w: &str) -> String {
-    let mut out = String::with_capacity(w.len());
-    let mut quoted = false;
-    let mut in_number = false;
-    for c in w.chars() {
-        if quoted {
-            if c == '\'' {
-                quoted = false;
-            }
-            continue;
-        }
-        if c == '\'' {
-            quoted = true;
-            out.push('\'');
-            continue;
-        }
-        let digit = c.is_ascii_digit() || (in_number && (c == '.' || c == ','));
-        if digit {
-            if !in_number {
-                out.push('#');
-            }
-            in_number = true;
-            continue;
-        }
-        in_number = false;
-        out.push(c);
-    }
-    out
+/// The kind of a warning on the terminal: warnings of one kind are grouped. An analysis
+/// warning's kind is its variant (the same finding about other sorts or factors); a note of the
+/// output set is a kind of its own unless it is the same text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    /// An analysis or bootstrap warning, by its variant.
+    Warning(Discriminant<Warning>),
+    /// A note of the output set, by its text.
+    Note(String),
+}
+
+/// The warnings to print, each with its kind and in the command line's words: the analysis's
+/// `warnings`, then the output set's `notes` (as [`all_warnings`] words them).
+pub(crate) fn shown_warnings(warnings: &[Warning], notes: &[String]) -> Vec<(Kind, String)> {
+    warnings
+        .iter()
+        .map(|w| {
+            (
+                Kind::Warning(std::mem::discriminant(w)),
+                crate::words::warning(w),
+            )
+        })
+        .chain(
+            all_warnings(&[], notes, &None)
+                .into_iter()
+                .map(|n| (Kind::Note(n.clone()), n)),
+        )
+        .collect()
 }
 
 /// One warning for the terminal: at most [`LINE_CHARS`] characters, cut at a `, ` when it
@@ -106,38 +107,36 @@ fn shortened(w: &str) -> String {
     format!("{head}...")
 }
 
-/// The lines to print for `warnings` (without the `warning: ` prefix), in their order of
-/// first appearance: long warnings shortened, at most [`SHOWN_PER_KIND`] of each kind in full
-/// then one line counting the rest of the kind, at most [`SHOWN_KINDS`] kinds. `full` names
-/// where the whole list is; it is mentioned whenever something was left out.
+/// The lines to print for `warnings` (each with its [`Kind`], without the `warning: ` prefix),
+/// in their order of first appearance: long warnings shortened, at most [`SHOWN_PER_KIND`] of
+/// each kind in full then one line counting the rest of the kind, at most [`SHOWN_KINDS`]
+/// kinds. `full` names where the whole list is; it is mentioned whenever something was left
+/// out.
 ///
 /// ```ignore
-/// let ws: Vec<String> = (0..100).map(|i| format!("sort 'S{i}' is odd")).collect();
-/// assert_eq!(grouped_warnings(&ws, "warnings.txt").len(), 3);
+/// let ws: Vec<Warning> = (0..100).map(|i| Warning::NoDefiningSort { factor: format!("F{i}") }).collect();
+/// assert_eq!(grouped_warnings(&shown_warnings(&ws, &[]), "warnings.txt").len(), 4);
 /// ```
-pub(crate) fn grouped_warnings(warnings: &[String], full: &str) -> Vec<String> {
+pub(crate) fn grouped_warnings(warnings: &[(Kind, String)], full: &str) -> Vec<String> {
     // kinds in order of first appearance, with the indices of their warnings
-    let mut kinds: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    for (i, w) in warnings.iter().enumerate() {
-        let k = kind(w);
-        match index.get(&k) {
-            Some(&at) => {
-                let list: &mut (String, Vec<usize>) = &mut kinds[at];
-                list.1.push(i);
-            }
+    let mut kinds: Vec<Vec<usize>> = Vec::new();
+    let mut index: std::collections::HashMap<&Kind, usize> = std::collections::HashMap::new();
+    for (i, (k, _)) in warnings.iter().enumerate() {
+        match index.get(k) {
+            Some(&at) => kinds[at].push(i),
             None => {
-                index.insert(k.clone(), kinds.len());
-                kinds.push((k, vec![i]));
+                index.insert(k, kinds.len());
+                kinds.push(vec![i]);
             }
         }
     }
     let mut lines = Vec::new();
     let mut left_out = false;
-    for (_, members) in kinds.iter().take(SHOWN_KINDS) {
+    for members in kinds.iter().take(SHOWN_KINDS) {
         for &i in members.iter().take(SHOWN_PER_KIND) {
-            let line = shortened(&warnings[i]);
-            left_out |= line.len() != warnings[i].len();
+            let text = &warnings[i].1;
+            let line = shortened(text);
+            left_out |= line.len() != text.len();
             lines.push(line);
         }
         if members.len() > SHOWN_PER_KIND {
@@ -149,7 +148,7 @@ pub(crate) fn grouped_warnings(warnings: &[String], full: &str) -> Vec<String> {
         }
     }
     if kinds.len() > SHOWN_KINDS {
-        let rest: usize = kinds[SHOWN_KINDS..].iter().map(|k| k.1.len()).sum();
+        let rest: usize = kinds[SHOWN_KINDS..].iter().map(Vec::len).sum();
         lines.push(format!("... and {} other warning(s)", grouped(rest)));
         left_out = true;
     }
@@ -216,19 +215,22 @@ mod tests {
         assert!(abbreviated_ids(&long).len() < 100);
     }
 
+    /// Warnings as the command line shows them, with their kinds.
+    fn shown(ws: &[Warning]) -> Vec<(Kind, String)> {
+        shown_warnings(ws, &[])
+    }
+
     #[test]
     fn warnings_of_one_kind_are_grouped_and_counted() {
-        let mut ws: Vec<String> = (0..5000)
-            .map(|i| {
-                format!(
-                    "sort 'S{i}' is flagged on F{} with a negative loading (-0.{:04}): it enters the composite with a negative weight",
-                    i % 3 + 1,
-                    i
-                )
+        let mut ws: Vec<Warning> = (0..5000)
+            .map(|i| Warning::NegativeFlag {
+                sort: format!("S{i}"),
+                factor: format!("F{}", i % 3 + 1),
+                loading: -(i as f64) / 10_000.0,
             })
             .collect();
-        ws.insert(1, "fewer than two factors have an array".to_string());
-        let lines = grouped_warnings(&ws, "out/warnings.txt");
+        ws.insert(1, Warning::FewerThanTwoArrays);
+        let lines = grouped_warnings(&shown(&ws), "out/warnings.txt");
         assert_eq!(lines.len(), 5, "{lines:#?}");
         assert!(lines[0].contains("'S0'"));
         assert!(lines[1].contains("'S1'"));
@@ -236,7 +238,7 @@ mod tests {
             lines[2],
             "... and 4,998 more warning(s) like the ones above"
         );
-        assert_eq!(lines[3], "fewer than two factors have an array");
+        assert_eq!(lines[3], Warning::FewerThanTwoArrays.to_string());
         assert_eq!(
             lines[4],
             "the full list of 5,001 warning(s) is in out/warnings.txt"
@@ -246,18 +248,36 @@ mod tests {
     #[test]
     fn few_warnings_are_printed_as_they_are() {
         let ws = vec![
-            "a".to_string(),
-            "b 'x' 1".to_string(),
-            "b 'y' 2".to_string(),
+            Warning::FewerThanTwoArrays,
+            Warning::NoDefiningSort {
+                factor: "F1".into(),
+            },
+            Warning::NoDefiningSort {
+                factor: "F2".into(),
+            },
         ];
-        assert_eq!(grouped_warnings(&ws, "w.txt"), ws);
+        let texts: Vec<String> = ws.iter().map(ToString::to_string).collect();
+        assert_eq!(grouped_warnings(&shown(&ws), "w.txt"), texts);
+    }
+
+    #[test]
+    fn warnings_are_in_the_command_line_words_and_notes_follow() {
+        let ws = [Warning::BootstrapAutomaticFlagging];
+        let lines = grouped_warnings(&shown_warnings(&ws, &["a".into(), "b".into()]), "w.txt");
+        assert_eq!(
+            lines,
+            [
+                "--no-auto-flag is ignored: the bootstrap recomputes flags automatically",
+                "results.xlsx: a",
+                "results.xlsx: b"
+            ]
+        );
     }
 
     #[test]
     fn a_long_list_in_one_warning_is_cut_and_counted() {
-        let list = ids(20_000).join(", ");
-        let w = format!("20000 sort(s) define no factor: {list}");
-        let lines = grouped_warnings(&[w], "w.txt");
+        let w = Warning::DefineNoFactor { sorts: ids(20_000) };
+        let lines = grouped_warnings(&shown(&[w]), "w.txt");
         assert_eq!(lines.len(), 2);
         assert!(lines[0].len() <= LINE_CHARS + 40, "{}", lines[0]);
         assert!(lines[0].ends_with("more"), "{}", lines[0]);
@@ -276,8 +296,8 @@ mod tests {
 
     #[test]
     fn many_kinds_are_capped() {
-        let ws: Vec<String> = (0..100).map(|i| "x".repeat(i + 1)).collect();
-        let lines = grouped_warnings(&ws, "w.txt");
+        let notes: Vec<String> = (0..100).map(|i| "x".repeat(i + 1)).collect();
+        let lines = grouped_warnings(&shown_warnings(&[], &notes), "w.txt");
         assert_eq!(lines.len(), SHOWN_KINDS + 2);
         assert_eq!(lines[SHOWN_KINDS], "... and 88 other warning(s)");
     }

@@ -47,7 +47,8 @@ pub(crate) fn validate_command(
     let study = validate_every_problem(&loaded, a.grid.clone(), a.free_distribution).map_err(
         |problems| {
             for p in &problems {
-                let _ = writeln!(err, "error: {p}");
+                let text = crate::words::validation_error(&p.error);
+                let _ = writeln!(err, "error: {}", p.message(&text));
             }
             let _ = writeln!(
                 err,

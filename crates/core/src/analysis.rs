@@ -18,6 +18,7 @@ use crate::groups;
 use crate::numerics::Numerics;
 use crate::rotate::{self, Rotated, Rotation, VarimaxMethod};
 use crate::score::{self, FactorScores};
+use crate::warning::Warning;
 
 pub use crate::options::{AnalysisOptions, CORRELATION_OUTPUT_LIMIT};
 
@@ -124,7 +125,7 @@ pub struct RotatedResults {
 pub struct FactorResult {
     /// `F1`, or `F1a`/`F1b` for split factors.
     pub name: String,
-    /// The name given after interpretation (`--name F1="..."` or the study), if any.
+    /// The name given after interpretation (on the command line or by the study), if any.
     pub label: Option<String>,
     /// The rotated factor it comes from (1-based).
     pub source_factor: usize,
@@ -194,8 +195,8 @@ pub struct AnalysisResults {
     /// attributes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub groups: Option<Vec<groups::GroupComparison>>,
-    /// Warnings, one sentence each.
-    pub warnings: Vec<String>,
+    /// Warnings (each written as its sentence).
+    pub warnings: Vec<Warning>,
 }
 
 fn rows(a: &Array2<f64>) -> Vec<Vec<f64>> {
@@ -542,8 +543,8 @@ impl<'a> Analysis<'a> {
         self.runs[stage.index()]
     }
 
-    /// The warnings, one sentence each, stage by stage.
-    pub fn warnings(&self) -> Vec<String> {
+    /// The warnings, stage by stage.
+    pub fn warnings(&self) -> Vec<Warning> {
         let ids = self.study.sort_ids();
         let mut w = self.extraction.warnings(ids);
         w.extend(flag::warnings(

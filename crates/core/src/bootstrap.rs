@@ -32,6 +32,7 @@ use crate::retention::percentile;
 use crate::rotate::{self, RotateRequest, Rotation, VarimaxMethod};
 use crate::score;
 use crate::synthetic;
+use crate::warning::Warning;
 
 mod align;
 pub use align::{Aligned, align};
@@ -122,7 +123,7 @@ pub enum BootstrapError {
     BadInterval(f64),
     /// Split factors were asked for.
     #[error(
-        "split factors (--split) are not bootstrapped: bootstrap the whole factor and read its poles from the loadings"
+        "split factors are not bootstrapped: bootstrap the whole factor and read its poles from the loadings"
     )]
     Split,
     /// Every replicate failed.
@@ -267,8 +268,8 @@ pub struct BootstrapResults {
     pub consensus: Vec<Consensus>,
     /// Alignment diagnostics.
     pub alignment: AlignmentSummary,
-    /// Warnings, one sentence each.
-    pub warnings: Vec<String>,
+    /// Warnings (each written as its sentence).
+    pub warnings: Vec<Warning>,
 }
 
 /// One analysed replicate.
@@ -342,10 +343,11 @@ pub fn bootstrap(
         return Err(BootstrapError::NoReplicate { factors: k });
     }
     if acc.failed > 0 {
-        warnings.push(format!(
-            "{} of {} replicates could not be analysed (fewer than {k} extractable factors in the resample, or loadings left undefined by a degenerate resample) and are left out",
-            acc.failed, bopts.replicates
-        ));
+        warnings.push(Warning::ReplicatesFailed {
+            failed: acc.failed,
+            replicates: bopts.replicates,
+            factors: k,
+        });
     }
     Ok(acc.finish(&ctx, &full, warnings, m))
 }
@@ -354,7 +356,7 @@ pub fn bootstrap(
 fn check_options(
     options: &AnalysisOptions,
     bopts: &BootstrapOptions,
-) -> Result<Vec<String>, BootstrapError> {
+) -> Result<Vec<Warning>, BootstrapError> {
     if bopts.replicates < 2 {
         return Err(BootstrapError::TooFewReplicates(bopts.replicates));
     }
@@ -366,19 +368,13 @@ fn check_options(
     }
     let mut warnings = Vec::new();
     if !options.flagging.flags.is_empty() || !options.flagging.unflags.is_empty() {
-        warnings.push(
-            "manual flags are not applied: the full sample and every replicate are flagged automatically".to_string(),
-        );
+        warnings.push(Warning::BootstrapManualFlags);
     }
     if !options.rotation_steps.is_empty() {
-        warnings.push(
-            "judgmental rotation steps shape the full-sample target only: replicates are rotated analytically and aligned with it".to_string(),
-        );
+        warnings.push(Warning::BootstrapRotationSteps);
     }
     if !options.flagging.automatic {
-        warnings.push(
-            "--no-auto-flag is ignored: the bootstrap recomputes flags automatically".to_string(),
-        );
+        warnings.push(Warning::BootstrapAutomaticFlagging);
     }
     Ok(warnings)
 }
@@ -611,7 +607,7 @@ impl Accumulator {
         self,
         ctx: &Context<'_>,
         full: &crate::analysis::AnalysisResults,
-        warnings: Vec<String>,
+        warnings: Vec<Warning>,
         m: usize,
     ) -> BootstrapResults {
         let n = ctx.study.n_sorts();

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::correlate::pearson_r;
 use crate::flag::z_for_p;
+use crate::warning::Warning;
 
 /// Average reliability coefficient of one sort (Brown 1980's convention).
 pub const SORT_RELIABILITY: f64 = 0.8;
@@ -466,13 +467,10 @@ impl Compared {
             .unwrap_or_default()
     }
 
-    /// The warnings of the comparison, one sentence each.
-    pub fn warnings(&self) -> Vec<String> {
+    /// The warnings of the comparison.
+    pub fn warnings(&self) -> Vec<Warning> {
         if self.with_array.len() < 2 {
-            vec![
-                "fewer than two factors have an array: no distinguishing or consensus statements"
-                    .to_string(),
-            ]
+            vec![Warning::FewerThanTwoArrays]
         } else {
             Vec::new()
         }

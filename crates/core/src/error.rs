@@ -3,7 +3,9 @@
 
 use thiserror::Error;
 
-/// A malformed `--grid` specification.
+use crate::flag::FlagEdit;
+
+/// A malformed grid specification (`VALUE:COUNT,...`).
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum GridSpecError {
     /// A part that is not `VALUE:COUNT`.
@@ -75,7 +77,7 @@ pub enum ValidationError {
     ZeroVariance { sort: String, m: usize, value: i32 },
     /// A sort that breaks the forced distribution.
     #[error(
-        "sort '{sort}' breaks the forced grid: column {value} holds {found} statement(s), expected {expected} (use --free-distribution to accept non-forced sorts)"
+        "sort '{sort}' breaks the forced grid: column {value} holds {found} statement(s), expected {expected} (allow a free distribution to accept non-forced sorts)"
     )]
     BrokenGrid {
         sort: String,
@@ -95,7 +97,7 @@ pub enum ValidationError {
     StatementIds { why: String },
     /// No grid given and the sorts do not share one distribution.
     #[error(
-        "no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid with --grid VALUE:COUNT,..."
+        "no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid (VALUE:COUNT,...)"
     )]
     GridNotInferable { sort: String, first: String },
 }
@@ -117,25 +119,32 @@ pub enum AnalysisError {
     #[error("the number of factors must be at least 1")]
     NoFactors,
     /// Fewer factors extracted than are to be kept.
-    #[error("{factors} factor(s) to keep but only {extracted} extracted{why}")]
+    #[error(
+        "{factors} factor(s) to keep but only {extracted} extracted{}",
+        extracted_why(.shortfall, *.explicit, "the number of factors to extract was given")
+    )]
     TooFewExtracted {
         factors: usize,
         extracted: usize,
-        why: String,
+        /// Why the extraction stopped, when it says.
+        shortfall: Option<String>,
+        /// Whether the number of factors to extract was given (and is the cause).
+        explicit: bool,
     },
-    /// `--extract 0` or similar.
+    /// Zero factors to extract.
     #[error("the number of factors to extract must be at least 1")]
     NoExtraction,
-    /// A factor reference (in --rotate, --flag, --invert, --split) that is not a factor.
+    /// A factor reference (in a rotation step, a flag edit, the inverted or split factors, the
+    /// factor names) that is not a factor.
     #[error("{context}: factor '{factor}' does not exist (factors are {valid})")]
     UnknownFactor {
-        context: String,
+        context: Given,
         factor: String,
         valid: String,
     },
-    /// A sort id (in --flag or --unflag) that is not in the data.
+    /// A sort id (in a flag edit) that is not in the data.
     #[error("{context}: no sort with id '{id}'")]
-    UnknownSort { context: String, id: String },
+    UnknownSort { context: Given, id: String },
     /// A judgmental rotation step that rotates a factor with itself.
     #[error("rotation step {step}: factors a and b must differ (got {a},{b})")]
     SameFactorRotation { step: usize, a: usize, b: usize },
@@ -145,12 +154,20 @@ pub enum AnalysisError {
     /// A flag p level outside (0, 1).
     #[error("flag p level {0} is not in (0, 1)")]
     BadFlagP(f64),
-    /// An option value or combination that makes no sense (the message says which).
-    #[error("{0}")]
-    BadOption(String),
+    /// Horst extraction asked for more sorts than its `n x n` matrix allows.
+    #[error(
+        "Horst extraction works on the n x n correlation matrix: at most {max} sorts, this study has {sorts} (use centroid extraction)"
+    )]
+    HorstTooManySorts { sorts: usize, max: usize },
+    /// Zero Horst iterations.
+    #[error("the number of Horst iterations must be at least 1")]
+    NoHorstIterations,
+    /// A Horst threshold that is not a positive number.
+    #[error("the Horst threshold must be a positive number, not {0}")]
+    BadHorstThreshold(f64),
     /// A defining sort with |loading| >= 1, whose weight f/(1-f^2) is undefined.
     #[error(
-        "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently"
+        "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it or extract differently"
     )]
     Heywood {
         sort: String,
@@ -160,6 +177,57 @@ pub enum AnalysisError {
     /// A factor split twice or split and named inconsistently.
     #[error("factor {0} is split more than once")]
     DuplicateSplit(usize),
+}
+
+/// Where a factor or sort named in the options was given, for an error about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// A name given to a factor after interpretation.
+    FactorName,
+    /// Judgmental rotation step number `number` (1-based): factors `a` and `b`, `degrees`.
+    RotationStep {
+        number: usize,
+        a: usize,
+        b: usize,
+        degrees: f64,
+    },
+    /// The factors to invert.
+    Invert,
+    /// The factors to split.
+    Split,
+    /// A flag added by hand.
+    Flag(FlagEdit),
+    /// A flag removed by hand.
+    Unflag(FlagEdit),
+}
+
+impl std::fmt::Display for Given {
+    /// The option in plain words, e.g. `manual flag US3=2`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Given::FactorName => f.write_str("factor name"),
+            Given::RotationStep {
+                number,
+                a,
+                b,
+                degrees,
+            } => write!(f, "rotation step {number} ({a},{b},{degrees})"),
+            Given::Invert => f.write_str("inverted factors"),
+            Given::Split => f.write_str("split factors"),
+            Given::Flag(edit) => write!(f, "manual flag {edit}"),
+            Given::Unflag(edit) => write!(f, "removed flag {edit}"),
+        }
+    }
+}
+
+/// The end of [`AnalysisError::TooFewExtracted`]'s message: `: why` when the extraction says
+/// why it stopped, else ` (given)` when the number to extract was given (`given` words it).
+pub fn extracted_why(shortfall: &Option<String>, explicit: bool, given: &str) -> String {
+    match (shortfall, explicit) {
+        (Some(why), _) => format!(": {why}"),
+        (None, true) => format!(" ({given})"),
+        (None, false) => String::new(),
+    }
 }
 
 /// A simulation design that cannot be simulated.

@@ -5,7 +5,8 @@ use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use crate::error::AnalysisError;
+use crate::error::{AnalysisError, Given};
+use crate::warning::Warning;
 
 /// One manual flag edit: sort `sort` on factor `factor` (`"2"`, `"F2"`, or `"F2a"`/`"2b"` for
 /// a split factor).
@@ -121,7 +122,7 @@ pub fn factor_columns(k: usize, split: &[usize]) -> Result<Vec<FactorColumn>, An
     for (i, &f) in split.iter().enumerate() {
         if f == 0 || f > k {
             return Err(AnalysisError::UnknownFactor {
-                context: "--split".into(),
+                context: Given::Split,
                 factor: f.to_string(),
                 valid: format!("1..{k}"),
             });
@@ -161,7 +162,7 @@ pub fn factor_columns(k: usize, split: &[usize]) -> Result<Vec<FactorColumn>, An
 pub fn resolve_column(
     columns: &[FactorColumn],
     typed: &str,
-    context: &str,
+    context: &Given,
 ) -> Result<usize, AnalysisError> {
     let t = typed.trim();
     let t = t.strip_prefix(['F', 'f']).unwrap_or(t);
@@ -170,7 +171,7 @@ pub fn resolve_column(
         .iter()
         .position(|c| c.name == wanted)
         .ok_or_else(|| AnalysisError::UnknownFactor {
-            context: context.to_string(),
+            context: context.clone(),
             factor: typed.to_string(),
             valid: columns
                 .iter()
@@ -256,8 +257,8 @@ fn resolve(
         return Err(AnalysisError::BadFlagP(options.p));
     }
     let columns = factor_columns(k, &options.split)?;
-    let edit = |e: &FlagEdit, verb: &str| {
-        let context = format!("--{verb} {}={}", e.sort, e.factor);
+    let edit = |e: &FlagEdit, context: fn(FlagEdit) -> Given| {
+        let context = context(e.clone());
         let i = sort_ids.iter().position(|s| s == &e.sort).ok_or_else(|| {
             AnalysisError::UnknownSort {
                 context: context.clone(),
@@ -269,12 +270,12 @@ fn resolve(
     let unflags = options
         .unflags
         .iter()
-        .map(|e| edit(e, "unflag"))
+        .map(|e| edit(e, Given::Unflag))
         .collect::<Result<_, AnalysisError>>()?;
     let flags = options
         .flags
         .iter()
-        .map(|e| edit(e, "flag"))
+        .map(|e| edit(e, Given::Flag))
         .collect::<Result<_, AnalysisError>>()?;
     Ok(Resolved {
         columns,
@@ -311,7 +312,8 @@ pub fn check(
 /// let loadings = array![[0.8, 0.1], [0.2, 0.7], [0.5, 0.5]];
 /// let ids: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
 /// let f = flag::run(loadings.view(), &ids, 33, &FlaggingOptions::default()).unwrap();
-/// assert_eq!(flag::warnings(loadings.view(), &f, &ids), ["1 sort(s) define no factor: C"]);
+/// let warnings = flag::warnings(loadings.view(), &f, &ids);
+/// assert_eq!(warnings[0].to_string(), "1 sort(s) define no factor: C");
 /// ```
 pub fn run(
     rotated: ArrayView2<f64>,
@@ -338,19 +340,22 @@ pub fn run(
     Ok(flagging)
 }
 
-/// The warnings of the flagging, one sentence each: Heywood loadings among the `rotated`
-/// loadings, sorts flagged on several factors or with a negative loading, sorts that define no
-/// factor.
-pub fn warnings(rotated: ArrayView2<f64>, flagging: &Flagging, sort_ids: &[String]) -> Vec<String> {
+/// The warnings of the flagging: Heywood loadings among the `rotated` loadings, sorts flagged
+/// on several factors or with a negative loading, sorts that define no factor.
+pub fn warnings(
+    rotated: ArrayView2<f64>,
+    flagging: &Flagging,
+    sort_ids: &[String],
+) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for (i, row) in rotated.rows().into_iter().enumerate() {
         for (f, &a) in row.iter().enumerate() {
             if a.abs() >= 1.0 {
-                warnings.push(format!(
-                    "sort '{}' has loading {a:.4} on F{} (|a| >= 1, a Heywood case): its weight is undefined, so it is not flagged automatically on that factor",
-                    sort_ids[i],
-                    f + 1
-                ));
+                warnings.push(Warning::HeywoodLoading {
+                    sort: sort_ids[i].clone(),
+                    factor: f + 1,
+                    loading: a,
+                });
             }
         }
     }
@@ -360,34 +365,30 @@ pub fn warnings(rotated: ArrayView2<f64>, flagging: &Flagging, sort_ids: &[Strin
             .filter(|&c| flagging.flags[i][c])
             .collect();
         if on.is_empty() {
-            unflagged.push(id.as_str());
+            unflagged.push(id.clone());
         }
         if on.len() > 1 {
-            let names: Vec<&str> = on
-                .iter()
-                .map(|&c| flagging.columns[c].name.as_str())
-                .collect();
-            warnings.push(format!(
-                "sort '{id}' is flagged on more than one factor ({}): it enters each composite",
-                names.join(", ")
-            ));
+            warnings.push(Warning::FlaggedOnSeveral {
+                sort: id.clone(),
+                factors: on
+                    .iter()
+                    .map(|&c| flagging.columns[c].name.clone())
+                    .collect(),
+            });
         }
         for &c in &on {
             let a = flagging.loadings[[i, c]];
             if a < 0.0 {
-                warnings.push(format!(
-                    "sort '{id}' is flagged on {} with a negative loading ({a:.4}): it enters the composite with a negative weight",
-                    flagging.columns[c].name
-                ));
+                warnings.push(Warning::NegativeFlag {
+                    sort: id.clone(),
+                    factor: flagging.columns[c].name.clone(),
+                    loading: a,
+                });
             }
         }
     }
     if !unflagged.is_empty() {
-        warnings.push(format!(
-            "{} sort(s) define no factor: {}",
-            unflagged.len(),
-            unflagged.join(", ")
-        ));
+        warnings.push(Warning::DefineNoFactor { sorts: unflagged });
     }
     warnings
 }

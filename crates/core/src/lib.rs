@@ -24,12 +24,14 @@ pub mod simulate;
 pub mod synthetic;
 pub mod validate;
 pub mod view;
+pub mod warning;
 
 pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
 pub use correlate::{Correlation, Engine};
 pub use data::{Grid, GridColumn, Participant, SortTable, Study};
-pub use error::{AnalysisError, DesignError, GridSpecError, ValidationError};
+pub use error::{AnalysisError, DesignError, Given, GridSpecError, ValidationError};
 pub use extract::Extraction;
 pub use flag::{FlagEdit, FlaggingOptions};
 pub use numerics::Numerics;
 pub use rotate::{Rotation, RotationStep, VarimaxMethod};
+pub use warning::Warning;

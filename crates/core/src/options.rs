@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::correlate::Correlation;
 use crate::data::Study;
-use crate::error::AnalysisError;
+use crate::error::{AnalysisError, Given};
 use crate::extract::{self, ExtractRequest, ExtractSettings, Extraction, HorstOptions};
 use crate::flag::{self, FlagEdit, FlaggingOptions};
 use crate::numerics::Numerics;
@@ -96,10 +96,10 @@ impl AnalysisOptions {
     /// clear one-line error when they make no sense.
     pub fn check_for(&self, n: usize) -> Result<(), AnalysisError> {
         if self.extraction == Extraction::Horst && n > extract::HORST_MAX_SORTS {
-            return Err(AnalysisError::BadOption(format!(
-                "--method horst works on the n x n correlation matrix: at most {} sorts, this study has {n} (use --method centroid)",
-                extract::HORST_MAX_SORTS
-            )));
+            return Err(AnalysisError::HorstTooManySorts {
+                sorts: n,
+                max: extract::HORST_MAX_SORTS,
+            });
         }
         self.check()
     }
@@ -107,15 +107,10 @@ impl AnalysisOptions {
     /// Checks the Horst settings: a clear one-line error when they make no sense.
     pub fn check(&self) -> Result<(), AnalysisError> {
         if self.horst.iterations == 0 {
-            return Err(AnalysisError::BadOption(
-                "--horst-iterations must be at least 1".into(),
-            ));
+            return Err(AnalysisError::NoHorstIterations);
         }
         if !(self.horst.threshold.is_finite() && self.horst.threshold > 0.0) {
-            return Err(AnalysisError::BadOption(format!(
-                "--horst-threshold must be a positive number, not {}",
-                self.horst.threshold
-            )));
+            return Err(AnalysisError::BadHorstThreshold(self.horst.threshold));
         }
         Ok(())
     }
@@ -167,7 +162,7 @@ impl AnalysisOptions {
             .find(|name| !columns.iter().any(|c| &c.name == *name))
         {
             return Err(AnalysisError::UnknownFactor {
-                context: "factor name".into(),
+                context: Given::FactorName,
                 factor: unknown.clone(),
                 valid: columns
                     .iter()
@@ -333,7 +328,7 @@ option_layer! {
     rotation: Option<Rotation> => |o, v| o.rotation = v;
     /// Expert override of the profile's varimax: pqmethod (PQMethod's QVARIMAX), svd (R's
     /// stats::varimax, as qmethod) or pairwise (Kaiser's pairwise rotations to full
-    /// convergence) [default: the --numerics profile's].
+    /// convergence) [default: the numerics profile's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|svd|pairwise"))]
     varimax: Option<VarimaxMethod> => |o, v| o.varimax = Some(v);
@@ -355,7 +350,7 @@ option_layer! {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long = "no-majority", num_args = 0, default_missing_value = "false"))]
     flag_majority: Option<bool> => |o, v| o.flagging.majority = v;
-    /// Flag sort ID on factor F by hand (repeatable), e.g. --flag US3=2 or --flag P07=F1b.
+    /// Flag sort ID on factor F by hand (repeatable), e.g. US3=2 or P07=F1b.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
     #[cfg_attr(feature = "clap", arg(long = "flag", value_name = "ID=F"))]
     flag: Vec<FlagEdit> => |o, v| o.flagging.flags = v;
@@ -371,7 +366,7 @@ option_layer! {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "split", value_name = "F"))]
     split: Vec<usize> => |o, v| o.flagging.split = v;
-    /// No automatic flagging: only --flag decides (command line only).
+    /// No automatic flagging: only the manual flags decide (command line only).
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(long = "no-auto-flag", num_args = 0, default_missing_value = "false"))]
     auto_flag: Option<bool> => |o, v| o.flagging.automatic = v;
@@ -379,7 +374,7 @@ option_layer! {
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(long = "keep-correlation", num_args = 0, default_missing_value = "true"))]
     keep_correlation: Option<bool> => |o, v| o.keep_correlation = v;
-    /// Factor names after interpretation (a study's `[factor_names]`, `--name`).
+    /// Factor names after interpretation (a study's `[factor_names]`, or the command line's).
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(skip))]
     factor_names: BTreeMap<String, String> => |o, v| o.factor_names.extend(v);

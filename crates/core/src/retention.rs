@@ -324,10 +324,8 @@ fn extract_all(study: &Study, options: &AnalysisOptions) -> Result<Extracted, An
         return Err(AnalysisError::TooFewExtracted {
             factors: 1,
             extracted: 0,
-            why: extracted
-                .shortfall
-                .map(|w| format!(": {w}"))
-                .unwrap_or_default(),
+            shortfall: extracted.shortfall,
+            explicit: false,
         });
     }
     Ok(extracted)

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::AnalysisError;
+use crate::error::{AnalysisError, Given};
 use crate::extract::signed_square_sum;
 
 /// The analytic rotation applied before any judgmental step.
@@ -554,7 +554,12 @@ pub fn check_steps(steps: &[RotationStep], k: usize) -> Result<(), AnalysisError
         for f in [s.a, s.b] {
             if f == 0 || f > k {
                 return Err(AnalysisError::UnknownFactor {
-                    context: format!("rotation step {} ({},{},{})", i + 1, s.a, s.b, s.degrees),
+                    context: Given::RotationStep {
+                        number: i + 1,
+                        a: s.a,
+                        b: s.b,
+                        degrees: s.degrees,
+                    },
                     factor: f.to_string(),
                     valid: format!("1..{k}"),
                 });
@@ -583,7 +588,7 @@ pub fn check_steps(steps: &[RotationStep], k: usize) -> Result<(), AnalysisError
 pub fn check_invert(invert: &[usize], k: usize) -> Result<(), AnalysisError> {
     match invert.iter().find(|&&f| f == 0 || f > k) {
         Some(f) => Err(AnalysisError::UnknownFactor {
-            context: "--invert".into(),
+            context: Given::Invert,
             factor: f.to_string(),
             valid: format!("1..{k}"),
         }),

@@ -4,6 +4,7 @@ use ndarray::{Array1, Array2, ArrayView1};
 
 use crate::data::Grid;
 use crate::flag::{FactorColumn, Flagging};
+use crate::warning::Warning;
 
 /// Brown's (1980) weight of a defining sort with loading `f`: `f / (1 - f^2)`.
 /// Undefined (infinite or sign-flipped) for `|f| >= 1`: callers check first.
@@ -180,38 +181,31 @@ pub fn run(
         .collect()
 }
 
-/// The warnings of the scoring, one sentence each: factors without a composite and, with
-/// `ties` (qmethod numerics), equal z-scores in different grid columns.
+/// The warnings of the scoring: factors without a composite and, with `ties` (qmethod
+/// numerics), equal z-scores in different grid columns.
 pub fn warnings(
     scores: &[FactorScores],
     columns: &[FactorColumn],
     statement_ids: &[u32],
     ties: bool,
-) -> Vec<String> {
+) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for (s, col) in scores.iter().zip(columns) {
         let Some(c) = &s.composite else {
+            let factor = col.name.clone();
             warnings.push(if s.defining.is_empty() {
-                format!("{} has no defining sort: it has no z-scores and no array", col.name)
+                Warning::NoDefiningSort { factor }
             } else {
-                format!(
-                    "the weighted sorts of {} cancel out (no variance): it has no z-scores and no array",
-                    col.name
-                )
+                Warning::CompositeCancels { factor }
             });
             continue;
         };
         if ties {
             for group in ties_across_columns(&c.zscores, &c.array) {
-                let ids: Vec<String> = group
-                    .iter()
-                    .map(|&s| statement_ids[s].to_string())
-                    .collect();
-                warnings.push(format!(
-                    "{}: statements {} have equal z-scores but fall in different grid columns: qmethod gives them one averaged rank (its array can differ there and break the grid); qstudy keeps the grid, the higher-numbered statement taking the lower value",
-                    col.name,
-                    ids.join(", ")
-                ));
+                warnings.push(Warning::TiesAcrossColumns {
+                    factor: col.name.clone(),
+                    statements: group.iter().map(|&s| statement_ids[s]).collect(),
+                });
             }
         }
     }

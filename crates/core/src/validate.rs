@@ -255,7 +255,7 @@ mod tests {
         let t = table(vec![vec![-1, 0, 0, 1], vec![0, 0, 1, 0]]);
         let e = validate(&t, &ValidationOptions::default()).unwrap_err();
         assert!(matches!(e, ValidationError::GridNotInferable { .. }), "{e}");
-        assert!(e.to_string().contains("--grid"));
+        assert!(e.to_string().contains("give the grid (VALUE:COUNT,...)"));
     }
 
     #[test]

@@ -138,7 +138,7 @@ fn lipset_centroid_unrotated_matches_kade() {
     }
 }
 
-/// Compares with qmethod's CSVs under `--numerics qmethod`: the factors come out in qmethod's
+/// Compares with qmethod's CSVs under the qmethod numerics: the factors come out in qmethod's
 /// order and with its signs; loadings and z-scores within the tolerances (the references carry
 /// 6 decimals), identical flags, and identical arrays except at statements whose z-score ties
 /// exactly with another's in qmethod's output (qmethod gives tied statements one averaged
@@ -383,7 +383,7 @@ fn check_dist_cons(
     assert_eq!(cons01, theirs01, "consensus (n.s. at .01 only)");
 }
 
-/// Under `--numerics qmethod` the factors come out in qmethod's order and with its signs
+/// Under the qmethod numerics the factors come out in qmethod's order and with its signs
 /// (mirrored factors stay mirrored, as in qmethod), so they compare one to one.
 fn qmethod_oriented(extraction: Extraction, prefix: &str) -> (AnalysisResults, Vec<(usize, f64)>) {
     let res = run(

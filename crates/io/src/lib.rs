@@ -62,7 +62,7 @@ pub use export::{
     UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
 };
 pub use input_format::{InputFormat, UnknownFormatName};
-pub use load::{LoadError, load_study, validate_every_problem};
+pub use load::{Invalid, LoadError, load_study, validate_every_problem};
 pub use results::{
     ReadResultsError, ResultsFile, WriteError, read_results_file, results_json, write_atomic,
     write_results_json, write_results_json_to,
@@ -292,6 +292,12 @@ impl LoadedSorts {
     /// );
     /// ```
     pub fn describe(&self, err: &ValidationError) -> String {
+        self.locate(err).to_string()
+    }
+
+    /// A core validation error with its file and place, as [`LoadedSorts::describe`] gives
+    /// them: for a front end to word the error itself ([`Invalid::message`]).
+    pub fn locate(&self, err: &ValidationError) -> Invalid {
         let index_of = |id: &str| self.table.sort_ids.iter().position(|s| s == id);
         let mut file = self.path.display().to_string();
         let location = match err {
@@ -343,10 +349,11 @@ impl LoadedSorts {
             }
             _ => None,
         };
-        let mut message = match location {
-            Some(loc) => format!("{file}: {loc}: {err}"),
-            None => format!("{file}: {err}"),
+        let place = match location {
+            Some(loc) => format!("{file}: {loc}"),
+            None => file,
         };
+        let mut note = String::new();
         if let (
             ValidationError::DuplicateId { .. },
             SourceMap::Csv {
@@ -356,12 +363,15 @@ impl LoadedSorts {
             },
         ) = (err, &self.source)
         {
-            message.push_str(&format!(
+            note = format!(
                 " (line {header_line} is read as the header of sort ids but holds only numbers: is the header row missing?)"
-            ));
+            );
         }
-        // Ids and labels read from a file may hold line breaks (quoted CSV cells).
-        error::one_line(&message)
+        Invalid {
+            error: err.clone(),
+            place,
+            note,
+        }
     }
 }
 

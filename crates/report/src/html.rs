@@ -190,7 +190,7 @@ fn warnings(h: &mut String, r: &AnalysisResults) {
     }
     h.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
     for w in &r.warnings {
-        let _ = writeln!(h, "<li>{}</li>", esc(w));
+        let _ = writeln!(h, "<li>{}</li>", esc(&w.to_string()));
     }
     h.push_str("</ul>\n</section>\n");
 }

@@ -53,13 +53,13 @@ pub enum ServeError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The analysis cannot be done with these choices.
-    #[error("{input}: {source}")]
+    /// The analysis cannot be done with these choices (worded with the page's labels).
+    #[error("{input}: {}", crate::words::analysis_error(source))]
     Analysis {
         /// The input as shown.
         input: String,
-        /// The cause.
-        source: AnalysisError,
+        /// The cause (boxed: the error's size is that of its largest variant).
+        source: Box<AnalysisError>,
     },
     /// The output set could not be built.
     #[error(transparent)]

@@ -8,8 +8,8 @@
 //!
 //! The JSON API (`POST` bodies are capped at [`MAX_BODY_BYTES`]); the engine computes every
 //! number, the page only draws them. A bad input or an impossible option is answered 200 with
-//! `{"error": MESSAGE}` (the one-line message of the CLI, without `error: `): it is an answer,
-//! not a failed request. Refused or malformed requests get 4xx.
+//! `{"error": MESSAGE}` (the one-line message of the CLI, without `error: `, options named as
+//! the page shows them: [`words`]): it is an answer, not a failed request. Refused or malformed requests get 4xx.
 //!
 //! | route | body | answer |
 //! |---|---|---|
@@ -34,6 +34,7 @@ pub mod archive;
 pub mod error;
 pub mod load;
 pub mod options;
+pub mod words;
 
 pub use error::ServeError;
 pub use load::Opened;
@@ -242,7 +243,7 @@ impl Session {
         let failed = |source| {
             Reply::failure(&ServeError::Analysis {
                 input: input.shown.clone(),
-                source,
+                source: Box::new(source),
             })
         };
         let resolved = input
@@ -277,7 +278,7 @@ impl Session {
                     .map_err(|source| {
                         Reply::failure(&ServeError::Analysis {
                             input: input.shown.clone(),
-                            source,
+                            source: Box::new(source),
                         })
                     })
             }),

@@ -1,6 +1,7 @@
 //! Tests of the analysis session: stages re-run from the first one an edit affects.
 
 use super::*;
+use crate::error::Given;
 use crate::flag::FlaggingOptions;
 use crate::rotate::RotationStep;
 use crate::synthetic::planted_study;
@@ -121,7 +122,7 @@ fn each_option_reruns_from_its_stage() {
 fn invalid_options_are_refused_before_any_computation() {
     let study = study();
     // Only one factor is extracted: were the stages run first, this would fail there
-    // (too few factors extracted); the bad --invert is found before.
+    // (too few factors extracted); the bad inverted factor is found before.
     let bad = AnalysisOptions {
         extract: Some(1),
         flagging: FlaggingOptions {
@@ -131,8 +132,8 @@ fn invalid_options_are_refused_before_any_computation() {
         ..three()
     };
     match Analysis::new(&study, bad) {
-        Err(AnalysisError::UnknownFactor { context, .. }) => assert_eq!(context, "--invert"),
-        other => panic!("expected an --invert error, got {other:?}"),
+        Err(AnalysisError::UnknownFactor { context, .. }) => assert_eq!(context, Given::Invert),
+        other => panic!("expected an inverted factor error, got {other:?}"),
     }
     let mut a = Analysis::new(&study, three()).unwrap();
     let before = a.results();

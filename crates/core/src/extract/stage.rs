@@ -1,8 +1,9 @@
-//! The extraction stage of an analysis: how many factors to extract, the call, and the warning
-//! sentences it gives rise to.
+//! The extraction stage of an analysis: how many factors to extract, the call, and the
+//! warnings it gives rise to.
 
 use crate::correlate::Persons;
 use crate::error::AnalysisError;
+use crate::warning::Warning;
 
 use super::{ExtractSettings, Extracted, Extraction, HorstOptions, extract_persons_with};
 
@@ -18,7 +19,7 @@ use super::{ExtractSettings, Extracted, Extraction, HorstOptions, extract_person
 pub struct ExtractRequest {
     /// Extraction method.
     pub method: Extraction,
-    /// Factors to extract when given (`--extract`).
+    /// Factors to extract when given.
     pub extract: Option<usize>,
     /// Factors to keep and rotate afterwards.
     pub keep: usize,
@@ -52,7 +53,7 @@ pub struct ExtractStage {
     pub asked: usize,
     /// Whether the count was given explicitly.
     pub explicit: bool,
-    /// Statements of the study (for the warning sentences).
+    /// Statements of the study (for the warnings).
     pub statements: usize,
     /// The Horst settings used.
     pub horst: HorstOptions,
@@ -103,43 +104,38 @@ impl ExtractStage {
         Err(AnalysisError::TooFewExtracted {
             factors: keep,
             extracted,
-            why: match (&self.extracted.shortfall, self.explicit) {
-                (Some(why), _) => format!(": {why}"),
-                (None, true) => " (--extract)".to_string(),
-                (None, false) => String::new(),
-            },
+            shortfall: self.extracted.shortfall.clone(),
+            explicit: self.explicit,
         })
     }
 
-    /// The warnings of the extraction, one sentence each: Horst without convergence, fewer
-    /// factors than asked, centroid Heywood cases (sorts named by `sort_ids`).
-    pub fn warnings(&self, sort_ids: &[String]) -> Vec<String> {
+    /// The warnings of the extraction: Horst without convergence, fewer factors than asked,
+    /// centroid Heywood cases (sorts named by `sort_ids`).
+    pub fn warnings(&self, sort_ids: &[String]) -> Vec<Warning> {
         let mut warnings = Vec::new();
         if let Some(run) = self.extracted.horst
             && !run.converged
         {
-            warnings.push(format!(
-                "Horst: the communality estimates did not settle within {} iterations (threshold {}): no convergence, the last pass is used",
-                self.horst.iterations, self.horst.threshold
-            ));
+            warnings.push(Warning::HorstNotConverged {
+                iterations: self.horst.iterations,
+                threshold: self.horst.threshold,
+            });
         }
-        let (n, m) = (self.extracted.loadings.nrows(), self.statements);
         let (asked, extracted) = (self.asked, self.count());
         if extracted < asked {
-            warnings.push(format!(
-                "{asked} factors were to be extracted but only {extracted} could be{}",
-                self.extracted.shortfall.as_ref().map_or_else(
-                    || format!(" ({n} sorts x {m} statements)"),
-                    |w| format!(": {w}")
-                )
-            ));
+            warnings.push(Warning::FewerExtracted {
+                asked,
+                extracted,
+                sorts: self.extracted.loadings.nrows(),
+                statements: self.statements,
+                shortfall: self.extracted.shortfall.clone(),
+            });
         }
         for &(f, i) in &self.extracted.capped {
-            warnings.push(format!(
-                "centroid factor {}: the communality estimate of sort '{}' reached 1 and was held at 1 (a Heywood case)",
-                f + 1,
-                sort_ids[i]
-            ));
+            warnings.push(Warning::CentroidHeywood {
+                factor: f + 1,
+                sort: sort_ids[i].clone(),
+            });
         }
         warnings
     }

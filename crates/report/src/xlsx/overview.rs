@@ -19,7 +19,7 @@ pub(super) fn overview(
         ));
     }
     for w in &r.warnings {
-        items.push(("Warning", w.clone()));
+        items.push(("Warning", w.to_string()));
     }
     for n in &o.notes {
         items.push(("Not in this workbook", n.clone()));

@@ -239,7 +239,8 @@ fn raw_sorts_that_do_not_fit_are_left_out_of_the_scores() {
 #[test]
 fn texts_longer_than_a_cell_are_clipped() {
     let (mut r, ctx) = sample();
-    r.warnings.push("é".repeat(MAX_TEXT + 10));
+    r.warnings
+        .push(qstudy_core::Warning::Text("é".repeat(MAX_TEXT + 10)));
     let mut wb = open(results_xlsx(&r, &ctx).unwrap());
     let overview = wb.worksheet_range("Overview").unwrap();
     let long = overview

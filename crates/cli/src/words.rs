@@ -1,0 +1,160 @@
+//! The command line's words for the library's errors and warnings: where an error or warning is
+//! about an option, it names the option by its flag (`--invert`, `--horst-iterations`); the
+//! rest is the library's own sentence.
+
+use qstudy_core::bootstrap::BootstrapError;
+use qstudy_core::error::extracted_why;
+use qstudy_core::{AnalysisError, Given, ValidationError, Warning};
+use qstudy_io::LoadError;
+
+/// The option in which a factor or sort was named, by its flag (`--flag US3=2`).
+fn given(g: &Given) -> String {
+    match g {
+        Given::Invert => "--invert".to_string(),
+        Given::Split => "--split".to_string(),
+        Given::Flag(edit) => format!("--flag {edit}"),
+        Given::Unflag(edit) => format!("--unflag {edit}"),
+        Given::FactorName | Given::RotationStep { .. } => g.to_string(),
+    }
+}
+
+/// An analysis error, options named by their flags.
+///
+/// ```ignore
+/// assert_eq!(analysis_error(&AnalysisError::NoHorstIterations), "--horst-iterations must be at least 1");
+/// ```
+pub(crate) fn analysis_error(e: &AnalysisError) -> String {
+    match e {
+        AnalysisError::HorstTooManySorts { sorts, max } => format!(
+            "--method horst works on the n x n correlation matrix: at most {max} sorts, this study has {sorts} (use --method centroid)"
+        ),
+        AnalysisError::NoHorstIterations => "--horst-iterations must be at least 1".to_string(),
+        AnalysisError::BadHorstThreshold(t) => {
+            format!("--horst-threshold must be a positive number, not {t}")
+        }
+        AnalysisError::TooFewExtracted {
+            factors,
+            extracted,
+            shortfall,
+            explicit,
+        } => format!(
+            "{factors} factor(s) to keep but only {extracted} extracted{}",
+            extracted_why(shortfall, *explicit, "--extract")
+        ),
+        AnalysisError::UnknownFactor {
+            context,
+            factor,
+            valid,
+        } => format!(
+            "{}: factor '{factor}' does not exist (factors are {valid})",
+            given(context)
+        ),
+        AnalysisError::UnknownSort { context, id } => {
+            format!("{}: no sort with id '{id}'", given(context))
+        }
+        AnalysisError::Heywood {
+            sort,
+            factor,
+            loading,
+        } => format!(
+            "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently"
+        ),
+        _ => e.to_string(),
+    }
+}
+
+/// A bootstrap error, options named by their flags.
+pub(crate) fn bootstrap_error(e: &BootstrapError) -> String {
+    match e {
+        BootstrapError::Analysis(e) => analysis_error(e),
+        BootstrapError::Split => "split factors (--split) are not bootstrapped: bootstrap the whole factor and read its poles from the loadings".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// A validation error, the remedies named by their flags.
+pub(crate) fn validation_error(e: &ValidationError) -> String {
+    match e {
+        ValidationError::BrokenGrid {
+            sort,
+            value,
+            expected,
+            found,
+        } => format!(
+            "sort '{sort}' breaks the forced grid: column {value} holds {found} statement(s), expected {expected} (use --free-distribution to accept non-forced sorts)"
+        ),
+        ValidationError::GridNotInferable { sort, first } => format!(
+            "no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid with --grid VALUE:COUNT,..."
+        ),
+        _ => e.to_string(),
+    }
+}
+
+/// An input that could not be loaded: the file and place, then the validation error in the
+/// command line's words.
+pub(crate) fn load_error(e: &LoadError) -> String {
+    match e {
+        LoadError::Invalid(invalid) => invalid.message(&validation_error(&invalid.error)),
+        _ => e.to_string(),
+    }
+}
+
+/// A warning, options named by their flags.
+pub(crate) fn warning(w: &Warning) -> String {
+    match w {
+        Warning::BootstrapAutomaticFlagging => {
+            "--no-auto-flag is ignored: the bootstrap recomputes flags automatically".to_string()
+        }
+        _ => w.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qstudy_core::FlagEdit;
+
+    #[test]
+    fn options_are_named_by_their_flags() {
+        assert_eq!(
+            analysis_error(&AnalysisError::NoHorstIterations),
+            "--horst-iterations must be at least 1"
+        );
+        let e = AnalysisError::UnknownSort {
+            context: Given::Flag(FlagEdit {
+                sort: "XX9".into(),
+                factor: "1".into(),
+            }),
+            id: "XX9".into(),
+        };
+        assert_eq!(analysis_error(&e), "--flag XX9=1: no sort with id 'XX9'");
+        let e = AnalysisError::UnknownFactor {
+            context: Given::Invert,
+            factor: "4".into(),
+            valid: "1..3".into(),
+        };
+        assert_eq!(
+            analysis_error(&e),
+            "--invert: factor '4' does not exist (factors are 1..3)"
+        );
+        let e = AnalysisError::TooFewExtracted {
+            factors: 3,
+            extracted: 2,
+            shortfall: None,
+            explicit: true,
+        };
+        assert_eq!(
+            analysis_error(&e),
+            "3 factor(s) to keep but only 2 extracted (--extract)"
+        );
+        assert!(warning(&Warning::BootstrapAutomaticFlagging).starts_with("--no-auto-flag"));
+    }
+
+    #[test]
+    fn the_rest_is_the_library_sentence() {
+        let e = AnalysisError::NoFactors;
+        assert_eq!(analysis_error(&e), e.to_string());
+        let w = Warning::FewerThanTwoArrays;
+        assert_eq!(warning(&w), w.to_string());
+    }
+}

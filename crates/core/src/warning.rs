@@ -1,0 +1,275 @@
+//! The warnings of an analysis or a bootstrap: what was found and the values it is about. Each
+//! front end words them for its users; [`std::fmt::Display`] gives the plain sentence written
+//! into `results.json`, `warnings.txt` and the reports.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// One warning, with the sorts, factors, statements and numbers it is about. Factors are
+/// named as in the results (`F1`, `F2a`) unless a field says otherwise.
+///
+/// ```
+/// use qstudy_core::Warning;
+/// let w = Warning::NoDefiningSort { factor: "F3".into() };
+/// assert_eq!(w.to_string(), "F3 has no defining sort: it has no z-scores and no array");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// Horst's communality estimates did not converge: the last pass is used.
+    HorstNotConverged {
+        /// Largest number of iterations.
+        iterations: usize,
+        /// Convergence threshold.
+        threshold: f64,
+    },
+    /// Fewer factors could be extracted than were to be extracted.
+    FewerExtracted {
+        /// Factors that were to be extracted.
+        asked: usize,
+        /// Factors extracted.
+        extracted: usize,
+        /// Sorts of the study.
+        sorts: usize,
+        /// Statements of the study.
+        statements: usize,
+        /// Why the extraction stopped, when it says (else the data's size is the cause).
+        shortfall: Option<String>,
+    },
+    /// A centroid communality estimate reached 1 and was held there (a Heywood case).
+    CentroidHeywood {
+        /// The centroid factor (1-based).
+        factor: usize,
+        /// The sort id.
+        sort: String,
+    },
+    /// A rotated loading with `|a| >= 1`: the sort is not flagged automatically on it.
+    HeywoodLoading {
+        /// The sort id.
+        sort: String,
+        /// The rotated factor (1-based).
+        factor: usize,
+        /// The loading.
+        loading: f64,
+    },
+    /// A sort flagged on more than one factor.
+    FlaggedOnSeveral {
+        /// The sort id.
+        sort: String,
+        /// The factors it is flagged on.
+        factors: Vec<String>,
+    },
+    /// A sort flagged with a negative loading.
+    NegativeFlag {
+        /// The sort id.
+        sort: String,
+        /// The factor it is flagged on.
+        factor: String,
+        /// Its loading there.
+        loading: f64,
+    },
+    /// Sorts flagged on no factor.
+    DefineNoFactor {
+        /// The sort ids, in input order.
+        sorts: Vec<String>,
+    },
+    /// A factor without defining sorts.
+    NoDefiningSort {
+        /// The factor.
+        factor: String,
+    },
+    /// A factor whose weighted defining sorts cancel out.
+    CompositeCancels {
+        /// The factor.
+        factor: String,
+    },
+    /// Statements with equal z-scores in different grid columns (qmethod numerics).
+    TiesAcrossColumns {
+        /// The factor.
+        factor: String,
+        /// The statement ids.
+        statements: Vec<u32>,
+    },
+    /// Fewer than two factors have an array: nothing to compare.
+    FewerThanTwoArrays,
+    /// The bootstrap does not apply manual flags.
+    BootstrapManualFlags,
+    /// The bootstrap applies judgmental rotation steps to the full-sample target only.
+    BootstrapRotationSteps,
+    /// Automatic flagging was turned off, which the bootstrap cannot do.
+    BootstrapAutomaticFlagging,
+    /// Bootstrap replicates that could not be analysed.
+    ReplicatesFailed {
+        /// Replicates left out.
+        failed: usize,
+        /// Replicates run.
+        replicates: usize,
+        /// Factors each replicate had to extract.
+        factors: usize,
+    },
+    /// The number of factors to keep was not given: the retention report's recommendation
+    /// (that of `qstudy factors`) was kept.
+    FactorsRecommended {
+        /// Factors kept.
+        kept: usize,
+    },
+    /// A warning read back from a file. `results.json` and `bootstrap.json` hold warnings as
+    /// sentences only, so reading one back keeps the sentence as it is (written again, it is
+    /// byte for byte the same) without the values it was about.
+    Text(String),
+}
+
+impl fmt::Display for Warning {
+    /// The warning as one plain sentence.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::HorstNotConverged {
+                iterations,
+                threshold,
+            } => write!(
+                f,
+                "Horst: the communality estimates did not settle within {iterations} iterations (threshold {threshold}): no convergence, the last pass is used"
+            ),
+            Warning::FewerExtracted {
+                asked,
+                extracted,
+                sorts,
+                statements,
+                shortfall,
+            } => {
+                write!(
+                    f,
+                    "{asked} factors were to be extracted but only {extracted} could be"
+                )?;
+                match shortfall {
+                    Some(why) => write!(f, ": {why}"),
+                    None => write!(f, " ({sorts} sorts x {statements} statements)"),
+                }
+            }
+            Warning::CentroidHeywood { factor, sort } => write!(
+                f,
+                "centroid factor {factor}: the communality estimate of sort '{sort}' reached 1 and was held at 1 (a Heywood case)"
+            ),
+            Warning::HeywoodLoading {
+                sort,
+                factor,
+                loading,
+            } => write!(
+                f,
+                "sort '{sort}' has loading {loading:.4} on F{factor} (|a| >= 1, a Heywood case): its weight is undefined, so it is not flagged automatically on that factor"
+            ),
+            Warning::FlaggedOnSeveral { sort, factors } => write!(
+                f,
+                "sort '{sort}' is flagged on more than one factor ({}): it enters each composite",
+                factors.join(", ")
+            ),
+            Warning::NegativeFlag {
+                sort,
+                factor,
+                loading,
+            } => write!(
+                f,
+                "sort '{sort}' is flagged on {factor} with a negative loading ({loading:.4}): it enters the composite with a negative weight"
+            ),
+            Warning::DefineNoFactor { sorts } => write!(
+                f,
+                "{} sort(s) define no factor: {}",
+                sorts.len(),
+                sorts.join(", ")
+            ),
+            Warning::NoDefiningSort { factor } => write!(
+                f,
+                "{factor} has no defining sort: it has no z-scores and no array"
+            ),
+            Warning::CompositeCancels { factor } => write!(
+                f,
+                "the weighted sorts of {factor} cancel out (no variance): it has no z-scores and no array"
+            ),
+            Warning::TiesAcrossColumns { factor, statements } => {
+                write!(f, "{factor}: statements ")?;
+                for (i, s) in statements.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{s}")?;
+                }
+                f.write_str(
+                    " have equal z-scores but fall in different grid columns: qmethod gives them one averaged rank (its array can differ there and break the grid); qstudy keeps the grid, the higher-numbered statement taking the lower value",
+                )
+            }
+            Warning::FewerThanTwoArrays => f.write_str(
+                "fewer than two factors have an array: no distinguishing or consensus statements",
+            ),
+            Warning::BootstrapManualFlags => f.write_str(
+                "manual flags are not applied: the full sample and every replicate are flagged automatically",
+            ),
+            Warning::BootstrapRotationSteps => f.write_str(
+                "judgmental rotation steps shape the full-sample target only: replicates are rotated analytically and aligned with it",
+            ),
+            Warning::BootstrapAutomaticFlagging => f.write_str(
+                "automatic flagging cannot be turned off: the bootstrap recomputes flags automatically",
+            ),
+            Warning::ReplicatesFailed {
+                failed,
+                replicates,
+                factors,
+            } => write!(
+                f,
+                "{failed} of {replicates} replicates could not be analysed (fewer than {factors} extractable factors in the resample, or loadings left undefined by a degenerate resample) and are left out"
+            ),
+            Warning::FactorsRecommended { kept } => write!(
+                f,
+                "the number of factors to keep was not given: {kept} kept, as `qstudy factors` recommends"
+            ),
+            Warning::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Written as its sentence.
+impl Serialize for Warning {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Read back as [`Warning::Text`].
+impl<'de> Deserialize<'de> for Warning {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Warning::Text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_is_written_and_read_back_as_its_sentence() {
+        let w = Warning::NegativeFlag {
+            sort: "A".into(),
+            factor: "F2".into(),
+            loading: -0.41234,
+        };
+        let json = serde_json::to_string(&w).unwrap();
+        assert_eq!(
+            json,
+            "\"sort 'A' is flagged on F2 with a negative loading (-0.4123): it enters the composite with a negative weight\""
+        );
+        let back: Warning = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.to_string(), w.to_string());
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    }
+
+    #[test]
+    fn ties_list_the_statements() {
+        let w = Warning::TiesAcrossColumns {
+            factor: "F3".into(),
+            statements: vec![7, 10],
+        };
+        assert!(
+            w.to_string()
+                .starts_with("F3: statements 7, 10 have equal z-scores")
+        );
+    }
+}
