@@ -37,7 +37,9 @@ fn fixture(rel: &str) -> String {
 }
 
 fn cells(line: &str) -> Vec<&str> {
-    line.split(',').map(|c| c.trim().trim_matches('"')).collect()
+    line.split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect()
 }
 
 fn number(cell: &str) -> i32 {
