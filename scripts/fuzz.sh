@@ -3,7 +3,7 @@
 #   scripts/fuzz.sh [RUNS] [TARGET...]     (default: 1000000 runs of every target, one at a time)
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). No sanitizer (-s none): runs on stable rustc;
 # RUSTC_BOOTSTRAP=1 is set so that an ASan build (`-s address`) works on stable too. A crash is saved under
-# fuzz/artifacts/TARGET/; copy it to fixtures/fuzz/TARGET/ so that tests/fuzz_regressions.rs
+# fuzz/artifacts/TARGET/; copy it to fixtures/fuzz/TARGET/ so that tests/it/fuzz_regressions.rs
 # replays it on every `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"

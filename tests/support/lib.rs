@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests in `tests/`: run the CLI in-process exactly as the
+//! Helpers shared by the integration tests in `tests/it/`: run the CLI in-process exactly as the
 //! binary does, and find the fixtures.
 
 use std::path::PathBuf;

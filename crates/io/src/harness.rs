@@ -1,5 +1,5 @@
 //! The checks run on every input by the fuzz targets (`fuzz/`, cargo-fuzz) and by the stable
-//! regression test that replays the inputs they found (`tests/fuzz_regressions.rs`, the files
+//! regression test that replays the inputs they found (`tests/it/fuzz_regressions.rs`, the files
 //! under `fixtures/fuzz/`). Each function reads `bytes` as one kind of input and panics when
 //! a reader breaks a rule: a panic inside a reader, an error that is not one line or does not
 //! start with the file's name, or a table that is read but whose validation messages break

@@ -56,8 +56,9 @@ impl InputFormat {
     pub const NAMES: &'static str = "csv, csv-rows, htmlq, json, xlsx, pqmethod or study";
 
     /// The format implied by a file's extension (any case), if any: `.csv` and `.tsv` give
-    /// [`InputFormat::QmethodCsv`] (the CSV family: [`read_sorts`] then tells the layouts apart
-    /// by content), `.dat` PQMethod, `.json` easy-htmlq JSON, `.xlsx` / `.xlsm` XLSX.
+    /// [`InputFormat::QmethodCsv`] (the CSV family: [`read_sorts`](crate::read_sorts) then tells
+    /// the layouts apart by content), `.dat` PQMethod, `.json` easy-htmlq JSON, `.xlsx` / `.xlsm`
+    /// XLSX.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?;
         let is = |e: &str| ext.eq_ignore_ascii_case(e);

@@ -177,10 +177,12 @@ struct Unprivileged {
 }
 
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 unsafe extern "C" {
     fn setfsuid(fsuid: u32) -> i32;
 }
 
+#[allow(unsafe_code)]
 impl Unprivileged {
     fn new() -> Self {
         #[cfg(target_os = "linux")]
@@ -195,6 +197,7 @@ impl Unprivileged {
     }
 }
 
+#[allow(unsafe_code)]
 impl Drop for Unprivileged {
     fn drop(&mut self) {
         #[cfg(target_os = "linux")]

@@ -1,16 +1,15 @@
-//! Benchmarks of docs/performance.md: `cargo bench -p qstudy-cli --bench engine`.
+//! Benchmarks of the engine (docs/performance.md): `cargo bench -p qstudy-core --bench engine`.
 //!
-//! - `analyze_process`: `qstudy analyze` of the APSE fixture as a process (the release binary),
-//!   with every output and with `--no-plots`;
 //! - `pca_varimax` / `centroid`: extraction + varimax on planted studies of 60 statements
 //!   (the `n x n` matrix is never formed above `DENSE_LIMIT` sorts);
 //! - `analyze_core`: the whole core analysis (`analyze`, which also forms the correlation matrix
 //!   written to results.json when n <= 2000);
 //! - `bootstrap_redu_fut`: 1000 replicates of REDU-FUT (49 x 36, PCA, 3 factors) on 1 and 2
 //!   threads;
-//! - `parallel_analysis_apse`: 1000 random studies on the APSE design (32 x 40);
-//! - `figures_apse`: every figure of the APSE analysis as SVG and PNG, and report.html
-//!   (`qstudy_app::figures::render_outputs`), on 1 and 2 threads.
+//! - `parallel_analysis_apse`: 1000 random studies on the APSE design (32 x 40).
+//!
+//! The two fixtures are plain CSVs read here, so that the engine's benchmarks need nothing
+//! but the engine (`qstudy analyze` as a process and the figures: `crates/cli/benches/outputs.rs`).
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -24,25 +23,80 @@ use qstudy_core::retention::{RetentionOptions, parallel_analysis};
 use qstudy_core::rotate::{Rotation, VarimaxMethod, rotate};
 use qstudy_core::synthetic::planted_study;
 use qstudy_core::validate::{ValidationOptions, validate};
-use qstudy_core::{Correlation, Extraction, Grid, Study};
+use qstudy_core::{Correlation, Extraction, Grid, SortTable, Study};
 
 fn main() {
     divan::main();
 }
 
-fn fixture(rel: &str) -> PathBuf {
-    [env!("CARGO_MANIFEST_DIR"), "..", "..", "fixtures", rel]
+fn fixture(rel: &str) -> String {
+    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "..", "fixtures", rel]
         .iter()
+        .collect();
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn cells(line: &str) -> Vec<&str> {
+    line.split(',')
+        .map(|c| c.trim().trim_matches('"'))
         .collect()
 }
 
-fn load(rel: &str) -> Study {
-    let loaded = qstudy_io::read_sorts(&fixture(rel), None).expect("fixture");
+fn number(cell: &str) -> i32 {
+    cell.parse().expect("a sort value")
+}
+
+/// REDU-FUT (`redu-fut/qsorts.csv`: one row per statement, a label column, one column per
+/// sort), its grid inferred from the sorts.
+fn redu_fut() -> Study {
+    let text = fixture("redu-fut/qsorts.csv");
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let ids: Vec<String> = cells(lines.next().expect("header"))[1..]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut values = vec![Vec::new(); ids.len()];
+    for line in lines {
+        for (sort, cell) in values.iter_mut().zip(&cells(line)[1..]) {
+            sort.push(number(cell));
+        }
+    }
+    let table = SortTable {
+        sort_ids: ids,
+        statement_labels: None,
+        values,
+    };
+    validate(&table, &ValidationOptions::default()).expect("valid fixture")
+}
+
+/// APSE (`apse-2023/sorts.csv`: one row per sort, its id first) in the grid of its
+/// `study.toml`.
+fn apse() -> Study {
+    let toml = fixture("apse-2023/study.toml");
+    let grid: Grid = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("grid = "))
+        .expect("grid in study.toml")
+        .trim_matches('"')
+        .parse()
+        .expect("grid");
+    let text = fixture("apse-2023/sorts.csv");
+    let (mut sort_ids, mut values) = (Vec::new(), Vec::new());
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let row = cells(line);
+        sort_ids.push(row[0].to_string());
+        values.push(row[1..].iter().map(|c| number(c)).collect());
+    }
+    let table = SortTable {
+        sort_ids,
+        statement_labels: None,
+        values,
+    };
     let opts = ValidationOptions {
-        grid: loaded.grid.clone(),
+        grid: Some(grid),
         free_distribution: false,
     };
-    validate(&loaded.table, &opts).expect("valid fixture")
+    validate(&table, &opts).expect("valid fixture")
 }
 
 /// A planted study of `n` sorts x 60 statements (grid -5..5), 5 viewpoints, seed 1.
@@ -57,29 +111,6 @@ fn planted(n: usize) -> &'static Study {
         let t = planted_study(&grid, n, 5, (0.45, 0.75), 1).table;
         validate(&t, &ValidationOptions::default()).expect("valid")
     })
-}
-
-#[divan::bench(args = ["all outputs", "--no-plots"], sample_count = 20)]
-fn analyze_process(bencher: divan::Bencher, mode: &str) {
-    let exe = env!("CARGO_BIN_EXE_qstudy");
-    let input = fixture("apse-2023");
-    bencher
-        .with_inputs(|| tempfile::tempdir().expect("tempdir"))
-        .bench_local_values(|dir| {
-            let mut cmd = std::process::Command::new(exe);
-            cmd.arg("analyze")
-                .arg(&input)
-                .arg("--out")
-                .arg(dir.path().join("out"))
-                .arg("--quiet")
-                .stderr(std::process::Stdio::null());
-            if mode == "--no-plots" {
-                cmd.arg("--no-plots");
-            }
-            let status = cmd.status().expect("run qstudy");
-            assert!(status.success());
-            dir
-        });
 }
 
 fn extract_and_rotate(study: &Study, method: Extraction, extract: usize, keep: usize) {
@@ -121,7 +152,7 @@ fn analyze_core(bencher: divan::Bencher, n: usize) {
 
 #[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
 fn bootstrap_redu_fut(bencher: divan::Bencher, threads: usize) {
-    let study = load("redu-fut/qsorts.csv");
+    let study = redu_fut();
     let opts = AnalysisOptions {
         extraction: Extraction::Pca,
         factors: 3,
@@ -144,7 +175,7 @@ fn bootstrap_redu_fut(bencher: divan::Bencher, threads: usize) {
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn parallel_analysis_apse(bencher: divan::Bencher) {
-    let study = load("apse-2023");
+    let study = apse();
     let ropts = RetentionOptions::default();
     bencher.bench(|| {
         divan::black_box(parallel_analysis(
@@ -153,37 +184,5 @@ fn parallel_analysis_apse(bencher: divan::Bencher) {
             &ropts,
             &|_| {},
         ))
-    });
-}
-
-#[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
-fn figures_apse(bencher: divan::Bencher, threads: usize) {
-    let loaded = qstudy_io::read_sorts(&fixture("apse-2023"), None).expect("fixture");
-    let opts = ValidationOptions {
-        grid: loaded.grid.clone(),
-        free_distribution: false,
-    };
-    let study = validate(&loaded.table, &opts).expect("valid fixture");
-    let options = AnalysisOptions {
-        factors: 4,
-        ..Default::default()
-    };
-    let mut results = analyze(&study, &options).expect("analysis");
-    if let Some(p) = loaded.participants() {
-        results.attach_participants(p.to_vec());
-    }
-    let info = qstudy_report::ReportInfo::default();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("pool");
-    bencher.bench(|| {
-        pool.install(|| {
-            let gallery =
-                qstudy_plot::standard_plots(&results, &Default::default()).expect("figures");
-            divan::black_box(
-                qstudy_app::figures::render_outputs(&results, &gallery, &info).expect("render"),
-            )
-        })
     });
 }

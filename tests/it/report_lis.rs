@@ -5,7 +5,7 @@
 //! report changes on purpose, regenerate it with
 //!
 //! ```sh
-//! QSTUDY_BLESS=1 cargo test --test report_lis
+//! QSTUDY_BLESS=1 cargo test --test it report_lis
 //! ```
 //!
 //! and review the diff of `tests/golden/lipset.lis` before committing it.

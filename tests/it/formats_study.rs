@@ -1,4 +1,4 @@
-//! Gaps in the study directory's validation tests (`tests/study.rs` has the main ones): each
+//! Gaps in the study directory's validation tests (`study.rs` has the main ones): each
 //! remaining kind of mistake gives a one-line error naming the file, the line and what was
 //! expected, through `qstudy validate`.
 

@@ -6,7 +6,7 @@
 //! review the listed differences and re-record the manifest:
 //!
 //! ```text
-//! QSTUDY_BLESS=1 cargo test --test golden_outputs
+//! QSTUDY_BLESS=1 cargo test --test it golden_outputs
 //! git diff tests/golden/outputs.sha256   # review, then commit it with the change
 //! ```
 //!
@@ -228,8 +228,8 @@ type Manifest = BTreeMap<String, BTreeMap<String, String>>;
 /// The manifest's text: a comment, then `SHA256  CASE/PATH` lines sorted by case and path.
 fn render(m: &Manifest) -> String {
     let mut s = String::from(
-        "# SHA-256 of every output of tests/golden_outputs.rs (one line per case/file).\n\
-         # Re-record only for an intended change: QSTUDY_BLESS=1 cargo test --test golden_outputs\n",
+        "# SHA-256 of every output of tests/it/golden_outputs.rs (one line per case/file).\n\
+         # Re-record only for an intended change: QSTUDY_BLESS=1 cargo test --test it golden_outputs\n",
     );
     for (case, files) in m {
         for (path, hash) in files {
@@ -319,7 +319,7 @@ fn every_output_is_byte_identical_to_the_golden_manifest() {
     }
     let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| {
         panic!(
-            "{}: {e}; record it with QSTUDY_BLESS=1 cargo test --test golden_outputs",
+            "{}: {e}; record it with QSTUDY_BLESS=1 cargo test --test it golden_outputs",
             manifest.display()
         )
     });
@@ -328,7 +328,7 @@ fn every_output_is_byte_identical_to_the_golden_manifest() {
         diff.is_empty(),
         "outputs differ from {MANIFEST}:\n{diff}\n\
          If (and only if) these changes are intended, re-record the manifest with\n  \
-         QSTUDY_BLESS=1 cargo test --test golden_outputs\n\
+         QSTUDY_BLESS=1 cargo test --test it golden_outputs\n\
          and review `git diff {MANIFEST}` before committing it. Never bless to make a refactor \
          pass: a refactor must leave every output byte-identical."
     );
