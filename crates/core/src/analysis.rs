@@ -698,7 +698,7 @@ impl OptionsSummary {
             flag_automatic: options.flagging.automatic,
             manual_flags: edits(&options.flagging.flags),
             manual_unflags: edits(&options.flagging.unflags),
-            inverted: options.flagging.invert.clone(),
+            inverted: options.invert.clone(),
             split: options.flagging.split.clone(),
         }
     }

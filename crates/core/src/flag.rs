@@ -55,8 +55,6 @@ pub struct FlaggingOptions {
     pub flags: Vec<FlagEdit>,
     /// Flags removed by hand after the automatic ones.
     pub unflags: Vec<FlagEdit>,
-    /// Factors (1-based) whose loadings are negated before flagging.
-    pub invert: Vec<usize>,
     /// Bipolar factors (1-based) split into `Fa` (positive loaders) and `Fb` (negative loaders,
     /// negated loadings).
     pub split: Vec<usize>,
@@ -70,7 +68,6 @@ impl Default for FlaggingOptions {
             automatic: true,
             flags: Vec::new(),
             unflags: Vec::new(),
-            invert: Vec::new(),
             split: Vec::new(),
         }
     }

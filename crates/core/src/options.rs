@@ -45,6 +45,8 @@ pub struct AnalysisOptions {
     pub horst: HorstOptions,
     /// Judgmental rotation steps, applied in order after the analytic rotation.
     pub rotation_steps: Vec<RotationStep>,
+    /// Factors (1-based) whose loadings are negated after the rotation (before flagging).
+    pub invert: Vec<usize>,
     /// Flagging of defining sorts.
     pub flagging: FlaggingOptions,
     /// Write the correlation matrix even when `n` exceeds [`CORRELATION_OUTPUT_LIMIT`].
@@ -66,6 +68,7 @@ impl Default for AnalysisOptions {
             varimax: None,
             horst: HorstOptions::default(),
             rotation_steps: Vec::new(),
+            invert: Vec::new(),
             flagging: FlaggingOptions::default(),
             keep_correlation: false,
             factor_names: BTreeMap::new(),
@@ -134,7 +137,7 @@ impl AnalysisOptions {
     /// let study = validate(&table, &ValidationOptions::default()).unwrap();
     /// let mut o = AnalysisOptions { factors: 2, ..Default::default() };
     /// assert!(o.validate(&study).is_ok());
-    /// o.flagging.invert = vec![3];
+    /// o.invert = vec![3];
     /// assert!(matches!(o.validate(&study), Err(AnalysisError::UnknownFactor { .. })));
     /// ```
     pub fn validate(&self, study: &Study) -> Result<(), AnalysisError> {
@@ -172,7 +175,7 @@ impl AnalysisOptions {
             });
         }
         rotate::check_steps(&self.rotation_steps, k)?;
-        rotate::check_invert(&self.flagging.invert, k)?;
+        rotate::check_invert(&self.invert, k)?;
         flag::check(&self.flagging, study.sort_ids(), k)
     }
 
@@ -193,7 +196,7 @@ impl AnalysisOptions {
             method: self.varimax_method(),
             orientation: self.orientation(),
             steps: &self.rotation_steps,
-            invert: &self.flagging.invert,
+            invert: &self.invert,
         }
     }
 }
@@ -361,7 +364,7 @@ option_layer! {
     /// Invert factor F (negate its loadings) before flagging (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "invert", value_name = "F"))]
-    invert: Vec<usize> => |o, v| o.flagging.invert = v;
+    invert: Vec<usize> => |o, v| o.invert = v;
     /// Split bipolar factor F into Fa (positive loaders) and Fb (negative loaders) (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "split", value_name = "F"))]

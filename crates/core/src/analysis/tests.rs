@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::error::Given;
-use crate::flag::FlaggingOptions;
 use crate::rotate::RotationStep;
 use crate::synthetic::planted_study;
 use crate::validate::{ValidationOptions, validate};
@@ -108,7 +107,7 @@ fn each_option_reruns_from_its_stage() {
         Some(Stage::Extract)
     );
     assert_eq!(
-        edit(&mut a, |o| o.flagging.invert = vec![1]).unwrap(),
+        edit(&mut a, |o| o.invert = vec![1]).unwrap(),
         Some(Stage::Rotate)
     );
     let kendall = |o: &mut AnalysisOptions| o.correlation = crate::Correlation::Kendall;
@@ -125,10 +124,7 @@ fn invalid_options_are_refused_before_any_computation() {
     // (too few factors extracted); the bad inverted factor is found before.
     let bad = AnalysisOptions {
         extract: Some(1),
-        flagging: FlaggingOptions {
-            invert: vec![4],
-            ..Default::default()
-        },
+        invert: vec![4],
         ..three()
     };
     match Analysis::new(&study, bad) {
@@ -137,7 +133,7 @@ fn invalid_options_are_refused_before_any_computation() {
     }
     let mut a = Analysis::new(&study, three()).unwrap();
     let before = a.results();
-    assert!(edit(&mut a, |o| o.flagging.invert = vec![4]).is_err());
+    assert!(edit(&mut a, |o| o.invert = vec![4]).is_err());
     let ghost = FlagEdit {
         sort: "nobody".into(),
         factor: "1".into(),

@@ -14,7 +14,7 @@ fn the_analysis_table_is_typed_and_written_back_as_read() {
     assert_eq!(t.analysis.flag[1].sort, "a=b");
     let o = t.analysis.resolve();
     assert_eq!(
-        (o.factors, o.flagging.p, o.flagging.invert.clone()),
+        (o.factors, o.flagging.p, o.invert.clone()),
         (3, 0.01, vec![2])
     );
     assert_eq!(toml::to_string(&t).unwrap(), text);
