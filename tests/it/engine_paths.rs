@@ -3,7 +3,7 @@
 //! small studies, bit for bit.
 
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze, analyze_with};
-use qstudy_core::correlate::Engine;
+use qstudy_core::correlate::CorrelationForm;
 use qstudy_core::validate::{ValidationOptions, validate};
 use qstudy_core::{Correlation, Extraction, Study};
 use serde_json::Value;
@@ -66,8 +66,8 @@ fn factored_path_equals_dense_path_on_every_fixture() {
                     factors: k,
                     ..Default::default()
                 };
-                let dense = analyze_with(&s, &opts, Engine::Dense).unwrap();
-                let fact = analyze_with(&s, &opts, Engine::Factored).unwrap();
+                let dense = analyze_with(&s, &opts, CorrelationForm::Dense).unwrap();
+                let fact = analyze_with(&s, &opts, CorrelationForm::Factored).unwrap();
                 let what = format!("{rel} {extraction} {correlation}");
                 assert_close(&json(&dense), &json(&fact), 1e-10, &what);
                 // the same viewpoints: flags and arrays identical
@@ -91,7 +91,7 @@ fn analyze_is_the_dense_path_for_small_studies() {
                 ..Default::default()
             };
             let auto = analyze(&s, &opts).unwrap();
-            let dense = analyze_with(&s, &opts, Engine::Dense).unwrap();
+            let dense = analyze_with(&s, &opts, CorrelationForm::Dense).unwrap();
             assert_eq!(auto, dense, "{rel} {extraction}");
         }
     }

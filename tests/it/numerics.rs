@@ -243,7 +243,7 @@ fn max_diff(a: &Value, b: &Value) -> f64 {
 /// run them. PQMethod's varimax stops short of the exact optimum (its skip rule) by less than
 /// 5e-4 and keeps the factor order, flags and z-scores to 1e-3; R's varimax (qmethod) is
 /// millimetres away and reorders KOC's factors: the differences users saw between qmethod-style
-/// and KADE numbers (docs/methods.md, "Numerics profiles").
+/// and KADE numbers (docs/methods.md, "Compatibility profiles").
 #[test]
 fn kade_demo_studies_under_both_varimax_forms() {
     let koc = fixture("koc/KOC.DAT");

@@ -10,7 +10,7 @@ use clap::Args;
 use qstudy_app::outputs::write_retention;
 use qstudy_core::analysis::AnalysisOptions;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
-use qstudy_core::{Correlation, Extraction, Grid, Numerics, Rotation, Study, VarimaxMethod};
+use qstudy_core::{Compatibility, Correlation, Extraction, Grid, Rotation, Study, VarimaxMethod};
 use qstudy_io::{AnalysisDefaults, InputFormat, output_dir};
 
 use crate::error::CliError;
@@ -26,7 +26,7 @@ pub struct FactorsArgs {
     format: Option<InputFormat>,
     /// Whose numbers to reproduce: pqmethod or qmethod [default: pqmethod, or the study's].
     #[arg(long, value_name = "pqmethod|qmethod")]
-    numerics: Option<Numerics>,
+    numerics: Option<Compatibility>,
     /// Factor extraction method [default: centroid, or the study's].
     #[arg(long, value_name = "centroid|pca|horst")]
     method: Option<Extraction>,

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use ndarray::s;
 use qstudy_core::analysis::{AnalysisOptions, analyze};
 use qstudy_core::bootstrap::{BootstrapOptions, bootstrap};
-use qstudy_core::correlate::{Engine, Persons};
+use qstudy_core::correlate::{CorrelationForm, SortCorrelation};
 use qstudy_core::extract::extract_persons;
 use qstudy_core::retention::{RetentionOptions, parallel_analysis};
 use qstudy_core::rotate::{Rotation, VarimaxMethod, rotate};
@@ -114,7 +114,7 @@ fn planted(n: usize) -> &'static Study {
 }
 
 fn extract_and_rotate(study: &Study, method: Extraction, extract: usize, keep: usize) {
-    let persons = Persons::new(study.values(), Correlation::Pearson, Engine::Auto);
+    let persons = SortCorrelation::new(study.values(), Correlation::Pearson, CorrelationForm::Auto);
     let e = extract_persons(&persons, method, extract);
     let r = rotate(
         e.loadings.slice(s![.., ..keep]),

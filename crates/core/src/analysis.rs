@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{
     self, Compared, Consensus, CribSheet, Distinguishing, PairDifferences, Spread,
 };
-use crate::correlate::{self, Correlation, Engine, Persons};
+use crate::correlate::{self, Correlation, CorrelationForm, SortCorrelation};
 use crate::data::{Participant, Study};
 use crate::error::AnalysisError;
 use crate::extract::{self, ExtractStage, Extraction, HorstOptions, column_sums_of_squares};
 use crate::flag::{self, FlagEdit, Flagging};
 use crate::groups;
-use crate::numerics::Numerics;
+use crate::numerics::Compatibility;
 use crate::rotate::{self, Rotated, Rotation, VarimaxMethod};
 use crate::score::{self, FactorScores};
 use crate::warning::Warning;
@@ -49,7 +49,7 @@ pub struct InputSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptionsSummary {
     /// `pqmethod|qmethod`: whose conventions the numbers follow.
-    pub numerics: Numerics,
+    pub numerics: Compatibility,
     /// `pearson|spearman|kendall`.
     pub correlation: Correlation,
     /// `centroid|pca`.
@@ -229,16 +229,16 @@ fn percent(eigen: &[f64], n: usize) -> Vec<f64> {
 /// assert_eq!(res.flags.len(), 4);
 /// ```
 pub fn analyze(study: &Study, options: &AnalysisOptions) -> Result<AnalysisResults, AnalysisError> {
-    analyze_with(study, options, Engine::Auto)
+    analyze_with(study, options, CorrelationForm::Auto)
 }
 
-/// [`analyze`] with the extraction path chosen: [`Engine::Auto`] (what [`analyze`] does) forms
+/// [`analyze`] with the extraction path chosen: [`CorrelationForm::Auto`] (what [`analyze`] does) forms
 /// the `n x n` correlation matrix up to [`correlate::DENSE_LIMIT`] sorts and works on its
 /// `n x m` factor above (linear in `n`); the two agree to floating-point rounding.
 pub fn analyze_with(
     study: &Study,
     options: &AnalysisOptions,
-    engine: Engine,
+    engine: CorrelationForm,
 ) -> Result<AnalysisResults, AnalysisError> {
     Ok(Analysis::with_engine(study, options.clone(), engine)?.results())
 }
@@ -339,9 +339,9 @@ impl Stage {
 pub struct Analysis<'a> {
     study: Cow<'a, Study>,
     options: AnalysisOptions,
-    engine: Engine,
+    engine: CorrelationForm,
     standardized: Array2<f64>,
-    persons: Persons,
+    persons: SortCorrelation,
     extraction: ExtractStage,
     rotated: Rotated,
     flagging: Flagging,
@@ -395,7 +395,7 @@ impl Downstream {
 /// The stages from a given one onward, computed from the earlier ones of a session (`None`:
 /// not re-run).
 struct Rerun {
-    persons: Option<Persons>,
+    persons: Option<SortCorrelation>,
     extraction: Option<ExtractStage>,
     downstream: Downstream,
 }
@@ -403,14 +403,14 @@ struct Rerun {
 impl<'a> Analysis<'a> {
     /// Checks the options ([`AnalysisOptions::validate`]) and runs every stage on `study`.
     pub fn new(study: &'a Study, options: AnalysisOptions) -> Result<Analysis<'a>, AnalysisError> {
-        Analysis::build(Cow::Borrowed(study), options, Engine::Auto)
+        Analysis::build(Cow::Borrowed(study), options, CorrelationForm::Auto)
     }
 
     /// [`Analysis::new`] with the correlation engine chosen (see [`analyze_with`]).
     pub fn with_engine(
         study: &'a Study,
         options: AnalysisOptions,
-        engine: Engine,
+        engine: CorrelationForm,
     ) -> Result<Analysis<'a>, AnalysisError> {
         Analysis::build(Cow::Borrowed(study), options, engine)
     }
@@ -420,16 +420,16 @@ impl<'a> Analysis<'a> {
         study: Study,
         options: AnalysisOptions,
     ) -> Result<Analysis<'static>, AnalysisError> {
-        Analysis::build(Cow::Owned(study), options, Engine::Auto)
+        Analysis::build(Cow::Owned(study), options, CorrelationForm::Auto)
     }
 
     fn build(
         study: Cow<'a, Study>,
         options: AnalysisOptions,
-        engine: Engine,
+        engine: CorrelationForm,
     ) -> Result<Analysis<'a>, AnalysisError> {
         options.validate(&study)?;
-        let persons = Persons::new(study.values(), options.correlation, engine);
+        let persons = SortCorrelation::new(study.values(), options.correlation, engine);
         let standardized = correlate::standardize_rows(study.values());
         let extraction = extract::run(&persons, study.n_statements(), &options.extract_request());
         let later = Downstream::run(&study, &standardized, &extraction, None, &options)?;
@@ -452,7 +452,7 @@ impl<'a> Analysis<'a> {
     fn rerun(&self, options: &AnalysisOptions, from: Stage) -> Result<Rerun, AnalysisError> {
         let study = &*self.study;
         let persons = (from <= Stage::Correlate)
-            .then(|| Persons::new(study.values(), options.correlation, self.engine));
+            .then(|| SortCorrelation::new(study.values(), options.correlation, self.engine));
         let extraction = (from <= Stage::Extract).then(|| {
             let persons = persons.as_ref().unwrap_or(&self.persons);
             extract::run(persons, study.n_statements(), &options.extract_request())
@@ -515,7 +515,7 @@ impl<'a> Analysis<'a> {
         &self.options
     }
     /// The correlation between sorts (dense or factored).
-    pub fn persons(&self) -> &Persons {
+    pub fn persons(&self) -> &SortCorrelation {
         &self.persons
     }
     /// The output of the extraction stage.
@@ -556,7 +556,7 @@ impl<'a> Analysis<'a> {
             &self.scores,
             &self.flagging.columns,
             self.study.statement_ids(),
-            self.options.numerics == Numerics::Qmethod,
+            self.options.numerics == Compatibility::Qmethod,
         ));
         w.extend(self.compared.warnings());
         w
@@ -582,8 +582,8 @@ impl<'a> Analysis<'a> {
             input: InputSummary::of(study),
             options: OptionsSummary::of(o, self.extraction.count()),
             correlation: keep_r.then(|| match &self.persons {
-                Persons::Dense(r) => rows(r),
-                Persons::Factored(_) => rows(&correlate::correlation_matrix(
+                SortCorrelation::Dense(r) => rows(r),
+                SortCorrelation::Factored(_) => rows(&correlate::correlation_matrix(
                     study.values(),
                     o.correlation,
                 )),

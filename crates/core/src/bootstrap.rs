@@ -23,7 +23,7 @@ use thiserror::Error;
 
 use crate::analysis::{AnalysisOptions, analyze};
 use crate::compare::{Consensus, Distinguishing};
-use crate::correlate::{self, Correlation, Engine, Persons};
+use crate::correlate::{self, Correlation, CorrelationForm, SortCorrelation};
 use crate::data::Study;
 use crate::error::AnalysisError;
 use crate::extract::{self, ExtractRequest, Extraction};
@@ -163,7 +163,7 @@ pub struct BootstrapSettings {
     /// Level of the percentile intervals.
     pub interval: f64,
     /// Whose conventions the numbers follow.
-    pub numerics: crate::numerics::Numerics,
+    pub numerics: crate::numerics::Compatibility,
     /// Correlation between sorts.
     pub correlation: Correlation,
     /// Extraction.
@@ -484,7 +484,7 @@ fn replicate(ctx: &Context<'_>, b: usize) -> Option<Replicate> {
     let mut rng = synthetic::rng(ctx.bootstrap.seed, b as u64);
     let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
     let values = ctx.study.values().select(Axis(0), &idx);
-    let persons = Persons::new(&values, ctx.options.correlation, Engine::Auto);
+    let persons = SortCorrelation::new(&values, ctx.options.correlation, CorrelationForm::Auto);
     let extraction = extract::run(&persons, m, &ctx.extract);
     drop(persons);
     extraction.check_keep(ctx.k).ok()?;

@@ -162,7 +162,7 @@ fn ranked_rows(values: &Array2<f64>) -> Array2<f64> {
     .expect("same shape")
 }
 
-/// Largest `n` for which [`Engine::Auto`] forms the `n x n` correlation matrix and extracts
+/// Largest `n` for which [`CorrelationForm::Auto`] forms the `n x n` correlation matrix and extracts
 /// from it (the path every reference test checks); above it, extraction works on the
 /// `n x m` factor of [`Factored`] in time and memory linear in `n`.
 pub const DENSE_LIMIT: usize = 300;
@@ -174,7 +174,7 @@ pub const DENSE_LIMIT: usize = 300;
 /// with `n m` instead of `n^2` (memory) and `n^3` (PCA time).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Engine {
+pub enum CorrelationForm {
     /// Dense for `n <= DENSE_LIMIT` (and always for Kendall), factored above.
     #[default]
     Auto,
@@ -184,14 +184,14 @@ pub enum Engine {
     Factored,
 }
 
-impl Engine {
+impl CorrelationForm {
     /// Whether an analysis of `n` sorts with `method` uses the factored path.
     pub fn is_factored(self, n: usize, method: Correlation) -> bool {
         method != Correlation::Kendall
             && match self {
-                Engine::Auto => n > DENSE_LIMIT,
-                Engine::Dense => false,
-                Engine::Factored => true,
+                CorrelationForm::Auto => n > DENSE_LIMIT,
+                CorrelationForm::Dense => false,
+                CorrelationForm::Factored => true,
             }
     }
 }
@@ -283,36 +283,40 @@ fn tidy_correlation(r: &mut Array2<f64>) {
 
 /// The correlation between persons as extraction needs it: the matrix, or its factor.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Persons {
+pub enum SortCorrelation {
     /// The `n x n` matrix.
     Dense(Array2<f64>),
     /// `R = W W^T`, never formed.
     Factored(Factored),
 }
 
-impl Persons {
+impl SortCorrelation {
     /// Builds what `engine` asks for `values` (sorts x statements).
-    pub fn new(values: &Array2<f64>, method: Correlation, engine: Engine) -> Persons {
+    pub fn new(
+        values: &Array2<f64>,
+        method: Correlation,
+        engine: CorrelationForm,
+    ) -> SortCorrelation {
         if engine.is_factored(values.nrows(), method) {
-            Persons::Factored(Factored::new(values, method).expect("not Kendall"))
+            SortCorrelation::Factored(Factored::new(values, method).expect("not Kendall"))
         } else {
-            Persons::Dense(correlation_matrix(values, method))
+            SortCorrelation::Dense(correlation_matrix(values, method))
         }
     }
 
     /// Number of persons `n`.
     pub fn n(&self) -> usize {
         match self {
-            Persons::Dense(r) => r.nrows(),
-            Persons::Factored(f) => f.n(),
+            SortCorrelation::Dense(r) => r.nrows(),
+            SortCorrelation::Factored(f) => f.n(),
         }
     }
 
     /// The `n x n` matrix (formed from the factor when it is not held).
     pub fn dense(&self) -> std::borrow::Cow<'_, Array2<f64>> {
         match self {
-            Persons::Dense(r) => std::borrow::Cow::Borrowed(r),
-            Persons::Factored(f) => std::borrow::Cow::Owned(f.to_dense()),
+            SortCorrelation::Dense(r) => std::borrow::Cow::Borrowed(r),
+            SortCorrelation::Factored(f) => std::borrow::Cow::Owned(f.to_dense()),
         }
     }
 }

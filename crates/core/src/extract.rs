@@ -10,7 +10,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::correlate::{Factored, Persons};
+use crate::correlate::{Factored, SortCorrelation};
 use std::str::FromStr;
 
 mod stage;
@@ -179,34 +179,34 @@ pub fn extract_with(
 }
 
 /// Extracts up to `count` factors from the correlation between persons, dense or factored
-/// ([`crate::correlate::Persons`]): the factored path gives the dense path's factors to
+/// ([`crate::correlate::SortCorrelation`]): the factored path gives the dense path's factors to
 /// floating-point rounding in time and memory linear in `n`.
 ///
 /// ```
 /// use ndarray::array;
-/// use qstudy_core::correlate::{Correlation, Engine, Persons};
+/// use qstudy_core::correlate::{Correlation, CorrelationForm, SortCorrelation};
 /// use qstudy_core::extract::{extract_persons, Extraction};
 /// let x = array![[1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 1.0, 3.0, 5.0, 4.0],
 ///                [5.0, 4.0, 3.0, 1.0, 2.0], [1.0, 3.0, 2.0, 4.0, 5.0]];
-/// let dense = extract_persons(&Persons::new(&x, Correlation::Pearson, Engine::Dense), Extraction::Pca, 2);
-/// let fact = extract_persons(&Persons::new(&x, Correlation::Pearson, Engine::Factored), Extraction::Pca, 2);
+/// let dense = extract_persons(&SortCorrelation::new(&x, Correlation::Pearson, CorrelationForm::Dense), Extraction::Pca, 2);
+/// let fact = extract_persons(&SortCorrelation::new(&x, Correlation::Pearson, CorrelationForm::Factored), Extraction::Pca, 2);
 /// assert!((&dense.loadings - &fact.loadings).iter().all(|d| d.abs() < 1e-10));
 /// ```
-pub fn extract_persons(persons: &Persons, method: Extraction, count: usize) -> Extracted {
+pub fn extract_persons(persons: &SortCorrelation, method: Extraction, count: usize) -> Extracted {
     extract_persons_with(persons, method, count, &ExtractSettings::default())
 }
 
 /// [`extract_persons`] with the centroid convention and Horst settings given. Horst works on
 /// the dense matrix (formed from the factor when the correlation is factored).
 pub fn extract_persons_with(
-    persons: &Persons,
+    persons: &SortCorrelation,
     method: Extraction,
     count: usize,
     settings: &ExtractSettings,
 ) -> Extracted {
     match persons {
-        Persons::Dense(r) => extract_with(r, method, count, settings),
-        Persons::Factored(f) => match method {
+        SortCorrelation::Dense(r) => extract_with(r, method, count, settings),
+        SortCorrelation::Factored(f) => match method {
             Extraction::Centroid => centroid_factored_with(f, count, PREFIX_MIN, settings.centroid),
             Extraction::Pca => pca_factored(f, count),
             Extraction::Horst => {
@@ -853,18 +853,18 @@ fn gram_eigen(w: &Array2<f64>) -> (Vec<f64>, DMatrix<f64>) {
 /// retention rules and parallel analysis): all `n` of the dense matrix, or the `min(n, m)`
 /// largest from the factor, computed from the smaller of `W W^T` (`n x n`) and `W^T W`
 /// (`m x m`) (the others are 0).
-pub fn leading_eigenvalues(persons: &Persons) -> Vec<f64> {
+pub fn leading_eigenvalues(persons: &SortCorrelation) -> Vec<f64> {
     let sorted_desc = |mut v: Vec<f64>| {
         v.sort_by(|a, b| b.total_cmp(a));
         v
     };
     match persons {
-        Persons::Dense(r) => {
+        SortCorrelation::Dense(r) => {
             let n = r.nrows();
             let dm = DMatrix::from_fn(n, n, |i, j| r[[i, j]]);
             sorted_desc(dm.symmetric_eigenvalues().iter().copied().collect())
         }
-        Persons::Factored(f) => {
+        SortCorrelation::Factored(f) => {
             let w = f.w();
             let (n, m) = w.dim();
             let g = if n <= m { w.dot(&w.t()) } else { w.t().dot(w) };

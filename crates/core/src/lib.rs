@@ -27,11 +27,11 @@ pub mod view;
 pub mod warning;
 
 pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
-pub use correlate::{Correlation, Engine};
+pub use correlate::{Correlation, CorrelationForm};
 pub use data::{Grid, GridColumn, Participant, SortTable, Study};
 pub use error::{AnalysisError, DesignError, Given, GridSpecError, ValidationError};
 pub use extract::Extraction;
 pub use flag::{FlagEdit, FlaggingOptions};
-pub use numerics::Numerics;
+pub use numerics::Compatibility;
 pub use rotate::{Rotation, RotationStep, VarimaxMethod};
 pub use warning::Warning;

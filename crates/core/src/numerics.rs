@@ -1,4 +1,4 @@
-//! Numerics profiles: the whole set of conventions of one anchor program (methods section 7b).
+//! Compatibility profiles: the whole set of conventions of one anchor program (methods section 7b).
 //!
 //! A profile picks the centroid convention, the varimax algorithm and how rotated factors are
 //! signed and ordered, so that a user gets the numbers of the program they check against.
@@ -13,15 +13,15 @@ use crate::rotate::{Orientation, VarimaxMethod};
 /// Whose numbers an analysis reproduces.
 ///
 /// ```
-/// use qstudy_core::numerics::Numerics;
+/// use qstudy_core::numerics::Compatibility;
 /// use qstudy_core::{Extraction, VarimaxMethod};
-/// assert_eq!(Numerics::default(), Numerics::Pqmethod);
-/// assert_eq!(Numerics::Qmethod.varimax(), VarimaxMethod::Svd);
-/// assert_eq!("qmethod".parse::<Numerics>().unwrap(), Numerics::Qmethod);
+/// assert_eq!(Compatibility::default(), Compatibility::Pqmethod);
+/// assert_eq!(Compatibility::Qmethod.varimax(), VarimaxMethod::Svd);
+/// assert_eq!("qmethod".parse::<Compatibility>().unwrap(), Compatibility::Qmethod);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Numerics {
+pub enum Compatibility {
     /// PQMethod 2.35 / KADE / Ken-Q: PQMethod's centroid, PQMethod's varimax (skip rule,
     /// constants, stop rule), factors reflected to `sum a|a| >= 0` in their extraction order.
     #[default]
@@ -31,53 +31,53 @@ pub enum Numerics {
     Qmethod,
 }
 
-impl Numerics {
+impl Compatibility {
     /// The name used in options and `results.json`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Numerics::Pqmethod => "pqmethod",
-            Numerics::Qmethod => "qmethod",
+            Compatibility::Pqmethod => "pqmethod",
+            Compatibility::Qmethod => "qmethod",
         }
     }
 
     /// The centroid convention of the profile.
     pub fn centroid(self) -> CentroidVariant {
         match self {
-            Numerics::Pqmethod => CentroidVariant::Pqmethod,
-            Numerics::Qmethod => CentroidVariant::Qmethod,
+            Compatibility::Pqmethod => CentroidVariant::Pqmethod,
+            Compatibility::Qmethod => CentroidVariant::Qmethod,
         }
     }
 
     /// The varimax algorithm of the profile.
     pub fn varimax(self) -> VarimaxMethod {
         match self {
-            Numerics::Pqmethod => VarimaxMethod::Pqmethod,
-            Numerics::Qmethod => VarimaxMethod::Svd,
+            Compatibility::Pqmethod => VarimaxMethod::Pqmethod,
+            Compatibility::Qmethod => VarimaxMethod::Svd,
         }
     }
 
     /// How rotated factors are signed and ordered for this extraction.
     pub fn orientation(self, extraction: Extraction) -> Orientation {
         match (self, extraction) {
-            (Numerics::Pqmethod, _) => Orientation::Reflect,
-            (Numerics::Qmethod, Extraction::Pca) => Orientation::Psych,
-            (Numerics::Qmethod, _) => Orientation::AsIs,
+            (Compatibility::Pqmethod, _) => Orientation::Reflect,
+            (Compatibility::Qmethod, Extraction::Pca) => Orientation::Psych,
+            (Compatibility::Qmethod, _) => Orientation::AsIs,
         }
     }
 }
 
-impl fmt::Display for Numerics {
+impl fmt::Display for Compatibility {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl FromStr for Numerics {
+impl FromStr for Compatibility {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
-            "pqmethod" => Ok(Numerics::Pqmethod),
-            "qmethod" => Ok(Numerics::Qmethod),
+            "pqmethod" => Ok(Compatibility::Pqmethod),
+            "qmethod" => Ok(Compatibility::Qmethod),
             other => Err(format!(
                 "unknown numerics profile '{other}' (expected pqmethod or qmethod)"
             )),

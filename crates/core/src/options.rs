@@ -11,7 +11,7 @@ use crate::data::Study;
 use crate::error::{AnalysisError, Given};
 use crate::extract::{self, ExtractRequest, ExtractSettings, Extraction, HorstOptions};
 use crate::flag::{self, FlagEdit, FlaggingOptions};
-use crate::numerics::Numerics;
+use crate::numerics::Compatibility;
 use crate::rotate::{self, Orientation, RotateRequest, Rotation, RotationStep, VarimaxMethod};
 
 /// Largest `n` for which the `n x n` correlation matrix is written by default.
@@ -28,7 +28,7 @@ pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisOptions {
     /// Whose conventions the numbers follow (PQMethod/KADE or qmethod).
-    pub numerics: Numerics,
+    pub numerics: Compatibility,
     /// Correlation between sorts.
     pub correlation: Correlation,
     /// Extraction method.
@@ -59,7 +59,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
-            numerics: Numerics::Pqmethod,
+            numerics: Compatibility::Pqmethod,
             correlation: Correlation::Pearson,
             extraction: Extraction::Centroid,
             extract: None,
@@ -302,7 +302,7 @@ option_layer! {
     /// the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|qmethod"))]
-    numerics: Option<Numerics> => |o, v| o.numerics = v;
+    numerics: Option<Compatibility> => |o, v| o.numerics = v;
     /// Factor extraction method: centroid, pca or horst (PQMethod's Horst 5.5 centroid)
     /// [default: centroid, or the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::AnalysisOptions;
-use crate::correlate::{Correlation, Engine, Persons};
+use crate::correlate::{Correlation, CorrelationForm, SortCorrelation};
 use crate::data::Study;
 use crate::error::AnalysisError;
 use crate::extract::{self, Extracted, Extraction};
@@ -154,8 +154,11 @@ pub fn parallel_analysis(
 ) -> ParallelAnalysis {
     let (n, m) = (study.n_sorts(), study.n_statements());
     let len = n.min(m);
-    let mut observed =
-        extract::leading_eigenvalues(&Persons::new(study.values(), correlation, Engine::Auto));
+    let mut observed = extract::leading_eigenvalues(&SortCorrelation::new(
+        study.values(),
+        correlation,
+        CorrelationForm::Auto,
+    ));
     observed.truncate(len);
     let cells = study.grid().expanded();
     let random: Vec<Vec<f64>> = (0..options.iterations)
@@ -169,8 +172,11 @@ pub fn parallel_analysis(
                     .zip(sort)
                     .for_each(|(x, v)| *x = f64::from(v));
             }
-            let mut e =
-                extract::leading_eigenvalues(&Persons::new(&values, correlation, Engine::Auto));
+            let mut e = extract::leading_eigenvalues(&SortCorrelation::new(
+                &values,
+                correlation,
+                CorrelationForm::Auto,
+            ));
             e.resize(len, 0.0);
             progress(1);
             e
@@ -312,7 +318,7 @@ fn extract_all(study: &Study, options: &AnalysisOptions) -> Result<Extracted, An
         .extract
         .unwrap_or_else(|| options.extraction.default_count())
         .min(cap);
-    let persons = Persons::new(study.values(), options.correlation, Engine::Auto);
+    let persons = SortCorrelation::new(study.values(), options.correlation, CorrelationForm::Auto);
     let extracted = extract::extract_persons_with(
         &persons,
         options.extraction,

@@ -49,7 +49,7 @@ impl FromStr for Rotation {
 }
 
 /// How varimax is computed. All maximise the same criterion; they stop at different points.
-/// The numerics profile ([`crate::numerics::Numerics`]) picks one; this is the expert override.
+/// The numerics profile ([`crate::numerics::Compatibility`]) picks one; this is the expert override.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VarimaxMethod {

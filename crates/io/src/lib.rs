@@ -37,9 +37,9 @@ use qstudy_core::{Grid, Participant, SortTable, ValidationError};
 mod csv_rows;
 mod csv_sorts;
 mod detect;
+mod dispatch;
 mod error;
 mod export;
-mod formats;
 #[cfg(test)]
 mod fuzz;
 pub mod harness;
@@ -177,7 +177,7 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
         }
     };
     let bytes = limits::read_input(path)?;
-    let mut loaded = formats::parse_bytes(&bytes, path, format, auto)?;
+    let mut loaded = dispatch::parse_bytes(&bytes, path, format, auto)?;
     if loaded.format == InputFormat::PqmethodDat
         && let Some(sta) = pqmethod::find_sta(path)
     {
@@ -217,7 +217,7 @@ pub fn read_sorts_from_str(
     name: &str,
     format: InputFormat,
 ) -> Result<LoadedSorts, ReadError> {
-    formats::parse_bytes(text.as_bytes(), Path::new(name), format, false)
+    dispatch::parse_bytes(text.as_bytes(), Path::new(name), format, false)
 }
 
 /// Reads Q sorts from raw bytes (any format, XLSX included); `name` is used as the file name in
@@ -250,7 +250,7 @@ pub fn read_sorts_from_bytes(
             });
         }
     };
-    formats::parse_bytes(bytes, path, format, auto)
+    dispatch::parse_bytes(bytes, path, format, auto)
 }
 
 impl LoadedSorts {

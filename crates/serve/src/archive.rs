@@ -11,7 +11,7 @@ use qstudy_io::{OutputFormat, read_sorts};
 use zip::write::SimpleFileOptions;
 
 use crate::error::ServeError;
-use crate::options::{SessionOptions, study_keys};
+use crate::options::{PageOptions, study_keys};
 
 /// A zip archive of `files` (`/`-separated relative paths), each under `top/`, in the order
 /// given, with fixed timestamps (the same files give the same bytes).
@@ -32,11 +32,7 @@ fn zip_of(top: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ServeError>
 /// every choice in `study.toml`'s `[analysis]` and `[factor_names]`, so that `qstudy analyze`
 /// on the unpacked directory reproduces the session's results. Written by the study writer of
 /// `qstudy convert --to study` (`qstudy_io::export`).
-pub fn study_zip(
-    opened: &Input,
-    options: &SessionOptions,
-    name: &str,
-) -> Result<Vec<u8>, ServeError> {
+pub fn study_zip(opened: &Input, options: &PageOptions, name: &str) -> Result<Vec<u8>, ServeError> {
     let work = tempfile::Builder::new()
         .prefix("qstudy-save-")
         .tempdir()

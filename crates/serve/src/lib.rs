@@ -16,10 +16,10 @@
 //! | `GET /` | | the page |
 //! | `GET /api/state` | | the open input's summary and its session options, or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
-//! | `POST /api/factors` | [`SessionOptions`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
-//! | `POST /api/analyze` | [`SessionOptions`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); or `{"error"}` |
-//! | `POST /api/save` | [`SessionOptions`] | a zip of the study directory holding every choice |
-//! | `POST /api/download` | [`SessionOptions`] | a zip of the output directory of `qstudy analyze` |
+//! | `POST /api/factors` | [`PageOptions`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
+//! | `POST /api/analyze` | [`PageOptions`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); or `{"error"}` |
+//! | `POST /api/save` | [`PageOptions`] | a zip of the study directory holding every choice |
+//! | `POST /api/download` | [`PageOptions`] | a zip of the output directory of `qstudy analyze` |
 
 use std::io::Read;
 use std::path::Path;
@@ -38,7 +38,7 @@ pub mod words;
 
 pub use error::ServeError;
 pub use load::Opened;
-pub use options::SessionOptions;
+pub use options::PageOptions;
 
 /// Largest request body accepted (an upload is base64 in JSON: about 4/3 of the files' size).
 pub const MAX_BODY_BYTES: usize = 64 << 20;
@@ -118,7 +118,7 @@ pub struct Request<'a> {
 }
 
 /// The state of one workbench: its address and token, and the input open in it.
-pub struct Session {
+pub struct WorkbenchState {
     port: u16,
     token: String,
     opened: Option<Opened>,
@@ -149,16 +149,16 @@ struct Upload {
     files: Vec<UploadFile>,
 }
 
-impl Session {
+impl WorkbenchState {
     /// A session for a server on `port` with `token`, nothing open.
     ///
     /// ```
-    /// let mut s = qstudy_serve::Session::new(8080, "t".into());
+    /// let mut s = qstudy_serve::WorkbenchState::new(8080, "t".into());
     /// let r = s.handle(qstudy_serve::Request { method: "GET", url: "/api/state", host: Some("127.0.0.1:8080"), token: None, body: b"" });
     /// assert_eq!(r.status, 403);
     /// ```
-    pub fn new(port: u16, token: String) -> Session {
-        Session {
+    pub fn new(port: u16, token: String) -> WorkbenchState {
+        WorkbenchState {
             port,
             token,
             opened: None,
@@ -202,7 +202,7 @@ impl Session {
         });
         let options = match &o.loaded.study {
             Some(info) => options::study_keys::from_study(&info.defaults, &info.factor_names),
-            None => SessionOptions::default(),
+            None => PageOptions::default(),
         };
         let title = o.loaded.study_title();
         json!({
@@ -225,19 +225,19 @@ impl Session {
     }
 
     /// The open input and the page's choices sent with a request.
-    fn options_of(&mut self, body: &[u8]) -> Result<(&mut Opened, SessionOptions), Reply> {
+    fn options_of(&mut self, body: &[u8]) -> Result<(&mut Opened, PageOptions), Reply> {
         let opened = self
             .opened
             .as_mut()
             .ok_or_else(|| Reply::error(409, "no input is open"))?;
-        let options: SessionOptions = serde_json::from_slice(body)
+        let options: PageOptions = serde_json::from_slice(body)
             .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
         Ok((opened, options))
     }
 
     /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
     /// stage that changed since the last request.
-    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, SessionOptions), Reply> {
+    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, PageOptions), Reply> {
         let (opened, options) = self.options_of(body)?;
         let input = &opened.input;
         let failed = |source| {
@@ -342,7 +342,7 @@ impl Session {
 /// A workbench listening on 127.0.0.1.
 pub struct Workbench {
     server: Arc<tiny_http::Server>,
-    session: Session,
+    session: WorkbenchState,
 }
 
 /// Stops a running [`Workbench`] from another thread.
@@ -379,7 +379,7 @@ impl Workbench {
                 port,
                 reason: "the server has no IP address".to_string(),
             })?;
-        let mut session = Session::new(port, new_token()?);
+        let mut session = WorkbenchState::new(port, new_token()?);
         if let Some(o) = opened {
             session.open(o);
         }

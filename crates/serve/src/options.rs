@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use qstudy_core::analysis::AnalysisOptions;
 use qstudy_core::options::OptionLayer;
 use qstudy_core::{
-    Correlation, Extraction, FlagEdit, Numerics, Rotation, RotationStep, VarimaxMethod,
+    Compatibility, Correlation, Extraction, FlagEdit, Rotation, RotationStep, VarimaxMethod,
 };
 use qstudy_io::AnalysisDefaults;
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// `[factor_names]` hold once saved.
 ///
 /// ```
-/// let o: qstudy_serve::SessionOptions =
+/// let o: qstudy_serve::PageOptions =
 ///     serde_json::from_str(r#"{"factors": 4, "steps": [[1, 2, 5.0]], "flags": [["C13", "F1"]]}"#).unwrap();
 /// let a = o.analysis_options();
 /// assert_eq!(a.factors, 4);
@@ -24,9 +24,9 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct SessionOptions {
+pub struct PageOptions {
     /// `pqmethod` or `qmethod`.
-    pub numerics: Numerics,
+    pub numerics: Compatibility,
     /// `pearson`, `spearman` or `kendall`.
     pub correlation: Correlation,
     /// `centroid`, `pca` or `horst`.
@@ -63,10 +63,10 @@ pub struct SessionOptions {
     pub names: BTreeMap<String, String>,
 }
 
-impl Default for SessionOptions {
+impl Default for PageOptions {
     fn default() -> Self {
         let a = AnalysisOptions::default();
-        SessionOptions {
+        PageOptions {
             numerics: a.numerics,
             correlation: a.correlation,
             method: a.extraction,
@@ -98,7 +98,7 @@ fn edits(list: &[(String, String)]) -> Vec<FlagEdit> {
         .collect()
 }
 
-impl SessionOptions {
+impl PageOptions {
     /// These choices as one layer of options (what the command line or a study's `[analysis]`
     /// and `[factor_names]` would give).
     pub fn layer(&self) -> OptionLayer {
@@ -143,8 +143,8 @@ impl SessionOptions {
 /// error names the key that does not parse).
 ///
 /// ```
-/// use qstudy_serve::{SessionOptions, options::study_keys};
-/// let o = SessionOptions { factors: 4, steps: vec![(1, 2, 5.0)], flags: vec![("C13".into(), "F1".into())], ..Default::default() };
+/// use qstudy_serve::{PageOptions, options::study_keys};
+/// let o = PageOptions { factors: 4, steps: vec![(1, 2, 5.0)], flags: vec![("C13".into(), "F1".into())], ..Default::default() };
 /// let d = study_keys::to_study(&o);
 /// assert_eq!(d.rotate[0].to_string(), "1,2,5");
 /// assert_eq!(d.flag[0].to_string(), "C13=F1");
@@ -154,20 +154,20 @@ pub mod study_keys {
     use super::*;
 
     /// The `[analysis]` keys holding every choice of `o` (factor names go to `[factor_names]`).
-    pub fn to_study(o: &SessionOptions) -> AnalysisDefaults {
+    pub fn to_study(o: &PageOptions) -> AnalysisDefaults {
         o.layer()
     }
 
     /// The session a study's defaults and factor names start (the built-in defaults for what
     /// they do not give).
-    pub fn from_study(d: &AnalysisDefaults, names: &BTreeMap<String, String>) -> SessionOptions {
-        let base = SessionOptions::default();
+    pub fn from_study(d: &AnalysisDefaults, names: &BTreeMap<String, String>) -> PageOptions {
+        let base = PageOptions::default();
         let pairs = |list: &[FlagEdit]| {
             list.iter()
                 .map(|e| (e.sort.clone(), e.factor.clone()))
                 .collect::<Vec<_>>()
         };
-        SessionOptions {
+        PageOptions {
             numerics: d.numerics.unwrap_or(base.numerics),
             correlation: d.correlation.unwrap_or(base.correlation),
             method: d.method.unwrap_or(base.method),

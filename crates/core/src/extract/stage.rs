@@ -1,7 +1,7 @@
 //! The extraction stage of an analysis: how many factors to extract, the call, and the
 //! warnings it gives rise to.
 
-use crate::correlate::Persons;
+use crate::correlate::SortCorrelation;
 use crate::error::AnalysisError;
 use crate::warning::Warning;
 
@@ -63,17 +63,17 @@ pub struct ExtractStage {
 ///
 /// ```
 /// use ndarray::array;
-/// use qstudy_core::correlate::{Correlation, Engine, Persons};
+/// use qstudy_core::correlate::{Correlation, CorrelationForm, SortCorrelation};
 /// use qstudy_core::extract::{self, ExtractRequest, Extraction};
 /// let x = array![[1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 1.0, 3.0, 5.0, 4.0],
 ///                [5.0, 4.0, 3.0, 1.0, 2.0], [1.0, 3.0, 2.0, 4.0, 5.0]];
-/// let persons = Persons::new(&x, Correlation::Pearson, Engine::Auto);
+/// let persons = SortCorrelation::new(&x, Correlation::Pearson, CorrelationForm::Auto);
 /// let request = ExtractRequest { method: Extraction::Pca, extract: None, keep: 2, settings: Default::default() };
 /// let stage = extract::run(&persons, 5, &request);
 /// assert_eq!(stage.extracted.loadings.ncols(), 4); // 8 asked, 4 possible
 /// assert!(stage.check_keep(2).is_ok());
 /// ```
-pub fn run(persons: &Persons, m: usize, request: &ExtractRequest) -> ExtractStage {
+pub fn run(persons: &SortCorrelation, m: usize, request: &ExtractRequest) -> ExtractStage {
     let extracted = extract_persons_with(
         persons,
         request.method,

@@ -60,7 +60,7 @@ fn factored_pca_equals_dense_pca() {
         for (p, q) in d.all_eigenvalues.iter().zip(&fa.all_eigenvalues) {
             assert!((p - q).abs() < 1e-10, "{p} {q}");
         }
-        let lead = leading_eigenvalues(&Persons::Factored(f));
+        let lead = leading_eigenvalues(&SortCorrelation::Factored(f));
         assert_eq!(lead.len(), n.min(m));
         for (p, q) in lead.iter().zip(&d.all_eigenvalues) {
             assert!((p - q).abs() < 1e-10, "{p} {q}");

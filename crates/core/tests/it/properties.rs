@@ -2,7 +2,7 @@
 
 use ndarray::Array2;
 use proptest::prelude::*;
-use qstudy_core::Numerics;
+use qstudy_core::Compatibility;
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::rotate::{Orientation, Rotation, RotationStep, VarimaxMethod, rotate};
 use qstudy_core::validate::{ValidationOptions, validate};
@@ -76,7 +76,7 @@ fn options_strategy() -> impl Strategy<Value = AnalysisOptions> {
             Some(VarimaxMethod::Svd),
             Some(VarimaxMethod::Pairwise),
         ]),
-        prop::sample::select(vec![Numerics::Pqmethod, Numerics::Qmethod]),
+        prop::sample::select(vec![Compatibility::Pqmethod, Compatibility::Qmethod]),
         2usize..4,
     )
         .prop_map(

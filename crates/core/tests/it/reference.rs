@@ -4,7 +4,7 @@
 
 use qstudy_core::analysis::{AnalysisOptions, AnalysisResults, analyze};
 use qstudy_core::validate::{ValidationOptions, validate};
-use qstudy_core::{Extraction, Numerics, Rotation, SortTable};
+use qstudy_core::{Compatibility, Extraction, Rotation, SortTable};
 
 fn fixture(path: &str) -> String {
     let p = format!("{}/../../fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -50,7 +50,7 @@ fn num(s: &str) -> f64 {
 
 fn run(
     table: &SortTable,
-    numerics: Numerics,
+    numerics: Compatibility,
     extraction: Extraction,
     factors: usize,
     rotation: Rotation,
@@ -96,7 +96,7 @@ fn lipset() -> SortTable {
 fn lipset_correlations_match_qmethod() {
     let res = run(
         &lipset(),
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         Extraction::Pca,
         3,
         Rotation::Varimax,
@@ -114,7 +114,7 @@ fn lipset_correlations_match_qmethod() {
 fn lipset_centroid_unrotated_matches_kade() {
     let res = run(
         &lipset(),
-        Numerics::Pqmethod,
+        Compatibility::Pqmethod,
         Extraction::Centroid,
         7,
         Rotation::None,
@@ -203,7 +203,7 @@ fn check_against_qmethod(res: &AnalysisResults, prefix: &str, loading_tol: f64, 
 fn lipset_pca_varimax_matches_qmethod() {
     let res = run(
         &lipset(),
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         Extraction::Pca,
         3,
         Rotation::Varimax,
@@ -215,7 +215,7 @@ fn lipset_pca_varimax_matches_qmethod() {
 fn lipset_centroid_varimax_matches_qmethod() {
     let res = run(
         &lipset(),
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         Extraction::Centroid,
         3,
         Rotation::Varimax,
@@ -227,7 +227,7 @@ fn lipset_centroid_varimax_matches_qmethod() {
 fn lipset_centroid_unrotated_matches_qmethod() {
     let res = run(
         &lipset(),
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         Extraction::Centroid,
         7,
         Rotation::None,
@@ -246,7 +246,7 @@ fn redu_fut_reproduces_published_results() {
     let table = sorts_csv("redu-fut/qsorts.csv", true);
     let res = run(
         &table,
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         Extraction::Pca,
         3,
         Rotation::Varimax,
@@ -388,7 +388,7 @@ fn check_dist_cons(
 fn qmethod_oriented(extraction: Extraction, prefix: &str) -> (AnalysisResults, Vec<(usize, f64)>) {
     let res = run(
         &lipset(),
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         extraction,
         3,
         Rotation::Varimax,
@@ -493,14 +493,14 @@ fn lipset_measured_differences() {
     };
     let pq = run(
         &lipset(),
-        Numerics::Pqmethod,
+        Compatibility::Pqmethod,
         Extraction::Centroid,
         7,
         Rotation::None,
     );
     let qm = run(
         &lipset(),
-        Numerics::Qmethod,
+        Compatibility::Qmethod,
         Extraction::Centroid,
         7,
         Rotation::None,
@@ -530,7 +530,7 @@ fn lipset_measured_differences() {
             "lipset/ref_qmethodR_centroid_varimax_3f",
         ),
     ] {
-        let q = run(&lipset(), Numerics::Qmethod, e, 3, Rotation::Varimax);
+        let q = run(&lipset(), Compatibility::Qmethod, e, 3, Rotation::Varimax);
         println!(
             "qmethod profile {e} 3f rotated, in qmethod's order and signs: {:.2e}",
             worst_vs(&q.rotated.loadings, &format!("{prefix}_loadings.csv"), 3)
