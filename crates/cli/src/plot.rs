@@ -137,42 +137,7 @@ fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, Failure> {
             .map(|f| (out.clone(), f))
     });
     if let Some((file, ext_format)) = as_file {
-        if plots.len() != 1 {
-            return Err((
-                EXIT_USAGE,
-                format!(
-                    "--out {}: {} figures are drawn, so --out must be a directory (or choose one with --factors/--attribute)",
-                    file.display(),
-                    plots.len()
-                ),
-            ));
-        }
-        if let Some(f) = a.format
-            && f != ext_format
-        {
-            return Err((
-                EXIT_USAGE,
-                format!(
-                    "--out {} ends in .{} but --format is {}",
-                    file.display(),
-                    ext_format.extension(),
-                    f.extension()
-                ),
-            ));
-        }
-        let root = match file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        return Ok(Targets {
-            root,
-            manifest: false,
-            files: vec![(0, ext_format, name, file)],
-        });
+        return file_target(a, plots, file, ext_format);
     }
     let (root, prefix) = match &a.out {
         Some(d) => (d.clone(), ""),
@@ -208,6 +173,51 @@ fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, Failure> {
         root,
         manifest: true,
         files,
+    })
+}
+
+/// `--out FILE`: the one figure drawn, in the format of the file's extension, no manifest.
+fn file_target(
+    a: &PlotArgs,
+    plots: &[Plot],
+    file: PathBuf,
+    ext_format: ImageFormat,
+) -> Result<Targets, Failure> {
+    if plots.len() != 1 {
+        return Err((
+            EXIT_USAGE,
+            format!(
+                "--out {}: {} figures are drawn, so --out must be a directory (or choose one with --factors/--attribute)",
+                file.display(),
+                plots.len()
+            ),
+        ));
+    }
+    if let Some(f) = a.format
+        && f != ext_format
+    {
+        return Err((
+            EXIT_USAGE,
+            format!(
+                "--out {} ends in .{} but --format is {}",
+                file.display(),
+                ext_format.extension(),
+                f.extension()
+            ),
+        ));
+    }
+    let root = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Targets {
+        root,
+        manifest: false,
+        files: vec![(0, ext_format, name, file)],
     })
 }
 

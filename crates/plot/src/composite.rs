@@ -134,7 +134,7 @@ impl Composite {
         values.extend(array.iter().map(|&v| i64::from(v)));
         values.sort_unstable();
         values.dedup();
-        let has_text = (0..array.len()).any(|i| view::statement_text(r, i).is_some());
+        let has_text = (0..array.len()).any(|i| view::statement_caption(r, i).is_some());
         let g = Geometry::across(s, width as i32, values.len() as i32, has_text);
         let inner = f64::from(g.col_width - 2 * g.pad);
         let columns = cards_by_column(r, f, array, z, &values, g.text_em, inner);
@@ -375,7 +375,7 @@ fn cards_by_column(
             .iter()
             .position(|&v| v == i64::from(array[i]))
             .expect("every array value is a column");
-        let lines = view::statement_text(r, i)
+        let lines = view::statement_caption(r, i)
             .map(|t| wrap(t, text_em, inner, MAX_LINES))
             .unwrap_or_default();
         columns[c].cards.push(Card {

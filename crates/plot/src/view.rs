@@ -76,7 +76,7 @@ pub fn defining_count(n: usize) -> String {
 
 /// The text of statement `i` (0-based) as a figure shows it: trimmed, `None` when the input had
 /// no texts or this one is blank.
-pub fn statement_text(r: &AnalysisResults, i: usize) -> Option<&str> {
+pub fn statement_caption(r: &AnalysisResults, i: usize) -> Option<&str> {
     qstudy_core::view::statement_text(r, i)
         .map(str::trim)
         .filter(|s| !s.is_empty())

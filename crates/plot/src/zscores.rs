@@ -75,7 +75,7 @@ fn rows_by_spread(r: &AnalysisResults, chosen: &[usize]) -> Vec<Row> {
         .into_iter()
         .map(|i| Row {
             id: r.input.statement_ids[i],
-            text: view::statement_text(r, i).map(str::to_string),
+            text: view::statement_caption(r, i).map(str::to_string),
             consensus: view::consensus(r, i).is_some(),
             z: chosen
                 .iter()

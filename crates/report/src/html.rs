@@ -341,7 +341,7 @@ fn arrays(h: &mut String, r: &AnalysisResults) {
             h,
             "<tr><td>{}</td><td class=\"text\">{}</td>",
             r.input.statement_ids[i],
-            esc(view::statement_text(r, i).unwrap_or(""))
+            esc(view::statement_caption(r, i).unwrap_or(""))
         );
         for &f in &shown {
             let a = r.factors[f].array.as_ref().map_or(0, |a| a[i]);
