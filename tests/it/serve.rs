@@ -276,6 +276,48 @@ fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
 }
 
 #[test]
+fn a_saved_pqmethod_project_becomes_a_study_that_reproduces_the_page() {
+    let lipset = fixture("lipset/LIPSET.DAT");
+    let s = start(Some(Path::new(&lipset)));
+    let mut options = s.post_json("/api/factors", &json!({}));
+    assert!(options["report"]["recommended"].as_u64().unwrap() >= 1);
+    options = json!({ "factors": 3, "steps": [[1, 2, 20.0]], "names": { "F1": "first" } });
+    let analysed = s.post_json("/api/analyze", &options);
+    let page = &analysed["results"];
+    assert_eq!(page["factors"][0]["label"], "first");
+
+    let (status, zip) = s.post("/api/save", &options);
+    assert_eq!(status, 200);
+    let tmp = tempfile::tempdir().unwrap();
+    let study = unzip(&zip, &tmp.path().join("saved"));
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    assert!(
+        toml.starts_with("# Saved by `qstudy serve` from "),
+        "{toml}"
+    );
+    assert!(toml.contains("rotate = [\"1,2,20\"]"), "{toml}");
+    let out = tmp.path().join("cli");
+    let run = qstudy(&[
+        "analyze",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut cli = results(&out);
+    cli.as_object_mut().unwrap().remove("correlation");
+    // the saved study names its statements by the .STA's texts, as the page showed them
+    assert_eq!(cli["factors"], page["factors"]);
+    assert_eq!(
+        cli["input"]["statement_labels"],
+        page["input"]["statement_labels"]
+    );
+    assert_eq!(cli["options"], page["options"]);
+}
+
+#[test]
 fn bad_input_gets_the_message_of_qstudy_analyze() {
     let tmp = tempfile::tempdir().unwrap();
     let broken = tmp.path().join("broken.csv");

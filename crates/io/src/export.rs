@@ -12,7 +12,7 @@ use qstudy_core::{Grid, SortTable, Study};
 use crate::output_dir;
 use crate::results::WriteError;
 use crate::source::SourceMap;
-use crate::study::{Statement, StudyContents, study_dir_files};
+use crate::study::{AnalysisDefaults, Statement, StudyContents, study_dir_files};
 use crate::{InputFormat, LoadedSorts};
 
 /// Lowest and highest value a PQMethod `.DAT` can hold (its distribution line has 20 slots,
@@ -539,7 +539,6 @@ fn export_study(
     out: &Path,
     mut notes: Vec<String>,
 ) -> Result<Export, ExportError> {
-    let table = &loaded.table;
     if out.exists() && !out.is_dir() {
         return Err(ExportError::Path {
             file: out.to_path_buf(),
@@ -547,13 +546,72 @@ fn export_study(
         });
     }
     let info = loaded.study.as_ref();
-    let (statements, placeholders) = statements_to_export(loaded, study);
+    let choices = StudyChoices {
+        comment: format!(
+            "Converted by `qstudy convert` from {} ({}).",
+            loaded.path.display(),
+            loaded.format.description()
+        ),
+        defaults: info.map(|i| i.defaults.clone()),
+        factor_names: info.map(|i| i.factor_names.clone()).unwrap_or_default(),
+    };
+    let (files, placeholders) = study_files_of(loaded, study, choices);
     if placeholders {
         notes.push(
             "the input lacks statement texts: statements.csv holds 'Statement N' in their place"
                 .into(),
         );
     }
+    Ok(Export {
+        files: files
+            .into_iter()
+            .map(|(name, text)| (out.join(name), text.into_bytes()))
+            .collect(),
+        dir: Some(out.to_path_buf()),
+        notes,
+    })
+}
+
+/// What a study directory holds besides the sorts, statements and participants: the comment
+/// heading its `study.toml`, its `[analysis]` and `[factor_names]`.
+#[derive(Debug, Clone, Default)]
+pub struct StudyChoices {
+    /// The comment line of `study.toml` (without `# `).
+    pub comment: String,
+    /// The `[analysis]` table.
+    pub defaults: Option<AnalysisDefaults>,
+    /// The `[factor_names]` table.
+    pub factor_names: BTreeMap<String, String>,
+}
+
+/// The files of a study directory (relative names, text) holding the sorts, statements and
+/// participants of `loaded` (validated as `study`) with `choices`: what the workbench saves,
+/// built in memory. A missing statement text is `Statement N`.
+///
+/// ```
+/// use qstudy_io::{StudyChoices, load_study, study_directory};
+/// let (loaded, study) = load_study("../../fixtures/lipset/LIPSET.DAT".as_ref(), None, None, false).unwrap();
+/// let choices = StudyChoices { comment: "Saved.".into(), ..Default::default() };
+/// let files = study_directory(&loaded, &study, choices);
+/// assert!(files.iter().any(|(name, text)| *name == "study.toml" && text.starts_with("# Saved.")));
+/// ```
+pub fn study_directory(
+    loaded: &LoadedSorts,
+    study: &Study,
+    choices: StudyChoices,
+) -> Vec<(&'static str, String)> {
+    study_files_of(loaded, study, choices).0
+}
+
+/// [`study_directory`], and whether a statement text was missing.
+fn study_files_of(
+    loaded: &LoadedSorts,
+    study: &Study,
+    choices: StudyChoices,
+) -> (Vec<(&'static str, String)>, bool) {
+    let table = &loaded.table;
+    let info = loaded.study.as_ref();
+    let (statements, placeholders) = statements_to_export(loaded, study);
     let title = info
         .map(|i| i.title.clone())
         .or_else(|| loaded.title.clone())
@@ -563,13 +621,8 @@ fn export_study(
                 .file_stem()
                 .map_or_else(|| "Q study".into(), |s| s.to_string_lossy().into_owned())
         });
-    let comment = Some(format!(
-        "Converted by `qstudy convert` from {} ({}).",
-        loaded.path.display(),
-        loaded.format.description()
-    ));
     let files = study_dir_files(&StudyContents {
-        comment,
+        comment: Some(choices.comment),
         title,
         description: info.and_then(|i| i.description.clone()),
         citation: info.and_then(|i| i.citation.clone()),
@@ -578,17 +631,10 @@ fn export_study(
         sort_ids: &table.sort_ids,
         values: &table.values,
         participants: loaded.participants(),
-        defaults: info.map(|i| i.defaults.clone()),
-        factor_names: info.map(|i| i.factor_names.clone()).unwrap_or_default(),
+        defaults: choices.defaults,
+        factor_names: choices.factor_names,
     });
-    Ok(Export {
-        files: files
-            .into_iter()
-            .map(|(name, text)| (out.join(name), text.into_bytes()))
-            .collect(),
-        dir: Some(out.to_path_buf()),
-        notes,
-    })
+    (files, placeholders)
 }
 
 /// The statements of the exported study: each text from the input (`Statement N` in place of

@@ -58,8 +58,9 @@ mod xlsx;
 
 pub use error::{FieldProblem, ReadError};
 pub use export::{
-    Export, ExportError, OutputFormat, PQMETHOD_MAX, PQMETHOD_MIN, PqmethodStyle,
-    UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, write_export,
+    Export, ExportError, OutputFormat, PQMETHOD_MAX, PQMETHOD_MIN, PqmethodStyle, StudyChoices,
+    UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, study_directory,
+    write_export,
 };
 pub use input_format::{InputFormat, UnknownFormatName};
 pub use load::{Invalid, LoadError, load_study, validate_every_problem};

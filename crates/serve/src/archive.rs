@@ -7,7 +7,7 @@ use std::path::Path;
 
 use qstudy_app::analysis::{Analyzed, Input};
 use qstudy_io::output_dir::MemorySink;
-use qstudy_io::{OutputFormat, read_sorts};
+use qstudy_io::{StudyChoices, study_directory};
 use zip::write::SimpleFileOptions;
 
 use crate::error::ServeError;
@@ -30,59 +30,17 @@ fn zip_of(top: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ServeError>
 /// The study directory of the session as a zip (`NAME/study.toml`, `statements.csv`,
 /// `sorts.csv`, `participants.csv`): the sorts, statements and participants of the input, and
 /// every choice in `study.toml`'s `[analysis]` and `[factor_names]`, so that `qstudy analyze`
-/// on the unpacked directory reproduces the session's results. Written by the study writer of
-/// `qstudy convert --to study` (`qstudy_io::export`).
-pub fn study_zip(opened: &Input, options: &PageOptions, name: &str) -> Result<Vec<u8>, ServeError> {
-    let work = tempfile::Builder::new()
-        .prefix("qstudy-save-")
-        .tempdir()
-        .map_err(|source| ServeError::Disk {
-            path: std::env::temp_dir(),
-            source,
-        })?;
-    // A non-study input is first written as a study (its statements, sorts, participants),
-    // then read back: both then go through the same writer.
-    let converted;
-    let loaded = match &opened.loaded.study {
-        Some(_) => &opened.loaded,
-        None => {
-            let dir = work.path().join("converted");
-            let export =
-                qstudy_io::export(&opened.loaded, &opened.study, OutputFormat::Study, &dir)?;
-            qstudy_io::write_export(&export, false)?;
-            converted = read_sorts(&dir, None)?;
-            &converted
-        }
+/// on the unpacked directory reproduces the session's results. Built in memory by the study
+/// writer of `qstudy convert --to study` (`qstudy_io::study_directory`).
+pub fn study_zip(input: &Input, options: &PageOptions, name: &str) -> Result<Vec<u8>, ServeError> {
+    let choices = StudyChoices {
+        comment: format!("Saved by `qstudy serve` from {}.", input.shown),
+        defaults: Some(study_keys::to_study(options)),
+        factor_names: options.names.clone(),
     };
-    let mut loaded = loaded.clone();
-    if let Some(info) = &mut loaded.study {
-        info.defaults = study_keys::to_study(options);
-        info.factor_names = options.names.clone();
-    }
-    let out = work.path().join(name);
-    let export = qstudy_io::export(&loaded, &opened.study, OutputFormat::Study, &out)?;
-    let comment = format!("# Saved by `qstudy serve` from {}.", opened.shown);
-    let files: Vec<(String, Vec<u8>)> = export
-        .files
+    let files: Vec<(String, Vec<u8>)> = study_directory(&input.loaded, &input.study, choices)
         .into_iter()
-        .map(|(path, bytes)| {
-            let rel = path
-                .strip_prefix(&out)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = if rel == qstudy_io::MANIFEST {
-                let text = String::from_utf8_lossy(&bytes);
-                let body = match text.strip_prefix('#') {
-                    Some(rest) => rest.split_once('\n').map_or("", |(_, b)| b).to_string(),
-                    None => text.into_owned(),
-                };
-                format!("{comment}\n{body}").into_bytes()
-            } else {
-                bytes
-            };
-            (rel, bytes)
-        })
+        .map(|(rel, text)| (rel.to_string(), text.into_bytes()))
         .collect();
     zip_of(name, &files)
 }

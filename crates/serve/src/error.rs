@@ -64,12 +64,6 @@ pub enum ServeError {
     /// The output set could not be built.
     #[error(transparent)]
     Outputs(#[from] qstudy_app::outputs::OutputsError),
-    /// The study could not be written as a study directory.
-    #[error(transparent)]
-    Export(#[from] qstudy_io::ExportError),
-    /// Reading back a converted study failed.
-    #[error(transparent)]
-    Read(#[from] qstudy_io::ReadError),
     /// A zip archive could not be built.
     #[error("cannot build the archive: {0}")]
     Zip(#[from] zip::result::ZipError),
