@@ -46,6 +46,11 @@ pub struct Analyzed {
     pub options: AnalysisOptions,
     /// The report whose recommendation chose the number of factors, when it was not given.
     pub retention: Option<RetentionReport>,
+    /// Per factor, +1 or -1: how its loadings compare with the space the rotation steps turn
+    /// (`qstudy_core::rotate::Rotated::step_signs`; -1 for a factor reflected after the steps
+    /// or inverted), for the workbench, which turns a plot of the loadings. Not in
+    /// `results.json`.
+    pub step_signs: Vec<f64>,
 }
 
 /// Which layers of options a job's choices go over.
@@ -154,6 +159,7 @@ impl Input {
             results,
             options,
             retention,
+            step_signs: analysis.rotated().step_signs.clone(),
         }
     }
 

@@ -113,11 +113,6 @@ pub struct RotatedResults {
     /// Varimax cycles run.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub varimax_cycles: Option<usize>,
-    /// Per factor, +1 or -1: how its loadings compare with the space the rotation steps turn
-    /// ([`crate::rotate::Rotated::step_signs`]); for the workbench, which turns a plot of the
-    /// loadings. Not in `results.json`.
-    #[serde(skip)]
-    pub step_signs: Vec<f64>,
 }
 
 /// One entry of `factors` in `results.json`: a viewpoint.
@@ -601,7 +596,6 @@ impl<'a> Analysis<'a> {
                 communalities,
                 rotation_matrix: rows(&self.rotated.matrix),
                 varimax_cycles: self.rotated.varimax_cycles,
-                step_signs: self.rotated.step_signs.clone(),
             },
             factor_loadings: rows(&self.flagging.loadings),
             flags: self.flagging.flags.clone(),

@@ -291,7 +291,7 @@ impl WorkbenchState {
                 // how each factor's plotted loadings compare with the space a rotation step turns
                 Reply::json(
                     200,
-                    &json!({ "results": value, "step_signs": results.rotated.step_signs }),
+                    &json!({ "results": value, "step_signs": analyzed.step_signs }),
                 )
             }),
             // The choices must analyse before they are saved.
