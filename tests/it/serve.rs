@@ -189,17 +189,26 @@ fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
     let state: Value = serde_json::from_slice(&state).unwrap();
     assert_eq!(state["opened"]["sorts"], 32);
     assert_eq!(state["options"]["factors"], 4);
-    assert_eq!(state["options"]["names"]["F1"], "galvanised dialogues");
+    assert_eq!(
+        state["options"]["factor_names"]["F1"],
+        "galvanised dialogues"
+    );
+    // the page reads the values of its controls from the server
+    assert_eq!(
+        state["fields"]["method"],
+        json!(["centroid", "pca", "horst"])
+    );
 
     let factors = s.post_json("/api/factors", &state["options"]);
     assert_eq!(factors["report"]["recommended"], 4);
 
     let mut options = state["options"].clone();
-    options["steps"] = json!([[1, 2, 5.0], [3, 4, -12.5]]);
-    options["flags"] = json!([["O16", "F1"]]);
-    options["unflags"] = json!([["C01", "F2"]]);
+    // the page's choices are spelled as the command line's options and study.toml's keys
+    options["rotate"] = json!(["1,2,5", "3,4,-12.5"]);
+    options["flag"] = json!(["O16=F1"]);
+    options["unflag"] = json!(["C01=F2"]);
     options["invert"] = json!([3]);
-    options["names"]["F2"] = json!("renamed");
+    options["factor_names"]["F2"] = json!("renamed");
     let analysed = s.post_json("/api/analyze", &options);
     let page = &analysed["results"];
     assert!(page.get("correlation").is_none());
@@ -281,7 +290,7 @@ fn a_saved_pqmethod_project_becomes_a_study_that_reproduces_the_page() {
     let s = start(Some(Path::new(&lipset)));
     let mut options = s.post_json("/api/factors", &json!({}));
     assert!(options["report"]["recommended"].as_u64().unwrap() >= 1);
-    options = json!({ "factors": 3, "steps": [[1, 2, 20.0]], "names": { "F1": "first" } });
+    options = json!({ "factors": 3, "rotate": ["1,2,20"], "factor_names": { "F1": "first" } });
     let analysed = s.post_json("/api/analyze", &options);
     let page = &analysed["results"];
     assert_eq!(page["factors"][0]["label"], "first");

@@ -251,7 +251,7 @@ impl<T: Clone> Layered for BTreeMap<String, T> {
 macro_rules! option_layer {
     ($(
         $(#[$attr:meta])*
-        $field:ident: $ty:ty => |$o:ident, $v:ident| $apply:expr;
+        $field:ident: $ty:ty => |$o:ident, $v:ident| $apply:expr, |$g:ident| $get:expr;
     )*) => {
         /// One layer of analysis options, every field optional: the `[analysis]` table of a
         /// study's `study.toml` (same keys, in this order) or the command line. Layers are
@@ -283,6 +283,14 @@ macro_rules! option_layer {
                 OptionLayer { $( $field: Layered::over(self.$field, lower.$field), )* }
             }
 
+            /// Every field given, as `options` has it (the number of factors only when chosen,
+            /// the Horst settings only with that method):
+            /// the layer that [`OptionLayer::resolve`]s to `options`. What the workbench's page
+            /// starts from and sends back.
+            pub fn of(options: &AnalysisOptions) -> OptionLayer {
+                OptionLayer { $( $field: { let $g = options; $get }, )* }
+            }
+
             /// Writes the fields given onto `options`.
             pub fn apply(&self, options: &mut AnalysisOptions) {
                 $(
@@ -302,85 +310,86 @@ option_layer! {
     /// the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|qmethod"))]
-    numerics: Option<Compatibility> => |o, v| o.numerics = v;
+    numerics: Option<Compatibility> => |o, v| o.numerics = v, |o| Some(o.numerics);
     /// Factor extraction method: centroid, pca or horst (PQMethod's Horst 5.5 centroid)
     /// [default: centroid, or the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "centroid|pca|horst"))]
-    method: Option<Extraction> => |o, v| o.extraction = v;
+    method: Option<Extraction> => |o, v| o.extraction = v, |o| Some(o.extraction);
     /// Horst 5.5: largest number of iterations [default: 30, as PQMethod].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
-    horst_iterations: Option<usize> => |o, v| o.horst.iterations = v;
+    horst_iterations: Option<usize> => |o, v| o.horst.iterations = v, |o| (o.extraction == Extraction::Horst).then_some(o.horst.iterations);
     /// Horst 5.5: convergence threshold on the communality estimates [default: 0.0001].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "T"))]
-    horst_threshold: Option<f64> => |o, v| o.horst.threshold = v;
+    horst_threshold: Option<f64> => |o, v| o.horst.threshold = v, |o| (o.extraction == Extraction::Horst).then_some(o.horst.threshold);
     /// Number of factors to extract (default: 7 centroid, 8 PCA, the kept factors for Horst;
     /// capped by the data).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
-    extract: Option<usize> => |o, v| o.extract = Some(v);
+    extract: Option<usize> => |o, v| o.extract = Some(v), |o| o.extract;
     /// Number of factors to keep, rotate and interpret (required unless the study gives it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "K"))]
-    factors: Option<usize> => |o, v| o.factors = v;
+    factors: Option<usize> => |o, v| o.factors = v, |o| (o.factors > 0).then_some(o.factors);
     /// Analytic rotation [default: varimax, or the study's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "varimax|none"))]
-    rotation: Option<Rotation> => |o, v| o.rotation = v;
+    rotation: Option<Rotation> => |o, v| o.rotation = v, |o| Some(o.rotation);
     /// Expert override of the profile's varimax: pqmethod (PQMethod's QVARIMAX), svd (R's
     /// stats::varimax, as qmethod) or pairwise (Kaiser's pairwise rotations to full
     /// convergence) [default: the numerics profile's].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "pqmethod|svd|pairwise"))]
-    varimax: Option<VarimaxMethod> => |o, v| o.varimax = Some(v);
+    varimax: Option<VarimaxMethod> => |o, v| o.varimax = Some(v), |o| o.varimax;
     /// Judgmental rotation step A,B,DEGREES after the analytic rotation (repeatable, in order;
     /// replaces the study's steps).
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
     #[cfg_attr(feature = "clap", arg(long = "rotate", value_name = "A,B,DEG", allow_hyphen_values = true))]
-    rotate: Vec<RotationStep> => |o, v| o.rotation_steps = v;
+    rotate: Vec<RotationStep> => |o, v| o.rotation_steps = v, |o| o.rotation_steps.clone();
     /// Correlation between sorts [default: pearson].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "pearson|spearman|kendall"))]
-    correlation: Option<Correlation> => |o, v| o.correlation = v;
+    correlation: Option<Correlation> => |o, v| o.correlation = v, |o| Some(o.correlation);
     /// Significance level of automatic flagging [default: 0.05].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long, value_name = "P"))]
-    flag_p: Option<f64> => |o, v| o.flagging.p = v;
+    flag_p: Option<f64> => |o, v| o.flagging.p = v, |o| Some(o.flagging.p);
     /// Drop the majority-of-common-variance rule of automatic flagging (study.toml:
     /// `flag_majority = false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long = "no-majority", num_args = 0, default_missing_value = "false"))]
-    flag_majority: Option<bool> => |o, v| o.flagging.majority = v;
+    flag_majority: Option<bool> => |o, v| o.flagging.majority = v, |o| Some(o.flagging.majority);
     /// Flag sort ID on factor F by hand (repeatable), e.g. US3=2 or P07=F1b.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
     #[cfg_attr(feature = "clap", arg(long = "flag", value_name = "ID=F"))]
-    flag: Vec<FlagEdit> => |o, v| o.flagging.flags = v;
+    flag: Vec<FlagEdit> => |o, v| o.flagging.flags = v, |o| o.flagging.flags.clone();
     /// Remove a flag of sort ID on factor F (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "as_text")]
     #[cfg_attr(feature = "clap", arg(long = "unflag", value_name = "ID=F"))]
-    unflag: Vec<FlagEdit> => |o, v| o.flagging.unflags = v;
+    unflag: Vec<FlagEdit> => |o, v| o.flagging.unflags = v, |o| o.flagging.unflags.clone();
     /// Invert factor F (negate its loadings) before flagging (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "invert", value_name = "F"))]
-    invert: Vec<usize> => |o, v| o.invert = v;
+    invert: Vec<usize> => |o, v| o.invert = v, |o| o.invert.clone();
     /// Split bipolar factor F into Fa (positive loaders) and Fb (negative loaders) (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "split", value_name = "F"))]
-    split: Vec<usize> => |o, v| o.flagging.split = v;
-    /// No automatic flagging: only the manual flags decide (command line only).
-    #[serde(skip)]
+    split: Vec<usize> => |o, v| o.flagging.split = v, |o| o.flagging.split.clone();
+    /// No automatic flagging: only the manual flags decide (study.toml: `auto_flag = false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "clap", arg(long = "no-auto-flag", num_args = 0, default_missing_value = "false"))]
-    auto_flag: Option<bool> => |o, v| o.flagging.automatic = v;
+    auto_flag: Option<bool> => |o, v| o.flagging.automatic = v, |o| Some(o.flagging.automatic);
     /// Write the correlation matrix even for more than 2000 sorts (command line only).
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(long = "keep-correlation", num_args = 0, default_missing_value = "true"))]
-    keep_correlation: Option<bool> => |o, v| o.keep_correlation = v;
-    /// Factor names after interpretation (a study's `[factor_names]`, or the command line's).
-    #[serde(skip)]
+    keep_correlation: Option<bool> => |o, v| o.keep_correlation = v, |o| Some(o.keep_correlation);
+    /// Factor names after interpretation (a study's `[factor_names]`, or the command line's;
+    /// a study writes them in their own table).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "clap", arg(skip))]
-    factor_names: BTreeMap<String, String> => |o, v| o.factor_names.extend(v);
+    factor_names: BTreeMap<String, String> => |o, v| o.factor_names.extend(v), |o| o.factor_names.clone();
 }
 
 impl OptionLayer {

@@ -584,6 +584,7 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
             })
             .collect(),
     };
+    let analysis = manifest.analysis.unwrap_or_default();
     Ok(LoadedSorts {
         grid: Some(grid),
         title: Some(manifest.title.clone()),
@@ -598,8 +599,16 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
             citation: manifest.citation,
             statements,
             participants,
-            defaults: manifest.analysis.unwrap_or_default(),
-            factor_names: manifest.factor_names,
+            defaults: OptionLayer {
+                factor_names: BTreeMap::new(),
+                ..analysis.clone()
+            },
+            // names written inside [analysis] count too; [factor_names] wins
+            factor_names: analysis
+                .factor_names
+                .into_iter()
+                .chain(manifest.factor_names)
+                .collect(),
         }),
         participants: None,
     })
@@ -662,7 +671,11 @@ pub fn study_dir_files(c: &StudyContents) -> Vec<(&'static str, String)> {
         participants: c
             .participants
             .map(|_| Spanned::new(0..0, "participants.csv".into())),
-        analysis: c.defaults.clone(),
+        // factor names have their own table
+        analysis: c.defaults.clone().map(|d| OptionLayer {
+            factor_names: BTreeMap::new(),
+            ..d
+        }),
         factor_names: c.factor_names.clone(),
     };
     let toml_text = toml::to_string(&manifest).unwrap_or_default();

@@ -6,7 +6,15 @@
   const $ = (id) => document.getElementById(id);
   const NS = "http://www.w3.org/2000/svg";
   let summary = null; // the open input
-  let opts = null; // the choices of the analysis shown
+  let opts = null; // the choices of the analysis shown (the server's OptionLayer, as JSON)
+  // The choices as the server sends them leave out empty lists and names: give them here.
+  function complete(o) {
+    for (const key of ["rotate", "flag", "unflag", "invert", "split"]) o[key] = o[key] || [];
+    o.factor_names = o.factor_names || {};
+    return o;
+  }
+  // A rotation step "A,B,DEG" as numbers.
+  const stepOf = (s) => s.split(",").map(Number);
   let results = null; // its results
   let stepSigns = []; // per factor, +1 or -1: its plotted loadings against the space a step turns
   let undo = [];
@@ -72,13 +80,18 @@
     colour.replaceChildren(el("option", { value: "" }, "flags"));
     for (const a of o.attributes) colour.append(el("option", { value: a }, a));
     for (const id of ["step-extract"]) $(id).hidden = false;
-    opts = s.options;
+    // The values each control offers come from the server (one list of options, shared with
+    // the command line and study.toml).
+    for (const id of ["numerics", "correlation", "method", "rotation"]) {
+      $(id).replaceChildren(...s.fields[id].map((v) => el("option", { value: v }, v)));
+    }
+    opts = complete(s.options);
     undo = []; redo = [];
     results = null;
     stepSigns = [];
     setControls();
     status("opened " + o.input);
-    await runFactors(opts.factors === 0);
+    await runFactors(!opts.factors);
   }
   $("file").addEventListener("change", (e) => upload(Array.from(e.target.files)));
   $("folder").addEventListener("change", (e) => upload(Array.from(e.target.files)));
@@ -111,19 +124,19 @@
     $("rotation").value = opts.rotation;
     $("k").value = opts.factors || "";
     $("flag-p").value = String(opts.flag_p);
-    $("majority").checked = opts.majority;
+    $("majority").checked = opts.flag_majority;
   }
   for (const id of ["numerics", "correlation", "method", "rotation"]) {
     $(id).addEventListener("change", () => change((o) => { o[id] = $(id).value; }));
   }
   $("extract").addEventListener("change", () => change((o) => { const v = parseInt($("extract").value, 10); o.extract = v > 0 ? v : null; }));
   $("flag-p").addEventListener("change", () => change((o) => { o.flag_p = parseFloat($("flag-p").value); }));
-  $("majority").addEventListener("change", () => change((o) => { o.majority = $("majority").checked; }));
+  $("majority").addEventListener("change", () => change((o) => { o.flag_majority = $("majority").checked; }));
   $("keep").addEventListener("click", () => {
     const k = parseInt($("k").value, 10);
     change((o) => {
-      o.factors = isNaN(k) ? 0 : k;
-      o.steps = o.steps.filter((s) => s[0] <= o.factors && s[1] <= o.factors);
+      o.factors = isNaN(k) ? null : k;
+      o.rotate = o.rotate.filter((s) => stepOf(s).slice(0, 2).every((f) => f <= o.factors));
     });
   });
   $("run-factors").addEventListener("click", () => runFactors(false));
@@ -140,7 +153,7 @@
         $("k").value = r.recommended;
         const o = clone(opts); o.factors = r.recommended;
         await apply(o, false);
-      } else if (opts.factors > 0 && !results) {
+      } else if (opts.factors && !results) {
         await apply(clone(opts), false);
       }
       status("factors report in " + Math.round(performance.now() - t0) + " ms");
@@ -201,7 +214,7 @@
     if (!opts) return;
     const next = clone(opts);
     mutate(next);
-    if (next.factors === 0) { opts = next; return; }
+    if (!next.factors) { opts = next; return; }
     return apply(next, true);
   }
   // Undo and redo move whole sets of choices between the two stacks; the stacks are updated
@@ -224,7 +237,7 @@
     // A step turns the factors as they are before being reflected or inverted: on a plot
     // where one of the two is mirrored, the engine's clockwise is the screen's anticlockwise.
     const turn = deg * (stepSigns[a - 1] || 1) * (stepSigns[b - 1] || 1);
-    return change((o) => { o.steps.push([a, b, turn]); });
+    return change((o) => { o.rotate.push(a + "," + b + "," + turn); });
   }
   for (const btn of document.querySelectorAll("button.rot")) {
     btn.addEventListener("click", () => rotateBy(parseFloat(btn.dataset.deg)));
@@ -246,7 +259,10 @@
       s.replaceChildren(...Array.from({ length: k }, (_, i) => el("option", { value: i + 1 }, "F" + (i + 1))));
       s.value = keep && keep <= k ? keep : Math.min(def, k);
     }
-    $("steps").replaceChildren(...opts.steps.map((st) => el("li", {}, "F" + st[0] + ", F" + st[1] + ": " + st[2] + "\u00b0")));
+    $("steps").replaceChildren(...opts.rotate.map((st) => {
+      const [a, b, deg] = stepOf(st);
+      return el("li", {}, "F" + a + ", F" + b + ": " + deg + "\u00b0");
+    }));
     $("undo").disabled = !undo.length;
     $("redo").disabled = !redo.length;
     drawScatter();
@@ -332,11 +348,11 @@
 
   function toggleFlag(id, factor, flagged) {
     return change((o) => {
-      const same = (p) => p[0] === id && p[1] === factor;
+      const edit = id + "=" + factor;
       if (flagged) {
-        if (o.flags.some(same)) o.flags = o.flags.filter((p) => !same(p)); else o.unflags.push([id, factor]);
+        if (o.flag.includes(edit)) o.flag = o.flag.filter((p) => p !== edit); else o.unflag.push(edit);
       } else {
-        if (o.unflags.some(same)) o.unflags = o.unflags.filter((p) => !same(p)); else o.flags.push([id, factor]);
+        if (o.unflag.includes(edit)) o.unflag = o.unflag.filter((p) => p !== edit); else o.flag.push(edit);
       }
     });
   }
@@ -391,10 +407,10 @@
   function drawNames() {
     $("names").replaceChildren(...results.factors.map((f) => {
       const label = el("label", {}, f.name + " ");
-      const input = el("input", { type: "text", id: "name-" + f.name, size: "24", value: opts.names[f.name] || "" });
+      const input = el("input", { type: "text", id: "name-" + f.name, size: "24", value: opts.factor_names[f.name] || "" });
       input.addEventListener("change", () => change((o) => {
         const v = input.value.trim();
-        if (v) o.names[f.name] = v; else delete o.names[f.name];
+        if (v) o.factor_names[f.name] = v; else delete o.factor_names[f.name];
       }));
       label.append(input);
       return label;

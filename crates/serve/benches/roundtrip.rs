@@ -97,11 +97,13 @@ fn post(s: &Running, path: &str, body: &Value) -> usize {
 
 fn options(name: &str, first: &str, flag: bool) -> Value {
     let k = if name == "apse" { 4 } else { 5 };
-    let steps: Vec<Value> = (0..10).map(|i| json!([1, 2 + i % (k - 1), 5.0])).collect();
+    let steps: Vec<String> = (0..10)
+        .map(|i| format!("1,{},5", 2 + i % (k - 1)))
+        .collect();
     json!({
         "factors": k,
-        "steps": steps,
-        "flags": if flag { json!([[first, "F3"]]) } else { json!([]) },
+        "rotate": steps,
+        "flag": if flag { json!([format!("{first}=F3")]) } else { json!([]) },
     })
 }
 

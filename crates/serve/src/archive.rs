@@ -11,7 +11,7 @@ use qstudy_io::{StudyChoices, study_directory};
 use zip::write::SimpleFileOptions;
 
 use crate::error::ServeError;
-use crate::options::{PageOptions, study_keys};
+use qstudy_core::options::OptionLayer;
 
 /// A zip archive of `files` (`/`-separated relative paths), each under `top/`, in the order
 /// given, with fixed timestamps (the same files give the same bytes).
@@ -32,11 +32,11 @@ fn zip_of(top: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ServeError>
 /// every choice in `study.toml`'s `[analysis]` and `[factor_names]`, so that `qstudy analyze`
 /// on the unpacked directory reproduces the session's results. Built in memory by the study
 /// writer of `qstudy convert --to study` (`qstudy_io::study_directory`).
-pub fn study_zip(input: &Input, options: &PageOptions, name: &str) -> Result<Vec<u8>, ServeError> {
+pub fn study_zip(input: &Input, options: &OptionLayer, name: &str) -> Result<Vec<u8>, ServeError> {
     let choices = StudyChoices {
         comment: format!("Saved by `qstudy serve` from {}.", input.shown),
-        defaults: Some(study_keys::to_study(options)),
-        factor_names: options.names.clone(),
+        defaults: Some(options.clone()),
+        factor_names: options.factor_names.clone(),
     };
     let files: Vec<(String, Vec<u8>)> = study_directory(&input.loaded, &input.study, choices)
         .into_iter()

@@ -14,12 +14,12 @@
 //! | route | body | answer |
 //! |---|---|---|
 //! | `GET /` | | the page |
-//! | `GET /api/state` | | the open input's summary and its session options, or nothing open |
+//! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
-//! | `POST /api/factors` | [`PageOptions`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
-//! | `POST /api/analyze` | [`PageOptions`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); or `{"error"}` |
-//! | `POST /api/save` | [`PageOptions`] | a zip of the study directory holding every choice |
-//! | `POST /api/download` | [`PageOptions`] | a zip of the output directory of `qstudy analyze` |
+//! | `POST /api/factors` | [`OptionLayer`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
+//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); or `{"error"}` |
+//! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice |
+//! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` |
 
 use std::io::Read;
 use std::path::Path;
@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use qstudy_app::analysis::{Analyzed, Input, Layers};
+use qstudy_core::options::OptionLayer;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -38,7 +39,6 @@ pub mod words;
 
 pub use error::ServeError;
 pub use load::Opened;
-pub use options::PageOptions;
 
 /// Largest request body accepted (an upload is base64 in JSON: about 4/3 of the files' size).
 pub const MAX_BODY_BYTES: usize = 64 << 20;
@@ -200,9 +200,12 @@ impl WorkbenchState {
                 .map(|p| json!({ "id": p.id, "attributes": p.attributes }))
                 .collect::<Vec<_>>()
         });
-        let options = match &o.loaded.study {
-            Some(info) => options::study_keys::from_study(&info.defaults, &info.factor_names),
-            None => PageOptions::default(),
+        let layer = match &o.loaded.study {
+            Some(info) => OptionLayer {
+                factor_names: info.factor_names.clone(),
+                ..info.defaults.clone()
+            },
+            None => OptionLayer::default(),
         };
         let title = o.loaded.study_title();
         json!({
@@ -220,24 +223,25 @@ impl WorkbenchState {
                 "participants": participants,
                 "note": null,
             },
-            "options": options,
+            "options": options::starting(&layer),
+            "fields": options::fields(),
         })
     }
 
     /// The open input and the page's choices sent with a request.
-    fn options_of(&mut self, body: &[u8]) -> Result<(&mut Opened, PageOptions), Reply> {
+    fn options_of(&mut self, body: &[u8]) -> Result<(&mut Opened, OptionLayer), Reply> {
         let opened = self
             .opened
             .as_mut()
             .ok_or_else(|| Reply::error(409, "no input is open"))?;
-        let options: PageOptions = serde_json::from_slice(body)
+        let options: OptionLayer = serde_json::from_slice(body)
             .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
         Ok((opened, options))
     }
 
     /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
     /// stage that changed since the last request.
-    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, PageOptions), Reply> {
+    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, OptionLayer), Reply> {
         let (opened, options) = self.options_of(body)?;
         let input = &opened.input;
         let failed = |source| {
@@ -247,7 +251,7 @@ impl WorkbenchState {
             })
         };
         let resolved = input
-            .resolve(&options.layer(), Layers::OverDefaults, &|_| {})
+            .resolve(&options, Layers::OverDefaults, &|_| {})
             .map_err(failed)?;
         let analyzed = input
             .analyze_kept(&mut opened.kept, resolved)
@@ -273,7 +277,7 @@ impl WorkbenchState {
             ("POST", "/api/factors") => self.options_of(r.body).and_then(|(opened, o)| {
                 let input = &opened.input;
                 input
-                    .retention(&input.options(&o.layer(), Layers::OverDefaults), &|_| {})
+                    .retention(&input.options(&o, Layers::OverDefaults), &|_| {})
                     .map(|report| Reply::json(200, &json!({ "report": report })))
                     .map_err(|source| {
                         Reply::failure(&ServeError::Analysis {
