@@ -42,6 +42,9 @@ mod error;
 mod export;
 #[cfg(test)]
 mod fuzz;
+/// The checks of the fuzz targets (they panic on a broken invariant, by design): built only
+/// with the `fuzz-harness` feature, which the fuzz targets and the regression test turn on.
+#[cfg(feature = "fuzz-harness")]
 pub mod harness;
 mod input_format;
 mod json_sorts;
