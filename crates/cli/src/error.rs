@@ -37,7 +37,8 @@ impl CliError {
             message: None,
         }
     }
-    fn new(code: i32, message: impl Into<String>) -> CliError {
+    /// Exit with `code` and `message`.
+    pub(crate) fn new(code: i32, message: impl Into<String>) -> CliError {
         CliError {
             code,
             message: Some(message.into()),

@@ -43,31 +43,28 @@ pub struct PlotArgs {
     out: Option<PathBuf>,
 }
 
-/// A failure: exit code and message (without `error: `).
-type Failure = (i32, String);
-
-fn plot_failure(e: PlotError) -> Failure {
+fn plot_failure(e: PlotError) -> CliError {
     let code = match e {
         PlotError::Draw(_) | PlotError::Encode(_) => EXIT_OUTPUT,
         PlotError::Width { .. } => EXIT_USAGE,
         _ => EXIT_ANALYSIS,
     };
-    (code, e.to_string())
+    CliError::new(code, e.to_string())
 }
 
 /// A redraw error in the command line's words (its flags), with its exit code.
-fn redraw_failure(a: &PlotArgs, e: RedrawError) -> Failure {
+fn redraw_failure(a: &PlotArgs, e: RedrawError) -> CliError {
     let file = a.results.display();
     match e {
         RedrawError::Plot(e) => {
-            let (code, message) = plot_failure(e);
-            (code, format!("{file}: {message}"))
+            let e = plot_failure(e);
+            CliError::new(e.code, format!("{file}: {}", e.message.unwrap_or_default()))
         }
         RedrawError::WrongKind {
             file: "bootstrap.json",
             kind,
             ..
-        } => (
+        } => CliError::new(
             EXIT_USAGE,
             format!(
                 "{file}: a bootstrap.json draws only --kind bootstrap, not {kind} (that figure is drawn from the results.json of `qstudy analyze`)"
@@ -77,11 +74,11 @@ fn redraw_failure(a: &PlotArgs, e: RedrawError) -> Failure {
             file: "retention.json",
             kind,
             ..
-        } => (
+        } => CliError::new(
             EXIT_USAGE,
             format!("{file}: a retention.json draws only --kind scree, not {kind}"),
         ),
-        RedrawError::WrongKind { .. } => (
+        RedrawError::WrongKind { .. } => CliError::new(
             EXIT_USAGE,
             format!(
                 "{file}: --kind bootstrap is drawn from the bootstrap.json of `qstudy bootstrap --out DIR`, not from a results.json"
@@ -98,23 +95,23 @@ fn redraw_failure(a: &PlotArgs, e: RedrawError) -> Failure {
                 }
                 (Choice::Factors, _) => "--factors does not apply to the scree plot",
             };
-            (EXIT_USAGE, message.to_string())
+            CliError::new(EXIT_USAGE, message.to_string())
         }
-        RedrawError::LoadingsPair { got } => (
+        RedrawError::LoadingsPair { got } => CliError::new(
             EXIT_USAGE,
             format!("--factors: a loadings map needs two factors (e.g. --factors 1,2), got {got}"),
         ),
-        RedrawError::TooFewFactors { factors } => (
+        RedrawError::TooFewFactors { factors } => CliError::new(
             EXIT_ANALYSIS,
             format!("{file}: a loadings map needs two factors; the results have {factors}"),
         ),
-        RedrawError::NoAttributes => (
+        RedrawError::NoAttributes => CliError::new(
             EXIT_ANALYSIS,
             format!(
                 "{file}: the results have no participant attributes, so there is no group make-up to draw (analyse a study directory with a participants file)"
             ),
         ),
-        e => (EXIT_ANALYSIS, format!("{file}: {e}")),
+        e => CliError::new(EXIT_ANALYSIS, format!("{file}: {e}")),
     }
 }
 
@@ -129,7 +126,7 @@ struct Targets {
 /// Where each figure goes: `--out FILE` (one figure, no manifest), `--out DIR`, or by default
 /// `plots/` beside RESULTS, listed by the manifest of RESULTS's directory when it is a qstudy
 /// output (so that `analyze --force` can still replace it), else by one in `plots/`.
-fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, Failure> {
+fn targets(a: &PlotArgs, plots: &[Plot]) -> Result<Targets, CliError> {
     let as_file = a.out.as_ref().and_then(|out| {
         out.extension()
             .and_then(|e| e.to_str())
@@ -182,9 +179,9 @@ fn file_target(
     plots: &[Plot],
     file: PathBuf,
     ext_format: ImageFormat,
-) -> Result<Targets, Failure> {
+) -> Result<Targets, CliError> {
     if plots.len() != 1 {
-        return Err((
+        return Err(CliError::new(
             EXIT_USAGE,
             format!(
                 "--out {}: {} figures are drawn, so --out must be a directory (or choose one with --factors/--attribute)",
@@ -196,7 +193,7 @@ fn file_target(
     if let Some(f) = a.format
         && f != ext_format
     {
-        return Err((
+        return Err(CliError::new(
             EXIT_USAGE,
             format!(
                 "--out {} ends in .{} but --format is {}",
@@ -223,8 +220,9 @@ fn file_target(
 
 /// Draws the figures, then adds them to their directory at once (`qstudy_io::output_dir::
 /// publish_into`): a figure that cannot be drawn or written leaves no file.
-fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let source = read_results_file(&a.results).map_err(|e| (EXIT_INPUT, e.to_string()))?;
+fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let source =
+        read_results_file(&a.results).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
     let request = Request {
         kind: Some(a.kind),
         factors: a.factors.clone(),
@@ -244,7 +242,7 @@ fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), Failure> {
         }
         Ok::<(), OutputError>(())
     })
-    .map_err(|e| (EXIT_OUTPUT, e.to_string()))?;
+    .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
     for (_, _, _, shown) in &targets.files {
         let _ = writeln!(out, "{}", shown.display());
     }
@@ -256,8 +254,5 @@ pub(crate) fn plot_command(
     out: &mut dyn Write,
     _err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    run(a, out).map_err(|(code, message)| CliError {
-        code,
-        message: Some(message),
-    })
+    run(a, out)
 }
