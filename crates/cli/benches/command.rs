@@ -213,9 +213,9 @@ fn analyze_sizes(sizes: &[usize], tmp: &Path) {
             let t = median(times);
             let ratio = match (r_seconds, n) {
                 (Some(rs), _) => format!("{:.1}x ({rs:.2} s)", rs / t),
-                // issue 13 measured qmethod at 2.9-3.3 s on 500 x 60 (not measured here)
+                // R qmethod takes 2.9-3.3 s on 500 x 60 (docs/performance.md); not run here
                 (None, 500) => format!(
-                    "not measured; {:.1}x-{:.1}x the issue's 2.9-3.3 s",
+                    "not measured; {:.1}x-{:.1}x qmethod's 2.9-3.3 s",
                     2.9 / t,
                     3.3 / t
                 ),
@@ -377,7 +377,7 @@ fn bootstrap(tmp: &Path) {
         );
     } else {
         println!(
-            "R qmethod not installed: qmboots not measured (the issue's ~9 s for 100 replicates would be {:.0}x per replicate)",
+            "R qmethod not installed: qmboots not measured (R qmethod's ~9 s for 100 replicates, docs/performance.md, would be {:.0}x per replicate)",
             (9.0 / 100.0) / (t / 1000.0)
         );
     }
