@@ -28,8 +28,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use qstudy_app::analysis::{Analyzed, Input, Layers};
 use qstudy_core::options::OptionLayer;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 pub mod archive;
 pub mod error;
@@ -77,7 +76,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, value: &Value) -> Reply {
+    fn json(status: u16, value: &impl Serialize) -> Reply {
         Reply {
             status,
             content_type: "application/json",
@@ -86,7 +85,12 @@ impl Reply {
         }
     }
     fn error(status: u16, message: impl Into<String>) -> Reply {
-        Reply::json(status, &json!({ "error": message.into() }))
+        Reply::json(
+            status,
+            &Answer::Error {
+                error: message.into(),
+            },
+        )
     }
     /// A failure, worded for the page, with its status.
     fn failure(e: &ServeError) -> Reply {
@@ -100,6 +104,59 @@ impl Reply {
             body,
         }
     }
+}
+
+/// The JSON answers of the API (besides the page and the archives).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Answer {
+    /// A bad input or an impossible choice, in the page's words.
+    Error {
+        /// The one-line message.
+        error: String,
+    },
+    /// `/api/factors`.
+    Factors {
+        /// The `qstudy factors` report.
+        report: Box<qstudy_core::retention::RetentionReport>,
+    },
+    /// `/api/analyze`.
+    Analysis {
+        /// The results of these choices, without the correlation matrix.
+        results: Box<qstudy_core::AnalysisResults>,
+        /// Per factor, +1 or -1: how its plotted loadings compare with the space a rotation
+        /// step turns.
+        step_signs: Vec<f64>,
+    },
+}
+
+/// `/api/state`: the open input and the choices it starts with, or nothing open.
+#[derive(Serialize)]
+struct State<'a> {
+    /// The open input, `null` when none is.
+    opened: Option<OpenSummary<'a>>,
+    /// The starting choices: every option given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<OptionLayer>,
+    /// The values each control offers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<options::Fields>,
+}
+
+/// What the page shows of the open input.
+#[derive(Serialize)]
+struct OpenSummary<'a> {
+    input: &'a str,
+    title: Option<String>,
+    format: &'static str,
+    sorts: usize,
+    statements: usize,
+    grid: String,
+    sort_ids: &'a [String],
+    statement_ids: &'a [u32],
+    statement_labels: Option<&'a [String]>,
+    attributes: std::collections::BTreeSet<&'a str>,
+    participants: Option<&'a [qstudy_core::Participant]>,
 }
 
 /// A request as the workbench sees it.
@@ -185,21 +242,15 @@ impl WorkbenchState {
         Ok(())
     }
 
-    fn summary(&self) -> Value {
+    fn summary(&self) -> State<'_> {
         let Some(o) = &self.opened else {
-            return json!({ "opened": null });
+            return State {
+                opened: None,
+                options: None,
+                fields: None,
+            };
         };
         let o = &o.input;
-        let attributes = o
-            .loaded
-            .participants()
-            .map(qstudy_core::groups::attribute_names)
-            .unwrap_or_default();
-        let participants = o.loaded.participants().map(|ps| {
-            ps.iter()
-                .map(|p| json!({ "id": p.id, "attributes": p.attributes }))
-                .collect::<Vec<_>>()
-        });
         let layer = match &o.loaded.study {
             Some(info) => OptionLayer {
                 factor_names: info.factor_names.clone(),
@@ -207,25 +258,27 @@ impl WorkbenchState {
             },
             None => OptionLayer::default(),
         };
-        let title = o.loaded.study_title();
-        json!({
-            "opened": {
-                "input": o.shown,
-                "title": title,
-                "format": o.loaded.format.description(),
-                "sorts": o.study.n_sorts(),
-                "statements": o.study.n_statements(),
-                "grid": o.study.grid().to_string(),
-                "sort_ids": o.loaded.table.sort_ids,
-                "statement_ids": o.study.statement_ids(),
-                "statement_labels": o.loaded.table.statement_labels,
-                "attributes": attributes,
-                "participants": participants,
-                "note": null,
-            },
-            "options": options::starting(&layer),
-            "fields": options::fields(),
-        })
+        State {
+            opened: Some(OpenSummary {
+                input: &o.shown,
+                title: o.loaded.study_title(),
+                format: o.loaded.format.description(),
+                sorts: o.study.n_sorts(),
+                statements: o.study.n_statements(),
+                grid: o.study.grid().to_string(),
+                sort_ids: &o.loaded.table.sort_ids,
+                statement_ids: o.study.statement_ids(),
+                statement_labels: o.loaded.table.statement_labels.as_deref(),
+                attributes: o
+                    .loaded
+                    .participants()
+                    .map(qstudy_core::groups::attribute_names)
+                    .unwrap_or_default(),
+                participants: o.loaded.participants(),
+            }),
+            options: Some(options::starting(&layer)),
+            fields: Some(options::fields()),
+        }
     }
 
     /// The open input and the page's choices sent with a request.
@@ -278,7 +331,14 @@ impl WorkbenchState {
                 let input = &opened.input;
                 input
                     .retention(&input.options(&o, Layers::OverDefaults), &|_| {})
-                    .map(|report| Reply::json(200, &json!({ "report": report })))
+                    .map(|report| {
+                        Reply::json(
+                            200,
+                            &Answer::Factors {
+                                report: Box::new(report),
+                            },
+                        )
+                    })
                     .map_err(|source| {
                         Reply::failure(&ServeError::Analysis {
                             input: input.shown.clone(),
@@ -287,15 +347,16 @@ impl WorkbenchState {
                     })
             }),
             ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, analyzed, _)| {
-                let results = &analyzed.results;
-                let mut value = serde_json::to_value(results).unwrap_or(Value::Null);
-                if let Some(obj) = value.as_object_mut() {
-                    obj.remove("correlation");
-                }
+                let mut results = analyzed.results;
+                // the page draws no correlation matrix (it is n x n)
+                results.correlation = None;
                 // how each factor's plotted loadings compare with the space a rotation step turns
                 Reply::json(
                     200,
-                    &json!({ "results": value, "step_signs": analyzed.step_signs }),
+                    &Answer::Analysis {
+                        results: Box::new(results),
+                        step_signs: analyzed.step_signs,
+                    },
                 )
             }),
             // The choices must analyse before they are saved.
