@@ -2,7 +2,8 @@
 // Opens the APSE fixture through the file picker, keeps 4 factors, rotates F1/F2 by 5 degrees,
 // flags one sort by hand (keyboard), names a factor, saves the study and downloads the results;
 // then `qstudy analyze` on the saved study must give the downloaded results.json. Screenshots
-// of each step go to target/browser-artifacts/. Any console error fails the test.
+// of each step go to target/browser-artifacts/, and what each journey measured (with whether it
+// got through) to target/browser-artifacts/journeys.json. Any console error fails the test.
 //
 // Run: `cargo build -p qstudy-cli && (cd tests/browser && npm ci && npm test)`.
 // QSTUDY_BIN overrides the binary (default target/debug/qstudy); CHROMIUM the browser
@@ -56,6 +57,17 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
   const { child, url } = await startServer();
   const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox"] });
   const errors = [];
+  // journeys.json: {"name": {"ok": bool, ...measured}}; a journey that throws stays ok: false.
+  const journeys = {};
+  let current = null;
+  const begin = (name) => { current = name; journeys[name] = { ok: false }; };
+  const done = (measured = {}) => { Object.assign(journeys[current], measured, { ok: true }); };
+  // The plotted points of the rotation chart: id and position relative to the centre.
+  const points = (page) => page.$$eval("#scatter svg circle.pt", (cs) => {
+    const svg = cs[0] && cs[0].ownerSVGElement;
+    const [w, h] = svg ? [svg.viewBox.baseVal.width, svg.viewBox.baseVal.height] : [0, 0];
+    return cs.map((c) => ({ id: c.getAttribute("data-id"), x: c.cx.baseVal.value - w / 2, y: h / 2 - c.cy.baseVal.value }));
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
@@ -65,6 +77,7 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
     await shot("01-start");
 
     // A broken file: the CLI's one-line error, nothing open.
+    begin("broken-file-shows-the-cli-message");
     const broken = path.join(work, "broken.csv");
     fs.writeFileSync(broken, "P01,P02\n1,2\n3\n");
     await page.setInputFiles("#file", [broken]);
@@ -74,8 +87,10 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
       execFileSync(bin, ["analyze", "broken.csv", "--out", "o"], { cwd: work, stdio: "pipe" });
     } catch (e) { cli = String(e.stderr).trim(); }
     assert.equal(await page.textContent("#error"), cli);
+    done({ message: cli });
 
     // Open the APSE study (its files, as the picker gives a directory's files).
+    begin("open-apse-and-keep-4");
     const files = ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(fixture, f));
     await page.setInputFiles("#file", files);
     await page.waitForFunction(() => document.querySelectorAll("#loadings tr").length === 33, null, { timeout: 120_000 });
@@ -85,25 +100,51 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
     await page.click("#keep");
     await page.waitForFunction(() => document.querySelectorAll("#loadings tr:first-child th").length === 6);
     await page.locator("#step-extract").screenshot({ path: path.join(artifacts, "02-extraction-scree.png") });
+    // the controls offer the values the server lists
+    const methods = await page.$$eval("#method option", (os) => os.map((o) => o.value));
+    assert.deepEqual(methods, ["centroid", "pca", "horst"]);
+    const opened = await points(page);
+    assert.equal(opened.length, 32, "every sort is plotted");
+    const rows = (await page.locator("#loadings tr").count()) - 1;
+    done({ loadings_rows: rows, method_choices: methods, plotted_points: opened.length });
 
     // An impossible k: the engine's message, the analysis kept.
+    begin("impossible-k-keeps-the-analysis");
     await page.fill("#k", "99");
     await page.click("#keep");
     await page.waitForSelector("#error:not([hidden])");
     assert.match(await page.textContent("#error"), /^error: .*99 factors asked for/);
     assert.equal(await page.locator("#loadings tr:first-child th").count(), 6);
+    done({ message: await page.textContent("#error") });
     await page.fill("#k", "4");
 
-    // Rotate F1/F2 by 5 degrees (keyboard: focus the button, press Enter).
+    // Rotate F1/F2 by 5 degrees (keyboard: focus the button, press Enter): every point turns
+    // about the centre by 5 degrees, none is dropped.
+    begin("rotate-f1-f2-by-5-degrees");
     await page.selectOption("#fa", "1");
     await page.selectOption("#fb", "2");
+    const before = await points(page);
     await page.focus('button.rot[data-deg="5"]');
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.querySelectorAll("#steps li").length === 1);
     assert.match(await page.textContent("#steps"), /F1, F2: 5°/);
+    // the plot is redrawn with the step list (one render)
+    const after = await points(page);
+    assert.equal(after.length, before.length, "no point dropped");
+    const turns = before.map((p) => {
+      const q = after.find((a) => a.id === p.id);
+      let d = (Math.atan2(q.y, q.x) - Math.atan2(p.y, p.x)) * 180 / Math.PI;
+      if (d > 180) d -= 360;
+      if (d < -180) d += 360;
+      return { d, r: Math.hypot(p.x, p.y) };
+    }).filter((t) => t.r > 20);
+    const turn = turns.map((t) => Math.abs(t.d)).sort((a, b) => a - b)[Math.floor(turns.length / 2)];
     await page.locator("#step-rotate").screenshot({ path: path.join(artifacts, "03-rotation.png") });
+    assert.ok(Math.abs(turn - 5) < 0.5, `the points turned ${turn} degrees`);
+    done({ plotted_points: after.length, median_turn_degrees: Number(turn.toFixed(3)) });
 
     // Undo / redo, and a drag on the plot (one more step), undone.
+    begin("undo-redo-and-drag");
     const steps = (n) => page.waitForFunction((n) => document.querySelectorAll("#steps li").length === n, n);
     await page.click('button.rot[data-deg="10"]');
     await steps(2);
@@ -123,22 +164,28 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
     assert.match(await page.locator("#steps li").nth(1).textContent(), /^F1, F2: \d+(\.\d)?°$/);
     await page.click("#undo");
     await steps(1);
+    done({ steps_after_undo: 1 });
 
     // Flag one sort by hand on F1 (a cell not flagged yet), from the keyboard.
+    begin("flag-a-sort-from-the-keyboard");
     const cell = page.locator('#loadings td.cell[data-factor="F1"]:not(.flag)').first();
     const sort = await cell.getAttribute("data-sort");
     await cell.focus();
     await page.keyboard.press("Enter");
     await page.waitForSelector(`#loadings td.cell.flag[data-factor="F1"][data-sort="${sort}"]`);
     await shot("04-flag");
+    done({ sort, factor: "F1" });
 
     // Name F2.
+    begin("name-a-factor");
     await page.fill("#name-F2", "browser-named viewpoint");
     await page.press("#name-F2", "Tab");
     await page.waitForFunction(() => document.querySelector("#characteristics").textContent.includes("browser-named viewpoint"));
     await page.locator("#step-results").screenshot({ path: path.join(artifacts, "05-viewpoints.png") });
+    done({ name: "browser-named viewpoint" });
 
     // Save the study and download the results.
+    begin("save-and-download-reproduce-with-the-cli");
     const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
     const studyZip = path.join(artifacts, "study.zip");
     await saved.saveAs(studyZip);
@@ -167,8 +214,12 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
     for (const f of ["report.lis", "results.xlsx", "tables", "plots", "report.html"]) {
       assert.ok(fs.existsSync(path.join(downDir, f)), `download lacks ${f}`);
     }
+    done({ files: ["report.lis", "results.xlsx", "tables", "plots", "report.html"], results_equal: true });
+    begin("no-console-errors");
     assert.deepEqual(errors, [], "console errors");
+    done({ console_errors: 0 });
   } finally {
+    fs.writeFileSync(path.join(artifacts, "journeys.json"), JSON.stringify(journeys, null, 2) + "\n");
     await browser.close();
     child.kill();
   }
