@@ -3,64 +3,39 @@
 //! rest is the library's own sentence.
 
 use qstudy_core::bootstrap::BootstrapError;
-use qstudy_core::error::extracted_why;
+use qstudy_core::error::{OptionWord, OptionWords};
 use qstudy_core::{AnalysisError, Given, ValidationError, Warning};
 use qstudy_io::LoadError;
 
-/// The option in which a factor or sort was named, by its flag (`--flag US3=2`).
-fn given(g: &Given) -> String {
-    match g {
-        Given::Invert => "--invert".to_string(),
-        Given::Split => "--split".to_string(),
-        Given::Flag(edit) => format!("--flag {edit}"),
-        Given::Unflag(edit) => format!("--unflag {edit}"),
-        Given::FactorName | Given::RotationStep { .. } => g.to_string(),
+/// The command line's names of options: its flags.
+struct Flags;
+
+impl OptionWords for Flags {
+    fn given(&self, g: &Given) -> String {
+        match g {
+            Given::Invert => "--invert".to_string(),
+            Given::Split => "--split".to_string(),
+            Given::Flag(edit) => format!("--flag {edit}"),
+            Given::Unflag(edit) => format!("--unflag {edit}"),
+            Given::FactorName | Given::RotationStep { .. } => g.to_string(),
+        }
+    }
+    fn option(&self, option: OptionWord<'_>) -> String {
+        match option {
+            OptionWord::Method(method) => format!("--method {method}"),
+            OptionWord::Extract => "--extract".to_string(),
+            OptionWord::HorstIterations => "--horst-iterations".to_string(),
+            OptionWord::HorstThreshold => "--horst-threshold".to_string(),
+        }
+    }
+    fn unflag(&self, sort: &str, factor: &str) -> Option<String> {
+        Some(format!("--unflag {sort}={factor}"))
     }
 }
 
 /// An analysis error, options named by their flags.
-///
-/// ```ignore
-/// assert_eq!(analysis_error(&AnalysisError::NoHorstIterations), "--horst-iterations must be at least 1");
-/// ```
 pub(crate) fn analysis_error(e: &AnalysisError) -> String {
-    match e {
-        AnalysisError::HorstTooManySorts { sorts, max } => format!(
-            "--method horst works on the n x n correlation matrix: at most {max} sorts, this study has {sorts} (use --method centroid)"
-        ),
-        AnalysisError::NoHorstIterations => "--horst-iterations must be at least 1".to_string(),
-        AnalysisError::BadHorstThreshold(t) => {
-            format!("--horst-threshold must be a positive number, not {t}")
-        }
-        AnalysisError::TooFewExtracted {
-            factors,
-            extracted,
-            shortfall,
-            explicit,
-        } => format!(
-            "{factors} factor(s) to keep but only {extracted} extracted{}",
-            extracted_why(shortfall, *explicit, "--extract")
-        ),
-        AnalysisError::UnknownFactor {
-            context,
-            factor,
-            valid,
-        } => format!(
-            "{}: factor '{factor}' does not exist (factors are {valid})",
-            given(context)
-        ),
-        AnalysisError::UnknownSort { context, id } => {
-            format!("{}: no sort with id '{id}'", given(context))
-        }
-        AnalysisError::Heywood {
-            sort,
-            factor,
-            loading,
-        } => format!(
-            "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (--unflag {sort}={factor}) or extract differently"
-        ),
-        _ => e.to_string(),
-    }
+    e.worded(&Flags)
 }
 
 /// A bootstrap error, options named by their flags.

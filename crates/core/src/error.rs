@@ -119,10 +119,7 @@ pub enum AnalysisError {
     #[error("the number of factors must be at least 1")]
     NoFactors,
     /// Fewer factors extracted than are to be kept.
-    #[error(
-        "{factors} factor(s) to keep but only {extracted} extracted{}",
-        extracted_why(.shortfall, *.explicit, "the number of factors to extract was given")
-    )]
+    #[error("{}", self.worded(&PlainWords))]
     TooFewExtracted {
         factors: usize,
         extracted: usize,
@@ -136,14 +133,14 @@ pub enum AnalysisError {
     NoExtraction,
     /// A factor reference (in a rotation step, a flag edit, the inverted or split factors, the
     /// factor names) that is not a factor.
-    #[error("{context}: factor '{factor}' does not exist (factors are {valid})")]
+    #[error("{}", self.worded(&PlainWords))]
     UnknownFactor {
         context: Given,
         factor: String,
         valid: String,
     },
     /// A sort id (in a flag edit) that is not in the data.
-    #[error("{context}: no sort with id '{id}'")]
+    #[error("{}", self.worded(&PlainWords))]
     UnknownSort { context: Given, id: String },
     /// A judgmental rotation step that rotates a factor with itself.
     #[error("rotation step {step}: factors a and b must differ (got {a},{b})")]
@@ -155,20 +152,16 @@ pub enum AnalysisError {
     #[error("flag p level {0} is not in (0, 1)")]
     BadFlagP(f64),
     /// Horst extraction asked for more sorts than its `n x n` matrix allows.
-    #[error(
-        "Horst extraction works on the n x n correlation matrix: at most {max} sorts, this study has {sorts} (use centroid extraction)"
-    )]
+    #[error("{}", self.worded(&PlainWords))]
     HorstTooManySorts { sorts: usize, max: usize },
     /// Zero Horst iterations.
-    #[error("the number of Horst iterations must be at least 1")]
+    #[error("{}", self.worded(&PlainWords))]
     NoHorstIterations,
     /// A Horst threshold that is not a positive number.
-    #[error("the Horst threshold must be a positive number, not {0}")]
+    #[error("{}", self.worded(&PlainWords))]
     BadHorstThreshold(f64),
     /// A defining sort with |loading| >= 1, whose weight f/(1-f^2) is undefined.
-    #[error(
-        "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it or extract differently"
-    )]
+    #[error("{}", self.worded(&PlainWords))]
     Heywood {
         sort: String,
         factor: String,
@@ -220,13 +213,125 @@ impl std::fmt::Display for Given {
     }
 }
 
-/// The end of [`AnalysisError::TooFewExtracted`]'s message: `: why` when the extraction says
-/// why it stopped, else ` (given)` when the number to extract was given (`given` words it).
-pub fn extracted_why(shortfall: &Option<String>, explicit: bool, given: &str) -> String {
-    match (shortfall, explicit) {
-        (Some(why), _) => format!(": {why}"),
-        (None, true) => format!(" ({given})"),
-        (None, false) => String::new(),
+/// An option an error is about, for [`OptionWords::option`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionWord<'a> {
+    /// The extraction method, with a value (`horst`, `centroid`).
+    Method(&'a str),
+    /// The number of factors to extract.
+    Extract,
+    /// Horst's largest number of iterations.
+    HorstIterations,
+    /// Horst's convergence threshold.
+    HorstThreshold,
+}
+
+/// How a front end names the options an error is about: the command line by its flags, the
+/// workbench by its controls. The sentences around the names are written once, in
+/// [`AnalysisError::worded`]; [`PlainWords`] gives the library's own (the errors' `Display`).
+pub trait OptionWords {
+    /// Where a factor or sort was named (`--flag US3=2`; `manual flag US3=2`).
+    fn given(&self, given: &Given) -> String {
+        given.to_string()
+    }
+    /// An option (`--method horst`, `Method horst`, `Horst extraction`).
+    fn option(&self, option: OptionWord<'_>) -> String;
+    /// How to remove `sort`'s flag on `factor`, shown in brackets when there is a way to say it.
+    fn unflag(&self, sort: &str, factor: &str) -> Option<String>;
+}
+
+/// The library's own words for options: plain names, no flag or control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlainWords;
+
+impl OptionWords for PlainWords {
+    fn option(&self, option: OptionWord<'_>) -> String {
+        match option {
+            OptionWord::Method("horst") => "Horst extraction".into(),
+            OptionWord::Method(method) => format!("{method} extraction"),
+            OptionWord::Extract => "the number of factors to extract was given".into(),
+            OptionWord::HorstIterations => "the number of Horst iterations".into(),
+            OptionWord::HorstThreshold => "the Horst threshold".into(),
+        }
+    }
+    fn unflag(&self, _sort: &str, _factor: &str) -> Option<String> {
+        None
+    }
+}
+
+impl AnalysisError {
+    /// The one-line message with the options named by `words`.
+    ///
+    /// ```
+    /// use qstudy_core::error::{AnalysisError, OptionWord, OptionWords};
+    /// struct Flags;
+    /// impl OptionWords for Flags {
+    ///     fn option(&self, o: OptionWord<'_>) -> String {
+    ///         match o {
+    ///             OptionWord::Method(m) => format!("--method {m}"),
+    ///             OptionWord::Extract => "--extract".into(),
+    ///             OptionWord::HorstIterations => "--horst-iterations".into(),
+    ///             OptionWord::HorstThreshold => "--horst-threshold".into(),
+    ///         }
+    ///     }
+    ///     fn unflag(&self, s: &str, f: &str) -> Option<String> { Some(format!("--unflag {s}={f}")) }
+    /// }
+    /// let e = AnalysisError::NoHorstIterations;
+    /// assert_eq!(e.worded(&Flags), "--horst-iterations must be at least 1");
+    /// assert_eq!(e.to_string(), "the number of Horst iterations must be at least 1");
+    /// ```
+    pub fn worded(&self, words: &dyn OptionWords) -> String {
+        match self {
+            AnalysisError::TooFewExtracted {
+                factors,
+                extracted,
+                shortfall,
+                explicit,
+            } => {
+                let why = match (shortfall, explicit) {
+                    (Some(why), _) => format!(": {why}"),
+                    (None, true) => format!(" ({})", words.option(OptionWord::Extract)),
+                    (None, false) => String::new(),
+                };
+                format!("{factors} factor(s) to keep but only {extracted} extracted{why}")
+            }
+            AnalysisError::UnknownFactor {
+                context,
+                factor,
+                valid,
+            } => format!(
+                "{}: factor '{factor}' does not exist (factors are {valid})",
+                words.given(context)
+            ),
+            AnalysisError::UnknownSort { context, id } => {
+                format!("{}: no sort with id '{id}'", words.given(context))
+            }
+            AnalysisError::HorstTooManySorts { sorts, max } => format!(
+                "{} works on the n x n correlation matrix: at most {max} sorts, this study has {sorts} (use {})",
+                words.option(OptionWord::Method("horst")),
+                words.option(OptionWord::Method("centroid"))
+            ),
+            AnalysisError::NoHorstIterations => format!(
+                "{} must be at least 1",
+                words.option(OptionWord::HorstIterations)
+            ),
+            AnalysisError::BadHorstThreshold(t) => format!(
+                "{} must be a positive number, not {t}",
+                words.option(OptionWord::HorstThreshold)
+            ),
+            AnalysisError::Heywood {
+                sort,
+                factor,
+                loading,
+            } => format!(
+                "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it{} or extract differently",
+                words
+                    .unflag(sort, factor)
+                    .map(|how| format!(" ({how})"))
+                    .unwrap_or_default()
+            ),
+            other => other.to_string(),
+        }
     }
 }
 

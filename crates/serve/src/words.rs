@@ -3,18 +3,33 @@
 //! a click in the loadings table) or as the study's `study.toml` key the page keeps; the rest is
 //! the engine's own sentence.
 
-use qstudy_core::error::extracted_why;
+use qstudy_core::error::{OptionWord, OptionWords};
 use qstudy_core::{AnalysisError, Given};
 
-/// The option in which a factor or sort was named, as the page shows it.
-fn given(g: &Given) -> String {
-    match g {
-        Given::Invert => "invert".to_string(),
-        Given::Split => "split".to_string(),
-        Given::Flag(edit) => format!("flag of {} on {}", edit.sort, edit.factor),
-        Given::Unflag(edit) => format!("unflag of {} on {}", edit.sort, edit.factor),
-        Given::FactorName => "Factor names".to_string(),
-        Given::RotationStep { .. } => g.to_string(),
+/// The page's names of options: its controls, the study.toml keys it keeps, a click.
+struct Page;
+
+impl OptionWords for Page {
+    fn given(&self, g: &Given) -> String {
+        match g {
+            Given::Invert => "invert".to_string(),
+            Given::Split => "split".to_string(),
+            Given::Flag(edit) => format!("flag of {} on {}", edit.sort, edit.factor),
+            Given::Unflag(edit) => format!("unflag of {} on {}", edit.sort, edit.factor),
+            Given::FactorName => "Factor names".to_string(),
+            Given::RotationStep { .. } => g.to_string(),
+        }
+    }
+    fn option(&self, option: OptionWord<'_>) -> String {
+        match option {
+            OptionWord::Method(method) => format!("Method {method}"),
+            OptionWord::Extract => "Extract".to_string(),
+            OptionWord::HorstIterations => "the study's horst_iterations".to_string(),
+            OptionWord::HorstThreshold => "the study's horst_threshold".to_string(),
+        }
+    }
+    fn unflag(&self, _sort: &str, factor: &str) -> Option<String> {
+        Some(format!("click its cell on {factor} in the loadings table"))
     }
 }
 
@@ -26,45 +41,7 @@ fn given(g: &Given) -> String {
 /// assert_eq!(qstudy_serve::words::analysis_error(&e), "split: factor '4' does not exist (factors are 1..3)");
 /// ```
 pub fn analysis_error(e: &AnalysisError) -> String {
-    match e {
-        AnalysisError::HorstTooManySorts { sorts, max } => format!(
-            "Method horst works on the n x n correlation matrix: at most {max} sorts, this study has {sorts} (choose Method centroid)"
-        ),
-        AnalysisError::NoHorstIterations => {
-            "the study's horst_iterations must be at least 1".to_string()
-        }
-        AnalysisError::BadHorstThreshold(t) => {
-            format!("the study's horst_threshold must be a positive number, not {t}")
-        }
-        AnalysisError::TooFewExtracted {
-            factors,
-            extracted,
-            shortfall,
-            explicit,
-        } => format!(
-            "{factors} factor(s) to keep but only {extracted} extracted{}",
-            extracted_why(shortfall, *explicit, "Extract")
-        ),
-        AnalysisError::UnknownFactor {
-            context,
-            factor,
-            valid,
-        } => format!(
-            "{}: factor '{factor}' does not exist (factors are {valid})",
-            given(context)
-        ),
-        AnalysisError::UnknownSort { context, id } => {
-            format!("{}: no sort with id '{id}'", given(context))
-        }
-        AnalysisError::Heywood {
-            sort,
-            factor,
-            loading,
-        } => format!(
-            "sort '{sort}' defines {factor} with loading {loading:.4} (|a| >= 1, a Heywood case): its weight f/(1-f^2) is undefined; unflag it (click its cell on {factor} in the loadings table) or extract differently"
-        ),
-        _ => e.to_string(),
-    }
+    e.worded(&Page)
 }
 
 #[cfg(test)]
