@@ -113,6 +113,23 @@ fn unzip(bytes: &[u8], dir: &Path) -> std::path::PathBuf {
     dir.join(top.unwrap())
 }
 
+/// `qstudy analyze` of a saved study into `out`: its results.json without the correlation
+/// matrix (which the page does not get).
+fn analyze_saved(study: &Path, out: &Path) -> Value {
+    let run = qstudy(&[
+        "analyze",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut cli = results(out);
+    cli.as_object_mut().unwrap().remove("correlation");
+    cli
+}
+
 #[test]
 fn requests_without_the_token_or_with_another_host_are_refused() {
     let s = start(None);
@@ -233,17 +250,7 @@ fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
         "{toml}"
     );
     let out = tmp.path().join("cli");
-    let run = qstudy(&[
-        "analyze",
-        study.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-plots",
-        "--quiet",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let mut cli = results(&out);
-    cli.as_object_mut().unwrap().remove("correlation");
+    let cli = analyze_saved(&study, &out);
     assert_eq!(&cli, page);
 
     // The download holds the output directory of `qstudy analyze`, with the same results.json.
@@ -306,17 +313,7 @@ fn a_saved_pqmethod_project_becomes_a_study_that_reproduces_the_page() {
     );
     assert!(toml.contains("rotate = [\"1,2,20\"]"), "{toml}");
     let out = tmp.path().join("cli");
-    let run = qstudy(&[
-        "analyze",
-        study.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-plots",
-        "--quiet",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let mut cli = results(&out);
-    cli.as_object_mut().unwrap().remove("correlation");
+    let cli = analyze_saved(&study, &out);
     // the saved study names its statements by the .STA's texts, as the page showed them
     assert_eq!(cli["factors"], page["factors"]);
     assert_eq!(

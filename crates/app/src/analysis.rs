@@ -69,6 +69,12 @@ impl Input {
     /// ending with the defaults of [`AnalysisOptions::default`]. The number of factors is 0
     /// when none of them gives it.
     pub fn options(&self, given: &OptionLayer, layers: Layers) -> AnalysisOptions {
+        self.layer(given, layers).resolve()
+    }
+
+    /// `given` over the study's `[analysis]` and `[factor_names]` (with
+    /// [`Layers::OverStudy`]): the choices before the defaults fill the rest.
+    fn layer(&self, given: &OptionLayer, layers: Layers) -> OptionLayer {
         let study = match (&self.loaded.study, layers) {
             (Some(info), Layers::OverStudy) => OptionLayer {
                 factor_names: info.factor_names.clone(),
@@ -76,7 +82,7 @@ impl Input {
             },
             _ => OptionLayer::default(),
         };
-        given.clone().over(study).resolve()
+        given.clone().over(study)
     }
 
     /// [`Input::options`], with the number of factors, when neither `given` nor the study
@@ -88,13 +94,10 @@ impl Input {
         layers: Layers,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Resolved, AnalysisError> {
-        let study_factors = match layers {
-            Layers::OverStudy => self.loaded.study.as_ref().and_then(|i| i.defaults.factors),
-            Layers::OverDefaults => None,
-        };
-        let mut options = self.options(given, layers);
+        let layer = self.layer(given, layers);
+        let mut options = layer.resolve();
         let mut recommended = None;
-        if given.factors.or(study_factors).is_none() {
+        if layer.factors.is_none() {
             let report = self.retention(&options, progress)?;
             options.factors = report.recommended;
             recommended = Some(report);

@@ -251,13 +251,6 @@ impl WorkbenchState {
             };
         };
         let o = &o.input;
-        let layer = match &o.loaded.study {
-            Some(info) => OptionLayer {
-                factor_names: info.factor_names.clone(),
-                ..info.defaults.clone()
-            },
-            None => OptionLayer::default(),
-        };
         State {
             opened: Some(OpenSummary {
                 input: &o.shown,
@@ -276,7 +269,7 @@ impl WorkbenchState {
                     .unwrap_or_default(),
                 participants: o.loaded.participants(),
             }),
-            options: Some(options::starting(&layer)),
+            options: Some(options::starting(o)),
             fields: Some(options::fields()),
         }
     }

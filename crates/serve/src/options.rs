@@ -3,6 +3,7 @@
 //! format), and the list of the choices each control offers, which the page reads from the
 //! server instead of repeating it.
 
+use qstudy_app::analysis::{Input, Layers};
 use qstudy_core::options::OptionLayer;
 use qstudy_core::{Compatibility, Correlation, Extraction, Rotation};
 use serde::Serialize;
@@ -48,15 +49,16 @@ pub fn fields() -> Fields {
     }
 }
 
-/// The choices a session starts from: every option as `layer` (a study's `[analysis]` and
-/// `[factor_names]`, or nothing) resolves it over the defaults, given in full, so that each
-/// control shows a value.
+/// The choices a session on `input` starts from: its study's `[analysis]` and
+/// `[factor_names]` (or nothing) over the defaults, every option given, so that each control
+/// shows a value.
 ///
+/// ```no_run
+/// # fn f(input: &qstudy_app::analysis::Input) {
+/// let start = qstudy_serve::options::starting(input);
+/// assert_eq!(start.flag_p, Some(0.05));
+/// # }
 /// ```
-/// use qstudy_core::options::OptionLayer;
-/// let start = qstudy_serve::options::starting(&OptionLayer { factors: Some(4), ..Default::default() });
-/// assert_eq!((start.factors, start.flag_p), (Some(4), Some(0.05)));
-/// ```
-pub fn starting(layer: &OptionLayer) -> OptionLayer {
-    OptionLayer::of(&layer.resolve())
+pub fn starting(input: &Input) -> OptionLayer {
+    OptionLayer::of(&input.options(&OptionLayer::default(), Layers::OverStudy))
 }
