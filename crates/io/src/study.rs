@@ -524,13 +524,9 @@ fn confined(
     Ok(path)
 }
 
-/// Reads a study directory (its `study.toml` and the files it names).
-///
-/// ```no_run
-/// let loaded = qstudy_io::read_study(std::path::Path::new("fixtures/apse-2023")).unwrap();
-/// assert_eq!(loaded.table.sort_ids.len(), 32);
-/// ```
-pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
+/// The manifest of the study directory `dir` (its path, parsed, and its text): refused when
+/// there is none, or when it is a link to a place outside the study.
+fn study_manifest(dir: &Path) -> Result<(PathBuf, Manifest, String), ReadError> {
     let manifest_path = dir.join(MANIFEST);
     let Ok(meta) = std::fs::symlink_metadata(&manifest_path) else {
         return Err(study_error(
@@ -555,6 +551,17 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
         }
     }
     let (manifest, text): (Manifest, String) = parse_manifest(&manifest_path)?;
+    Ok((manifest_path, manifest, text))
+}
+
+/// Reads a study directory (its `study.toml` and the files it names).
+///
+/// ```no_run
+/// let loaded = qstudy_io::read_study(std::path::Path::new("fixtures/apse-2023")).unwrap();
+/// assert_eq!(loaded.table.sort_ids.len(), 32);
+/// ```
+pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
+    let (manifest_path, manifest, text) = study_manifest(dir)?;
     let grid: Grid = manifest
         .grid
         .parse()
@@ -584,7 +591,10 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
             })
             .collect(),
     };
-    let analysis = manifest.analysis.unwrap_or_default();
+    let mut defaults = manifest.analysis.unwrap_or_default();
+    // names written inside [analysis] count too; [factor_names] wins
+    let mut factor_names = std::mem::take(&mut defaults.factor_names);
+    factor_names.extend(manifest.factor_names);
     Ok(LoadedSorts {
         grid: Some(grid),
         title: Some(manifest.title.clone()),
@@ -599,16 +609,8 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
             citation: manifest.citation,
             statements,
             participants,
-            defaults: OptionLayer {
-                factor_names: BTreeMap::new(),
-                ..analysis.clone()
-            },
-            // names written inside [analysis] count too; [factor_names] wins
-            factor_names: analysis
-                .factor_names
-                .into_iter()
-                .chain(manifest.factor_names)
-                .collect(),
+            defaults,
+            factor_names,
         }),
         participants: None,
     })
