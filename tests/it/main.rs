@@ -30,5 +30,6 @@ mod report_xlsx;
 mod retention;
 mod scree_threshold;
 mod serve;
+mod serve_limits;
 mod simulate;
 mod study;

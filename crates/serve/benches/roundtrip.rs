@@ -40,7 +40,9 @@ fn start(input: &Path, first: String, dir: Option<tempfile::TempDir>) -> Running
         first,
         _dir: dir,
     };
-    std::thread::spawn(move || wb.run());
+    std::thread::spawn(move || {
+        let _ = wb.run();
+    });
     running
 }
 

@@ -26,6 +26,12 @@ pub enum ServeError {
         /// The name as uploaded.
         name: String,
     },
+    /// One name given twice in one upload (or a file and a folder of the same name).
+    #[error("'{name}' is uploaded twice: give each file once")]
+    UploadTwice {
+        /// The name as uploaded.
+        name: String,
+    },
     /// Nothing was uploaded.
     #[error("no file was uploaded")]
     NoUpload,
@@ -75,6 +81,9 @@ pub enum ServeError {
         /// Why.
         reason: String,
     },
+    /// The server's runtime could not start, or stopped accepting connections.
+    #[error("the workbench server stopped: {0}")]
+    Server(String),
     /// No random numbers for the session token.
     #[error("no random numbers for the token: {0}")]
     Token(getrandom::Error),
@@ -88,6 +97,7 @@ impl ServeError {
             ServeError::Load(_)
             | ServeError::Upload { .. }
             | ServeError::UploadName { .. }
+            | ServeError::UploadTwice { .. }
             | ServeError::NoUpload
             | ServeError::TooManyFiles { .. }
             | ServeError::NoStudy { .. }

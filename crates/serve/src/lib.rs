@@ -6,7 +6,7 @@
 //! `localhost:PORT`; anything else is refused with 403 before it is looked at. The page and its
 //! script are embedded in the binary: nothing is fetched from the network.
 //!
-//! The JSON API (`POST` bodies are capped at [`MAX_BODY_BYTES`]); the engine computes every
+//! The JSON API (`POST` bodies are capped at [`http::MAX_BODY_BYTES`]; the server's limits: [`http`]); the engine computes every
 //! number, the page only draws them. A bad input or an impossible option is answered 200 with
 //! `{"error": MESSAGE}` (the one-line message of the CLI, without `error: `, options named as
 //! the page shows them: [`words`]): it is an answer, not a failed request. Refused or malformed requests get 4xx.
@@ -21,26 +21,27 @@
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice |
 //! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` |
 
-use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use base64::Engine as _;
-use qstudy_app::analysis::{Analyzed, Input, Layers};
+use qstudy_app::analysis::{Analyzed, Layers};
 use qstudy_core::options::OptionLayer;
 use serde::{Deserialize, Serialize};
 
 pub mod archive;
 pub mod error;
+pub mod http;
 pub mod load;
 pub mod options;
+pub mod private;
 pub mod words;
 
 pub use error::ServeError;
+pub use http::{MAX_BODY_BYTES, Stopped, Stopper, Workbench};
 pub use load::Opened;
-
-/// Largest request body accepted (an upload is base64 in JSON: about 4/3 of the files' size).
-pub const MAX_BODY_BYTES: usize = 64 << 20;
+use private::SessionDir;
 
 /// The header carrying the session token on the page's requests.
 pub const TOKEN_HEADER: &str = "X-Qstudy-Token";
@@ -128,6 +129,11 @@ enum Answer {
         /// step turns.
         step_signs: Vec<f64>,
     },
+    /// `/api/analyze` (409): a later request of the session came while this one waited.
+    Superseded {
+        /// Always true.
+        superseded: bool,
+    },
 }
 
 /// `/api/state`: the open input and the choices it starts with, or nothing open.
@@ -174,11 +180,31 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
-/// The state of one workbench: its address and token, and the input open in it.
+/// The state of one workbench: its address and token, the input open in it, and its private
+/// directory. Shared by the connections (`&self` everywhere): the open input is swapped under a
+/// short lock, and its kept analysis has a lock of its own, so that a long analysis never holds
+/// up another request (`/api/state`, the page).
 pub struct WorkbenchState {
     port: u16,
     token: String,
-    opened: Option<Opened>,
+    opened: Mutex<Option<Arc<Opened>>>,
+    session: Option<SessionDir>,
+    /// The number of the latest `/api/analyze` request: one still waiting for the analysis of
+    /// an earlier one is superseded by a later one.
+    analyses: AtomicU64,
+}
+
+/// A requested path as a message shows it: one line, at most 200 characters.
+fn shown_path(path: &str) -> String {
+    let mut shown: String = path
+        .chars()
+        .take(200)
+        .flat_map(char::escape_default)
+        .collect();
+    if path.chars().count() > 200 {
+        shown.push_str("...");
+    }
+    shown
 }
 
 /// Compares two strings in time independent of where they differ.
@@ -195,6 +221,12 @@ fn query_token(url: &str) -> Option<&str> {
     query.split('&').find_map(|kv| kv.strip_prefix("token="))
 }
 
+/// The lock's content even if a thread panicked holding it (a panic is answered 500; the
+/// state it guards is replaced whole, never left half-written).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[derive(Deserialize)]
 struct UploadFile {
     name: String,
@@ -207,10 +239,11 @@ struct Upload {
 }
 
 impl WorkbenchState {
-    /// A session for a server on `port` with `token`, nothing open.
+    /// A session for a server on `port` with `token`, nothing open, uploads written into the
+    /// system's temporary directory.
     ///
     /// ```
-    /// let mut s = qstudy_serve::WorkbenchState::new(8080, "t".into());
+    /// let s = qstudy_serve::WorkbenchState::new(8080, "t".into());
     /// let r = s.handle(qstudy_serve::Request { method: "GET", url: "/api/state", host: Some("127.0.0.1:8080"), token: None, body: b"" });
     /// assert_eq!(r.status, 403);
     /// ```
@@ -218,67 +251,101 @@ impl WorkbenchState {
         WorkbenchState {
             port,
             token,
-            opened: None,
+            opened: Mutex::new(None),
+            session: None,
+            analyses: AtomicU64::new(0),
         }
     }
 
-    /// Opens an input (replacing the one open).
-    pub fn open(&mut self, opened: Opened) {
-        self.opened = Some(opened);
+    /// [`WorkbenchState::new`] with the session's private directory, where uploads go.
+    pub fn with_session(port: u16, token: String, session: SessionDir) -> WorkbenchState {
+        WorkbenchState {
+            session: Some(session),
+            ..WorkbenchState::new(port, token)
+        }
     }
 
-    /// Whether the request comes with the right `Host` and token.
-    fn allowed(&self, r: &Request) -> Result<(), &'static str> {
-        let host_ok = r.host.is_some_and(|h| {
+    /// The session's private directory, if it has one.
+    pub fn session_dir(&self) -> Option<&Path> {
+        self.session.as_ref().map(SessionDir::path)
+    }
+
+    /// Opens an input (replacing the one open).
+    pub fn open(&self, opened: Opened) {
+        *lock(&self.opened) = Some(Arc::new(opened));
+    }
+
+    /// Whether a request with this `Host`, token header and URL may be answered: checked from
+    /// the request line and headers alone, before any body is read.
+    pub fn allowed(
+        &self,
+        host: Option<&str>,
+        token: Option<&str>,
+        url: &str,
+    ) -> Result<(), &'static str> {
+        let host_ok = host.is_some_and(|h| {
             h == format!("127.0.0.1:{}", self.port) || h == format!("localhost:{}", self.port)
         });
         if !host_ok {
             return Err("refused: the Host must be 127.0.0.1 or localhost with this server's port");
         }
-        let token = r.token.or_else(|| query_token(r.url));
+        let token = token.or_else(|| query_token(url));
         if !token.is_some_and(|t| same_secret(t, &self.token)) {
             return Err("refused: this request does not carry the session token");
         }
         Ok(())
     }
 
-    fn summary(&self) -> State<'_> {
-        let Some(o) = &self.opened else {
-            return State {
-                opened: None,
-                options: None,
-                fields: None,
-            };
+    /// The number an `/api/analyze` request takes when it arrives (other requests: none): a
+    /// later one supersedes it while it waits.
+    pub fn ticket(&self, method: &str, url: &str) -> Option<u64> {
+        (method == "POST" && url.split('?').next() == Some("/api/analyze"))
+            .then(|| self.analyses.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
+    fn summary(&self) -> Reply {
+        let opened = lock(&self.opened).clone();
+        let Some(o) = &opened else {
+            return Reply::json(
+                200,
+                &State {
+                    opened: None,
+                    options: None,
+                    fields: None,
+                },
+            );
         };
         let o = &o.input;
-        State {
-            opened: Some(OpenSummary {
-                input: &o.shown,
-                title: o.loaded.study_title(),
-                format: o.loaded.format.description(),
-                sorts: o.study.n_sorts(),
-                statements: o.study.n_statements(),
-                grid: o.study.grid().to_string(),
-                sort_ids: &o.loaded.table.sort_ids,
-                statement_ids: o.study.statement_ids(),
-                statement_labels: o.loaded.table.statement_labels.as_deref(),
-                attributes: o
-                    .loaded
-                    .participants()
-                    .map(qstudy_core::groups::attribute_names)
-                    .unwrap_or_default(),
-                participants: o.loaded.participants(),
-            }),
-            options: Some(options::starting(o)),
-            fields: Some(options::fields()),
-        }
+        Reply::json(
+            200,
+            &State {
+                opened: Some(OpenSummary {
+                    input: &o.shown,
+                    title: o.loaded.study_title(),
+                    format: o.loaded.format.description(),
+                    sorts: o.study.n_sorts(),
+                    statements: o.study.n_statements(),
+                    grid: o.study.grid().to_string(),
+                    sort_ids: &o.loaded.table.sort_ids,
+                    statement_ids: o.study.statement_ids(),
+                    statement_labels: o.loaded.table.statement_labels.as_deref(),
+                    attributes: o
+                        .loaded
+                        .participants()
+                        .map(qstudy_core::groups::attribute_names)
+                        .unwrap_or_default(),
+                    participants: o.loaded.participants(),
+                }),
+                options: Some(options::starting(o)),
+                fields: Some(options::fields()),
+            },
+        )
     }
 
     /// The open input and the page's choices sent with a request.
-    fn options_of(&mut self, body: &[u8]) -> Result<(&mut Opened, OptionLayer), Reply> {
-        let opened = self
-            .opened
-            .as_mut()
+    fn options_of(&self, body: &[u8]) -> Result<(Arc<Opened>, OptionLayer), Reply> {
+        let opened = lock(&self.opened)
+            .clone()
             .ok_or_else(|| Reply::error(409, "no input is open"))?;
         let options: OptionLayer = serde_json::from_slice(body)
             .map_err(|e| Reply::error(400, format!("bad options: {e}")))?;
@@ -286,8 +353,13 @@ impl WorkbenchState {
     }
 
     /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
-    /// stage that changed since the last request.
-    fn analyze(&mut self, body: &[u8]) -> Result<(&Input, Analyzed, OptionLayer), Reply> {
+    /// stage that changed since the last request. With a `ticket`, the request is answered 409
+    /// (`superseded`) if a later one arrived while it waited for the analysis before it.
+    fn analyze(
+        &self,
+        body: &[u8],
+        ticket: Option<u64>,
+    ) -> Result<(Arc<Opened>, Analyzed, OptionLayer), Reply> {
         let (opened, options) = self.options_of(body)?;
         let input = &opened.input;
         let failed = |source| {
@@ -299,28 +371,44 @@ impl WorkbenchState {
         let resolved = input
             .resolve(&options, Layers::OverDefaults, &|_| {})
             .map_err(failed)?;
-        let analyzed = input
-            .analyze_kept(&mut opened.kept, resolved)
-            .map_err(failed)?;
-        Ok((input, analyzed, options))
+        let analyzed = {
+            let mut kept = opened.kept.lock().unwrap_or_else(|poisoned| {
+                // an analysis panicked half-way: start the next one afresh
+                let mut kept = poisoned.into_inner();
+                *kept = None;
+                kept
+            });
+            if ticket.is_some_and(|t| t != self.analyses.load(Ordering::SeqCst)) {
+                return Err(Reply::json(409, &Answer::Superseded { superseded: true }));
+            }
+            input.analyze_kept(&mut kept, resolved).map_err(failed)?
+        };
+        Ok((opened, analyzed, options))
     }
 
-    /// Answers one request (after the `Host` and token checks).
-    pub fn handle(&mut self, r: Request) -> Reply {
-        if let Err(why) = self.allowed(&r) {
+    /// Answers one request, the `Host` and token checked first.
+    pub fn handle(&self, r: Request) -> Reply {
+        if let Err(why) = self.allowed(r.host, r.token, r.url) {
             return Reply::error(403, why);
         }
-        let path = r.url.split('?').next().unwrap_or("");
-        let result = match (r.method, path) {
+        let ticket = self.ticket(r.method, r.url);
+        self.respond(r.method, r.url, r.body, ticket)
+    }
+
+    /// Answers one request that passed [`WorkbenchState::allowed`]; `ticket` is the one it took
+    /// on arrival ([`WorkbenchState::ticket`]).
+    pub fn respond(&self, method: &str, url: &str, body: &[u8], ticket: Option<u64>) -> Reply {
+        let path = url.split('?').next().unwrap_or("");
+        let result = match (method, path) {
             ("GET", "/") | ("GET", "/index.html") => Ok(Reply {
                 status: 200,
                 content_type: "text/html; charset=utf-8",
                 filename: None,
                 body: page().into_bytes(),
             }),
-            ("GET", "/api/state") => Ok(Reply::json(200, &self.summary())),
-            ("POST", "/api/load") => self.load(r.body),
-            ("POST", "/api/factors") => self.options_of(r.body).and_then(|(opened, o)| {
+            ("GET", "/api/state") => Ok(self.summary()),
+            ("POST", "/api/load") => self.load(body),
+            ("POST", "/api/factors") => self.options_of(body).and_then(|(opened, o)| {
                 let input = &opened.input;
                 input
                     .retention(&input.options(&o, Layers::OverDefaults), &|_| {})
@@ -339,7 +427,7 @@ impl WorkbenchState {
                         })
                     })
             }),
-            ("POST", "/api/analyze") => self.analyze(r.body).map(|(_, analyzed, _)| {
+            ("POST", "/api/analyze") => self.analyze(body, ticket).map(|(_, analyzed, _)| {
                 let mut results = analyzed.results;
                 // the page draws no correlation matrix (it is n x n)
                 results.correlation = None;
@@ -353,34 +441,40 @@ impl WorkbenchState {
                 )
             }),
             // The choices must analyse before they are saved.
-            ("POST", "/api/save") => self.analyze(r.body).and_then(|(input, _, o)| {
+            ("POST", "/api/save") => self.analyze(body, None).and_then(|(opened, _, o)| {
+                let input = &opened.input;
                 let name = format!("{}-study", archive::stem(&input.shown));
                 archive::study_zip(input, &o, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
                     .map_err(|e| Reply::failure(&e))
             }),
-            ("POST", "/api/download") => self.analyze(r.body).and_then(|(input, analyzed, _)| {
-                let name = format!("{}-results", archive::stem(&input.shown));
-                archive::results_zip(input, &analyzed, &name)
-                    .map(|z| Reply::zip(format!("{name}.zip"), z))
-                    .map_err(|e| Reply::failure(&e))
-            }),
+            ("POST", "/api/download") => {
+                self.analyze(body, None).and_then(|(opened, analyzed, _)| {
+                    let input = &opened.input;
+                    let name = format!("{}-results", archive::stem(&input.shown));
+                    archive::results_zip(input, &analyzed, &name)
+                        .map(|z| Reply::zip(format!("{name}.zip"), z))
+                        .map_err(|e| Reply::failure(&e))
+                })
+            }
             (_, "/")
             | (_, "/api/state")
             | (_, "/api/load")
             | (_, "/api/factors")
             | (_, "/api/analyze")
             | (_, "/api/save")
-            | (_, "/api/download") => Err(Reply::error(
-                405,
-                format!("{} is not allowed here", r.method),
+            | (_, "/api/download") => {
+                Err(Reply::error(405, format!("{method} is not allowed here")))
+            }
+            _ => Err(Reply::error(
+                404,
+                format!("{}: no such page", shown_path(path)),
             )),
-            _ => Err(Reply::error(404, format!("{path}: no such page"))),
         };
         result.unwrap_or_else(|e| e)
     }
 
-    fn load(&mut self, body: &[u8]) -> Result<Reply, Reply> {
+    fn load(&self, body: &[u8]) -> Result<Reply, Reply> {
         let upload: Upload = serde_json::from_slice(body)
             .map_err(|e| Reply::error(400, format!("bad upload: {e}")))?;
         let mut files = Vec::with_capacity(upload.files.len());
@@ -391,152 +485,28 @@ impl WorkbenchState {
             files.push((f.name, bytes));
         }
         // A broken file leaves the open input as it was.
-        let opened = load::open_upload(&files).map_err(|e| Reply::failure(&e))?;
-        self.opened = Some(opened);
-        Ok(Reply::json(200, &self.summary()))
+        let opened =
+            load::open_upload_in(&files, self.session.as_ref()).map_err(|e| Reply::failure(&e))?;
+        self.open(opened);
+        Ok(self.summary())
     }
 }
 
-/// A workbench listening on 127.0.0.1.
-pub struct Workbench {
-    server: Arc<tiny_http::Server>,
-    session: WorkbenchState,
-}
-
-/// Stops a running [`Workbench`] from another thread.
-#[derive(Clone)]
-pub struct Stopper(Arc<tiny_http::Server>);
-
-impl Stopper {
-    /// Makes [`Workbench::run`] return.
-    pub fn stop(&self) {
-        self.0.unblock();
-    }
-}
-
-impl Workbench {
-    /// Listens on `127.0.0.1:port` (`0`: a free port) with a fresh token; `input`, if given, is
-    /// opened first (its error is the one-line message of `qstudy analyze`).
-    ///
-    /// ```no_run
-    /// let wb = qstudy_serve::Workbench::bind(0, None).unwrap();
-    /// assert!(wb.url().starts_with("http://127.0.0.1:"));
-    /// ```
-    pub fn bind(port: u16, input: Option<&Path>) -> Result<Workbench, ServeError> {
-        let opened = input.map(load::open_path).transpose()?;
-        let server =
-            tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| ServeError::Listen {
-                port,
-                reason: e.to_string(),
-            })?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or_else(|| ServeError::Listen {
-                port,
-                reason: "the server has no IP address".to_string(),
-            })?;
-        let mut session = WorkbenchState::new(port, new_token()?);
-        if let Some(o) = opened {
-            session.open(o);
-        }
-        Ok(Workbench {
-            server: Arc::new(server),
-            session,
-        })
-    }
-
-    /// The address listened on.
-    pub fn addr(&self) -> std::net::SocketAddr {
-        std::net::SocketAddr::from(([127, 0, 0, 1], self.session.port))
-    }
-
-    /// The page's address with the token: `http://127.0.0.1:PORT/?token=...`.
-    pub fn url(&self) -> String {
-        format!(
-            "http://127.0.0.1:{}/?token={}",
-            self.session.port, self.session.token
-        )
-    }
-
-    /// A handle that stops [`Workbench::run`].
-    pub fn stopper(&self) -> Stopper {
-        Stopper(Arc::clone(&self.server))
-    }
-
-    /// Answers requests, one at a time, until stopped.
-    pub fn run(mut self) {
-        for mut request in self.server.incoming_requests() {
-            let header = |name: &'static str| {
-                request
-                    .headers()
-                    .iter()
-                    .find(|h| h.field.equiv(name))
-                    .map(|h| h.value.as_str().to_string())
-            };
-            let host = header("Host");
-            let token = header(TOKEN_HEADER);
-            let method = request.method().as_str().to_string();
-            let url = request.url().to_string();
-            let too_big = request.body_length().is_some_and(|n| n > MAX_BODY_BYTES);
-            let mut body = Vec::new();
-            let reply = if too_big
-                || request
-                    .as_reader()
-                    .take(MAX_BODY_BYTES as u64 + 1)
-                    .read_to_end(&mut body)
-                    .is_err()
-                || body.len() > MAX_BODY_BYTES
-            {
-                Reply::error(
-                    413,
-                    format!("the request is larger than {} MiB", MAX_BODY_BYTES >> 20),
-                )
-            } else {
-                self.session.handle(Request {
-                    method: &method,
-                    url: &url,
-                    host: host.as_deref(),
-                    token: token.as_deref(),
-                    body: &body,
-                })
-            };
-            let mut response = tiny_http::Response::from_data(reply.body)
-                .with_status_code(reply.status)
-                .with_header(header_of("Content-Type", reply.content_type))
-                .with_header(header_of("Cache-Control", "no-store"))
-                .with_header(header_of("X-Content-Type-Options", "nosniff"))
-                .with_header(header_of(
-                    "Content-Security-Policy",
-                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'self'",
-                ));
-            if let Some(name) = &reply.filename {
-                response = response.with_header(header_of(
-                    "Content-Disposition",
-                    &format!("attachment; filename=\"{name}\""),
-                ));
-            }
-            let _ = request.respond(response);
-        }
-    }
-}
-
-fn header_of(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap())
-}
-
-/// Opens `url` in the default browser (`xdg-open`, `open` or `start`); failing is not an error.
-pub fn open_browser(url: &str) -> bool {
+/// Opens `file` (the page opener, [`Workbench::opener`]) in the default browser (`xdg-open`,
+/// `open` or `start`); failing is not an error. The browser's command line holds the file's
+/// name, not the token.
+pub fn open_browser(file: &Path) -> bool {
     let spawned = if cfg!(target_os = "macos") {
-        std::process::Command::new("open").arg(url).spawn()
+        std::process::Command::new("open").arg(file).spawn()
     } else if cfg!(windows) {
         std::process::Command::new("cmd")
-            .args(["/C", "start", "", url])
+            .arg("/C")
+            .arg("start")
+            .arg("")
+            .arg(file)
             .spawn()
     } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
+        std::process::Command::new("xdg-open").arg(file).spawn()
     };
     spawned.is_ok()
 }

@@ -1,13 +1,17 @@
 //! Opening an input: a path given on the command line, or files uploaded by the page (written
-//! into a private temporary directory and read by `qstudy_io::read_sorts`, with the readers'
+//! into a private directory, `0700` with files `0600`, inside the session's
+//! ([`crate::private::SessionDir`]), and read by `qstudy_io::read_sorts`, with the readers'
 //! limits). Errors are the readers' one-line messages, naming the file as uploaded.
 
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use qstudy_app::analysis::Input;
 use qstudy_core::Analysis;
 
 use crate::error::ServeError;
+use crate::private::{SessionDir, create_private_dir, create_private_file};
 
 /// Most files one upload may hold (a study directory is a handful).
 pub const MAX_UPLOAD_FILES: usize = 64;
@@ -20,8 +24,8 @@ pub struct Opened {
     /// The input.
     pub input: Input,
     /// The analysis of the last choices, re-run from the first stage the next ones affect
-    /// (`qstudy_app::analysis::Input::analyze_kept`).
-    pub kept: Option<Analysis<'static>>,
+    /// (`qstudy_app::analysis::Input::analyze_kept`); one analysis at a time uses it.
+    pub kept: Mutex<Option<Analysis<'static>>>,
     /// The private directory holding uploaded files (deleted when dropped).
     pub upload_dir: Option<tempfile::TempDir>,
 }
@@ -41,7 +45,7 @@ pub fn open_path(input: &Path) -> Result<Opened, ServeError> {
             study,
             shown: input.display().to_string(),
         },
-        kept: None,
+        kept: Mutex::new(None),
         upload_dir: None,
     })
 }
@@ -74,8 +78,19 @@ fn safe_relative(name: &str) -> Result<PathBuf, ServeError> {
 /// them: a study directory (files with a `study.toml`), a PQMethod `.DAT` with its `.STA`, or
 /// one file of any format qstudy reads. Messages name the files as uploaded (relative to the
 /// temporary directory), so they read as `qstudy analyze` run beside the files.
+///
+/// The directory is made in the system's temporary directory; the workbench uses
+/// [`open_upload_in`] its session's directory.
 pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
-    let (dir, rels) = write_upload(files)?;
+    open_upload_in(files, None)
+}
+
+/// [`open_upload`], the files written into a directory inside `session` (when given).
+pub fn open_upload_in(
+    files: &[(String, Vec<u8>)],
+    session: Option<&SessionDir>,
+) -> Result<Opened, ServeError> {
+    let (dir, rels) = write_upload(files, session)?;
     let input = upload_input(&rels)?;
     let full = if input.as_os_str().is_empty() {
         dir.path().to_path_buf()
@@ -104,7 +119,7 @@ pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
             study,
             shown,
         },
-        kept: None,
+        kept: Mutex::new(None),
         upload_dir: Some(dir),
     })
 }
@@ -113,6 +128,7 @@ pub fn open_upload(files: &[(String, Vec<u8>)]) -> Result<Opened, ServeError> {
 /// files' relative paths, in upload order.
 fn write_upload(
     files: &[(String, Vec<u8>)],
+    session: Option<&SessionDir>,
 ) -> Result<(tempfile::TempDir, Vec<PathBuf>), ServeError> {
     if files.is_empty() {
         return Err(ServeError::NoUpload);
@@ -123,13 +139,22 @@ fn write_upload(
             max: MAX_UPLOAD_FILES,
         });
     }
-    let dir = tempfile::Builder::new()
-        .prefix("qstudy-serve-")
-        .tempdir()
-        .map_err(|source| ServeError::Disk {
-            path: std::env::temp_dir(),
-            source,
-        })?;
+    let dir = match session {
+        Some(session) => session.upload_dir()?,
+        None => {
+            let mut b = tempfile::Builder::new();
+            b.prefix("qstudy-upload-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                b.permissions(std::fs::Permissions::from_mode(0o700));
+            }
+            b.tempdir().map_err(|source| ServeError::Disk {
+                path: PathBuf::from("the temporary directory"),
+                source,
+            })?
+        }
+    };
     let mut rels = Vec::new();
     for (name, bytes) in files {
         let rel = safe_relative(name)?;
@@ -139,9 +164,17 @@ fn write_upload(
             source,
         };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(disk)?;
+            create_private_dir(parent).map_err(disk)?;
         }
-        std::fs::write(&path, bytes).map_err(disk)?;
+        // A name given twice is refused (create_new), not silently overwritten.
+        let mut file = create_private_file(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                ServeError::UploadTwice { name: name.clone() }
+            } else {
+                disk(e)
+            }
+        })?;
+        file.write_all(bytes).map_err(disk)?;
         rels.push(rel);
     }
     Ok((dir, rels))
