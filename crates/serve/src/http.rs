@@ -534,7 +534,7 @@ mod tests {
         );
         assert_eq!(
             attachment("a\"b\r\nc é.zip"),
-            "attachment; filename=\"a_b___c__.zip\""
+            "attachment; filename=\"a_b__c__.zip\""
         );
     }
 }
