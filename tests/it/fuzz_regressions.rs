@@ -1,5 +1,5 @@
 //! Replays the inputs kept from coverage-guided fuzzing (`fixtures/fuzz/TARGET/*`) and the fuzz
-//! seeds (`fuzz/seeds/TARGET/*`) through the fuzz targets' checks (`qstudy_io::harness`): each
+//! seeds (`fuzz/seeds/TARGET/*`) through the fuzz targets' checks (`qstudy_io::harness`, `qstudy_serve::harness`): each
 //! must read or fail with a one-line error naming the file, never panic. Stable Rust: no
 //! cargo-fuzz needed. See docs/fuzzing.md.
 
@@ -7,13 +7,14 @@ use std::path::Path;
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 6] = [
+const TARGETS: [(&str, Check); 7] = [
     ("csv", qstudy_io::harness::csv),
     ("json", qstudy_io::harness::json),
     ("xlsx", qstudy_io::harness::xlsx),
     ("pqmethod", qstudy_io::harness::pqmethod),
     ("study_toml", qstudy_io::harness::study_toml),
     ("study_csv", qstudy_io::harness::study_csv),
+    ("http", qstudy_serve::harness::http),
 ];
 
 /// Every file directly in `dir` (none when it does not exist), sorted.

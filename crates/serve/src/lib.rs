@@ -32,6 +32,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod archive;
 pub mod error;
+#[cfg(feature = "fuzz-harness")]
+pub mod harness;
 pub mod http;
 pub mod load;
 pub mod options;
