@@ -378,3 +378,20 @@ fn bad_input_gets_the_message_of_qstudy_analyze() {
         );
     }
 }
+
+#[test]
+fn an_analysis_waiting_behind_another_is_superseded_by_a_later_one() {
+    let state = qstudy_serve::WorkbenchState::new(8080, "t".repeat(32));
+    state.open(qstudy_serve::load::open_path(fixture("lipset/LIPSET.DAT").as_ref()).unwrap());
+    let first = state.ticket("POST", "/api/analyze");
+    let second = state.ticket("POST", "/api/analyze");
+    assert!(first.is_some() && second > first);
+    assert_eq!(state.ticket("GET", "/api/state"), None);
+    let body = br#"{"factors": 2}"#;
+    let late = state.respond("POST", "/api/analyze", body, first);
+    assert_eq!(late.status, 409);
+    let answer: Value = serde_json::from_slice(&late.body).unwrap();
+    assert_eq!(answer["superseded"], true);
+    let latest = state.respond("POST", "/api/analyze", body, second);
+    assert_eq!(latest.status, 200, "{}", String::from_utf8_lossy(&latest.body));
+}
