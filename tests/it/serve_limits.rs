@@ -347,6 +347,28 @@ fn six_hundred_idle_connections_under_a_1024_file_limit_leave_the_server_answeri
     s.answers_quickly("after they closed");
 }
 
+#[test]
+fn running_out_of_file_descriptors_is_logged_and_survived() {
+    // 40 descriptors: the runtime takes some, the connections the rest long before 100
+    let mut s = serve(&[], &[], Some(40));
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        idle.push(TcpStream::connect(("127.0.0.1", s.port)).unwrap());
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    for i in 0..3 {
+        s.answers_quickly(&format!("out of descriptors ({i})"));
+    }
+    assert!(s.alive(), "the server died");
+    drop(idle);
+    let (status, stderr) = s.terminate();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(
+        stderr.contains("cannot accept a connection") && stderr.contains("retrying"),
+        "{stderr}"
+    );
+}
+
 /// A study of `n` random sorts (33 statements) in the qmethod CSV layout.
 fn random_study(dir: &Path, n: usize) -> PathBuf {
     let grid = [

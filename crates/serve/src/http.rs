@@ -11,8 +11,8 @@
 //!   read) and must arrive within [`BODY_TIMEOUT`] (408);
 //! - at most [`MAX_CONNECTIONS`] connections are open: a new one closes the one idle longest
 //!   (and, if none is idle, is itself closed); when the process runs out of file descriptors,
-//!   accepting is retried, idle connections are closed and the event is logged, never a silent
-//!   exit;
+//!   the cap is lowered below what is open, the idlest connections are closed, accepting is
+//!   retried and the event is logged (at most once a second), never a silent exit;
 //! - every request is answered on tokio's blocking pool, off the connection handlers: a long
 //!   analysis holds up no other request (`/api/state` of another tab is answered meanwhile),
 //!   and an analysis request still waiting for an earlier one is superseded by a later one
@@ -205,7 +205,7 @@ impl Workbench {
                     Err(e) => {
                         // Out of file descriptors (or another transient failure): make room,
                         // say so (at most once a second), and keep accepting.
-                        lock(&connections).close_idlest();
+                        lock(&connections).lower_cap();
                         if last_logged.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
                             eprintln!(
                                 "qstudy serve: cannot accept a connection ({e}); closing idle connections and retrying"
@@ -271,19 +271,35 @@ struct Connection {
     close: Arc<Notify>,
 }
 
-/// The open connections, oldest first.
-#[derive(Default)]
+/// The open connections, oldest first, and how many may be open.
 struct Connections {
     next: u64,
     open: Vec<Connection>,
+    /// [`MAX_CONNECTIONS`], lowered when the process runs out of file descriptors.
+    cap: usize,
 }
 
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            next: 0,
+            open: Vec::new(),
+            cap: MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// The fewest connections the cap is lowered to.
+const MIN_CONNECTIONS: usize = 8;
+
 impl Connections {
-    /// Registers a new connection, closing the idlest one when [`MAX_CONNECTIONS`] are open;
-    /// `None` if all are busy (the new one is refused).
+    /// Registers a new connection, closing the idlest one when the cap is reached; `None` if
+    /// all are busy (the new one is refused).
     fn add(&mut self) -> Option<(u64, Arc<Notify>)> {
-        if self.open.len() >= MAX_CONNECTIONS && !self.close_idlest() {
-            return None;
+        while self.open.len() >= self.cap {
+            if !self.close_idlest() {
+                return None;
+            }
         }
         self.next += 1;
         let close = Arc::new(Notify::new());
@@ -293,6 +309,18 @@ impl Connections {
             close: Arc::clone(&close),
         });
         Some((self.next, close))
+    }
+
+    /// Out of file descriptors: allow a quarter fewer connections than are open (at least
+    /// [`MIN_CONNECTIONS`]) and close the idlest beyond that, so that the next accepted
+    /// connections make room for themselves without waiting for descriptors.
+    fn lower_cap(&mut self) {
+        self.cap = (self.open.len() * 3 / 4).max(MIN_CONNECTIONS);
+        while self.open.len() >= self.cap && self.close_idlest() {}
+        if self.open.len() >= self.cap {
+            // all busy: at least one is closed when it is done
+            self.close_idlest();
+        }
     }
 
     /// Closes the connection idle longest; whether there was one.
