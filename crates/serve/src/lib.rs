@@ -133,6 +133,8 @@ enum Answer {
     },
     /// `/api/analyze` (409): a later request of the session came while this one waited.
     Superseded {
+        /// Why, for the page.
+        error: &'static str,
         /// Always true.
         superseded: bool,
     },
@@ -381,7 +383,13 @@ impl WorkbenchState {
                 kept
             });
             if ticket.is_some_and(|t| t != self.analyses.load(Ordering::SeqCst)) {
-                return Err(Reply::json(409, &Answer::Superseded { superseded: true }));
+                return Err(Reply::json(
+                    409,
+                    &Answer::Superseded {
+                        error: "this analysis was replaced by a newer one of this session (another tab?) before it started",
+                        superseded: true,
+                    },
+                ));
             }
             input.analyze_kept(&mut kept, resolved).map_err(failed)?
         };
