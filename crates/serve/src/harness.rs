@@ -3,7 +3,7 @@
 //! from a client, without or with the token, to a workbench with the LIPSET study open.
 //!
 //! The rules checked: no panic, no hang; whatever the bytes, every answer is a well-formed
-//! HTTP/1.1 response with a length, and none is a 5xx (a server failure is a bug, whatever the
+//! HTTP/1.x response with a length, and none is a 5xx (a server failure is a bug, whatever the
 //! client sent).
 
 use std::sync::Arc;
@@ -38,11 +38,13 @@ fn statuses(mut out: &[u8]) -> Vec<u16> {
             .position(|w| w == b"\r\n\r\n")
             .unwrap_or_else(|| panic!("a response without the end of its head: {out:?}"));
         let head = std::str::from_utf8(&out[..end]).expect("a response head in ASCII");
+        // hyper answers an HTTP/1.0 request in HTTP/1.0
         let status: u16 = head
             .strip_prefix("HTTP/1.1 ")
+            .or_else(|| head.strip_prefix("HTTP/1.0 "))
             .and_then(|r| r.get(..3))
             .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("not an HTTP/1.1 status line: {head}"));
+            .unwrap_or_else(|| panic!("not an HTTP/1.x status line: {head}"));
         let length: usize = head
             .lines()
             .find_map(|l| {
