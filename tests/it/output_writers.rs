@@ -111,6 +111,11 @@ fn assert_untouched(out: &Path, before: &[(String, Vec<u8>)], run: &Run) {
         "{}",
         run.stderr
     );
+    assert!(
+        !run.stderr.contains("qstudy-new"),
+        "the message names DIR, not the staging directory: {}",
+        run.stderr
+    );
     assert_eq!(snapshot(out), before, "DIR is left exactly as it was");
     let hidden: Vec<_> = std::fs::read_dir(out)
         .unwrap()

@@ -149,6 +149,39 @@ pub enum OutputError {
     },
 }
 
+impl OutputError {
+    /// The error with its path (the file or directory it names) passed through `f`.
+    fn map_path(self, f: impl FnOnce(PathBuf) -> PathBuf) -> Self {
+        use OutputError::*;
+        match self {
+            NotADirectory { path } => NotADirectory { path: f(path) },
+            IsADirectory { path } => IsADirectory { path: f(path) },
+            NotEmpty { path } => NotEmpty { path: f(path) },
+            NotAnOutput { path } => NotAnOutput { path: f(path) },
+            Foreign { path, files } => Foreign {
+                path: f(path),
+                files,
+            },
+            ContainsInput { path, input } => ContainsInput {
+                path: f(path),
+                input,
+            },
+            CreateDir { path, source } => CreateDir {
+                path: f(path),
+                source,
+            },
+            Write { path, source } => Write {
+                path: f(path),
+                source,
+            },
+            Publish { path, source } => Publish {
+                path: f(path),
+                source,
+            },
+        }
+    }
+}
+
 /// What [`publish`] or [`publish_into`] did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Published {
@@ -184,7 +217,7 @@ struct Hooks {
 /// let tmp = tempfile::tempdir().unwrap();
 /// let out = tmp.path().join("out");
 /// let write = |text: &'static str| {
-///     move |staging: &std::path::Path| output_dir::write_file(staging, "results.json", text.as_bytes())
+///     move |staging: &output_dir::Staging| output_dir::write_file(staging, "results.json", text.as_bytes())
 /// };
 /// output_dir::publish(&out, false, &[], write("old")).unwrap();
 /// // not empty: refused without force
@@ -197,7 +230,7 @@ pub fn publish<E: From<OutputError>>(
     dir: &Path,
     force: bool,
     protect: &[&Path],
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
 ) -> Result<Published, E> {
     publish_with(dir, force, protect, build, &Hooks::default())
 }
@@ -206,15 +239,15 @@ fn publish_with<E: From<OutputError>>(
     dir: &Path,
     force: bool,
     protect: &[&Path],
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
     hooks: &Hooks,
 ) -> Result<Published, E> {
     let target = resolve(dir)?;
     // Refuse early, before anything is built.
     inspect(&target, dir, force, protect)?;
     let staging = Staging::beside(&target, dir)?;
-    build(staging.path())?;
-    write_manifest(staging.path())?;
+    build(&staging)?;
+    write_manifest(staging.path()).map_err(|e| staging.shown_error(e))?;
     // Crash safety rests on this: every file and directory of the staging tree is on disk
     // before the rename below can make it visible as `DIR`. Files are written without a flush
     // each (`write_file`) and flushed here all at once, several at a time: a journaling file
@@ -223,7 +256,7 @@ fn publish_with<E: From<OutputError>>(
     // old `DIR` and a hidden staging directory; after it, a complete new `DIR` (its content
     // was durable before its name changed); the parent's own flush below only makes the
     // rename itself durable.
-    sync_tree(staging.path())?;
+    sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
 
     // The state may have changed while building: look again.
     let parent = parent_of(&target);
@@ -377,10 +410,22 @@ fn shown_list(files: &[String]) -> String {
     shown.join(", ")
 }
 
-/// The staging directory: removed with its content when dropped, unless published.
-struct Staging {
+/// A staging directory being filled by a run: a [`Sink`] whose files are named in errors
+/// under the output directory the user gave (`DIR/plots/x.svg`), never under the hidden name
+/// of the staging directory. Removed with its content when dropped, unless published.
+pub struct Staging {
     path: PathBuf,
-    armed: std::cell::Cell<bool>,
+    /// The output directory as given, naming the files in errors.
+    shown: PathBuf,
+    armed: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for Staging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staging")
+            .field("shown", &self.shown)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Staging {
@@ -403,7 +448,8 @@ impl Staging {
                 Ok(()) => {
                     return Ok(Staging {
                         path,
-                        armed: std::cell::Cell::new(true),
+                        shown: shown.to_path_buf(),
+                        armed: std::sync::atomic::AtomicBool::new(true),
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -418,20 +464,53 @@ impl Staging {
         unreachable!("u64 names do not run out")
     }
 
+    /// The staging directory itself (never shown: see [`Staging::shown_error`]).
     fn path(&self) -> &Path {
         &self.path
     }
 
     fn disarm(&self) {
-        self.armed.set(false);
+        self.armed
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `e` with a path inside the staging directory named as the user knows it: the same
+    /// path under the output directory given.
+    fn shown_error(&self, e: OutputError) -> OutputError {
+        e.map_path(|p| match p.strip_prefix(&self.path) {
+            Ok(rel) if rel.as_os_str().is_empty() => self.shown.clone(),
+            Ok(rel) => self.shown.join(rel),
+            Err(_) => p,
+        })
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if self.armed.get() {
+        if self.armed.load(std::sync::atomic::Ordering::Relaxed) {
             let _ = fs::remove_dir_all(&self.path);
         }
+    }
+}
+
+/// A run's staging directory: files are created under it, and named under the output
+/// directory in errors.
+impl Sink for Staging {
+    fn create(&self, rel: &str) -> Result<Box<dyn SinkFile + '_>, OutputError> {
+        let (_, file) = create_file(&self.path, rel).map_err(|e| self.shown_error(e))?;
+        Ok(Box::new(DirFile {
+            path: join_rel(&self.shown, rel),
+            w: std::io::BufWriter::with_capacity(1 << 16, file),
+        }))
+    }
+    fn path_of(&self, rel: &str) -> PathBuf {
+        join_rel(&self.shown, rel)
+    }
+    fn flush_files(&self, rels: &[&str]) -> Result<(), OutputError> {
+        self.path
+            .as_path()
+            .flush_files(rels)
+            .map_err(|e| self.shown_error(e))
     }
 }
 

@@ -31,7 +31,7 @@ use super::{Hooks, MANIFEST, OutputError, Published, Staging, rename_new, resolv
 pub fn publish_into<E: From<OutputError>>(
     dir: &Path,
     manifest: bool,
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
 ) -> Result<Published, E> {
     publish_into_with(dir, manifest, build, &Hooks::default())
 }
@@ -39,7 +39,7 @@ pub fn publish_into<E: From<OutputError>>(
 pub(super) fn publish_into_with<E: From<OutputError>>(
     dir: &Path,
     manifest: bool,
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
     hooks: &Hooks,
 ) -> Result<Published, E> {
     let target = resolve(dir)?;
@@ -47,11 +47,11 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A new directory: built beside it and renamed, as `publish` does.
             let staging = Staging::beside(&target, dir)?;
-            build(staging.path())?;
+            build(&staging)?;
             if manifest {
-                write_manifest(staging.path())?;
+                write_manifest(staging.path()).map_err(|e| staging.shown_error(e))?;
             }
-            sync_tree(staging.path())?;
+            sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
             rename_new(&staging, &target, dir)?;
             sync_dir(&parent_of(&target));
             return Ok(Published {
@@ -75,9 +75,9 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         Ok(_) => {}
     }
     let staging = Staging::create(&target, ".qstudy-new-", dir)?;
-    build(staging.path())?;
+    build(&staging)?;
     let listing_error = |source| OutputError::Write {
-        path: staging.path().to_path_buf(),
+        path: dir.to_path_buf(),
         source,
     };
     let mut files: Vec<String> = tree_entries(staging.path())
@@ -88,11 +88,11 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
     if manifest {
         let mut listed = read_manifest(&target).unwrap_or_default();
         listed.extend(files.iter().cloned());
-        write_file(staging.path(), MANIFEST, manifest_text(&listed).as_bytes())?;
+        write_file(&staging, MANIFEST, manifest_text(&listed).as_bytes())?;
         files.retain(|f| f != MANIFEST);
         files.push(MANIFEST.to_string());
     }
-    sync_tree(staging.path())?;
+    sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
     for rel in &files {
         check_place(&target, rel)?;
     }

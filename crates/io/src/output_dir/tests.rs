@@ -25,7 +25,7 @@ fn previous(out: &Path, more: &[&str]) {
     fs::write(out.join(MANIFEST), m).unwrap();
 }
 
-fn write_output(staging: &Path, marker: &str) -> Result<(), OutputError> {
+fn write_output(staging: &(impl Sink + ?Sized), marker: &str) -> Result<(), OutputError> {
     write_file(staging, "results.json", marker.as_bytes())?;
     write_file(staging, "tables/a.csv", b"x\n1\n")
 }
@@ -374,4 +374,60 @@ fn publish_into_undoes_every_move_when_one_fails() {
     assert!(matches!(e, OutputError::Publish { .. }), "{e}");
     assert_eq!(names(&out), ["results.json"]);
     assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+}
+
+/// Every error about a file being built names it under the output directory given, never
+/// under the hidden staging directory (`.out.qstudy-new-*`, `out/.qstudy-new-*`).
+#[test]
+fn errors_name_the_output_directory_not_the_staging_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let clash = |s: &Staging| -> Result<(), OutputError> {
+        write_file(s, "tables", b"a file where a directory goes")?;
+        write_file(s, "tables/a.csv", b"x")
+    };
+    let unflushed = |s: &Staging| -> Result<(), OutputError> {
+        write_file(s, "results.json", b"{}")?;
+        flush_files(s, &["results.json", "plots/missing.svg"])
+    };
+    let streamed = |s: &Staging| -> Result<(), OutputError> {
+        stream_file(s, "report.lis", |w| {
+            let _ = w.write_all(b"half");
+            Err(OutputError::Write {
+                path: s.path_of("report.lis"),
+                source: std::io::Error::other("disk full"),
+            })
+        })
+    };
+    let cases: [(&dyn Fn(&Staging) -> Result<(), OutputError>, &str); 3] = [
+        (&clash, "tables"),
+        (&unflushed, "plots/missing.svg"),
+        (&streamed, "report.lis"),
+    ];
+    for (build, named) in cases {
+        let expected = out.join(named);
+        // a new directory (staged beside it), then an existing one (staged inside it)
+        for existing in [false, true] {
+            if existing {
+                fs::create_dir_all(&out).unwrap();
+            }
+            let e = if existing {
+                publish_into(&out, true, build).unwrap_err()
+            } else {
+                publish(&out, false, &[], build).unwrap_err()
+            }
+            .to_string();
+            assert!(!e.contains("qstudy-new"), "{e}");
+            assert!(
+                e.starts_with(&format!("{}: ", expected.display())),
+                "{e} names {}",
+                expected.display()
+            );
+            if existing {
+                assert!(names(&out).is_empty());
+                fs::remove_dir(&out).unwrap();
+            }
+            assert!(names(tmp.path()).is_empty());
+        }
+    }
 }
