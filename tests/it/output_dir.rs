@@ -157,6 +157,40 @@ fn force_replaces_the_previous_output_completely() {
     );
 }
 
+/// A file of the previous output that the user edited is not deleted by --force: the run
+/// refuses on one line naming it (relative to DIR) and saying what to do; DIR is untouched.
+#[test]
+fn force_refuses_to_delete_a_file_the_user_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(analyze(&out, &[]).code, 0);
+    let lis = out.join("report.lis");
+    let mut text = std::fs::read_to_string(&lis).unwrap();
+    text.push_str("\nMy reading of factor 2: ...\n");
+    std::fs::write(&lis, &text).unwrap();
+    let before = snapshot(&out);
+    let run = analyze(&out, &["--force", "--flag-p", "0.01"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with(&format!("error: {}: ", out.display()))
+            && run
+                .stderr
+                .contains("\"report.lis\" was changed after qstudy wrote it")
+            && run.stderr.contains("move it away"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&out), before, "DIR is untouched");
+    assert_eq!(names(tmp.path()), ["out"]);
+    // moved away, the rest is replaced
+    std::fs::rename(&lis, tmp.path().join("my-report.lis")).unwrap();
+    let run = analyze(&out, &["--force", "--flag-p", "0.01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(support::results(&out)["options"]["flag_p"], 0.01);
+}
+
 #[test]
 fn a_file_in_place_of_the_directory_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

@@ -75,13 +75,23 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-/// The files a manifest lists.
+/// The files a manifest lists (`SHA256  PATH` lines), each checked against its hash.
 fn manifest(dir: &Path) -> Vec<String> {
+    use sha2::Digest;
     std::fs::read_to_string(dir.join(".qstudy-manifest"))
         .expect("a manifest")
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .map(str::to_string)
+        .map(|l| {
+            let (hash, path) = l.split_once("  ").expect("SHA256  PATH");
+            let bytes = std::fs::read(dir.join(path)).unwrap();
+            let actual: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(hash, actual, "{path}: the manifest's SHA-256 is the file's");
+            path.to_string()
+        })
         .collect()
 }
 

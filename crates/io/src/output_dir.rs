@@ -57,14 +57,16 @@ mod into;
 mod tests;
 
 use fsutil::{
-    foreign_files, hidden_stem, join_rel, parent_of, read_manifest, sync_dir, sync_tree,
-    unused_name, write_manifest,
+    changed_files, foreign_files, hidden_stem, join_rel, parent_of, read_manifest, sync_dir,
+    sync_tree, unused_name, write_manifest,
 };
 pub use into::publish_into;
 
-/// The manifest of an output directory: one `/`-separated path per line of every file qstudy
-/// wrote there (after a comment line). `force` replaces a directory only when it holds nothing
-/// else.
+/// The manifest of an output directory: after a comment line, one line per file qstudy wrote
+/// there, its SHA-256 and its `/`-separated path (`SHA256  PATH`, as `sha256sum` prints them).
+/// `force` replaces a directory only when it holds nothing else and every file it lists is as
+/// qstudy wrote it. A line without a hash (a manifest of an older qstudy) lists a file that is
+/// replaced unchecked, as it was then.
 pub const MANIFEST: &str = ".qstudy-manifest";
 
 /// Foreign files named in a refusal, at most.
@@ -112,6 +114,29 @@ pub enum OutputError {
         path: PathBuf,
         /// The files qstudy did not write, `/`-separated, relative to it.
         files: Vec<String>,
+    },
+    /// `force` on a previous output in which a file qstudy wrote was changed since (its
+    /// SHA-256 is no longer the one in the manifest).
+    #[error(
+        "{path}: not replaced, even with --force: {} changed after qstudy wrote {}; move {} away (or delete {} yourself) or choose another --out",
+        if .files.len() == 1 { format!("{} was", shown_list(.files)) } else { format!("{} were", shown_list(.files)) },
+        if .files.len() == 1 { "it" } else { "them" },
+        if .files.len() == 1 { "it" } else { "them" },
+        if .files.len() == 1 { "it" } else { "them" }
+    )]
+    Changed {
+        /// The output directory.
+        path: PathBuf,
+        /// The changed files, `/`-separated, relative to it.
+        files: Vec<String>,
+    },
+    /// A file of a previous output could not be read to check that it is unchanged.
+    #[error("{path}: cannot read it to check that it is as qstudy wrote it: {source}")]
+    Check {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
     },
     /// `force` on a directory that contains the input.
     #[error("{path}: not replaced: it contains the input {input}; choose another --out")]
@@ -161,6 +186,14 @@ impl OutputError {
             Foreign { path, files } => Foreign {
                 path: f(path),
                 files,
+            },
+            Changed { path, files } => Changed {
+                path: f(path),
+                files,
+            },
+            Check { path, source } => Check {
+                path: f(path),
+                source,
             },
             ContainsInput { path, input } => ContainsInput {
                 path: f(path),
@@ -371,7 +404,7 @@ fn inspect(
             path: shown.to_path_buf(),
         });
     };
-    let foreign = foreign_files(target, &listed).map_err(|source| OutputError::CreateDir {
+    let foreign = foreign_files(target, &listed, &[]).map_err(|source| OutputError::CreateDir {
         path: shown.to_path_buf(),
         source,
     })?;
@@ -393,6 +426,17 @@ fn inspect(
                 });
             }
         }
+    }
+    // Last, as it reads every file: a file qstudy wrote and the user changed since is kept.
+    let changed = changed_files(target, &listed).map_err(|(rel, source)| OutputError::Check {
+        path: join_rel(shown, &rel),
+        source,
+    })?;
+    if !changed.is_empty() {
+        return Err(OutputError::Changed {
+            path: shown.to_path_buf(),
+            files: changed,
+        });
     }
     Ok(Target::Previous)
 }

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::fsutil::{
-    join_rel, manifest_text, parent_of, read_manifest, sync_dir, sync_tree, tree_entries,
+    hashed, join_rel, manifest_text, parent_of, read_manifest, sync_dir, sync_tree, tree_entries,
     unused_name, write_manifest,
 };
 use super::{Hooks, MANIFEST, OutputError, Published, Staging, rename_new, resolve, write_file};
@@ -26,7 +26,10 @@ use super::{Hooks, MANIFEST, OutputError, Published, Staging, rename_new, resolv
 /// assert!(tmp.path().join("plots/scree.svg").is_file());
 /// assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
 /// let manifest = std::fs::read_to_string(tmp.path().join(output_dir::MANIFEST)).unwrap();
-/// assert!(manifest.ends_with("\nplots/scree.svg\n"));
+/// // the file with its SHA-256, as `sha256sum` prints it
+/// assert!(manifest.ends_with(
+///     "\nd4dc56669143034f31aa309635d4113d9ad76a02b1739da22c965ed2049be9e6  plots/scree.svg\n"
+/// ));
 /// ```
 pub fn publish_into<E: From<OutputError>>(
     dir: &Path,
@@ -86,8 +89,10 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         .filter(|f| !f.ends_with('/'))
         .collect();
     if manifest {
+        // the entries listed before, each new file with its hash
         let mut listed = read_manifest(&target).unwrap_or_default();
-        listed.extend(files.iter().cloned());
+        let new = hashed(staging.path(), files.clone()).map_err(|e| staging.shown_error(e))?;
+        listed.extend(new);
         write_file(&staging, MANIFEST, manifest_text(&listed).as_bytes())?;
         files.retain(|f| f != MANIFEST);
         files.push(MANIFEST.to_string());

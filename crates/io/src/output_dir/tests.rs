@@ -25,6 +25,18 @@ fn previous(out: &Path, more: &[&str]) {
     fs::write(out.join(MANIFEST), m).unwrap();
 }
 
+/// The SHA-256 of `text`, in hex.
+fn sha(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The first line of every manifest.
+const HEADER: &str = "# Files written by qstudy, each after its SHA-256; `--force` replaces this directory only if it holds nothing else and no file was changed.\n";
+
 fn write_output(staging: &(impl Sink + ?Sized), marker: &str) -> Result<(), OutputError> {
     write_file(staging, "results.json", marker.as_bytes())?;
     write_file(staging, "tables/a.csv", b"x\n1\n")
@@ -90,7 +102,11 @@ fn force_replaces_a_previous_output_completely() {
     assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
     assert_eq!(
         fs::read_to_string(out.join(MANIFEST)).unwrap(),
-        "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\nresults.json\ntables/a.csv\n"
+        format!(
+            "{HEADER}{}  results.json\n{}  tables/a.csv\n",
+            sha("new"),
+            sha("x\n1\n")
+        )
     );
     assert_eq!(names(tmp.path()), ["out"]);
 }
@@ -270,7 +286,11 @@ fn publish_into_adds_files_and_keeps_the_others() {
     // the manifest lists what qstudy wrote, not the user's files
     assert_eq!(
         fs::read_to_string(out.join(MANIFEST)).unwrap(),
-        "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\nplots/a.svg\nresults.json\n"
+        format!(
+            "{HEADER}{}  plots/a.svg\n{}  results.json\n",
+            sha("<svg/>"),
+            sha("two")
+        )
     );
 }
 
@@ -282,7 +302,12 @@ fn publish_into_merges_the_manifest_and_writes_none_when_asked_not_to() {
     add(&out, "new").unwrap();
     let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
     assert!(
-        manifest.ends_with("\nplots/a.svg\nresults.json\ntables/a.csv\n"),
+        manifest.ends_with(&format!(
+            "\n{}  plots/a.svg\n{}  results.json\n{}  tables/a.csv\n",
+            sha("<svg/>"),
+            sha("new"),
+            sha("x\n1\n")
+        )),
         "{manifest}"
     );
     // every file is qstudy's: --force replaces it
@@ -430,4 +455,115 @@ fn errors_name_the_output_directory_not_the_staging_one() {
             assert!(names(tmp.path()).is_empty());
         }
     }
+}
+
+/// A file qstudy wrote and the user changed since (its SHA-256 no longer the manifest's) is
+/// never deleted by `force`: the run refuses on one line naming it, before building anything,
+/// and the directory is left as it was.
+#[test]
+fn force_never_deletes_a_file_the_user_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    publish(&out, false, &[], |s| write_output(s, "old")).unwrap();
+    fs::write(out.join("tables/a.csv"), "x\n1\nmy note\n").unwrap();
+    let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+    let mut built = false;
+    let e = publish(&out, true, &[], |s| {
+        built = true;
+        write_output(s, "new")
+    })
+    .unwrap_err();
+    assert!(matches!(e, OutputError::Changed { .. }), "{e}");
+    assert!(!built, "refused before anything is built");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: not replaced, even with --force: \"tables/a.csv\" was changed after qstudy wrote it; move it away (or delete it yourself) or choose another --out",
+            out.display()
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("tables/a.csv")).unwrap(),
+        "x\n1\nmy note\n"
+    );
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "old");
+    assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), manifest);
+    assert_eq!(names(tmp.path()), ["out"]);
+    // two changed (one replaced by a symbolic link): both named
+    fs::write(out.join("results.json"), "edited").unwrap();
+    let e = publish(&out, true, &[], |s| write_output(s, "new")).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "\"results.json\", \"tables/a.csv\" were changed after qstudy wrote them; move them away"
+        ),
+        "{e}"
+    );
+    // put back as qstudy wrote it (or removed), the output is replaced
+    fs::write(out.join("results.json"), "old").unwrap();
+    fs::remove_dir_all(out.join("tables")).unwrap();
+    publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_listed_file_replaced_by_a_link_counts_as_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    publish(&out, false, &[], |s| write_output(s, "old")).unwrap();
+    let mine = tmp.path().join("mine.json");
+    fs::write(&mine, "old").unwrap();
+    fs::remove_file(out.join("results.json")).unwrap();
+    std::os::unix::fs::symlink(&mine, out.join("results.json")).unwrap();
+    let e = publish(&out, true, &[], |s| write_output(s, "new")).unwrap_err();
+    assert!(
+        matches!(e, OutputError::Changed { ref files, .. } if files == &["results.json"]),
+        "{e}"
+    );
+    assert!(out.join("results.json").is_symlink());
+}
+
+/// A manifest of a qstudy older than the hashes (paths only) is trusted as it was: `force`
+/// replaces the files it lists unchecked; the new manifest has hashes.
+#[test]
+fn a_manifest_without_hashes_is_trusted_as_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous(&out, &[]);
+    fs::write(out.join("results.json"), "edited by hand").unwrap();
+    publish(&out, true, &[], |s| write_output(s, "new")).unwrap();
+    assert_eq!(fs::read_to_string(out.join("results.json")).unwrap(), "new");
+    let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+    assert!(
+        manifest.contains(&format!("{}  results.json\n", sha("new"))),
+        "{manifest}"
+    );
+    // publish_into keeps an old entry as it was and hashes its own files
+    previous(&out, &[]);
+    fs::write(out.join(MANIFEST), "# old\nresults.json\ntables/a.csv\n").unwrap();
+    publish_into(&out, true, |s| write_file(s, "plots/a.svg", b"<svg/>")).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).unwrap(),
+        format!(
+            "{HEADER}{}  plots/a.svg\nresults.json\ntables/a.csv\n",
+            sha("<svg/>")
+        )
+    );
+}
+
+#[test]
+fn manifest_lines_read_with_and_without_hashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let h = sha("x");
+    fs::write(
+        tmp.path().join(MANIFEST),
+        format!("# c\n{h}  a b.csv\nplots/\nold.txt\n{}  short\n", &h[..10]),
+    )
+    .unwrap();
+    let listed = super::fsutil::read_manifest(tmp.path()).unwrap();
+    assert_eq!(listed["a b.csv"], Some(h.clone()));
+    assert_eq!(listed["plots/"], None);
+    assert_eq!(listed["old.txt"], None);
+    // not a full hash: the whole line is a path
+    assert!(listed.contains_key(&format!("{}  short", &h[..10])));
 }
