@@ -236,3 +236,27 @@ fn files_added_to_an_analyze_output_keep_it_replaceable_with_force() {
     assert!(!out.join("bootstrap.json").exists());
     assert_eq!(manifest(&out), files(&out));
 }
+
+/// `bootstrap --out DIR` removes the staging directory a killed run left inside DIR, and says
+/// so.
+#[test]
+fn bootstrap_removes_the_leftover_of_an_interrupted_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("boot");
+    std::fs::create_dir(&out).unwrap();
+    let left = out.join(".qstudy-new-4000003-1");
+    std::fs::create_dir(&left).unwrap();
+    std::fs::write(left.join("bootstrap.json"), "half").unwrap();
+    std::fs::write(out.join(".qstudy-lock-4000003-1"), "").unwrap();
+    let r = bootstrap(&out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: removed the leftover of an interrupted run: {}",
+            left.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(manifest(&out), files(&out), "nothing hidden left");
+}

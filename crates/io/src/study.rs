@@ -842,17 +842,21 @@ pub fn study_files(ds: &DesignStudy, sim: &Simulated, seed: u64) -> Vec<(&'stati
 /// Writes the files of [`study_files`] into `dir` (created if needed): built in a staging
 /// directory, then added to `dir` all at once ([`crate::output_dir::publish_into`]), replacing
 /// the study files of the same names and nothing else. A failure leaves `dir` as it was.
+/// Returns the paths written and the warnings of the run.
 pub fn write_study(
     dir: &Path,
     files: &[(&'static str, String)],
-) -> Result<Vec<PathBuf>, crate::output_dir::OutputError> {
+) -> Result<crate::output_dir::Written, crate::output_dir::OutputError> {
     use crate::output_dir;
-    output_dir::publish_into(dir, false, |staging| {
+    let published = output_dir::publish_into(dir, false, |staging| {
         files
             .iter()
             .try_for_each(|(name, text)| output_dir::write_file(staging, name, text.as_bytes()))
     })?;
-    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
+    Ok(output_dir::Written {
+        paths: files.iter().map(|(name, _)| dir.join(name)).collect(),
+        warnings: published.warnings,
+    })
 }
 
 #[cfg(test)]

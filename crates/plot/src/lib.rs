@@ -574,5 +574,3 @@ pub fn unique_names(plots: &mut [Plot]) {
         plot.name = name;
     }
 }
-
-pub(crate) use qstudy_core::view::file_safe;

@@ -3,6 +3,7 @@
 
 use qstudy_core::analysis::{AnalysisOptions, analyze};
 use qstudy_core::validate::{ValidationOptions, validate};
+use qstudy_core::view::file_safe;
 use qstudy_core::{AnalysisResults, Participant, SortTable};
 
 use super::*;

@@ -259,15 +259,6 @@ pub(super) fn hidden_stem(target: &Path) -> String {
     format!(".{}", name.chars().take(40).collect::<String>())
 }
 
-/// A name `PREFIXpid-n` in `parent` that does not exist yet.
-pub(super) fn unused_name(parent: &Path, prefix: &str) -> PathBuf {
-    let pid = std::process::id();
-    (0u64..)
-        .map(|n| parent.join(format!("{prefix}{pid}-{n}")))
-        .find(|p| fs::symlink_metadata(p).is_err())
-        .expect("an unused name")
-}
-
 /// Flushes a directory's entries to disk (best effort: not every platform can).
 pub(super) fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {

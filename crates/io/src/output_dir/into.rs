@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 
 use super::fsutil::{
     hashed, join_rel, manifest_text, parent_of, read_manifest, sync_dir, sync_tree, tree_entries,
-    unused_name, write_manifest,
+    write_manifest,
 };
-use super::{Hooks, MANIFEST, OutputError, Published, Staging, rename_new, resolve, write_file};
+use super::{
+    Hooks, MANIFEST, OutputError, OutputWarning, Place, Published, Staging, rename_new, resolve,
+    write_file,
+};
 
 /// Builds files with `build` into a staging directory, then adds them to `dir`: each replaces
 /// the file of the same name, nothing else in `dir` is touched (see the module documentation).
@@ -57,9 +60,10 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
             sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
             rename_new(&staging, &target, dir)?;
             sync_dir(&parent_of(&target));
+            let warnings = staging.clean(&Place::beside(&target));
             return Ok(Published {
                 dir: target,
-                leftover: None,
+                warnings,
             });
         }
         Err(source) => {
@@ -77,7 +81,7 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         }
         Ok(_) => {}
     }
-    let staging = Staging::create(&target, ".qstudy-new-", dir)?;
+    let staging = Staging::inside(&target, dir)?;
     build(&staging)?;
     let listing_error = |source| OutputError::Write {
         path: dir.to_path_buf(),
@@ -101,10 +105,16 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
     for rel in &files {
         check_place(&target, rel)?;
     }
-    let leftover = swap(&target, dir, staging.path(), &files, hooks)?;
+    let kept = swap(&target, dir, &staging, &files, hooks)?;
+    let mut warnings: Vec<OutputWarning> = kept
+        .map(|path| OutputWarning::OldOutputKept { path })
+        .into_iter()
+        .collect();
+    warnings.extend(staging.clean(&Place::inside(&target)));
+    warnings.extend(staging.clean(&Place::beside(&target)));
     Ok(Published {
         dir: target,
-        leftover,
+        warnings,
     })
 }
 
@@ -153,11 +163,12 @@ fn create_dirs(target: &Path, dir: &Path, made: &mut Vec<PathBuf>) -> std::io::R
 fn swap(
     target: &Path,
     shown: &Path,
-    staging: &Path,
+    staging: &Staging,
     files: &[String],
     hooks: &Hooks,
 ) -> Result<Option<PathBuf>, OutputError> {
-    let old = unused_name(target, ".qstudy-old-");
+    let old = staging.aside();
+    let staging = staging.path();
     let mut old_made = false;
     let mut made = Vec::new();
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
