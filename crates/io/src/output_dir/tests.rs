@@ -439,7 +439,8 @@ fn errors_name_the_output_directory_not_the_staging_one() {
             })
         })
     };
-    let cases: [(&dyn Fn(&Staging) -> Result<(), OutputError>, &str); 3] = [
+    type Build<'a> = &'a dyn Fn(&Staging) -> Result<(), OutputError>;
+    let cases: [(Build, &str); 3] = [
         (&clash, "tables"),
         (&unflushed, "plots/missing.svg"),
         (&streamed, "report.lis"),
