@@ -151,8 +151,14 @@ fn create_dirs(target: &Path, dir: &Path, made: &mut Vec<PathBuf>) -> std::io::R
         .collect();
     missing.reverse();
     for d in missing {
-        fs::create_dir(d)?;
-        made.push(d.to_path_buf());
+        match fs::create_dir(d) {
+            Ok(()) => made.push(d.to_path_buf()),
+            // made meanwhile by another run into `target`
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && fs::metadata(d).is_ok_and(|m| m.is_dir()) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }
@@ -184,8 +190,12 @@ fn swap(
                     old_made = true;
                 }
                 let aside = old.join(i.to_string());
-                fs::rename(&dest, &aside)?;
-                Some(aside)
+                match fs::rename(&dest, &aside) {
+                    Ok(()) => Some(aside),
+                    // moved away meanwhile by another run into `target`: nothing to keep
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(e),
+                }
             } else {
                 None
             };
