@@ -372,8 +372,8 @@ fn kept(s: &str, max: usize) -> bool {
     !b.is_empty() && b.len() <= max && b.iter().all(|&c| safe(c)) && !looks_hashed
 }
 
-/// `safe` (ASCII) cut to leave room for the hash, then `-` and the hash of `original`; just
-/// the hash when nothing of `safe` is left.
+/// `safe` (ASCII; else cut at a character boundary) cut to leave room for the hash, then `-`
+/// and the hash of `original`; just the hash when nothing of `safe` is left.
 fn shortened(safe: &str, original: &str, max: usize) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(original.as_bytes());
@@ -383,7 +383,10 @@ fn shortened(safe: &str, original: &str, max: usize) -> String {
         .take(HASH_DIGITS)
         .map(|d| char::from_digit(u32::from(d), 16).unwrap_or('0'))
         .collect();
-    let keep = safe.len().min(max - HASH_DIGITS - 1);
+    let mut keep = safe.len().min(max.saturating_sub(HASH_DIGITS + 1));
+    while !safe.is_char_boundary(keep) {
+        keep -= 1;
+    }
     if keep == 0 {
         hash
     } else {
@@ -620,6 +623,9 @@ mod tests {
         let stem = file_stem("zscores", &long);
         assert_eq!(stem.len(), FILE_STEM_MAX);
         assert_ne!(stem, file_stem("zscores", &long[..8]));
+        // a prefix outside ASCII is cut at a character boundary, never in a character
+        let stem = file_stem(&"é".repeat(100), &["F1"]);
+        assert!(stem.len() <= FILE_STEM_MAX, "{stem}");
         let stems = unique_file_stems(
             ["loadings-a-b-c", "loadings-a-b-c", "x-2", "x", "X", "x"]
                 .map(String::from)
