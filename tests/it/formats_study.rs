@@ -141,6 +141,24 @@ fn manifest_gaps() {
     );
 }
 
+/// A key given twice names the key, its table and the line, on one line.
+#[test]
+fn a_duplicate_key_is_named() {
+    one_error(
+        "study.toml",
+        &format!("{MANIFEST}\n[analysis]\nfactors = 1\nrotation = \"none\"\nfactors = 2\n"),
+        &[
+            "study.toml: line 10: duplicate key `factors` in [analysis]",
+            "give each key once",
+        ],
+    );
+    one_error(
+        "study.toml",
+        &format!("{MANIFEST}sorts = \"sorts.csv\"\n"),
+        &["study.toml: line 6: duplicate key `sorts`"],
+    );
+}
+
 #[test]
 fn a_file_is_not_a_study() {
     let dir = tempfile::tempdir().unwrap();

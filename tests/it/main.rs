@@ -21,6 +21,7 @@ mod hostile;
 mod large_study;
 mod numerics;
 mod output_dir;
+mod output_names;
 mod output_writers;
 mod plot;
 mod plot_report;

@@ -157,6 +157,78 @@ fn force_replaces_the_previous_output_completely() {
     );
 }
 
+/// A file of the previous output that the user edited is not deleted by --force: the run
+/// refuses on one line naming it (relative to DIR) and saying what to do; DIR is untouched.
+#[test]
+fn force_refuses_to_delete_a_file_the_user_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(analyze(&out, &[]).code, 0);
+    let lis = out.join("report.lis");
+    let mut text = std::fs::read_to_string(&lis).unwrap();
+    text.push_str("\nMy reading of factor 2: ...\n");
+    std::fs::write(&lis, &text).unwrap();
+    let before = snapshot(&out);
+    let run = analyze(&out, &["--force", "--flag-p", "0.01"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with(&format!("error: {}: ", out.display()))
+            && run
+                .stderr
+                .contains("\"report.lis\" was changed after qstudy wrote it")
+            && run.stderr.contains("move it away"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&out), before, "DIR is untouched");
+    assert_eq!(names(tmp.path()), ["out"]);
+    // moved away, the rest is replaced
+    std::fs::rename(&lis, tmp.path().join("my-report.lis")).unwrap();
+    let run = analyze(&out, &["--force", "--flag-p", "0.01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(support::results(&out)["options"]["flag_p"], 0.01);
+}
+
+/// The hidden leftovers of a run that was killed (its staging directory beside DIR, with its
+/// lock file, which the system released; one inside DIR) are removed by the next run into DIR
+/// and each reported on a warning line; another output's are left alone.
+#[test]
+fn leftovers_of_an_interrupted_run_are_removed_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(analyze(&out, &[]).code, 0);
+    let beside = tmp.path().join(".out.qstudy-new-4000001-0");
+    std::fs::create_dir_all(beside.join("tables")).unwrap();
+    std::fs::write(beside.join("results.json"), "{}").unwrap();
+    std::fs::write(tmp.path().join(".out.qstudy-lock-4000001-0"), "").unwrap();
+    let inside = out.join(".qstudy-new-4000002-0");
+    std::fs::create_dir(&inside).unwrap();
+    std::fs::write(inside.join("bootstrap.json"), "{}").unwrap();
+    let other = tmp.path().join(".other.qstudy-new-4000001-0");
+    std::fs::create_dir(&other).unwrap();
+    let run = analyze(&out, &["--force", "--flag-p", "0.01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for left in [&beside, &inside] {
+        assert!(
+            run.stderr.contains(&format!(
+                "warning: removed the leftover of an interrupted run: {}\n",
+                left.display()
+            )),
+            "{} in {}",
+            left.display(),
+            run.stderr
+        );
+    }
+    assert_eq!(names(tmp.path()), [".other.qstudy-new-4000001-0", "out"]);
+    assert_eq!(support::results(&out)["options"]["flag_p"], 0.01);
+    // nothing left: the next run has nothing to report
+    let run = analyze(&out, &["--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("leftover"), "{}", run.stderr);
+}
+
 #[test]
 fn a_file_in_place_of_the_directory_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

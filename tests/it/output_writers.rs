@@ -75,13 +75,23 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-/// The files a manifest lists.
+/// The files a manifest lists (`SHA256  PATH` lines), each checked against its hash.
 fn manifest(dir: &Path) -> Vec<String> {
+    use sha2::Digest;
     std::fs::read_to_string(dir.join(".qstudy-manifest"))
         .expect("a manifest")
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .map(str::to_string)
+        .map(|l| {
+            let (hash, path) = l.split_once("  ").expect("SHA256  PATH");
+            let bytes = std::fs::read(dir.join(path)).unwrap();
+            let actual: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(hash, actual, "{path}: the manifest's SHA-256 is the file's");
+            path.to_string()
+        })
         .collect()
 }
 
@@ -109,6 +119,11 @@ fn assert_untouched(out: &Path, before: &[(String, Vec<u8>)], run: &Run) {
     assert!(
         run.stderr.starts_with("error: ") && run.stderr.contains("plots"),
         "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("qstudy-new"),
+        "the message names DIR, not the staging directory: {}",
         run.stderr
     );
     assert_eq!(snapshot(out), before, "DIR is left exactly as it was");
@@ -220,4 +235,28 @@ fn files_added_to_an_analyze_output_keep_it_replaceable_with_force() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!out.join("bootstrap.json").exists());
     assert_eq!(manifest(&out), files(&out));
+}
+
+/// `bootstrap --out DIR` removes the staging directory a killed run left inside DIR, and says
+/// so.
+#[test]
+fn bootstrap_removes_the_leftover_of_an_interrupted_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("boot");
+    std::fs::create_dir(&out).unwrap();
+    let left = out.join(".qstudy-new-4000003-1");
+    std::fs::create_dir(&left).unwrap();
+    std::fs::write(left.join("bootstrap.json"), "half").unwrap();
+    std::fs::write(out.join(".qstudy-lock-4000003-1"), "").unwrap();
+    let r = bootstrap(&out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: removed the leftover of an interrupted run: {}",
+            left.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(manifest(&out), files(&out), "nothing hidden left");
 }

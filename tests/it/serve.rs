@@ -395,3 +395,32 @@ fn an_analysis_waiting_behind_another_is_superseded_by_a_later_one() {
     let latest = state.respond("POST", "/api/analyze", body, second);
     assert_eq!(latest.status, 200, "{}", String::from_utf8_lossy(&latest.body));
 }
+
+/// The download of a study whose attribute is named by a survey question (~300 characters):
+/// every figure, under a short name.
+#[test]
+fn a_download_with_attributes_named_by_questions_holds_every_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = crate::output_names::study(tmp.path());
+    let s = start(Some(&study));
+    let host = s.host();
+    let (status, state) = send(
+        s.port,
+        "GET",
+        "/api/state",
+        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+        b"",
+    );
+    assert_eq!(status, 200);
+    let state: Value = serde_json::from_slice(&state).unwrap();
+    let (status, zip) = s.post("/api/download", &state["options"]);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&zip));
+    let down = unzip(&zip, &tmp.path().join("download"));
+    let groups: Vec<String> = std::fs::read_dir(down.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("groups-"))
+        .collect();
+    assert_eq!(groups.len(), 6, "three attributes, SVG and PNG: {groups:?}");
+    assert!(groups.iter().all(|n| n.len() <= 60), "{groups:?}");
+}

@@ -208,7 +208,9 @@ fn analysis_figures(r: &AnalysisResults, request: &Request) -> Result<Vec<Plot>,
             });
         }
     };
-    Ok(plots?)
+    let mut plots = plots?;
+    qstudy_plot::unique_names(&mut plots);
+    Ok(plots)
 }
 
 /// The loadings maps of the pair chosen, or of every pair.

@@ -181,13 +181,7 @@ fn write_outputs(
         Ok::<(), OutputsError>(())
     })
     .map_err(|e| CliError::output(e.to_string()))?;
-    if let Some(old) = published.leftover {
-        let _ = writeln!(
-            err,
-            "warning: the previous output was moved to {} and could not be deleted",
-            old.display()
-        );
-    }
+    crate::words::print_output_warnings(err, &published.warnings);
     Ok(written)
 }
 

@@ -70,7 +70,7 @@ pub(crate) fn bootstrap_command(
             words::bootstrap_error(&e)
         ))
     })?;
-    let written = write_outputs(a.analysis.out(), &results, !a.analysis.no_plots())?;
+    let written = write_outputs(a.analysis.out(), &results, !a.analysis.no_plots(), err)?;
     // grouped and shortened as `analyze` prints them; bootstrap.json has them all
     let full = format!(
         "{} (`warnings`)",
@@ -96,13 +96,19 @@ pub(crate) fn bootstrap_command(
 /// `plots`, DIR/plots/bootstrap-zscores.svg and .png (`qstudy_app::outputs::write_bootstrap`),
 /// staged and then added to DIR at once with its manifest (`qstudy_io::output_dir::publish_into`):
 /// a failure leaves DIR as it was. Returns the paths written.
-fn write_outputs(dir: &Path, r: &BootstrapResults, plots: bool) -> Result<Vec<PathBuf>, CliError> {
+fn write_outputs(
+    dir: &Path,
+    r: &BootstrapResults,
+    plots: bool,
+    err: &mut dyn Write,
+) -> Result<Vec<PathBuf>, CliError> {
     let mut written = Vec::new();
-    output_dir::publish_into(dir, true, |staging| {
+    let published = output_dir::publish_into(dir, true, |staging| {
         written = write_bootstrap(staging, dir, r, plots)?;
         Ok::<(), OutputsError>(())
     })
     .map_err(|e| CliError::output(e.to_string()))?;
+    crate::words::print_output_warnings(err, &published.warnings);
     Ok(written)
 }
 

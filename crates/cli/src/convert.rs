@@ -51,6 +51,7 @@ pub(crate) fn convert_command(
     let files =
         export(loaded, study, a.to, &a.output).map_err(|e| CliError::output(e.to_string()))?;
     let written = write_export(&files, a.force).map_err(|e| CliError::output(e.to_string()))?;
+    crate::words::print_output_warnings(err, &written.warnings);
     for note in &files.notes {
         let _ = writeln!(err, "note: {note}");
     }
@@ -66,7 +67,7 @@ pub(crate) fn convert_command(
             grid.max(),
             loaded.format.description()
         );
-        for path in written {
+        for path in written.paths {
             let _ = writeln!(out, "wrote {}", path.display());
         }
     }

@@ -130,7 +130,7 @@ pub(crate) fn recommendation_note(r: &RetentionReport) -> String {
 pub(crate) fn factors_command(
     a: &FactorsArgs,
     out: &mut dyn Write,
-    _err: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<(), CliError> {
     let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
     let (loaded, study) = (&input.loaded, &input.study);
@@ -155,10 +155,11 @@ pub(crate) fn factors_command(
     if let Some(dir) = &a.out {
         // retention.json and the scree plot, staged and then added to DIR at once with its
         // manifest: a failure leaves DIR as it was.
-        output_dir::publish_into(dir, true, |staging| {
+        let published = output_dir::publish_into(dir, true, |staging| {
             write_retention(staging, dir, &r, !a.no_plots).map(|_| ())
         })
         .map_err(|e| CliError::output(e.to_string()))?;
+        crate::words::print_output_warnings(err, &published.warnings);
     }
     let _ = write_report(out, &r, study, &options, a);
     Ok(())

@@ -220,7 +220,7 @@ fn file_target(
 
 /// Draws the figures, then adds them to their directory at once (`qstudy_io::output_dir::
 /// publish_into`): a figure that cannot be drawn or written leaves no file.
-fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), CliError> {
+fn run(a: &PlotArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
     let source =
         read_results_file(&a.results).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
     let request = Request {
@@ -236,13 +236,14 @@ fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .iter()
         .map(|(i, format, _, _)| plots[*i].render(*format).map_err(plot_failure))
         .collect::<Result<Vec<_>, _>>()?;
-    output_dir::publish_into(&targets.root, targets.manifest, |staging| {
+    let published = output_dir::publish_into(&targets.root, targets.manifest, |staging| {
         for ((_, _, rel, _), bytes) in targets.files.iter().zip(&rendered) {
             output_dir::write_file(staging, rel, bytes)?;
         }
         Ok::<(), OutputError>(())
     })
     .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    crate::words::print_output_warnings(err, &published.warnings);
     for (_, _, _, shown) in &targets.files {
         let _ = writeln!(out, "{}", shown.display());
     }
@@ -252,7 +253,7 @@ fn run(a: &PlotArgs, out: &mut dyn Write) -> Result<(), CliError> {
 pub(crate) fn plot_command(
     a: &PlotArgs,
     out: &mut dyn Write,
-    _err: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    run(a, out)
+    run(a, out, err)
 }

@@ -29,7 +29,7 @@ pub struct SimulateArgs {
 pub(crate) fn simulate_command(
     a: &SimulateArgs,
     out: &mut dyn Write,
-    _err: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<(), CliError> {
     let ds = read_design(&a.design).map_err(|e| CliError::input(e.to_string()))?;
     let Some(seed) = a.seed.or(ds.seed) else {
@@ -41,7 +41,8 @@ pub(crate) fn simulate_command(
     let sim = simulate(&ds.design, seed)
         .map_err(|e| CliError::input(format!("{}: {e}", a.design.display())))?;
     let files = study_files(&ds, &sim, seed);
-    let paths = write_study(&a.out, &files).map_err(|e| CliError::output(e.to_string()))?;
+    let written = write_study(&a.out, &files).map_err(|e| CliError::output(e.to_string()))?;
+    crate::words::print_output_warnings(err, &written.warnings);
     if !a.quiet {
         let _ = writeln!(
             out,
@@ -50,7 +51,7 @@ pub(crate) fn simulate_command(
             ds.statements.len(),
             ds.design.viewpoints.len()
         );
-        for p in paths {
+        for p in written.paths {
             let _ = writeln!(out, "wrote {}", p.display());
         }
     }

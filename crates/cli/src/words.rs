@@ -6,6 +6,7 @@ use qstudy_core::bootstrap::BootstrapError;
 use qstudy_core::error::{OptionWord, OptionWords};
 use qstudy_core::{AnalysisError, Given, ValidationError, Warning};
 use qstudy_io::LoadError;
+use qstudy_io::output_dir::OutputWarning;
 
 /// The command line's names of options: its flags.
 struct Flags;
@@ -84,6 +85,31 @@ pub(crate) fn warning(w: &Warning) -> String {
     }
 }
 
+/// A warning of the output writer.
+pub(crate) fn output_warning(w: &OutputWarning) -> String {
+    match w {
+        OutputWarning::OldOutputKept { path } => format!(
+            "the previous output was moved to {} and could not be deleted",
+            path.display()
+        ),
+        OutputWarning::LeftoverRemoved { path } => format!(
+            "removed the leftover of an interrupted run: {}",
+            path.display()
+        ),
+        OutputWarning::LeftoverKept { path, reason } => format!(
+            "could not remove the leftover of an interrupted run: {} ({reason})",
+            path.display()
+        ),
+    }
+}
+
+/// Prints each warning of the output writer on its own line, `warning: ...`.
+pub(crate) fn print_output_warnings(err: &mut dyn std::io::Write, warnings: &[OutputWarning]) {
+    for w in warnings {
+        let _ = writeln!(err, "warning: {}", output_warning(w));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +149,27 @@ mod tests {
             "3 factor(s) to keep but only 2 extracted (--extract)"
         );
         assert!(warning(&Warning::BootstrapAutomaticFlagging).starts_with("--no-auto-flag"));
+    }
+
+    #[test]
+    fn output_warnings_name_the_path() {
+        let path = std::path::PathBuf::from("work/.out.qstudy-new-12-0");
+        assert_eq!(
+            output_warning(&OutputWarning::LeftoverRemoved { path: path.clone() }),
+            "removed the leftover of an interrupted run: work/.out.qstudy-new-12-0"
+        );
+        let mut err = Vec::new();
+        print_output_warnings(
+            &mut err,
+            &[OutputWarning::LeftoverKept {
+                path,
+                reason: "Permission denied".into(),
+            }],
+        );
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "warning: could not remove the leftover of an interrupted run: work/.out.qstudy-new-12-0 (Permission denied)\n"
+        );
     }
 
     #[test]

@@ -75,3 +75,96 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+/// A run killed while it builds (SIGKILL: no chance to tidy up) leaves its hidden staging
+/// directory beside DIR; the next run into DIR removes it and says so. A second run started
+/// meanwhile into the same DIR leaves the first run's staging directory alone: both succeed.
+#[cfg(unix)]
+#[test]
+fn the_leftover_of_a_killed_run_is_removed_by_the_next_one() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let bin = env!("CARGO_BIN_EXE_qstudy");
+    let start = || {
+        std::process::Command::new(bin)
+            .args([
+                "analyze",
+                &fixture("apse-2023"),
+                "--force",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let staging = || {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with(".out.qstudy-new-"))
+    };
+    // waits for a run's staging directory to appear; `None` when the run ended first
+    let wait = |child: &mut std::process::Child| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(name) = staging() {
+                return Some(name);
+            }
+            if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+
+    // a live run is left alone by a second run into the same DIR
+    let mut first = start();
+    if wait(&mut first).is_some() {
+        Command::cargo_bin("qstudy")
+            .unwrap()
+            .args(["analyze", &fixture("lipset/LIPSET.DAT"), "--factors", "3"])
+            .args(["--no-plots", "--force", "--out"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("leftover").not());
+    }
+    let done = first.wait_with_output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+
+    // a killed run's staging directory is removed by the next run
+    let mut killed = start();
+    let seen = wait(&mut killed);
+    let _ = killed.kill();
+    killed.wait().unwrap();
+    // (the run may have ended, or published, just before it was killed)
+    let Some(name) = seen.and_then(|_| staging()) else {
+        eprintln!("skipped: the run was not caught while it built");
+        return;
+    };
+    Command::cargo_bin("qstudy")
+        .unwrap()
+        .args(["analyze", &fixture("lipset/LIPSET.DAT"), "--factors", "3"])
+        .args(["--no-plots", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning: removed the leftover of an interrupted run: {}",
+            tmp.path().join(&name).display()
+        )));
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["out"]);
+}

@@ -280,6 +280,8 @@ pub fn group_attributes(r: &AnalysisResults) -> Vec<&str> {
 }
 
 /// A name made safe for a file: ASCII letters, digits, `-` and `_` kept, anything else `_`.
+/// Only the characters: a name of an output file is [`file_part`] (bounded, and never the
+/// same for two different names).
 ///
 /// ```
 /// assert_eq!(qstudy_core::view::file_safe("role/team 2"), "role_team_2");
@@ -292,6 +294,160 @@ pub fn file_safe(s: &str) -> String {
             } else {
                 '_'
             }
+        })
+        .collect()
+}
+
+/// Longest [`file_part`], in bytes.
+pub const FILE_PART_MAX: usize = 40;
+
+/// Longest [`file_stem`], in bytes: with a directory (`plots/`) and an extension (`.svg`), each
+/// component of an output path stays far below the 255 bytes file systems allow.
+pub const FILE_STEM_MAX: usize = 120;
+
+/// Hexadecimal digits of the SHA-256 that tells shortened names apart (40 bits).
+const HASH_DIGITS: usize = 10;
+
+/// A text from the data (a participant attribute, a factor name, an input's name) as a part
+/// of a file name: safe on every file system, at most [`FILE_PART_MAX`] bytes, and never the
+/// same for two different texts.
+///
+/// A text of ASCII letters, digits, `-` and `_` of at most [`FILE_PART_MAX`] bytes is kept as
+/// it is (`role`, `F1`, `form3_1`). Any other (a space, a `/`, a letter outside ASCII, too
+/// long, empty) is made safe ([`file_safe`]), cut to fit, and followed by `-` and the first 10
+/// hexadecimal digits of the SHA-256 of the original text, so that `a b` and `a_b` stay two
+/// names and a survey question of 300 characters gives a short, stable one. A kept text never
+/// ends in `-` and 10 hexadecimal digits (such a text is hashed too), so a kept name and a
+/// hashed one never meet.
+///
+/// ```
+/// use qstudy_core::view::file_part;
+/// assert_eq!(file_part("role"), "role");
+/// assert_eq!(file_part("a b"), "a_b-c8687a08aa");
+/// assert_ne!(file_part("a b"), file_part("a_b"));
+/// assert_eq!(file_part(&"How long have you worked here? ".repeat(10)).len(), 40);
+/// ```
+pub fn file_part(s: &str) -> String {
+    if kept(s, FILE_PART_MAX) {
+        s.to_string()
+    } else {
+        shortened(&file_safe(s), s, FILE_PART_MAX)
+    }
+}
+
+/// `prefix` and the [`file_part`] of each of `parts`, joined by `-` (`loadings-F1-F2`), at most
+/// [`FILE_STEM_MAX`] bytes: a longer stem is cut and followed by the hash of the whole, as
+/// [`file_part`] does.
+///
+/// ```
+/// use qstudy_core::view::{file_stem, FILE_STEM_MAX};
+/// assert_eq!(file_stem("loadings", &["F1", "F2"]), "loadings-F1-F2");
+/// let many: Vec<String> = (1..=40).map(|f| format!("F{f}")).collect();
+/// let many: Vec<&str> = many.iter().map(String::as_str).collect();
+/// assert_eq!(file_stem("zscores", &many).len(), FILE_STEM_MAX);
+/// ```
+pub fn file_stem(prefix: &str, parts: &[&str]) -> String {
+    let mut stem = prefix.to_string();
+    for part in parts {
+        stem.push('-');
+        stem.push_str(&file_part(part));
+    }
+    if stem.len() <= FILE_STEM_MAX {
+        stem
+    } else {
+        shortened(&stem, &stem, FILE_STEM_MAX)
+    }
+}
+
+/// Whether `s` is a file name part as it is: not empty, at most `max` bytes of ASCII letters,
+/// digits, `-` and `_`, and not ending like a shortened name (`-` and 10 hexadecimal digits).
+fn kept(s: &str, max: usize) -> bool {
+    let safe = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+    let b = s.as_bytes();
+    let looks_hashed = b.len() > HASH_DIGITS
+        && b[b.len() - HASH_DIGITS - 1] == b'-'
+        && b[b.len() - HASH_DIGITS..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c));
+    !b.is_empty() && b.len() <= max && b.iter().all(|&c| safe(c)) && !looks_hashed
+}
+
+/// `safe` (ASCII; else cut at a character boundary) cut to leave room for the hash, then `-`
+/// and the hash of `original`; just the hash when nothing of `safe` is left.
+fn shortened(safe: &str, original: &str, max: usize) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(original.as_bytes());
+    let hash: String = digest
+        .iter()
+        .flat_map(|b| [b >> 4, b & 0xf])
+        .take(HASH_DIGITS)
+        .map(|d| char::from_digit(u32::from(d), 16).unwrap_or('0'))
+        .collect();
+    let mut keep = safe.len().min(max.saturating_sub(HASH_DIGITS + 1));
+    while !safe.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    if keep == 0 {
+        hash
+    } else {
+        format!("{}-{hash}", &safe[..keep])
+    }
+}
+
+/// The [`file_part`] of each compared participant attribute ([`group_attributes`]), in results
+/// order, told apart also where letter case alone differs (`Role` and `role`, one file on
+/// macOS's and Windows' file systems): an attribute whose part equals an earlier one's but for
+/// case gets the hash of its text. The same for every figure set drawn from these results.
+///
+/// ```
+/// # fn demo(r: &qstudy_core::AnalysisResults) {
+/// for (attribute, part) in qstudy_core::view::attribute_file_parts(r) {
+///     println!("plots/groups-{part}.svg shows {attribute}");
+/// }
+/// # }
+/// ```
+pub fn attribute_file_parts(r: &AnalysisResults) -> Vec<(&str, String)> {
+    let mut seen = std::collections::HashSet::new();
+    group_attributes(r)
+        .into_iter()
+        .map(|a| {
+            let mut part = file_part(a);
+            if !seen.insert(part.to_ascii_lowercase()) {
+                part = shortened(&file_safe(a), a, FILE_PART_MAX);
+                seen.insert(part.to_ascii_lowercase());
+            }
+            (a, part)
+        })
+        .collect()
+}
+
+/// `stems` told apart within one output set: each stem equal to an earlier one (ignoring
+/// letter case, as macOS's and Windows' file systems do) is followed by `-2`, `-3`, ... (the
+/// first not taken). [`file_part`] never gives two texts one name, so this only happens to
+/// names joined from several parts (`loadings-a-b-c` for the pairs `a-b`, `c` and `a`,
+/// `b-c`) or differing in case alone.
+///
+/// ```
+/// let stems = qstudy_core::view::unique_file_stems(vec!["x".into(), "X".into(), "y".into()]);
+/// assert_eq!(stems, ["x", "X-2", "y"]);
+/// ```
+pub fn unique_file_stems(stems: Vec<String>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> =
+        stems.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let mut seen = std::collections::HashSet::new();
+    stems
+        .into_iter()
+        .map(|stem| {
+            if seen.insert(stem.to_ascii_lowercase()) {
+                return stem;
+            }
+            let unique = (2u64..)
+                .map(|n| format!("{stem}-{n}"))
+                .find(|s| !taken.contains(&s.to_ascii_lowercase()))
+                .unwrap_or_default();
+            taken.insert(unique.to_ascii_lowercase());
+            seen.insert(unique.to_ascii_lowercase());
+            unique
         })
         .collect()
 }
@@ -383,5 +539,133 @@ mod tests {
         r.factors[1].source_factor = r.factors[0].source_factor;
         assert!(loadings_pairs(&r).is_empty());
         assert!(group_attributes(&r).is_empty());
+    }
+
+    #[test]
+    fn file_parts_keep_ordinary_names_and_shorten_the_rest_stably() {
+        let forty = "x".repeat(40);
+        for kept in [
+            "role",
+            "F1",
+            "F2a",
+            "form3_1",
+            "council",
+            "a-b",
+            forty.as_str(),
+        ] {
+            assert_eq!(file_part(kept), kept);
+        }
+        let question =
+            "How many years have you worked in local government? (count every post) ".repeat(4);
+        let part = file_part(&question);
+        assert_eq!(part.len(), FILE_PART_MAX);
+        assert!(part.starts_with("How_many_years_have_you_worke-"), "{part}");
+        assert_eq!(part, file_part(&question), "stable");
+        // changed by sanitising, too long, empty, or ending like a hash: the hash is added
+        assert_eq!(file_part("a b"), "a_b-c8687a08aa");
+        assert_eq!(file_part(""), "e3b0c44298");
+        let accented = file_part("Région");
+        assert!(
+            accented.starts_with("R_gion-") && accented.len() == 17,
+            "{accented}"
+        );
+        let hashlike = file_part("x-0123456789");
+        assert!(hashlike.starts_with("x-0123456789-"), "{hashlike}");
+        let long = "y".repeat(41);
+        assert_eq!(file_part(&long).len(), FILE_PART_MAX);
+        assert_ne!(file_part(&long), file_part(&"y".repeat(42)));
+    }
+
+    #[test]
+    fn different_texts_never_share_a_file_part() {
+        let texts = [
+            "a b",
+            "a_b",
+            "a/b",
+            "a.b",
+            "a-b",
+            "a\u{e9}b",
+            "A b",
+            "a b ",
+            " a b",
+            "a__b",
+            "",
+            "_",
+            " ",
+            "a_b-c8687a08aa",
+            "role",
+            "Role",
+        ];
+        let mut seen = std::collections::HashMap::new();
+        for t in texts {
+            let part = file_part(t);
+            assert!(part.len() <= FILE_PART_MAX);
+            assert!(
+                part.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            );
+            if let Some(other) = seen.insert(part.clone(), t) {
+                panic!("{t:?} and {other:?} both give {part}");
+            }
+        }
+        // long texts that share their first 300 characters
+        let base = "q".repeat(300);
+        let (a, b) = (format!("{base}1"), format!("{base}2"));
+        assert_ne!(file_part(&a), file_part(&b));
+    }
+
+    #[test]
+    fn file_stems_are_bounded_and_stems_of_a_set_told_apart() {
+        assert_eq!(file_stem("groups", &["role"]), "groups-role");
+        assert_eq!(file_stem("zscores", &["F1", "F3"]), "zscores-F1-F3");
+        let long: Vec<String> = (0..9).map(|i| format!("{i}{}", "z".repeat(39))).collect();
+        let long: Vec<&str> = long.iter().map(String::as_str).collect();
+        let stem = file_stem("zscores", &long);
+        assert_eq!(stem.len(), FILE_STEM_MAX);
+        assert_ne!(stem, file_stem("zscores", &long[..8]));
+        // a prefix outside ASCII is cut at a character boundary, never in a character
+        let stem = file_stem(&"é".repeat(100), &["F1"]);
+        assert!(stem.len() <= FILE_STEM_MAX, "{stem}");
+        let stems = unique_file_stems(
+            ["loadings-a-b-c", "loadings-a-b-c", "x-2", "x", "X", "x"]
+                .map(String::from)
+                .to_vec(),
+        );
+        assert_eq!(
+            stems,
+            [
+                "loadings-a-b-c",
+                "loadings-a-b-c-2",
+                "x-2",
+                "x",
+                "X-3",
+                "x-4"
+            ]
+        );
+    }
+
+    #[test]
+    fn attributes_that_differ_in_case_alone_get_two_files() {
+        let mut r = results();
+        let group = |attribute: &str| crate::groups::GroupComparison {
+            attribute: attribute.to_string(),
+            levels: Vec::new(),
+            sorts_per_level: Vec::new(),
+            factors: Vec::new(),
+        };
+        r.groups = Some(vec![
+            group("role"),
+            group("Role"),
+            group("a b"),
+            group("a_b"),
+        ]);
+        let parts = attribute_file_parts(&r);
+        assert_eq!(parts[0], ("role", "role".to_string()));
+        assert!(
+            parts[1].1.starts_with("Role-") && parts[1].1.len() == 15,
+            "{parts:?}"
+        );
+        assert_eq!(parts[2], ("a b", "a_b-c8687a08aa".to_string()));
+        assert_eq!(parts[3], ("a_b", "a_b".to_string()));
     }
 }

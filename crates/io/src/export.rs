@@ -676,13 +676,16 @@ fn statements_to_export(loaded: &LoadedSorts, study: &Study) -> (Vec<Statement>,
 /// false; then builds every file in a staging directory and adds them all at once to their
 /// directory (the study directory, or the directory of the `.DAT`/`.csv`, created if needed)
 /// with [`output_dir::publish_into`]: a failure leaves no file written. Returns the paths
-/// written.
-pub fn write_export(export: &Export, force: bool) -> Result<Vec<PathBuf>, ExportError> {
+/// written and the warnings of the run (leftovers of an interrupted run removed).
+pub fn write_export(export: &Export, force: bool) -> Result<output_dir::Written, ExportError> {
     if !force && let Some((path, _)) = export.files.iter().find(|(p, _)| p.exists()) {
         return Err(ExportError::Exists { file: path.clone() });
     }
     let Some((first, _)) = export.files.first() else {
-        return Ok(Vec::new());
+        return Ok(output_dir::Written {
+            paths: Vec::new(),
+            warnings: Vec::new(),
+        });
     };
     let dir = export.dir.clone().unwrap_or_else(|| match first.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -706,12 +709,15 @@ pub fn write_export(export: &Export, force: bool) -> Result<Vec<PathBuf>, Export
             .collect();
         files.push((rel.join("/"), bytes));
     }
-    output_dir::publish_into(&dir, false, |staging| {
+    let published = output_dir::publish_into(&dir, false, |staging| {
         files
             .iter()
             .try_for_each(|(rel, bytes)| output_dir::write_file(staging, rel, bytes))
     })?;
-    Ok(export.files.iter().map(|(p, _)| p.clone()).collect())
+    Ok(output_dir::Written {
+        paths: export.files.iter().map(|(p, _)| p.clone()).collect(),
+        warnings: published.warnings,
+    })
 }
 
 #[cfg(test)]

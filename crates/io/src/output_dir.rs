@@ -13,8 +13,9 @@
 //!     previous output, listed by its manifest ([`MANIFEST`], written last into every output
 //!     from the files actually staged), nothing but the files that manifest lists, and not the
 //!     input: a file the user put there (`notes.txt`) makes `force` refuse, naming it, so it is
-//!     never deleted. Then the old `DIR` is renamed aside, the staging directory renamed to
-//!     `DIR`, and the old one deleted.
+//!     never deleted; nor a file it lists whose SHA-256 changed since (the user edited it):
+//!     `force` refuses, naming it. Then the old `DIR` is renamed aside, the staging directory
+//!     renamed to `DIR`, and the old one deleted.
 //!   - `DIR` exists and is not a directory: refused.
 //!
 //!   A crash at any point leaves either the old or the new complete directory (at worst under
@@ -33,7 +34,16 @@
 //!   the new ones, so that `--force` of a later output can replace them.
 //!
 //! A failure while building (a figure that cannot be drawn, a full disk) therefore leaves `DIR`
-//! exactly as it was, with no partial file.
+//! exactly as it was, with no partial file. Errors name each file under `DIR` as given, never
+//! under the hidden staging directory ([`Staging`] is the sink the build fills).
+//!
+//! Each run names its hidden entries after a token of its own and holds a lock file beside
+//! them (`.NAME.qstudy-lock-*`, `DIR/.qstudy-lock-*`) for as long as it lives; the system
+//! releases the lock when the process ends, however it ends. Once its output is in place, a
+//! run removes the hidden entries of every run into `DIR` that is over (killed, or cut off by
+//! a crash: its lock free, or no lock file at all), beside `DIR` and inside it, and reports each
+//! ([`OutputWarning::LeftoverRemoved`]); a run still in progress is never touched, and `force`
+//! refuses a `DIR` another run is writing into ([`OutputError::Busy`]).
 //!
 //! ```
 //! use qstudy_io::output_dir::{self, OutputError};
@@ -53,18 +63,23 @@ use std::path::{Path, PathBuf};
 
 mod fsutil;
 mod into;
+mod staging;
 #[cfg(test)]
 mod tests;
 
 use fsutil::{
-    foreign_files, hidden_stem, join_rel, parent_of, read_manifest, sync_dir, sync_tree,
-    unused_name, write_manifest,
+    changed_files, foreign_files, join_rel, parent_of, read_manifest, sync_dir, sync_tree,
+    write_manifest,
 };
 pub use into::publish_into;
+pub use staging::Staging;
+use staging::{Place, State};
 
-/// The manifest of an output directory: one `/`-separated path per line of every file qstudy
-/// wrote there (after a comment line). `force` replaces a directory only when it holds nothing
-/// else.
+/// The manifest of an output directory: after a comment line, one line per file qstudy wrote
+/// there, its SHA-256 and its `/`-separated path (`SHA256  PATH`, as `sha256sum` prints them).
+/// `force` replaces a directory only when it holds nothing else and every file it lists is as
+/// qstudy wrote it. A line without a hash (a manifest of an older qstudy) lists a file that is
+/// replaced unchecked, as it was then.
 pub const MANIFEST: &str = ".qstudy-manifest";
 
 /// Foreign files named in a refusal, at most.
@@ -113,6 +128,37 @@ pub enum OutputError {
         /// The files qstudy did not write, `/`-separated, relative to it.
         files: Vec<String>,
     },
+    /// `force` on a previous output in which a file qstudy wrote was changed since (its
+    /// SHA-256 is no longer the one in the manifest).
+    #[error(
+        "{path}: not replaced, even with --force: {} changed after qstudy wrote {}; move {} away (or delete {} yourself) or choose another --out",
+        if .files.len() == 1 { format!("{} was", shown_list(.files)) } else { format!("{} were", shown_list(.files)) },
+        if .files.len() == 1 { "it" } else { "them" },
+        if .files.len() == 1 { "it" } else { "them" },
+        if .files.len() == 1 { "it" } else { "them" }
+    )]
+    Changed {
+        /// The output directory.
+        path: PathBuf,
+        /// The changed files, `/`-separated, relative to it.
+        files: Vec<String>,
+    },
+    /// `force` on a directory another qstudy run is writing into.
+    #[error(
+        "{path}: not replaced: another qstudy run is writing into it; run again once it has finished"
+    )]
+    Busy {
+        /// The output directory.
+        path: PathBuf,
+    },
+    /// A file of a previous output could not be read to check that it is unchanged.
+    #[error("{path}: cannot read it to check that it is as qstudy wrote it: {source}")]
+    Check {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// `force` on a directory that contains the input.
     #[error("{path}: not replaced: it contains the input {input}; choose another --out")]
     ContainsInput {
@@ -149,13 +195,91 @@ pub enum OutputError {
     },
 }
 
+impl OutputError {
+    /// The error with its path (the file or directory it names) passed through `f`.
+    fn map_path(self, f: impl FnOnce(PathBuf) -> PathBuf) -> Self {
+        use OutputError::*;
+        match self {
+            NotADirectory { path } => NotADirectory { path: f(path) },
+            IsADirectory { path } => IsADirectory { path: f(path) },
+            NotEmpty { path } => NotEmpty { path: f(path) },
+            NotAnOutput { path } => NotAnOutput { path: f(path) },
+            Busy { path } => Busy { path: f(path) },
+            Foreign { path, files } => Foreign {
+                path: f(path),
+                files,
+            },
+            Changed { path, files } => Changed {
+                path: f(path),
+                files,
+            },
+            Check { path, source } => Check {
+                path: f(path),
+                source,
+            },
+            ContainsInput { path, input } => ContainsInput {
+                path: f(path),
+                input,
+            },
+            CreateDir { path, source } => CreateDir {
+                path: f(path),
+                source,
+            },
+            Write { path, source } => Write {
+                path: f(path),
+                source,
+            },
+            Publish { path, source } => Publish {
+                path: f(path),
+                source,
+            },
+        }
+    }
+}
+
 /// What [`publish`] or [`publish_into`] did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Published {
     /// The output directory (the target of a symbolic link given as `DIR`).
     pub dir: PathBuf,
-    /// The previous output, moved aside, when it could not be deleted afterwards.
-    pub leftover: Option<PathBuf>,
+    /// What the user should know about: the previous output kept under a hidden name, the
+    /// leftovers of interrupted runs removed. The edges word them.
+    pub warnings: Vec<OutputWarning>,
+}
+
+/// The files a writer of whole files (`convert`, `simulate`) put in place, and what its run
+/// has to tell ([`Published::warnings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// The paths written, as the caller named them.
+    pub paths: Vec<PathBuf>,
+    /// The warnings of the run.
+    pub warnings: Vec<OutputWarning>,
+}
+
+/// Something an output run did besides its files, for the user to know (worded by the edge
+/// that shows it; not `non_exhaustive`, so that an edge words every one).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputWarning {
+    /// The previous output, moved aside, could not be deleted afterwards: it is still there.
+    OldOutputKept {
+        /// Where it is (`.DIR.qstudy-old-*` beside `DIR`, or `DIR/.qstudy-old-*`).
+        path: PathBuf,
+    },
+    /// The leftover of an interrupted run (its staging directory, or the previous output it
+    /// had set aside) was removed: a run into this directory that was killed, or cut off by a
+    /// crash, before it could tidy up.
+    LeftoverRemoved {
+        /// What was removed (`.DIR.qstudy-new-*` beside `DIR`, `DIR/.qstudy-new-*`, ...).
+        path: PathBuf,
+    },
+    /// The leftover of an interrupted run could not be removed.
+    LeftoverKept {
+        /// The leftover.
+        path: PathBuf,
+        /// Why (the system's message).
+        reason: String,
+    },
 }
 
 /// How `DIR` is to be replaced, decided before anything is built.
@@ -184,7 +308,7 @@ struct Hooks {
 /// let tmp = tempfile::tempdir().unwrap();
 /// let out = tmp.path().join("out");
 /// let write = |text: &'static str| {
-///     move |staging: &std::path::Path| output_dir::write_file(staging, "results.json", text.as_bytes())
+///     move |staging: &output_dir::Staging| output_dir::write_file(staging, "results.json", text.as_bytes())
 /// };
 /// output_dir::publish(&out, false, &[], write("old")).unwrap();
 /// // not empty: refused without force
@@ -197,7 +321,7 @@ pub fn publish<E: From<OutputError>>(
     dir: &Path,
     force: bool,
     protect: &[&Path],
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
 ) -> Result<Published, E> {
     publish_with(dir, force, protect, build, &Hooks::default())
 }
@@ -206,15 +330,15 @@ fn publish_with<E: From<OutputError>>(
     dir: &Path,
     force: bool,
     protect: &[&Path],
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
     hooks: &Hooks,
 ) -> Result<Published, E> {
     let target = resolve(dir)?;
     // Refuse early, before anything is built.
     inspect(&target, dir, force, protect)?;
     let staging = Staging::beside(&target, dir)?;
-    build(staging.path())?;
-    write_manifest(staging.path())?;
+    build(&staging)?;
+    write_manifest(staging.path()).map_err(|e| staging.shown_error(e))?;
     // Crash safety rests on this: every file and directory of the staging tree is on disk
     // before the rename below can make it visible as `DIR`. Files are written without a flush
     // each (`write_file`) and flushed here all at once, several at a time: a journaling file
@@ -223,22 +347,22 @@ fn publish_with<E: From<OutputError>>(
     // old `DIR` and a hidden staging directory; after it, a complete new `DIR` (its content
     // was durable before its name changed); the parent's own flush below only makes the
     // rename itself durable.
-    sync_tree(staging.path())?;
+    sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
 
     // The state may have changed while building: look again.
     let parent = parent_of(&target);
-    let mut leftover = None;
+    let mut warnings = Vec::new();
     match inspect(&target, dir, force, protect)? {
-        Target::Missing => rename_new(&staging, &target, dir)?,
-        Target::Empty => {
+        (Target::Missing, _) => rename_new(&staging, &target, dir)?,
+        (Target::Empty, _) => {
             fs::remove_dir(&target).map_err(|source| OutputError::Publish {
                 path: dir.to_path_buf(),
                 source,
             })?;
             rename_new(&staging, &target, dir)?;
         }
-        Target::Previous => {
-            let old = unused_name(&parent, &format!("{}.qstudy-old-", hidden_stem(&target)));
+        (Target::Previous, leftovers) => {
+            let old = staging.aside();
             fs::rename(&target, &old).map_err(|source| OutputError::Publish {
                 path: dir.to_path_buf(),
                 source,
@@ -257,14 +381,22 @@ fn publish_with<E: From<OutputError>>(
             }
             staging.disarm();
             if fs::remove_dir_all(&old).is_err() {
-                leftover = Some(old);
+                warnings.push(OutputWarning::OldOutputKept { path: old });
+            } else {
+                // the leftovers of interrupted runs inside the old output went with it
+                warnings.extend(
+                    leftovers
+                        .into_iter()
+                        .map(|path| OutputWarning::LeftoverRemoved { path }),
+                );
             }
         }
     }
     sync_dir(&parent);
+    warnings.extend(staging.clean(&Place::beside(&target)));
     Ok(Published {
         dir: target,
-        leftover,
+        warnings,
     })
 }
 
@@ -300,15 +432,20 @@ fn resolve(dir: &Path) -> Result<PathBuf, OutputError> {
     Ok(dir.to_path_buf())
 }
 
+/// How `target` (`shown` in messages) would be replaced, or why it must not be. With
+/// [`Target::Previous`], the leftovers of interrupted runs inside it (`DIR/.qstudy-new-*`, as
+/// `DIR/...`), which go with it.
 fn inspect(
     target: &Path,
     shown: &Path,
     force: bool,
     protect: &[&Path],
-) -> Result<Target, OutputError> {
+) -> Result<(Target, Vec<PathBuf>), OutputError> {
     let meta = match fs::metadata(target) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Missing),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Target::Missing, Vec::new()));
+        }
         Err(source) => {
             return Err(OutputError::CreateDir {
                 path: shown.to_path_buf(),
@@ -326,7 +463,7 @@ fn inspect(
         source,
     })?;
     if entries.next().is_none() {
-        return Ok(Target::Empty);
+        return Ok((Target::Empty, Vec::new()));
     }
     if !force {
         return Err(OutputError::NotEmpty {
@@ -338,10 +475,34 @@ fn inspect(
             path: shown.to_path_buf(),
         });
     };
-    let foreign = foreign_files(target, &listed).map_err(|source| OutputError::CreateDir {
-        path: shown.to_path_buf(),
-        source,
-    })?;
+    // The hidden entries of other runs inside: a live one's are not to be pulled from under
+    // it; those of interrupted runs are qstudy's, not the user's, and go with the old output.
+    let inside = Place::inside(target);
+    let mut ours = Vec::new();
+    let mut leftovers = Vec::new();
+    for (token, run) in staging::runs_at(&inside) {
+        if let State::Live = staging::state(&inside, &token) {
+            return Err(OutputError::Busy {
+                path: shown.to_path_buf(),
+            });
+        }
+        for entry in run.dirs.iter().chain(&run.lock) {
+            if let Some(name) = entry.file_name() {
+                ours.push(name.to_string_lossy().into_owned());
+            }
+        }
+        leftovers.extend(
+            run.dirs
+                .iter()
+                .filter_map(|d| d.file_name())
+                .map(|name| shown.join(name)),
+        );
+    }
+    let foreign =
+        foreign_files(target, &listed, &ours).map_err(|source| OutputError::CreateDir {
+            path: shown.to_path_buf(),
+            source,
+        })?;
     if !foreign.is_empty() {
         return Err(OutputError::Foreign {
             path: shown.to_path_buf(),
@@ -361,7 +522,18 @@ fn inspect(
             }
         }
     }
-    Ok(Target::Previous)
+    // Last, as it reads every file: a file qstudy wrote and the user changed since is kept.
+    let changed = changed_files(target, &listed).map_err(|(rel, source)| OutputError::Check {
+        path: join_rel(shown, &rel),
+        source,
+    })?;
+    if !changed.is_empty() {
+        return Err(OutputError::Changed {
+            path: shown.to_path_buf(),
+            files: changed,
+        });
+    }
+    Ok((Target::Previous, leftovers))
 }
 
 /// `a, b, c` or `a, b, ... and 12 more`, each quoted on one line.
@@ -375,64 +547,6 @@ fn shown_list(files: &[String]) -> String {
         shown.push(format!("and {} more", files.len() - FOREIGN_SHOWN));
     }
     shown.join(", ")
-}
-
-/// The staging directory: removed with its content when dropped, unless published.
-struct Staging {
-    path: PathBuf,
-    armed: std::cell::Cell<bool>,
-}
-
-impl Staging {
-    /// A new staging directory beside `target` (`.NAME.qstudy-new-*`), its parents created.
-    fn beside(target: &Path, shown: &Path) -> Result<Self, OutputError> {
-        let parent = parent_of(target);
-        fs::create_dir_all(&parent).map_err(|source| OutputError::CreateDir {
-            path: parent.clone(),
-            source,
-        })?;
-        let prefix = format!("{}.qstudy-new-", hidden_stem(target));
-        Self::create(&parent, &prefix, shown)
-    }
-
-    fn create(parent: &Path, prefix: &str, shown: &Path) -> Result<Self, OutputError> {
-        let pid = std::process::id();
-        for n in 0u64.. {
-            let path = parent.join(format!("{prefix}{pid}-{n}"));
-            match fs::create_dir(&path) {
-                Ok(()) => {
-                    return Ok(Staging {
-                        path,
-                        armed: std::cell::Cell::new(true),
-                    });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(source) => {
-                    return Err(OutputError::CreateDir {
-                        path: shown.to_path_buf(),
-                        source,
-                    });
-                }
-            }
-        }
-        unreachable!("u64 names do not run out")
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn disarm(&self) {
-        self.armed.set(false);
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if self.armed.get() {
-            let _ = fs::remove_dir_all(&self.path);
-        }
-    }
 }
 
 /// Creates the directories of `rel` (`/`-separated) under `staging` and the file itself.

@@ -50,7 +50,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .unwrap_or(Path::new("."));
     let err = |source| WriteError::Write {
         path: path.to_path_buf(),
-        source,
+        source: without_temp_path(source),
     };
     // Temporary files are created private (0600); the result is an ordinary file: the
     // permissions of the file it replaces, or 0644.
@@ -65,10 +65,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         );
     }
     let mut tmp = builder.tempfile_in(dir).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file_mut().write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// `e` without the `at path ".tmpXYZ"` that the `tempfile` crate adds: the message names the
+/// file the user asked for, never the temporary one.
+fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    let text = e.get_ref().map(ToString::to_string);
+    match text.as_deref().and_then(|t| t.split_once(" at path ")) {
+        Some((cause, _)) => std::io::Error::new(e.kind(), cause.to_string()),
+        None => e,
+    }
 }
 
 /// Serialises the results as compact JSON (full-precision numbers, shortest round-trip
@@ -121,6 +131,20 @@ pub fn write_results_json(dir: &Path, results: &AnalysisResults) -> Result<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_error_names_the_file_not_the_temporary_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("missing/results.json");
+        let e = write_atomic(&missing, b"{}").unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("{}: cannot write: ", missing.display())),
+            "{e}"
+        );
+        assert!(!e.contains(" at path "), "no temporary file named: {e}");
+        #[cfg(unix)]
+        assert!(e.ends_with("No such file or directory (os error 2)"), "{e}");
+    }
 
     #[test]
     fn atomic_write_replaces_whole_file_with_ordinary_permissions() {

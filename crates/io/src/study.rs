@@ -425,8 +425,86 @@ fn parse_manifest_text<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, ReadError> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
-        study_error(path, line, e.message().trim().to_string())
+        let message = e.message().trim();
+        let message = match e.span() {
+            Some(span) if message == "duplicate key" => duplicate_key(text, span),
+            _ => message.to_string(),
+        };
+        study_error(path, line, message)
     })
+}
+
+/// The message of a TOML key given twice (the parser's own says only `duplicate key`): the
+/// key as written at `span` and the table it is in (`[analysis]`), or, for a table header
+/// given twice, that table.
+fn duplicate_key(text: &str, span: std::ops::Range<usize>) -> String {
+    let key = text
+        .get(span.clone())
+        .map(|k| crate::error::one_line(k.trim()))
+        .unwrap_or_default();
+    let line_start = text
+        .get(..span.start)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default();
+    // a dotted key (`analysis.factors = 3`) as written, rather than its last part
+    let key = match line.find('=') {
+        Some(eq) if span.start < line_start + eq && !line.trim_start().starts_with('[') => {
+            crate::error::one_line(line[..eq].trim())
+        }
+        _ => key,
+    };
+    if header_end(line.trim()).is_some() {
+        return format!(
+            "duplicate key `{key}`: the table {} is given twice; give each table once",
+            header_of(line)
+        );
+    }
+    match table_header_before(&text[..line_start]) {
+        Some(header) => format!("duplicate key `{key}` in {header}: give each key once in a table"),
+        None => format!("duplicate key `{key}`: give each key once"),
+    }
+}
+
+/// A table header line (`[analysis]  # comment`) without its comment, on one line.
+fn header_of(line: &str) -> String {
+    let line = line.trim();
+    crate::error::one_line(&line[..header_end(line).unwrap_or(line.len())])
+}
+
+/// Where the table header that `line` (trimmed) is ends, after its `]` or `]]`: `None` when
+/// the line is not a header (an element of a multi-line array, `[1, 2],`).
+fn header_end(line: &str) -> Option<usize> {
+    if !line.starts_with('[') || line.contains(',') {
+        return None;
+    }
+    let close = line.find(']')?;
+    let end = close + line[close..].chars().take_while(|&c| c == ']').count();
+    let rest = line[end..].trim_start();
+    (rest.is_empty() || rest.starts_with('#')).then_some(end)
+}
+
+/// The last table header (`[analysis]`, `[[x]]`) in `text`, outside multi-line strings.
+fn table_header_before(text: &str) -> Option<String> {
+    let mut header = None;
+    let mut open: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(delimiter) = open {
+            if trimmed.matches(delimiter).count() % 2 == 1 {
+                open = None;
+            }
+            continue;
+        }
+        if header_end(trimmed).is_some() {
+            header = Some(header_of(trimmed));
+            continue;
+        }
+        open = ["\"\"\"", "'''"]
+            .into_iter()
+            .find(|d| trimmed.matches(d).count() % 2 == 1);
+    }
+    header
 }
 
 /// Checks a file name given by a manifest, without touching the file system: not empty, no
@@ -764,17 +842,21 @@ pub fn study_files(ds: &DesignStudy, sim: &Simulated, seed: u64) -> Vec<(&'stati
 /// Writes the files of [`study_files`] into `dir` (created if needed): built in a staging
 /// directory, then added to `dir` all at once ([`crate::output_dir::publish_into`]), replacing
 /// the study files of the same names and nothing else. A failure leaves `dir` as it was.
+/// Returns the paths written and the warnings of the run.
 pub fn write_study(
     dir: &Path,
     files: &[(&'static str, String)],
-) -> Result<Vec<PathBuf>, crate::output_dir::OutputError> {
+) -> Result<crate::output_dir::Written, crate::output_dir::OutputError> {
     use crate::output_dir;
-    output_dir::publish_into(dir, false, |staging| {
+    let published = output_dir::publish_into(dir, false, |staging| {
         files
             .iter()
             .try_for_each(|(name, text)| output_dir::write_file(staging, name, text.as_bytes()))
     })?;
-    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
+    Ok(output_dir::Written {
+        paths: files.iter().map(|(name, _)| dir.join(name)).collect(),
+        warnings: published.warnings,
+    })
 }
 
 #[cfg(test)]

@@ -111,8 +111,8 @@ impl BootstrapPlot {
         let name = if factors.is_empty() {
             "bootstrap-zscores".to_string()
         } else {
-            let names = chosen.iter().map(|&f| b.factors[f].name.as_str());
-            format!("bootstrap-zscores-{}", view::file_safe_names(names))
+            let names: Vec<&str> = chosen.iter().map(|&f| b.factors[f].name.as_str()).collect();
+            qstudy_core::view::file_stem("bootstrap-zscores", &names)
         };
         let panels = chosen
             .iter()

@@ -161,7 +161,7 @@ impl Composite {
         );
         Ok(Plot {
             kind: Kind::Composite,
-            name: format!("composite-{}", crate::file_safe(&factor.name)),
+            name: qstudy_core::view::file_stem("composite", &[&factor.name]),
             title: title.clone(),
             size: (width, height as u32),
             svg: Default::default(),

@@ -50,6 +50,11 @@ impl GroupMakeup {
                         .join(", ")
                 },
             })?;
+        // the file name told apart from every other compared attribute's
+        let part = qstudy_core::view::attribute_file_parts(r)
+            .into_iter()
+            .find(|(a, _)| *a == attribute)
+            .map_or_else(|| qstudy_core::view::file_part(attribute), |(_, p)| p);
         let levels: Vec<String> = g
             .levels
             .iter()
@@ -82,7 +87,7 @@ impl GroupMakeup {
         let height = (f64::from(width) * 0.45).round() as i32;
         Ok(Plot {
             kind: Kind::Groups,
-            name: format!("groups-{}", crate::file_safe(attribute)),
+            name: format!("groups-{part}"),
             title: title.clone(),
             size: (width, height as u32),
             svg: Default::default(),

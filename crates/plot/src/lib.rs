@@ -16,6 +16,11 @@
 //! | bootstrap of the z-scores (from `bootstrap.json`) | [`bootstrap_plot`] | `bootstrap-zscores` |
 //! | scree of a retention report (from `retention.json`) | [`retention_scree`] | `scree` |
 //!
+//! A name from the data in a file stem (an attribute, a factor name) is kept when it is a short
+//! run of ASCII letters, digits, `-` and `_`, and otherwise made safe, cut and followed by a
+//! hash of the original (`groups-How_long_have_you_worked_in-1a2b3c4d5e`,
+//! [`qstudy_core::view::file_part`]); the names of one set are told apart ([`unique_names`]).
+//!
 //! [`standard_plots`] builds the set `qstudy analyze` writes (the report page that shows them,
 //! `report.html`, is built by `qstudy-report`).
 //!
@@ -298,7 +303,10 @@ impl Plot {
     pub fn kind(&self) -> Kind {
         self.kind
     }
-    /// The file stem, e.g. `composite-F1`, `loadings-F1-F2`, `groups-role`.
+    /// The file stem, e.g. `composite-F1`, `loadings-F1-F2`, `groups-role`: at most
+    /// [`qstudy_core::view::FILE_STEM_MAX`] bytes of ASCII letters, digits, `-` and `_`, the
+    /// names from the data shortened with a hash where needed
+    /// ([`qstudy_core::view::file_part`]).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -549,7 +557,20 @@ pub fn standard_plots(
     for attribute in attributes {
         plots.push(group_makeup(results, attribute, options)?);
     }
+    unique_names(&mut plots);
     Ok(Gallery { plots, notes })
 }
 
-pub(crate) use qstudy_core::view::file_safe;
+/// Tells apart the names of `plots`, one set of files ([`qstudy_core::view::unique_file_stems`]):
+/// each name is already bounded and made from its data so that two different texts never give
+/// one ([`qstudy_core::view::file_part`]); names joined from several factor names, or differing
+/// in letter case alone, can still meet, and a later one gets `-2`, `-3`, ...
+pub fn unique_names(plots: &mut [Plot]) {
+    let names = plots.iter().map(|p| p.name.clone()).collect();
+    for (plot, name) in plots
+        .iter_mut()
+        .zip(qstudy_core::view::unique_file_stems(names))
+    {
+        plot.name = name;
+    }
+}

@@ -188,11 +188,7 @@ impl LoadingsMap {
         let subtitle = subtitle(r, (fa, fb), limit, attribute.as_deref());
         Ok(Plot {
             kind: Kind::Loadings,
-            name: format!(
-                "loadings-{}-{}",
-                crate::file_safe(&fa.name),
-                crate::file_safe(&fb.name)
-            ),
+            name: qstudy_core::view::file_stem("loadings", &[&fa.name, &fb.name]),
             title: title.clone(),
             size: (width, height as u32),
             svg: Default::default(),

@@ -3,6 +3,7 @@
 
 use qstudy_core::analysis::{AnalysisOptions, analyze};
 use qstudy_core::validate::{ValidationOptions, validate};
+use qstudy_core::view::file_safe;
 use qstudy_core::{AnalysisResults, Participant, SortTable};
 
 use super::*;
@@ -405,4 +406,85 @@ fn the_scree_of_a_retention_report_draws_its_threshold() {
         .to_svg()
         .unwrap();
     assert!(!without.contains("Parallel analysis"));
+}
+
+/// Attributes named by a survey question, or told apart only by characters a file name cannot
+/// hold, each get a figure of their own with a short name.
+#[test]
+fn figure_names_from_attributes_are_bounded_and_distinct() {
+    let (study, options) = study();
+    let mut r = analyze(&study, &options).unwrap();
+    let question =
+        "How many years have you worked in local government, counting every post you held? "
+            .repeat(4);
+    let attributes = ["a b", "a_b", "Role", "role", question.as_str()];
+    let participants = (1..=12)
+        .map(|i| Participant {
+            id: format!("P{i:02}"),
+            attributes: attributes
+                .iter()
+                .map(|a| {
+                    (
+                        a.to_string(),
+                        if i % 3 == 0 { "x" } else { "y" }.to_string(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    r.attach_participants(participants);
+    let g = standard_plots(&r, &PlotOptions::default()).unwrap();
+    let groups: Vec<&str> = g
+        .plots
+        .iter()
+        .map(Plot::name)
+        .filter(|n| n.starts_with("groups-"))
+        .collect();
+    assert_eq!(groups.len(), attributes.len(), "{groups:?}");
+    let lower: std::collections::BTreeSet<String> =
+        groups.iter().map(|n| n.to_ascii_lowercase()).collect();
+    assert_eq!(
+        lower.len(),
+        groups.len(),
+        "distinct, whatever the case: {groups:?}"
+    );
+    for name in &groups {
+        assert!(
+            name.len() <= "groups-".len() + qstudy_core::view::FILE_PART_MAX,
+            "{name}"
+        );
+    }
+    assert!(groups.contains(&"groups-a_b"), "{groups:?}");
+    // `Role` comes first in results order (sorted): it keeps its name, `role` gets a hash
+    assert!(groups.contains(&"groups-Role"), "{groups:?}");
+    assert!(
+        groups.iter().any(|n| n.starts_with("groups-role-")),
+        "{groups:?}"
+    );
+    // one attribute drawn alone has the name it has in the whole set
+    for (plot, attribute) in g
+        .plots
+        .iter()
+        .filter(|p| p.name().starts_with("groups-"))
+        .zip(qstudy_core::view::group_attributes(&r))
+    {
+        let alone = group_makeup(&r, attribute, &PlotOptions::default()).unwrap();
+        assert_eq!(alone.name(), plot.name());
+    }
+}
+
+#[test]
+fn names_joined_from_factor_names_are_told_apart() {
+    let mut r = results();
+    // a results.json edited by hand: factor names that join into one loadings name
+    r.factors[0].name = "a-b".into();
+    r.factors[1].name = "c".into();
+    r.factors[2].name = "a".into();
+    let mut plots = vec![
+        loadings_map(&r, 0, 1, &PlotOptions::default()).unwrap(),
+        loadings_map(&r, 0, 1, &PlotOptions::default()).unwrap(),
+    ];
+    unique_names(&mut plots);
+    assert_eq!(plots[0].name(), "loadings-a-b-c");
+    assert_eq!(plots[1].name(), "loadings-a-b-c-2");
 }

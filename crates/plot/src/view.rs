@@ -56,15 +56,6 @@ pub fn caption(name: &str, label: Option<&str>) -> String {
     }
 }
 
-/// Factor names made safe for a file name ([`crate::file_safe`]), joined by `-`.
-pub(crate) fn file_safe_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    names
-        .into_iter()
-        .map(crate::file_safe)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// `3 defining sorts`, `1 defining sort`.
 pub fn defining_count(n: usize) -> String {
     if n == 1 {

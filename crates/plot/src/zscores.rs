@@ -128,8 +128,8 @@ impl ZscorePlot {
         let name = if factors.is_empty() {
             "zscores".to_string()
         } else {
-            let names = chosen.iter().map(|&f| r.factors[f].name.as_str());
-            format!("zscores-{}", view::file_safe_names(names))
+            let names: Vec<&str> = chosen.iter().map(|&f| r.factors[f].name.as_str()).collect();
+            qstudy_core::view::file_stem("zscores", &names)
         };
         Ok(Plot {
             kind: Kind::Zscores,

@@ -64,17 +64,33 @@ pub fn results_zip(input: &Input, analyzed: &Analyzed, name: &str) -> Result<Vec
     zip_of(name, &output_files(input, analyzed, true)?)
 }
 
-/// A file-name-safe stem for the archives: the input's file stem, letters, digits, `-`, `_`
-/// kept (`study` when nothing is left).
+/// A file-name-safe stem for the archives: the input's file stem as a part of a file name
+/// ([`qstudy_core::view::file_part`]: kept when it is a short run of ASCII letters, digits, `-`
+/// and `_`, otherwise made safe, cut and followed by a hash of it; `study` when there is none).
 pub fn stem(shown: &str) -> String {
     let base = Path::new(shown)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let safe = qstudy_core::view::file_safe(&base);
-    if safe.is_empty() {
+    if base.is_empty() {
         "study".into()
     } else {
-        safe
+        qstudy_core::view::file_part(&base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    #[test]
+    fn archive_stems_are_the_input_name_bounded() {
+        assert_eq!(stem("fixtures/lipset/LIPSET.DAT"), "LIPSET");
+        assert_eq!(stem("apse-2023"), "apse-2023");
+        assert_eq!(stem(""), "study");
+        let long = stem(&format!("/tmp/{}.csv", "Survey export ".repeat(20)));
+        assert_eq!(long.len(), qstudy_core::view::FILE_PART_MAX);
+        assert!(long.starts_with("Survey_export_"), "{long}");
+        assert_ne!(stem("my study.csv"), stem("my_study.csv"));
     }
 }

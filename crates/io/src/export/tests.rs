@@ -117,7 +117,7 @@ fn a_pqmethod_project_is_written_whole_or_not_at_all() {
     // a missing directory is created
     let deeper = dir.path().join("a/b/LIPSET.DAT");
     let e = export(&loaded, &study, OutputFormat::Pqmethod, &deeper).unwrap();
-    assert_eq!(write_export(&e, false).unwrap().len(), 2);
+    assert_eq!(write_export(&e, false).unwrap().paths.len(), 2);
     assert!(dir.path().join("a/b/LIPSET.STA").is_file());
 }
 
@@ -132,7 +132,12 @@ fn csv_round_trip_and_study_export() {
     let out = dir.path().join("lipset-study");
     let e = export(&loaded, &study, OutputFormat::Study, &out).unwrap();
     let written = write_export(&e, false).unwrap();
-    assert_eq!(written.len(), 3, "no participants file without attributes");
+    assert_eq!(
+        written.paths.len(),
+        3,
+        "no participants file without attributes"
+    );
+    assert_eq!(written.warnings, []);
     let again = read_sorts(&out, None).unwrap();
     assert_eq!(again.table.values, loaded.table.values);
     assert_eq!(again.table.sort_ids, loaded.table.sort_ids);

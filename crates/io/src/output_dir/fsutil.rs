@@ -1,7 +1,7 @@
 //! File-system helpers of the output writer: the listing of a tree, the manifest, hidden
 //! names, and flushing a tree to disk.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -41,33 +41,71 @@ pub(super) fn tree_entries(root: &Path) -> std::io::Result<Vec<String>> {
     Ok(out)
 }
 
-/// The text of a manifest listing `files` (the manifest itself left out).
-pub(super) fn manifest_text<'a>(files: impl IntoIterator<Item = &'a String>) -> String {
-    let mut text = String::from(
-        "# Files written by qstudy; `--force` replaces this directory only if it holds nothing else.\n",
-    );
-    for f in files.into_iter().filter(|f| *f != MANIFEST) {
-        text.push_str(f);
+/// A manifest's entries: each `/`-separated path qstudy wrote, with the SHA-256 (hex) of the
+/// file as written; `None` for an empty directory, and for every path of a manifest written
+/// by a qstudy older than the hashes (trusted as it was: such a file is replaced unchecked).
+pub(super) type Listed = BTreeMap<String, Option<String>>;
+
+/// The first line of every manifest.
+const MANIFEST_HEADER: &str = "# Files written by qstudy, each after its SHA-256; `--force` replaces this directory only if it holds nothing else and no file was changed.\n";
+
+/// The text of a manifest listing `entries` (the manifest itself left out): a comment, then
+/// one line per entry, `SHA256  PATH` (as `sha256sum` prints them) or `PATH/` for an empty
+/// directory.
+pub(super) fn manifest_text(entries: &Listed) -> String {
+    let mut text = String::from(MANIFEST_HEADER);
+    for (path, hash) in entries.iter().filter(|(p, _)| *p != MANIFEST) {
+        if let Some(hash) = hash {
+            text.push_str(hash);
+            text.push_str("  ");
+        }
+        text.push_str(path);
         text.push('\n');
     }
     text
 }
 
-/// Writes [`MANIFEST`] into `staging`, listing every file staged there.
+/// Writes [`MANIFEST`] into `staging`, listing every file staged there with its SHA-256.
 pub(super) fn write_manifest(staging: &Path) -> Result<(), OutputError> {
-    let files = tree_entries(staging).map_err(|source| OutputError::Write {
+    let entries = tree_entries(staging).map_err(|source| OutputError::Write {
         path: staging.join(MANIFEST),
         source,
     })?;
-    super::write_file(staging, MANIFEST, manifest_text(&files).as_bytes())
+    let listed = hashed(staging, entries)?;
+    super::write_file(staging, MANIFEST, manifest_text(&listed).as_bytes())
 }
 
-/// The paths a previous output's manifest lists, or `None` when it has none (or an unreadable
-/// one: such a directory is not replaced).
-pub(super) fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
+/// `entries` (paths under `root`) with the SHA-256 of each file (`None` for an empty
+/// directory, `x/`); the files hashed several at a time.
+pub(super) fn hashed(root: &Path, entries: Vec<String>) -> Result<Listed, OutputError> {
+    let paths: Vec<Option<PathBuf>> = entries
+        .iter()
+        .map(|rel| (!rel.ends_with('/')).then(|| join_rel(root, rel)))
+        .collect();
+    let files: Vec<PathBuf> = paths.iter().flatten().cloned().collect();
+    let mut hashes = hash_files(&files).into_iter();
+    let mut listed = Listed::new();
+    for (rel, path) in entries.into_iter().zip(paths) {
+        let hash = match path {
+            None => None,
+            Some(path) => match hashes.next() {
+                Some(Ok(hash)) => Some(hash),
+                Some(Err(source)) => return Err(OutputError::Write { path, source }),
+                None => None,
+            },
+        };
+        listed.insert(rel, hash);
+    }
+    Ok(listed)
+}
+
+/// The entries of a previous output's manifest, or `None` when it has none (or an unreadable
+/// one: such a directory is not replaced). A line `SHA256  PATH` (64 hexadecimal digits, two
+/// spaces) lists a file with its hash; any other line a path without one.
+pub(super) fn read_manifest(dir: &Path) -> Option<Listed> {
     let path = dir.join(MANIFEST);
     let meta = fs::symlink_metadata(&path).ok()?;
-    // A regular file of sane size: a manifest is a few hundred bytes.
+    // A regular file of sane size: a manifest is a few kilobytes.
     if !meta.is_file() || meta.len() > 1 << 24 {
         return None;
     }
@@ -75,17 +113,127 @@ pub(super) fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
     Some(
         text.lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
+            .map(manifest_line)
             .collect(),
     )
 }
 
-/// The entries of `dir` that its manifest does not list (the manifest itself aside).
-pub(super) fn foreign_files(dir: &Path, listed: &BTreeSet<String>) -> std::io::Result<Vec<String>> {
+/// A manifest line: its path and, when it starts with one, its SHA-256.
+fn manifest_line(line: &str) -> (String, Option<String>) {
+    let hashed = line.len() > 66
+        && line.as_bytes()[..64]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        && &line[64..66] == "  ";
+    if hashed {
+        (line[66..].to_string(), Some(line[..64].to_string()))
+    } else {
+        (line.to_string(), None)
+    }
+}
+
+/// The entries of `dir` that its manifest does not list (the manifest itself aside), leaving
+/// out the entries named `ignore` at the top of `dir` and everything under them.
+pub(super) fn foreign_files(
+    dir: &Path,
+    listed: &Listed,
+    ignore: &[String],
+) -> std::io::Result<Vec<String>> {
     Ok(tree_entries(dir)?
         .into_iter()
-        .filter(|f| f != MANIFEST && !listed.contains(f))
+        .filter(|f| f != MANIFEST && !listed.contains_key(f))
+        .filter(|f| {
+            let top = f.split('/').next().unwrap_or_default();
+            !ignore.iter().any(|i| i == top)
+        })
         .collect())
+}
+
+/// The files `listed` with a hash whose content in `dir` is no longer what qstudy wrote: a
+/// different SHA-256, or no longer a regular file (a symbolic link, ...). A listed file that
+/// is gone is not changed (there is nothing to lose). Err: a file that could not be read, and
+/// why.
+pub(super) fn changed_files(
+    dir: &Path,
+    listed: &Listed,
+) -> Result<Vec<String>, (String, std::io::Error)> {
+    let mut changed = Vec::new();
+    let mut check = Vec::new();
+    for (rel, hash) in listed {
+        let Some(hash) = hash else { continue };
+        let path = join_rel(dir, rel);
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err((rel.clone(), e)),
+            Ok(m) if m.is_file() => check.push((rel, hash, path)),
+            Ok(_) => changed.push(rel.clone()),
+        }
+    }
+    let paths: Vec<PathBuf> = check.iter().map(|(_, _, p)| p.clone()).collect();
+    for ((rel, hash, _), found) in check.iter().zip(hash_files(&paths)) {
+        match found {
+            Ok(found) if found == **hash => {}
+            Ok(_) => changed.push((*rel).clone()),
+            Err(e) => return Err(((*rel).clone(), e)),
+        }
+    }
+    changed.sort();
+    Ok(changed)
+}
+
+/// The SHA-256 (lowercase hex) of the file at `path`, read in 64 KiB pieces.
+pub(super) fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// [`sha256_file`] of each of `paths`, in order, several at a time (as many as the machine
+/// has cores, at most [`SYNC_THREADS`]).
+pub(super) fn hash_files(paths: &[PathBuf]) -> Vec<std::io::Result<String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(SYNC_THREADS)
+        .min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(|p| sha256_file(p)).collect();
+    }
+    let taken = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(paths.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    let hash = sha256_file(path);
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, hash));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|r| r.0);
+    results.into_iter().map(|(_, h)| h).collect()
 }
 
 /// `rel` (`/`-separated) under `root`.
@@ -109,15 +257,6 @@ pub(super) fn hidden_stem(target: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".to_string());
     format!(".{}", name.chars().take(40).collect::<String>())
-}
-
-/// A name `PREFIXpid-n` in `parent` that does not exist yet.
-pub(super) fn unused_name(parent: &Path, prefix: &str) -> PathBuf {
-    let pid = std::process::id();
-    (0u64..)
-        .map(|n| parent.join(format!("{prefix}{pid}-{n}")))
-        .find(|p| fs::symlink_metadata(p).is_err())
-        .expect("an unused name")
 }
 
 /// Flushes a directory's entries to disk (best effort: not every platform can).

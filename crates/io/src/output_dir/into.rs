@@ -4,10 +4,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::fsutil::{
-    join_rel, manifest_text, parent_of, read_manifest, sync_dir, sync_tree, tree_entries,
-    unused_name, write_manifest,
+    hashed, join_rel, manifest_text, parent_of, read_manifest, sync_dir, sync_tree, tree_entries,
+    write_manifest,
 };
-use super::{Hooks, MANIFEST, OutputError, Published, Staging, rename_new, resolve, write_file};
+use super::{
+    Hooks, MANIFEST, OutputError, OutputWarning, Place, Published, Staging, rename_new, resolve,
+    write_file,
+};
 
 /// Builds files with `build` into a staging directory, then adds them to `dir`: each replaces
 /// the file of the same name, nothing else in `dir` is touched (see the module documentation).
@@ -26,12 +29,15 @@ use super::{Hooks, MANIFEST, OutputError, Published, Staging, rename_new, resolv
 /// assert!(tmp.path().join("plots/scree.svg").is_file());
 /// assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
 /// let manifest = std::fs::read_to_string(tmp.path().join(output_dir::MANIFEST)).unwrap();
-/// assert!(manifest.ends_with("\nplots/scree.svg\n"));
+/// // the file with its SHA-256, as `sha256sum` prints it
+/// assert!(manifest.ends_with(
+///     "\nd4dc56669143034f31aa309635d4113d9ad76a02b1739da22c965ed2049be9e6  plots/scree.svg\n"
+/// ));
 /// ```
 pub fn publish_into<E: From<OutputError>>(
     dir: &Path,
     manifest: bool,
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
 ) -> Result<Published, E> {
     publish_into_with(dir, manifest, build, &Hooks::default())
 }
@@ -39,7 +45,7 @@ pub fn publish_into<E: From<OutputError>>(
 pub(super) fn publish_into_with<E: From<OutputError>>(
     dir: &Path,
     manifest: bool,
-    build: impl FnOnce(&Path) -> Result<(), E>,
+    build: impl FnOnce(&Staging) -> Result<(), E>,
     hooks: &Hooks,
 ) -> Result<Published, E> {
     let target = resolve(dir)?;
@@ -47,16 +53,17 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A new directory: built beside it and renamed, as `publish` does.
             let staging = Staging::beside(&target, dir)?;
-            build(staging.path())?;
+            build(&staging)?;
             if manifest {
-                write_manifest(staging.path())?;
+                write_manifest(staging.path()).map_err(|e| staging.shown_error(e))?;
             }
-            sync_tree(staging.path())?;
+            sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
             rename_new(&staging, &target, dir)?;
             sync_dir(&parent_of(&target));
+            let warnings = staging.clean(&Place::beside(&target));
             return Ok(Published {
                 dir: target,
-                leftover: None,
+                warnings,
             });
         }
         Err(source) => {
@@ -74,10 +81,10 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         }
         Ok(_) => {}
     }
-    let staging = Staging::create(&target, ".qstudy-new-", dir)?;
-    build(staging.path())?;
+    let staging = Staging::inside(&target, dir)?;
+    build(&staging)?;
     let listing_error = |source| OutputError::Write {
-        path: staging.path().to_path_buf(),
+        path: dir.to_path_buf(),
         source,
     };
     let mut files: Vec<String> = tree_entries(staging.path())
@@ -86,20 +93,28 @@ pub(super) fn publish_into_with<E: From<OutputError>>(
         .filter(|f| !f.ends_with('/'))
         .collect();
     if manifest {
+        // the entries listed before, each new file with its hash
         let mut listed = read_manifest(&target).unwrap_or_default();
-        listed.extend(files.iter().cloned());
-        write_file(staging.path(), MANIFEST, manifest_text(&listed).as_bytes())?;
+        let new = hashed(staging.path(), files.clone()).map_err(|e| staging.shown_error(e))?;
+        listed.extend(new);
+        write_file(&staging, MANIFEST, manifest_text(&listed).as_bytes())?;
         files.retain(|f| f != MANIFEST);
         files.push(MANIFEST.to_string());
     }
-    sync_tree(staging.path())?;
+    sync_tree(staging.path()).map_err(|e| staging.shown_error(e))?;
     for rel in &files {
         check_place(&target, rel)?;
     }
-    let leftover = swap(&target, dir, staging.path(), &files, hooks)?;
+    let kept = swap(&target, dir, &staging, &files, hooks)?;
+    let mut warnings: Vec<OutputWarning> = kept
+        .map(|path| OutputWarning::OldOutputKept { path })
+        .into_iter()
+        .collect();
+    warnings.extend(staging.clean(&Place::inside(&target)));
+    warnings.extend(staging.clean(&Place::beside(&target)));
     Ok(Published {
         dir: target,
-        leftover,
+        warnings,
     })
 }
 
@@ -136,8 +151,14 @@ fn create_dirs(target: &Path, dir: &Path, made: &mut Vec<PathBuf>) -> std::io::R
         .collect();
     missing.reverse();
     for d in missing {
-        fs::create_dir(d)?;
-        made.push(d.to_path_buf());
+        match fs::create_dir(d) {
+            Ok(()) => made.push(d.to_path_buf()),
+            // made meanwhile by another run into `target`
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && fs::metadata(d).is_ok_and(|m| m.is_dir()) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }
@@ -148,11 +169,12 @@ fn create_dirs(target: &Path, dir: &Path, made: &mut Vec<PathBuf>) -> std::io::R
 fn swap(
     target: &Path,
     shown: &Path,
-    staging: &Path,
+    staging: &Staging,
     files: &[String],
     hooks: &Hooks,
 ) -> Result<Option<PathBuf>, OutputError> {
-    let old = unused_name(target, ".qstudy-old-");
+    let old = staging.aside();
+    let staging = staging.path();
     let mut old_made = false;
     let mut made = Vec::new();
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
@@ -168,8 +190,12 @@ fn swap(
                     old_made = true;
                 }
                 let aside = old.join(i.to_string());
-                fs::rename(&dest, &aside)?;
-                Some(aside)
+                match fs::rename(&dest, &aside) {
+                    Ok(()) => Some(aside),
+                    // moved away meanwhile by another run into `target`: nothing to keep
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(e),
+                }
             } else {
                 None
             };

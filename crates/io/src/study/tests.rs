@@ -88,3 +88,42 @@ fn many_rows_get_their_lines_in_linear_time() {
         "{e}"
     );
 }
+
+/// The parser says only `duplicate key`: the message names the key, its table and the line.
+#[test]
+fn a_duplicate_key_is_named_with_its_table_and_line() {
+    let cases = [
+        (
+            "title = \"x\"\n[analysis]\nfactors = 2\nmethod = \"pca\"\nfactors = 3\n",
+            "study.toml: line 5: duplicate key `factors` in [analysis]: give each key once in a table",
+        ),
+        (
+            "title = \"x\"\ntitle = \"y\"\n",
+            "study.toml: line 2: duplicate key `title`: give each key once",
+        ),
+        (
+            "[analysis]\nfactors = 2\n\n[analysis]  # again\nmethod = \"pca\"\n",
+            "study.toml: line 4: duplicate key `analysis`: the table [analysis] is given twice; give each table once",
+        ),
+        (
+            "[factor_names]\nF1 = \"a\"\n\"F1\" = \"b\"\n",
+            "study.toml: line 3: duplicate key `\"F1\"` in [factor_names]: give each key once in a table",
+        ),
+        (
+            "analysis.factors = 2\nanalysis.factors = 3\n",
+            "study.toml: line 2: duplicate key `analysis.factors`: give each key once",
+        ),
+        // a header-like line inside a multi-line string is not a table
+        (
+            "[study]\ndescription = \"\"\"\n[not a table]\n\"\"\"\ndescription = \"y\"\n",
+            "study.toml: line 5: duplicate key `description` in [study]: give each key once in a table",
+        ),
+    ];
+    for (text, expected) in cases {
+        let e = parse_manifest_text::<toml::Table>(text, Path::new("study.toml"))
+            .err()
+            .unwrap_or_else(|| panic!("{text} parsed"))
+            .to_string();
+        assert_eq!(e, expected, "{text}");
+    }
+}
