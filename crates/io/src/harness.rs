@@ -14,6 +14,8 @@ use std::path::Path;
 
 use crate::{InputFormat, LoadedSorts, ReadError, read_sorts, read_sorts_from_bytes};
 
+pub mod workbook;
+
 /// Checks a reader's result: errors and validation messages are one line naming the file.
 fn check(result: Result<LoadedSorts, ReadError>, file: &str) {
     match result {

@@ -43,8 +43,9 @@ mod export;
 #[cfg(test)]
 mod fuzz;
 /// The checks of the fuzz targets (they panic on a broken invariant, by design): built only
-/// with the `fuzz-harness` feature, which the fuzz targets and the regression test turn on.
-#[cfg(feature = "fuzz-harness")]
+/// with the `fuzz-harness` feature, which the fuzz targets and the regression test turn on
+/// (and for this crate's own tests).
+#[cfg(any(test, feature = "fuzz-harness"))]
 pub mod harness;
 mod input_format;
 mod json_sorts;
@@ -58,6 +59,7 @@ mod source;
 mod study;
 mod text;
 mod xlsx;
+mod xlsx_parts;
 
 pub use error::{FieldProblem, ReadError};
 pub use export::{
