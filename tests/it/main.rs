@@ -32,3 +32,4 @@ mod scree_threshold;
 mod serve;
 mod simulate;
 mod study;
+mod xlsx_bombs;
