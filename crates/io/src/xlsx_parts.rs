@@ -1153,13 +1153,13 @@ mod tests {
     fn the_inflated_fuzz_workbook_reads_and_reaches_the_limits() {
         // The valid workbook: its sheet of sorts given whole.
         let sheet = format!("{}{}", workbook::SHEET_START, workbook::SORTS_ROWS);
-        let input = workbook::inflated_input(0, 1, &sheet, "", workbook::SHEET_END);
+        let input = workbook::inflated_input(0, (1, 0), &sheet, "", workbook::SHEET_END);
         let l = crate::read_sorts_from_bytes(&workbook::inflated(&input), "f.xlsx", None);
         assert_eq!(l.unwrap().table.sort_ids, ["P1", "P2", "P3"]);
         // Its sheet of sorts with more participants.
         let input = workbook::inflated_input(
             0,
-            300,
+            (150, 1),
             &format!("{}{}", workbook::SHEET_START, workbook::SORTS_ROWS),
             "<row><c t=\"inlineStr\"><is><t>P</t></is></c><c><v>1</v></c><c><v>0</v></c><c><v>-1</v></c></row>",
             workbook::SHEET_END,
@@ -1168,7 +1168,7 @@ mod tests {
         // Read, then its duplicate ids found by validation (not a reading error).
         assert_eq!(e.unwrap().table.sort_ids.len(), 303);
         // 2 MiB of blanks, from a few bytes.
-        let input = workbook::inflated_input(6, 32768, "<sst>", &" ".repeat(64), "</sst>");
+        let input = workbook::inflated_input(6, (128, 8), "<sst>", &" ".repeat(64), "</sst>");
         assert!(input.len() < 100);
         let e = crate::read_sorts_from_bytes(&workbook::inflated(&input), "f.xlsx", None)
             .unwrap_err()
@@ -1179,7 +1179,7 @@ mod tests {
         );
         let input = workbook::inflated_input(
             2,
-            65535,
+            (255, 8),
             "<sst><si><t>",
             &"<a/>".repeat(8),
             "</t></si></sst>",
@@ -1189,6 +1189,15 @@ mod tests {
             .to_string();
         assert!(
             e.starts_with("f.xlsx: part 'xl/sharedStrings.xml': an XML token"),
+            "{e}"
+        );
+        // Empty strings by the million, from 40 bytes: beyond the bytes per byte read.
+        let input = workbook::inflated_input(2, (255, 15), "<sst>", "<si/>", "</sst>");
+        let e = crate::read_sorts_from_bytes(&workbook::inflated(&input), "f.xlsx", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("f.xlsx: part 'xl/sharedStrings.xml': the workbook unpacks to more than"),
             "{e}"
         );
     }
