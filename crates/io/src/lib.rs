@@ -305,7 +305,7 @@ impl LoadedSorts {
     /// them: for a front end to word the error itself ([`Invalid::message`]).
     pub fn locate(&self, err: &ValidationError) -> Invalid {
         let index_of = |id: &str| self.table.sort_ids.iter().position(|s| s == id);
-        let mut file = self.path.display().to_string();
+        let mut file = crate::error::shown(&self.path);
         let location = match err {
             ValidationError::OffGrid {
                 sort, statement, ..
@@ -334,7 +334,7 @@ impl LoadedSorts {
                     statements_file: Some(sta),
                     ..
                 } => {
-                    file = sta.display().to_string();
+                    file = crate::error::shown(sta);
                     None
                 }
                 SourceMap::Csv {
@@ -405,6 +405,23 @@ pub(crate) fn fixture(rel: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_with_a_line_break_stays_on_one_line() {
+        // A name uploaded to the workbench, or a path given on the command line.
+        for (name, bytes) in [
+            ("a\nb.c\nd", &b"x"[..]),
+            ("a\nb.csv", b""),
+            ("a\rb.csv", b"A,B\n1,x\n"),
+            ("a\nb.xlsx", b"PK\x03\x04 not a zip"),
+        ] {
+            let msg = read_sorts_from_bytes(bytes, name, None)
+                .unwrap_err()
+                .to_string();
+            assert!(!msg.contains(['\n', '\r']), "{msg}");
+            assert!(msg.starts_with(&name.escape_debug().to_string()), "{msg}");
+        }
+    }
 
     #[test]
     fn unknown_extension() {
