@@ -34,3 +34,4 @@ mod serve;
 mod serve_limits;
 mod simulate;
 mod study;
+mod xlsx_bombs;

@@ -22,13 +22,13 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum ReadError {
     /// The path does not exist.
-    #[error("{}: file not found", .file.display())]
+    #[error("{}: file not found", shown(.file))]
     NotFound {
         /// The missing path.
         file: PathBuf,
     },
     /// The file exists but could not be read.
-    #[error("{}: cannot read the file: {source}", .file.display())]
+    #[error("{}: cannot read the file: {source}", shown(.file))]
     Io {
         /// The file.
         file: PathBuf,
@@ -36,14 +36,14 @@ pub enum ReadError {
         source: std::io::Error,
     },
     /// A directory was given.
-    #[error("{}: is a directory, not a file of the format given (a study directory is read with --format study or no --format)", .file.display())]
+    #[error("{}: is a directory, not a file of the format given (a study directory is read with --format study or no --format)", shown(.file))]
     IsDirectory {
         /// The directory.
         file: PathBuf,
     },
     /// The path is not a regular file (a device such as `/dev/zero`, a named pipe, a socket,
     /// or a directory where a file is expected).
-    #[error("{}: is {kind}; expected a regular file", .file.display())]
+    #[error("{}: is {kind}; expected a regular file", shown(.file))]
     NotRegular {
         /// The path.
         file: PathBuf,
@@ -51,7 +51,7 @@ pub enum ReadError {
         kind: &'static str,
     },
     /// The file is larger than [`crate::limits::MAX_INPUT_BYTES`].
-    #[error("{}: the file is {size} bytes, above the limit of {limit} bytes for an input (see docs/formats.md, \"Limits\")", .file.display())]
+    #[error("{}: the file is {size} bytes, above the limit of {limit} bytes for an input (see docs/formats.md, \"Limits\")", shown(.file))]
     TooLarge {
         /// The file.
         file: PathBuf,
@@ -61,7 +61,7 @@ pub enum ReadError {
         limit: u64,
     },
     /// No format given and the extension is not one we know.
-    #[error("{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names ({})", .file.display(), .extension.as_deref().map(|e| format!(" (extension '.{e}')")).unwrap_or_else(|| " (no extension)".to_string()), crate::InputFormat::NAMES)]
+    #[error("{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names ({})", shown(.file), .extension.as_deref().map(|e| format!(" (extension '.{}')", one_line(e))).unwrap_or_else(|| " (no extension)".to_string()), crate::InputFormat::NAMES)]
     UnknownFormat {
         /// The file.
         file: PathBuf,
@@ -69,7 +69,7 @@ pub enum ReadError {
         extension: Option<String>,
     },
     /// The file holds nothing but blanks.
-    #[error("{}: the file is empty; expected {expected}", .file.display())]
+    #[error("{}: the file is empty; expected {expected}", shown(.file))]
     Empty {
         /// The file.
         file: PathBuf,
@@ -77,7 +77,7 @@ pub enum ReadError {
         expected: &'static str,
     },
     /// A CSV file with a header and no statement row.
-    #[error("{}: line {line} holds the header but no statement rows follow; expected one row per statement below the header", .file.display())]
+    #[error("{}: line {line} holds the header but no statement rows follow; expected one row per statement below the header", shown(.file))]
     NoStatements {
         /// The file.
         file: PathBuf,
@@ -85,7 +85,7 @@ pub enum ReadError {
         line: usize,
     },
     /// A CSV header that names no sort.
-    #[error("{}: line {line}: the header names no sorts; expected the sort ids as column headers{}", .file.display(), if *.label_column { " after the statement label column" } else { "" })]
+    #[error("{}: line {line}: the header names no sorts; expected the sort ids as column headers{}", shown(.file), if *.label_column { " after the statement label column" } else { "" })]
     NoSorts {
         /// The file.
         file: PathBuf,
@@ -95,7 +95,7 @@ pub enum ReadError {
         label_column: bool,
     },
     /// A CSV row with a different number of fields than the header.
-    #[error("{}: line {line}: {found} field{}, expected {expected} (one per column of the header on line {header_line})", .file.display(), if *.found == 1 { "" } else { "s" })]
+    #[error("{}: line {line}: {found} field{}, expected {expected} (one per column of the header on line {header_line})", shown(.file), if *.found == 1 { "" } else { "s" })]
     RaggedRow {
         /// The file.
         file: PathBuf,
@@ -110,7 +110,7 @@ pub enum ReadError {
     },
     /// A problem in a study directory's files (manifest, statements, sorts, participants) or a
     /// simulation design.
-    #[error("{}{}: {}", .file.display(), .line.map(|l| format!(": line {l}")).unwrap_or_default(), one_line(.message))]
+    #[error("{}{}: {}", shown(.file), .line.map(|l| format!(": line {l}")).unwrap_or_default(), one_line(.message))]
     Study {
         /// The file (or the directory).
         file: PathBuf,
@@ -120,7 +120,7 @@ pub enum ReadError {
         message: String,
     },
     /// A CSV value that is not an integer.
-    #[error("{}: line {line}, column {column} (sort '{}', statement {statement}): {} is not an integer; expected a whole number such as -3, 0 or +2", .file.display(), one_line(.sort), show(.found))]
+    #[error("{}: line {line}, column {column} (sort '{}', statement {statement}): {} is not an integer; expected a whole number such as -3, 0 or +2", shown(.file), one_line(.sort), show(.found))]
     NotAnInteger {
         /// The file.
         file: PathBuf,
@@ -136,7 +136,7 @@ pub enum ReadError {
         found: String,
     },
     /// The CSV parser itself failed.
-    #[error("{}: line {line}: malformed CSV: {message}", .file.display())]
+    #[error("{}: line {line}: malformed CSV: {message}", shown(.file))]
     Csv {
         /// The file.
         file: PathBuf,
@@ -146,7 +146,7 @@ pub enum ReadError {
         message: String,
     },
     /// A fixed-width field of a PQMethod file that could not be read.
-    #[error("{}: line {line}, columns {first}-{last} ({}): {} {problem}; expected {expected}", .file.display(), one_line(.what), show(.found))]
+    #[error("{}: line {line}, columns {first}-{last} ({}): {} {problem}; expected {expected}", shown(.file), one_line(.what), show(.found))]
     DatField {
         /// The file.
         file: PathBuf,
@@ -166,7 +166,7 @@ pub enum ReadError {
         expected: &'static str,
     },
     /// A line that the format requires is missing or blank.
-    #[error("{}: line {line} is {}; expected {expected}", .file.display(), if *.blank { "blank" } else { "missing" })]
+    #[error("{}: line {line} is {}; expected {expected}", shown(.file), if *.blank { "blank" } else { "missing" })]
     MissingLine {
         /// The file.
         file: PathBuf,
@@ -178,7 +178,7 @@ pub enum ReadError {
         expected: String,
     },
     /// The distribution line's range is outside PQMethod's -6..+13 or reversed.
-    #[error("{}: line 2, columns 1-6: the distribution range {low}..{high} is invalid; expected lowest <= highest within -6..13", .file.display())]
+    #[error("{}: line 2, columns 1-6: the distribution range {low}..{high} is invalid; expected lowest <= highest within -6..13", shown(.file))]
     DistributionRange {
         /// The file.
         file: PathBuf,
@@ -188,7 +188,7 @@ pub enum ReadError {
         high: i32,
     },
     /// The distribution counts do not add up to the number of statements.
-    #[error("{}: line 2: the distribution counts sum to {sum}, expected {statements} (the number of statements on line 1)", .file.display())]
+    #[error("{}: line 2: the distribution counts sum to {sum}, expected {statements} (the number of statements on line 1)", shown(.file))]
     DistributionSum {
         /// The file.
         file: PathBuf,
@@ -198,7 +198,7 @@ pub enum ReadError {
         statements: usize,
     },
     /// The grid built from the distribution line is not valid.
-    #[error("{}: line 2: invalid distribution: {source}", .file.display())]
+    #[error("{}: line 2: invalid distribution: {source}", shown(.file))]
     Grid {
         /// The file.
         file: PathBuf,
@@ -206,7 +206,7 @@ pub enum ReadError {
         source: qstudy_core::GridSpecError,
     },
     /// A different number of sort lines than the header says.
-    #[error("{}: line 1 says {expected} sorts but {found} sort line(s) follow{}; expected one line per sort after the distribution line", .file.display(), sort_lines(*.found))]
+    #[error("{}: line 1 says {expected} sorts but {found} sort line(s) follow{}; expected one line per sort after the distribution line", shown(.file), sort_lines(*.found))]
     SortCount {
         /// The file.
         file: PathBuf,
@@ -216,7 +216,7 @@ pub enum ReadError {
         found: usize,
     },
     /// A PQMethod sort line too short for its values.
-    #[error("{}: line {line} (sort '{}'): the line is {found} characters wide, expected {expected} (8-character id, 2 blanks, {statements} values of 2 characters)", .file.display(), one_line(.sort))]
+    #[error("{}: line {line} (sort '{}'): the line is {found} characters wide, expected {expected} (8-character id, 2 blanks, {statements} values of 2 characters)", shown(.file), one_line(.sort))]
     LineTooShort {
         /// The file.
         file: PathBuf,
@@ -232,7 +232,7 @@ pub enum ReadError {
         statements: usize,
     },
     /// A PQMethod sort line with more than the announced number of values.
-    #[error("{}: line {line} (sort '{}'): unexpected {} after column {expected}; expected only {statements} values of 2 characters (the number of statements on line 1)", .file.display(), one_line(.sort), show(.extra))]
+    #[error("{}: line {line} (sort '{}'): unexpected {} after column {expected}; expected only {statements} values of 2 characters (the number of statements on line 1)", shown(.file), one_line(.sort), show(.extra))]
     ExtraText {
         /// The file.
         file: PathBuf,
@@ -250,7 +250,7 @@ pub enum ReadError {
     /// A problem in a participant-rows CSV, an HTMLQ/FlashQ export, an easy-htmlq JSON file or
     /// an XLSX workbook, at a place in it (`line 3, column 5`, `participant 'P1', field 'sort'`,
     /// `sheet 'sorts'`...).
-    #[error("{}{}: {}", .file.display(), .place.as_deref().map(|p| format!(": {}", one_line(p))).unwrap_or_default(), one_line(.message))]
+    #[error("{}{}: {}", shown(.file), .place.as_deref().map(|p| format!(": {}", one_line(p))).unwrap_or_default(), one_line(.message))]
     Content {
         /// The file.
         file: PathBuf,
@@ -271,7 +271,7 @@ pub enum ReadError {
         source: Box<ReadError>,
     },
     /// A `.STA` file with a different number of statements than the `.DAT`.
-    #[error("{}: {found} statement line(s), expected {expected} (the number of statements in {}); expected one statement text per line", .file.display(), .dat.display())]
+    #[error("{}: {found} statement line(s), expected {expected} (the number of statements in {}); expected one statement text per line", shown(.file), shown(.dat))]
     StatementCount {
         /// The `.STA` file.
         file: PathBuf,
@@ -421,6 +421,12 @@ pub(crate) fn one_line(text: &str) -> String {
         }
     }
     out
+}
+
+/// A path as messages show it: control characters escaped (a file named with a line break,
+/// uploaded or given on the command line), so that a message stays on one line.
+pub(crate) fn shown(path: &Path) -> String {
+    one_line(&path.display().to_string())
 }
 
 /// Quotes a found text for a message; names blanks explicitly. Control characters are escaped so

@@ -73,7 +73,7 @@ impl FromStr for OutputFormat {
 #[non_exhaustive]
 pub enum ExportError {
     /// The grid goes beyond what a PQMethod `.DAT` can describe.
-    #[error("{}: cannot write a PQMethod file: the grid {grid} goes beyond PQMethod's range -6..13 (the .DAT distribution line has slots for the values -6 to 13 only); convert to csv or study instead", .file.display())]
+    #[error("{}: cannot write a PQMethod file: the grid {grid} goes beyond PQMethod's range -6..13 (the .DAT distribution line has slots for the values -6 to 13 only); convert to csv or study instead", crate::error::shown(.file))]
     GridOutOfRange {
         /// The output file.
         file: PathBuf,
@@ -81,7 +81,7 @@ pub enum ExportError {
         grid: String,
     },
     /// A value that does not fit a PQMethod value field.
-    #[error("{}: cannot write sort '{sort}': statement {statement} has the value {value}, beyond PQMethod's range -6..13", .file.display())]
+    #[error("{}: cannot write sort '{sort}': statement {statement} has the value {value}, beyond PQMethod's range -6..13", crate::error::shown(.file))]
     ValueOutOfRange {
         /// The output file.
         file: PathBuf,
@@ -93,7 +93,7 @@ pub enum ExportError {
         value: i32,
     },
     /// A sort id that PQMethod's 8 fixed columns cannot hold.
-    #[error("{}: cannot write sort id '{id}': {problem}; PQMethod ids are at most 8 ASCII characters (columns 1-8 of a sort line)", .file.display(), id = .id.escape_debug())]
+    #[error("{}: cannot write sort id '{id}': {problem}; PQMethod ids are at most 8 ASCII characters (columns 1-8 of a sort line)", crate::error::shown(.file), id = .id.escape_debug())]
     SortId {
         /// The output file.
         file: PathBuf,
@@ -103,7 +103,7 @@ pub enum ExportError {
         problem: &'static str,
     },
     /// More sorts or statements than the 3-character fields of line 1 hold.
-    #[error("{}: cannot write {count} {what}: PQMethod's header has 3 characters for the number (at most 999)", .file.display())]
+    #[error("{}: cannot write {count} {what}: PQMethod's header has 3 characters for the number (at most 999)", crate::error::shown(.file))]
     TooMany {
         /// The output file.
         file: PathBuf,
@@ -113,7 +113,7 @@ pub enum ExportError {
         count: usize,
     },
     /// A text that cannot be written on one line.
-    #[error("{}: cannot write {what}: {problem}", .file.display())]
+    #[error("{}: cannot write {what}: {problem}", crate::error::shown(.file))]
     Text {
         /// The output file.
         file: PathBuf,
@@ -123,7 +123,7 @@ pub enum ExportError {
         problem: &'static str,
     },
     /// The path given is not of the kind the format needs.
-    #[error("{}: {message}", .file.display())]
+    #[error("{}: {message}", crate::error::shown(.file))]
     Path {
         /// The path.
         file: PathBuf,
@@ -131,7 +131,7 @@ pub enum ExportError {
         message: String,
     },
     /// An output file exists already.
-    #[error("{}: already exists; give --force to overwrite it", .file.display())]
+    #[error("{}: already exists; give --force to overwrite it", crate::error::shown(.file))]
     Exists {
         /// The file.
         file: PathBuf,
@@ -699,7 +699,10 @@ pub fn write_export(export: &Export, force: bool) -> Result<output_dir::Written,
             (Some(_), Err(_)) => {
                 return Err(ExportError::Path {
                     file: path.clone(),
-                    message: format!("not inside the output directory {}", dir.display()),
+                    message: format!(
+                        "not inside the output directory {}",
+                        crate::error::shown(&dir)
+                    ),
                 });
             }
         };

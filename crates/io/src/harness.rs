@@ -14,6 +14,8 @@ use std::path::Path;
 
 use crate::{InputFormat, LoadedSorts, ReadError, read_sorts, read_sorts_from_bytes};
 
+pub mod workbook;
+
 /// Checks a reader's result: errors and validation messages are one line naming the file.
 fn check(result: Result<LoadedSorts, ReadError>, file: &str) {
     match result {
@@ -51,9 +53,64 @@ pub fn json(bytes: &[u8]) {
     check(read_sorts_from_bytes(bytes, "fuzz.json", None), "fuzz.json");
 }
 
-/// An XLSX workbook.
+/// An XLSX workbook: the bytes themselves when they start with `PK` (a zip archive's
+/// signature), else the workbook [`workbook::inflated`] builds from them (one part replaced by
+/// a piece of text repeated up to megabytes, to reach the limits of the parts' unpacked
+/// sizes).
 pub fn xlsx(bytes: &[u8]) {
-    check(read_sorts_from_bytes(bytes, "fuzz.xlsx", None), "fuzz.xlsx");
+    if bytes.starts_with(b"PK") {
+        check(read_sorts_from_bytes(bytes, "fuzz.xlsx", None), "fuzz.xlsx");
+    } else {
+        let built = workbook::inflated(bytes);
+        check(
+            read_sorts_from_bytes(&built, "fuzz.xlsx", None),
+            "fuzz.xlsx",
+        );
+    }
+}
+
+/// The files of an upload to the workbench (`qstudy_serve::load::open_upload`), from a fuzz
+/// input: records of a name length (1 byte), the name (lossy UTF-8), a content length (4
+/// bytes, little endian) and the content, each length cut to the bytes left. A file named
+/// `*.xlsx` whose content does not start with `PK` is the workbook [`workbook::inflated`]
+/// builds from it.
+pub fn upload_files(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut rest = bytes;
+    while let Some((&n, after)) = rest.split_first() {
+        let (name, after) = after.split_at(usize::from(n).min(after.len()));
+        let (len, after) = match after.split_first_chunk::<4>() {
+            Some((len, after)) => (u32::from_le_bytes(*len) as usize, after),
+            None => (after.len(), &after[after.len()..]),
+        };
+        let (data, after) = after.split_at(len.min(after.len()));
+        let name = String::from_utf8_lossy(name).into_owned();
+        let data = if name.ends_with(".xlsx") && !data.starts_with(b"PK") {
+            workbook::inflated(data)
+        } else {
+            data.to_vec()
+        };
+        files.push((name, data));
+        rest = after;
+    }
+    files
+}
+
+/// The bytes of a fuzz input for [`upload_files`] (its inverse, for files not built).
+pub fn upload_input(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for (name, data) in files {
+        v.push(name.len() as u8);
+        v.extend_from_slice(&name.as_bytes()[..usize::from(name.len() as u8)]);
+        v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        v.extend_from_slice(data);
+    }
+    v
+}
+
+/// Checks an error of the workbench's upload (`qstudy_serve::load::open_upload`): one line.
+pub fn upload_error(message: &str) {
+    assert!(!message.contains('\n'), "multi-line error: {message}");
 }
 
 /// A PQMethod project: the bytes up to the first NUL are the `.DAT`, those after it (if any)

@@ -43,8 +43,9 @@ mod export;
 #[cfg(test)]
 mod fuzz;
 /// The checks of the fuzz targets (they panic on a broken invariant, by design): built only
-/// with the `fuzz-harness` feature, which the fuzz targets and the regression test turn on.
-#[cfg(feature = "fuzz-harness")]
+/// with the `fuzz-harness` feature, which the fuzz targets and the regression test turn on
+/// (and for this crate's own tests).
+#[cfg(any(test, feature = "fuzz-harness"))]
 pub mod harness;
 mod input_format;
 mod json_sorts;
@@ -58,6 +59,7 @@ mod source;
 mod study;
 mod text;
 mod xlsx;
+mod xlsx_parts;
 
 pub use error::{FieldProblem, ReadError};
 pub use export::{
@@ -303,7 +305,7 @@ impl LoadedSorts {
     /// them: for a front end to word the error itself ([`Invalid::message`]).
     pub fn locate(&self, err: &ValidationError) -> Invalid {
         let index_of = |id: &str| self.table.sort_ids.iter().position(|s| s == id);
-        let mut file = self.path.display().to_string();
+        let mut file = crate::error::shown(&self.path);
         let location = match err {
             ValidationError::OffGrid {
                 sort, statement, ..
@@ -332,7 +334,7 @@ impl LoadedSorts {
                     statements_file: Some(sta),
                     ..
                 } => {
-                    file = sta.display().to_string();
+                    file = crate::error::shown(sta);
                     None
                 }
                 SourceMap::Csv {
@@ -403,6 +405,23 @@ pub(crate) fn fixture(rel: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_with_a_line_break_stays_on_one_line() {
+        // A name uploaded to the workbench, or a path given on the command line.
+        for (name, bytes) in [
+            ("a\nb.c\nd", &b"x"[..]),
+            ("a\nb.csv", b""),
+            ("a\rb.csv", b"A,B\n1,x\n"),
+            ("a\nb.xlsx", b"PK\x03\x04 not a zip"),
+        ] {
+            let msg = read_sorts_from_bytes(bytes, name, None)
+                .unwrap_err()
+                .to_string();
+            assert!(!msg.contains(['\n', '\r']), "{msg}");
+            assert!(msg.starts_with(&name.escape_debug().to_string()), "{msg}");
+        }
+    }
 
     #[test]
     fn unknown_extension() {

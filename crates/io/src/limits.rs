@@ -39,10 +39,57 @@ pub const MAX_SHEET_CELLS: usize = 150_000_000;
 /// strings, styles and workbook parts are read whole, so their unpacked size bounds memory.
 pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
 
-/// Most bytes a whole workbook may unpack to (8 GiB): worksheets are streamed cell by cell,
-/// and this bounds the time a small, highly compressed file can take (10^6 sorts x 100
-/// statements unpack to about 4 GB).
+/// Most bytes the parts of a workbook that calamine reads (sheets, shared strings, styles, the
+/// workbook and its relationships) may unpack to in all (8 GiB): worksheets are streamed cell
+/// by cell, and this bounds the time a workbook of many small cells can take (10^6 sorts x 100
+/// statements unpack to about 4 GB). Parts calamine never reads (pictures, printer settings,
+/// document properties) are never unpacked.
 pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 8 << 30;
+
+/// Longest XML token of a workbook part that calamine reads, in bytes (1 MiB): a tag with its
+/// attributes, the text between two tags, or the whole of an element whose content calamine
+/// gathers into one value (a string `<si>` or `<is>`, a text `<t>`, a value `<v>`, a defined
+/// name). calamine's XML parser holds a token whole in memory, so this bounds the memory one
+/// part can take however far it unpacks. An Excel cell holds at most 32,767 characters
+/// (196,602 bytes even if every one is written as `&quot;`), and the longest tags of real parts
+/// (a sheet's `<row>` and `<c>`, the styles, the workbook's sheet list) are a few hundred bytes.
+pub const MAX_XML_TOKEN_BYTES: u64 = 1 << 20;
+
+/// What a worksheet may unpack to beyond [`MAX_SHEET_BYTES_PER_CELL`] per cell, in bytes
+/// (4 MiB): the parts of a sheet that are not cells (its views, column widths, merged cells,
+/// page setup), and a small sheet's cells with long texts. The largest of these in a real
+/// workbook is the column list, at most 16,384 `<col>` elements of ~60 bytes (1 MB).
+pub const MAX_SHEET_BASE_BYTES: u64 = 4 << 20;
+
+/// What a worksheet may unpack to per cell element (`<c>`) seen so far, beyond
+/// [`MAX_SHEET_BASE_BYTES`], in bytes (4 KiB). Checked while the sheet is unpacked, before
+/// calamine reads it: a sheet of filler (a long run of blanks, millions of empty tags) is
+/// refused after a few MiB instead of taking seconds and gigabytes. Excel, LibreOffice,
+/// rust_xlsxwriter, KADE and Ken-Q write 25-60 bytes per number cell and about 100 per row of
+/// markup; a row of a participant with a 3,000-character comment beside 40 sorted values
+/// averages under 200 bytes per cell.
+pub const MAX_SHEET_BYTES_PER_CELL: u64 = 4 << 10;
+
+/// Most strings a workbook's shared-strings part may declare (`uniqueCount`, which calamine
+/// reserves room for before reading them): 16,777,216. A study of 10^6 participants with a
+/// unique id and two free-text answers each has about 3 million.
+pub const MAX_SHARED_STRINGS: u64 = 1 << 24;
+
+/// Most bytes the parts of a workbook that calamine reads may unpack to per byte of the file
+/// read while unpacking them (at most the file's size), beyond
+/// [`MAX_WORKBOOK_EXPANSION_BASE_BYTES`]: 200. Real workbooks compress 8-15 times (measured on
+/// rust_xlsxwriter sheets of 1.2 million cells, random, identical or blank-but-styled, and
+/// shared strings); Apache POI, which KADE reads workbooks with, refuses more than 100 by
+/// default. Deflate reaches 1,032, and a sheet of millions of tiny cell elements (`<c/>`) or a
+/// shared-strings part of millions of empty strings (`<si/>`) is no filler but takes calamine
+/// seconds per GiB and, for the strings, 24 bytes of memory per 5 bytes unpacked: this bounds
+/// what the reader does per byte of its input.
+pub const MAX_WORKBOOK_EXPANSION: u64 = 200;
+
+/// What the parts of a workbook that calamine reads may unpack to beyond
+/// [`MAX_WORKBOOK_EXPANSION`] times the bytes read (4 MiB): a small workbook may compress
+/// better than a large one.
+pub const MAX_WORKBOOK_EXPANSION_BASE_BYTES: u64 = 4 << 20;
 
 /// Excel's last row (1-based).
 pub const EXCEL_ROWS: u32 = 1_048_576;

@@ -103,7 +103,7 @@ fn with_study_ids(loaded: &LoadedSorts, study: Study) -> Result<Study, Invalid> 
             .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
             .map_err(|error| Invalid {
                 error,
-                place: info.dir.display().to_string(),
+                place: crate::error::shown(&info.dir),
                 note: String::new(),
             }),
         None => Ok(study),

@@ -260,7 +260,7 @@ pub(crate) fn parse_sta(
             blank: true,
             expected: format!(
                 "one statement text per line ({expected} statements in {})",
-                dat.display()
+                crate::error::shown(dat)
             ),
         });
     }

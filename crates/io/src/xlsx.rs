@@ -188,60 +188,6 @@ fn records_of(mut cells: Vec<Cell>, file: &Path, sheet: &str) -> Result<Records,
     Ok(records)
 }
 
-/// Measures every part of the workbook's zip archive by decompressing it (the sizes an archive
-/// declares can lie) and refuses a workbook whose parts unpack beyond
-/// [`limits::MAX_WORKBOOK_PART_BYTES`] (a part read whole, e.g. the shared strings) or, in all,
-/// beyond [`limits::MAX_WORKBOOK_UNPACKED_BYTES`]: a decompression bomb is an error, not an
-/// exhausted machine. Time is linear in the bytes unpacked, which the limits bound. A file that
-/// is not a zip archive is left for calamine to report.
-fn check_unpacked(bytes: &[u8], file: &Path) -> Result<(), ReadError> {
-    use std::io::Read;
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
-    };
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let mut part = match archive.by_index(i) {
-            Ok(part) => part,
-            // An unreadable part is calamine's to report, if it needs it.
-            Err(_) => continue,
-        };
-        let name = part.name().to_string();
-        let streamed = name.starts_with("xl/worksheets/");
-        let part_limit = if streamed {
-            limits::MAX_WORKBOOK_UNPACKED_BYTES
-        } else {
-            limits::MAX_WORKBOOK_PART_BYTES
-        };
-        let budget = part_limit.min(limits::MAX_WORKBOOK_UNPACKED_BYTES - total);
-        let unpacked = match std::io::copy(&mut (&mut part).take(budget + 1), &mut std::io::sink())
-        {
-            Ok(n) => n,
-            // A corrupt part is calamine's to report, if it needs it.
-            Err(_) => continue,
-        };
-        if unpacked > budget {
-            let (what, limit) = if unpacked > part_limit {
-                (format!("part '{name}'"), part_limit)
-            } else {
-                (
-                    "the workbook".to_string(),
-                    limits::MAX_WORKBOOK_UNPACKED_BYTES,
-                )
-            };
-            return Err(content(
-                file,
-                None,
-                format!(
-                    "{what} unpacks to more than {limit} bytes (see docs/formats.md, \"Limits\"); expected a workbook of Q sorts, not a compressed archive of this size"
-                ),
-            ));
-        }
-        total += unpacked;
-    }
-    Ok(())
-}
-
 /// Reads a workbook.
 pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
     let mut wb = open(bytes, file)?;
@@ -314,7 +260,7 @@ fn open<'b>(bytes: &'b [u8], file: &Path) -> Result<Xlsx<Cursor<&'b [u8]>>, Read
             expected: "an XLSX workbook with a sheet of Q sorts",
         });
     }
-    check_unpacked(bytes, file)?;
+    crate::xlsx_parts::check_unpacked(bytes, file)?;
     Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         content(
             file,
@@ -510,22 +456,25 @@ mod tests {
         assert!(matches!(read(b"").unwrap_err(), ReadError::Empty { .. }));
     }
 
-    /// A zip archive of one deflated part of `size` spaces (a few hundred kilobytes on disk).
+    /// A zip archive of one deflated part of `size` bytes of empty tags, each 1 KiB long, that
+    /// unpacks to 150 times its size (a bomb, but within the limit of the unpacked bytes per
+    /// byte read): a megabyte deflated (to about 1 KB) and 6 KB stored, repeated. No XML token
+    /// is too long, only the whole part.
     fn bomb(part: &str, size: usize) -> Vec<u8> {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(size as u64 >= u32::MAX as u64);
-        zip.start_file(part, options).unwrap();
-        let chunk = vec![b' '; 1 << 20];
-        let mut left = size;
-        while left > 0 {
-            let n = left.min(chunk.len());
-            zip.write_all(&chunk[..n]).unwrap();
-            left -= n;
+        use crate::harness::workbook::{Deflate, zip};
+        let tag = format!("<a b=\"{}\"/>", "x".repeat(1024 - 9));
+        let deflated = tag.repeat(1 << 10);
+        let stored = tag.repeat(6);
+        let unit = (deflated.len() + stored.len()) as u64;
+        let mut d = Deflate::new();
+        for _ in 0..size as u64 / unit {
+            d.push(deflated.as_bytes(), 1);
+            d.push_stored(stored.as_bytes(), 1);
         }
-        zip.finish().unwrap().into_inner()
+        let rest = size as u64 - d.unpacked_len();
+        d.push(tag.as_bytes(), rest / tag.len() as u64);
+        d.push(b" ", rest % tag.len() as u64);
+        zip(&[(part, d)])
     }
 
     #[test]
@@ -554,5 +503,123 @@ mod tests {
         let bytes = bomb("xl/sharedStrings.xml", 1 << 20);
         let err = read_sorts_from_bytes(&bytes, "small.xlsx", Some(InputFormat::Xlsx)).unwrap_err();
         assert!(!err.to_string().contains("unpacks to more than"), "{err}");
+    }
+
+    /// The bombs of issue 20 (docs/formats.md, "Limits"): refused with one line naming the file
+    /// and the part, after unpacking a few MiB (see `xlsx_parts`).
+    #[test]
+    fn the_bombs_of_issue_20_are_refused_naming_the_part() {
+        use crate::harness::workbook;
+        // 7.5 GiB of blanks in 7.8 MB; 1 GiB of empty tags in about 1 MB.
+        for (bomb, what) in [
+            (workbook::whitespace_bomb(15 << 29), "an XML token"),
+            (
+                workbook::empty_tags_bomb(1 << 30),
+                "the sheet unpacks to more than",
+            ),
+        ] {
+            let err = read(&bomb).unwrap_err();
+            let msg = err.to_string();
+            assert!(matches!(err, ReadError::Content { .. }), "{msg}");
+            let start = format!("book.xlsx: part 'xl/worksheets/sheet1.xml': {what}");
+            assert!(msg.starts_with(&start), "{msg}");
+            assert!(msg.contains("(see docs/formats.md, \"Limits\")"), "{msg}");
+            assert!(!msg.contains('\n'), "{msg}");
+        }
+    }
+
+    /// A large workbook of sorts with long texts, as rust_xlsxwriter writes it (shared
+    /// strings), reads: 1,500 participants with a 2,000-character comment each, and 60
+    /// statements of Excel's longest text (32,767 characters, `&` each, 164 KB written).
+    #[test]
+    fn a_large_workbook_with_long_texts_reads() {
+        let (n, m) = (1500u32, 60u16);
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("sorts").unwrap();
+        ws.write_string(0, 0, "id").unwrap();
+        ws.write_string(0, 1, "comment").unwrap();
+        for j in 0..m {
+            ws.write_number(0, j + 2, f64::from(j + 1)).unwrap();
+        }
+        for i in 1..=n {
+            ws.write_string(i, 0, format!("P{i}")).unwrap();
+            let comment = format!("{i} {}", "word ".repeat(400));
+            ws.write_string(i, 1, comment).unwrap();
+            for j in 0..m {
+                let v = (i64::from(i) * 7 + i64::from(j) * 3) % 9 - 4;
+                ws.write_number(i, j + 2, v as f64).unwrap();
+            }
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name("statements").unwrap();
+        ws.write_string(0, 0, "Statements").unwrap();
+        for j in 1..=u32::from(m) {
+            let text = format!("{j}{}", "&".repeat(32_767 - j.to_string().len()));
+            ws.write_string(j, 0, text).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let l = read(&bytes).unwrap();
+        assert_eq!(l.table.sort_ids.len(), n as usize);
+        assert_eq!(l.table.values[0].len(), usize::from(m));
+        let labels = l.table.statement_labels.unwrap();
+        assert_eq!(labels.len(), usize::from(m));
+        assert_eq!(labels[0].chars().count(), 32_767);
+    }
+
+    /// The same with inline strings, as KADE writes them: a sheet of 2,000 participants with a
+    /// 3,000-character comment each beside 36 values (about 100 bytes per cell), and a
+    /// statements sheet of 36 texts of 32,767 characters (1.2 MB in 37 cells).
+    #[test]
+    fn a_large_workbook_of_inline_strings_reads() {
+        use crate::harness::workbook::{self, Deflate};
+        let (n, m) = (2000usize, 36usize);
+        let col = |j: usize| super::column_name(j as u32);
+        let inline = |r: usize, c: usize, t: &str| {
+            format!(
+                r#"<c r="{}{r}" t="inlineStr"><is><t>{t}</t></is></c>"#,
+                col(c)
+            )
+        };
+        let mut sheet = String::from(workbook::SHEET_START);
+        sheet.push_str(r#"<row r="1">"#);
+        sheet.push_str(&inline(1, 0, "id"));
+        sheet.push_str(&inline(1, 1, "comment"));
+        for j in 0..m {
+            sheet.push_str(&format!(r#"<c r="{}1"><v>{}</v></c>"#, col(j + 2), j + 1));
+        }
+        sheet.push_str("</row>");
+        for i in 2..=n + 1 {
+            sheet.push_str(&format!(r#"<row r="{i}" spans="1:38">"#));
+            sheet.push_str(&inline(i, 0, &format!("P{i}")));
+            sheet.push_str(&inline(i, 1, &"w&amp;rd ".repeat(300)));
+            for j in 0..m {
+                let v = (i * 7 + j * 3) % 9;
+                let v = v as i64 - 4;
+                sheet.push_str(&format!(r#"<c r="{}{i}" s="1"><v>{v}</v></c>"#, col(j + 2)));
+            }
+            sheet.push_str("</row>");
+        }
+        sheet.push_str(workbook::SHEET_END);
+        let mut statements = String::from(workbook::SHEET_START);
+        statements.push_str(&format!(
+            r#"<row r="1">{}</row>"#,
+            inline(1, 0, "Statements")
+        ));
+        for j in 2..=m + 1 {
+            let text = "x".repeat(32_767);
+            statements.push_str(&format!(r#"<row r="{j}">{}</row>"#, inline(j, 0, &text)));
+        }
+        statements.push_str(workbook::SHEET_END);
+        let mut parts = workbook::parts(Deflate::of(sheet.as_bytes()));
+        for (name, d) in parts.iter_mut() {
+            if *name == "xl/worksheets/sheet2.xml" {
+                *d = Deflate::of(statements.as_bytes());
+            }
+        }
+        let l = read(&workbook::zip(&parts)).unwrap();
+        assert_eq!(l.table.sort_ids.len(), n);
+        assert_eq!(l.table.sort_ids[0], "P2");
+        assert_eq!(l.table.statement_labels.unwrap().len(), m);
     }
 }

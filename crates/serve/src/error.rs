@@ -21,7 +21,7 @@ pub enum ServeError {
         message: String,
     },
     /// An uploaded file name is not a plain relative name.
-    #[error("'{name}': an uploaded file name must be a plain relative name")]
+    #[error("'{}': an uploaded file name must be a plain relative name", .name.escape_debug())]
     UploadName {
         /// The name as uploaded.
         name: String,
@@ -52,7 +52,7 @@ pub enum ServeError {
         count: usize,
     },
     /// A file or directory of the workbench's own could not be written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", path.display().to_string().escape_debug())]
     Disk {
         /// The file or directory.
         path: PathBuf,
