@@ -15,17 +15,8 @@ const TARGETS: [(&str, Check); 8] = [
     ("study_toml", qstudy_io::harness::study_toml),
     ("study_csv", qstudy_io::harness::study_csv),
     ("http", qstudy_serve::harness::http),
-    ("upload", upload),
+    ("upload", qstudy_serve::harness::upload),
 ];
-
-/// The fuzz target `upload` (fuzz/fuzz_targets/upload.rs), call for call: the workbench's
-/// upload of the files the input makes; an error is one line.
-fn upload(bytes: &[u8]) {
-    let files = qstudy_io::harness::upload_files(bytes);
-    if let Err(e) = qstudy_serve::load::open_upload(&files) {
-        qstudy_io::harness::upload_error(&e.to_string());
-    }
-}
 
 /// Every file directly in `dir` (none when it does not exist), sorted.
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -393,7 +393,12 @@ fn an_analysis_waiting_behind_another_is_superseded_by_a_later_one() {
     let answer: Value = serde_json::from_slice(&late.body).unwrap();
     assert_eq!(answer["superseded"], true);
     let latest = state.respond("POST", "/api/analyze", body, second);
-    assert_eq!(latest.status, 200, "{}", String::from_utf8_lossy(&latest.body));
+    assert_eq!(
+        latest.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&latest.body)
+    );
 }
 
 /// The download of a study whose attribute is named by a survey question (~300 characters):

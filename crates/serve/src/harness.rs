@@ -1,8 +1,12 @@
-//! The fuzz harness of the workbench's request handling (feature `fuzz-harness`, for `fuzz/`
-//! and the regression test that replays its inputs; not part of the library's API): raw bytes
-//! from a client, without or with the token, to a workbench with the LIPSET study open.
+//! The fuzz harnesses of the workbench (feature `fuzz-harness`, for `fuzz/` and the regression
+//! test that replays their inputs; not part of the library's API):
 //!
-//! The rules checked: no panic, no hang; whatever the bytes, every answer is a well-formed
+//! - [`upload`]: the files `qstudy_io::harness::upload_files` makes of the input, opened as the
+//!   page's upload is ([`load::open_upload`]); no panic, and an error is one line;
+//! - [`http`]: raw bytes from a client, without or with the token, to a workbench with the
+//!   LIPSET study open.
+//!
+//! The rules [`http`] checks: no panic, no hang; whatever the bytes, every answer is a well-formed
 //! HTTP/1.x response with a length, and none is a 5xx (a server failure is a bug, whatever the
 //! client sent).
 
@@ -59,6 +63,14 @@ fn statuses(mut out: &[u8]) -> Vec<u16> {
         out = &out[body_end..];
     }
     found
+}
+
+/// One fuzz input of the upload path.
+pub fn upload(data: &[u8]) {
+    let files = qstudy_io::harness::upload_files(data);
+    if let Err(e) = load::open_upload(&files) {
+        qstudy_io::harness::upload_error(&e.to_string());
+    }
 }
 
 /// One fuzz input: `data` as a client's whole transmission.
