@@ -19,24 +19,13 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 
-const CHILD: &str = "QSTUDY_TEST_SERVE_CHILD";
-
-/// Not a test of its own: when [`CHILD`] is set, this process is `qstudy serve ARGS` (the
-/// arguments in the variable, separated by `\u{1f}`), its output on the real stdout/stderr.
+/// Not a test of its own: when `support::CHILD_ARGS` is set, this process is `qstudy serve
+/// ...` (`support::run_as_child`).
 #[test]
 fn serve_child() {
-    let Some(args) = std::env::var_os(CHILD) else {
-        return;
-    };
-    let args = args.to_string_lossy().into_owned();
-    let mut argv = vec!["qstudy".to_string(), "serve".to_string()];
-    argv.extend(
-        args.split('\u{1f}')
-            .filter(|a| !a.is_empty())
-            .map(String::from),
-    );
-    let code = qstudy_cli::run(argv, &mut std::io::stdout(), &mut std::io::stderr());
-    std::process::exit(code);
+    if let Some(code) = support::run_as_child() {
+        std::process::exit(code);
+    }
 }
 
 /// A `qstudy serve` process.
@@ -57,22 +46,11 @@ impl Drop for Served {
 /// Starts `qstudy serve --no-open --port 0 ARGS` with `env`, under `ulimit -n` of `files` if
 /// given.
 fn serve(args: &[&str], env: &[(&str, &Path)], files: Option<u32>) -> Served {
-    let exe = std::env::current_exe().unwrap();
-    let mut all = vec!["--no-open", "--port", "0"];
+    let mut all = vec!["serve", "--no-open", "--port", "0"];
     all.extend_from_slice(args);
-    let mut cmd = match files {
-        Some(n) => {
-            let mut c = Command::new("sh");
-            c.arg("-c")
-                .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
-                .arg(&exe);
-            c
-        }
-        None => Command::new(&exe),
-    };
-    cmd.args(["serve_limits::serve_child", "--exact", "--nocapture"])
-        .env(CHILD, all.join("\u{1f}"))
-        .stdin(Stdio::null())
+    let limit = files.map(|n| format!("ulimit -n {n}"));
+    let mut cmd = support::child_command("serve_limits::serve_child", &all, limit.as_deref());
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
@@ -530,18 +508,16 @@ fn the_browser_is_given_a_private_file_not_the_token() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let exe = std::env::current_exe().unwrap();
     let data = tmp.path().join("data");
-    let mut child = Command::new(exe)
-        .args(["serve_limits::serve_child", "--exact", "--nocapture"])
-        .env(CHILD, ["--port", "0"].join("\u{1f}"))
-        .env("PATH", &path)
-        .env("XDG_DATA_HOME", &data)
-        .env("TMPDIR", tmp.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child =
+        support::child_command("serve_limits::serve_child", &["serve", "--port", "0"], None)
+            .env("PATH", &path)
+            .env("XDG_DATA_HOME", &data)
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while !line.contains("qstudy workbench: ") {

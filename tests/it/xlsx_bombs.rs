@@ -11,29 +11,22 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use qstudy_io::harness::workbook;
-
-/// The environment variable that turns [`child_qstudy`] into the command line: the
-/// arguments after `qstudy`, separated by the unit separator (U+001F).
-const CHILD: &str = "QSTUDY_IT_XLSX_BOMBS_ARGS";
 
 /// Virtual memory the child may reserve, in KiB (`ulimit -v`): a guard, far above the
 /// 300 MB asserted, so that a reader that regresses fails the test instead of taking the
 /// machine's memory (the bomb took 8 GB).
 const GUARD_KIB: u64 = 2 << 20;
 
-/// Not a test of its own: a no-op unless [`CHILD`] is set, when it is the child process of
+/// Not a test of its own: a no-op unless `support::CHILD_ARGS` is set, when it is the child process of
 /// the tests below.
 #[test]
 fn child_qstudy() {
-    let Ok(args) = std::env::var(CHILD) else {
+    let Some(code) = support::run_as_child() else {
         return;
     };
-    let argv = std::iter::once("qstudy".to_string()).chain(args.split('\u{1f}').map(String::from));
-    let code = qstudy_cli::run(argv, &mut std::io::stdout(), &mut std::io::stderr());
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let hwm = status
         .lines()
@@ -57,19 +50,9 @@ struct Child {
 
 /// Runs `qstudy ARGS` as a child process under the memory guard.
 fn qstudy_process(args: &[&str]) -> Child {
-    let exe = std::env::current_exe().unwrap();
     let start = Instant::now();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {GUARD_KIB} && exec \"$0\" \"$@\""))
-        .arg(exe)
-        .args([
-            "xlsx_bombs::child_qstudy",
-            "--exact",
-            "--test-threads=1",
-            "-q",
-        ])
-        .env(CHILD, args.join("\u{1f}"))
+    let limit = format!("ulimit -v {GUARD_KIB}");
+    let out = support::child_command("xlsx_bombs::child_qstudy", args, Some(&limit))
         .output()
         .unwrap();
     let took = start.elapsed();
