@@ -317,10 +317,6 @@ impl Connections {
     fn lower_cap(&mut self) {
         self.cap = (self.open.len() * 3 / 4).max(MIN_CONNECTIONS);
         while self.open.len() >= self.cap && self.close_idlest() {}
-        if self.open.len() >= self.cap {
-            // all busy: at least one is closed when it is done
-            self.close_idlest();
-        }
     }
 
     /// Closes the connection idle longest; whether there was one.

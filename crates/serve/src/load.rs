@@ -11,7 +11,7 @@ use qstudy_app::analysis::Input;
 use qstudy_core::Analysis;
 
 use crate::error::ServeError;
-use crate::private::{SessionDir, create_private_dir, create_private_file};
+use crate::private::{SessionDir, create_private_dir, create_private_file, private_dir_builder};
 
 /// Most files one upload may hold (a study directory is a handful).
 pub const MAX_UPLOAD_FILES: usize = 64;
@@ -141,19 +141,12 @@ fn write_upload(
     }
     let dir = match session {
         Some(session) => session.upload_dir()?,
-        None => {
-            let mut b = tempfile::Builder::new();
-            b.prefix("qstudy-upload-");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                b.permissions(std::fs::Permissions::from_mode(0o700));
-            }
-            b.tempdir().map_err(|source| ServeError::Disk {
+        None => private_dir_builder("qstudy-upload-")
+            .tempdir()
+            .map_err(|source| ServeError::Disk {
                 path: PathBuf::from("the temporary directory"),
                 source,
-            })?
-        }
+            })?,
     };
     let mut rels = Vec::new();
     for (name, bytes) in files {

@@ -31,7 +31,7 @@ pub struct SessionDir {
 }
 
 /// The permissions of a private directory (`0700` on Unix).
-fn private_dir_builder(prefix: &str) -> tempfile::Builder<'_, '_> {
+pub(crate) fn private_dir_builder(prefix: &str) -> tempfile::Builder<'_, '_> {
     let mut b = tempfile::Builder::new();
     b.prefix(prefix);
     #[cfg(unix)]
