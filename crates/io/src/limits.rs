@@ -9,11 +9,25 @@
 //! assert_eq!(limits::MAX_INPUT_BYTES, 1 << 30);
 //! assert!(limits::MAX_FIELDS > 1_000_000); // a qmethod CSV of 10^6 sorts has 10^6 columns
 //! ```
+//!
+//! **Fuzzing.** Built for a fuzz campaign (`cfg(fuzzing)`, which `cargo fuzz` sets), the byte
+//! limits of workbooks (a token, a sheet's base allowance, a part read whole, all parts, the
+//! expansion allowance, the shared strings declared) are [`FUZZ_SCALE`] times smaller, so that
+//! inputs of kilobytes reach every refusal as megabytes would. The code that enforces them is
+//! the same; the real values are tested by `tests/it/xlsx_bombs.rs`.
 
 use std::fs::Metadata;
 use std::path::Path;
 
 use crate::error::ReadError;
+
+/// How much smaller the byte limits of workbooks are in a fuzz build (`cfg(fuzzing)`): 256.
+pub const FUZZ_SCALE: u64 = 256;
+
+/// `n`, or `n` / [`FUZZ_SCALE`] in a fuzz build.
+const fn scaled(n: u64) -> u64 {
+    if cfg!(fuzzing) { n / FUZZ_SCALE } else { n }
+}
 
 /// Largest input file read, in bytes (1 GiB): a CSV of 10^6 sorts x 100 statements takes
 /// about 310 MB, its JSON export about 350 MB.
@@ -37,14 +51,14 @@ pub const MAX_SHEET_CELLS: usize = 150_000_000;
 
 /// Most bytes a workbook part other than a worksheet may unpack to (256 MiB): the shared
 /// strings, styles and workbook parts are read whole, so their unpacked size bounds memory.
-pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
+pub const MAX_WORKBOOK_PART_BYTES: u64 = scaled(256 << 20);
 
 /// Most bytes the parts of a workbook that calamine reads (sheets, shared strings, styles, the
 /// workbook and its relationships) may unpack to in all (8 GiB): worksheets are streamed cell
 /// by cell, and this bounds the time a workbook of many small cells can take (10^6 sorts x 100
 /// statements unpack to about 4 GB). Parts calamine never reads (pictures, printer settings,
 /// document properties) are never unpacked.
-pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 8 << 30;
+pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = scaled(8 << 30);
 
 /// Longest XML token of a workbook part that calamine reads, in bytes (1 MiB): a tag with its
 /// attributes, the text between two tags, or the whole of an element whose content calamine
@@ -53,13 +67,13 @@ pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 8 << 30;
 /// part can take however far it unpacks. An Excel cell holds at most 32,767 characters
 /// (196,602 bytes even if every one is written as `&quot;`), and the longest tags of real parts
 /// (a sheet's `<row>` and `<c>`, the styles, the workbook's sheet list) are a few hundred bytes.
-pub const MAX_XML_TOKEN_BYTES: u64 = 1 << 20;
+pub const MAX_XML_TOKEN_BYTES: u64 = scaled(1 << 20);
 
 /// What a worksheet may unpack to beyond [`MAX_SHEET_BYTES_PER_CELL`] per cell, in bytes
 /// (4 MiB): the parts of a sheet that are not cells (its views, column widths, merged cells,
 /// page setup), and a small sheet's cells with long texts. The largest of these in a real
 /// workbook is the column list, at most 16,384 `<col>` elements of ~60 bytes (1 MB).
-pub const MAX_SHEET_BASE_BYTES: u64 = 4 << 20;
+pub const MAX_SHEET_BASE_BYTES: u64 = scaled(4 << 20);
 
 /// What a worksheet may unpack to per cell element (`<c>`) seen so far, beyond
 /// [`MAX_SHEET_BASE_BYTES`], in bytes (4 KiB). Checked while the sheet is unpacked, before
@@ -73,7 +87,7 @@ pub const MAX_SHEET_BYTES_PER_CELL: u64 = 4 << 10;
 /// Most strings a workbook's shared-strings part may declare (`uniqueCount`, which calamine
 /// reserves room for before reading them): 16,777,216. A study of 10^6 participants with a
 /// unique id and two free-text answers each has about 3 million.
-pub const MAX_SHARED_STRINGS: u64 = 1 << 24;
+pub const MAX_SHARED_STRINGS: u64 = scaled(1 << 24);
 
 /// Most bytes the parts of a workbook that calamine reads may unpack to per byte of the file
 /// read while unpacking them (at most the file's size), beyond
@@ -89,7 +103,7 @@ pub const MAX_WORKBOOK_EXPANSION: u64 = 200;
 /// What the parts of a workbook that calamine reads may unpack to beyond
 /// [`MAX_WORKBOOK_EXPANSION`] times the bytes read (4 MiB): a small workbook may compress
 /// better than a large one.
-pub const MAX_WORKBOOK_EXPANSION_BASE_BYTES: u64 = 4 << 20;
+pub const MAX_WORKBOOK_EXPANSION_BASE_BYTES: u64 = scaled(4 << 20);
 
 /// Excel's last row (1-based).
 pub const EXCEL_ROWS: u32 = 1_048_576;

@@ -315,10 +315,13 @@ pub fn empty_tags_bomb(bytes: u64) -> Vec<u8> {
     zip(&parts(sheet_with(b"<a/>", bytes / 4)))
 }
 
-/// Most bytes [`inflated`] repeats a piece to (12 MiB): past every limit of the scan of the
+/// Most bytes [`inflated`] repeats a piece to: 12 MiB, past every limit of the scan of the
 /// parts (a token, the allowance of a sheet, and, for a short piece, the bytes unpacked per
-/// byte read of a small file), and quick enough to fuzz.
-pub const MAX_INFLATED: u64 = 12 << 20;
+/// byte read of a small file), and quick enough to fuzz; 1 MiB in a fuzz build, whose limits
+/// are [`limits::FUZZ_SCALE`] times smaller but whose allowance per byte read is the same.
+///
+/// [`limits::FUZZ_SCALE`]: crate::limits::FUZZ_SCALE
+pub const MAX_INFLATED: u64 = if cfg!(fuzzing) { 1 << 20 } else { 12 << 20 };
 
 /// The workbook of a fuzz input: byte 0 chooses which part of [`parts`] the input replaces
 /// (its value modulo 6: the sheet of sorts, the sheet of statements, the shared strings, the
