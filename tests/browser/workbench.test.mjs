@@ -1,9 +1,13 @@
-// Real-browser test of `qstudy serve`: Debian's chromium driven by playwright-core.
-// Opens the APSE fixture through the file picker, keeps 4 factors, rotates F1/F2 by 5 degrees,
-// flags one sort by hand (keyboard), names a factor, saves the study and downloads the results;
-// then `qstudy analyze` on the saved study must give the downloaded results.json. Screenshots
-// of each step go to target/browser-artifacts/, and what each journey measured (with whether it
-// got through) to target/browser-artifacts/journeys.json. Any console error fails the test.
+// Real-browser journeys of `qstudy serve`: Debian's chromium driven by playwright-core, on the
+// bundled fixtures, as a researcher uses the page. One journey per defect issue 21 names (and
+// the earlier ones), each asserting what the user sees: plotted coordinates (`data-x`/`data-y`
+// of each point), the step list, messages, that nothing was dropped. Each journey runs in a
+// fresh browser context (its own storage) and, where it ends with an analysis, saves the study
+// and downloads the results: `qstudy analyze` on the saved study must give the downloaded
+// results.json exactly.
+//
+// Writes target/browser-artifacts/journeys.json ({"name": {"ok": bool, ...measured}}) and a
+// screenshot per step (target/browser-artifacts/NN-*.png). Any console error fails the test.
 //
 // Run: `cargo build -p qstudy-cli && (cd tests/browser && npm ci && npm test)`.
 // QSTUDY_BIN overrides the binary (default target/debug/qstudy); CHROMIUM the browser
@@ -20,7 +24,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const bin = process.env.QSTUDY_BIN || path.join(root, "target/debug/qstudy");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const artifacts = path.join(root, "target/browser-artifacts");
-const fixture = path.join(root, "fixtures/apse-2023");
+const APSE = ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(root, "fixtures/apse-2023", f));
+const LIPSET = ["LIPSET.DAT", "LIPSET.STA"].map((f) => path.join(root, "fixtures/lipset", f));
 const haveChromium = fs.existsSync(chromium);
 if (!haveChromium && process.env.CI === "true") {
   throw new Error(`${chromium} is missing: CI must install chromium (apt-get install chromium)`);
@@ -49,7 +54,44 @@ function unzip(zip, dir) {
   }
 }
 
-test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the download", { skip: !haveChromium, timeout: 300_000 }, async () => {
+// ---- what the page shows -----------------------------------------------------------------
+// The plotted points: sort id -> plotted loadings on the horizontal and vertical factor.
+const points = (page) => page.$$eval("#scatter circle.pt", (cs) =>
+  Object.fromEntries(cs.map((c) => [c.dataset.sort, { x: Number(c.dataset.x), y: Number(c.dataset.y) }])));
+// Per point, how far it turned clockwise on screen (degrees) from `a` to `b`; points nearer the
+// origin than 0.05 have no defined angle and are left out. Also checks that no point was dropped
+// and that distances from the origin are kept (a turn, not a mirror or a scaling).
+function turns(a, b) {
+  assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort(), "the same sorts are plotted");
+  const out = [];
+  for (const [id, p] of Object.entries(a)) {
+    const q = b[id];
+    const r = Math.hypot(p.x, p.y);
+    assert.ok(Math.abs(Math.hypot(q.x, q.y) - r) < 1e-9, `${id} kept its distance from the origin`);
+    if (r < 0.05) continue;
+    let d = (Math.atan2(p.y, p.x) - Math.atan2(q.y, q.x)) * 180 / Math.PI;
+    while (d > 180) d -= 360;
+    while (d <= -180) d += 360;
+    out.push(d);
+  }
+  return out;
+}
+// Every point turned by `deg` clockwise (to `tol` degrees): the largest error.
+function assertTurned(a, b, deg, tol, what) {
+  const t = turns(a, b);
+  let want = deg % 360;
+  if (want > 180) want -= 360;
+  if (want <= -180) want += 360;
+  const err = Math.max(...t.map((d) => Math.abs(((d - want + 540) % 360) - 180)));
+  assert.ok(err <= tol, `${what}: every point should turn ${deg}° clockwise; worst is off by ${err}°`);
+  return err;
+}
+const settled = (page) => page.waitForFunction(() => window.QS && QS.S.shown && !QS.S.running && QS.same(QS.S.head, QS.S.shown.opts), null, { timeout: 120_000 });
+const stepList = (page) => page.$$eval("#steps li", (ls) => ls.map((l) => l.textContent));
+const errorText = async (page) => ((await page.isVisible("#error")) ? (await page.textContent("#error")) : "");
+const columns = (page) => page.$$eval("#loadings thead th", (ths) => ths.map((t) => t.textContent));
+
+test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async () => {
   const { chromium: pw } = await import("playwright-core");
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
@@ -57,170 +99,468 @@ test("workbench: open, keep 4, rotate, flag, name, save; analyze reproduces the 
   const { child, url } = await startServer();
   const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox"] });
   const errors = [];
-  // journeys.json: {"name": {"ok": bool, ...measured}}; a journey that throws stays ok: false.
   const journeys = {};
-  let current = null;
-  const begin = (name) => { current = name; journeys[name] = { ok: false }; };
-  const done = (measured = {}) => { Object.assign(journeys[current], measured, { ok: true }); };
-  // The plotted points of the rotation chart: id and position relative to the centre.
-  const points = (page) => page.$$eval("#scatter svg circle.pt", (cs) => {
-    const svg = cs[0] && cs[0].ownerSVGElement;
-    const [w, h] = svg ? [svg.viewBox.baseVal.width, svg.viewBox.baseVal.height] : [0, 0];
-    return cs.map((c) => ({ id: c.getAttribute("data-id"), x: c.cx.baseVal.value - w / 2, y: h / 2 - c.cy.baseVal.value }));
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
+  const failed = [];
+  let shots = 0;
+  let replays = 0;
+
+  async function fresh() {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
+    const page = await context.newPage();
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     page.on("pageerror", (e) => errors.push(String(e)));
-    const shot = (name) => page.screenshot({ path: path.join(artifacts, name + ".png"), fullPage: false });
     await page.goto(url);
-    await shot("01-start");
-
-    // A broken file: the CLI's one-line error, nothing open.
-    begin("broken-file-shows-the-cli-message");
-    const broken = path.join(work, "broken.csv");
-    fs.writeFileSync(broken, "P01,P02\n1,2\n3\n");
-    await page.setInputFiles("#file", [broken]);
-    await page.waitForSelector("#error:not([hidden])");
-    let cli;
-    try {
-      execFileSync(bin, ["analyze", "broken.csv", "--out", "o"], { cwd: work, stdio: "pipe" });
-    } catch (e) { cli = String(e.stderr).trim(); }
-    assert.equal(await page.textContent("#error"), cli);
-    done({ message: cli });
-
-    // Open the APSE study (its files, as the picker gives a directory's files).
-    begin("open-apse-and-keep-4");
-    const files = ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(fixture, f));
+    return page;
+  }
+  const shot = (page, name, locator) => {
+    const file = path.join(artifacts, String(++shots).padStart(2, "0") + "-" + name + ".png");
+    return locator ? page.locator(locator).screenshot({ path: file }) : page.screenshot({ path: file });
+  };
+  async function open(page, files, sorts) {
     await page.setInputFiles("#file", files);
-    await page.waitForFunction(() => document.querySelectorAll("#loadings tr").length === 33, null, { timeout: 120_000 });
-    await page.waitForSelector("#scree svg", { timeout: 120_000 });
-    assert.match(await page.textContent("#summary"), /32 sorts x 40 statements/);
-    await page.fill("#k", "4");
-    await page.click("#keep");
-    await page.waitForFunction(() => document.querySelectorAll("#loadings tr:first-child th").length === 6);
-    await page.locator("#step-extract").screenshot({ path: path.join(artifacts, "02-extraction-scree.png") });
-    // the controls offer the values the server lists
-    const methods = await page.$$eval("#method option", (os) => os.map((o) => o.value));
-    assert.deepEqual(methods, ["centroid", "pca", "horst"]);
-    const opened = await points(page);
-    assert.equal(opened.length, 32, "every sort is plotted");
-    const rows = (await page.locator("#loadings tr").count()) - 1;
-    done({ loadings_rows: rows, method_choices: methods, plotted_points: opened.length });
-
-    // An impossible k: the engine's message, the analysis kept.
-    begin("impossible-k-keeps-the-analysis");
-    await page.fill("#k", "99");
-    await page.click("#keep");
-    await page.waitForSelector("#error:not([hidden])");
-    assert.match(await page.textContent("#error"), /^error: .*99 factors asked for/);
-    assert.equal(await page.locator("#loadings tr:first-child th").count(), 6);
-    done({ message: await page.textContent("#error") });
-    await page.fill("#k", "4");
-
-    // Rotate F1/F2 by 5 degrees (keyboard: focus the button, press Enter): every point turns
-    // about the centre by 5 degrees, none is dropped.
-    begin("rotate-f1-f2-by-5-degrees");
-    await page.selectOption("#fa", "1");
-    await page.selectOption("#fb", "2");
-    const before = await points(page);
-    await page.focus('button.rot[data-deg="5"]');
-    await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.querySelectorAll("#steps li").length === 1);
-    assert.match(await page.textContent("#steps"), /F1, F2: 5°/);
-    // the plot is redrawn with the step list (one render)
-    const after = await points(page);
-    assert.equal(after.length, before.length, "no point dropped");
-    const turns = before.map((p) => {
-      const q = after.find((a) => a.id === p.id);
-      let d = (Math.atan2(q.y, q.x) - Math.atan2(p.y, p.x)) * 180 / Math.PI;
-      if (d > 180) d -= 360;
-      if (d < -180) d += 360;
-      return { d, r: Math.hypot(p.x, p.y) };
-    }).filter((t) => t.r > 20);
-    const turn = turns.map((t) => Math.abs(t.d)).sort((a, b) => a - b)[Math.floor(turns.length / 2)];
-    await page.locator("#step-rotate").screenshot({ path: path.join(artifacts, "03-rotation.png") });
-    assert.ok(Math.abs(turn - 5) < 0.5, `the points turned ${turn} degrees`);
-    done({ plotted_points: after.length, median_turn_degrees: Number(turn.toFixed(3)) });
-
-    // Undo / redo, and a drag on the plot (one more step), undone.
-    begin("undo-redo-and-drag");
-    const steps = (n) => page.waitForFunction((n) => document.querySelectorAll("#steps li").length === n, n);
-    await page.click('button.rot[data-deg="10"]');
-    await steps(2);
-    await page.click("#undo");
-    await steps(1);
-    await page.click("#redo");
-    await steps(2);
-    await page.click("#undo");
-    await steps(1);
-    const box = await page.locator("#scatter svg").boundingBox();
-    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
-    await page.mouse.move(cx + 150, cy - 40);
-    await page.mouse.down();
-    await page.mouse.move(cx + 120, cy + 60, { steps: 6 });
-    await page.mouse.up();
-    await steps(2);
-    assert.match(await page.locator("#steps li").nth(1).textContent(), /^F1, F2: \d+(\.\d)?°$/);
-    await page.click("#undo");
-    await steps(1);
-    done({ steps_after_undo: 1 });
-
-    // Flag one sort by hand on F1 (a cell not flagged yet), from the keyboard.
-    begin("flag-a-sort-from-the-keyboard");
-    const cell = page.locator('#loadings td.cell[data-factor="F1"]:not(.flag)').first();
-    const sort = await cell.getAttribute("data-sort");
-    await cell.focus();
-    await page.keyboard.press("Enter");
-    await page.waitForSelector(`#loadings td.cell.flag[data-factor="F1"][data-sort="${sort}"]`);
-    await shot("04-flag");
-    done({ sort, factor: "F1" });
-
-    // Name F2.
-    begin("name-a-factor");
-    await page.fill("#name-F2", "browser-named viewpoint");
-    await page.press("#name-F2", "Tab");
-    await page.waitForFunction(() => document.querySelector("#characteristics").textContent.includes("browser-named viewpoint"));
-    await page.locator("#step-results").screenshot({ path: path.join(artifacts, "05-viewpoints.png") });
-    done({ name: "browser-named viewpoint" });
-
-    // Save the study and download the results.
-    begin("save-and-download-reproduce-with-the-cli");
+    await page.waitForFunction((n) => document.querySelectorAll("#loadings tbody tr").length === n, sorts, { timeout: 120_000 });
+    await settled(page);
+  }
+  async function keep(page, k) {
+    await page.fill("#k", String(k));
+    await page.press("#k", "Enter");
+    await page.waitForFunction((k) => window.QS && QS.S.shown && QS.S.shown.results.options.factors === k, k, { timeout: 120_000 });
+    await settled(page);
+  }
+  // Saves the study and downloads the results; `qstudy analyze` on the saved study must give
+  // the downloaded results.json exactly.
+  async function replay(page) {
+    const n = ++replays;
     const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
-    const studyZip = path.join(artifacts, "study.zip");
+    const studyZip = path.join(work, `study-${n}.zip`);
     await saved.saveAs(studyZip);
     const [down] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
-    const resultsZip = path.join(artifacts, "results.zip");
+    const resultsZip = path.join(work, `results-${n}.zip`);
     await down.saveAs(resultsZip);
-    unzip(studyZip, path.join(work, "study"));
-    unzip(resultsZip, path.join(work, "download"));
-    const studyDir = path.join(work, "study", fs.readdirSync(path.join(work, "study"))[0]);
-    const downDir = path.join(work, "download", fs.readdirSync(path.join(work, "download"))[0]);
-    const toml = fs.readFileSync(path.join(studyDir, "study.toml"), "utf8");
-    assert.match(toml, /rotate = \["1,2,5"\]/);
-    assert.match(toml, new RegExp(`flag = \\["${sort}=F1"\\]`));
-    assert.match(toml, /F2 = "browser-named viewpoint"/);
-
-    execFileSync(bin, ["analyze", studyDir, "--out", path.join(work, "cli"), "--no-plots", "--quiet"], { stdio: "pipe" });
-    const fromCli = JSON.parse(fs.readFileSync(path.join(work, "cli/results.json"), "utf8"));
+    unzip(studyZip, path.join(work, `study-${n}`));
+    unzip(resultsZip, path.join(work, `download-${n}`));
+    const studyDir = path.join(work, `study-${n}`, fs.readdirSync(path.join(work, `study-${n}`))[0]);
+    const downDir = path.join(work, `download-${n}`, fs.readdirSync(path.join(work, `download-${n}`))[0]);
+    execFileSync(bin, ["analyze", studyDir, "--out", path.join(work, `cli-${n}`), "--no-plots", "--quiet"], { stdio: "pipe" });
+    const fromCli = JSON.parse(fs.readFileSync(path.join(work, `cli-${n}/results.json`), "utf8"));
     const fromPage = JSON.parse(fs.readFileSync(path.join(downDir, "results.json"), "utf8"));
-    assert.deepEqual(fromCli.rotated.loadings, fromPage.rotated.loadings);
-    assert.deepEqual(fromCli.flags, fromPage.flags);
-    assert.deepEqual(fromCli.factors.map((f) => f.array), fromPage.factors.map((f) => f.array));
-    assert.deepEqual(fromCli, fromPage);
-    assert.deepEqual(fromPage.options.rotation_steps, [[1, 2, 5]]);
-    assert.deepEqual(fromPage.options.manual_flags, [[sort, "F1"]]);
-    assert.equal(fromPage.factors[1].label, "browser-named viewpoint");
-    for (const f of ["report.lis", "results.xlsx", "tables", "plots", "report.html"]) {
-      assert.ok(fs.existsSync(path.join(downDir, f)), `download lacks ${f}`);
+    assert.deepEqual(fromCli, fromPage, "qstudy analyze on the saved study gives the page's results");
+    // and the page shows the loadings it downloads
+    const shown = await page.evaluate(() => QS.S.shown.results.rotated.loadings);
+    assert.deepEqual(shown, fromPage.rotated.loadings);
+    return { studyDir, downDir, results: fromPage, toml: fs.readFileSync(path.join(studyDir, "study.toml"), "utf8") };
+  }
+  async function journey(name, body) {
+    journeys[name] = { ok: false };
+    try {
+      const measured = await body();
+      journeys[name] = { ok: true, ...(measured || {}) };
+    } catch (e) {
+      journeys[name] = { ok: false, error: String(e && e.stack || e) };
+      failed.push(name);
     }
-    done({ files: ["report.lis", "results.xlsx", "tables", "plots", "report.html"], results_equal: true });
-    begin("no-console-errors");
-    assert.deepEqual(errors, [], "console errors");
-    done({ console_errors: 0 });
+  }
+
+  try {
+    // ---- the first look: a broken file, then APSE -----------------------------------------
+    await journey("broken-file-message-in-page-words", async () => {
+      const page = await fresh();
+      await shot(page, "start");
+      const broken = path.join(work, "broken.csv");
+      fs.writeFileSync(broken, "P01,P02\n1,2\n3\n");
+      await page.setInputFiles("#file", [broken]);
+      await page.waitForSelector("#error:not([hidden])");
+      const message = await page.textContent("#error");
+      assert.match(message, /^error: broken\.csv/);
+      assert.doesNotMatch(message, /--[a-z]/, "no command-line flag in the page's message");
+      assert.doesNotMatch(message, /qstudy-serve-|\/tmp\//, "no server path");
+      await shot(page, "broken-file");
+      await page.context().close();
+      return { message };
+    });
+
+    await journey("open-apse-and-keep-4", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      assert.match(await page.textContent("#summary"), /32 sorts x 40 statements/);
+      assert.deepEqual(await page.$$eval("#method option", (os) => os.map((o) => o.value)), ["centroid", "pca", "horst"]);
+      assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "F4", "h²", "Warnings"]);
+      const pts = await points(page);
+      assert.equal(Object.keys(pts).length, 32, "every sort is plotted");
+      await shot(page, "apse-opened");
+      await page.context().close();
+      return { plotted_points: 32 };
+    });
+
+    // ---- 1. rotation turns the way it says ------------------------------------------------
+    for (const [name, files, sorts, k] of [["lipset", LIPSET, 9, 3], ["apse", APSE, 32, 4]]) {
+      await journey(`ten-clockwise-10-degree-clicks-turn-100-degrees-${name}`, async () => {
+        const page = await fresh();
+        await open(page, files, sorts);
+        await keep(page, k);
+        await page.selectOption("#fa", "1");
+        await page.selectOption("#fb", "2");
+        const start = await points(page);
+        let before = start;
+        let worstStep = 0;
+        for (let i = 1; i <= 10; i++) {
+          await page.click('button[aria-label="Rotate clockwise by 10 degrees"]');
+          await settled(page);
+          const now = await points(page);
+          worstStep = Math.max(worstStep, assertTurned(before, now, 10, 0.01, `click ${i}`));
+          before = now;
+          if (i === 5) await shot(page, `rotation-${name}-after-5-clicks`, "#step-rotate");
+        }
+        const worst = assertTurned(start, before, 100, 0.01, "ten clicks");
+        const list = await stepList(page);
+        assert.equal(list.length, 10);
+        for (const s of list) assert.equal(s, "F1 (horizontal), F2 (vertical): 10° clockwise");
+        await shot(page, `rotation-${name}-after-10-clicks`, "#step-rotate");
+        const r = await replay(page);
+        assert.equal(r.results.options.rotation_steps.length, 10);
+        await page.context().close();
+        return { clicks: 10, worst_error_degrees_total: worst, worst_error_degrees_per_click: worstStep, steps_listed: list.length };
+      });
+    }
+
+    await journey("typed-135-degrees-and-a-60-degree-drag-end-where-they-say", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      const a = await points(page);
+      await page.fill("#angle", "135");
+      await page.press("#angle", "Enter");
+      await settled(page);
+      const b = await points(page);
+      const typedErr = assertTurned(a, b, 135, 0.01, "typed 135");
+      // a drag of 60 degrees clockwise about the chart's centre
+      const box = await page.locator("#scatter svg").boundingBox();
+      const [cx, cy, r] = [box.x + box.width / 2, box.y + box.height / 2, box.width * 0.4];
+      const at = (deg) => [cx + r * Math.cos(deg * Math.PI / 180), cy + r * Math.sin(deg * Math.PI / 180)];
+      await page.mouse.move(...at(-20));
+      await page.mouse.down();
+      for (let d = -15; d <= 40; d += 5) await page.mouse.move(...at(d));
+      const previewed = await page.$eval("#points", (g) => g.getAttribute("transform"));
+      await page.mouse.up();
+      await settled(page);
+      const c = await points(page);
+      const list = await stepList(page);
+      assert.equal(list.length, 2);
+      assert.equal(list[1], "F1 (horizontal), F2 (vertical): 60° clockwise");
+      const dragErr = assertTurned(b, c, 60, 0.01, "60° drag");
+      assert.match(previewed, /^rotate\(60 /, "the drag previews the same turn");
+      // no jump on release: the picture after release is the preview's
+      await shot(page, "typed-and-drag", "#step-rotate");
+      await replay(page);
+      await page.context().close();
+      return { typed_error_degrees: typedErr, drag_error_degrees: dragErr, preview: previewed };
+    });
+
+    await journey("after-inverting-a-factor-and-swapping-axes-clockwise-stays-clockwise", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await page.check("#invert-1");
+      await settled(page);
+      await page.selectOption("#fa", "2");
+      await page.selectOption("#fb", "1");
+      const a = await points(page);
+      await page.click('button[aria-label="Rotate clockwise by 5 degrees"]');
+      await settled(page);
+      const b = await points(page);
+      const err = assertTurned(a, b, 5, 0.01, "clockwise 5 after inverting F1, axes swapped");
+      const list = await stepList(page);
+      assert.deepEqual(list, ["F2 (horizontal), F1 (vertical): 5° clockwise"]);
+      await page.click('button[aria-label="Rotate anticlockwise by 10 degrees"]');
+      await settled(page);
+      assertTurned(b, await points(page), -10, 0.01, "anticlockwise 10");
+      const steps = await stepList(page);
+      await replay(page);
+      await page.context().close();
+      return { error_degrees: err, steps };
+    });
+
+    // ---- 2. fast input is queued, none dropped -------------------------------------------
+    await journey("ten-rapid-enter-presses-make-ten-steps", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      const a = await points(page);
+      await page.focus('button[aria-label="Rotate clockwise by 1 degree"]');
+      for (let i = 0; i < 10; i++) await page.keyboard.press("Enter", { delay: 0 });
+      await settled(page);
+      const list = await stepList(page);
+      assert.equal(list.length, 10, "ten steps");
+      const err = assertTurned(a, await points(page), 10, 0.01, "ten rapid 1° steps");
+      // undo by keyboard, twice; redo once
+      await page.keyboard.press("Control+z");
+      await page.keyboard.press("Control+z");
+      await page.keyboard.press("Control+Shift+z");
+      await settled(page);
+      assert.equal((await stepList(page)).length, 9);
+      await replay(page);
+      await page.context().close();
+      return { steps: list.length, error_degrees: err, after_undo_undo_redo: 9 };
+    });
+
+    // ---- 3. a click that wobbles is still a click ----------------------------------------
+    await journey("a-click-with-a-2px-wobble-flags-instead-of-rotating", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      const before = await points(page);
+      // a point on top of any other (points can overlap): the one the pointer hits
+      const circles = page.locator("#scatter circle.pt");
+      let sort = null, x = 0, y = 0;
+      for (let i = 0; i < (await circles.count()) && !sort; i++) {
+        const box = await circles.nth(i).boundingBox();
+        [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        const id = await circles.nth(i).getAttribute("data-sort");
+        const hit = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e && e.dataset ? e.dataset.sort : null; }, [x, y]);
+        if (hit === id) sort = id;
+      }
+      assert.ok(sort, "a point the pointer can hit");
+      const was = await page.$eval(`#loadings td.cell[data-sort="${sort}"][data-factor="F1"]`, (td) => td.classList.contains("flag"));
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 1, y + 1);
+      await page.mouse.move(x + 2, y - 1);
+      await page.mouse.up();
+      await settled(page);
+      assert.equal((await stepList(page)).length, 0, "no rotation step");
+      const now = await page.$eval(`#loadings td.cell[data-sort="${sort}"][data-factor="F1"]`, (td) => td.classList.contains("flag"));
+      assert.equal(now, !was, "the sort's flag on F1 toggled");
+      assertTurned(before, await points(page), 0, 1e-12, "no turn");
+      await replay(page);
+      await page.context().close();
+      return { sort, flagged_before: was, flagged_after: now };
+    });
+
+    // ---- 4. any k on APSE; choices on factors that went away are dropped with a note ---------
+    await journey("apse-keeps-3-factors", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await keep(page, 3);
+      assert.equal(await errorText(page), "");
+      assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "h²", "Warnings"]);
+      const notes = await page.textContent("#notes");
+      assert.match(notes, /F4/, "a note says what was dropped");
+      await shot(page, "apse-keep-3");
+      const r = await replay(page);
+      assert.equal(r.results.factors.length, 3);
+      await page.context().close();
+      return { factors: 3, note: notes };
+    });
+
+    // ---- 5. split of a named, hand-flagged factor ----------------------------------------
+    await journey("split-a-named-hand-flagged-factor", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      // flag by hand a sort not yet flagged on F1
+      const cell = page.locator('#loadings td.cell[data-factor="F1"]:not(.flag)').first();
+      const sort = await cell.getAttribute("data-sort");
+      await cell.focus();
+      await page.keyboard.press("Enter");
+      await settled(page);
+      await page.check("#split-1");
+      await settled(page);
+      assert.equal(await errorText(page), "");
+      const cols = await columns(page);
+      assert.ok(cols.includes("F1a") && cols.includes("F1b"), cols.join(","));
+      assert.ok(await page.isChecked("#split-1"));
+      const names = await page.$$eval("#characteristics tr", (trs) => trs.map((t) => t.textContent));
+      assert.ok(names.some((t) => t.includes("galvanised dialogues (a)")), "the name carried to the halves");
+      const flaggedHalf = await page.$$eval(`#loadings td.cell.flag[data-sort="${sort}"]`, (tds) => tds.map((t) => t.dataset.factor));
+      assert.ok(flaggedHalf.some((f) => f === "F1a" || f === "F1b"), `${sort} stays flagged on a half of F1: ${flaggedHalf}`);
+      await shot(page, "split", "#step-flags");
+      // and back
+      await page.uncheck("#split-1");
+      await settled(page);
+      assert.ok((await columns(page)).includes("F1"));
+      await page.check("#split-1");
+      await settled(page);
+      await replay(page);
+      await page.context().close();
+      return { sort, flagged_on: flaggedHalf, columns: cols };
+    });
+
+    // ---- 6. invalid values are refused at their control -----------------------------------
+    await journey("invalid-factors-to-keep-refused-at-the-control", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      const messages = {};
+      for (const v of ["", "0", "-2", "2.5"]) {
+        await page.fill("#k", v);
+        await page.press("#k", "Enter");
+        const m = await page.textContent("#k-error");
+        assert.match(m, /Factors to keep: give a whole number of at least 1/);
+        assert.equal(await page.getAttribute("#k", "aria-invalid"), "true");
+        assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "F4", "h²", "Warnings"], "the analysis stays");
+        messages[JSON.stringify(v)] = m;
+      }
+      await shot(page, "invalid-k", "#step-extract");
+      // the page still works
+      await page.click('button[aria-label="Rotate clockwise by 5 degrees"]');
+      await settled(page);
+      assert.equal((await stepList(page)).length, 1);
+      // an impossible k: the engine's message, the analysis kept (and the step it asked about)
+      page.once("dialog", (d) => d.accept());
+      await page.fill("#k", "99");
+      await page.press("#k", "Enter");
+      await page.waitForSelector("#error:not([hidden])");
+      const too = await errorText(page);
+      assert.match(too, /99 factors/);
+      assert.doesNotMatch(too, /--[a-z]/);
+      await settled(page);
+      assert.equal((await columns(page)).length, 7);
+      assert.equal(await page.inputValue("#k"), "4");
+      assert.equal((await stepList(page)).length, 1, "the failed change took nothing away");
+      await page.context().close();
+      return { messages, too_many: too };
+    });
+
+    // ---- 7. changing the solution asks before discarding hand steps ------------------------
+    await journey("changing-method-asks-before-discarding-hand-steps", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await page.click('button[aria-label="Rotate clockwise by 10 degrees"]');
+      await settled(page);
+      let asked = null;
+      page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+      await page.selectOption("#method", "pca");
+      assert.ok(asked && /hand rotation step/.test(asked), "asked first");
+      assert.equal(await page.inputValue("#method"), "centroid", "no: the method stays");
+      assert.equal((await stepList(page)).length, 1, "no: the steps stay");
+      page.once("dialog", (d) => d.accept());
+      await page.selectOption("#method", "pca");
+      await settled(page);
+      assert.equal((await stepList(page)).length, 0, "yes: the steps are gone");
+      assert.match(await page.textContent("#notes"), /Discarded 1 hand rotation step/);
+      // k=1 then k=2: the axes are F1 and F2 again
+      await keep(page, 1);
+      assert.ok(await page.isVisible("#scatter-one"));
+      await keep(page, 2);
+      assert.equal(await page.inputValue("#fa"), "1");
+      assert.equal(await page.inputValue("#fb"), "2");
+      // the "two different factors" message goes once fixed
+      await page.selectOption("#fb", "1");
+      assert.match(await page.textContent("#fb-error"), /two different factors/);
+      await page.selectOption("#fb", "2");
+      assert.equal(await page.$("#fb-error"), null);
+      await replay(page);
+      await page.context().close();
+      return { asked };
+    });
+
+    // ---- 8. nothing lost: reload, and a drop anywhere ------------------------------------
+    await journey("reload-restores-the-session", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await page.click('button[aria-label="Rotate clockwise by 10 degrees"]');
+      await page.click('button[aria-label="Rotate anticlockwise by 5 degrees"]');
+      const cell = page.locator('#loadings td.cell[data-factor="F2"]:not(.flag)').first();
+      const sort = await cell.getAttribute("data-sort");
+      await cell.click();
+      await settled(page);
+      await page.fill("#name-F3", "renamed in the browser");
+      await page.press("#name-F3", "Tab");
+      await settled(page);
+      const before = await points(page);
+      let asked = false;
+      page.once("dialog", (d) => { asked = d.type() === "beforeunload"; d.accept(); });
+      await page.reload();
+      await settled(page);
+      assert.ok(asked, "leaving with unsaved changes asks first");
+      assert.equal((await stepList(page)).length, 2);
+      assert.ok(await page.$eval(`#loadings td.cell[data-sort="${sort}"][data-factor="F2"]`, (td) => td.classList.contains("flag")));
+      assert.equal(await page.inputValue("#name-F3"), "renamed in the browser");
+      assertTurned(before, await points(page), 0, 1e-12, "the same picture after the reload");
+      await shot(page, "reloaded");
+      // a file dropped outside the drop zone opens it, and the page stays
+      const dat = fs.readFileSync(LIPSET[0]).toString("base64");
+      const sta = fs.readFileSync(LIPSET[1]).toString("base64");
+      await page.evaluate(([dat, sta]) => {
+        const dt = new DataTransfer();
+        const bytes = (b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes(dat)], "LIPSET.DAT"));
+        dt.items.add(new File([bytes(sta)], "LIPSET.STA"));
+        document.querySelector("#step-results").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, [dat, sta]);
+      await page.waitForFunction(() => document.querySelectorAll("#loadings tbody tr").length === 9, null, { timeout: 60_000 });
+      assert.ok(page.url().startsWith(url.split("?")[0]), "the page did not navigate away");
+      await page.context().close();
+      return { steps_restored: 2, flag_restored: sort, asked_before_leaving: asked, dropped_file_opened: true };
+    });
+
+    // ---- 9. warnings in the page ---------------------------------------------------------
+    await journey("warnings-in-the-page-match-warnings-txt", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      // a sort flagged on two factors
+      const cell = page.locator('#loadings td.cell[data-factor="F2"]:not(.flag)').first();
+      await cell.click();
+      await settled(page);
+      const shown = await page.$$eval("#warnings li", (ls) => ls.map((l) => l.textContent));
+      const r = await replay(page);
+      const txt = fs.readFileSync(path.join(r.downDir, "warnings.txt"), "utf8").trim().split("\n").filter(Boolean);
+      assert.equal(shown.length, txt.length, `the page shows ${shown.length} warnings, warnings.txt has ${txt.length}`);
+      const rowWarned = await page.$$eval("#loadings td.warn", (tds) => tds.filter((t) => t.textContent).length);
+      assert.ok(rowWarned > 0, "warnings are shown next to the loadings rows they are about");
+      await shot(page, "warnings", "#step-flags");
+      await page.context().close();
+      return { page_warnings: shown.length, warnings_txt_lines: txt.length, rows_marked: rowWarned };
+    });
+
+    // ---- 10. messages in the page's words --------------------------------------------------
+    await journey("messages-name-the-page-not-the-command-line", async () => {
+      const page = await fresh();
+      const found = {};
+      const lone = path.join(work, "LONE.STA");
+      fs.copyFileSync(LIPSET[1], lone);
+      const odd = path.join(work, "sorts.sav");
+      fs.writeFileSync(odd, "not a q sort");
+      for (const f of [lone, odd]) {
+        await page.setInputFiles("#file", [f]);
+        await page.waitForSelector("#error:not([hidden])");
+        const m = await errorText(page);
+        found[path.basename(f)] = m;
+        assert.doesNotMatch(m, /--[a-z]/, m);
+        assert.doesNotMatch(m, /qstudy-serve-|\/tmp\//, m);
+        await page.evaluate(() => QS.showError(null));
+      }
+      await page.context().close();
+      return { messages: found };
+    });
+
+    // ---- 11. a correct, live scree -----------------------------------------------------------
+    await journey("scree-points-above-the-line-match-the-text", async () => {
+      const page = await fresh();
+      await open(page, LIPSET, 9);
+      const read = () => page.evaluate(() => ({
+        above: document.querySelectorAll('#scree-points circle[data-above="true"]').length,
+        text: document.querySelector("#scree-text").textContent,
+        ticks: document.querySelectorAll("#scree svg text").length,
+        eigen: Array.from(document.querySelectorAll("#scree-points circle")).map((c) => Number(c.dataset.eigenvalue)),
+      }));
+      const centroid = await read();
+      const said = Number(centroid.text.match(/^(\d+) leading/)[1]);
+      assert.equal(centroid.above, said);
+      await shot(page, "scree-lipset", "#step-extract");
+      // the scree follows the options that change it
+      await page.selectOption("#correlation", "spearman");
+      await page.waitForFunction((old) => JSON.stringify(Array.from(document.querySelectorAll("#scree-points circle")).map((c) => Number(c.dataset.eigenvalue))) !== old,
+        JSON.stringify(centroid.eigen), { timeout: 60_000 });
+      await settled(page);
+      const spearman = await read();
+      assert.equal(spearman.above, Number(spearman.text.match(/^(\d+) leading/)[1]));
+      await page.context().close();
+      return { pearson_above: centroid.above, text: centroid.text, spearman_above: spearman.above, spearman_text: spearman.text };
+    });
+
+    await journey("no-console-errors", async () => {
+      assert.deepEqual(errors, [], "console errors");
+      return { console_errors: 0 };
+    });
   } finally {
     fs.writeFileSync(path.join(artifacts, "journeys.json"), JSON.stringify(journeys, null, 2) + "\n");
     await browser.close();
     child.kill();
   }
+  assert.deepEqual(failed, [], "journeys failed: " + failed.map((n) => n + ": " + journeys[n].error).join("\n\n"));
 });

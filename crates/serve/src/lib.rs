@@ -49,13 +49,23 @@ use private::SessionDir;
 pub const TOKEN_HEADER: &str = "X-Qstudy-Token";
 
 const PAGE: &str = include_str!("../assets/index.html");
-const SCRIPT: &str = include_str!("../assets/app.js");
+/// The page's script, one file per panel (`assets/js/base.js` says which), in load order.
+const SCRIPTS: [&str; 8] = [
+    include_str!("../assets/js/base.js"),
+    include_str!("../assets/js/session.js"),
+    include_str!("../assets/js/open.js"),
+    include_str!("../assets/js/extract.js"),
+    include_str!("../assets/js/rotate.js"),
+    include_str!("../assets/js/flags.js"),
+    include_str!("../assets/js/results.js"),
+    include_str!("../assets/js/main.js"),
+];
 const STYLE: &str = include_str!("../assets/style.css");
 
 /// The page with its script and style inlined (one request, nothing fetched elsewhere).
 fn page() -> String {
     PAGE.replace("/*STYLE*/", STYLE)
-        .replace("/*SCRIPT*/", SCRIPT)
+        .replace("/*SCRIPT*/", &SCRIPTS.join("\n"))
 }
 
 /// A fresh session token: 128 bits from the operating system's CSPRNG, in hex.
