@@ -266,6 +266,167 @@ fn manual_flags_split_and_invert() {
     assert_eq!(inv["flags"], plain["flags"]);
 }
 
+/// A split factor keeps what was given for it whole: its name names the halves (`NAME (a)`,
+/// `NAME (b)`, a half's own name winning) and a manual flag or unflag on it lands on the half
+/// the sort belongs to by the sign of its loading; inverted first, then split.
+#[test]
+fn split_of_a_named_inverted_hand_flagged_factor() {
+    let csv = fixture("lipset/lipset_sorts.csv");
+    let base = ["--method", "pca", "--factors", "3", "--split", "2"];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = vec![&csv];
+        args.extend(base);
+        args.extend(extra);
+        analyze(&args)
+    };
+    let defining = |r: &Value, f: usize| -> Vec<String> {
+        r["factors"][f]["defining_sorts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let labels = |r: &Value| -> Vec<Value> {
+        r["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["label"].clone())
+            .collect()
+    };
+    let (_d, plain, _) = run(&[]);
+    // Lipset PCA F2: US3 and US4 on the positive pole, JP5 on the negative one
+    assert_eq!(defining(&plain, 1), ["US3", "US4"]);
+    assert_eq!(defining(&plain, 2), ["JP5"]);
+    let ids: Vec<&str> = plain["input"]["sort_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let fr9 = ids.iter().position(|&s| s == "FR9").unwrap();
+    let fr9_half = if plain["rotated"]["loadings"][fr9][1].as_f64().unwrap() >= 0.0 {
+        1
+    } else {
+        2
+    };
+
+    let (_d, r, out) = run(&[
+        "--name",
+        "F2=Reformers",
+        "--name",
+        "F3=Third",
+        "--unflag",
+        "US3=F2",
+        "--flag",
+        "FR9=2",
+    ]);
+    assert_eq!(
+        labels(&r),
+        [
+            Value::Null,
+            "Reformers (a)".into(),
+            "Reformers (b)".into(),
+            "Third".into()
+        ]
+    );
+    assert!(out.stdout.contains("Reformers (a)"), "{}", out.stdout);
+    assert_eq!(
+        r["options"]["manual_flags"],
+        serde_json::json!([["FR9", "2"]])
+    );
+    // the edits landed on the halves: the same as naming the halves directly
+    let half = if fr9_half == 1 { "FR9=F2a" } else { "FR9=F2b" };
+    let (_d, direct, _) = run(&["--unflag", "US3=F2a", "--flag", half]);
+    assert_eq!(r["flags"], direct["flags"]);
+    assert_eq!(r["factors"][1]["zscores"], direct["factors"][1]["zscores"]);
+    assert_eq!(r["factors"][2]["zscores"], direct["factors"][2]["zscores"]);
+    assert_eq!(defining(&r, 1), {
+        let mut want = vec!["US4".to_string()];
+        if fr9_half == 1 {
+            want.push("FR9".into());
+        }
+        want
+    });
+    assert!(defining(&r, fr9_half).contains(&"FR9".to_string()));
+    assert!(!defining(&r, 3 - fr9_half).contains(&"FR9".to_string()));
+
+    // inverted before the split: the poles change places, and so do the edits' halves
+    let (_d, inv, _) = run(&[
+        "--invert",
+        "2",
+        "--name",
+        "F2=Reformers",
+        "--name",
+        "F2a=Traditionalists",
+        "--unflag",
+        "US3=F2",
+    ]);
+    assert_eq!(
+        labels(&inv)[1..3],
+        [Value::from("Traditionalists"), Value::from("Reformers (b)")]
+    );
+    assert_eq!(defining(&inv, 1), ["JP5"]);
+    assert_eq!(defining(&inv, 2), ["US4"]);
+
+    // a half of a factor that is not split, or no factor at all, keeps its error
+    for (args, says) in [
+        (["--name", "F3a=x"], "factor 'F3a' does not exist"),
+        (["--flag", "US3=F4"], "factor 'F4' does not exist"),
+    ] {
+        let mut all: Vec<String> = vec!["analyze".into(), csv.clone()];
+        all.extend(base.iter().map(|s| s.to_string()));
+        all.extend(args.iter().map(|s| s.to_string()));
+        let dir = tempfile::tempdir().unwrap();
+        all.push("--out".into());
+        all.push(dir.path().join("out").to_string_lossy().into_owned());
+        let bad = qstudy(&all);
+        assert_ne!(bad.code, 0, "{}", bad.stderr);
+        assert!(bad.stderr.contains(says), "{}", bad.stderr);
+        assert!(bad.stderr.contains("F1, F2a, F2b, F3"), "{}", bad.stderr);
+    }
+}
+
+/// A study's factor names (APSE's study.toml names F1..F4) carry to the halves of a factor
+/// split on the command line, with a manual flag on the split factor.
+#[test]
+fn split_of_a_factor_named_by_the_study() {
+    let apse = fixture("apse-2023");
+    let (_d, bare, _) = analyze(&[&apse, "--split", "1"]);
+    let names: Vec<&str> = bare["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["F1a", "F1b", "F2", "F3", "F4"]);
+    // the first sort defining neither half is flagged by hand on F1
+    let flags = bare["flags"].as_array().unwrap();
+    let i = flags
+        .iter()
+        .position(|row| row[0] == false && row[1] == false)
+        .unwrap();
+    let id = bare["input"]["sort_ids"][i].as_str().unwrap().to_string();
+    let (_d, r, out) = analyze(&[&apse, "--split", "1", "--flag", &format!("{id}=F1")]);
+    assert_eq!(r["factors"][0]["label"], "galvanised dialogues (a)");
+    assert_eq!(r["factors"][1]["label"], "galvanised dialogues (b)");
+    assert_eq!(r["factors"][2]["label"], "settled accommodation");
+    assert!(
+        out.stdout.contains("galvanised dialogues (b)"),
+        "{}",
+        out.stdout
+    );
+    let half = if r["rotated"]["loadings"][i][0].as_f64().unwrap() >= 0.0 {
+        0
+    } else {
+        1
+    };
+    let mut want = bare["flags"].clone();
+    want[i][half] = true.into();
+    assert_eq!(r["flags"], want);
+}
+
 #[test]
 fn correlations_and_flagging_options() {
     let csv = fixture("lipset/lipset_sorts.csv");

@@ -247,6 +247,8 @@ fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
     let signs = analysed["step_signs"].as_array().unwrap();
     assert_eq!(signs.len(), 4);
     assert_eq!(signs[2], -1.0);
+    // no reflection follows the steps: every other factor turns as the steps say
+    assert_eq!(signs, &[json!(1.0), json!(1.0), json!(-1.0), json!(1.0)]);
     assert!(page["rotated"].get("step_signs").is_none());
 
     // The saved study, analysed by the CLI, gives the page's results.

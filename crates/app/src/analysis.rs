@@ -47,9 +47,9 @@ pub struct Analyzed {
     /// The report whose recommendation chose the number of factors, when it was not given.
     pub retention: Option<RetentionReport>,
     /// Per factor, +1 or -1: how its loadings compare with the space the rotation steps turn
-    /// (`qstudy_core::rotate::Rotated::step_signs`; -1 for a factor reflected after the steps
-    /// or inverted), for the workbench, which turns a plot of the loadings. Not in
-    /// `results.json`.
+    /// (`qstudy_core::rotate::Rotated::step_signs`; -1 only for an inverted factor, since no
+    /// reflection follows the steps), for the workbench, which turns a plot of the loadings.
+    /// Not in `results.json`.
     pub step_signs: Vec<f64>,
 }
 

@@ -120,7 +120,9 @@ pub struct RotatedResults {
 pub struct FactorResult {
     /// `F1`, or `F1a`/`F1b` for split factors.
     pub name: String,
-    /// The name given after interpretation (on the command line or by the study), if any.
+    /// The name given after interpretation (on the command line or by the study), if any; a
+    /// half of a split factor without a name of its own takes the whole factor's, followed by
+    /// ` (a)` or ` (b)`.
     pub label: Option<String>,
     /// The rotated factor it comes from (1-based).
     pub source_factor: usize,
@@ -627,7 +629,7 @@ impl<'a> Analysis<'a> {
                 let comp = s.composite.as_ref();
                 FactorResult {
                     name: col.name.clone(),
-                    label: self.options.factor_names.get(&col.name).cloned(),
+                    label: col.label(&self.options.factor_names),
                     source_factor: col.source + 1,
                     defining_sorts: s
                         .defining

@@ -103,6 +103,52 @@ pub struct FactorColumn {
     pub pole: Option<f64>,
 }
 
+impl FactorColumn {
+    /// The rotated factor it comes from, as named when whole: `F1` for `F1`, `F1a` and `F1b`.
+    pub fn factor_name(&self) -> String {
+        format!("F{}", self.source + 1)
+    }
+
+    /// Its name after interpretation among `names` (keyed by factor name): the name given to
+    /// the column itself; else, for a half of a split factor, the name given to the whole
+    /// factor followed by ` (a)` or ` (b)`.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use qstudy_core::flag::factor_columns;
+    /// let names = BTreeMap::from([
+    ///     ("F1".to_string(), "Reformers".to_string()),
+    ///     ("F2b".to_string(), "Sceptics".to_string()),
+    /// ]);
+    /// let labels: Vec<Option<String>> =
+    ///     factor_columns(2, &[1, 2]).unwrap().iter().map(|c| c.label(&names)).collect();
+    /// assert_eq!(labels, [
+    ///     Some("Reformers (a)".to_string()),
+    ///     Some("Reformers (b)".to_string()),
+    ///     None,
+    ///     Some("Sceptics".to_string()),
+    /// ]);
+    /// ```
+    pub fn label(&self, names: &std::collections::BTreeMap<String, String>) -> Option<String> {
+        if let Some(own) = names.get(&self.name) {
+            return Some(own.clone());
+        }
+        let pole = self.pole?;
+        let half = if pole > 0.0 { "a" } else { "b" };
+        names
+            .get(&self.factor_name())
+            .map(|whole| format!("{whole} ({half})"))
+    }
+}
+
+/// Whether `name` names a column of `columns` or a split factor whose halves are among them
+/// (`F1` when `F1a` and `F1b` are): the names a factor name or a manual edit may use.
+pub fn names_a_factor(columns: &[FactorColumn], name: &str) -> bool {
+    columns
+        .iter()
+        .any(|c| c.name == name || (c.pole.is_some() && c.factor_name() == name))
+}
+
 /// The flags and the columns they refer to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flagging {
@@ -161,28 +207,81 @@ pub fn resolve_column(
     typed: &str,
     context: &Given,
 ) -> Result<usize, AnalysisError> {
+    match resolve_target(columns, typed, context)? {
+        Target::Column(c) => Ok(c),
+        Target::Split(_) => Err(unknown_factor(columns, typed, context)),
+    }
+}
+
+/// Where a manual flag edit lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A viewpoint column (`F2`, `F2a`, `F2b`).
+    Column(usize),
+    /// A split factor named whole (`F2` when `F2` is split; its source, 0-based): the edit
+    /// applies to the half the sort belongs to by the sign of its loading on that factor
+    /// ([`half_of`]).
+    Split(usize),
+}
+
+/// Resolves a factor as typed (`2`, `F2`, `f2`, `F2a`, `2b`) to a column, or to a split
+/// factor named whole (`F2` when `F2` is split).
+pub fn resolve_target(
+    columns: &[FactorColumn],
+    typed: &str,
+    context: &Given,
+) -> Result<Target, AnalysisError> {
     let t = typed.trim();
     let t = t.strip_prefix(['F', 'f']).unwrap_or(t);
     let wanted = format!("F{}", t.to_ascii_lowercase());
+    if let Some(c) = columns.iter().position(|c| c.name == wanted) {
+        return Ok(Target::Column(c));
+    }
     columns
         .iter()
-        .position(|c| c.name == wanted)
-        .ok_or_else(|| AnalysisError::UnknownFactor {
-            context: context.clone(),
-            factor: typed.to_string(),
-            valid: columns
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+        .find(|c| c.pole.is_some() && c.factor_name() == wanted)
+        .map(|c| Target::Split(c.source))
+        .ok_or_else(|| unknown_factor(columns, typed, context))
+}
+
+/// The column of split factor `source` (0-based) that a sort with `loading` on it belongs to:
+/// `Fa` for a loading `>= 0` (a zero loading, on neither pole for the automatic flags, goes
+/// to `Fa`, where its flag weighs nothing either way), `Fb` for a negative one.
+///
+/// ```
+/// use qstudy_core::flag::{factor_columns, half_of};
+/// let columns = factor_columns(2, &[1]).unwrap(); // F1a, F1b, F2
+/// assert_eq!(half_of(&columns, 0, 0.4), Some(0));
+/// assert_eq!(half_of(&columns, 0, -0.4), Some(1));
+/// assert_eq!(half_of(&columns, 0, 0.0), Some(0));
+/// assert_eq!(half_of(&columns, 1, 0.4), None); // F2 is not split
+/// ```
+pub fn half_of(columns: &[FactorColumn], source: usize, loading: f64) -> Option<usize> {
+    let pole = if loading >= 0.0 { 1.0 } else { -1.0 };
+    columns
+        .iter()
+        .position(|c| c.source == source && c.pole == Some(pole))
+}
+
+fn unknown_factor(columns: &[FactorColumn], typed: &str, context: &Given) -> AnalysisError {
+    AnalysisError::UnknownFactor {
+        context: context.clone(),
+        factor: typed.to_string(),
+        valid: columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// Flags defining sorts on the `n x k` rotated loadings (already inverted where asked).
 ///
 /// Automatic rule: `|a| > z_p / sqrt(m)`, and (majority rule) `a^2 > h^2 - a^2`, and, for the
 /// poles of a split factor, the pole's sign; a loading with `|a| >= 1` is never flagged
-/// automatically. Then the manual unflags and flags are applied, in that order.
+/// automatically. Then the manual unflags and flags are applied, in that order. An edit that
+/// names a split factor whole (`ID=F1` when `F1` is split) applies to the half the sort
+/// belongs to by the sign of its loading on `F1` ([`half_of`]: `F1a` for `>= 0`, else `F1b`).
 ///
 /// ```
 /// use ndarray::array;
@@ -224,11 +323,16 @@ pub fn flag(
             }
         }
     }
-    for (i, c) in unflags {
-        flags[i][c] = false;
+    let column = |i: usize, target: Target| match target {
+        Target::Column(c) => c,
+        Target::Split(f) => half_of(&columns, f, rotated[[i, f]])
+            .expect("a split factor has both halves among the columns"),
+    };
+    for (i, t) in unflags {
+        flags[i][column(i, t)] = false;
     }
-    for (i, c) in manual {
-        flags[i][c] = true;
+    for (i, t) in manual {
+        flags[i][column(i, t)] = true;
     }
     Ok(Flagging {
         columns,
@@ -237,11 +341,11 @@ pub fn flag(
     })
 }
 
-/// The manual edits resolved to `(sort index, column)`.
+/// The manual edits resolved to `(sort index, target)`.
 struct Resolved {
     columns: Vec<FactorColumn>,
-    unflags: Vec<(usize, usize)>,
-    flags: Vec<(usize, usize)>,
+    unflags: Vec<(usize, Target)>,
+    flags: Vec<(usize, Target)>,
 }
 
 /// Checks the flagging options for `k` rotated factors and resolves the manual edits.
@@ -262,7 +366,7 @@ fn resolve(
                 id: e.sort.clone(),
             }
         })?;
-        Ok((i, resolve_column(&columns, &e.factor, &context)?))
+        Ok((i, resolve_target(&columns, &e.factor, &context)?))
     };
     let unflags = options
         .unflags
@@ -453,5 +557,117 @@ mod tests {
             flag(l.view(), &ids(2), 33, &bad),
             Err(AnalysisError::UnknownFactor { .. })
         ));
+    }
+
+    #[test]
+    fn edits_naming_a_split_factor_land_on_the_sorts_half() {
+        // S1 +0.7 and S2 -0.7 on F1 (flagged automatically on F1a and F1b), S3 +0.2 and
+        // S4 -0.2 (flagged nowhere), S5 exactly 0.
+        let l = array![[0.7, 0.1], [-0.7, 0.1], [0.2, 0.1], [-0.2, 0.1], [0.0, 0.1]];
+        let split = |flags: &[&str], unflags: &[&str]| FlaggingOptions {
+            split: vec![1],
+            flags: flags.iter().map(|e| e.parse().unwrap()).collect(),
+            unflags: unflags.iter().map(|e| e.parse().unwrap()).collect(),
+            ..Default::default()
+        };
+        let f = flag(l.view(), &ids(5), 33, &split(&[], &[])).unwrap();
+        assert_eq!(f.flags[0], [true, false, false]);
+        assert_eq!(f.flags[1], [false, true, false]);
+        // unflag by the whole factor's name, in each of its spellings
+        for whole in ["F1", "f1", "1"] {
+            let unflags = [format!("S1={whole}"), format!("S2={whole}")];
+            let unflags: Vec<&str> = unflags.iter().map(String::as_str).collect();
+            let f = flag(l.view(), &ids(5), 33, &split(&[], &unflags)).unwrap();
+            assert_eq!(f.flags[0], [false, false, false], "{whole}");
+            assert_eq!(f.flags[1], [false, false, false], "{whole}");
+        }
+        // flag by the whole factor's name: by the sign of the loading, zero on F1a
+        let f = flag(
+            l.view(),
+            &ids(5),
+            33,
+            &split(&["S3=F1", "S4=F1", "S5=F1"], &[]),
+        )
+        .unwrap();
+        assert_eq!(f.flags[2], [true, false, false]);
+        assert_eq!(f.flags[3], [false, true, false]);
+        assert_eq!(f.flags[4], [true, false, false]);
+        // the halves named directly keep working, against the sign too
+        let f = flag(l.view(), &ids(5), 33, &split(&["S3=F1b"], &["S1=1a"])).unwrap();
+        assert_eq!(f.flags[0], [false, false, false]);
+        assert_eq!(f.flags[2], [false, true, false]);
+        // the same edits without the split name the whole factor
+        let whole = FlaggingOptions {
+            flags: vec!["S4=F1".parse().unwrap()],
+            ..Default::default()
+        };
+        let f = flag(l.view(), &ids(5), 33, &whole).unwrap();
+        assert_eq!(f.flags[3], [true, false]);
+    }
+
+    #[test]
+    fn unknown_factors_keep_their_error() {
+        let l = array![[0.7, 0.1], [-0.7, 0.1]];
+        // F2 is not split: F2a does not exist; F3 does not exist at all
+        for (typed, valid) in [("F2a", "F1a, F1b, F2"), ("3", "F1a, F1b, F2")] {
+            let opts = FlaggingOptions {
+                split: vec![1],
+                flags: vec![format!("S1={typed}").parse().unwrap()],
+                ..Default::default()
+            };
+            match check(&opts, &ids(2), 2) {
+                Err(AnalysisError::UnknownFactor {
+                    context,
+                    factor,
+                    valid: v,
+                }) => {
+                    assert_eq!(context, Given::Flag(opts.flags[0].clone()));
+                    assert_eq!(factor, typed);
+                    assert_eq!(v, valid);
+                }
+                other => panic!("{typed}: {other:?}"),
+            }
+            assert!(flag(l.view(), &ids(2), 33, &opts).is_err());
+        }
+        // without the split, F1a is unknown and F1 known
+        let cols = factor_columns(2, &[]).unwrap();
+        assert!(resolve_target(&cols, "F1a", &Given::Split).is_err());
+        assert_eq!(
+            resolve_target(&cols, "F1", &Given::Split).unwrap(),
+            Target::Column(0)
+        );
+        let cols = factor_columns(2, &[1]).unwrap();
+        assert_eq!(
+            resolve_target(&cols, "F1", &Given::Split).unwrap(),
+            Target::Split(0)
+        );
+        // a column is wanted: the whole of a split factor is not one
+        assert!(resolve_column(&cols, "F1", &Given::Split).is_err());
+        assert!(names_a_factor(&cols, "F1") && names_a_factor(&cols, "F1b"));
+        assert!(!names_a_factor(&cols, "F2a") && !names_a_factor(&cols, "F3"));
+    }
+
+    #[test]
+    fn a_half_takes_its_own_name_over_the_whole_factors() {
+        let names = std::collections::BTreeMap::from([
+            ("F1".to_string(), "Reformers".to_string()),
+            ("F1b".to_string(), "Sceptics".to_string()),
+            ("F2".to_string(), "Second".to_string()),
+        ]);
+        let labels: Vec<Option<String>> = factor_columns(2, &[1])
+            .unwrap()
+            .iter()
+            .map(|c| c.label(&names))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                Some("Reformers (a)".to_string()),
+                Some("Sceptics".to_string()),
+                Some("Second".to_string())
+            ]
+        );
+        let whole = factor_columns(2, &[]).unwrap();
+        assert_eq!(whole[0].label(&names).as_deref(), Some("Reformers"));
     }
 }

@@ -52,7 +52,9 @@ pub struct AnalysisOptions {
     /// Write the correlation matrix even when `n` exceeds [`CORRELATION_OUTPUT_LIMIT`].
     pub keep_correlation: bool,
     /// Names given to factors after interpretation, by factor name (`F1`, `F2a`, ...), e.g.
-    /// `F1` -> "settled accommodation".
+    /// `F1` -> "settled accommodation". A name for a split factor (`F1` when `F1` is split)
+    /// names its halves `NAME (a)` and `NAME (b)`, unless a half has a name of its own
+    /// ([`crate::flag::FactorColumn::label`]).
     pub factor_names: BTreeMap<String, String>,
 }
 
@@ -162,7 +164,7 @@ impl AnalysisOptions {
         if let Some(unknown) = self
             .factor_names
             .keys()
-            .find(|name| !columns.iter().any(|c| &c.name == *name))
+            .find(|name| !flag::names_a_factor(&columns, name))
         {
             return Err(AnalysisError::UnknownFactor {
                 context: Given::FactorName,

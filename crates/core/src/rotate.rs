@@ -142,9 +142,10 @@ pub struct Rotated {
     /// Varimax cycles run (None when varimax was not applied).
     pub varimax_cycles: Option<usize>,
     /// Per factor, +1 or -1: how its column as given compares with the same column in the
-    /// space the judgmental steps turn (the rotated, oriented factors before the steps). A
-    /// factor reflected after the steps, or inverted, is -1: a step of `d` degrees turns its
-    /// points the other way on a plot of the final loadings. Empty: every factor is +1.
+    /// space the judgmental steps turn (the rotated, oriented factors). [`rotate`] never
+    /// reflects after the steps, so it leaves every factor +1; only an inversion ([`run`])
+    /// makes a factor -1: a step of `d` degrees then turns its points the other way on a plot
+    /// of the final loadings. Empty: every factor is +1.
     pub step_signs: Vec<f64>,
 }
 
@@ -490,8 +491,14 @@ pub enum Orientation {
 }
 
 /// Rotates the `n x k` unrotated loadings: the analytic rotation, the orientation of the
-/// factors, then each judgmental step in order (followed, with [`Orientation::Reflect`], by
-/// the reflection again).
+/// factors, then each judgmental step in order.
+///
+/// The sign convention (the orientation) applies once, to the analytically rotated factors;
+/// the judgmental steps turn those oriented factors and are never followed by a reflection,
+/// under every profile. A sequence of steps is then a pure rotation of each plane it turns (no
+/// factor is mirrored between two steps: the picture a user turns by hand never flips), and
+/// a factor turned so that `sum a|a| < 0` stays so (inverting it is a choice of its own).
+/// Ten steps of 10 degrees on factors 1 and 2 equal one step of 100 degrees.
 pub fn rotate(
     unrotated: ArrayView2<f64>,
     rotation: Rotation,
@@ -521,23 +528,17 @@ pub fn rotate(
         Orientation::Psych => order_and_sign_as_psych(&mut loadings, &mut matrix),
         Orientation::AsIs => {}
     }
-    let mut step_signs = vec![1.0; k];
     if !steps.is_empty() {
         for s in steps {
             rotate_columns(&mut matrix, s.a - 1, s.b - 1, s.degrees.to_radians());
         }
         loadings = unrotated.dot(&matrix);
-        if orientation == Orientation::Reflect {
-            for f in reflect_negative(&mut loadings, &mut matrix) {
-                step_signs[f] = -1.0;
-            }
-        }
     }
     Ok(Rotated {
         loadings,
         matrix,
         varimax_cycles: cycles,
-        step_signs,
+        step_signs: vec![1.0; k],
     })
 }
 
@@ -711,61 +712,109 @@ mod tests {
     #[test]
     fn judgmental_step_follows_the_documented_formula() {
         let a = array![[1.0, 0.0], [0.0, 1.0]];
-        let r = rotate(
-            a.view(),
-            Rotation::None,
-            VarimaxMethod::Svd,
-            Orientation::Reflect,
-            &[RotationStep {
-                a: 1,
-                b: 2,
-                degrees: 90.0,
-            }],
-        )
-        .unwrap();
-        // a' = a cos + b sin = b ; b' = -a sin + b cos = -a, then reflection of b'.
-        assert!((r.loadings[[1, 0]] - 1.0).abs() < 1e-12);
-        assert!((r.loadings[[0, 1]] - 1.0).abs() < 1e-12);
+        for orientation in [Orientation::Reflect, Orientation::Psych, Orientation::AsIs] {
+            let r = rotate(
+                a.view(),
+                Rotation::None,
+                VarimaxMethod::Svd,
+                orientation,
+                &[RotationStep {
+                    a: 1,
+                    b: 2,
+                    degrees: 90.0,
+                }],
+            )
+            .unwrap();
+            // a' = a cos + b sin = b ; b' = -a sin + b cos = -a, and no reflection after the
+            // step: b' keeps its negative loading.
+            assert!((r.loadings[[1, 0]] - 1.0).abs() < 1e-12, "{orientation:?}");
+            assert!((r.loadings[[0, 1]] + 1.0).abs() < 1e-12, "{orientation:?}");
+            assert!(r.loadings[[0, 0]].abs() < 1e-12 && r.loadings[[1, 1]].abs() < 1e-12);
+        }
     }
 
     #[test]
-    fn step_signs_tell_which_factors_are_plotted_mirrored() {
+    fn a_factor_turned_negative_by_hand_stays_negative() {
+        // Varimax and the pqmethod orientation give two factors with sum a|a| >= 0; a half
+        // turn of their plane makes both negative, and nothing reflects them back.
+        let a = sample();
+        let oriented = rotate(
+            a.view(),
+            Rotation::Varimax,
+            VarimaxMethod::Pqmethod,
+            Orientation::Reflect,
+            &[],
+        )
+        .unwrap();
+        let half = [RotationStep {
+            a: 1,
+            b: 2,
+            degrees: 180.0,
+        }];
+        let turned = rotate(
+            a.view(),
+            Rotation::Varimax,
+            VarimaxMethod::Pqmethod,
+            Orientation::Reflect,
+            &half,
+        )
+        .unwrap();
+        for f in 0..2 {
+            assert!(signed_square_sum(oriented.loadings.column(f)) > 0.0);
+            assert!(signed_square_sum(turned.loadings.column(f)) < 0.0);
+            for i in 0..a.nrows() {
+                let want = -oriented.loadings[[i, f]];
+                assert!((turned.loadings[[i, f]] - want).abs() < 1e-12);
+            }
+        }
+        for i in 0..a.nrows() {
+            assert!((turned.loadings[[i, 2]] - oriented.loadings[[i, 2]]).abs() < 1e-12);
+        }
+        assert_eq!(turned.step_signs, [1.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn step_signs_carry_only_the_inversions() {
         let a = array![[1.0, 0.0], [0.0, 1.0]];
         let quarter = [RotationStep {
             a: 1,
             b: 2,
             degrees: 90.0,
         }];
-        let request = |steps, invert, orientation| RotateRequest {
-            rotation: Rotation::None,
-            method: VarimaxMethod::Svd,
-            orientation,
-            steps,
-            invert,
-        };
+        fn request<'a>(
+            steps: &'a [RotationStep],
+            invert: &'a [usize],
+            orientation: Orientation,
+        ) -> RotateRequest<'a> {
+            RotateRequest {
+                rotation: Rotation::None,
+                method: VarimaxMethod::Svd,
+                orientation,
+                steps,
+                invert,
+            }
+        }
         let signs = |r: RotateRequest<'_>| -> Vec<f64> { run(a.view(), &r).unwrap().step_signs };
-        // b' = -a after the quarter turn, which the reflection after the steps turns over
-        assert_eq!(
-            signs(request(&quarter, &[], Orientation::Reflect)),
-            [1.0, -1.0]
-        );
-        assert_eq!(
-            signs(request(&quarter, &[1, 2], Orientation::Reflect)),
-            [-1.0, 1.0]
-        );
-        assert_eq!(signs(request(&[], &[2], Orientation::Reflect)), [1.0, -1.0]);
-        assert_eq!(signs(request(&quarter, &[], Orientation::AsIs)), [1.0, 1.0]);
+        // b' = -a after the quarter turn: no reflection follows the steps, under any profile
+        for orientation in [Orientation::Reflect, Orientation::Psych, Orientation::AsIs] {
+            assert_eq!(signs(request(&quarter, &[], orientation)), [1.0, 1.0]);
+            assert_eq!(signs(request(&quarter, &[1, 2], orientation)), [-1.0, -1.0]);
+            assert_eq!(signs(request(&[], &[2], orientation)), [1.0, -1.0]);
+            assert_eq!(signs(request(&quarter, &[1], orientation)), [-1.0, 1.0]);
+        }
         // A step of d degrees turns the plotted points (x = F1, y = F2) clockwise by
         // d * s1 * s2: with F2 inverted, -10 degrees turns them 10 degrees clockwise.
-        let s = signs(request(&[], &[2], Orientation::AsIs));
-        let turn = [RotationStep {
-            a: 1,
-            b: 2,
-            degrees: 10.0 * s[0] * s[1],
-        }];
-        let r = run(a.view(), &request(&turn, &[2], Orientation::AsIs)).unwrap();
-        let angle = r.loadings[[0, 1]].atan2(r.loadings[[0, 0]]).to_degrees();
-        assert!((angle + 10.0).abs() < 1e-9, "{angle}");
+        for orientation in [Orientation::Reflect, Orientation::AsIs] {
+            let s = signs(request(&[], &[2], orientation));
+            let turn = [RotationStep {
+                a: 1,
+                b: 2,
+                degrees: 10.0 * s[0] * s[1],
+            }];
+            let r = run(a.view(), &request(&turn, &[2], orientation)).unwrap();
+            let angle = r.loadings[[0, 1]].atan2(r.loadings[[0, 0]]).to_degrees();
+            assert!((angle + 10.0).abs() < 1e-9, "{angle}");
+        }
     }
 
     #[test]
@@ -801,5 +850,149 @@ mod tests {
                 degrees: -7.5
             }
         );
+    }
+
+    mod properties {
+        use super::super::*;
+        use ndarray::Array2;
+        use proptest::prelude::*;
+
+        /// 64 cases from a fixed seed (CI is reproducible), nothing written to disk.
+        fn config() -> ProptestConfig {
+            ProptestConfig {
+                cases: 64,
+                failure_persistence: None,
+                rng_seed: proptest::test_runner::RngSeed::Fixed(21),
+                ..ProptestConfig::default()
+            }
+        }
+
+        /// Random `n x k` loadings in (-0.95, 0.95), `k` in 2..6.
+        fn loadings() -> impl Strategy<Value = Array2<f64>> {
+            (3usize..25, 2usize..6).prop_flat_map(|(n, k)| {
+                prop::collection::vec(-0.95f64..0.95, n * k)
+                    .prop_map(move |v| Array2::from_shape_vec((n, k), v).unwrap())
+            })
+        }
+
+        /// Loadings with a sequence of steps on random pairs of its factors (any angle in
+        /// -360..360), an analytic rotation and an orientation.
+        fn case() -> impl Strategy<Value = (Array2<f64>, Vec<RotationStep>, Rotation, Orientation)>
+        {
+            loadings().prop_flat_map(|a| {
+                let k = a.ncols();
+                let step = (1..=k, 1..k, -360.0f64..360.0).prop_map(move |(p, d, degrees)| {
+                    // b is any factor but a
+                    RotationStep {
+                        a: p,
+                        b: (p - 1 + d) % k + 1,
+                        degrees,
+                    }
+                });
+                (
+                    Just(a),
+                    prop::collection::vec(step, 1..8),
+                    prop_oneof![Just(Rotation::Varimax), Just(Rotation::None)],
+                    prop_oneof![
+                        Just(Orientation::Reflect),
+                        Just(Orientation::Psych),
+                        Just(Orientation::AsIs)
+                    ],
+                )
+            })
+        }
+
+        fn rotated(
+            a: &Array2<f64>,
+            steps: &[RotationStep],
+            rotation: Rotation,
+            orientation: Orientation,
+        ) -> Rotated {
+            rotate(
+                a.view(),
+                rotation,
+                VarimaxMethod::Pqmethod,
+                orientation,
+                steps,
+            )
+            .unwrap()
+        }
+
+        fn determinant(m: &Array2<f64>) -> f64 {
+            let k = m.nrows();
+            nalgebra::DMatrix::from_fn(k, k, |i, j| m[[i, j]]).determinant()
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Every step maps the loadings before it to those after it by the rotation of
+            /// its plane, with determinant +1: no factor is ever mirrored by a step.
+            #[test]
+            fn each_step_is_a_plane_rotation_without_mirror(
+                (a, steps, rotation, orientation) in case()
+            ) {
+                let k = a.ncols();
+                for j in 0..steps.len() {
+                    let before = rotated(&a, &steps[..j], rotation, orientation);
+                    let after = rotated(&a, &steps[..=j], rotation, orientation);
+                    // the turn taking one to the other: before.matrix^T after.matrix
+                    let q = before.matrix.t().dot(&after.matrix);
+                    let s = steps[j];
+                    let (p, r) = (s.a - 1, s.b - 1);
+                    let (sin, cos) = s.degrees.to_radians().sin_cos();
+                    for x in 0..k {
+                        for y in 0..k {
+                            let want = match (x, y) {
+                                _ if (x, y) == (p, p) || (x, y) == (r, r) => cos,
+                                _ if (x, y) == (r, p) => sin,
+                                _ if (x, y) == (p, r) => -sin,
+                                _ if x == y => 1.0,
+                                _ => 0.0,
+                            };
+                            prop_assert!((q[[x, y]] - want).abs() < 1e-12,
+                                "step {}: q[{},{}] = {} (want {})", j + 1, x, y, q[[x, y]], want);
+                        }
+                    }
+                    prop_assert!((determinant(&q) - 1.0).abs() < 1e-12);
+                    let mapped = before.loadings.dot(&q);
+                    for (m, l) in mapped.iter().zip(after.loadings.iter()) {
+                        prop_assert!((m - l).abs() < 1e-12, "step {}: {} vs {}", j + 1, m, l);
+                    }
+                    prop_assert!(after.step_signs.iter().all(|&s| s == 1.0));
+                }
+            }
+
+            /// `n` steps of `d` degrees on one pair equal one step of `n d` degrees.
+            #[test]
+            fn steps_on_one_pair_add_up(
+                (a, steps, rotation, orientation) in case(),
+                n in 1usize..12,
+                degrees in -90.0f64..90.0,
+            ) {
+                let pair = steps[0];
+                let many = vec![RotationStep { degrees, ..pair }; n];
+                let one = [RotationStep { degrees: degrees * n as f64, ..pair }];
+                let many = rotated(&a, &many, rotation, orientation);
+                let one = rotated(&a, &one, rotation, orientation);
+                for (x, y) in many.loadings.iter().zip(one.loadings.iter()) {
+                    prop_assert!((x - y).abs() < 1e-12, "{} vs {}", x, y);
+                }
+                for (x, y) in many.matrix.iter().zip(one.matrix.iter()) {
+                    prop_assert!((x - y).abs() < 1e-12, "{} vs {}", x, y);
+                }
+            }
+
+            /// Steps keep every sort's communality.
+            #[test]
+            fn steps_keep_communalities((a, steps, rotation, orientation) in case()) {
+                let r = rotated(&a, &steps, rotation, orientation);
+                for i in 0..a.nrows() {
+                    let h0 = a.row(i).dot(&a.row(i));
+                    let h1 = r.loadings.row(i).dot(&r.loadings.row(i));
+                    prop_assert!((h0 - h1).abs() < 1e-12, "row {}: {} vs {}", i, h0, h1);
+                }
+            }
+        }
     }
 }

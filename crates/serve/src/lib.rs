@@ -17,7 +17,7 @@
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
 //! | `POST /api/factors` | [`OptionLayer`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
-//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); or `{"error"}` |
+//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice |
 //! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` |
 
@@ -138,7 +138,7 @@ enum Answer {
         /// The results of these choices, without the correlation matrix.
         results: Box<qstudy_core::AnalysisResults>,
         /// Per factor, +1 or -1: how its plotted loadings compare with the space a rotation
-        /// step turns.
+        /// step turns (-1 for an inverted factor).
         step_signs: Vec<f64>,
     },
     /// `/api/analyze` (409): a later request of the session came while this one waited.

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::error::Given;
+use crate::flag::FlaggingOptions;
 use crate::rotate::RotationStep;
 use crate::synthetic::planted_study;
 use crate::validate::{ValidationOptions, validate};
@@ -151,4 +152,114 @@ fn invalid_options_are_refused_before_any_computation() {
     assert!(edit(&mut a, |o| o.rotation_steps.push(same)).is_err());
     assert_eq!(a.runs(Stage::Rotate), 1);
     assert_eq!(a.results(), before);
+}
+
+#[test]
+fn split_carries_names_flags_and_inversion_to_the_halves() {
+    let study = study();
+    let ids = study.sort_ids();
+    let mut a = Analysis::new(&study, three()).unwrap();
+    let plain = a.results();
+    // the sort loading most positively on F1 among its defining sorts, and the one loading
+    // most negatively among the others
+    let f1: Vec<f64> = plain.rotated.loadings.iter().map(|row| row[0]).collect();
+    let on_f1 = |i: &usize| plain.flags[*i][0];
+    let positive = (0..ids.len())
+        .filter(on_f1)
+        .max_by(|&i, &j| f1[i].total_cmp(&f1[j]))
+        .unwrap();
+    let negative = (0..ids.len())
+        .filter(|i| !on_f1(i))
+        .min_by(|&i, &j| f1[i].total_cmp(&f1[j]))
+        .unwrap();
+    assert!(f1[positive] > 0.0 && f1[negative] < 0.0, "{f1:?}");
+    // inverted and split without edits: the positive sort defines F1b, the negative one
+    // does not define F1a
+    let bare = AnalysisOptions {
+        invert: vec![1],
+        flagging: FlaggingOptions {
+            split: vec![1],
+            ..Default::default()
+        },
+        ..three()
+    };
+    let bare = analyze(&study, &bare).unwrap();
+    assert!(bare.flags[positive][1] && !bare.flags[negative][0]);
+    let edit_on = |i: usize, factor: &str| FlagEdit {
+        sort: ids[i].clone(),
+        factor: factor.into(),
+    };
+    // named, hand-flagged, unflagged and inverted before the split, as the workbench does
+    edit(&mut a, |o| {
+        o.factor_names.insert("F1".into(), "Reformers".into());
+        o.factor_names.insert("F2".into(), "Others".into());
+        o.flagging.flags.push(edit_on(negative, "F1"));
+        o.flagging.unflags.push(edit_on(positive, "F1"));
+        o.invert = vec![1];
+    })
+    .unwrap();
+    assert_eq!(
+        edit(&mut a, |o| o.flagging.split = vec![1]).unwrap(),
+        Some(Stage::Flag)
+    );
+    let r = a.results();
+    assert_eq!(r, analyze(&study, a.options()).unwrap());
+    let names: Vec<&str> = r.factors.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["F1a", "F1b", "F2", "F3"]);
+    let labels: Vec<Option<&str>> = r.factors.iter().map(|f| f.label.as_deref()).collect();
+    assert_eq!(
+        labels,
+        [
+            Some("Reformers (a)"),
+            Some("Reformers (b)"),
+            Some("Others"),
+            None
+        ]
+    );
+    // inverted before the split: the negative sort (on F1 as rotated) is on the positive
+    // half of the inverted F1, and its flag by the whole name lands there; the positive one
+    // is on F1b, and its unflag lands there
+    assert!(r.flags[negative][0] && !r.flags[negative][1]);
+    assert!(!r.flags[positive][0] && !r.flags[positive][1]);
+    let others = |f: &[bool]| f[2..].to_vec();
+    assert_eq!(others(&r.flags[negative]), others(&bare.flags[negative]));
+    assert_eq!(others(&r.flags[positive]), others(&bare.flags[positive]));
+    assert!(r.factor_loadings[negative][0] > 0.0);
+    assert!(r.factor_loadings[positive][1] > 0.0);
+    // F1a of the inverted factor is F1b of the factor as rotated (and the other way round)
+    let split_only = analyze(
+        &study,
+        &AnalysisOptions {
+            flagging: FlaggingOptions {
+                split: vec![1],
+                ..Default::default()
+            },
+            ..three()
+        },
+    )
+    .unwrap();
+    for i in 0..ids.len() {
+        assert_eq!(r.factor_loadings[i][0], split_only.factor_loadings[i][1]);
+        assert_eq!(r.factor_loadings[i][1], split_only.factor_loadings[i][0]);
+    }
+    // a half's own name wins over the whole factor's
+    edit(&mut a, |o| {
+        o.factor_names.insert("F1b".into(), "Sceptics".into());
+    })
+    .unwrap();
+    let r = a.results();
+    assert_eq!(r.factors[0].label.as_deref(), Some("Reformers (a)"));
+    assert_eq!(r.factors[1].label.as_deref(), Some("Sceptics"));
+    // a name for a half of a factor that is not split, or for no factor, is still refused
+    for unknown in ["F2a", "F4"] {
+        match edit(&mut a, |o| {
+            o.factor_names.insert(unknown.into(), "x".into());
+        }) {
+            Err(AnalysisError::UnknownFactor { context, valid, .. }) => {
+                assert_eq!(context, Given::FactorName);
+                assert_eq!(valid, "F1a, F1b, F2, F3");
+            }
+            other => panic!("{unknown}: {other:?}"),
+        }
+    }
 }
