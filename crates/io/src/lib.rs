@@ -372,8 +372,8 @@ impl LoadedSorts {
         Invalid {
             error: err.clone(),
             file,
-            location,
-            note,
+            location: location.map(Box::new),
+            note: note.into_boxed_str(),
         }
     }
 }

@@ -28,10 +28,11 @@ pub struct Invalid {
     pub error: ValidationError,
     /// The file (or study directory) it is in.
     pub(crate) file: PathBuf,
-    /// The place in the file (`line 3, column 2`), when known.
-    pub(crate) location: Option<Location>,
-    /// What the reader adds (a hint about the file's layout), with its leading space.
-    pub(crate) note: String,
+    /// The place in the file (`line 3, column 2`), when known (boxed: the error stays small).
+    pub(crate) location: Option<Box<Location>>,
+    /// What the reader adds (a hint about the file's layout), with its leading space (a boxed
+    /// `str`: the error stays small).
+    pub(crate) note: Box<str>,
 }
 
 impl Invalid {
@@ -131,7 +132,7 @@ fn with_study_ids(loaded: &LoadedSorts, study: Study) -> Result<Study, Invalid> 
                 error,
                 file: info.dir.clone(),
                 location: None,
-                note: String::new(),
+                note: Box::default(),
             }),
         None => Ok(study),
     }
