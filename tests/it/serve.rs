@@ -13,6 +13,8 @@ use support::{fixture, qstudy, results};
 struct Server {
     port: u16,
     token: String,
+    /// The session's private directory (uploads are written there).
+    session: std::path::PathBuf,
     stopper: Stopper,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -36,6 +38,7 @@ fn start(input: Option<&Path>) -> Server {
         (port.parse().unwrap(), token.to_string())
     };
     assert_eq!(token.len(), 32);
+    let session = wb.session_dir().expect("a private directory").to_path_buf();
     let stopper = wb.stopper();
     let thread = Some(std::thread::spawn(move || {
         let _ = wb.run();
@@ -43,6 +46,7 @@ fn start(input: Option<&Path>) -> Server {
     Server {
         port,
         token,
+        session,
         stopper,
         thread,
     }
@@ -350,7 +354,8 @@ fn bad_input_gets_the_message_of_qstudy_analyze() {
     // A path given to `qstudy serve`.
     let e = Workbench::bind(0, Some(&broken)).err().expect("refused");
     assert_eq!(format!("error: {e}\n"), cli.stderr);
-    // The same file uploaded: named as uploaded; the open study stays.
+    // The same file uploaded: named as uploaded, without the command line's way of choosing
+    // a format (the page reads an upload by its name and content); the open study stays.
     let apse = fixture("apse-2023");
     let s = start(Some(Path::new(&apse)));
     let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&broken).unwrap());
@@ -359,9 +364,11 @@ fn bad_input_gets_the_message_of_qstudy_analyze() {
         &json!({"files": [{"name": "broken.csv", "data": data}]}),
     );
     let prefix = format!("{}{}", tmp.path().display(), std::path::MAIN_SEPARATOR);
+    let hint = "; give the format explicitly to read it otherwise)";
+    assert!(cli.stderr.contains(hint), "{}", cli.stderr);
     assert_eq!(
         format!("error: {}\n", answer["error"].as_str().unwrap()),
-        cli.stderr.replace(&prefix, "")
+        cli.stderr.replace(&prefix, "").replace(hint, ")")
     );
     let state = s.post_json("/api/analyze", &json!({"factors": 4}));
     assert_eq!(state["results"]["input"]["sorts"], 32);
@@ -430,4 +437,351 @@ fn a_download_with_attributes_named_by_questions_holds_every_figure() {
         .collect();
     assert_eq!(groups.len(), 6, "three attributes, SVG and PNG: {groups:?}");
     assert!(groups.iter().all(|n| n.len() <= 60), "{groups:?}");
+}
+
+/// Uploads `files` (`(name, bytes)`) as the page does; the answer.
+fn upload(s: &Server, files: &[(&str, &[u8])]) -> Value {
+    let files: Vec<Value> = files
+        .iter()
+        .map(|(name, bytes)| {
+            json!({"name": name, "data": base64::engine::general_purpose::STANDARD.encode(bytes)})
+        })
+        .collect();
+    s.post_json("/api/load", &json!({ "files": files }))
+}
+
+/// Whether `text` names a command-line option (`--` then a letter).
+fn names_a_flag(text: &str) -> bool {
+    text.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'-' && w[1] == b'-' && w[2].is_ascii_alphabetic())
+}
+
+/// A message the page shows: in its words (no command-line option) and without the server's
+/// paths (the session's private directory).
+fn assert_page_words(s: &Server, text: &str) {
+    assert!(!names_a_flag(text), "names a flag: {text}");
+    assert!(!text.contains("qstudy-serve-"), "a server path: {text}");
+    let session = s.session.display().to_string();
+    assert!(!text.contains(&session), "the session directory: {text}");
+    let tmp = std::env::temp_dir().display().to_string();
+    assert!(!text.contains(&tmp), "a server path: {text}");
+}
+
+/// The `error` of an answer, checked to be in the page's words; returned.
+fn page_error(s: &Server, answer: &Value) -> String {
+    let e = answer["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error: {answer}"))
+        .to_string();
+    assert_page_words(s, &e);
+    e
+}
+
+#[test]
+fn messages_speak_the_page_not_the_command_line() {
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let tmp = tempfile::tempdir().unwrap();
+
+    // A CSV whose grid cannot be inferred: the command line asks for --grid, the page for a
+    // study.toml that gives it; the file is named as uploaded.
+    let ungridded = b"A,B\n1,0\n0,0\n-1,1\n";
+    let file = tmp.path().join("ungridded.csv");
+    std::fs::write(&file, ungridded).unwrap();
+    let cli = qstudy(&[
+        "analyze",
+        file.to_str().unwrap(),
+        "--out",
+        tmp.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(cli.stderr.contains("--grid"), "{}", cli.stderr);
+    let e = page_error(&s, &upload(&s, &[("ungridded.csv", ungridded)]));
+    assert!(e.starts_with("ungridded.csv: "), "{e}");
+    assert!(e.contains("study.toml gives the grid"), "{e}");
+
+    // An unknown extension: the command line says to give the format, the page what to open.
+    let e = page_error(&s, &upload(&s, &[("sorts.sav", ungridded)]));
+    assert!(
+        e.starts_with("sorts.sav: unknown input format (extension '.sav')"),
+        "{e}"
+    );
+    assert!(!e.contains("explicitly"), "{e}");
+    // A lone .STA: open it with its .DAT.
+    let sta = std::fs::read(fixture("lipset/LIPSET.STA")).unwrap();
+    let e = page_error(&s, &upload(&s, &[("LIPSET.STA", &sta)]));
+    assert!(e.contains("open it together with its .DAT"), "{e}");
+    // A .STA with a blank line names both files as uploaded.
+    let dat = std::fs::read(fixture("lipset/LIPSET.DAT")).unwrap();
+    let e = page_error(
+        &s,
+        &upload(
+            &s,
+            &[
+                ("lipset/LIPSET.DAT", &dat),
+                ("lipset/LIPSET.STA", b"one\r\n\r\nthree\r\n"),
+            ],
+        ),
+    );
+    assert!(e.starts_with("lipset/LIPSET.STA: line 2 is blank"), "{e}");
+    assert!(e.contains("statements in lipset/LIPSET.DAT)"), "{e}");
+    // A study directory without its sorts file, and one whose sorts file is a directory.
+    let manifest = std::fs::read(Path::new(&apse).join("study.toml")).unwrap();
+    let statements = std::fs::read(Path::new(&apse).join("statements.csv")).unwrap();
+    let participants = std::fs::read(Path::new(&apse).join("participants.csv")).unwrap();
+    let e = page_error(
+        &s,
+        &upload(
+            &s,
+            &[
+                ("apse/study.toml", &manifest),
+                ("apse/statements.csv", &statements),
+                ("apse/participants.csv", &participants),
+            ],
+        ),
+    );
+    assert!(e.starts_with("apse/sorts.csv: file not found"), "{e}");
+    let e = page_error(
+        &s,
+        &upload(
+            &s,
+            &[
+                ("apse/study.toml", &manifest),
+                ("apse/statements.csv", &statements),
+                ("apse/participants.csv", &participants),
+                ("apse/sorts.csv/x.csv", b"x"),
+            ],
+        ),
+    );
+    assert!(e.contains("apse/sorts.csv is a directory"), "{e}");
+
+    // Impossible choices on the study still open (the uploads above changed nothing).
+    let state = s.post_json("/api/factors", &json!({"factors": 4}));
+    assert_eq!(state["report"]["sorts"], 32);
+    let base = json!({"factors": 4, "method": "centroid"});
+    let with = |key: &str, value: Value| {
+        let mut o = base.clone();
+        o[key] = value;
+        o
+    };
+    for (options, says) in [
+        (
+            with("flag", json!(["C01=x"])),
+            "flag of C01 on x: factor 'x' does not exist",
+        ),
+        (
+            with("unflag", json!(["ZZ9=F1"])),
+            "unflag of ZZ9 on F1: no sort with id 'ZZ9'",
+        ),
+        (
+            with("extract", json!(2)),
+            "4 factor(s) to keep but only 2 extracted (Extract)",
+        ),
+        (
+            with("split", json!([2, 2])),
+            "factor 2 is split more than once",
+        ),
+    ] {
+        let e = page_error(&s, &s.post_json("/api/analyze", &options));
+        assert!(e.contains(says), "{e}");
+    }
+    let horst = json!({"factors": 4, "method": "horst", "horst_iterations": 0});
+    let e = page_error(&s, &s.post_json("/api/factors", &horst));
+    assert!(e.contains("horst_iterations must be at least 1"), "{e}");
+    // The command line names its flag for the same choice.
+    let cli = qstudy(&[
+        "analyze",
+        &apse,
+        "--extract",
+        "2",
+        "--out",
+        tmp.path().join("x").to_str().unwrap(),
+    ]);
+    assert!(cli.stderr.contains("(--extract)"), "{}", cli.stderr);
+
+    // Choices on factors no longer kept are dropped with notes in the page's words; a flag on
+    // the half of a factor that is not split is moved.
+    let mut options = with("flag", json!(["C01=F9", "C02=F2a"]));
+    options["unflag"] = json!(["C03=F4"]);
+    options["factors"] = json!(3);
+    let answer = s.post_json("/api/analyze", &options);
+    assert!(answer["results"].is_object(), "{answer}");
+    let dropped = answer["dropped"].as_array().unwrap();
+    assert_eq!(dropped.len(), 3, "{answer}");
+    for note in dropped {
+        assert_page_words(&s, note.as_str().unwrap());
+    }
+    for warning in answer["warnings"].as_array().unwrap() {
+        assert_page_words(&s, warning["text"].as_str().unwrap());
+    }
+}
+
+/// The page's warnings are `warnings.txt`'s, line for line, each with what it is about.
+#[test]
+fn the_page_gets_the_warnings_of_warnings_txt() {
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let options = json!({
+        "factors": 4,
+        "flag": ["C01=F2", "C05=F3", "O03=F1", "O07=F4"],
+        "unflag": ["C02=F1"],
+        "invert": [2],
+    });
+    let answer = s.post_json("/api/analyze", &options);
+    assert!(answer["dropped"].as_array().unwrap().is_empty(), "{answer}");
+    let warnings = answer["warnings"].as_array().unwrap();
+    let (status, zip) = s.post("/api/download", &options);
+    assert_eq!(status, 200);
+    let tmp = tempfile::tempdir().unwrap();
+    let down = unzip(&zip, tmp.path());
+    let txt = std::fs::read_to_string(down.join("warnings.txt")).unwrap();
+    let lines: Vec<&str> = txt.lines().collect();
+    let texts: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, lines);
+    // many warnings of several kinds, each with its kind's key
+    assert!(texts.len() >= 5, "{texts:?}");
+    let groups: std::collections::BTreeSet<&str> = warnings
+        .iter()
+        .map(|w| w["group"].as_str().unwrap())
+        .collect();
+    assert!(groups.len() >= 2, "{groups:?}");
+    // each names the sorts and factors it is about
+    let results = &answer["results"];
+    let sort_ids: Vec<&str> = results["input"]["sort_ids"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().unwrap()).collect())
+        .unwrap_or_default();
+    for w in warnings {
+        let text = w["text"].as_str().unwrap();
+        for sort in w["sorts"].as_array().unwrap() {
+            let sort = sort.as_str().unwrap();
+            assert!(text.contains(sort), "{w}");
+            assert!(sort_ids.is_empty() || sort_ids.contains(&sort), "{w}");
+        }
+        for factor in w["factors"].as_array().unwrap() {
+            assert!(text.contains(factor.as_str().unwrap()), "{w}");
+        }
+    }
+    let several = warnings
+        .iter()
+        .find(|w| w["group"] == "flagged_on_several")
+        .expect("a sort flagged on two factors");
+    assert_eq!(several["sorts"].as_array().unwrap().len(), 1);
+    assert!(several["factors"].as_array().unwrap().len() >= 2);
+}
+
+/// APSE names four factors: keeping three drops what is about F4, and says so; the choices as
+/// applied keep four again with nothing dropped.
+#[test]
+fn choices_about_factors_no_longer_kept_are_dropped_and_said() {
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let host = s.host();
+    let (_, state) = send(
+        s.port,
+        "GET",
+        "/api/state",
+        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+        b"",
+    );
+    let state: Value = serde_json::from_slice(&state).unwrap();
+    let mut options = state["options"].clone();
+    options["flag"] = json!(["O16=F4", "C04=F1"]);
+    options["invert"] = json!([4]);
+    options["rotate"] = json!(["1,2,5", "3,4,10", "4,1,-5"]);
+    options["factors"] = json!(3);
+    let answer = s.post_json("/api/analyze", &options);
+    assert!(answer["results"].is_object(), "{answer}");
+    assert_eq!(answer["results"]["factors"].as_array().unwrap().len(), 3);
+    let dropped: Vec<&str> = answer["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            "the name 'stressed collaboration' of F4: F4 is no longer kept (3 factors)",
+            "the flag of O16 on F4: F4 is no longer kept (3 factors)",
+            "inverting F4: F4 is no longer kept (3 factors)",
+            "2 hand rotation steps on F4: F4 is no longer kept (3 factors)",
+        ]
+    );
+    let applied = &answer["options"];
+    assert!(applied["factor_names"].get("F4").is_none(), "{applied}");
+    assert_eq!(applied["factor_names"]["F3"], "frustrated expectations");
+    assert_eq!(applied["flag"], json!(["C04=F1"]));
+    assert!(applied.get("invert").is_none(), "{applied}");
+    assert_eq!(applied["rotate"], json!(["1,2,5"]));
+    // the analysis is that of the choices as applied
+    let again = s.post_json("/api/analyze", applied);
+    assert_eq!(again["results"], answer["results"]);
+    assert!(again["dropped"].as_array().unwrap().is_empty());
+    // keep four again: nothing to drop
+    let mut four = applied.clone();
+    four["factors"] = json!(4);
+    let answer = s.post_json("/api/analyze", &four);
+    assert!(answer["results"].is_object(), "{answer}");
+    assert!(answer["dropped"].as_array().unwrap().is_empty(), "{answer}");
+    assert_eq!(&answer["options"], &four);
+
+    // The saved study is the choices as applied: `qstudy analyze` reproduces the page.
+    let page = s.post_json("/api/analyze", &options)["results"].clone();
+    let (status, zip) = s.post("/api/save", &options);
+    assert_eq!(status, 200);
+    let tmp = tempfile::tempdir().unwrap();
+    let study = unzip(&zip, &tmp.path().join("saved"));
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    assert!(!toml.contains("F4 ="), "{toml}");
+    let cli = analyze_saved(&study, &tmp.path().join("cli"));
+    assert_eq!(cli, page);
+    // Without the number of factors, nothing is fitted.
+    let mut unknown = options.clone();
+    unknown.as_object_mut().unwrap().remove("factors");
+    unknown["flag"] = json!(["O16=F9"]);
+    let answer = s.post_json("/api/analyze", &unknown);
+    assert!(
+        answer["error"].as_str().unwrap().contains("'F9'"),
+        "{answer}"
+    );
+}
+
+/// The scree the page draws (see the route table of `qstudy_serve`): the correlation matrix's
+/// eigenvalues (`parallel.observed`) against the parallel-analysis line
+/// (`parallel.random_percentile`); the leading points above it are the count the reasons give.
+#[test]
+fn the_scree_points_above_the_line_are_the_count_the_reasons_give() {
+    for (input, method) in [("lipset/LIPSET.DAT", "centroid"), ("apse-2023", "pca")] {
+        let s = start(Some(Path::new(&fixture(input))));
+        let report = &s.post_json("/api/factors", &json!({"method": method}))["report"];
+        let numbers = |v: &Value| -> Vec<f64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let points = numbers(&report["parallel"]["observed"]);
+        let line = numbers(&report["parallel"]["random_percentile"]);
+        assert_eq!(points.len(), line.len());
+        let above = points.iter().zip(&line).take_while(|(p, l)| p > l).count();
+        assert!(above >= 1, "{input}");
+        assert_eq!(report["parallel"]["retained"], above, "{input}");
+        let reason = report["reasons"][0].as_str().unwrap();
+        assert!(
+            reason.starts_with(&format!(
+                "parallel analysis: {above} eigenvalue(s) of the correlation matrix exceed"
+            )),
+            "{reason}"
+        );
+        assert!(report["recommended"].as_u64().unwrap() as usize <= above);
+        // the Kaiser-Guttman line (1) goes with the extraction's eigenvalues
+        let eigen = numbers(&report["eigenvalues"]);
+        let kaiser = eigen.iter().take_while(|&&e| e > 1.0).count();
+        assert_eq!(report["kaiser_guttman"], kaiser, "{input}");
+    }
 }

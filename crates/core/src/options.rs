@@ -14,6 +14,10 @@ use crate::flag::{self, FlagEdit, FlaggingOptions};
 use crate::numerics::Compatibility;
 use crate::rotate::{self, Orientation, RotateRequest, Rotation, RotationStep, VarimaxMethod};
 
+mod fit;
+
+pub use fit::{Dropped, Gone};
+
 /// Largest `n` for which the `n x n` correlation matrix is written by default.
 pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
 

@@ -226,6 +226,76 @@ impl fmt::Display for Warning {
     }
 }
 
+impl Warning {
+    /// A short key of the warning's kind, stable across versions (`flagged_on_several`,
+    /// `negative_flag`, `define_no_factor`...): warnings of one kind are one group for a front
+    /// end. A warning read back from a file is `text`.
+    ///
+    /// ```
+    /// use qstudy_core::Warning;
+    /// assert_eq!(Warning::FewerThanTwoArrays.group(), "fewer_than_two_arrays");
+    /// ```
+    pub fn group(&self) -> &'static str {
+        match self {
+            Warning::HorstNotConverged { .. } => "horst_not_converged",
+            Warning::FewerExtracted { .. } => "fewer_extracted",
+            Warning::CentroidHeywood { .. } => "centroid_heywood",
+            Warning::HeywoodLoading { .. } => "heywood_loading",
+            Warning::FlaggedOnSeveral { .. } => "flagged_on_several",
+            Warning::NegativeFlag { .. } => "negative_flag",
+            Warning::DefineNoFactor { .. } => "define_no_factor",
+            Warning::NoDefiningSort { .. } => "no_defining_sort",
+            Warning::CompositeCancels { .. } => "composite_cancels",
+            Warning::TiesAcrossColumns { .. } => "ties_across_columns",
+            Warning::FewerThanTwoArrays => "fewer_than_two_arrays",
+            Warning::BootstrapManualFlags => "bootstrap_manual_flags",
+            Warning::BootstrapRotationSteps => "bootstrap_rotation_steps",
+            Warning::BootstrapAutomaticFlagging => "bootstrap_automatic_flagging",
+            Warning::ReplicatesFailed { .. } => "replicates_failed",
+            Warning::FactorsRecommended { .. } => "factors_recommended",
+            Warning::Text(_) => "text",
+        }
+    }
+
+    /// The ids of the sorts the warning is about, in its order (none for most).
+    ///
+    /// ```
+    /// use qstudy_core::Warning;
+    /// let w = Warning::DefineNoFactor { sorts: vec!["A".into(), "B".into()] };
+    /// assert_eq!(w.sorts(), ["A", "B"]);
+    /// ```
+    pub fn sorts(&self) -> Vec<&str> {
+        match self {
+            Warning::CentroidHeywood { sort, .. }
+            | Warning::HeywoodLoading { sort, .. }
+            | Warning::FlaggedOnSeveral { sort, .. }
+            | Warning::NegativeFlag { sort, .. } => vec![sort.as_str()],
+            Warning::DefineNoFactor { sorts } => sorts.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The factors of the results the warning is about, named as in the results (`F1`,
+    /// `F2a`); none for most. A centroid factor (before rotation) is not one of them.
+    ///
+    /// ```
+    /// use qstudy_core::Warning;
+    /// let w = Warning::HeywoodLoading { sort: "A".into(), factor: 2, loading: 1.01 };
+    /// assert_eq!(w.factors(), ["F2"]);
+    /// ```
+    pub fn factors(&self) -> Vec<String> {
+        match self {
+            Warning::HeywoodLoading { factor, .. } => vec![format!("F{factor}")],
+            Warning::FlaggedOnSeveral { factors, .. } => factors.clone(),
+            Warning::NegativeFlag { factor, .. }
+            | Warning::NoDefiningSort { factor }
+            | Warning::CompositeCancels { factor }
+            | Warning::TiesAcrossColumns { factor, .. } => vec![factor.clone()],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Written as its sentence.
 impl Serialize for Warning {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -36,7 +36,7 @@ pub enum ReadError {
         source: std::io::Error,
     },
     /// A directory was given.
-    #[error("{}: is a directory, not a file of the format given (a study directory is read with --format study or no --format)", shown(.file))]
+    #[error("{}", self.worded(&CommandWords))]
     IsDirectory {
         /// The directory.
         file: PathBuf,
@@ -61,7 +61,7 @@ pub enum ReadError {
         limit: u64,
     },
     /// No format given and the extension is not one we know.
-    #[error("{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names ({})", shown(.file), .extension.as_deref().map(|e| format!(" (extension '.{}')", one_line(e))).unwrap_or_else(|| " (no extension)".to_string()), crate::InputFormat::NAMES)]
+    #[error("{}", self.worded(&CommandWords))]
     UnknownFormat {
         /// The file.
         file: PathBuf,
@@ -261,7 +261,7 @@ pub enum ReadError {
     },
     /// A file whose format was chosen by its content failed to read in that format: the
     /// message says which format was tried and why it was chosen.
-    #[error("{source} (read as {} because {}; give the format explicitly to read it otherwise)", .format.description(), one_line(.reason))]
+    #[error("{}", self.worded(&CommandWords))]
     Detected {
         /// The format the content pointed to.
         format: crate::InputFormat,
@@ -269,6 +269,33 @@ pub enum ReadError {
         reason: String,
         /// The reader's error.
         source: Box<ReadError>,
+    },
+    /// A blank line among the statements of a `.STA` file.
+    #[error("{}: line {line} is blank; expected one statement text per line ({statements} statements in {})", shown(.file), shown(.dat))]
+    StaBlankLine {
+        /// The `.STA` file.
+        file: PathBuf,
+        /// The `.DAT` file.
+        dat: PathBuf,
+        /// The blank line.
+        line: usize,
+        /// Statements in the `.DAT`.
+        statements: usize,
+    },
+    /// A file a study directory's manifest names that is not a regular file (a directory, a
+    /// device...).
+    #[error("{}{}: {}: {} is {kind}; expected a regular file", shown(.file), .line.map(|l| format!(": line {l}")).unwrap_or_default(), one_line(.named), shown(.path))]
+    StudyNotRegular {
+        /// The manifest.
+        file: PathBuf,
+        /// The manifest's line naming it.
+        line: Option<usize>,
+        /// How the manifest names it (`sorts = "data"`).
+        named: String,
+        /// The path named.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
     },
     /// A `.STA` file with a different number of statements than the `.DAT`.
     #[error("{}: {found} statement line(s), expected {expected} (the number of statements in {}); expected one statement text per line", shown(.file), shown(.dat))]
@@ -344,10 +371,154 @@ impl ReadError {
             | ReadError::LineTooShort { file, .. }
             | ReadError::ExtraText { file, .. }
             | ReadError::StatementCount { file, .. }
+            | ReadError::StaBlankLine { file, .. }
+            | ReadError::StudyNotRegular { file, .. }
             | ReadError::Study { file, .. }
             | ReadError::Content { file, .. } => file,
             ReadError::Detected { source, .. } => source.file(),
         }
+    }
+}
+
+impl ReadError {
+    /// This error with every path it names passed through `map`: the workbench names the files
+    /// of an upload relative to the directory they were written into, as the user uploaded
+    /// them.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use qstudy_io::{read_sorts_from_str, InputFormat};
+    /// let err = read_sorts_from_str("", "/tmp/up/x.csv", InputFormat::QmethodCsv).unwrap_err();
+    /// let err = err.map_paths(&|p| p.strip_prefix("/tmp/up").unwrap_or(p).to_path_buf());
+    /// assert!(err.to_string().starts_with("x.csv: the file is empty"));
+    /// ```
+    pub fn map_paths(self, map: &dyn Fn(&Path) -> PathBuf) -> ReadError {
+        let mut e = self;
+        match &mut e {
+            ReadError::Detected { source, .. } => {
+                let inner = std::mem::replace(
+                    source.as_mut(),
+                    ReadError::NotFound {
+                        file: PathBuf::new(),
+                    },
+                );
+                **source = inner.map_paths(map);
+            }
+            ReadError::StatementCount { file, dat, .. }
+            | ReadError::StaBlankLine { file, dat, .. } => {
+                *file = map(file);
+                *dat = map(dat);
+            }
+            ReadError::StudyNotRegular { file, path, .. } => {
+                *file = map(file);
+                *path = map(path);
+            }
+            ReadError::NotFound { file }
+            | ReadError::Io { file, .. }
+            | ReadError::IsDirectory { file }
+            | ReadError::NotRegular { file, .. }
+            | ReadError::TooLarge { file, .. }
+            | ReadError::UnknownFormat { file, .. }
+            | ReadError::Empty { file, .. }
+            | ReadError::NoStatements { file, .. }
+            | ReadError::NoSorts { file, .. }
+            | ReadError::RaggedRow { file, .. }
+            | ReadError::NotAnInteger { file, .. }
+            | ReadError::Csv { file, .. }
+            | ReadError::DatField { file, .. }
+            | ReadError::MissingLine { file, .. }
+            | ReadError::DistributionRange { file, .. }
+            | ReadError::DistributionSum { file, .. }
+            | ReadError::Grid { file, .. }
+            | ReadError::SortCount { file, .. }
+            | ReadError::LineTooShort { file, .. }
+            | ReadError::ExtraText { file, .. }
+            | ReadError::Study { file, .. }
+            | ReadError::Content { file, .. } => *file = map(file),
+        }
+        e
+    }
+
+    /// The one-line message with the ways to choose a format said by `words` (the command
+    /// line's `--format`, or what the workbench can be given); the same as
+    /// [`std::fmt::Display`] with [`CommandWords`].
+    ///
+    /// ```
+    /// use qstudy_io::{CommandWords, FormatWords, ReadError};
+    /// struct Page;
+    /// impl FormatWords for Page {
+    ///     fn unknown_format(&self, _extension: Option<&str>) -> Option<String> { None }
+    ///     fn directory(&self) -> Option<String> { None }
+    ///     fn detected(&self) -> Option<String> { None }
+    /// }
+    /// let e = ReadError::IsDirectory { file: "data".into() };
+    /// assert_eq!(e.worded(&Page), "data: is a directory, not a file of the format given");
+    /// assert_eq!(e.worded(&CommandWords), e.to_string());
+    /// ```
+    pub fn worded(&self, words: &dyn FormatWords) -> String {
+        let then =
+            |hint: Option<String>, sep: &str| hint.map(|h| format!("{sep}{h}")).unwrap_or_default();
+        match self {
+            ReadError::IsDirectory { file } => format!(
+                "{}: is a directory, not a file of the format given{}",
+                shown(file),
+                then(words.directory().map(|h| format!("({h})")), " ")
+            ),
+            ReadError::UnknownFormat { file, extension } => format!(
+                "{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook){}",
+                shown(file),
+                extension
+                    .as_deref()
+                    .map(|e| format!(" (extension '.{}')", one_line(e)))
+                    .unwrap_or_else(|| " (no extension)".to_string()),
+                then(words.unknown_format(extension.as_deref()), "; ")
+            ),
+            ReadError::Detected {
+                format,
+                reason,
+                source,
+            } => format!(
+                "{} (read as {} because {}{})",
+                source.worded(words),
+                format.description(),
+                one_line(reason),
+                then(words.detected(), "; ")
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// How a front end says what to do when an input's format is not the one wanted, for
+/// [`ReadError::worded`]: the command line names its `--format` option ([`CommandWords`],
+/// the readers' own messages); the workbench, which reads uploads by their names and content
+/// only, what to upload instead. `None`: nothing to add.
+pub trait FormatWords {
+    /// After the list of supported extensions, for a file of another (or no) `extension`.
+    fn unknown_format(&self, extension: Option<&str>) -> Option<String>;
+    /// After "is a directory, not a file of the format given", in brackets.
+    fn directory(&self) -> Option<String>;
+    /// After why a format was chosen by the file's content.
+    fn detected(&self) -> Option<String>;
+}
+
+/// The readers' own words for choosing a format: the command line's `--format`. What
+/// [`ReadError`]'s [`std::fmt::Display`] says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommandWords;
+
+impl FormatWords for CommandWords {
+    fn unknown_format(&self, _extension: Option<&str>) -> Option<String> {
+        Some(format!(
+            "give the format explicitly for other names ({})",
+            crate::InputFormat::NAMES
+        ))
+    }
+    fn directory(&self) -> Option<String> {
+        Some("a study directory is read with --format study or no --format".to_string())
+    }
+    fn detected(&self) -> Option<String> {
+        Some("give the format explicitly to read it otherwise".to_string())
     }
 }
 
@@ -454,5 +625,99 @@ fn sort_lines(found: usize) -> String {
         0 => String::new(),
         1 => " (line 3)".to_string(),
         n => format!(" (lines 3-{})", n + 2),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words that add nothing.
+    struct Nothing;
+
+    impl FormatWords for Nothing {
+        fn unknown_format(&self, _extension: Option<&str>) -> Option<String> {
+            None
+        }
+        fn directory(&self) -> Option<String> {
+            None
+        }
+        fn detected(&self) -> Option<String> {
+            None
+        }
+    }
+
+    #[test]
+    fn the_ways_to_choose_a_format_are_the_front_ends_words() {
+        let unknown = ReadError::UnknownFormat {
+            file: "x.sav".into(),
+            extension: Some("sav".into()),
+        };
+        let detected = ReadError::Detected {
+            format: crate::InputFormat::QmethodCsv,
+            reason: "why".into(),
+            source: Box::new(ReadError::IsDirectory { file: "d".into() }),
+        };
+        for e in [&unknown, &detected] {
+            assert_eq!(e.worded(&CommandWords), e.to_string());
+        }
+        assert!(
+            unknown
+                .to_string()
+                .ends_with("(KADE/Ken-Q workbook); give the format explicitly for other names (csv, csv-rows, htmlq, json, xlsx, pqmethod or study)")
+        );
+        assert!(unknown.worded(&Nothing).ends_with("(KADE/Ken-Q workbook)"));
+        assert_eq!(
+            detected.to_string(),
+            "d: is a directory, not a file of the format given (a study directory is read with --format study or no --format) (read as qmethod CSV (statements x sorts) because why; give the format explicitly to read it otherwise)"
+        );
+        assert_eq!(
+            detected.worded(&Nothing),
+            "d: is a directory, not a file of the format given (read as qmethod CSV (statements x sorts) because why)"
+        );
+    }
+
+    #[test]
+    fn every_path_of_an_error_is_mapped() {
+        let under = |p: &Path| Path::new("/up").join(p);
+        let bare = |p: &Path| p.strip_prefix("/up").unwrap_or(p).to_path_buf();
+        let errors = [
+            ReadError::StaBlankLine {
+                file: under("a.STA".as_ref()),
+                dat: under("a.DAT".as_ref()),
+                line: 2,
+                statements: 4,
+            },
+            ReadError::StudyNotRegular {
+                file: under("study.toml".as_ref()),
+                line: Some(7),
+                named: "sorts = \"s\"".into(),
+                path: under("s".as_ref()),
+                kind: "a directory",
+            },
+            ReadError::StatementCount {
+                file: under("a.STA".as_ref()),
+                dat: under("a.DAT".as_ref()),
+                found: 1,
+                expected: 2,
+            },
+            ReadError::Detected {
+                format: crate::InputFormat::QmethodCsv,
+                reason: "why".into(),
+                source: Box::new(ReadError::NotFound {
+                    file: under("x.csv".as_ref()),
+                }),
+            },
+        ];
+        let texts = [
+            "a.STA: line 2 is blank; expected one statement text per line (4 statements in a.DAT)",
+            "study.toml: line 7: sorts = \"s\": s is a directory; expected a regular file",
+            "a.STA: 1 statement line(s), expected 2 (the number of statements in a.DAT); expected one statement text per line",
+            "x.csv: file not found (read as qmethod CSV (statements x sorts) because why; give the format explicitly to read it otherwise)",
+        ];
+        for (e, text) in errors.into_iter().zip(texts) {
+            assert!(e.to_string().contains("/up/"), "{e}");
+            assert_eq!(e.map_paths(&bare).to_string(), text);
+        }
     }
 }

@@ -61,7 +61,7 @@ mod text;
 mod xlsx;
 mod xlsx_parts;
 
-pub use error::{FieldProblem, ReadError};
+pub use error::{CommandWords, FieldProblem, FormatWords, ReadError};
 pub use export::{
     Export, ExportError, OutputFormat, PQMETHOD_MAX, PQMETHOD_MIN, PqmethodStyle, StudyChoices,
     UnknownOutputFormat, export, pqmethod_dat, pqmethod_sta, qmethod_csv, study_directory,
@@ -305,7 +305,7 @@ impl LoadedSorts {
     /// them: for a front end to word the error itself ([`Invalid::message`]).
     pub fn locate(&self, err: &ValidationError) -> Invalid {
         let index_of = |id: &str| self.table.sort_ids.iter().position(|s| s == id);
-        let mut file = crate::error::shown(&self.path);
+        let mut file = self.path.clone();
         let location = match err {
             ValidationError::OffGrid {
                 sort, statement, ..
@@ -334,7 +334,7 @@ impl LoadedSorts {
                     statements_file: Some(sta),
                     ..
                 } => {
-                    file = crate::error::shown(sta);
+                    file = sta.clone();
                     None
                 }
                 SourceMap::Csv {
@@ -355,10 +355,6 @@ impl LoadedSorts {
             }
             _ => None,
         };
-        let place = match location {
-            Some(loc) => format!("{file}: {loc}"),
-            None => file,
-        };
         let mut note = String::new();
         if let (
             ValidationError::DuplicateId { .. },
@@ -375,8 +371,9 @@ impl LoadedSorts {
         }
         Invalid {
             error: err.clone(),
-            place,
-            note,
+            file,
+            location: location.map(Box::new),
+            note: note.into_boxed_str(),
         }
     }
 }

@@ -1,11 +1,11 @@
 //! Reading and validating an input in one call, as every command (and the workbench) does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use qstudy_core::validate::{ValidationOptions, validate, validate_all};
 use qstudy_core::{Grid, Study, ValidationError};
 
-use crate::{InputFormat, LoadedSorts, ReadError, read_sorts};
+use crate::{InputFormat, LoadedSorts, Location, ReadError, read_sorts};
 
 /// Why an input could not be loaded: it could not be read, or it is not a valid study. The
 /// message names the file and the place (sort, statement, line) as `LoadedSorts::describe`.
@@ -26,18 +26,45 @@ pub enum LoadError {
 pub struct Invalid {
     /// The validation error.
     pub error: ValidationError,
-    /// The file and the place in it (`data/x.csv: line 3, column 2`).
-    pub(crate) place: String,
-    /// What the reader adds (a hint about the file's layout), with its leading space.
-    pub(crate) note: String,
+    /// The file (or study directory) it is in.
+    pub(crate) file: PathBuf,
+    /// The place in the file (`line 3, column 2`), when known (boxed: the error stays small).
+    pub(crate) location: Option<Box<Location>>,
+    /// What the reader adds (a hint about the file's layout), with its leading space (a boxed
+    /// `str`: the error stays small).
+    pub(crate) note: Box<str>,
 }
 
 impl Invalid {
     /// The one-line message with `text` as the error's words (a front end's own wording of
     /// [`Invalid::error`]).
     pub fn message(&self, text: &str) -> String {
+        let file = crate::error::shown(&self.file);
+        let place = match &self.location {
+            Some(loc) => format!("{file}: {loc}"),
+            None => file,
+        };
         // Ids and labels read from a file may hold line breaks (quoted CSV cells).
-        crate::error::one_line(&format!("{}: {text}{}", self.place, self.note))
+        crate::error::one_line(&format!("{place}: {text}{}", self.note))
+    }
+
+    /// This error with its file passed through `map` (see [`ReadError::map_paths`]).
+    pub fn map_paths(self, map: &dyn Fn(&Path) -> PathBuf) -> Invalid {
+        Invalid {
+            file: map(&self.file),
+            ..self
+        }
+    }
+}
+
+impl LoadError {
+    /// This error with every path it names passed through `map` (see
+    /// [`ReadError::map_paths`]).
+    pub fn map_paths(self, map: &dyn Fn(&Path) -> PathBuf) -> LoadError {
+        match self {
+            LoadError::Read(e) => LoadError::Read(e.map_paths(map)),
+            LoadError::Invalid(e) => LoadError::Invalid(e.map_paths(map)),
+        }
     }
 }
 
@@ -103,9 +130,39 @@ fn with_study_ids(loaded: &LoadedSorts, study: Study) -> Result<Study, Invalid> 
             .with_statement_ids(info.statements.iter().map(|s| s.id).collect())
             .map_err(|error| Invalid {
                 error,
-                place: crate::error::shown(&info.dir),
-                note: String::new(),
+                file: info.dir.clone(),
+                location: None,
+                note: Box::default(),
             }),
         None => Ok(study),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_input_is_named_by_its_mapped_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ungridded.csv");
+        std::fs::write(&file, "A,B\n1,0\n0,0\n-1,1\n").unwrap();
+        let e = load_study(&file, None, None, false).unwrap_err();
+        assert!(matches!(e, LoadError::Invalid(_)), "{e}");
+        let full = e.to_string();
+        assert!(
+            full.starts_with(&format!("{}: column 2: ", file.display())),
+            "{full}"
+        );
+        let mapped = e.map_paths(&|p| p.strip_prefix(dir.path()).unwrap().to_path_buf());
+        assert_eq!(
+            mapped.to_string(),
+            full.replace(&format!("{}/", dir.path().display()), "")
+        );
+        assert!(
+            mapped
+                .to_string()
+                .starts_with("ungridded.csv: column 2: no grid given")
+        );
     }
 }

@@ -254,14 +254,11 @@ pub(crate) fn parse_sta(
         lines.pop();
     }
     if let Some(blank) = lines.iter().position(|l| is_blank(l)) {
-        return Err(ReadError::MissingLine {
+        return Err(ReadError::StaBlankLine {
             file: file.to_path_buf(),
+            dat: dat.to_path_buf(),
             line: blank + 1,
-            blank: true,
-            expected: format!(
-                "one statement text per line ({expected} statements in {})",
-                crate::error::shown(dat)
-            ),
+            statements: expected,
         });
     }
     if lines.len() != expected {

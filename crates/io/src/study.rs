@@ -593,10 +593,13 @@ fn confined(
     }
     let meta = std::fs::metadata(&real).map_err(|e| crate::io_error(&path, e))?;
     crate::limits::check_regular(&path, &meta).map_err(|e| match e {
-        ReadError::NotRegular { kind, .. } => refuse(format!(
-            "{shown}: {} is {kind}; expected a regular file",
-            path.display()
-        )),
+        ReadError::NotRegular { kind, .. } => ReadError::StudyNotRegular {
+            file: manifest.to_path_buf(),
+            line,
+            named: shown.clone(),
+            path: path.clone(),
+            kind,
+        },
         other => other,
     })?;
     Ok(path)

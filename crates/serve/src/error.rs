@@ -13,13 +13,11 @@ pub enum ServeError {
     /// file and place).
     #[error(transparent)]
     Load(#[from] qstudy_io::LoadError),
-    /// An uploaded input could not be read or is not a valid study: the readers' message,
-    /// naming the files as uploaded.
-    #[error("{message}")]
-    Upload {
-        /// The message.
-        message: String,
-    },
+    /// An uploaded input could not be read or is not a valid study: the readers' message in
+    /// the page's words ([`crate::words::load_error`]), its paths those of the files as
+    /// uploaded.
+    #[error("{}", crate::words::load_error(.0))]
+    Upload(qstudy_io::LoadError),
     /// An uploaded file name is not a plain relative name.
     #[error("'{}': an uploaded file name must be a plain relative name", .name.escape_debug())]
     UploadName {
@@ -95,7 +93,7 @@ impl ServeError {
     pub fn status(&self) -> u16 {
         match self {
             ServeError::Load(_)
-            | ServeError::Upload { .. }
+            | ServeError::Upload(_)
             | ServeError::UploadName { .. }
             | ServeError::UploadTwice { .. }
             | ServeError::NoUpload

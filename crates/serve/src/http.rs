@@ -200,6 +200,7 @@ impl Workbench {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, _)) => {
+                        no_delay(&stream);
                         serve_connection(stream, &self.state, &connections);
                     }
                     Err(e) => {
@@ -346,6 +347,16 @@ impl Connections {
     fn remove(&mut self, id: u64) {
         self.open.retain(|c| c.id != id);
     }
+}
+
+/// Turns off Nagle's algorithm on an accepted connection (`TCP_NODELAY`): each answer is one
+/// small write of its head and body, and the page sends its next request only when the answer
+/// is whole. With Nagle on, the last segment of an answer waits for the ACK of the one before,
+/// which the browser delays (delayed ACK, up to ~40 ms): a rotation step took 61 ms click to
+/// paint for 1.9 ms of the server's work. Failing to set it is not an error (the answer is only
+/// slower).
+fn no_delay(stream: &tokio::net::TcpStream) {
+    let _ = stream.set_nodelay(true);
 }
 
 /// The HTTP/1 settings of every connection.
@@ -548,6 +559,25 @@ mod tests {
         c.set_busy(c.next, true);
         assert!(c.add().is_none());
         assert_eq!(c.open.len(), MAX_CONNECTIONS);
+    }
+
+    #[test]
+    fn accepted_connections_send_without_delay() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .unwrap();
+            let addr = listener.local_addr().unwrap();
+            let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let (stream, _) = listener.accept().await.unwrap();
+            assert!(!stream.nodelay().unwrap(), "off until set");
+            no_delay(&stream);
+            assert!(stream.nodelay().unwrap());
+        });
     }
 
     #[test]

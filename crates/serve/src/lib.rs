@@ -16,10 +16,55 @@
 //! | `GET /` | | the page |
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
+<<<<<<< HEAD
 //! | `POST /api/factors` | [`OptionLayer`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
 //! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice |
 //! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` |
+=======
+//! | `POST /api/factors` | [`OptionLayer`] | `{"report"}`: the `qstudy factors` report ([`qstudy_core::retention::RetentionReport`]: scree, parallel analysis, recommendation; which fields to plot: "The scree" below), or `{"error"}` |
+//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix); per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
+//! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice (fitted as for `/api/analyze`) |
+//! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` (choices fitted as for `/api/analyze`) |
+//!
+//! **Choices fitted to the factors kept.** When the page's choices give the number of factors
+//! to keep (`factors`: `k`), `/api/analyze`, `/api/save` and `/api/download` first drop what
+//! refers to a factor beyond `k` ([`OptionLayer::fit_to`]): its name (`factor_names`), manual
+//! flags and unflags on it, its inversion or split, and hand rotation steps (`rotate`) that
+//! turn it; a flag or unflag on a half (`F2a`, `F2b`) of a factor that is not split is moved to
+//! the whole factor (`F2`, once), and a name of such a half dropped; a name or flag of a split
+//! factor as a whole is kept. The analysis runs with what remains, answered as `options` (send
+//! them back next time); each change is one line of `dropped` ("the name 'Reformers' of F4: F4
+//! is no longer kept (3 factors)", "2 hand rotation steps on F4: F4 is no longer kept (3
+//! factors)"), empty when nothing was. Without `factors`, nothing is fitted.
+//!
+//! **Warnings.** Each of `warnings` is `{"text": "sort 'C03' is flagged on more than one factor
+//! (F1, F2): it enters each composite", "group": "flagged_on_several", "sorts": ["C03"],
+//! "factors": ["F1", "F2"]}`: the sentence of `results.json` and `warnings.txt` in the page's
+//! words, its kind ([`qstudy_core::Warning::group`], a stable key; warnings of one kind are one
+//! group), and the sort ids and factor names (as in `results`) it is about, to show it beside
+//! the loadings row or the factor. They follow `warnings.txt`, line for line, without the
+//! workbook's notes (`results.xlsx: ...`, known only when a download builds the workbook).
+//!
+//! **The scree** (`/api/factors`' `report`), as `qstudy factors --out` draws `plots/scree.*`:
+//! the points are `report.parallel.observed` (the correlation matrix's eigenvalues, rank 1,
+//! 2, ...); the parallel-analysis line is `report.parallel.random_percentile` (the
+//! `report.parallel.percentile`-th percentile of random studies' correlation-matrix
+//! eigenvalues, same ranks); the leading points above that line are
+//! `report.parallel.retained`, the count the first of `report.reasons` gives ("parallel
+//! analysis: N eigenvalue(s) of the correlation matrix exceed ..."; count from rank 1 while
+//! above, as the report does); the recommendation (`report.recommended`) is at most that
+//! count (1 when it is 0). Plotting `report.eigenvalues`
+//! against that line is wrong: they are the extraction's (centroid: sums of squared
+//! loadings), a different quantity. `report.eigenvalues` belong with the Kaiser-Guttman line
+//! at eigenvalue 1: its leading points above 1 are `report.kaiser_guttman`. (With PCA, the
+//! two are the same eigenvalues.) `plots/scree.*` draws a PCA scree from
+//! `parallel.observed` and a centroid one from `eigenvalues`, with `parallel.observed` as a
+//! second, grey curve where the threshold is drawn.
+//!
+//! **Messages.** Every `error` and warning names the page's controls, never a command-line
+//! option or a server path: an uploaded file is named as uploaded ([`words`]).
+>>>>>>> page-words
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -140,6 +185,14 @@ enum Answer {
         /// Per factor, +1 or -1: how its plotted loadings compare with the space a rotation
         /// step turns (-1 for an inverted factor).
         step_signs: Vec<f64>,
+        /// The warnings of the results (and the notes of `warnings.txt` that apply to the
+        /// page), in `warnings.txt`'s order.
+        warnings: Vec<PageWarning>,
+        /// The choices as applied: the page's, fitted to the factors kept.
+        options: Box<OptionLayer>,
+        /// What of the page's choices was dropped or moved to fit the factors kept, one line
+        /// each.
+        dropped: Vec<String>,
     },
     /// `/api/analyze` (409): a later request of the session came while this one waited.
     Superseded {
@@ -148,6 +201,55 @@ enum Answer {
         /// Always true.
         superseded: bool,
     },
+}
+
+/// One warning for the page: its text and what it is about, so that the page shows it next
+/// to the loadings row of a sort or the column of a factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageWarning {
+    /// The warning in the page's words, one line.
+    pub text: String,
+    /// Its kind, a short stable key ([`qstudy_core::Warning::group`]; `figures_left_out` for
+    /// the note of a download without figures).
+    pub group: &'static str,
+    /// The sort ids it is about.
+    pub sorts: Vec<String>,
+    /// The factors it is about, named as in the results (`F1`, `F2a`).
+    pub factors: Vec<String>,
+}
+
+/// The warnings of `results` for the page, in the order of `warnings.txt`: the analysis's,
+/// then the note of the figures left out of a download (more than
+/// [`qstudy_app::outputs::FIGURE_SORT_LIMIT`] sorts). The notes of the workbook
+/// (`results.xlsx: ...`) are not among them: they are known only once the workbook of a
+/// download is built.
+pub fn page_warnings(results: &qstudy_core::AnalysisResults) -> Vec<PageWarning> {
+    let limit = qstudy_app::outputs::FIGURE_SORT_LIMIT;
+    results
+        .warnings
+        .iter()
+        .map(|w| PageWarning {
+            text: words::warning(w),
+            group: w.group(),
+            sorts: w.sorts().into_iter().map(str::to_string).collect(),
+            factors: w.factors(),
+        })
+        .chain((results.input.sorts > limit).then(|| PageWarning {
+            text: words::figures_left_out(results.input.sorts, limit),
+            group: "figures_left_out",
+            sorts: Vec::new(),
+            factors: Vec::new(),
+        }))
+        .collect()
+}
+
+/// An analysis of the page's choices: the open input, the analysis, the choices as applied
+/// and what was dropped from them to fit the factors kept.
+struct PageAnalysis {
+    opened: Arc<Opened>,
+    analyzed: Analyzed,
+    options: OptionLayer,
+    dropped: Vec<String>,
 }
 
 /// `/api/state`: the open input and the choices it starts with, or nothing open.
@@ -367,14 +469,17 @@ impl WorkbenchState {
     }
 
     /// The analysis of the page's choices, as `qstudy analyze` runs it, re-run from the first
-    /// stage that changed since the last request. With a `ticket`, the request is answered 409
+    /// stage that changed since the last request. The choices are first fitted to the number
+    /// of factors they keep, when they give it ([`OptionLayer::fit_to`]): those about a factor
+    /// no longer kept are dropped, and said so. With a `ticket`, the request is answered 409
     /// (`superseded`) if a later one arrived while it waited for the analysis before it.
-    fn analyze(
-        &self,
-        body: &[u8],
-        ticket: Option<u64>,
-    ) -> Result<(Arc<Opened>, Analyzed, OptionLayer), Reply> {
-        let (opened, options) = self.options_of(body)?;
+    fn analyze(&self, body: &[u8], ticket: Option<u64>) -> Result<PageAnalysis, Reply> {
+        let (opened, mut options) = self.options_of(body)?;
+        let dropped = match options.factors {
+            Some(kept) if kept > 0 => options.fit_to(kept),
+            _ => Vec::new(),
+        };
+        let dropped = dropped.iter().map(words::dropped).collect();
         let input = &opened.input;
         let failed = |source| {
             Reply::failure(&ServeError::Analysis {
@@ -403,7 +508,12 @@ impl WorkbenchState {
             }
             input.analyze_kept(&mut kept, resolved).map_err(failed)?
         };
-        Ok((opened, analyzed, options))
+        Ok(PageAnalysis {
+            opened,
+            analyzed,
+            options,
+            dropped,
+        })
     }
 
     /// Answers one request, the `Host` and token checked first.
@@ -447,36 +557,38 @@ impl WorkbenchState {
                         })
                     })
             }),
-            ("POST", "/api/analyze") => self.analyze(body, ticket).map(|(_, analyzed, _)| {
-                let mut results = analyzed.results;
+            ("POST", "/api/analyze") => self.analyze(body, ticket).map(|a| {
+                let mut results = a.analyzed.results;
                 // the page draws no correlation matrix (it is n x n)
                 results.correlation = None;
+                let warnings = page_warnings(&results);
                 // how each factor's plotted loadings compare with the space a rotation step turns
                 Reply::json(
                     200,
                     &Answer::Analysis {
                         results: Box::new(results),
-                        step_signs: analyzed.step_signs,
+                        step_signs: a.analyzed.step_signs,
+                        warnings,
+                        options: Box::new(a.options),
+                        dropped: a.dropped,
                     },
                 )
             }),
-            // The choices must analyse before they are saved.
-            ("POST", "/api/save") => self.analyze(body, None).and_then(|(opened, _, o)| {
-                let input = &opened.input;
+            // The choices must analyse before they are saved (fitted as for an analysis).
+            ("POST", "/api/save") => self.analyze(body, None).and_then(|a| {
+                let input = &a.opened.input;
                 let name = format!("{}-study", archive::stem(&input.shown));
-                archive::study_zip(input, &o, &name)
+                archive::study_zip(input, &a.options, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
                     .map_err(|e| Reply::failure(&e))
             }),
-            ("POST", "/api/download") => {
-                self.analyze(body, None).and_then(|(opened, analyzed, _)| {
-                    let input = &opened.input;
-                    let name = format!("{}-results", archive::stem(&input.shown));
-                    archive::results_zip(input, &analyzed, &name)
-                        .map(|z| Reply::zip(format!("{name}.zip"), z))
-                        .map_err(|e| Reply::failure(&e))
-                })
-            }
+            ("POST", "/api/download") => self.analyze(body, None).and_then(|a| {
+                let input = &a.opened.input;
+                let name = format!("{}-results", archive::stem(&input.shown));
+                archive::results_zip(input, &a.analyzed, &name)
+                    .map(|z| Reply::zip(format!("{name}.zip"), z))
+                    .map_err(|e| Reply::failure(&e))
+            }),
             (_, "/")
             | (_, "/api/state")
             | (_, "/api/load")

@@ -99,15 +99,8 @@ pub fn open_upload_in(
     };
     // The readers name the files they read by their full path; the user knows them by the
     // names they uploaded.
-    let (loaded, study) = qstudy_io::load_study(&full, None, None, false).map_err(|e| {
-        let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
-        ServeError::Upload {
-            message: e
-                .to_string()
-                .replace(&prefix, "")
-                .replace(&dir.path().display().to_string(), "."),
-        }
-    })?;
+    let (loaded, study) = qstudy_io::load_study(&full, None, None, false)
+        .map_err(|e| ServeError::Upload(e.map_paths(&|p| as_uploaded(p, dir.path()))))?;
     let shown = if input.as_os_str().is_empty() {
         "study".to_string()
     } else {
@@ -122,6 +115,20 @@ pub fn open_upload_in(
         kept: Mutex::new(None),
         upload_dir: Some(dir),
     })
+}
+
+/// A path under the upload directory `dir` as the user uploaded it: relative to `dir` (`.`
+/// for `dir` itself). Any other path is named by its file name alone: nothing of the server's
+/// directories is shown.
+fn as_uploaded(path: &Path, dir: &Path) -> PathBuf {
+    match path.strip_prefix(dir) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => path
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(".")),
+    }
 }
 
 /// Writes the uploaded files into a fresh private temporary directory; returns it and the
@@ -198,7 +205,19 @@ fn upload_input(rels: &[PathBuf]) -> Result<PathBuf, ServeError> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_relative;
+    use super::{as_uploaded, safe_relative};
+    use std::path::Path;
+
+    #[test]
+    fn uploaded_files_are_named_as_uploaded() {
+        let dir = Path::new("/tmp/qstudy-serve-x/upload-y");
+        assert_eq!(as_uploaded(&dir.join("a/b.csv"), dir), Path::new("a/b.csv"));
+        assert_eq!(as_uploaded(dir, dir), Path::new("."));
+        assert_eq!(
+            as_uploaded(Path::new("/elsewhere/c.csv"), dir),
+            Path::new("c.csv")
+        );
+    }
 
     #[test]
     fn uploaded_names_stay_inside_the_directory() {
