@@ -379,7 +379,8 @@ option_layer! {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "invert", value_name = "F"))]
     invert: Vec<usize> => |o, v| o.invert = v, |o| o.invert.clone();
-    /// Split bipolar factor F into Fa (positive loaders) and Fb (negative loaders) (repeatable).
+    /// Split bipolar factor F into Fa (positive loaders) and Fb (negative loaders); F's name and
+    /// the flags given for F carry to the halves (repeatable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "clap", arg(long = "split", value_name = "F"))]
     split: Vec<usize> => |o, v| o.flagging.split = v, |o| o.flagging.split.clone();

@@ -16,14 +16,8 @@
 //! | `GET /` | | the page |
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
-<<<<<<< HEAD
-//! | `POST /api/factors` | [`OptionLayer`] | the `qstudy factors` report (scree, parallel analysis, recommendation) |
-//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs"}`: the `results.json` of these choices (without the correlation matrix), and per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); or `{"error"}` |
-//! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice |
-//! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` |
-=======
 //! | `POST /api/factors` | [`OptionLayer`] | `{"report"}`: the `qstudy factors` report ([`qstudy_core::retention::RetentionReport`]: scree, parallel analysis, recommendation; which fields to plot: "The scree" below), or `{"error"}` |
-//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix); per factor +1 or -1, how its loadings compare with the space a rotation step turns (reflected after the steps, or inverted: -1); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
+//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix); per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice (fitted as for `/api/analyze`) |
 //! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` (choices fitted as for `/api/analyze`) |
 //!
@@ -64,7 +58,6 @@
 //!
 //! **Messages.** Every `error` and warning names the page's controls, never a command-line
 //! option or a server path: an uploaded file is named as uploaded ([`words`]).
->>>>>>> page-words
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};

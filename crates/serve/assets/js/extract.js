@@ -93,16 +93,20 @@
     for (let v = 0; v <= top + 1e-9; v += step) t.push(Number(v.toFixed(2)));
     return t;
   }
-  // The eigenvalues of the correlation matrix against the random data's percentile (the line of
-  // parallel analysis) and the Kaiser line at 1, as `plots/scree.*` of the command line.
+  // The scree as `plots/scree.*` of the command line draws it: the eigenvalues of the
+  // correlation matrix (`parallel.observed`) against the random data's percentile (the line of
+  // parallel analysis; the leading points above it are `parallel.retained`), the Kaiser line at
+  // 1, and, when the extraction is not PCA, its own eigenvalues (grey; those above 1 are the
+  // Kaiser-Guttman count).
   function drawScree(r) {
     const W = 460, H = 260, L = 44, R = 14, T = 30, B = 36;
     const pa = r.parallel || {};
     const obs = pa.observed && pa.observed.length ? pa.observed : r.eigenvalues;
     const thr = (pa.random_percentile || []).slice(0, obs.length);
-    const top = Math.max(1.5, ...obs, ...thr) * 1.05;
+    const own = r.extraction === "pca" ? [] : (r.eigenvalues || []).slice(0, obs.length);
+    const top = Math.max(1.5, ...obs, ...thr, ...own) * 1.05;
     const x = (i) => L + (i * (W - L - R)) / Math.max(1, obs.length - 1);
-    const y = (v) => H - B - (v / top) * (H - T - B);
+    const y = (v) => H - B - (Math.max(0, v) / top) * (H - T - B);
     const leading = obs.findIndex((v, i) => !(i < thr.length && v > thr[i]));
     const above = thr.length ? (leading < 0 ? obs.length : leading) : 0;
     const svg = el("svg:svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img",
@@ -118,6 +122,7 @@
     svg.append(el("svg:text", { x: W - R, y: y(1) - 3, "text-anchor": "end", "font-size": 10, fill: "#555" }, "Kaiser (1)"));
     const line = (vals, colour, dash) => svg.append(el("svg:polyline", {
       points: vals.map((v, i) => x(i) + "," + y(v)).join(" "), fill: "none", stroke: colour, "stroke-width": 2, "stroke-dasharray": dash || "" }));
+    if (own.length) line(own, "#999");
     if (thr.length) line(thr, "#d55e00", "6,4");
     line(obs, "#0072b2");
     const g = el("svg:g", { id: "scree-points" });
@@ -131,11 +136,12 @@
     });
     svg.append(g);
     svg.append(el("svg:text", { x: L + 6, y: T - 12, "font-size": 11 },
-      "eigenvalues (blue, filled: above the line); parallel analysis, " + (pa.percentile || 95) + "th percentile of random data (orange)"));
+      "correlation eigenvalues (blue; filled: above the line); random data, " + (pa.percentile || 95) + "th percentile (orange)" + (own.length ? "; " + r.extraction + " (grey)" : "")));
     $("scree").replaceChildren(svg);
-    $("scree-text").textContent = thr.length
-      ? above + " leading eigenvalue(s) of the correlation matrix above the parallel-analysis line; " + obs.filter((v) => v > 1).length + " above 1 (Kaiser)."
-      : obs.filter((v) => v > 1).length + " eigenvalue(s) above 1 (Kaiser).";
+    const kaiser = r.kaiser_guttman !== undefined ? r.kaiser_guttman : obs.filter((v) => v > 1).length;
+    $("scree-text").textContent = (thr.length
+      ? above + " leading eigenvalue(s) of the correlation matrix above the parallel-analysis line; "
+      : "") + kaiser + " " + (own.length ? r.extraction + " " : "") + "eigenvalue(s) above 1 (Kaiser-Guttman).";
     $("scree-text").dataset.above = String(above);
   }
 
