@@ -53,7 +53,7 @@ async function measure(browser, name, study, sorts) {
   const { child, url } = await serve(study);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   await page.goto(url);
-  await page.waitForFunction((n) => document.querySelectorAll("#loadings tbody tr").length === n && QS.S.shown && !QS.S.running, sorts, { timeout: 600_000 });
+  await page.waitForFunction((n) => window.QS && QS.S.summary && QS.S.summary.opened.sorts === n && QS.S.shown && !QS.S.running, sorts, { timeout: 600_000 });
   // click-to-paint: from the input event to the frame after the answer is drawn
   const once = async (act) => {
     await page.evaluate(() => { delete document.body.dataset.paintMs; });

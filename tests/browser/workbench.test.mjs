@@ -233,6 +233,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       const b = await points(page);
       const typedErr = assertTurned(a, b, 135, 0.01, "typed 135");
       // a drag of 60 degrees clockwise about the chart's centre
+      await page.locator("#scatter svg").scrollIntoViewIfNeeded();
       const box = await page.locator("#scatter svg").boundingBox();
       const [cx, cy, r] = [box.x + box.width / 2, box.y + box.height / 2, box.width * 0.4];
       const at = (deg) => [cx + r * Math.cos(deg * Math.PI / 180), cy + r * Math.sin(deg * Math.PI / 180)];
@@ -306,6 +307,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       await open(page, APSE, 32);
       const before = await points(page);
       // a point on top of any other (points can overlap): the one the pointer hits
+      await page.locator("#scatter svg").scrollIntoViewIfNeeded();
       const circles = page.locator("#scatter circle.pt");
       let sort = null, x = 0, y = 0;
       for (let i = 0; i < (await circles.count()) && !sort; i++) {
@@ -551,6 +553,35 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       assert.equal(spearman.above, Number(spearman.text.match(/^(\d+) leading/)[1]));
       await page.context().close();
       return { pearson_above: centroid.above, text: centroid.text, spearman_above: spearman.above, spearman_text: spearman.text };
+    });
+
+    // ---- 12. a step redraws in place (the times are measured by latency.mjs, a benchmark) -----
+    await journey("a-step-or-flag-redraws-in-place", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      // mark the elements drawn: a step or a flag must update them, not rebuild them
+      await page.evaluate(() => {
+        document.querySelector("#loadings td.cell").dataset.marked = "1";
+        document.querySelector("#scatter circle.pt").dataset.marked = "1";
+      });
+      const paint = [];
+      for (const act of [
+        () => page.click('button[aria-label="Rotate clockwise by 1 degree"]'),
+        () => page.locator("#loadings td.cell").nth(5).click(),
+      ]) {
+        await page.evaluate(() => { delete document.body.dataset.paintMs; });
+        await act();
+        await page.waitForFunction(() => document.body.dataset.paintMs !== undefined);
+        await settled(page);
+        paint.push(Number(await page.evaluate(() => document.body.dataset.paintMs)));
+      }
+      const kept = await page.evaluate(() => [
+        document.querySelectorAll('#loadings td.cell[data-marked="1"]').length,
+        document.querySelectorAll('#scatter circle.pt[data-marked="1"]').length,
+      ]);
+      assert.deepEqual(kept, [1, 1], "the table cell and the plotted point were updated, not rebuilt");
+      await page.context().close();
+      return { click_to_paint_ms_debug_build: paint, elements_kept: true };
     });
 
     await journey("no-console-errors", async () => {

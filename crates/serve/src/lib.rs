@@ -17,7 +17,7 @@
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
 //! | `POST /api/factors` | [`OptionLayer`] | `{"report"}`: the `qstudy factors` report ([`qstudy_core::retention::RetentionReport`]: scree, parallel analysis, recommendation; which fields to plot: "The scree" below), or `{"error"}` |
-//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix); per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
+//! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix and with `unrotated.loadings` empty: the page draws neither); per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice (fitted as for `/api/analyze`) |
 //! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` (choices fitted as for `/api/analyze`) |
 //!
@@ -173,7 +173,7 @@ enum Answer {
     },
     /// `/api/analyze`.
     Analysis {
-        /// The results of these choices, without the correlation matrix.
+        /// The results of these choices, without the correlation matrix and the unrotated loadings.
         results: Box<qstudy_core::AnalysisResults>,
         /// Per factor, +1 or -1: how its plotted loadings compare with the space a rotation
         /// step turns (-1 for an inverted factor).
@@ -552,8 +552,10 @@ impl WorkbenchState {
             }),
             ("POST", "/api/analyze") => self.analyze(body, ticket).map(|a| {
                 let mut results = a.analyzed.results;
-                // the page draws no correlation matrix (it is n x n)
+                // the page draws no correlation matrix (it is n x n) and no unrotated loadings
+                // (n x extracted: at 6,000 sorts a third of the answer)
                 results.correlation = None;
+                results.unrotated.loadings = Vec::new();
                 let warnings = page_warnings(&results);
                 // how each factor's plotted loadings compare with the space a rotation step turns
                 Reply::json(

@@ -6,12 +6,13 @@
   const S = Q.S;
   const UPSTREAM = ["numerics", "correlation", "method", "rotation"];
 
-  function setControls() {
+  // The controls show the choices; `typing` leaves the number being typed in "Factors to keep".
+  function setControls(typing) {
     const o = S.head;
     if (!o) return;
     for (const id of UPSTREAM) $(id).value = o[id];
     $("extract").value = o.extract || "";
-    if (document.activeElement !== $("k")) $("k").value = o.factors || "";
+    if (!(typing && document.activeElement === $("k"))) $("k").value = o.factors || "";
     $("flag-p").value = String(o.flag_p);
     $("majority").checked = o.flag_majority;
   }
@@ -150,6 +151,6 @@
       for (const id of UPSTREAM) $(id).replaceChildren(...S.summary.fields[id].map((v) => el("option", { value: v }, v)));
       $("step-extract").hidden = false;
     }
-    setControls();
+    setControls(what === "head" || what === "shown");
   });
 })(window.QS);

@@ -43,57 +43,113 @@
   }
   Q.warningsAbout = about;
 
-  // The table is built once per set of sorts and factors and then updated in place.
+  // Up to VIRTUAL sorts the table is built once per set of sorts and factors and then updated
+  // in place; beyond, only the rows in view (and a few around) exist, redrawn as it scrolls.
+  const VIRTUAL = 200, ROW_PX = 24, AROUND = 15;
   let built = null;
+  function header(names) {
+    const head = el("tr", { "aria-rowindex": "1" });
+    head.append(el("th", { scope: "col" }, "Sort"));
+    for (const f of names) head.append(el("th", { scope: "col" }, f));
+    head.append(el("th", { scope: "col" }, "h\u00b2"), el("th", { scope: "col", class: "l" }, "Warnings"));
+    const thead = el("thead");
+    thead.append(head);
+    return thead;
+  }
+  function row(i, names) {
+    const id = S.summary.opened.sort_ids[i];
+    const tr = el("tr", { "data-sort": id, "aria-rowindex": String(i + 2) });
+    tr.append(el("th", { scope: "row", class: "l" }, id));
+    const cells = names.map((name) => {
+      const td = el("td", { class: "cell", tabindex: "0", role: "button", "data-sort": id, "data-factor": name });
+      tr.append(td);
+      return td;
+    });
+    const h2 = el("td");
+    const warn = el("td", { class: "l warn" });
+    tr.append(h2, warn);
+    return { tr, cells, h2, warn };
+  }
+  function fill(r, i, names, w) {
+    const res = S.shown.results;
+    const id = S.summary.opened.sort_ids[i];
+    names.forEach((name, j) => {
+      const td = r.cells[j];
+      const flagged = res.flags[i][j];
+      const v = fmt(res.factor_loadings[i][j], 4);
+      const text = v + (flagged ? " X" : "");
+      if (td.textContent !== text) td.textContent = text;
+      td.className = "cell" + (flagged ? " flag" : "");
+      td.setAttribute("aria-pressed", String(flagged));
+      td.setAttribute("aria-label", v + (flagged ? ", flagged" : "") + ": " + (flagged ? "unflag " : "flag ") + id + " on " + name);
+    });
+    r.h2.textContent = fmt(res.rotated.communalities[i], 4);
+    const mine = w.sorts.get(id) || [];
+    r.warn.textContent = mine.length ? "\u26a0 " + mine.join("; ") : "";
+  }
   function drawLoadings() {
     const res = S.shown.results;
     const ids = S.summary.opened.sort_ids;
     const names = res.factors.map((f) => f.name);
     const shape = ids.length + ":" + names.join(",");
     const t = $("loadings");
-    if (!built || built.shape !== shape) {
-      const head = el("tr");
-      head.append(el("th", { scope: "col" }, "Sort"));
-      for (const f of names) head.append(el("th", { scope: "col" }, f));
-      head.append(el("th", { scope: "col" }, "h\u00b2"), el("th", { scope: "col" }, "Warnings"));
-      const rows = [el("thead"), el("tbody")];
-      rows[0].append(head);
-      const cells = [];
-      const extra = [];
-      ids.forEach((id, i) => {
-        const tr = el("tr", { "data-sort": id });
-        tr.append(el("th", { scope: "row", class: "l" }, id));
-        cells.push(names.map((name) => {
-          const td = el("td", { class: "cell", tabindex: "0", role: "button", "data-sort": id, "data-factor": name });
-          tr.append(td);
-          return td;
-        }));
-        const h2 = el("td");
-        const warn = el("td", { class: "l warn" });
-        tr.append(h2, warn);
-        extra.push({ h2, warn });
-        rows[1].append(tr);
-        void i;
-      });
-      t.replaceChildren(...rows);
-      built = { shape, cells, extra };
-    }
+    t.setAttribute("aria-rowcount", String(ids.length + 1));
     const w = about();
-    ids.forEach((id, i) => {
-      names.forEach((name, j) => {
-        const td = built.cells[i][j];
-        const flagged = res.flags[i][j];
-        const v = fmt(res.factor_loadings[i][j], 4);
-        td.textContent = v + (flagged ? " X" : "");
-        td.className = "cell" + (flagged ? " flag" : "");
-        td.setAttribute("aria-pressed", String(flagged));
-        td.setAttribute("aria-label", v + (flagged ? ", flagged" : "") + ": " + (flagged ? "unflag " : "flag ") + id + " on " + name);
-      });
-      built.extra[i].h2.textContent = fmt(res.rotated.communalities[i], 4);
-      const mine = w.sorts.get(id) || [];
-      built.extra[i].warn.textContent = mine.length ? "\u26a0 " + mine.join("; ") : "";
-    });
+    if (ids.length > VIRTUAL) { drawWindow(names, w, shape); return; }
+    if (!built || built.shape !== shape) {
+      const body = el("tbody");
+      const rows = ids.map((_, i) => { const r = row(i, names); body.append(r.tr); return r; });
+      t.replaceChildren(header(names), body);
+      t.classList.remove("virtual");
+      built = { shape, rows };
+    }
+    ids.forEach((_, i) => fill(built.rows[i], i, names, w));
   }
+  // The rows in view of the scroll box, between two spacers of the rows' height.
+  function drawWindow(names, w, shape) {
+    const t = $("loadings");
+    const n = S.summary.opened.sort_ids.length;
+    // the scroll position as the last scroll event left it: reading it here would force a
+    // layout of everything drawn so far (thousands of points)
+    const first = Math.max(0, Math.floor(scrollTop / ROW_PX) - AROUND);
+    const count = Math.ceil(VIEW_PX / ROW_PX) + 2 * AROUND;
+    const last = Math.min(n, first + count);
+    const focused = document.activeElement && t.contains(document.activeElement) ? document.activeElement.dataset : null;
+    const body = el("tbody");
+    const spacer = (rows) => {
+      const tr = el("tr", { class: "spacer", "aria-hidden": "true" });
+      const td = el("td", { colspan: String(names.length + 3) });
+      td.style.height = rows * ROW_PX + "px";
+      tr.append(td);
+      return tr;
+    };
+    body.append(spacer(first));
+    for (let i = first; i < last; i++) {
+      const r = row(i, names);
+      fill(r, i, names, w);
+      body.append(r.tr);
+    }
+    body.append(spacer(n - last));
+    if (!built || built.shape !== shape || !built.virtual) {
+      t.replaceChildren(header(names), body);
+      t.classList.add("virtual");
+      built = { shape, virtual: true, names };
+    } else t.replaceChild(body, t.tBodies[0]);
+    built.names = names;
+    if (focused && focused.sort) {
+      const again = t.querySelector('td.cell[data-sort="' + CSS.escape(focused.sort) + '"][data-factor="' + CSS.escape(focused.factor) + '"]');
+      if (again) again.focus();
+    }
+  }
+  let scrolling = false;
+  let scrollTop = 0;
+  const VIEW_PX = 420; // the scroll box's height (style.css: .scroll)
+  $("loadings").parentElement.addEventListener("scroll", (e) => {
+    scrollTop = e.target.scrollTop;
+    if (!built || !built.virtual || scrolling) return;
+    scrolling = true;
+    requestAnimationFrame(() => { scrolling = false; drawWindow(built.names, about(), built.shape); });
+  });
   // One listener for the whole table (clicks and Enter/Space on a focused cell).
   function act(td) {
     if (!td || !td.classList.contains("cell")) return;

@@ -125,6 +125,17 @@
     const legend = el("svg:g", { id: "legend" });
     svg.append(legend);
     chart = { svg, g, labels, legend, sig, xl, yl, points: new Map(), texts: new Map() };
+    // a point's tooltip is written when the pointer comes over it, not at every redraw
+    g.addEventListener("pointerover", (e) => {
+      const c = e.target;
+      if (!c.tip) return;
+      const t = c.tip;
+      const title = c.querySelector("title") || c.appendChild(el("svg:title"));
+      const res = S.shown.results;
+      const flagged = res.factors.filter((f, j) => res.flags[t.i][j]).map((f) => f.name);
+      title.textContent = c.dataset.sort + ": F" + t.a + " " + fmt(t.lx, 3) + ", F" + t.b + " " + fmt(t.ly, 3) +
+        (flagged.length ? "; flagged on " + flagged.join(", ") : "");
+    });
     attachPointer(svg);
     $("scatter").replaceChildren(svg);
   }
@@ -154,35 +165,42 @@
     const res = sh.results;
     const labelled = ids.length <= 120;
     const seen = new Set();
+    const sources = res.factors.map((f) => f.source_factor);
     ids.forEach((id, i) => {
       const l = res.rotated.loadings[i];
       const lx = l[A], ly = l[B];
-      const flagged = res.factors.map((f, j) => (res.flags[i][j] ? f : null)).filter(Boolean);
+      const fl = res.flags[i];
       let fill, stroke = "#333";
       if (attr) {
         const v = (parts[i] && parts[i].attributes[attr]) || "";
         if (!(v in groups)) groups[v] = PALETTE[Object.keys(groups).length % PALETTE.length];
         fill = groups[v];
-      } else if (flagged.some((f) => f.source_factor === a)) fill = PALETTE[0];
-      else if (flagged.some((f) => f.source_factor === b)) fill = PALETTE[1];
-      else if (flagged.length) fill = "#999";
-      else { fill = "#fff"; stroke = "#666"; }
+      } else {
+        let onA = false, onB = false, any = false;
+        for (let j = 0; j < fl.length; j++) if (fl[j]) { any = true; onA = onA || sources[j] === a; onB = onB || sources[j] === b; }
+        if (onA) fill = PALETTE[0]; else if (onB) fill = PALETTE[1]; else if (any) fill = "#999"; else { fill = "#fff"; stroke = "#666"; }
+      }
       let c = chart.points.get(id);
       if (!c) {
         c = el("svg:circle", { r: 6, class: "pt", "data-sort": id });
-        c.append(el("svg:title"));
+        c.drawn = { fill: "", stroke: "" };
         chart.points.set(id, c);
         chart.g.insertBefore(c, chart.labels);
       }
       seen.add(id);
-      c.setAttribute("cx", String(C + lx * RAD));
-      c.setAttribute("cy", String(C - ly * RAD));
-      c.setAttribute("data-x", String(lx));
-      c.setAttribute("data-y", String(ly));
-      c.setAttribute("fill", fill);
-      c.setAttribute("stroke", stroke);
-      c.firstChild.textContent = id + ": F" + a + " " + fmt(lx, 3) + ", F" + b + " " + fmt(ly, 3) +
-        (flagged.length ? "; flagged on " + flagged.map((f) => f.name).join(", ") : "");
+      // only what changed is written, positions through the SVG DOM (at thousands of sorts the
+      // writes are the time)
+      if (c.drawn.x !== lx || c.drawn.y !== ly) {
+        c.cx.baseVal.value = C + lx * RAD;
+        c.cy.baseVal.value = C - ly * RAD;
+        c.setAttribute("data-x", String(lx));
+        c.setAttribute("data-y", String(ly));
+        c.drawn.x = lx;
+        c.drawn.y = ly;
+      }
+      if (c.drawn.fill !== fill) { c.setAttribute("fill", fill); c.drawn.fill = fill; }
+      if (c.drawn.stroke !== stroke) { c.setAttribute("stroke", stroke); c.drawn.stroke = stroke; }
+      c.tip = { a, b, lx, ly, i };
       let t = chart.texts.get(id);
       if (labelled) {
         if (!t) { t = el("svg:text", {}, id); chart.texts.set(id, t); chart.labels.append(t); }
