@@ -100,7 +100,7 @@
   // 1, and, when the extraction is not PCA, its own eigenvalues (grey; those above 1 are the
   // Kaiser-Guttman count).
   function drawScree(r) {
-    const W = 460, H = 260, L = 44, R = 14, T = 30, B = 36;
+    const W = 460, H = 280, L = 44, R = 14, T = 48, B = 36;
     const pa = r.parallel || {};
     const obs = pa.observed && pa.observed.length ? pa.observed : r.eigenvalues;
     const thr = (pa.random_percentile || []).slice(0, obs.length);
@@ -136,8 +136,13 @@
       if (obs.length <= 40 || (i + 1) % 5 === 0 || i === 0) svg.append(el("svg:text", { x: x(i), y: H - B + 14, "text-anchor": "middle", "font-size": 10 }, String(i + 1)));
     });
     svg.append(g);
-    svg.append(el("svg:text", { x: L + 6, y: T - 12, "font-size": 11 },
-      "correlation eigenvalues (blue; filled: above the line); random data, " + (pa.percentile || 95) + "th percentile (orange)" + (own.length ? "; " + r.extraction + " (grey)" : "")));
+    const key = [["#0072b2", "", "eigenvalues of the correlation matrix (filled: above the orange line)"],
+      ["#d55e00", "6,4", "random data, " + (pa.percentile || 95) + "th percentile (parallel analysis)"]];
+    if (own.length) key.push(["#999", "", r.extraction + " eigenvalues"]);
+    key.forEach(([colour, dash, text], i) => {
+      svg.append(el("svg:line", { x1: L + 4, y1: 10 + 13 * i, x2: L + 26, y2: 10 + 13 * i, stroke: colour, "stroke-width": 2, "stroke-dasharray": dash }));
+      svg.append(el("svg:text", { x: L + 32, y: 14 + 13 * i, "font-size": 11 }, text));
+    });
     $("scree").replaceChildren(svg);
     const kaiser = r.kaiser_guttman !== undefined ? r.kaiser_guttman : obs.filter((v) => v > 1).length;
     $("scree-text").textContent = (thr.length
