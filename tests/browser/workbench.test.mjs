@@ -54,6 +54,23 @@ function unzip(zip, dir) {
   }
 }
 
+// A study of `n` sorts planted on APSE's four viewpoints (`qstudy simulate`): its files.
+function planted(work, n) {
+  const dir = path.join(work, `planted-${n}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const design = fs.readFileSync(path.join(root, "fixtures/apse-2023/design.toml"), "utf8");
+  const head = design.slice(0, design.indexOf("[[participants]]")).replace(/\[factor_names\][^[]*/, "");
+  const names = [...design.matchAll(/^name = "([^"]+)"/gm)].map((m) => m[1]);
+  let body = head;
+  for (let i = 0; i < n; i++) {
+    body += `\n[[participants]]\nid = "P${String(i + 1).padStart(4, "0")}"\nloadings = [{ viewpoint = "${names[i % names.length]}", min = 0.5, max = 0.8 }]\n`;
+  }
+  fs.copyFileSync(path.join(root, "fixtures/apse-2023/statements.csv"), path.join(dir, "statements.csv"));
+  fs.writeFileSync(path.join(dir, "design.toml"), body);
+  execFileSync(bin, ["simulate", path.join(dir, "design.toml"), "--out", dir, "--quiet"]);
+  return ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+}
+
 // ---- what the page shows -----------------------------------------------------------------
 // The plotted points: sort id -> plotted loadings on the horizontal and vertical factor.
 const points = (page) => page.$$eval("#scatter circle.pt", (cs) =>
@@ -131,10 +148,10 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
   // the downloaded results.json exactly.
   async function replay(page) {
     const n = ++replays;
-    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+    const [saved] = await Promise.all([page.waitForEvent("download", { timeout: 300_000 }), page.click("#save")]);
     const studyZip = path.join(work, `study-${n}.zip`);
     await saved.saveAs(studyZip);
-    const [down] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const [down] = await Promise.all([page.waitForEvent("download", { timeout: 300_000 }), page.click("#download")]);
     const resultsZip = path.join(work, `results-${n}.zip`);
     await down.saveAs(resultsZip);
     unzip(studyZip, path.join(work, `study-${n}`));
@@ -582,6 +599,31 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       assert.deepEqual(kept, [1, 1], "the table cell and the plotted point were updated, not rebuilt");
       await page.context().close();
       return { click_to_paint_ms_debug_build: paint, elements_kept: true };
+    });
+
+    await journey("a-study-of-300-sorts-shows-the-rows-in-view", async () => {
+      const page = await fresh();
+      await page.setInputFiles("#file", planted(work, 300));
+      await page.waitForFunction(() => window.QS && QS.S.shown && QS.S.summary.opened.sorts === 300, null, { timeout: 120_000 });
+      await settled(page);
+      const rows = () => page.$$eval("#loadings tbody tr:not(.spacer)", (trs) => trs.map((t) => t.dataset.sort));
+      const first = await rows();
+      assert.ok(first.length < 100 && first[0] === "P0001", `a window of rows: ${first.length}`);
+      assert.equal(await page.getAttribute("#loadings", "aria-rowcount"), "301");
+      assert.equal(Object.keys(await points(page)).length, 300, "every sort is plotted");
+      // scroll to the end: the last sorts come into view, and a click there flags
+      await page.$eval("#loadings", (t) => { t.parentElement.scrollTop = t.parentElement.scrollHeight; });
+      await page.waitForFunction(() => Array.from(document.querySelectorAll("#loadings tbody tr")).some((t) => t.dataset.sort === "P0300"));
+      const cell = page.locator('#loadings td.cell[data-sort="P0300"][data-factor="F1"]');
+      const was = await cell.evaluate((td) => td.classList.contains("flag"));
+      await cell.click();
+      await settled(page);
+      const now = await page.$eval('#loadings td.cell[data-sort="P0300"][data-factor="F1"]', (td) => td.classList.contains("flag"));
+      assert.equal(now, !was);
+      await shot(page, "300-sorts", "#step-flags");
+      await replay(page);
+      await page.context().close();
+      return { rows_drawn: first.length, last_row_flag_toggled: true };
     });
 
     await journey("no-console-errors", async () => {

@@ -82,8 +82,10 @@
     S.confirmed = { undo: S.undo.slice(), redo: S.redo.slice() };
     render("opened");
     persist();
-    await Q.runFactors(!S.head.factors);
+    // the analysis of a known k does not wait for the scree (parallel analysis of a large
+    // study takes longer than the analysis)
     pump();
+    await Q.runFactors(!S.head.factors);
   };
 
   // ---- changes -----------------------------------------------------------------------
