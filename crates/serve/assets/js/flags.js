@@ -7,6 +7,7 @@
 
   // Flags or unflags sort `id` on factor `name` (a click in the table or on the chart).
   function toggleFlag(id, name) {
+    if (!S.shown) return;
     const res = S.shown.results;
     const i = S.summary.opened.sort_ids.indexOf(id);
     const j = res.factors.findIndex((f) => f.name === name);
@@ -24,6 +25,7 @@
   Q.toggleFlag = toggleFlag;
   // On the chart: the factor plotted on that axis (of a split factor, the half the sort is in).
   Q.toggleFlagOnAxis = function (id, axis) {
+    if (!S.shown) return;
     const res = S.shown.results;
     const i = S.summary.opened.sort_ids.indexOf(id);
     const halves = res.factors.filter((f) => f.source_factor === axis);

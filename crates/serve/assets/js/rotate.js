@@ -128,7 +128,7 @@
     // a point's tooltip is written when the pointer comes over it, not at every redraw
     g.addEventListener("pointerover", (e) => {
       const c = e.target;
-      if (!c.tip) return;
+      if (!c.tip || !S.shown) return;
       const t = c.tip;
       const title = c.querySelector("title") || c.appendChild(el("svg:title"));
       const res = S.shown.results;
@@ -289,7 +289,9 @@
     if (what === "opened") { chart = null; $("scatter").replaceChildren(); }
     if (!S.head) return;
     drawSteps();
-    if (what === "head") preview(0);
+    // steps waiting for a slow engine are shown at once; a quick one's answer comes sooner than
+    // a frame drawn for the preview would (and would only delay it)
+    if (what === "head" && S.slowAnswers) preview(0);
     if (S.shown && (what === "shown" || what === "failed" || what === "opened")) {
       $("step-rotate").hidden = false;
       setAxisChoices(S.shown.results.options.factors);

@@ -15,6 +15,7 @@
     redo: [],
     confirmed: { undo: [], redo: [] }, // the stacks when `shown` was confirmed
     running: false,
+    generation: 0, // which open input: an answer for an earlier one is dropped
     dirty: false, // changes since the last save or download
     changedAt: 0, // when the latest change was made (click-to-paint timing)
     renderers: [],
@@ -63,7 +64,7 @@
     if (!summary.opened) return;
     S.summary = summary;
     S.shown = null;
-    S.running = false;
+    S.generation++;
     const kept = fresh ? null : restored();
     if (kept && kept.head) {
       S.head = complete(kept.head);
@@ -138,9 +139,14 @@
     S.running = true;
     document.body.classList.add("busy");
     const sending = S.head;
+    const generation = S.generation;
     const t0 = performance.now();
+    let stale = false;
     try {
       const r = await Q.api("/api/analyze", sending);
+      const answered = performance.now();
+      // another input was opened meanwhile: this answer is not about it
+      if (generation !== S.generation) { stale = true; return; }
       // The server fits the choices to the factors kept (dropping, with a note, what no longer
       // applies): the choices on screen are the ones it applied.
       const applied = r.options ? complete(r.options) : sending;
@@ -151,13 +157,19 @@
       Q.showError(null);
       persist();
       render("shown");
-      const ms = Math.round(performance.now() - t0);
+      const drawn = performance.now();
+      S.slowAnswers = drawn - t0 > 100;
+      const ms = Math.round(drawn - t0);
+      // click to painted: the frame after the answer is drawn (and where the time went)
       requestAnimationFrame(() => {
-        S.lastPaint = Math.round(performance.now() - S.changedAt);
+        const painted = performance.now();
+        S.lastPaint = Math.round(painted - S.changedAt);
         document.body.dataset.paintMs = String(S.lastPaint);
+        document.body.dataset.paintPhases = [answered, drawn, painted].map((t) => Math.round(t - S.changedAt)).join(" ");
       });
       Q.status("analysed in " + ms + " ms");
     } catch (e) {
+      if (generation !== S.generation) { stale = true; return; }
       if (e.superseded) {
         Q.status("another tab of this workbench asked for an analysis: asking again");
         if (!S.shown) setTimeout(pump, 200);
@@ -180,6 +192,7 @@
     } finally {
       S.running = false;
       document.body.classList.remove("busy");
+      if (stale) pump();
     }
     if (S.shown && !Q.same(S.shown.opts, S.head)) pump();
   }
