@@ -133,9 +133,13 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
     const file = path.join(artifacts, String(++shots).padStart(2, "0") + "-" + name + ".png");
     return locator ? page.locator(locator).screenshot({ path: file }) : page.screenshot({ path: file });
   };
+  // Opens `files` by the file picker and waits for their analysis (not that of the input the
+  // server had open when the page loaded, which the page shows first).
   async function open(page, files, sorts) {
+    await page.waitForFunction(() => window.QS && QS.S.started);
+    const before = await page.evaluate(() => QS.S.generation);
     await page.setInputFiles("#file", files);
-    await page.waitForFunction((n) => document.querySelectorAll("#loadings tbody tr").length === n, sorts, { timeout: 120_000 });
+    await page.waitForFunction(([g, n]) => QS.S.generation > g && document.querySelectorAll("#loadings tbody tr").length === n, [before, sorts], { timeout: 120_000 });
     await settled(page);
   }
   async function keep(page, k) {

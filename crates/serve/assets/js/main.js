@@ -2,5 +2,7 @@
 // reload), with this session's choices if the browser kept them.
 "use strict";
 (function (Q) {
-  Q.api("/api/state").then((s) => (s.opened ? Q.open(s, false) : null)).catch((e) => Q.showError(e.message));
+  Q.api("/api/state")
+    .then((s) => { Q.S.started = true; return s.opened ? Q.open(s, false) : null; })
+    .catch((e) => { Q.S.started = true; Q.showError(e.message); });
 })(window.QS);
