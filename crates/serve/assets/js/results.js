@@ -11,6 +11,7 @@
     return o.statement_labels && i >= 0 ? o.statement_labels[i] : "";
   }
 
+  let drawnKey = null;
   function drawResults() {
     const res = S.shown.results;
     const fs = res.factors;
@@ -26,6 +27,11 @@
       ch.push(tr);
     }
     $("characteristics").replaceChildren(...ch);
+    // the arrays, distinguishing and consensus statements are rebuilt only when what they show
+    // changed (a small hand step mostly leaves them as they were)
+    const key = JSON.stringify([fs.map((f) => [f.name, f.label, f.array, f.distinguishing]), res.consensus]);
+    if (key === drawnKey) return;
+    drawnKey = key;
     const head = el("tr");
     head.append(el("th", { scope: "col" }, "#"), el("th", { scope: "col" }, "Statement"));
     for (const f of fs) head.append(el("th", { scope: "col" }, f.name));
@@ -65,6 +71,7 @@
   $("download").addEventListener("click", () => saveBlob("/api/download"));
 
   Q.onRender((what) => {
+    if (what === "opened") drawnKey = null;
     if (!S.shown || !(what === "shown" || what === "failed" || what === "opened")) return;
     $("step-results").hidden = false;
     drawResults();
