@@ -6,51 +6,20 @@
 //
 // Run: `cargo build --release -p qstudy-cli && (cd tests/browser && npm run latency)`.
 // QSTUDY_BIN overrides the binary (default target/release/qstudy).
-import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium as pw } from "playwright-core";
+import { root, startServer, planted } from "./support.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = process.env.QSTUDY_BIN || path.join(root, "target/release/qstudy");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const RUNS = 20;
 
-// A study of `n` sorts planted on APSE's viewpoints.
-function planted(n) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `qstudy-latency-${n}-`));
-  const design = fs.readFileSync(path.join(root, "fixtures/apse-2023/design.toml"), "utf8");
-  const head = design.slice(0, design.indexOf("[[participants]]")).replace(/\[factor_names\][^[]*/, "");
-  const names = [...design.matchAll(/^name = "([^"]+)"/gm)].map((m) => m[1]);
-  let body = head;
-  for (let i = 0; i < n; i++) {
-    body += `\n[[participants]]\nid = "P${String(i + 1).padStart(5, "0")}"\nloadings = [{ viewpoint = "${names[i % names.length]}", min = 0.5, max = 0.8 }]\n`;
-  }
-  fs.copyFileSync(path.join(root, "fixtures/apse-2023/statements.csv"), path.join(dir, "statements.csv"));
-  fs.writeFileSync(path.join(dir, "design.toml"), body);
-  execFileSync(bin, ["simulate", path.join(dir, "design.toml"), "--out", dir, "--quiet"]);
-  return dir;
-}
-
-function serve(study) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["serve", "--no-open", "--port", "0", study], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/);
-      if (m) resolve({ child, url: m[0] });
-    });
-    child.on("exit", (code) => reject(new Error(`qstudy serve exited with ${code}: ${out}`)));
-  });
-}
-
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 async function measure(browser, name, study, sorts) {
-  const { child, url } = await serve(study);
+  const { child, url } = await startServer(bin, study);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   await page.goto(url);
   await page.waitForFunction((n) => window.QS && QS.S.summary && QS.S.summary.opened.sorts === n && QS.S.shown && !QS.S.running, sorts, { timeout: 600_000 });
@@ -77,7 +46,7 @@ const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox
 const rows = [];
 try {
   rows.push(await measure(browser, "APSE", path.join(root, "fixtures/apse-2023"), 32));
-  for (const n of [300, 6000]) rows.push(await measure(browser, `planted-${n}`, planted(n), n));
+  for (const n of [300, 6000]) rows.push(await measure(browser, `planted-${n}`, planted(bin, fs.mkdtempSync(path.join(os.tmpdir(), `qstudy-latency-${n}-`)), n), n));
 } finally {
   await browser.close();
 }

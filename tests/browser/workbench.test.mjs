@@ -14,13 +14,12 @@
 // (default /usr/bin/chromium). Without chromium the test is skipped, except with CI=true.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { root, startServer, planted } from "./support.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = process.env.QSTUDY_BIN || path.join(root, "target/debug/qstudy");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const artifacts = path.join(root, "target/browser-artifacts");
@@ -32,19 +31,6 @@ if (!haveChromium && process.env.CI === "true") {
 }
 if (!haveChromium) console.log(`# skipped: ${chromium} not found (apt-get install chromium)`);
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["serve", "--no-open", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/);
-      if (m) resolve({ child, url: m[0] });
-    });
-    child.on("exit", (code) => reject(new Error(`qstudy serve exited with ${code}: ${out}`)));
-  });
-}
-
 function unzip(zip, dir) {
   fs.mkdirSync(dir, { recursive: true });
   try {
@@ -52,23 +38,6 @@ function unzip(zip, dir) {
   } catch {
     execFileSync("python3", ["-m", "zipfile", "-e", zip, dir]);
   }
-}
-
-// A study of `n` sorts planted on APSE's four viewpoints (`qstudy simulate`): its files.
-function planted(work, n) {
-  const dir = path.join(work, `planted-${n}`);
-  fs.mkdirSync(dir, { recursive: true });
-  const design = fs.readFileSync(path.join(root, "fixtures/apse-2023/design.toml"), "utf8");
-  const head = design.slice(0, design.indexOf("[[participants]]")).replace(/\[factor_names\][^[]*/, "");
-  const names = [...design.matchAll(/^name = "([^"]+)"/gm)].map((m) => m[1]);
-  let body = head;
-  for (let i = 0; i < n; i++) {
-    body += `\n[[participants]]\nid = "P${String(i + 1).padStart(4, "0")}"\nloadings = [{ viewpoint = "${names[i % names.length]}", min = 0.5, max = 0.8 }]\n`;
-  }
-  fs.copyFileSync(path.join(root, "fixtures/apse-2023/statements.csv"), path.join(dir, "statements.csv"));
-  fs.writeFileSync(path.join(dir, "design.toml"), body);
-  execFileSync(bin, ["simulate", path.join(dir, "design.toml"), "--out", dir, "--quiet"]);
-  return ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
 }
 
 // ---- what the page shows -----------------------------------------------------------------
@@ -113,7 +82,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "qstudy-browser-"));
-  const { child, url } = await startServer();
+  const { child, url } = await startServer(bin);
   const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox"] });
   const errors = [];
   const journeys = {};
@@ -623,7 +592,8 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
 
     await journey("a-study-of-300-sorts-shows-the-rows-in-view", async () => {
       const page = await fresh();
-      await page.setInputFiles("#file", planted(work, 300));
+      const dir = planted(bin, path.join(work, "planted-300"), 300);
+      await page.setInputFiles("#file", ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f)));
       await page.waitForFunction(() => window.QS && QS.S.shown && QS.S.summary.opened.sorts === 300, null, { timeout: 120_000 });
       await settled(page);
       const rows = () => page.$$eval("#loadings tbody tr:not(.spacer)", (trs) => trs.map((t) => t.dataset.sort));

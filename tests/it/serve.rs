@@ -96,6 +96,19 @@ impl Server {
             body.to_string().as_bytes(),
         )
     }
+    /// `GET /api/state` (answered 200), as JSON.
+    fn state(&self) -> Value {
+        let host = self.host();
+        let (status, bytes) = send(
+            self.port,
+            "GET",
+            "/api/state",
+            &[("Host", &host), ("X-Qstudy-Token", &self.token)],
+            b"",
+        );
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+        serde_json::from_slice(&bytes).unwrap()
+    }
     fn post_json(&self, path: &str, body: &Value) -> Value {
         let (status, bytes) = self.post(path, body);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
@@ -210,16 +223,7 @@ fn requests_without_the_token_or_with_another_host_are_refused() {
 fn the_api_analyses_saves_and_downloads_what_qstudy_analyze_reproduces() {
     let apse = fixture("apse-2023");
     let s = start(Some(Path::new(&apse)));
-    let host = s.host();
-    let (status, state) = send(
-        s.port,
-        "GET",
-        "/api/state",
-        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
-        b"",
-    );
-    assert_eq!(status, 200);
-    let state: Value = serde_json::from_slice(&state).unwrap();
+    let state = s.state();
     assert_eq!(state["opened"]["sorts"], 32);
     assert_eq!(state["options"]["factors"], 4);
     assert_eq!(
@@ -419,16 +423,7 @@ fn a_download_with_attributes_named_by_questions_holds_every_figure() {
     let tmp = tempfile::tempdir().unwrap();
     let study = crate::output_names::study(tmp.path());
     let s = start(Some(&study));
-    let host = s.host();
-    let (status, state) = send(
-        s.port,
-        "GET",
-        "/api/state",
-        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
-        b"",
-    );
-    assert_eq!(status, 200);
-    let state: Value = serde_json::from_slice(&state).unwrap();
+    let state = s.state();
     let (status, zip) = s.post("/api/download", &state["options"]);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&zip));
     let down = unzip(&zip, &tmp.path().join("download"));
@@ -681,15 +676,7 @@ fn the_page_gets_the_warnings_of_warnings_txt() {
 fn choices_about_factors_no_longer_kept_are_dropped_and_said() {
     let apse = fixture("apse-2023");
     let s = start(Some(Path::new(&apse)));
-    let host = s.host();
-    let (_, state) = send(
-        s.port,
-        "GET",
-        "/api/state",
-        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
-        b"",
-    );
-    let state: Value = serde_json::from_slice(&state).unwrap();
+    let state = s.state();
     let mut options = state["options"].clone();
     options["flag"] = json!(["O16=F4", "C04=F1"]);
     options["invert"] = json!([4]);

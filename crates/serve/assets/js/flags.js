@@ -22,7 +22,6 @@
       else o.flag.push(edit);
     });
   }
-  Q.toggleFlag = toggleFlag;
   // On the chart: the factor plotted on that axis (of a split factor, the half the sort is in).
   Q.toggleFlagOnAxis = function (id, axis) {
     if (!S.shown) return;

@@ -38,7 +38,6 @@
       o.rotate.push(a + "," + b + "," + Number(turn.toFixed(6)));
     });
   }
-  Q.rotateBy = rotateBy;
   for (const btn of document.querySelectorAll("button.rot")) {
     btn.addEventListener("click", () => rotateBy(parseFloat(btn.dataset.deg)));
   }

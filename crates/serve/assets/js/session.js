@@ -10,7 +10,7 @@
   const S = {
     summary: null, // /api/state: the open input and the controls' values
     head: null, // the choices as the user made them (the server's OptionLayer, as JSON)
-    shown: null, // { opts, results, signs, warnings }: the analysis on screen
+    shown: null, // { opts, results, warnings }: the analysis on screen
     undo: [],
     redo: [],
     confirmed: { undo: [], redo: [] }, // the stacks when `shown` was confirmed
@@ -151,7 +151,7 @@
       // applies): the choices on screen are the ones it applied.
       const applied = r.options ? complete(r.options) : sending;
       if (S.head === sending) S.head = applied;
-      S.shown = { opts: applied, results: r.results, signs: r.step_signs || [], warnings: r.warnings || [] };
+      S.shown = { opts: applied, results: r.results, warnings: r.warnings || [] };
       S.confirmed = { undo: S.undo.slice(), redo: S.redo.slice() };
       if (r.dropped && r.dropped.length) Q.note(r.dropped);
       Q.showError(null);
