@@ -62,6 +62,7 @@ fn redu_fut() -> Study {
         }
     }
     let table = SortTable {
+        missing: Vec::new(),
         sort_ids: ids,
         statement_labels: None,
         values,
@@ -88,6 +89,7 @@ fn apse() -> Study {
         values.push(row[1..].iter().map(|c| number(c)).collect());
     }
     let table = SortTable {
+        missing: Vec::new(),
         sort_ids,
         statement_labels: None,
         values,

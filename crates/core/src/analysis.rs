@@ -18,6 +18,7 @@ use crate::groups;
 use crate::numerics::Compatibility;
 use crate::rotate::{self, Rotated, Rotation, VarimaxMethod};
 use crate::score::{self, FactorScores};
+use crate::select::LeftOut;
 use crate::warning::Warning;
 
 pub use crate::options::{AnalysisOptions, CORRELATION_OUTPUT_LIMIT};
@@ -81,6 +82,30 @@ pub struct OptionsSummary {
     pub inverted: Vec<usize>,
     /// Split factors (1-based).
     pub split: Vec<usize>,
+    /// Sort ids left out by hand (`exclude`), as given.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Attribute conditions every analysed sort meets (`where`), as given:
+    /// `{attribute, values}`.
+    #[serde(default, rename = "where")]
+    pub where_: Vec<ConditionSummary>,
+    /// Whether incomplete sorts are left out (else refused).
+    #[serde(default)]
+    pub drop_incomplete: bool,
+    /// The sorts of the input left out by the selection, in input order, with why: not a
+    /// choice but what the choices above did to this input (filled by the caller that applied
+    /// the selection; see [`crate::select::select`]).
+    #[serde(default)]
+    pub left_out: Vec<LeftOut>,
+}
+
+/// One condition of `options.where`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConditionSummary {
+    /// The attribute.
+    pub attribute: String,
+    /// The values kept.
+    pub values: Vec<String>,
 }
 
 /// `unrotated` of `results.json`.
@@ -210,6 +235,7 @@ fn percent(eigen: &[f64], n: usize) -> Vec<f64> {
 /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
 /// use qstudy_core::analysis::{analyze, AnalysisOptions};
 /// let table = SortTable {
+///     missing: Vec::new(),
 ///     sort_ids: vec!["A".into(), "B".into(), "C".into(), "D".into()],
 ///     statement_labels: None,
 ///     values: vec![
@@ -345,6 +371,8 @@ pub struct Analysis<'a> {
     scores: Vec<FactorScores>,
     compared: Compared,
     runs: [usize; 6],
+    /// The warnings of the data checks ([`crate::checks`]): the study's, computed once.
+    checks: Vec<Warning>,
 }
 
 /// The stages after extraction: rotation, flagging, scores and comparison.
@@ -426,6 +454,7 @@ impl<'a> Analysis<'a> {
         engine: CorrelationForm,
     ) -> Result<Analysis<'a>, AnalysisError> {
         options.validate(&study)?;
+        let checks = crate::checks::data_warnings(&study);
         let persons = SortCorrelation::new(study.values(), options.correlation, engine);
         let standardized = correlate::standardize_rows(study.values());
         let extraction = extract::run(&persons, study.n_statements(), &options.extract_request());
@@ -442,6 +471,7 @@ impl<'a> Analysis<'a> {
             scores: later.scores,
             compared: later.compared,
             runs: [1; 6],
+            checks,
         })
     }
 
@@ -540,10 +570,18 @@ impl<'a> Analysis<'a> {
         self.runs[stage.index()]
     }
 
-    /// The warnings, stage by stage.
+    /// The warnings: the data checks', then stage by stage.
     pub fn warnings(&self) -> Vec<Warning> {
         let ids = self.study.sort_ids();
-        let mut w = self.extraction.warnings(ids);
+        let mut w = self.checks.clone();
+        w.extend(self.extraction.warnings(ids, self.options.factors));
+        w.extend(self.rotated.near_skips.iter().map(|s| Warning::VarimaxNearSkip {
+            a: s.p + 1,
+            b: s.q + 1,
+            cycle: s.cycle,
+            tan4t: s.tan4t,
+            skipped: s.skipped,
+        }));
         w.extend(flag::warnings(
             self.rotated.loadings.view(),
             &self.flagging,
@@ -696,6 +734,18 @@ impl OptionsSummary {
             manual_unflags: edits(&options.flagging.unflags),
             inverted: options.invert.clone(),
             split: options.flagging.split.clone(),
+            exclude: options.selection.exclude.clone(),
+            where_: options
+                .selection
+                .conditions
+                .iter()
+                .map(|c| ConditionSummary {
+                    attribute: c.attribute.clone(),
+                    values: c.values.clone(),
+                })
+                .collect(),
+            drop_incomplete: options.selection.drop_incomplete,
+            left_out: Vec::new(),
         }
     }
 }

@@ -159,6 +159,64 @@ pub struct SortTable {
     pub statement_labels: Option<Vec<String>>,
     /// One row per sort, one value per statement.
     pub values: Vec<Vec<i32>>,
+    /// The cells that hold no value (an empty cell of the file): `(sort, statement)`, both
+    /// 0-based, in any order. The value in `values` there is 0 and is never used: a sort with
+    /// a missing cell is incomplete, refused by the checks of
+    /// [`crate::validate::validate`] unless the selection leaves it out
+    /// ([`crate::select::Selection::drop_incomplete`]). Empty for a complete table.
+    pub missing: Vec<(usize, usize)>,
+}
+
+impl SortTable {
+    /// The sorts with a missing cell, in sort order, each with its missing statements
+    /// (0-based, ascending). Linear in the table.
+    ///
+    /// ```
+    /// use qstudy_core::SortTable;
+    /// let t = SortTable { sort_ids: vec!["A".into(), "B".into()], statement_labels: None,
+    ///     values: vec![vec![1, 0, -1], vec![0, 0, 0]], missing: vec![(1, 2), (1, 0)] };
+    /// assert_eq!(t.incomplete(), vec![(1, vec![0, 2])]);
+    /// ```
+    pub fn incomplete(&self) -> Vec<(usize, Vec<usize>)> {
+        if self.missing.is_empty() {
+            return Vec::new();
+        }
+        let mut cells = self.missing.clone();
+        cells.sort_unstable();
+        cells.dedup();
+        let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (sort, statement) in cells {
+            match out.last_mut() {
+                Some((s, statements)) if *s == sort => statements.push(statement),
+                _ => out.push((sort, vec![statement])),
+            }
+        }
+        out
+    }
+
+    /// The sorts `kept` (indices into this table, in the order given), with their missing
+    /// cells renumbered.
+    pub fn subset(&self, kept: &[usize]) -> SortTable {
+        let mut new_index = vec![usize::MAX; self.values.len()];
+        for (new, &old) in kept.iter().enumerate() {
+            if let Some(slot) = new_index.get_mut(old) {
+                *slot = new;
+            }
+        }
+        SortTable {
+            sort_ids: kept.iter().map(|&i| self.sort_ids[i].clone()).collect(),
+            statement_labels: self.statement_labels.clone(),
+            values: kept.iter().map(|&i| self.values[i].clone()).collect(),
+            missing: self
+                .missing
+                .iter()
+                .filter_map(|&(sort, statement)| {
+                    let new = *new_index.get(sort)?;
+                    (new != usize::MAX).then_some((new, statement))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A validated study: `n` sorts of `m` statements on a known grid.
@@ -224,7 +282,7 @@ impl Study {
     ///
     /// ```
     /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
-    /// let t = SortTable { sort_ids: vec!["A".into(), "B".into()], statement_labels: None,
+    /// let t = SortTable { missing: vec![], sort_ids: vec!["A".into(), "B".into()], statement_labels: None,
     ///     values: vec![vec![-1, 0, 1], vec![1, 0, -1]] };
     /// let s = validate(&t, &ValidationOptions::default()).unwrap().with_statement_ids(vec![10, 20, 30]).unwrap();
     /// assert_eq!(s.statement_ids(), &[10, 20, 30]);

@@ -46,6 +46,9 @@ pub enum ValidationError {
         expected: usize,
         found: usize,
     },
+    /// A sort with cells that hold no value (statements 1-based, ascending).
+    #[error("sort '{sort}' is incomplete: no value for {}", statement_list(.statements))]
+    Incomplete { sort: String, statements: Vec<usize> },
     /// Statement labels that do not match the number of statements.
     #[error("{found} statement labels given for {expected} statements")]
     LabelCount { expected: usize, found: usize },
@@ -100,6 +103,52 @@ pub enum ValidationError {
         "no grid given and the sorts do not share one distribution (sort '{sort}' differs from sort '{first}'): give the grid (VALUE:COUNT,...)"
     )]
     GridNotInferable { sort: String, first: String },
+}
+
+/// A selection of sorts ([`crate::select::Selection`]) that cannot be applied: it names a sort,
+/// an attribute or a value the input does not have, or keeps too few sorts. Options are named
+/// plainly (`exclude`, `where`); each front end words them its own way.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SelectionError {
+    /// An excluded id that no sort has.
+    #[error("exclude: no sort with id '{id}'")]
+    UnknownSort { id: String },
+    /// A condition, but the participants have no attributes.
+    #[error("where {condition}: the input has no participant attributes to select sorts by")]
+    NoAttributes { condition: String },
+    /// A condition on an attribute no participant has.
+    #[error(
+        "where {condition}: no participant has the attribute '{attribute}' (attributes: {})",
+        known.join(", ")
+    )]
+    UnknownAttribute {
+        condition: String,
+        attribute: String,
+        known: Vec<String>,
+    },
+    /// A condition with a value no participant has.
+    #[error(
+        "where {condition}: no participant has {attribute} '{value}' (values: {})",
+        known.join(", ")
+    )]
+    UnknownValue {
+        condition: String,
+        attribute: String,
+        value: String,
+        known: Vec<String>,
+    },
+    /// The selection keeps fewer than 2 sorts.
+    #[error("the selection keeps {kept} of {total} sorts: a Q study needs at least 2 sorts")]
+    TooFew { kept: usize, total: usize },
+}
+
+/// `statement 4` or `statements 4, 7, 12` (1-based numbers).
+pub(crate) fn statement_list(statements: &[usize]) -> String {
+    let numbers: Vec<String> = statements.iter().map(ToString::to_string).collect();
+    match numbers.len() {
+        1 => format!("statement {}", numbers[0]),
+        _ => format!("statements {}", numbers.join(", ")),
+    }
 }
 
 /// The options asked for something the data cannot give.

@@ -89,6 +89,26 @@ pub struct Extracted {
     pub capped: Vec<(usize, usize)>,
     /// Horst only: the passes run and whether the communalities settled within the limit.
     pub horst: Option<HorstRun>,
+    /// Centroid only: per factor, the first reflection decided by a near-tie ([`NEAR_TIE`]).
+    pub near_ties: Vec<NearTie>,
+    /// Centroid with qmethod's convention only: per factor, the first set of sorts (0-based)
+    /// whose column sums tie at the minimum, which qmethod reflects at once (`factor`, sorts).
+    pub exact_ties: Vec<(usize, Vec<usize>)>,
+}
+
+/// A reflection of the centroid decided by a near-tie: the two most negative column sums of
+/// two sorts that are not interchangeable (their residual rows differ) were within a relative
+/// margin of [`NEAR_TIE`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearTie {
+    /// The factor (0-based).
+    pub factor: usize,
+    /// The sort reflected (0-based).
+    pub chosen: usize,
+    /// The sort whose sum came within the margin (0-based).
+    pub other: usize,
+    /// `(T_other - T_chosen) / |T_chosen|`.
+    pub margin: f64,
 }
 
 /// How a Horst extraction ended.
@@ -149,6 +169,9 @@ pub const CENTROID_START_DIAGONAL: f64 = 0.5;
 const CENTROID_MAX_ITERATIONS: usize = 1000;
 /// Column sums closer than this (relative) are ties in the reflection step.
 const CENTROID_TIE: f64 = 1e-10;
+/// A reflection decided by a relative margin below this between the two most negative column
+/// sums is a near-tie: another program's rounding may decide it the other way (warned).
+pub const NEAR_TIE: f64 = 1e-6;
 
 /// Extracts up to `count` factors from the correlation matrix `r`.
 ///
@@ -244,10 +267,12 @@ pub fn centroid_variant(r: &Array2<f64>, count: usize, variant: CentroidVariant)
     let mut columns: Vec<Vec<f64>> = Vec::with_capacity(count);
     let mut shortfall = None;
     let mut capped = Vec::new();
+    let mut ties = Vec::new();
     for factor in 0..count {
         match centroid_factor(&residual, variant) {
-            Ok((a, held)) => {
+            Ok((a, held, tie)) => {
                 capped.extend(held.into_iter().map(|i| (factor, i)));
+                ties.push(tie);
                 for i in 0..n {
                     for j in 0..n {
                         residual[[i, j]] -= a[i] * a[j];
@@ -264,6 +289,7 @@ pub fn centroid_variant(r: &Array2<f64>, count: usize, variant: CentroidVariant)
     }
     let k = columns.len();
     let loadings = Array2::from_shape_fn((n, k), |(i, f)| columns[f][i]);
+    let (near_ties, exact_ties) = FactorTies::collect(ties);
     Extracted {
         eigenvalues: column_sums_of_squares(&loadings),
         loadings,
@@ -271,7 +297,91 @@ pub fn centroid_variant(r: &Array2<f64>, count: usize, variant: CentroidVariant)
         shortfall,
         capped,
         horst: None,
+        near_ties,
+        exact_ties,
     }
+}
+
+/// The ties met while reflecting the sorts of one centroid factor.
+#[derive(Debug, Clone, Default)]
+struct FactorTies {
+    /// The first reflection decided by a near-tie: (chosen, other, margin).
+    near: Option<(usize, usize, f64)>,
+    /// The first set of sorts tied at the minimum (qmethod convention only).
+    exact: Vec<usize>,
+}
+
+impl FactorTies {
+    /// Looks at one reflection step: `jmin` is about to be reflected, its sum `tmin` the
+    /// lowest among `sums` (every sum that can be within [`NEAR_TIE`] of it, with its sort);
+    /// `same(a, b)` says whether sorts `a` and `b` are interchangeable (equal residual rows),
+    /// in which case which of them goes first changes nothing.
+    fn observe(
+        &mut self,
+        sums: impl Iterator<Item = (usize, f64)> + Clone,
+        jmin: usize,
+        tmin: f64,
+        qmethod: bool,
+        same: impl Fn(usize, usize) -> bool,
+    ) {
+        let tie = CENTROID_TIE * (1.0 + tmin.abs());
+        if qmethod && self.exact.is_empty() {
+            let mut tied: Vec<usize> = sums
+                .clone()
+                .filter(|&(_, v)| v <= tmin + tie)
+                .map(|(k, _)| k)
+                .collect();
+            if tied.len() > 1 {
+                tied.sort_unstable();
+                tied.dedup();
+                self.exact = tied;
+            }
+        }
+        if self.near.is_some() {
+            return;
+        }
+        let near = NEAR_TIE * tmin.abs();
+        let mut best: Option<(usize, f64)> = None;
+        for (k, v) in sums {
+            if k == jmin || v - tmin > near {
+                continue;
+            }
+            let margin = ((v - tmin) / tmin.abs()).max(0.0);
+            if best.is_none_or(|(bk, bm)| margin < bm || (margin == bm && k < bk)) && !same(jmin, k)
+            {
+                best = Some((k, margin));
+            }
+        }
+        self.near = best.map(|(k, margin)| (jmin, k, margin));
+    }
+
+    /// The ties of every factor, in factor order.
+    fn collect(ties: Vec<FactorTies>) -> (Vec<NearTie>, Vec<(usize, Vec<usize>)>) {
+        let mut near = Vec::new();
+        let mut exact = Vec::new();
+        for (factor, t) in ties.into_iter().enumerate() {
+            if let Some((chosen, other, margin)) = t.near {
+                near.push(NearTie {
+                    factor,
+                    chosen,
+                    other,
+                    margin,
+                });
+            }
+            if !t.exact.is_empty() {
+                exact.push((factor, t.exact));
+            }
+        }
+        (near, exact)
+    }
+}
+
+/// Whether `values(a, i)` and `values(b, i)` agree for every `i` but `a` and `b` (to 1e-9):
+/// two sorts whose residual rows are equal are interchangeable in the reflection.
+fn rows_agree(n: usize, a: usize, b: usize, values: impl Fn(usize, usize) -> f64) -> bool {
+    (0..n)
+        .filter(|&i| i != a && i != b)
+        .all(|i| (values(a, i) - values(b, i)).abs() <= 1e-9)
 }
 
 /// One centroid factor of the (residual) matrix `res`, with original signs, and the variables
@@ -285,7 +395,7 @@ pub fn centroid_variant(r: &Array2<f64>, count: usize, variant: CentroidVariant)
 fn centroid_factor(
     res: &Array2<f64>,
     variant: CentroidVariant,
-) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
+) -> Result<(Vec<f64>, Vec<usize>, FactorTies), &'static str> {
     let n = res.nrows();
     // Off-diagonal column sums. The residual is exactly symmetric (R is made so, and each
     // update subtracts a_i a_j = a_j a_i from both halves), so row j holds column j's values
@@ -302,12 +412,20 @@ fn centroid_factor(
         .collect();
     // Reflection towards a positive manifold: flip the most negative variable until none is.
     let mut sign = vec![1.0f64; n];
+    let mut ties = FactorTies::default();
     // Each reflection strictly raises the total of the off-diagonal sums, so this ends; the
     // cap only guards against rounding ping-pong on exact zeros.
     for _ in 0..(100 * n + 100) {
         let Some(jmin) = most_negative(&t) else {
             break;
         };
+        ties.observe(
+            t.iter().copied().enumerate(),
+            jmin,
+            t[jmin],
+            variant == CentroidVariant::Qmethod,
+            |a, b| rows_agree(n, a, b, |r, i| sign[r] * res[[r, i]]),
+        );
         // Reflecting variable jmin negates its row and column (diagonal unchanged).
         sign[jmin] = -sign[jmin];
         let column = res.row(jmin);
@@ -319,7 +437,8 @@ fn centroid_factor(
         }
         t[jmin] = -t[jmin];
     }
-    centroid_loadings(&t, &sign, variant)
+    let (a, held) = centroid_loadings(&t, &sign, variant)?;
+    Ok((a, held, ties))
 }
 
 /// The variable to reflect: the most negative sum, first index on ties; `None` when no sum is
@@ -414,6 +533,7 @@ fn centroid_factored_with(
     let mut loadings = Array2::<f64>::zeros((n, count));
     let mut shortfall = None;
     let mut capped = Vec::new();
+    let mut ties = Vec::new();
     let mut k = 0;
     for factor in 0..count {
         match centroid_factor_factored(
@@ -422,8 +542,9 @@ fn centroid_factored_with(
             prefix_min,
             variant,
         ) {
-            Ok((a, held)) => {
+            Ok((a, held, tie)) => {
                 capped.extend(held.into_iter().map(|i| (factor, i)));
+                ties.push(tie);
                 loadings.column_mut(factor).assign(&Array1::from(a));
                 k += 1;
             }
@@ -434,6 +555,7 @@ fn centroid_factored_with(
         }
     }
     let loadings = loadings.slice(s![.., ..k]).to_owned();
+    let (near_ties, exact_ties) = FactorTies::collect(ties);
     Extracted {
         eigenvalues: column_sums_of_squares(&loadings),
         loadings,
@@ -441,6 +563,8 @@ fn centroid_factored_with(
         shortfall,
         capped,
         horst: None,
+        near_ties,
+        exact_ties,
     }
 }
 
@@ -458,9 +582,10 @@ fn centroid_factor_factored(
     a: ArrayView2<f64>,
     prefix_min: usize,
     variant: CentroidVariant,
-) -> Result<(Vec<f64>, Vec<usize>), &'static str> {
+) -> Result<(Vec<f64>, Vec<usize>, FactorTies), &'static str> {
     let n = w.nrows();
     let mut r = Reflection::new(w, a, prefix_min);
+    let mut ties = FactorTies::default();
     while r.steps < 100 * n + 100 {
         if r.work >= n {
             r.evaluate_all();
@@ -475,16 +600,25 @@ fn centroid_factor_factored(
         };
         r.fresh = false;
         r.steps += 1;
-        r.work += r.evaluated.len();
+        r.work += r.counted;
         // The same rule as `most_negative`, over the only variables that can qualify.
         let tie = CENTROID_TIE * (1.0 + best.abs());
         if best >= -tie {
             break;
         }
-        r.reflect_lowest(best, tie);
+        let jmin = r.lowest(best, tie);
+        ties.observe(
+            r.evaluated.iter().copied(),
+            jmin,
+            best,
+            variant == CentroidVariant::Qmethod,
+            |x, y| r.interchangeable(x, y),
+        );
+        r.reflect(jmin);
     }
     let t: Vec<f64> = (0..n).map(|i| r.sum(i)).collect();
-    centroid_loadings(&t, &r.sign, variant)
+    let (a, held) = centroid_loadings(&t, &r.sign, variant)?;
+    Ok((a, held, ties))
 }
 
 /// The reflection search of [`centroid_factor_factored`]: the signs, the sums at the last full
@@ -522,8 +656,12 @@ struct Reflection<'w> {
     work: usize,
     /// Whether no step was taken since the last full evaluation.
     fresh: bool,
-    /// The (variable, sum) pairs the last scan evaluated.
+    /// The (variable, sum) pairs the last scan evaluated: every variable whose sum can be
+    /// the lowest, and those whose sum can be within [`NEAR_TIE`] of it (for the warning).
     evaluated: Vec<(usize, f64)>,
+    /// How many of `evaluated` the choice needed (the work counted towards a full
+    /// evaluation: the near-tie candidates do not change when it is redone).
+    counted: usize,
     /// Reflections so far.
     steps: usize,
 }
@@ -567,6 +705,7 @@ impl<'w> Reflection<'w> {
             work: 0,
             fresh: true,
             evaluated: Vec::new(),
+            counted: 0,
             steps: 0,
         }
     }
@@ -604,8 +743,12 @@ impl<'w> Reflection<'w> {
         let beta = self.w_norm_max * self.du.dot(&self.du).sqrt()
             + self.a_norm_max * self.dv.dot(&self.dv).sqrt();
         self.evaluated.clear();
+        self.counted = 0;
         let mut best = f64::INFINITY;
         let mut complete = self.order.len() == n;
+        // Past the choice's cut-off, a variable is evaluated only for the near-tie warning: its
+        // sum cannot lower `best` (its bound is above it), and it is not counted as work.
+        let mut past = false;
         for &i in &self.order {
             if self.touched[i] {
                 continue;
@@ -613,11 +756,17 @@ impl<'w> Reflection<'w> {
             let bound = self.t_ref[i] - beta;
             if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
                 complete = true;
-                break;
+                past = true;
+                if bound > best + NEAR_TIE * best.abs() {
+                    break;
+                }
             }
             let v = self.sum(i);
             best = best.min(v);
             self.evaluated.push((i, v));
+            if !past {
+                self.counted += 1;
+            }
         }
         // Variables reflected since the full evaluation: each later reflection moved their sum
         // by at most 2 max|E_ij| <= 2 (max|w|^2 + max|a|^2), so most need no evaluation.
@@ -625,26 +774,45 @@ impl<'w> Reflection<'w> {
         for (i, t_at, step_at) in touched_list.iter_mut() {
             let bound = *t_at - 2.0 * (self.steps - *step_at) as f64 * self.e_max;
             if best.is_finite() && bound > best + CENTROID_TIE * (1.0 + best.abs()) {
+                if bound <= best + NEAR_TIE * best.abs() {
+                    // for the warning only: its stored sum is left as it was
+                    self.evaluated.push((*i, self.sum(*i)));
+                }
                 continue;
             }
             let v = self.sum(*i);
             (*t_at, *step_at) = (v, self.steps);
             best = best.min(v);
             self.evaluated.push((*i, v));
+            self.counted += 1;
         }
         self.touched_list = touched_list;
         complete.then_some(best)
     }
 
-    /// Reflects the lowest-numbered variable whose evaluated sum is within `tie` of `best`.
-    fn reflect_lowest(&mut self, best: f64, tie: f64) {
-        let jmin = self
-            .evaluated
+    /// Whether sorts `a` and `b` are interchangeable in the reflection: the same rows of `W`
+    /// and of the factors so far (to 1e-9) and the same sign.
+    fn interchangeable(&self, a: usize, b: usize) -> bool {
+        let close = |x: ArrayView1<f64>, y: ArrayView1<f64>| {
+            x.iter().zip(y.iter()).all(|(p, q)| (p - q).abs() <= 1e-9)
+        };
+        self.sign[a] == self.sign[b]
+            && close(self.w.row(a), self.w.row(b))
+            && close(self.a.row(a), self.a.row(b))
+    }
+
+    /// The lowest-numbered variable whose evaluated sum is within `tie` of `best`.
+    fn lowest(&self, best: f64, tie: f64) -> usize {
+        self.evaluated
             .iter()
             .filter(|&&(_, v)| v <= best + tie)
             .map(|&(i, _)| i)
             .min()
-            .expect("the minimum qualifies");
+            .expect("the minimum qualifies")
+    }
+
+    /// Reflects variable `jmin` (one of the last scan's).
+    fn reflect(&mut self, jmin: usize) {
         let s_old = self.sign[jmin];
         self.sign[jmin] = -s_old;
         self.du.scaled_add(-2.0 * s_old, &self.w.row(jmin));
@@ -731,6 +899,8 @@ pub fn horst(r: &Array2<f64>, count: usize, options: &HorstOptions) -> Extracted
             iterations: passes.min(options.iterations),
             converged,
         }),
+        near_ties: Vec::new(),
+        exact_ties: Vec::new(),
     }
 }
 
@@ -830,6 +1000,8 @@ fn components(mut loadings: Array2<f64>, all: Vec<f64>, shortfall: Option<String
         shortfall,
         capped: Vec::new(),
         horst: None,
+        near_ties: Vec::new(),
+        exact_ties: Vec::new(),
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod bootstrap;
+pub mod checks;
 pub mod compare;
 pub mod correlate;
 pub mod data;
@@ -20,6 +21,7 @@ pub mod options;
 pub mod retention;
 pub mod rotate;
 pub mod score;
+pub mod select;
 pub mod simulate;
 pub mod synthetic;
 pub mod validate;
@@ -29,7 +31,9 @@ pub mod warning;
 pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
 pub use correlate::{Correlation, CorrelationForm};
 pub use data::{Grid, GridColumn, Participant, SortTable, Study};
-pub use error::{AnalysisError, DesignError, Given, GridSpecError, ValidationError};
+pub use error::{
+    AnalysisError, DesignError, Given, GridSpecError, SelectionError, ValidationError,
+};
 pub use extract::Extraction;
 pub use flag::{FlagEdit, FlaggingOptions};
 pub use numerics::Compatibility;

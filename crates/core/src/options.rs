@@ -13,6 +13,7 @@ use crate::extract::{self, ExtractRequest, ExtractSettings, Extraction, HorstOpt
 use crate::flag::{self, FlagEdit, FlaggingOptions};
 use crate::numerics::Compatibility;
 use crate::rotate::{self, Orientation, RotateRequest, Rotation, RotationStep, VarimaxMethod};
+use crate::select::{Condition, Selection};
 
 mod fit;
 
@@ -31,6 +32,9 @@ pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisOptions {
+    /// Which sorts are analysed: those left out by id, by attribute or as incomplete
+    /// ([`crate::select`]; applied to the table as read, before the data checks).
+    pub selection: Selection,
     /// Whose conventions the numbers follow (PQMethod/KADE or qmethod).
     pub numerics: Compatibility,
     /// Correlation between sorts.
@@ -65,6 +69,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
+            selection: Selection::default(),
             numerics: Compatibility::Pqmethod,
             correlation: Correlation::Pearson,
             extraction: Extraction::Centroid,
@@ -136,6 +141,7 @@ impl AnalysisOptions {
     /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
     /// use qstudy_core::{AnalysisError, options::AnalysisOptions};
     /// let table = SortTable {
+    ///     missing: Vec::new(),
     ///     sort_ids: vec!["A".into(), "B".into(), "C".into()],
     ///     statement_labels: None,
     ///     values: vec![vec![-1, 0, 0, 1], vec![0, -1, 1, 0], vec![1, 0, 0, -1]],
@@ -311,6 +317,21 @@ macro_rules! option_layer {
 }
 
 option_layer! {
+    /// Leave out the sorts with these ids (comma-separated, repeatable; replaces the study's
+    /// list), e.g. a participant's second submission or a test run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "clap", arg(long = "exclude", value_name = "ID,...", value_delimiter = ','))]
+    exclude: Vec<String> => |o, v| o.selection.exclude = v, |o| o.selection.exclude.clone();
+    /// Analyse only the sorts whose participant attribute ATTR has one of the values
+    /// (repeatable: every condition must hold; replaces the study's), e.g. role=officer.
+    #[serde(default, rename = "where", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "clap", arg(long = "where", value_name = "ATTR=VALUE[,VALUE]"))]
+    where_: Vec<Condition> => |o, v| o.selection.conditions = v, |o| o.selection.conditions.clone();
+    /// Leave incomplete sorts (a cell without a value) out of the analysis, with a warning,
+    /// instead of refusing the input (study.toml: `drop_incomplete = true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long = "drop-incomplete", num_args = 0, default_missing_value = "true"))]
+    drop_incomplete: Option<bool> => |o, v| o.selection.drop_incomplete = v, |o| o.selection.drop_incomplete.then_some(true);
     /// Whose numbers to reproduce: pqmethod (PQMethod/KADE/Ken-Q) or qmethod (R qmethod 1.8.4):
     /// centroid, varimax, factor signs and order follow that program [default: pqmethod, or
     /// the study's].

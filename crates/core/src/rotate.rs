@@ -147,7 +147,31 @@ pub struct Rotated {
     /// makes a factor -1: a step of `d` degrees then turns its points the other way on a plot
     /// of the final loadings. Empty: every factor is +1.
     pub step_signs: Vec<f64>,
+    /// PQMethod's varimax only: the pairs whose skip rule was decided by a near-tie
+    /// ([`NEAR_SKIP`]), each with its closest call.
+    pub near_skips: Vec<NearSkip>,
 }
+
+/// A pair of factors for which PQMethod's skip rule (`tan 4t < 0.00116`: not rotated) was
+/// decided by a margin below [`NEAR_SKIP`]: its closest call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearSkip {
+    /// The first factor of the pair (0-based).
+    pub p: usize,
+    /// The second factor (0-based).
+    pub q: usize,
+    /// The cycle (1-based).
+    pub cycle: usize,
+    /// `tan 4t = |num / den|`.
+    pub tan4t: f64,
+    /// Whether the pair was left unrotated.
+    pub skipped: bool,
+}
+
+/// A skip decision of PQMethod's varimax with `|tan 4t - 0.00116|` below this is a near-tie:
+/// `tan 4t = |num / den|` is a ratio, so this is the margin between `num` and `0.00116 den`
+/// relative to `den`.
+pub const NEAR_SKIP: f64 = 1e-6;
 
 /// Varimax convergence: stop when every pair's angle in a cycle is below this (radians).
 pub const VARIMAX_ANGLE_TOLERANCE: f64 = 1e-12;
@@ -296,11 +320,21 @@ const PQMETHOD_COS45: f64 = 0.7071066;
 /// assert!((&a.dot(&t) - &rot).iter().all(|d| d.abs() < 1e-12));
 /// ```
 pub fn varimax_pqmethod(loadings: ArrayView2<f64>) -> (Array2<f64>, Array2<f64>, usize) {
+    let (l, t, cycles, _) = varimax_pqmethod_traced(loadings);
+    (l, t, cycles)
+}
+
+/// [`varimax_pqmethod`], and the pairs whose skip rule was decided by a near-tie
+/// ([`NearSkip`]), in pair order.
+pub fn varimax_pqmethod_traced(
+    loadings: ArrayView2<f64>,
+) -> (Array2<f64>, Array2<f64>, usize, Vec<NearSkip>) {
     let (n, k) = loadings.dim();
     let mut t = Array2::<f64>::eye(k);
     if k < 2 {
-        return (loadings.to_owned(), t, 0);
+        return (loadings.to_owned(), t, 0, Vec::new());
     }
+    let mut near: Vec<Option<NearSkip>> = vec![None; k * k];
     let mut x = loadings.to_owned();
     for mut row in x.rows_mut() {
         let h = row.dot(&row).sqrt();
@@ -350,6 +384,22 @@ pub fn varimax_pqmethod(loadings: ArrayView2<f64>) -> (Array2<f64>, Array2<f64>,
                 }
                 let num = sd - 2.0 * sa * (sb / nf);
                 let den = sc - (sa * sa - sb * sb) / nf;
+                if num < den && den >= 0.0 {
+                    let tan4t = (num / den).abs();
+                    let margin = (tan4t - PQMETHOD_VARIMAX_SKIP).abs();
+                    let closer = near[p * k + q].is_none_or(|c| {
+                        margin < (c.tan4t - PQMETHOD_VARIMAX_SKIP).abs()
+                    });
+                    if margin < NEAR_SKIP && closer {
+                        near[p * k + q] = Some(NearSkip {
+                            p,
+                            q,
+                            cycle: cycles,
+                            tan4t,
+                            skipped: tan4t < PQMETHOD_VARIMAX_SKIP,
+                        });
+                    }
+                }
                 if let Some((sin, cos)) = pqmethod_angle(num, den) {
                     rotate_columns_sc(&mut x, p, q, sin, cos);
                     rotate_columns_sc(&mut t, p, q, sin, cos);
@@ -360,7 +410,7 @@ pub fn varimax_pqmethod(loadings: ArrayView2<f64>) -> (Array2<f64>, Array2<f64>,
             break;
         }
     }
-    (loadings.dot(&t), t, cycles)
+    (loadings.dot(&t), t, cycles, near.into_iter().flatten().collect())
 }
 
 /// `(sin, cos)` of PQMethod's rotation angle for a pair, or `None` when the pair is skipped.
@@ -508,10 +558,15 @@ pub fn rotate(
 ) -> Result<Rotated, AnalysisError> {
     let k = unrotated.ncols();
     check_steps(steps, k)?;
+    let mut near_skips = Vec::new();
     let (mut loadings, mut matrix, cycles) = match rotation {
         Rotation::Varimax => {
             let (l, t, c) = match method {
-                VarimaxMethod::Pqmethod => varimax_pqmethod(unrotated),
+                VarimaxMethod::Pqmethod => {
+                    let (l, t, c, near) = varimax_pqmethod_traced(unrotated);
+                    near_skips = near;
+                    (l, t, c)
+                }
                 VarimaxMethod::Svd => varimax_r(unrotated, VARIMAX_SVD_EPS),
                 VarimaxMethod::Pairwise => varimax(unrotated),
             };
@@ -539,6 +594,7 @@ pub fn rotate(
         matrix,
         varimax_cycles: cycles,
         step_signs: vec![1.0; k],
+        near_skips,
     })
 }
 

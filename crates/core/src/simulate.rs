@@ -229,6 +229,7 @@ pub fn simulate(design: &Design, seed: u64) -> Result<Simulated, DesignError> {
     }
     Ok(Simulated {
         table: SortTable {
+            missing: Vec::new(),
             sort_ids: design.participants.iter().map(|p| p.id.clone()).collect(),
             statement_labels: None,
             values,

@@ -44,6 +44,7 @@ pub fn random_sorts(grid: &Grid, n: usize, seed: u64) -> SortTable {
     let cells = grid.expanded();
     let mut r = rng(seed, 0);
     SortTable {
+        missing: Vec::new(),
         sort_ids: (1..=n).map(|i| format!("R{i}")).collect(),
         statement_labels: None,
         values: (0..n).map(|_| random_sort(&cells, &mut r)).collect(),
@@ -110,6 +111,7 @@ pub fn planted_study(
     }
     Planted {
         table: SortTable {
+            missing: Vec::new(),
             sort_ids: (1..=n).map(|i| format!("P{i}")).collect(),
             statement_labels: None,
             values,

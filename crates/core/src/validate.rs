@@ -26,6 +26,7 @@ pub struct ValidationOptions {
 /// ```
 /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
 /// let table = SortTable {
+///     missing: Vec::new(),
 ///     sort_ids: vec!["A".into(), "B".into()],
 ///     statement_labels: None,
 ///     values: vec![vec![-1, 0, 0, 1], vec![1, 0, -1, 0]],
@@ -42,6 +43,10 @@ pub fn validate(table: &SortTable, options: &ValidationOptions) -> Result<Study,
 }
 
 /// Like [`validate`] but returns every problem found (empty when the table is valid).
+///
+/// An incomplete sort (a cell without a value, [`SortTable::missing`]) is one problem naming
+/// every statement it lacks; the checks of values (zero variance, the grid) then look at the
+/// complete sorts only.
 pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<ValidationError> {
     let mut problems = Vec::new();
     let n = table.values.len();
@@ -94,57 +99,86 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
             });
         }
     }
+    let mut complete = vec![true; n];
+    for (sort, statements) in table.incomplete() {
+        if let Some(c) = complete.get_mut(sort) {
+            *c = false;
+            problems.push(ValidationError::Incomplete {
+                sort: table.sort_ids[sort].clone(),
+                statements: statements.iter().map(|s| s + 1).collect(),
+            });
+        }
+    }
     if ragged || n < 2 || m < 2 {
         return problems;
     }
+    let rows = Rows { table, complete: &complete };
     // Zero variance first: such a sort also breaks any grid, and this says why.
     let before = problems.len();
-    push_zero_variance(table, &mut problems);
+    push_zero_variance(&rows, &mut problems);
     if problems.len() > before {
         return problems;
     }
     // Grid: given, or inferred from identical distributions.
     let grid = match &options.grid {
         Some(g) => g.clone(),
-        None => match inferred_grid(table) {
-            Ok(g) => g,
-            Err(problem) => {
+        None => match inferred_grid(&rows) {
+            Some(Ok(g)) => g,
+            Some(Err(problem)) => {
                 problems.push(problem);
                 return problems;
             }
+            // Every sort incomplete: nothing to infer a grid from.
+            None => return problems,
         },
     };
-    push_grid_problems(table, &grid, options.free_distribution, &mut problems);
+    push_grid_problems(&rows, &grid, options.free_distribution, &mut problems);
     problems
 }
 
-/// The grid all sorts share, or the first sort whose distribution differs from the first's.
-fn inferred_grid(table: &SortTable) -> Result<Grid, ValidationError> {
-    let first = Grid::of_values(&table.values[0]);
-    match table
-        .sort_ids
-        .iter()
-        .zip(&table.values)
-        .skip(1)
-        .find(|(_, row)| Grid::of_values(row) != first)
-    {
+/// The rows of a table whose values are checked: the complete sorts.
+struct Rows<'a> {
+    table: &'a SortTable,
+    complete: &'a [bool],
+}
+
+impl Rows<'_> {
+    /// `(id, values)` of every complete sort, in table order.
+    fn iter(&self) -> impl Iterator<Item = (&String, &Vec<i32>)> {
+        self.table
+            .sort_ids
+            .iter()
+            .zip(&self.table.values)
+            .zip(self.complete)
+            .filter(|(_, complete)| **complete)
+            .map(|(pair, _)| pair)
+    }
+}
+
+/// The grid all complete sorts share, or the first sort whose distribution differs from the
+/// first's; `None` when no sort is complete.
+fn inferred_grid(rows: &Rows) -> Option<Result<Grid, ValidationError>> {
+    let mut sorts = rows.iter();
+    let (first_id, first_row) = sorts.next()?;
+    let first = Grid::of_values(first_row);
+    Some(match sorts.find(|(_, row)| Grid::of_values(row) != first) {
         Some((id, _)) => Err(ValidationError::GridNotInferable {
             sort: id.clone(),
-            first: table.sort_ids[0].clone(),
+            first: first_id.clone(),
         }),
         None => Ok(first),
-    }
+    })
 }
 
 /// The problems of the sorts against `grid`: its size, values off it or between its columns,
 /// and (unless `free_distribution`) column counts that break it.
 fn push_grid_problems(
-    table: &SortTable,
+    rows: &Rows,
     grid: &Grid,
     free_distribution: bool,
     problems: &mut Vec<ValidationError>,
 ) {
-    let m = table.values.first().map_or(0, Vec::len);
+    let m = rows.table.values.first().map_or(0, Vec::len);
     if grid.cells() != m {
         problems.push(ValidationError::GridSize {
             grid: grid.to_string(),
@@ -152,7 +186,7 @@ fn push_grid_problems(
             statements: m,
         });
     }
-    for (id, row) in table.sort_ids.iter().zip(&table.values) {
+    for (id, row) in rows.iter() {
         let mut value_problem = false;
         for (s, &v) in row.iter().enumerate() {
             if v < grid.min() || v > grid.max() {
@@ -204,8 +238,8 @@ fn zero_variance(id: &str, row: &[i32]) -> Option<ValidationError> {
         })
 }
 
-fn push_zero_variance(table: &SortTable, problems: &mut Vec<ValidationError>) {
-    for (id, row) in table.sort_ids.iter().zip(&table.values) {
+fn push_zero_variance(rows: &Rows, problems: &mut Vec<ValidationError>) {
+    for (id, row) in rows.iter() {
         if let Some(e) = zero_variance(id, row) {
             problems.push(e);
         }
@@ -236,6 +270,7 @@ mod tests {
 
     fn table(values: Vec<Vec<i32>>) -> SortTable {
         SortTable {
+            missing: Vec::new(),
             sort_ids: (1..=values.len()).map(|i| format!("S{i}")).collect(),
             statement_labels: None,
             values,
@@ -286,6 +321,7 @@ mod tests {
     #[test]
     fn zero_variance_and_duplicates() {
         let t = SortTable {
+            missing: Vec::new(),
             sort_ids: vec!["A".into(), "A".into()],
             statement_labels: None,
             values: vec![vec![0, 0, 0], vec![0, 0, 0]],

@@ -460,6 +460,7 @@ mod tests {
 
     fn results() -> AnalysisResults {
         let table = crate::SortTable {
+            missing: Vec::new(),
             sort_ids: (0..6).map(|i| format!("S{i}")).collect(),
             statement_labels: None,
             values: vec![

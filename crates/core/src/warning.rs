@@ -113,6 +113,71 @@ pub enum Warning {
         /// Factors kept.
         kept: usize,
     },
+    /// A sort identical, statement by statement, to an earlier one: the same viewpoint counted
+    /// twice (a second submission, a test run?).
+    IdenticalSorts {
+        /// The later sort.
+        sort: String,
+        /// The first sort it is identical to.
+        first: String,
+    },
+    /// Two different sorts that correlate at or above [`crate::checks::NEAR_IDENTICAL_R`].
+    NearIdenticalSorts {
+        /// The earlier sort.
+        sort: String,
+        /// The later sort.
+        other: String,
+        /// Their Pearson correlation.
+        r: f64,
+    },
+    /// The check for sorts correlating at 0.99 or above could not be completed (a study too
+    /// large for the exact pairwise check whose sorts collide too often, see `docs/methods.md`).
+    NearIdenticalUnchecked {
+        /// Sorts of the study.
+        sorts: usize,
+    },
+    /// Incomplete sorts left out of the analysis, as asked, each with the statements
+    /// (1-based) it has no value for.
+    IncompleteLeftOut {
+        /// `(sort, statements)` in input order.
+        sorts: Vec<(String, Vec<usize>)>,
+    },
+    /// A reflection of the centroid decided by a near-tie: the two most negative column sums
+    /// were within a relative margin below [`crate::extract::NEAR_TIE`] (and the two sorts
+    /// are not interchangeable), so a program computing the sums with other rounding can
+    /// reflect the other sort first.
+    CentroidNearTie {
+        /// The centroid factor (1-based).
+        factor: usize,
+        /// The sort reflected.
+        chosen: String,
+        /// The sort whose sum came within the margin.
+        other: String,
+        /// `|T_chosen - T_other| / max(|T_chosen|, |T_other|)`.
+        margin: f64,
+    },
+    /// With qmethod's numerics: column sums tied exactly at the minimum, which qmethod 1.8.4's
+    /// `centroid()` reflects together with an assignment that scrambles its residual matrix.
+    QmethodCentroidTie {
+        /// The centroid factor (1-based).
+        factor: usize,
+        /// The tied sorts, in input order.
+        sorts: Vec<String>,
+    },
+    /// PQMethod's varimax skip rule (`tan 4t < 0.00116`: the pair is not rotated) decided by
+    /// a margin below [`crate::rotate::NEAR_SKIP`].
+    VarimaxNearSkip {
+        /// The first factor of the pair (1-based).
+        a: usize,
+        /// The second factor of the pair (1-based).
+        b: usize,
+        /// The varimax cycle (1-based) of the closest call.
+        cycle: usize,
+        /// `tan 4t` there.
+        tan4t: f64,
+        /// Whether the pair was left unrotated there.
+        skipped: bool,
+    },
     /// A warning read back from a file. `results.json` and `bootstrap.json` hold warnings as
     /// sentences only, so reading one back keeps the sentence as it is (written again, it is
     /// byte for byte the same) without the values it was about.
@@ -221,8 +286,69 @@ impl fmt::Display for Warning {
                 f,
                 "the number of factors to keep was not given: {kept} kept, as `qstudy factors` recommends"
             ),
+            Warning::IdenticalSorts { sort, first } => write!(
+                f,
+                "sort '{sort}' is identical to sort '{first}': the same sort twice weighs its viewpoint twice (a second submission or a test run?); leave one out if so"
+            ),
+            Warning::NearIdenticalSorts { sort, other, r } => write!(
+                f,
+                "sorts '{sort}' and '{other}' correlate at {r:.4} (0.99 or above): nearly the same sort twice (a second submission?); leave one out if so"
+            ),
+            Warning::NearIdenticalUnchecked { sorts } => write!(
+                f,
+                "the check for sorts that correlate at 0.99 or above was not completed on these {sorts} sorts (too many candidate pairs); identical sorts were checked"
+            ),
+            Warning::IncompleteLeftOut { sorts } => {
+                write!(f, "{} incomplete sort(s) left out: ", sorts.len())?;
+                for (i, (sort, statements)) in sorts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(
+                        f,
+                        "'{sort}' (no value for {})",
+                        crate::error::statement_list(statements)
+                    )?;
+                }
+                Ok(())
+            }
+            Warning::CentroidNearTie {
+                factor,
+                chosen,
+                other,
+                margin,
+            } => write!(
+                f,
+                "centroid factor {factor}: sort '{chosen}' was reflected before sort '{other}' by a relative margin of {margin:.1e} between their column sums (below 1e-6): PQMethod, KADE (sums of correlations rounded to 8 decimals) and qmethod can reflect the other sort first, and their factor {factor} and later ones then come out mirrored or different; compare with them there with care"
+            ),
+            Warning::QmethodCentroidTie { factor, sorts } => write!(
+                f,
+                "centroid factor {factor}: the column sums of sorts {} tie exactly at the minimum: qmethod 1.8.4's centroid() reflects them at once with `tmat[, oo] <- vec`, which R fills column by column (recycling the reflected rows into the wrong cells), so qmethod's own residual matrix, and its factors from this one on, are corrupted; qstudy reflects them one at a time (the correct reflection), so its numbers differ from qmethod's from factor {factor} on",
+                quoted(sorts)
+            ),
+            Warning::VarimaxNearSkip {
+                a,
+                b,
+                cycle,
+                tan4t,
+                skipped,
+            } => write!(
+                f,
+                "varimax (PQMethod's), cycle {cycle}: factors F{a} and F{b} were {} because tan 4t = {tan4t:.9} is {} PQMethod's skip threshold 0.00116 by less than 1e-6: PQMethod (single precision) and KADE (rounded loadings) can decide this pair the other way, and their rotated loadings can then differ in the later decimals",
+                if *skipped { "not rotated" } else { "rotated" },
+                if *skipped { "below" } else { "above" }
+            ),
             Warning::Text(text) => f.write_str(text),
         }
+    }
+}
+
+/// `'A', 'B' and 'C'`.
+fn quoted(ids: &[String]) -> String {
+    let q: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
+    match q.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => q.join(""),
     }
 }
 
@@ -253,6 +379,13 @@ impl Warning {
             Warning::BootstrapAutomaticFlagging => "bootstrap_automatic_flagging",
             Warning::ReplicatesFailed { .. } => "replicates_failed",
             Warning::FactorsRecommended { .. } => "factors_recommended",
+            Warning::IdenticalSorts { .. } => "identical_sorts",
+            Warning::NearIdenticalSorts { .. } => "near_identical_sorts",
+            Warning::NearIdenticalUnchecked { .. } => "near_identical_unchecked",
+            Warning::IncompleteLeftOut { .. } => "incomplete_left_out",
+            Warning::CentroidNearTie { .. } => "centroid_near_tie",
+            Warning::QmethodCentroidTie { .. } => "qmethod_centroid_tie",
+            Warning::VarimaxNearSkip { .. } => "varimax_near_skip",
             Warning::Text(_) => "text",
         }
     }
@@ -270,7 +403,15 @@ impl Warning {
             | Warning::HeywoodLoading { sort, .. }
             | Warning::FlaggedOnSeveral { sort, .. }
             | Warning::NegativeFlag { sort, .. } => vec![sort.as_str()],
-            Warning::DefineNoFactor { sorts } => sorts.iter().map(String::as_str).collect(),
+            Warning::DefineNoFactor { sorts } | Warning::QmethodCentroidTie { sorts, .. } => {
+                sorts.iter().map(String::as_str).collect()
+            }
+            Warning::IdenticalSorts { sort, first } => vec![first.as_str(), sort.as_str()],
+            Warning::NearIdenticalSorts { sort, other, .. } => vec![sort.as_str(), other.as_str()],
+            Warning::CentroidNearTie { chosen, other, .. } => {
+                vec![chosen.as_str(), other.as_str()]
+            }
+            Warning::IncompleteLeftOut { sorts } => sorts.iter().map(|(s, _)| s.as_str()).collect(),
             _ => Vec::new(),
         }
     }
@@ -287,6 +428,7 @@ impl Warning {
         match self {
             Warning::HeywoodLoading { factor, .. } => vec![format!("F{factor}")],
             Warning::FlaggedOnSeveral { factors, .. } => factors.clone(),
+            Warning::VarimaxNearSkip { a, b, .. } => vec![format!("F{a}"), format!("F{b}")],
             Warning::NegativeFlag { factor, .. }
             | Warning::NoDefiningSort { factor }
             | Warning::CompositeCancels { factor }

@@ -79,6 +79,7 @@ pub(crate) fn parse_records(
     let numeric_header = sort_ids.iter().all(|id| parse_int(id).is_some());
     Ok(Parsed {
         table: SortTable {
+            missing: Vec::new(),
             sort_ids,
             statement_labels: label_column.then_some(labels),
             values,

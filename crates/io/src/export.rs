@@ -218,7 +218,7 @@ impl PqmethodStyle {
 /// ```
 /// use qstudy_core::{Grid, SortTable};
 /// use qstudy_io::{PqmethodStyle, pqmethod_dat};
-/// let t = SortTable { sort_ids: vec!["P1".into(), "P2".into()], statement_labels: None,
+/// let t = SortTable { missing: vec![], sort_ids: vec!["P1".into(), "P2".into()], statement_labels: None,
 ///     values: vec![vec![-1, 0, 1], vec![1, 0, -1]] };
 /// let grid: Grid = "-1:1,0:1,1:1".parse().unwrap();
 /// let style = PqmethodStyle { header_width: 0, crlf: false, ..Default::default() };
@@ -359,7 +359,7 @@ pub fn pqmethod_sta(
 ///
 /// ```
 /// use qstudy_core::SortTable;
-/// let t = SortTable { sort_ids: vec!["A".into(), "B".into()],
+/// let t = SortTable { missing: vec![], sort_ids: vec!["A".into(), "B".into()],
 ///     statement_labels: Some(vec!["one, two".into(), "three".into()]),
 ///     values: vec![vec![1, -1], vec![-1, 1]] };
 /// assert_eq!(qstudy_io::qmethod_csv(&t), ",A,B\n\"one, two\",1,-1\nthree,-1,1\n");

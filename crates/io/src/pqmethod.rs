@@ -76,6 +76,7 @@ pub(crate) fn parse_dat(bytes: &[u8], file: &Path) -> Result<Parsed, ReadError> 
 
     Ok(Parsed {
         table: SortTable {
+            missing: Vec::new(),
             sort_ids,
             statement_labels: None,
             values,

@@ -173,6 +173,7 @@ mod tests {
             vec![-1, 0, 1, 0],
         ];
         let table = qstudy_core::SortTable {
+            missing: Vec::new(),
             sort_ids: ["A", "B", "C", "D"].map(String::from).to_vec(),
             statement_labels: None,
             values,

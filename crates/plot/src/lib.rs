@@ -28,6 +28,7 @@
 //! use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
 //! use qstudy_core::analysis::{analyze, AnalysisOptions};
 //! let table = SortTable {
+//!     missing: Vec::new(),
 //!     sort_ids: vec!["A".into(), "B".into(), "C".into(), "D".into()],
 //!     statement_labels: None,
 //!     values: vec![

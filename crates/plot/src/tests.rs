@@ -45,6 +45,7 @@ fn study() -> (qstudy_core::Study, AnalysisOptions) {
         values.push(vary(&c, k + 8));
     }
     let table = SortTable {
+        missing: Vec::new(),
         sort_ids: (1..=12).map(|i| format!("P{i:02}")).collect(),
         statement_labels: Some(
             (1..=15)

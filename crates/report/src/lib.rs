@@ -95,6 +95,7 @@ impl ReportContext {
     /// ```
     /// use qstudy_core::{SortTable, validate::{validate, ValidationOptions}};
     /// let t = SortTable {
+    ///     missing: Vec::new(),
     ///     sort_ids: vec!["A".into(), "B".into()],
     ///     values: vec![vec![-1, 0, 1], vec![1, 0, -1]],
     ///     ..Default::default()
@@ -181,6 +182,7 @@ pub(crate) mod testdata {
             vec![0, 0, -1, 2, 1, -2, 1, -1, 0],
         ];
         let table = SortTable {
+            missing: Vec::new(),
             sort_ids: ["A", "B", "C", "D", "E", "Fiona"]
                 .map(String::from)
                 .to_vec(),

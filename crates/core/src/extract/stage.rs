@@ -110,8 +110,10 @@ impl ExtractStage {
     }
 
     /// The warnings of the extraction: Horst without convergence, fewer factors than asked,
-    /// centroid Heywood cases (sorts named by `sort_ids`).
-    pub fn warnings(&self, sort_ids: &[String]) -> Vec<Warning> {
+    /// centroid Heywood cases (sorts named by `sort_ids`), and, among the `kept` first
+    /// factors (a later centroid factor does not change an earlier one), reflections decided
+    /// by a near-tie and the exact ties that corrupt qmethod's own centroid.
+    pub fn warnings(&self, sort_ids: &[String], kept: usize) -> Vec<Warning> {
         let mut warnings = Vec::new();
         if let Some(run) = self.extracted.horst
             && !run.converged
@@ -135,6 +137,21 @@ impl ExtractStage {
             warnings.push(Warning::CentroidHeywood {
                 factor: f + 1,
                 sort: sort_ids[i].clone(),
+            });
+        }
+        let id = |i: usize| sort_ids.get(i).cloned().unwrap_or_default();
+        for (f, sorts) in self.extracted.exact_ties.iter().filter(|t| t.0 < kept) {
+            warnings.push(Warning::QmethodCentroidTie {
+                factor: f + 1,
+                sorts: sorts.iter().map(|&i| id(i)).collect(),
+            });
+        }
+        for t in self.extracted.near_ties.iter().filter(|t| t.factor < kept) {
+            warnings.push(Warning::CentroidNearTie {
+                factor: t.factor + 1,
+                chosen: id(t.chosen),
+                other: id(t.other),
+                margin: t.margin,
             });
         }
         warnings

@@ -54,6 +54,7 @@ fn study_strategy() -> impl Strategy<Value = SortTable> {
                 })
                 .collect::<Vec<_>>();
             SortTable {
+                missing: Vec::new(),
                 sort_ids: (1..=values.len()).map(|i| format!("S{i}")).collect(),
                 statement_labels: None,
                 values,
@@ -229,6 +230,7 @@ proptest! {
             perm.swap(i, (s >> 33) as usize % (i + 1));
         }
         let permuted = SortTable {
+            missing: Vec::new(),
             sort_ids: perm.iter().map(|&i| table.sort_ids[i].clone()).collect(),
             statement_labels: None,
             values: perm.iter().map(|&i| table.values[i].clone()).collect(),
@@ -259,6 +261,7 @@ proptest! {
             perm.swap(i, (s >> 33) as usize % (i + 1));
         }
         let permuted = SortTable {
+            missing: Vec::new(),
             sort_ids: table.sort_ids.clone(),
             statement_labels: None,
             values: table.values.iter().map(|row| perm.iter().map(|&j| row[j]).collect()).collect(),
@@ -309,11 +312,13 @@ fn centroid_is_order_free_without_ties() {
         }
     }
     let table = SortTable {
+        missing: Vec::new(),
         sort_ids: ids.clone(),
         statement_labels: None,
         values: values.clone(),
     };
     let reversed = SortTable {
+        missing: Vec::new(),
         sort_ids: ids.iter().rev().cloned().collect(),
         statement_labels: None,
         values: values.iter().rev().cloned().collect(),

@@ -29,6 +29,7 @@ fn sorts_csv(path: &str, label_column: bool) -> SortTable {
         }
     }
     SortTable {
+        missing: Vec::new(),
         sort_ids: ids,
         statement_labels: None,
         values,

@@ -51,6 +51,7 @@ fn style_of_files() {
 
 fn table(ids: &[&str], values: Vec<Vec<i32>>) -> SortTable {
     SortTable {
+        missing: Vec::new(),
         sort_ids: ids.iter().map(|s| s.to_string()).collect(),
         statement_labels: None,
         values,
