@@ -8,23 +8,56 @@ use qstudy_core::analysis::{Analysis, AnalysisOptions, AnalysisResults};
 use qstudy_core::error::AnalysisError;
 use qstudy_core::options::OptionLayer;
 use qstudy_core::retention::{RetentionOptions, RetentionReport, retention};
-use qstudy_core::{Study, Warning};
-use qstudy_io::LoadedSorts;
+use qstudy_core::select::{LeftOut, Selection};
+use qstudy_core::{Grid, Study, Warning};
 use qstudy_io::output_dir::Sink;
+use qstudy_io::{InputFormat, LoadError, LoadedSorts, ReadOptions};
 use qstudy_report::{ReportContext, ReportInfo};
 
 use crate::outputs::{AnalysisWritten, Figures, OutputsError, write_analysis};
 
-/// An input, read and validated: the sorts as read and the study.
+/// An input, read, its sorts selected and validated: the sorts as read, those selected, and
+/// the study.
 #[derive(Debug, Clone)]
 pub struct Input {
-    /// The sorts as read (with the study directory's manifest and participants, if any).
+    /// The sorts as read, every one of them (with the study directory's manifest and
+    /// participants, if any).
     pub loaded: LoadedSorts,
-    /// The validated study.
+    /// The sorts the selection kept, when it left some out (`None`: all of `loaded`); see
+    /// [`Input::sorts`].
+    pub selected: Option<LoadedSorts>,
+    /// The selection applied (the choices' `exclude`, `where` and `drop_incomplete`).
+    pub selection: Selection,
+    /// The sorts of `loaded` left out by the selection, with why, in input order.
+    pub left_out: Vec<LeftOut>,
+    /// The validated study of the sorts kept.
     pub study: Study,
     /// The input as the user named it (the path typed, an uploaded file's name): the source
     /// that `report.html` quotes.
     pub shown: String,
+    /// How the sorts were checked: the grid given, and whether free distributions are
+    /// accepted (kept to select again).
+    pub checked: Checked,
+}
+
+/// How an input is read and checked, beyond the analysis options.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputChoices {
+    /// The format, when the path and content do not tell.
+    pub format: Option<InputFormat>,
+    /// The id column and a statements file.
+    pub read: ReadOptions,
+    /// How the sorts are checked.
+    pub checked: Checked,
+}
+
+/// How the sorts are checked against the grid.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checked {
+    /// The grid given (else the input's, else the one its sorts share).
+    pub grid: Option<Grid>,
+    /// Accept sorts that do not follow the grid's column counts.
+    pub free_distribution: bool,
 }
 
 /// The options of a job and, when the number of factors was not given, the retention report
@@ -65,6 +98,74 @@ pub enum Layers {
 }
 
 impl Input {
+    /// Reads `path` ([`qstudy_io::read_sorts_with`]), selects its sorts as `given` over the
+    /// study's `[analysis]` say (`exclude`, `where`, `drop_incomplete`; with
+    /// [`Layers::OverDefaults`], `given`'s alone), and validates them; `shown` is how the
+    /// input is named (the path typed, an uploaded file's name).
+    pub fn open(
+        path: &Path,
+        choices: &InputChoices,
+        given: &OptionLayer,
+        layers: Layers,
+        shown: String,
+    ) -> Result<Input, LoadError> {
+        let loaded = qstudy_io::read_sorts_with(path, choices.format, &choices.read)?;
+        Input::of(loaded, choices.checked.clone(), given, layers, shown)
+    }
+
+    /// [`Input::open`] of sorts already read.
+    pub fn of(
+        loaded: LoadedSorts,
+        checked: Checked,
+        given: &OptionLayer,
+        layers: Layers,
+        shown: String,
+    ) -> Result<Input, LoadError> {
+        let selection = selection_of(&loaded, given, layers);
+        Input::selected(loaded, checked, selection, shown)
+    }
+
+    /// The input with `selection` applied to `loaded`.
+    fn selected(
+        loaded: LoadedSorts,
+        checked: Checked,
+        selection: Selection,
+        shown: String,
+    ) -> Result<Input, LoadError> {
+        let (selected, left_out) = qstudy_io::select_sorts(&loaded, &selection)?;
+        let study = qstudy_io::validate_loaded(
+            selected.as_ref().unwrap_or(&loaded),
+            checked.grid.clone(),
+            checked.free_distribution,
+        )?;
+        Ok(Input {
+            loaded,
+            selected,
+            selection,
+            left_out,
+            study,
+            shown,
+            checked,
+        })
+    }
+
+    /// This input with another selection of its sorts (the workbench, when the page's
+    /// choices select other sorts): read once, selected and validated again.
+    pub fn reselect(&self, selection: &Selection) -> Result<Input, LoadError> {
+        Input::selected(
+            self.loaded.clone(),
+            self.checked.clone(),
+            selection.clone(),
+            self.shown.clone(),
+        )
+    }
+
+    /// The sorts analysed: those the selection kept (all of them, as read, when it left none
+    /// out).
+    pub fn sorts(&self) -> &LoadedSorts {
+        self.selected.as_ref().unwrap_or(&self.loaded)
+    }
+
     /// The analysis options: `given` (the command line's or the page's choices) over `layers`,
     /// ending with the defaults of [`AnalysisOptions::default`]. The number of factors is 0
     /// when none of them gives it.
@@ -75,14 +176,7 @@ impl Input {
     /// `given` over the study's `[analysis]` and `[factor_names]` (with
     /// [`Layers::OverStudy`]): the choices before the defaults fill the rest.
     fn layer(&self, given: &OptionLayer, layers: Layers) -> OptionLayer {
-        let study = match (&self.loaded.study, layers) {
-            (Some(info), Layers::OverStudy) => OptionLayer {
-                factor_names: info.factor_names.clone(),
-                ..info.defaults.clone()
-            },
-            _ => OptionLayer::default(),
-        };
-        given.clone().over(study)
+        layer_over(&self.loaded, given, layers)
     }
 
     /// [`Input::options`], with the number of factors, when neither `given` nor the study
@@ -119,6 +213,8 @@ impl Input {
     }
 
     /// Runs the analysis with `resolved` options and attaches the participants' attributes.
+    /// The options' selection of sorts must be the input's ([`Input::reselect`] otherwise):
+    /// `results.json` records the one applied.
     pub fn analyze(&self, resolved: Resolved) -> Result<Analyzed, AnalysisError> {
         let analysis = Analysis::new(&self.study, resolved.options.clone())?;
         Ok(self.finish(&analysis, resolved))
@@ -150,12 +246,40 @@ impl Input {
     fn finish(&self, analysis: &Analysis, resolved: Resolved) -> Analyzed {
         let Resolved { options, retention } = resolved;
         let mut results = analysis.results();
+        // the selection applied to this input, and what it left out
+        results.options.exclude = self.selection.exclude.clone();
+        results.options.where_ = self
+            .selection
+            .conditions
+            .iter()
+            .map(|c| qstudy_core::analysis::ConditionSummary {
+                attribute: c.attribute.clone(),
+                values: c.values.clone(),
+            })
+            .collect();
+        results.options.drop_incomplete = self.selection.drop_incomplete;
+        results.options.left_out = self.left_out.clone();
+        let incomplete: Vec<(String, Vec<usize>)> = self
+            .left_out
+            .iter()
+            .filter_map(|l| match &l.reason {
+                qstudy_core::select::LeftOutReason::Incomplete { statements } => {
+                    Some((l.sort.clone(), statements.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        if !incomplete.is_empty() {
+            results
+                .warnings
+                .insert(0, Warning::IncompleteLeftOut { sorts: incomplete });
+        }
         if retention.is_some() {
             results.warnings.push(Warning::FactorsRecommended {
                 kept: options.factors,
             });
         }
-        if let Some(participants) = self.loaded.participants() {
+        if let Some(participants) = self.sorts().participants() {
             results.attach_participants(participants.to_vec());
         }
         Analyzed {
@@ -166,10 +290,107 @@ impl Input {
         }
     }
 
+    /// The one-line notes saying how many sorts the selection left out and why (none when it
+    /// kept them all): `12 of 32 sorts left out: 10 not role = officer (C01, C02, ...), 2
+    /// excluded (O05, O06)`.
+    pub fn left_out_notes(&self) -> Vec<String> {
+        left_out_notes(
+            &self.left_out,
+            self.loaded.table.sort_ids.len(),
+            &self.selection.conditions,
+        )
+    }
+
     /// What the reports say of the study: its title and the sorts' values.
     pub fn report_context(&self) -> ReportContext {
-        ReportContext::from_study(self.loaded.study_title(), &self.study)
+        ReportContext::from_study(self.sorts().study_title(), &self.study)
     }
+}
+
+/// The selection of sorts `given` over the study's `[analysis]` of `loaded` says (with
+/// [`Layers::OverStudy`]; `given`'s alone with [`Layers::OverDefaults`]).
+pub fn selection_of(loaded: &LoadedSorts, given: &OptionLayer, layers: Layers) -> Selection {
+    layer_over(loaded, given, layers).resolve().selection
+}
+
+/// `given` over the study's `[analysis]` and `[factor_names]` of `loaded` (with
+/// [`Layers::OverStudy`]).
+fn layer_over(loaded: &LoadedSorts, given: &OptionLayer, layers: Layers) -> OptionLayer {
+    let study = match (&loaded.study, layers) {
+        (Some(info), Layers::OverStudy) => OptionLayer {
+            factor_names: info.factor_names.clone(),
+            ..info.defaults.clone()
+        },
+        _ => OptionLayer::default(),
+    };
+    given.clone().over(study)
+}
+
+/// The notes of [`Input::left_out_notes`] for `left_out` among `total` sorts, by the
+/// `conditions` of the selection.
+pub fn left_out_notes(
+    left_out: &[LeftOut],
+    total: usize,
+    conditions: &[qstudy_core::select::Condition],
+) -> Vec<String> {
+    use qstudy_core::select::LeftOutReason;
+    if left_out.is_empty() {
+        return Vec::new();
+    }
+    let ids = |sorts: &[&LeftOut]| -> String {
+        let shown: Vec<&str> = sorts.iter().take(8).map(|l| l.sort.as_str()).collect();
+        let more = sorts.len().saturating_sub(8);
+        if more > 0 {
+            format!("{}, ... and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    let mut parts = Vec::new();
+    let excluded: Vec<&LeftOut> = left_out
+        .iter()
+        .filter(|l| l.reason == LeftOutReason::Excluded)
+        .collect();
+    if !excluded.is_empty() {
+        parts.push(format!("{} excluded ({})", excluded.len(), ids(&excluded)));
+    }
+    let mut attributes: Vec<&str> = Vec::new();
+    for l in left_out {
+        if let LeftOutReason::Where { attribute, .. } = &l.reason
+            && !attributes.contains(&attribute.as_str())
+        {
+            attributes.push(attribute);
+        }
+    }
+    for a in attributes {
+        let sorts: Vec<&LeftOut> = left_out
+            .iter()
+            .filter(|l| matches!(&l.reason, LeftOutReason::Where { attribute, .. } if attribute == a))
+            .collect();
+        let values: Vec<&str> = conditions
+            .iter()
+            .filter(|c| c.attribute.trim() == a)
+            .flat_map(|c| c.values.iter().map(String::as_str))
+            .collect();
+        parts.push(format!(
+            "{} whose {a} is not {} ({})",
+            sorts.len(),
+            values.join(" or "),
+            ids(&sorts)
+        ));
+    }
+    let incomplete: Vec<&LeftOut> = left_out
+        .iter()
+        .filter(|l| matches!(l.reason, LeftOutReason::Incomplete { .. }))
+        .collect();
+    if !incomplete.is_empty() {
+        parts.push(format!("{} incomplete ({})", incomplete.len(), ids(&incomplete)));
+    }
+    vec![format!(
+        "{} of {total} sorts left out: {}",
+        left_out.len(),
+        parts.join(", ")
+    )]
 }
 
 impl Analyzed {
@@ -217,12 +438,14 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../fixtures/lipset/LIPSET.DAT"
         );
-        let (loaded, study) = qstudy_io::load_study(path.as_ref(), None, None, false).unwrap();
-        Input {
-            loaded,
-            study,
-            shown: "LIPSET.DAT".into(),
-        }
+        Input::open(
+            path.as_ref(),
+            &InputChoices::default(),
+            &OptionLayer::default(),
+            Layers::OverStudy,
+            "LIPSET.DAT".into(),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -14,7 +14,7 @@ use qstudy_io::InputFormat;
 use qstudy_io::output_dir;
 
 use crate::error::CliError;
-use crate::input::load_input;
+use crate::input::{ReadArgs, load_input};
 use crate::progress::Progress;
 use crate::words;
 
@@ -24,10 +24,13 @@ pub struct AnalyzeArgs {
     /// participant, or an HTMLQ/FlashQ export), an easy-htmlq JSON, an XLSX workbook or a
     /// PQMethod .DAT (with its .STA beside it).
     input: PathBuf,
-    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, json, xlsx,
-    /// pqmethod, study).
+    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, netlify,
+    /// sheets, json, xlsx, pqmethod, study).
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
+    /// How the input is read (id column, statements file).
+    #[command(flatten)]
+    read: ReadArgs,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -86,8 +89,15 @@ impl AnalyzeArgs {
 /// the command line over the study's `[analysis]` over the defaults, the number of factors
 /// recommended (with a progress bar) when neither gives it.
 pub(crate) fn prepare(a: &AnalyzeArgs) -> Result<(Input, Resolved), CliError> {
-    let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
     let given = a.layer();
+    let input = load_input(
+        &a.input,
+        a.format,
+        a.grid.clone(),
+        a.free_distribution,
+        &a.read,
+        &given,
+    )?;
     let horst_given = given.horst_iterations.is_some() || given.horst_threshold.is_some();
     if horst_given && input.options(&given, Layers::OverStudy).extraction != Extraction::Horst {
         return Err(CliError::usage(
@@ -122,6 +132,11 @@ pub(crate) fn analyze_command(
             words::analysis_error(&e)
         ))
     })?;
+    if !a.quiet {
+        for note in input.left_out_notes() {
+            let _ = writeln!(out, "{note}");
+        }
+    }
     if let Some(r) = &analyzed.retention
         && !a.quiet
     {

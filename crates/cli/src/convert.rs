@@ -10,7 +10,7 @@ use qstudy_core::Grid;
 use qstudy_io::{InputFormat, OutputFormat, export, write_export};
 
 use crate::error::CliError;
-use crate::input::load_input;
+use crate::input::{ReadArgs, SelectionArgs, load_input};
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
@@ -23,10 +23,16 @@ pub struct ConvertArgs {
     to: OutputFormat,
     /// Output: a .DAT path, a .csv path or a directory.
     output: PathBuf,
-    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, json, xlsx,
-    /// pqmethod, study).
+    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, netlify,
+    /// sheets, json, xlsx, pqmethod, study).
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
+    /// How the input is read (id column, statements file).
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Which sorts are kept.
+    #[command(flatten)]
+    select: SelectionArgs,
     /// The forced grid VALUE:COUNT,... (when the sorts do not share one distribution).
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     grid: Option<Grid>,
@@ -46,8 +52,19 @@ pub(crate) fn convert_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
-    let (loaded, study) = (&input.loaded, &input.study);
+    let input = load_input(
+        &a.input,
+        a.format,
+        a.grid.clone(),
+        a.free_distribution,
+        &a.read,
+        &a.select.layer(),
+    )?;
+    // what analyze would analyse: the sorts selected
+    let (loaded, study) = (input.sorts(), &input.study);
+    for note in input.left_out_notes() {
+        let _ = writeln!(err, "note: {note} (not written)");
+    }
     let files =
         export(loaded, study, a.to, &a.output).map_err(|e| CliError::output(e.to_string()))?;
     let written = write_export(&files, a.force).map_err(|e| CliError::output(e.to_string()))?;

@@ -14,7 +14,7 @@ use qstudy_core::{Compatibility, Correlation, Extraction, Grid, Rotation, Study,
 use qstudy_io::{AnalysisDefaults, InputFormat, output_dir};
 
 use crate::error::CliError;
-use crate::input::load_input;
+use crate::input::{ReadArgs, SelectionArgs, load_input};
 use crate::progress::{Progress, with_threads};
 
 #[derive(Debug, Args)]
@@ -24,6 +24,12 @@ pub struct FactorsArgs {
     /// Input format, when the path and content do not tell.
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
+    /// How the input is read (id column, statements file).
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Which sorts are kept.
+    #[command(flatten)]
+    select: SelectionArgs,
     /// Whose numbers to reproduce: pqmethod or qmethod [default: pqmethod, or the study's].
     #[arg(long, value_name = "pqmethod|qmethod")]
     numerics: Option<Compatibility>,
@@ -132,8 +138,18 @@ pub(crate) fn factors_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let input = load_input(&a.input, a.format, a.grid.clone(), a.free_distribution)?;
+    let input = load_input(
+        &a.input,
+        a.format,
+        a.grid.clone(),
+        a.free_distribution,
+        &a.read,
+        &a.select.layer(),
+    )?;
     let (loaded, study) = (&input.loaded, &input.study);
+    for note in input.left_out_notes() {
+        let _ = writeln!(err, "note: {note}");
+    }
     if !(a.percentile > 0.0 && a.percentile < 100.0) {
         return Err(CliError::usage(format!(
             "--percentile {} is not in (0, 100)",

@@ -1,26 +1,36 @@
 //! `qstudy validate INPUT`: reads and checks an input and reports every problem found (a syntax
-//! error stops the reading; then every data problem: ids, lengths, zero variance, grid), one
-//! line each. Exit 0 when clean, 3 otherwise.
+//! error stops the reading; then every data problem: ids, lengths, incomplete sorts, zero
+//! variance, grid), one line each, after saying which sorts the selection left out. Exit 0 when
+//! clean, 3 otherwise. The data checks that only warn (identical sorts, sorts correlating at
+//! 0.99 or above) are printed as warnings.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use qstudy_core::Grid;
+use qstudy_app::analysis::{Layers, left_out_notes, selection_of};
 use qstudy_core::groups::attribute_names;
-use qstudy_io::{InputFormat, read_sorts, validate_every_problem};
+use qstudy_core::{Grid, ValidationError, Warning};
+use qstudy_io::{InputFormat, read_sorts_with, select_sorts, validate_every_problem};
 
 use crate::EXIT_INPUT;
 use crate::error::CliError;
+use crate::input::{ReadArgs, SelectionArgs};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Input: any format `analyze` reads.
     input: PathBuf,
-    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, json, xlsx,
-    /// pqmethod, study).
+    /// Input format, when the path and content do not tell (csv, csv-rows, htmlq, netlify,
+    /// sheets, json, xlsx, pqmethod, study).
     #[arg(long, value_name = "FORMAT")]
     format: Option<InputFormat>,
+    /// How the input is read (id column, statements file).
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Which sorts are kept (the study's own selection applies too).
+    #[command(flatten)]
+    select: SelectionArgs,
     /// The forced grid VALUE:COUNT,... to check the sorts against (default: the file's, or
     /// inferred when every sort has the same distribution).
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
@@ -35,7 +45,7 @@ pub(crate) fn validate_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let loaded = read_sorts(&a.input, a.format).map_err(|e| {
+    let loaded = read_sorts_with(&a.input, a.format, &a.read.options()).map_err(|e| {
         let _ = writeln!(err, "error: {e}");
         let _ = writeln!(
             err,
@@ -44,7 +54,17 @@ pub(crate) fn validate_command(
         );
         CliError::reported(EXIT_INPUT)
     })?;
-    let study = validate_every_problem(&loaded, a.grid.clone(), a.free_distribution).map_err(
+    let selection = selection_of(&loaded, &a.select.layer(), Layers::OverStudy);
+    let (selected, left_out) = select_sorts(&loaded, &selection).map_err(|e| {
+        let _ = writeln!(err, "error: {}", crate::words::load_error(&e));
+        let _ = writeln!(err, "{}: 1 problem found", a.input.display());
+        CliError::reported(EXIT_INPUT)
+    })?;
+    for note in left_out_notes(&left_out, loaded.table.sort_ids.len(), &selection.conditions) {
+        let _ = writeln!(out, "{}: {note}", a.input.display());
+    }
+    let sorts = selected.as_ref().unwrap_or(&loaded);
+    let study = validate_every_problem(sorts, a.grid.clone(), a.free_distribution).map_err(
         |problems| {
             for p in &problems {
                 let text = crate::words::validation_error(&p.error);
@@ -56,11 +76,20 @@ pub(crate) fn validate_command(
                 a.input.display(),
                 problems.len()
             );
+            if problems
+                .iter()
+                .any(|p| matches!(p.error, ValidationError::Incomplete { .. }))
+            {
+                let _ = writeln!(
+                    err,
+                    "note: give --drop-incomplete to leave incomplete sorts out (with a warning)"
+                );
+            }
             CliError::reported(EXIT_INPUT)
         },
     )?;
     let grid = study.grid();
-    let attributes = loaded
+    let attributes = sorts
         .participants()
         .map_or(0, |ps| attribute_names(ps).len());
     let _ = writeln!(
@@ -84,5 +113,22 @@ pub(crate) fn validate_command(
             String::new()
         }
     );
+    let incomplete: Vec<(String, Vec<usize>)> = left_out
+        .iter()
+        .filter_map(|l| match &l.reason {
+            qstudy_core::select::LeftOutReason::Incomplete { statements } => {
+                Some((l.sort.clone(), statements.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    if !incomplete.is_empty() {
+        warnings.push(Warning::IncompleteLeftOut { sorts: incomplete });
+    }
+    warnings.extend(qstudy_core::checks::data_warnings(&study));
+    for w in &warnings {
+        let _ = writeln!(err, "warning: {}", crate::words::warning(w));
+    }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use qstudy_core::bootstrap::BootstrapError;
 use qstudy_core::error::{OptionWord, OptionWords};
-use qstudy_core::{AnalysisError, Given, ValidationError, Warning};
+use qstudy_core::{AnalysisError, Given, SelectionError, ValidationError, Warning};
 use qstudy_io::LoadError;
 use qstudy_io::output_dir::OutputWarning;
 
@@ -71,7 +71,26 @@ pub(crate) fn validation_error(e: &ValidationError) -> String {
 pub(crate) fn load_error(e: &LoadError) -> String {
     match e {
         LoadError::Invalid(invalid) => invalid.message(&validation_error(&invalid.error)),
+        LoadError::Incomplete(_) => format!(
+            "{}; complete them, or give --drop-incomplete to leave incomplete sorts out",
+            e.incomplete(&validation_error).unwrap_or_default()
+        ),
+        LoadError::Selection { file, error } => {
+            format!("{}: {}", file.display(), selection_error(error))
+        }
         _ => e.to_string(),
+    }
+}
+
+/// A selection of sorts that cannot be applied, the options named by their flags.
+pub(crate) fn selection_error(e: &SelectionError) -> String {
+    let text = e.to_string();
+    match e {
+        SelectionError::UnknownSort { id } => format!("--exclude {id}: no sort with id '{id}'"),
+        SelectionError::NoAttributes { .. }
+        | SelectionError::UnknownAttribute { .. }
+        | SelectionError::UnknownValue { .. } => format!("--{text}"),
+        SelectionError::TooFew { .. } => format!("{text} (see --exclude and --where)"),
     }
 }
 

@@ -35,10 +35,16 @@ pub struct ValidationOptions {
 /// assert_eq!(study.grid().to_string(), "-1:1,0:2,1:1");
 /// ```
 pub fn validate(table: &SortTable, options: &ValidationOptions) -> Result<Study, ValidationError> {
+    check(table, options).map_err(|problems| problems.into_iter().next().expect("a problem"))
+}
+
+/// [`validate`], with every problem found when there is one ([`validate_all`]; never empty).
+pub fn check(table: &SortTable, options: &ValidationOptions) -> Result<Study, Vec<ValidationError>> {
     let problems = validate_all(table, options);
-    match problems.into_iter().next() {
-        Some(e) => Err(e),
-        None => Ok(build(table, options)),
+    if problems.is_empty() {
+        Ok(build(table, options))
+    } else {
+        Err(problems)
     }
 }
 

@@ -20,7 +20,7 @@ use crate::Parsed;
 use crate::detect::{htmlq_statement, is_id_name, statement_number};
 use crate::error::{ReadError, check_row_fills, content};
 use crate::source::SourceMap;
-use crate::text::parse_int;
+use crate::text::parse_value;
 
 /// Records with their lines; the first is the header.
 pub(crate) type Records = Vec<(usize, Vec<String>)>;
@@ -43,8 +43,43 @@ fn header_cells(header: &[String]) -> Vec<String> {
     cells
 }
 
-/// Reads a participant-rows table.
-pub(crate) fn parse_rows(records: Records, file: &Path) -> Result<RowsRead, ReadError> {
+/// The column named `name` (any case, blanks around ignored), or an error listing the columns
+/// a participant id can be taken from (`candidates`).
+pub(crate) fn named_column(
+    file: &Path,
+    header_line: usize,
+    header: &[String],
+    name: &str,
+    candidates: &[usize],
+) -> Result<usize, ReadError> {
+    let wanted = name.trim();
+    header
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| {
+            let names: Vec<String> = candidates
+                .iter()
+                .filter_map(|&c| header.get(c))
+                .filter(|h| !h.is_empty())
+                .map(|h| format!("'{h}'"))
+                .collect();
+            content(
+                file,
+                Some(format!("line {header_line}")),
+                format!(
+                    "no column '{wanted}' for the participant ids; expected one of the header's columns ({})",
+                    names.join(", ")
+                ),
+            )
+        })
+}
+
+/// Reads a participant-rows table; the ids from the column `id_column` when given.
+pub(crate) fn parse_rows(
+    records: Records,
+    file: &Path,
+    id_column: Option<&str>,
+) -> Result<RowsRead, ReadError> {
     let mut records = records.into_iter();
     let Some((header_line, header)) = records.next() else {
         return Err(ReadError::Empty {
@@ -53,7 +88,15 @@ pub(crate) fn parse_rows(records: Records, file: &Path) -> Result<RowsRead, Read
         });
     };
     let header = header_cells(&header);
-    let id_col = header.iter().position(|h| is_id_name(h)).unwrap_or(0);
+    let id_col = match id_column {
+        Some(name) => {
+            let candidates: Vec<usize> = (0..header.len())
+                .filter(|&c| statement_number(&header[c]).is_none())
+                .collect();
+            named_column(file, header_line, &header, name, &candidates)?
+        }
+        None => header.iter().position(|h| is_id_name(h)).unwrap_or(0),
+    };
     let numbered: Vec<(usize, u32)> = header
         .iter()
         .enumerate()
@@ -82,8 +125,12 @@ pub(crate) fn parse_rows(records: Records, file: &Path) -> Result<RowsRead, Read
     build(&columns, statements, rows)
 }
 
-/// Reads an HTMLQ/FlashQ export.
-pub(crate) fn parse_htmlq(records: Records, file: &Path) -> Result<RowsRead, ReadError> {
+/// Reads an HTMLQ/FlashQ export; the ids from the column `id_column` when given.
+pub(crate) fn parse_htmlq(
+    records: Records,
+    file: &Path,
+    id_column: Option<&str>,
+) -> Result<RowsRead, ReadError> {
     let mut records = records.into_iter();
     let Some((header_line, header)) = records.next() else {
         return Err(ReadError::Empty {
@@ -115,7 +162,34 @@ pub(crate) fn parse_htmlq(records: Records, file: &Path) -> Result<RowsRead, Rea
     }
     let rows: Records = records.collect();
     // uid when every row has a distinct one (a participant code), else sid (the session id).
-    let id_col = match (uid, sid) {
+    let id_col = match (id_column, uid, sid) {
+        (Some(name), ..) => {
+            let candidates: Vec<usize> = (0..header.len())
+                .filter(|&c| htmlq_statement(&header[c]).is_none())
+                .collect();
+            named_column(file, header_line, &header, name, &candidates)?
+        }
+        (None, uid, sid) => htmlq_default_id(&rows, uid, sid),
+    };
+    let statements: Vec<(usize, u32)> = statements
+        .into_iter()
+        .filter(|&(c, _)| c != id_col)
+        .collect();
+    let attributes = other_columns(header.len(), id_col, &statements);
+    let columns = Columns {
+        file,
+        header_line,
+        header: &header,
+        id_col,
+        attributes: &attributes,
+        expected: EXPECTED_HTMLQ,
+    };
+    build(&columns, statements, rows)
+}
+
+/// HTMLQ's id column: `uid` when every row has a distinct one, else `sid`.
+fn htmlq_default_id(rows: &Records, uid: Option<usize>, sid: Option<usize>) -> usize {
+    match (uid, sid) {
         (Some(u), Some(s)) => {
             let uids: Vec<&str> = rows
                 .iter()
@@ -127,17 +201,7 @@ pub(crate) fn parse_htmlq(records: Records, file: &Path) -> Result<RowsRead, Rea
         }
         (Some(c), None) | (None, Some(c)) => c,
         (None, None) => 0,
-    };
-    let attributes = other_columns(header.len(), id_col, &statements);
-    let columns = Columns {
-        file,
-        header_line,
-        header: &header,
-        id_col,
-        attributes: &attributes,
-        expected: EXPECTED_HTMLQ,
-    };
-    build(&columns, statements, rows)
+    }
 }
 
 /// The columns that are neither the id nor a statement, in order (linear time: a header may
@@ -238,7 +302,11 @@ fn build(
     let mut sort_lines = Vec::with_capacity(rows.len());
     let mut participants = Vec::with_capacity(rows.len());
     for (line, fields) in &rows {
-        let (id, row) = columns.sort_row(*line, fields, &cols)?;
+        let (id, row, missing) = columns.sort_row(*line, fields, &cols)?;
+        let sort = table.sort_ids.len();
+        table
+            .missing
+            .extend(missing.into_iter().map(|statement| (sort, statement)));
         participants.push(Participant {
             id: id.clone(),
             attributes: columns.attributes_of(fields),
@@ -266,21 +334,27 @@ fn build(
 }
 
 impl Columns<'_> {
-    /// A row's sort id and its values, in statement order (`cols`: each statement's column).
+    /// A row's sort id, its values in statement order (`cols`: each statement's column) and
+    /// the statements (0-based) whose cell is empty.
     fn sort_row(
         &self,
         line: usize,
         fields: &[String],
         cols: &[usize],
-    ) -> Result<(String, Vec<i32>), ReadError> {
+    ) -> Result<(String, Vec<i32>, Vec<usize>), ReadError> {
         let width = self.header.len();
         check_row_fills(self.file, line, fields, width, self.header_line)?;
         let field = |c: usize| fields.get(c).map_or("", String::as_str);
         let id = field(self.id_col).trim().to_string();
         let mut row = Vec::with_capacity(cols.len());
+        let mut missing = Vec::new();
         for (s, &c) in cols.iter().enumerate() {
-            match parse_int(field(c)) {
-                Some(v) => row.push(v),
+            match parse_value(field(c)) {
+                Some(Some(v)) => row.push(v),
+                Some(None) => {
+                    row.push(0);
+                    missing.push(s);
+                }
                 None => {
                     return Err(ReadError::NotAnInteger {
                         file: self.file.to_path_buf(),
@@ -293,7 +367,7 @@ impl Columns<'_> {
                 }
             }
         }
-        Ok((id, row))
+        Ok((id, row, missing))
     }
 
     /// A row's attributes: each non-blank attribute cell under its header (`column N` when

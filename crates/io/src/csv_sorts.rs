@@ -8,7 +8,7 @@ use qstudy_core::SortTable;
 use crate::Parsed;
 use crate::error::{ReadError, check_row_fills, content};
 use crate::source::SourceMap;
-use crate::text::{decode_text, parse_int, strip_bom};
+use crate::text::{decode_text, parse_int, parse_value, strip_bom};
 
 const EXPECTED: &str =
     "a header row of sort ids, then one row of integer values per statement (qmethod CSV layout)";
@@ -65,6 +65,7 @@ pub(crate) fn parse_records(
         sort_ids: &sort_ids,
     };
     let mut values: Vec<Vec<i32>> = vec![Vec::with_capacity(rows.len()); sort_ids.len()];
+    let mut missing = Vec::new();
     let mut labels = Vec::with_capacity(rows.len());
     let mut statement_lines = Vec::with_capacity(rows.len());
     for (statement, (line, fields)) in rows.iter().enumerate() {
@@ -72,14 +73,14 @@ pub(crate) fn parse_records(
         if label_column {
             labels.push(fields.first().map_or("", |f| f.trim()).to_string());
         }
-        layout.push_values(statement, *line, fields, &mut values)?;
+        layout.push_values(statement, *line, fields, &mut values, &mut missing)?;
         statement_lines.push(*line);
     }
 
     let numeric_header = sort_ids.iter().all(|id| parse_int(id).is_some());
     Ok(Parsed {
         table: SortTable {
-            missing: Vec::new(),
+            missing,
             sort_ids,
             statement_labels: label_column.then_some(labels),
             values,
@@ -105,22 +106,29 @@ struct Layout<'a> {
 }
 
 impl Layout<'_> {
-    /// Adds statement `statement`'s value in each sort (`values`, a vector per sort).
+    /// Adds statement `statement`'s value in each sort (`values`, a vector per sort); an
+    /// empty cell is a missing value (`missing`: sort, statement).
     fn push_values(
         &self,
         statement: usize,
         line: usize,
         fields: &[String],
         values: &mut [Vec<i32>],
+        missing: &mut Vec<(usize, usize)>,
     ) -> Result<(), ReadError> {
-        for ((column, field), (id, sort_values)) in fields
+        for (sort, ((column, field), (id, sort_values))) in fields
             .iter()
             .enumerate()
             .skip(self.first_sort)
             .zip(self.sort_ids.iter().zip(values.iter_mut()))
+            .enumerate()
         {
-            match parse_int(field) {
-                Some(v) => sort_values.push(v),
+            match parse_value(field) {
+                Some(Some(v)) => sort_values.push(v),
+                Some(None) => {
+                    sort_values.push(0);
+                    missing.push((sort, statement));
+                }
                 None => {
                     return Err(ReadError::NotAnInteger {
                         file: self.file.to_path_buf(),
@@ -427,13 +435,11 @@ mod tests {
     }
 
     #[test]
-    fn empty_value() {
-        let e = read_csv("A,B\n1,\n2,1\n").unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("data/t.csv: line 2, column 2 (sort 'B', statement 1): an empty field is not an integer"),
-            "{e}"
-        );
+    fn an_empty_value_is_missing() {
+        let l = read_csv("A,B\n1,\n2,1\n-1,NA\n").unwrap();
+        assert_eq!(l.table.values[1], [0, 1, 0]);
+        assert_eq!(l.table.missing, [(1, 0), (1, 2)]);
+        assert_eq!(l.table.incomplete(), [(1, vec![0, 2])]);
     }
 
     #[test]

@@ -86,14 +86,34 @@ pub(crate) fn is_htmlq_header(header: &[String]) -> bool {
     has_id && header.iter().filter_map(|h| htmlq_statement(h)).count() >= 2
 }
 
-/// The layout of non-blank records (the first is the header).
-pub(crate) fn detect_layout(records: &[(usize, Vec<String>)]) -> Detection {
+/// The layout of non-blank records (the first is the header); `id_column`, when the user
+/// named the id column, is a reason to read one row per participant.
+pub(crate) fn detect_layout(
+    records: &[(usize, Vec<String>)],
+    id_column: Option<&str>,
+) -> Detection {
     let Some((line, header)) = records.first() else {
         return Detection {
             format: InputFormat::QmethodCsv,
             reason: "the file has no header".into(),
         };
     };
+    if crate::eqwebsort::netlify_column(records).is_some() {
+        return Detection {
+            format: InputFormat::NetlifyCsv,
+            reason: format!(
+                "the header on line {line} has a qSortData column, or the row below it holds 'sort:|' results"
+            ),
+        };
+    }
+    if crate::eqwebsort::is_sheets(records) {
+        return Detection {
+            format: InputFormat::SheetsCsv,
+            reason: format!(
+                "the rows from line {line} hold 'sort: ...' and 'randomId: ...' or 'partId: ...' cells"
+            ),
+        };
+    }
     let mut header: Vec<&str> = header.iter().map(|h| h.trim()).collect();
     while header.last().is_some_and(|h| h.is_empty()) {
         header.pop();
@@ -113,6 +133,18 @@ pub(crate) fn detect_layout(records: &[(usize, Vec<String>)]) -> Detection {
         .iter()
         .filter(|h| statement_number(h).is_some())
         .count();
+    if let Some(name) = id_column
+        && header.iter().any(|h| h.eq_ignore_ascii_case(name.trim()))
+        && numbered >= 2
+    {
+        return Detection {
+            format: InputFormat::CsvRows,
+            reason: format!(
+                "the header on line {line} has the id column '{}' given and numbers the statements",
+                name.trim()
+            ),
+        };
+    }
     if is_id_name(first) && numbered >= 2 {
         return Detection {
             format: InputFormat::CsvRows,
@@ -156,13 +188,22 @@ fn rows_follow_one_distribution(data: &[(usize, Vec<String>)], width: usize) -> 
     let mut rows: Vec<Vec<i32>> = Vec::with_capacity(data.len());
     for (_, fields) in data {
         let mut row = Vec::with_capacity(width);
+        let mut incomplete = false;
         for c in 1..width {
-            match fields.get(c).and_then(|f| parse_int(f)) {
+            let field = fields.get(c).map_or("", String::as_str);
+            match parse_int(field) {
                 Some(v) => row.push(v),
+                // an incomplete sort does not show its distribution: it does not count
+                None if crate::text::is_missing(field) => incomplete = true,
                 None => return false,
             }
         }
-        rows.push(row);
+        if !incomplete {
+            rows.push(row);
+        }
+    }
+    if rows.len() < 2 {
+        return false;
     }
     let sorted = |mut v: Vec<i32>| {
         v.sort_unstable();
@@ -182,6 +223,10 @@ fn rows_follow_one_distribution(data: &[(usize, Vec<String>)], width: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn detect_layout_of(records: &[(usize, Vec<String>)]) -> Detection {
+        detect_layout(records, None)
+    }
 
     fn records(text: &str) -> Vec<(usize, Vec<String>)> {
         text.lines()
@@ -235,19 +280,19 @@ mod tests {
 
     #[test]
     fn layouts() {
-        let d = detect_layout(&records("sid;uid;s1;s2".replace(';', ",").as_str()));
+        let d = detect_layout_of(&records("sid;uid;s1;s2".replace(';', ",").as_str()));
         assert_eq!(d.format, InputFormat::Htmlq);
-        let d = detect_layout(&records("id,1,2,3\nP1,1,0,-1\n"));
+        let d = detect_layout_of(&records("id,1,2,3\nP1,1,0,-1\n"));
         assert_eq!(d.format, InputFormat::CsvRows);
         assert!(d.reason.contains("'id'"), "{}", d.reason);
-        let d = detect_layout(&records("Participant,role,s1,s2,s3\nP1,x,1,0,-1\n"));
+        let d = detect_layout_of(&records("Participant,role,s1,s2,s3\nP1,x,1,0,-1\n"));
         assert_eq!(d.format, InputFormat::CsvRows);
         // No id name: decided by the distribution of the rows.
         let rows = ",1,2,3\nP1,1,0,-1\nP2,0,-1,1\nP3,1,-1,0\n";
-        assert_eq!(detect_layout(&records(rows)).format, InputFormat::CsvRows);
+        assert_eq!(detect_layout_of(&records(rows)).format, InputFormat::CsvRows);
         let columns = ",1,2,3\nS1,1,0,-1\nS2,0,1,0\nS3,-1,-1,1\n";
         assert_eq!(
-            detect_layout(&records(columns)).format,
+            detect_layout_of(&records(columns)).format,
             InputFormat::QmethodCsv
         );
         // The qmethod layout, including an all-numeric header (sorts numbered 1..n).
@@ -260,7 +305,7 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                detect_layout(&records(q)).format,
+                detect_layout_of(&records(q)).format,
                 InputFormat::QmethodCsv,
                 "{q:?}"
             );

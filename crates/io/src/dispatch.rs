@@ -14,35 +14,47 @@ pub(crate) fn csv_records(bytes: &[u8], file: &Path) -> Result<Records, ReadErro
     csv_sorts::read_records(crate::text::strip_bom(bytes), file)
 }
 
-/// Reads `bytes` as `format`; with `auto`, a CSV-family file is told apart by content.
+/// Reads `bytes` as `format`; with `auto`, a CSV-family file is told apart by content. The
+/// participant ids from the column (or key) `id_column` when given.
 pub(crate) fn parse_bytes(
     bytes: &[u8],
     path: &Path,
     format: InputFormat,
     auto: bool,
+    id_column: Option<&str>,
 ) -> Result<LoadedSorts, ReadError> {
     let (parsed, participants, format) = match format {
         InputFormat::QmethodCsv if auto => {
             let records = csv_records(bytes, path)?;
-            let detection = detect::detect_layout(&records);
-            let (parsed, participants) = parse_layout(records, path, detection.format)
+            let detection = detect::detect_layout(&records, id_column);
+            let (parsed, participants) = parse_layout(records, path, detection.format, id_column)
                 .map_err(|e| detected(e, &detection))?;
             (parsed, participants, detection.format)
         }
-        InputFormat::QmethodCsv => (csv_sorts::parse(bytes, path)?, None, format),
-        InputFormat::CsvRows | InputFormat::Htmlq => {
-            let (parsed, participants) = parse_layout(csv_records(bytes, path)?, path, format)?;
+        InputFormat::QmethodCsv => {
+            crate::layout::no_id_column(path, format, id_column)?;
+            (csv_sorts::parse(bytes, path)?, None, format)
+        }
+        InputFormat::CsvRows
+        | InputFormat::Htmlq
+        | InputFormat::NetlifyCsv
+        | InputFormat::SheetsCsv => {
+            let records = csv_records(bytes, path)?;
+            let (parsed, participants) = parse_layout(records, path, format, id_column)?;
             (parsed, participants, format)
         }
         InputFormat::EasyHtmlqJson => {
-            let (parsed, participants) = json_sorts::parse(bytes, path)?;
+            let (parsed, participants) = json_sorts::parse(bytes, path, id_column)?;
             (parsed, participants, format)
         }
         InputFormat::Xlsx => {
-            let (parsed, participants) = xlsx::parse(bytes, path)?;
+            let (parsed, participants) = xlsx::parse(bytes, path, id_column)?;
             (parsed, participants, format)
         }
-        InputFormat::PqmethodDat => (pqmethod::parse_dat(bytes, path)?, None, format),
+        InputFormat::PqmethodDat => {
+            crate::layout::no_id_column(path, format, id_column)?;
+            (pqmethod::parse_dat(bytes, path)?, None, format)
+        }
         InputFormat::Study => {
             return Err(ReadError::Study {
                 file: path.to_path_buf(),

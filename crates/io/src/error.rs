@@ -297,6 +297,26 @@ pub enum ReadError {
         /// What it is instead.
         kind: &'static str,
     },
+    /// An id column was named for a format whose sort ids are not a column (the qmethod
+    /// layout's header of sort ids, a `.DAT`'s id field, a study's `id` column).
+    #[error("{}: the ids cannot be taken from a column '{}' in {}: {}", shown(.file), one_line(.column), .format.description(), no_id_column_why(*.format))]
+    NoIdColumn {
+        /// The file.
+        file: PathBuf,
+        /// The format it was read as.
+        format: crate::InputFormat,
+        /// The column named.
+        column: String,
+    },
+    /// A file of statement texts given for an input that has texts of its own, or that does
+    /// not match the input's statements.
+    #[error("{}: {}", shown(.file), one_line(.message))]
+    Statements {
+        /// The statements file.
+        file: PathBuf,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// A `.STA` file with a different number of statements than the `.DAT`.
     #[error("{}: {found} statement line(s), expected {expected} (the number of statements in {}); expected one statement text per line", shown(.file), shown(.dat))]
     StatementCount {
@@ -374,6 +394,8 @@ impl ReadError {
             | ReadError::StaBlankLine { file, .. }
             | ReadError::StudyNotRegular { file, .. }
             | ReadError::Study { file, .. }
+            | ReadError::NoIdColumn { file, .. }
+            | ReadError::Statements { file, .. }
             | ReadError::Content { file, .. } => file,
             ReadError::Detected { source, .. } => source.file(),
         }
@@ -434,6 +456,8 @@ impl ReadError {
             | ReadError::LineTooShort { file, .. }
             | ReadError::ExtraText { file, .. }
             | ReadError::Study { file, .. }
+            | ReadError::NoIdColumn { file, .. }
+            | ReadError::Statements { file, .. }
             | ReadError::Content { file, .. } => *file = map(file),
         }
         e
@@ -465,7 +489,7 @@ impl ReadError {
                 then(words.directory().map(|h| format!("({h})")), " ")
             ),
             ReadError::UnknownFormat { file, extension } => format!(
-                "{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook){}",
+                "{}: unknown input format{}; supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, HTMLQ/FlashQ export, or EQ Web Sort's Netlify or Google Sheets export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook){}",
                 shown(file),
                 extension
                     .as_deref()
@@ -620,6 +644,21 @@ pub(crate) fn show(found: &str) -> String {
     }
 }
 
+/// Why a format has no id column to choose.
+fn no_id_column_why(format: crate::InputFormat) -> &'static str {
+    match format {
+        crate::InputFormat::PqmethodDat => {
+            "a sort's id is the first 8 characters of its line; expected an id column only for a file with one row per participant"
+        }
+        crate::InputFormat::Study => {
+            "a study's sorts file has its 'id' column; expected an id column only for a file with one row per participant"
+        }
+        _ => {
+            "its header row holds the sort ids (one column per sort); expected an id column only for a file with one row per participant"
+        }
+    }
+}
+
 fn sort_lines(found: usize) -> String {
     match found {
         0 => String::new(),
@@ -664,7 +703,7 @@ mod tests {
         assert!(
             unknown
                 .to_string()
-                .ends_with("(KADE/Ken-Q workbook); give the format explicitly for other names (csv, csv-rows, htmlq, json, xlsx, pqmethod or study)")
+                .ends_with("(KADE/Ken-Q workbook); give the format explicitly for other names (csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study)")
         );
         assert!(unknown.worded(&Nothing).ends_with("(KADE/Ken-Q workbook)"));
         assert_eq!(

@@ -552,7 +552,13 @@ fn export_study(
             loaded.path.display(),
             loaded.format.description()
         ),
-        defaults: info.map(|i| i.defaults.clone()),
+        // the sorts written are those selected: the selection is not written again
+        defaults: info.map(|i| AnalysisDefaults {
+            exclude: Vec::new(),
+            where_: Vec::new(),
+            drop_incomplete: None,
+            ..i.defaults.clone()
+        }),
         factor_names: info.map(|i| i.factor_names.clone()).unwrap_or_default(),
     };
     let (files, placeholders) = study_files_of(loaded, study, choices);
@@ -630,6 +636,7 @@ fn study_files_of(
         statements: &statements,
         sort_ids: &table.sort_ids,
         values: &table.values,
+        missing: &table.missing,
         participants: loaded.participants(),
         defaults: choices.defaults,
         factor_names: choices.factor_names,

@@ -7,8 +7,9 @@ use std::str::FromStr;
 /// The input file formats.
 ///
 /// Parsed (any case) from `csv` / `qmethod`, `csv-rows` / `rows` / `kade-csv` / `kenq-csv`,
-/// `htmlq` / `flashq`, `json` / `easy-htmlq` / `eqwebsort`, `xlsx` / `kade` / `kenq`,
-/// `pqmethod` / `dat` and `study`; displayed as `csv`, `csv-rows`, `htmlq`, `json`, `xlsx`,
+/// `htmlq` / `flashq`, `netlify`, `sheets` / `google-sheets`, `json` / `easy-htmlq` / `eqwebsort`, `xlsx` / `kade` / `kenq`,
+/// `pqmethod` / `dat` and `study`; displayed as `csv`, `csv-rows`, `htmlq`, `netlify`,
+/// `sheets`, `json`, `xlsx`,
 /// `pqmethod` and `study`.
 ///
 /// ```
@@ -29,6 +30,12 @@ pub enum InputFormat {
     /// HTMLQ / FlashQ CSV export: `;`-separated, `sid`, `uid`, `s1..sN`, form and comment
     /// columns (kept as participant attributes).
     Htmlq,
+    /// EQ Web Sort's Netlify form export (CSV): a `qSortData` column of
+    /// `key:| value | ... | sort:| a|b|c |` texts, one row per submission.
+    NetlifyCsv,
+    /// EQ Web Sort's Google Sheets export (CSV): a header of column numbers, then one row per
+    /// submission of `key: value` cells (`sort: a|b|c`).
+    SheetsCsv,
     /// easy-htmlq / EQ Web Sort JSON (Firebase export): one object per participant with
     /// `"sort": "a|b|c"` (values in statement order); other fields become attributes.
     EasyHtmlqJson,
@@ -43,17 +50,20 @@ pub enum InputFormat {
 
 impl InputFormat {
     /// Every file format (not the study directory), in the order they are documented.
-    pub const ALL: [InputFormat; 6] = [
+    pub const ALL: [InputFormat; 8] = [
         InputFormat::QmethodCsv,
         InputFormat::CsvRows,
         InputFormat::Htmlq,
+        InputFormat::NetlifyCsv,
+        InputFormat::SheetsCsv,
         InputFormat::EasyHtmlqJson,
         InputFormat::Xlsx,
         InputFormat::PqmethodDat,
     ];
 
     /// Every format name accepted by `--format`, for messages.
-    pub const NAMES: &'static str = "csv, csv-rows, htmlq, json, xlsx, pqmethod or study";
+    pub const NAMES: &'static str =
+        "csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study";
 
     /// The format implied by a file's extension (any case), if any: `.csv` and `.tsv` give
     /// [`InputFormat::QmethodCsv`] (the CSV family: [`read_sorts`](crate::read_sorts) then tells
@@ -81,6 +91,8 @@ impl InputFormat {
             InputFormat::QmethodCsv => "qmethod CSV (statements x sorts)",
             InputFormat::CsvRows => "CSV with one row per participant",
             InputFormat::Htmlq => "HTMLQ/FlashQ CSV export",
+            InputFormat::NetlifyCsv => "EQ Web Sort Netlify CSV export",
+            InputFormat::SheetsCsv => "EQ Web Sort Google Sheets CSV export",
             InputFormat::EasyHtmlqJson => "easy-htmlq/EQ Web Sort JSON",
             InputFormat::Xlsx => "XLSX workbook (KADE/Ken-Q)",
             InputFormat::PqmethodDat => "PQMethod .DAT/.STA",
@@ -95,6 +107,8 @@ impl fmt::Display for InputFormat {
             InputFormat::QmethodCsv => "csv",
             InputFormat::CsvRows => "csv-rows",
             InputFormat::Htmlq => "htmlq",
+            InputFormat::NetlifyCsv => "netlify",
+            InputFormat::SheetsCsv => "sheets",
             InputFormat::EasyHtmlqJson => "json",
             InputFormat::Xlsx => "xlsx",
             InputFormat::PqmethodDat => "pqmethod",
@@ -106,7 +120,7 @@ impl fmt::Display for InputFormat {
 /// An input format name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown input format '{0}' (expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"
+    "unknown input format '{0}' (expected csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study)"
 )]
 pub struct UnknownFormatName(pub String);
 
@@ -128,6 +142,10 @@ impl FromStr for InputFormat {
             Ok(InputFormat::CsvRows)
         } else if any(&["htmlq", "flashq"]) {
             Ok(InputFormat::Htmlq)
+        } else if any(&["netlify", "netlify-csv", "eqwebsort-netlify"]) {
+            Ok(InputFormat::NetlifyCsv)
+        } else if any(&["sheets", "google-sheets", "sheets-csv", "eqwebsort-sheets"]) {
+            Ok(InputFormat::SheetsCsv)
         } else if any(&[
             "json",
             "easy-htmlq",
@@ -175,7 +193,7 @@ mod tests {
         }
         assert_eq!(
             "sav".parse::<InputFormat>().unwrap_err().to_string(),
-            "unknown input format 'sav' (expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"
+            "unknown input format 'sav' (expected csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study)"
         );
         assert_eq!(
             InputFormat::from_path(Path::new("a/b.Csv")),

@@ -25,7 +25,7 @@ use crate::Parsed;
 use crate::csv_rows::RowsRead;
 use crate::error::{ReadError, content};
 use crate::source::SourceMap;
-use crate::text::{decode, parse_int};
+use crate::text::{decode, parse_value};
 
 const EXPECTED: &str = "an easy-htmlq/EQ Web Sort JSON export: an object holding one object per participant, each with a \"sort\" field such as \"2|-1|0|...\"";
 
@@ -127,16 +127,22 @@ fn attribute(value: &Value) -> Option<String> {
     }
 }
 
-/// A participant's values from its `sort` field.
-fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32>, ReadError> {
+/// A participant's values from its `sort` field (`None` for a missing value: an empty one,
+/// or `null` in an array); `None` for a sort that is `no data` (EQ Web Sort's null).
+fn sort_values(
+    file: &Path,
+    place: &str,
+    sort: Option<&Value>,
+) -> Result<Option<Vec<Option<i32>>>, ReadError> {
     let bad = |message: String| content(file, Some(place.to_string()), message);
     match sort {
         None => Err(bad(format!("no \"sort\" field; expected {EXPECTED}"))),
+        Some(Value::String(s)) if s.trim() == "no data" => Ok(None),
         Some(Value::String(s)) => s
             .split('|')
             .enumerate()
             .map(|(i, v)| {
-                parse_int(v).ok_or_else(|| {
+                parse_value(v).ok_or_else(|| {
                     bad(format!(
                         "field \"sort\", value {} (statement {}): {} is not an integer; expected whole numbers separated by '|', e.g. \"2|-1|0\"",
                         i + 1,
@@ -145,14 +151,16 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
                     ))
                 })
             })
-            .collect(),
+            .collect::<Result<_, _>>()
+            .map(Some),
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
             .map(|(i, v)| {
                 let n = match v {
-                    Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
-                    Value::String(s) => parse_int(s),
+                    Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(Some),
+                    Value::String(s) => parse_value(s),
+                    Value::Null => Some(None),
                     _ => None,
                 };
                 n.ok_or_else(|| {
@@ -163,7 +171,8 @@ fn sort_values(file: &Path, place: &str, sort: Option<&Value>) -> Result<Vec<i32
                     ))
                 })
             })
-            .collect(),
+            .collect::<Result<_, _>>()
+            .map(Some),
         Some(other) => Err(bad(format!(
             "field \"sort\" is {other}; expected a string of values separated by '|', e.g. \"2|-1|0\""
         ))),
@@ -258,8 +267,39 @@ fn array_entries(items: Vec<Value>, text: &str, file: &Path) -> Result<Vec<Entry
     Ok(entries)
 }
 
-/// Reads an easy-htmlq / EQ Web Sort JSON export.
-pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
+/// The field of the participants named `name` (any case), or an error listing theirs.
+fn id_field(file: &Path, entries: &[Entry], name: &str) -> Result<String, ReadError> {
+    let wanted = name.trim();
+    let field = entries
+        .iter()
+        .flat_map(|(_, _, o)| o.keys())
+        .find(|k| k.eq_ignore_ascii_case(wanted))
+        .cloned();
+    field.ok_or_else(|| {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in entries.iter().flat_map(|(_, _, o)| o.keys()) {
+            if k != "sort" {
+                seen.insert(k.as_str());
+            }
+        }
+        content(
+            file,
+            None,
+            format!(
+                "no field '{wanted}' for the participant ids; expected one of the participants' fields ({})",
+                seen.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+/// Reads an easy-htmlq / EQ Web Sort JSON export; the participant ids from the field
+/// `id_column` when given (instead of the keys or `id`/`uid`/`sid`).
+pub(crate) fn parse(
+    bytes: &[u8],
+    file: &Path,
+    id_column: Option<&str>,
+) -> Result<RowsRead, ReadError> {
     let text = decode(bytes);
     if text.trim().is_empty() {
         return Err(ReadError::Empty {
@@ -297,36 +337,77 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             format!("no participant found; expected {EXPECTED}"),
         ));
     }
+    let id_field = match id_column {
+        Some(name) => Some(id_field(file, &entries, name)?),
+        None => None,
+    };
+    let sorts: Vec<Option<Vec<Option<i32>>>> = entries
+        .iter()
+        .map(|(id, line, object)| {
+            let place = format!("line {line}, participant '{id}'");
+            sort_values(file, &place, object.get("sort"))
+        })
+        .collect::<Result<_, _>>()?;
+    let Some((first, m)) = sorts
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| s.as_ref().map(|v| (i, v.len())))
+    else {
+        return Err(content(
+            file,
+            None,
+            format!("every participant's \"sort\" is \"no data\"; expected {EXPECTED}"),
+        ));
+    };
+    let first_id = entries[first].0.clone();
     let mut table = SortTable::default();
     let mut participants = Vec::with_capacity(entries.len());
     let mut sort_lines = Vec::with_capacity(entries.len());
-    for (id, line, object) in entries {
-        let place = format!("line {line}, participant '{id}'");
-        let values = sort_values(file, &place, object.get("sort"))?;
-        if let (Some(first), Some(first_id)) = (table.values.first(), table.sort_ids.first())
-            && first.len() != values.len()
-        {
-            return Err(content(
-                file,
-                Some(place),
-                format!(
-                    "field \"sort\" has {} value(s), expected {} (as participant '{first_id}' has: one per statement)",
-                    values.len(),
-                    first.len()
-                ),
-            ));
-        }
-        let attributes: BTreeMap<String, String> = object
+    for ((key, line, object), sort) in entries.into_iter().zip(sorts) {
+        let id = match &id_field {
+            Some(field) => object.get(field).and_then(attribute).unwrap_or_default(),
+            None => key.clone(),
+        };
+        let values = match sort {
+            Some(values) if values.len() != m => {
+                return Err(content(
+                    file,
+                    Some(format!("line {line}, participant '{id}'")),
+                    format!(
+                        "field \"sort\" has {} value(s), expected {m} (as participant '{first_id}' has: one per statement)",
+                        values.len(),
+                    ),
+                ));
+            }
+            Some(values) => values,
+            None => vec![None; m],
+        };
+        let index = table.sort_ids.len();
+        let row = values
             .iter()
-            .filter(|(k, _)| k.as_str() != "sort")
+            .enumerate()
+            .map(|(statement, v)| {
+                v.unwrap_or_else(|| {
+                    table.missing.push((index, statement));
+                    0
+                })
+            })
+            .collect();
+        let mut attributes: BTreeMap<String, String> = object
+            .iter()
+            .filter(|(k, _)| k.as_str() != "sort" && Some(*k) != id_field.as_ref())
             .filter_map(|(k, v)| attribute(v).map(|a| (k.clone(), a)))
             .collect();
+        if id_field.is_some() && key != id {
+            // the key the export filed it under is kept with the other fields
+            attributes.entry("key".to_string()).or_insert(key);
+        }
         participants.push(Participant {
             id: id.clone(),
             attributes,
         });
         table.sort_ids.push(id);
-        table.values.push(values);
+        table.values.push(row);
         sort_lines.push(line);
     }
     Ok((

@@ -9,16 +9,39 @@ use crate::detect::Detection;
 use crate::error::ReadError;
 use crate::{InputFormat, csv_sorts};
 
-/// Reads records in the layout `format` (one of the three CSV layouts).
+/// Reads records in the layout `format` (one of the CSV layouts); the participant ids from
+/// the column `id_column` when given (a layout without an id column refuses it).
 pub(crate) fn parse_layout(
     records: Records,
     file: &Path,
     format: InputFormat,
+    id_column: Option<&str>,
 ) -> Result<RowsRead, ReadError> {
     match format {
-        InputFormat::Htmlq => csv_rows::parse_htmlq(records, file),
-        InputFormat::CsvRows => csv_rows::parse_rows(records, file),
-        _ => Ok((csv_sorts::parse_records(records, file)?, None)),
+        InputFormat::Htmlq => csv_rows::parse_htmlq(records, file, id_column),
+        InputFormat::CsvRows => csv_rows::parse_rows(records, file, id_column),
+        InputFormat::NetlifyCsv => crate::eqwebsort::parse_netlify(records, file, id_column),
+        InputFormat::SheetsCsv => crate::eqwebsort::parse_sheets(records, file, id_column),
+        _ => {
+            no_id_column(file, format, id_column)?;
+            Ok((csv_sorts::parse_records(records, file)?, None))
+        }
+    }
+}
+
+/// Refuses an id column for a layout without one (the qmethod CSV, PQMethod, a study).
+pub(crate) fn no_id_column(
+    file: &Path,
+    format: InputFormat,
+    id_column: Option<&str>,
+) -> Result<(), ReadError> {
+    match id_column {
+        Some(column) => Err(ReadError::NoIdColumn {
+            file: file.to_path_buf(),
+            format,
+            column: column.to_string(),
+        }),
+        None => Ok(()),
     }
 }
 

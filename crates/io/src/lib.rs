@@ -7,6 +7,7 @@
 //!   sort ids and an optional first column of statement labels;
 //! - **CSV with one row per participant** (KADE's and Ken-Q's CSV), with attribute columns;
 //! - **HTMLQ / FlashQ** exports (`sid;uid;s1;...`), form fields and comments as attributes;
+//! - **EQ Web Sort's Netlify and Google Sheets CSV exports** (`sort:| a|b|c |`, `sort: a|b|c`);
 //! - **easy-htmlq / EQ Web Sort JSON** (`"sort": "a|b|c"` per participant);
 //! - **XLSX** workbooks (KADE / Ken-Q), read with calamine;
 //! - **PQMethod** project files (`.dat`, with the `.sta` statement texts beside it);
@@ -38,6 +39,7 @@ mod csv_rows;
 mod csv_sorts;
 mod detect;
 mod dispatch;
+mod eqwebsort;
 mod error;
 mod export;
 #[cfg(test)]
@@ -56,6 +58,7 @@ pub mod output_dir;
 mod pqmethod;
 mod results;
 mod source;
+mod statements;
 mod study;
 mod text;
 mod xlsx;
@@ -68,7 +71,10 @@ pub use export::{
     write_export,
 };
 pub use input_format::{InputFormat, UnknownFormatName};
-pub use load::{Invalid, LoadError, load_study, validate_every_problem};
+pub use load::{
+    Invalid, LoadError, load_study, select_sorts, validate_every_problem, validate_loaded,
+};
+pub use statements::read_statement_file;
 pub use results::{
     ReadResultsError, ResultsFile, WriteError, read_results_file, results_json, write_atomic,
     write_results_json, write_results_json_to,
@@ -116,6 +122,18 @@ pub struct LoadedSorts {
     pub participants: Option<Vec<Participant>>,
 }
 
+/// What the user says about an input beyond its format: which column holds the participant
+/// ids, and a file of statement texts for an input without them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The column (or key, or JSON field) the participant ids are taken from, in a file with
+    /// one row (or record) per participant; refused by the other layouts.
+    pub id_column: Option<String>,
+    /// A file of statement texts ([`read_statement_file`]: one per line, HTMLQ's
+    /// `statements.xml`, or `id,text` CSV) for an input that has none.
+    pub statements: Option<PathBuf>,
+}
+
 /// What a format parser hands back.
 pub(crate) struct Parsed {
     pub(crate) table: SortTable,
@@ -156,6 +174,79 @@ impl Parsed {
 /// # Ok::<(), qstudy_io::ReadError>(())
 /// ```
 pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSorts, ReadError> {
+    read_sorts_with(path, format, &ReadOptions::default())
+}
+
+/// [`read_sorts`] with the id column and a statements file given ([`ReadOptions`]).
+///
+/// ```no_run
+/// use qstudy_io::{read_sorts_with, ReadOptions};
+/// let options = ReadOptions { statements: Some("statements.txt".into()), ..Default::default() };
+/// let loaded = read_sorts_with("sorts.csv".as_ref(), None, &options)?;
+/// assert!(loaded.table.statement_labels.is_some());
+/// # Ok::<(), qstudy_io::ReadError>(())
+/// ```
+pub fn read_sorts_with(
+    path: &Path,
+    format: Option<InputFormat>,
+    options: &ReadOptions,
+) -> Result<LoadedSorts, ReadError> {
+    let mut loaded = read_file(path, format, options.id_column.as_deref())?;
+    if let Some(file) = &options.statements {
+        attach_statements(&mut loaded, file)?;
+    }
+    Ok(loaded)
+}
+
+/// Gives sorts read without statement texts those of `file` ([`read_statement_file`]): one
+/// per statement, with ids `1..m` when the file has ids (XML, CSV). Refused for a study
+/// directory (its manifest names its statements) and for an input with texts of its own.
+pub fn attach_statements(loaded: &mut LoadedSorts, file: &Path) -> Result<(), ReadError> {
+    let refuse = |message: String| ReadError::Statements {
+        file: file.to_path_buf(),
+        message,
+    };
+    let input = crate::error::shown(&loaded.path);
+    if loaded.study.is_some() {
+        return Err(refuse(format!(
+            "a study directory names its statements in study.toml (statements = \"...\"); expected a statements file only for an input without texts ({input} has them)"
+        )));
+    }
+    if loaded.table.statement_labels.is_some() {
+        return Err(refuse(format!(
+            "{input} has statement texts (or labels) of its own; expected a statements file only for an input without them"
+        )));
+    }
+    let mut statements = read_statement_file(file)?;
+    let m = loaded.table.values.first().map_or(0, Vec::len);
+    if statements.len() != m {
+        return Err(refuse(format!(
+            "{} statement(s), expected {m} (one per statement of {input})",
+            statements.len()
+        )));
+    }
+    statements.sort_by_key(|s| s.id);
+    if let Some((i, s)) = statements
+        .iter()
+        .enumerate()
+        .find(|(i, s)| s.id as usize != i + 1)
+    {
+        return Err(refuse(format!(
+            "statement id {} where {} was expected: the ids must be 1..{m}, the statement numbers of {input}",
+            s.id,
+            i + 1
+        )));
+    }
+    loaded.table.statement_labels = Some(statements.into_iter().map(|s| s.text).collect());
+    Ok(())
+}
+
+/// [`read_sorts`] without a statements file.
+fn read_file(
+    path: &Path,
+    format: Option<InputFormat>,
+    id_column: Option<&str>,
+) -> Result<LoadedSorts, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() || format == Some(InputFormat::Study) {
         if !meta.is_dir() {
@@ -170,6 +261,7 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
                 file: path.to_path_buf(),
             });
         }
+        layout::no_id_column(path, InputFormat::Study, id_column)?;
         return read_study(path);
     }
     let auto = format.is_none();
@@ -183,7 +275,7 @@ pub fn read_sorts(path: &Path, format: Option<InputFormat>) -> Result<LoadedSort
         }
     };
     let bytes = limits::read_input(path)?;
-    let mut loaded = dispatch::parse_bytes(&bytes, path, format, auto)?;
+    let mut loaded = dispatch::parse_bytes(&bytes, path, format, auto, id_column)?;
     if loaded.format == InputFormat::PqmethodDat
         && let Some(sta) = pqmethod::find_sta(path)
     {
@@ -223,7 +315,7 @@ pub fn read_sorts_from_str(
     name: &str,
     format: InputFormat,
 ) -> Result<LoadedSorts, ReadError> {
-    dispatch::parse_bytes(text.as_bytes(), Path::new(name), format, false)
+    dispatch::parse_bytes(text.as_bytes(), Path::new(name), format, false, None)
 }
 
 /// Reads Q sorts from raw bytes (any format, XLSX included); `name` is used as the file name in
@@ -256,10 +348,32 @@ pub fn read_sorts_from_bytes(
             });
         }
     };
-    dispatch::parse_bytes(bytes, path, format, auto)
+    dispatch::parse_bytes(bytes, path, format, auto, None)
 }
 
 impl LoadedSorts {
+    /// The sorts `kept` (indices into the table, in the order given), with their
+    /// participants and their places in the file: what a selection of sorts analyses
+    /// ([`select_sorts`]).
+    pub fn subset(&self, kept: &[usize]) -> LoadedSorts {
+        let pick = |people: &[Participant]| -> Vec<Participant> {
+            kept.iter().filter_map(|&i| people.get(i).cloned()).collect()
+        };
+        LoadedSorts {
+            table: self.table.subset(kept),
+            grid: self.grid.clone(),
+            title: self.title.clone(),
+            format: self.format,
+            path: self.path.clone(),
+            source: self.source.subset(kept),
+            study: self.study.as_ref().map(|info| StudyInfo {
+                participants: pick(&info.participants),
+                ..info.clone()
+            }),
+            participants: self.participants.as_deref().map(pick),
+        }
+    }
+
     /// The study's title: a study directory's `title`, else the file's own (a `.DAT`'s first
     /// line); `None` when the input has none.
     pub fn study_title(&self) -> Option<String> {
@@ -318,6 +432,7 @@ impl LoadedSorts {
                     .and_then(|s| self.source.value(i, s))
             }),
             ValidationError::WrongLength { sort, .. }
+            | ValidationError::Incomplete { sort, .. }
             | ValidationError::ZeroVariance { sort, .. }
             | ValidationError::BrokenGrid { sort, .. }
             | ValidationError::GridNotInferable { sort, .. } => {
@@ -429,7 +544,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!(
-                "{}: unknown input format (extension '.sav'); supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, or HTMLQ/FlashQ export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names (csv, csv-rows, htmlq, json, xlsx, pqmethod or study)",
+                "{}: unknown input format (extension '.sav'); supported: .csv/.tsv (qmethod CSV: statements x sorts, one row per participant, HTMLQ/FlashQ export, or EQ Web Sort's Netlify or Google Sheets export, told apart by content), .dat (PQMethod .DAT, with its .STA beside it), .json (easy-htmlq/EQ Web Sort) and .xlsx (KADE/Ken-Q workbook); give the format explicitly for other names (csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study)",
                 path.display()
             )
         );

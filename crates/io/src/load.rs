@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use qstudy_core::validate::{ValidationOptions, validate, validate_all};
-use qstudy_core::{Grid, Study, ValidationError};
+use qstudy_core::select::{LeftOut, Selection, select};
+use qstudy_core::validate::{ValidationOptions, check, validate, validate_all};
+use qstudy_core::{Grid, SelectionError, Study, ValidationError};
 
 use crate::{InputFormat, LoadedSorts, Location, ReadError, read_sorts};
 
@@ -17,6 +18,43 @@ pub enum LoadError {
     /// The sorts were read but fail validation: the error with its place in the input.
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// Incomplete sorts (cells without a value), each with its place and the statements it
+    /// lacks: all of them, so that every missing cell is named at once.
+    #[error("{}", incomplete_message(.0, &|e| e.to_string()))]
+    Incomplete(Vec<Invalid>),
+    /// The selection of sorts cannot be applied to the input (a sort, attribute or value it
+    /// does not have; too few sorts left).
+    #[error("{}: {error}", crate::error::shown(.file))]
+    Selection {
+        /// The input.
+        file: PathBuf,
+        /// What is wrong.
+        error: SelectionError,
+    },
+}
+
+/// The one-line message of incomplete sorts, each error worded by `text`: `FILE: 2
+/// incomplete sort(s): line 4: sort 'P3' is incomplete: ...; line 9: ...`.
+pub(crate) fn incomplete_message(sorts: &[Invalid], text: &dyn Fn(&ValidationError) -> String) -> String {
+    let file = sorts
+        .first()
+        .map(|i| crate::error::shown(&i.file))
+        .unwrap_or_default();
+    let parts: Vec<String> = sorts
+        .iter()
+        .map(|i| {
+            let words = text(&i.error);
+            match &i.location {
+                Some(loc) => format!("{loc}: {words}"),
+                None => words,
+            }
+        })
+        .collect();
+    crate::error::one_line(&format!(
+        "{file}: {} incomplete sort(s): {}",
+        sorts.len(),
+        parts.join("; ")
+    ))
 }
 
 /// A validation error of an input with where it is: the file and, where the error names a sort
@@ -64,8 +102,84 @@ impl LoadError {
         match self {
             LoadError::Read(e) => LoadError::Read(e.map_paths(map)),
             LoadError::Invalid(e) => LoadError::Invalid(e.map_paths(map)),
+            LoadError::Incomplete(v) => {
+                LoadError::Incomplete(v.into_iter().map(|e| e.map_paths(map)).collect())
+            }
+            LoadError::Selection { file, error } => LoadError::Selection {
+                file: map(&file),
+                error,
+            },
         }
     }
+
+    /// The message of incomplete sorts with each error worded by `text` (a front end's own
+    /// words, which say how to leave incomplete sorts out); `None` for another error.
+    pub fn incomplete(&self, text: &dyn Fn(&ValidationError) -> String) -> Option<String> {
+        match self {
+            LoadError::Incomplete(sorts) => Some(incomplete_message(sorts, text)),
+            _ => None,
+        }
+    }
+}
+
+/// The sorts of `loaded` that `selection` keeps ([`qstudy_core::select::select`]): `None`
+/// when it keeps them all (the sorts as read), else the subset ([`LoadedSorts::subset`]);
+/// and the sorts left out, with why. Errors name the input.
+///
+/// ```
+/// use qstudy_core::select::Selection;
+/// let loaded = qstudy_io::read_sorts("../../fixtures/lipset/LIPSET.DAT".as_ref(), None).unwrap();
+/// let s = Selection { exclude: vec!["FR9".into()], ..Default::default() };
+/// let (kept, left_out) = qstudy_io::select_sorts(&loaded, &s).unwrap();
+/// assert_eq!(kept.unwrap().table.sort_ids.len(), 8);
+/// assert_eq!(left_out[0].sort, "FR9");
+/// ```
+pub fn select_sorts(
+    loaded: &LoadedSorts,
+    selection: &Selection,
+) -> Result<(Option<LoadedSorts>, Vec<LeftOut>), LoadError> {
+    let selected =
+        select(&loaded.table, loaded.participants(), selection).map_err(|error| {
+            LoadError::Selection {
+                file: loaded
+                    .study
+                    .as_ref()
+                    .map_or_else(|| loaded.path.clone(), |s| s.dir.clone()),
+                error,
+            }
+        })?;
+    if selected.keeps_all() {
+        return Ok((None, Vec::new()));
+    }
+    Ok((Some(loaded.subset(&selected.kept)), selected.left_out))
+}
+
+/// Validates sorts read against `grid` (else the grid the input gives, else the one its
+/// sorts share): the study, with a study directory's statement ids; or the first problem with
+/// its place, or every incomplete sort when there are incomplete sorts
+/// ([`LoadError::Incomplete`]).
+pub fn validate_loaded(
+    loaded: &LoadedSorts,
+    grid: Option<Grid>,
+    free_distribution: bool,
+) -> Result<Study, LoadError> {
+    let vopts = ValidationOptions {
+        grid: grid.or_else(|| loaded.grid.clone()),
+        free_distribution,
+    };
+    let study = check(&loaded.table, &vopts).map_err(|problems| {
+        let incomplete: Vec<Invalid> = problems
+            .iter()
+            .filter(|e| matches!(e, ValidationError::Incomplete { .. }))
+            .map(|e| loaded.locate(e))
+            .collect();
+        if incomplete.is_empty() {
+            LoadError::Invalid(loaded.locate(&problems[0]))
+        } else {
+            LoadError::Incomplete(incomplete)
+        }
+    })?;
+    Ok(with_study_ids(loaded, study)?)
 }
 
 /// Reads `input` (a file or study directory; `format` when the path and content do not tell)
@@ -85,12 +199,7 @@ pub fn load_study(
     free_distribution: bool,
 ) -> Result<(LoadedSorts, Study), LoadError> {
     let loaded = read_sorts(input, format)?;
-    let vopts = ValidationOptions {
-        grid: grid.or_else(|| loaded.grid.clone()),
-        free_distribution,
-    };
-    let study = validate(&loaded.table, &vopts).map_err(|e| loaded.locate(&e))?;
-    let study = with_study_ids(&loaded, study)?;
+    let study = validate_loaded(&loaded, grid, free_distribution)?;
     Ok((loaded, study))
 }
 

@@ -92,6 +92,50 @@ impl fmt::Display for Location {
 pub(crate) const DAT_FIRST_VALUE_COLUMN: usize = 11;
 
 impl SourceMap {
+    /// The map of the sorts `kept` (indices, in the order given), for a table subset the same
+    /// way ([`qstudy_core::SortTable::subset`]).
+    pub fn subset(&self, kept: &[usize]) -> SourceMap {
+        let pick = |v: &[usize]| kept.iter().filter_map(|&i| v.get(i).copied()).collect();
+        match self {
+            SourceMap::Csv {
+                header_line,
+                label_column,
+                sort_columns,
+                statement_lines,
+                numeric_header,
+            } => SourceMap::Csv {
+                header_line: *header_line,
+                label_column: *label_column,
+                sort_columns: pick(sort_columns),
+                statement_lines: statement_lines.clone(),
+                numeric_header: *numeric_header,
+            },
+            SourceMap::Rows {
+                header_line,
+                id_column,
+                sort_lines,
+                statement_columns,
+            } => SourceMap::Rows {
+                header_line: *header_line,
+                id_column: *id_column,
+                sort_lines: pick(sort_lines),
+                statement_columns: statement_columns.clone(),
+            },
+            SourceMap::Dat {
+                sort_lines,
+                statements,
+                statements_file,
+            } => SourceMap::Dat {
+                sort_lines: pick(sort_lines),
+                statements: *statements,
+                statements_file: statements_file.clone(),
+            },
+            SourceMap::Records { sort_lines } => SourceMap::Records {
+                sort_lines: pick(sort_lines),
+            },
+        }
+    }
+
     /// Where the whole of sort `sort` (0-based) is: a CSV column or a `.DAT` line.
     pub fn sort(&self, sort: usize) -> Option<Location> {
         match self {

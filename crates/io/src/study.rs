@@ -252,7 +252,11 @@ fn read_sort_rows(
                 ),
             ));
         }
-        let row = sort_values(path, *line, fields, &id, &cols, statements)?;
+        let (row, missing) = sort_values(path, *line, fields, &id, &cols, statements)?;
+        let sort = table.sort_ids.len();
+        table
+            .missing
+            .extend(missing.into_iter().map(|statement| (sort, statement)));
         first_of.insert(id.clone(), sort_lines.len());
         table.sort_ids.push(id);
         table.values.push(row);
@@ -326,7 +330,8 @@ fn statement_columns(
     Ok(col_of.into_iter().flatten().collect())
 }
 
-/// Sort `id`'s values on `line`, in `statements` order, from its columns `cols`.
+/// Sort `id`'s values on `line`, in `statements` order, from its columns `cols`, and the
+/// statements (0-based) whose cell is empty (missing).
 fn sort_values(
     path: &Path,
     line: usize,
@@ -334,9 +339,15 @@ fn sort_values(
     id: &str,
     cols: &[usize],
     statements: &[Statement],
-) -> Result<Vec<i32>, ReadError> {
+) -> Result<(Vec<i32>, Vec<usize>), ReadError> {
     let mut row = Vec::with_capacity(cols.len());
+    let mut missing = Vec::new();
     for (s, &c) in cols.iter().enumerate() {
+        if crate::text::is_missing(&fields[c]) {
+            row.push(0);
+            missing.push(s);
+            continue;
+        }
         let v = crate::text::parse_int(&fields[c]).ok_or_else(|| {
             study_error(
                 path,
@@ -351,7 +362,7 @@ fn sort_values(
         })?;
         row.push(v);
     }
-    Ok(row)
+    Ok((row, missing))
 }
 
 /// Reads `participants.csv`: `id` plus attribute columns; every sort must have a row.
@@ -659,7 +670,7 @@ pub fn read_study(dir: &Path) -> Result<LoadedSorts, ReadError> {
         Some(p) => Some(confined(dir, &manifest_path, &text, "participants", p)?),
         None => None,
     };
-    let statements = read_statements(&statements_path)?;
+    let statements = crate::statements::read_statement_file(&statements_path)?;
     let (table, source) = read_sort_rows(&sorts_path, &statements)?;
     let participants = match &participants_path {
         Some(p) => read_participants(p, &table.sort_ids)?,
@@ -732,6 +743,8 @@ pub struct StudyContents<'a> {
     pub sort_ids: &'a [String],
     /// One row of values per sort, in statement order.
     pub values: &'a [Vec<i32>],
+    /// The cells without a value (`(sort, statement)`, 0-based): written as empty cells.
+    pub missing: &'a [(usize, usize)],
     /// Participants with attributes: written as `participants.csv` when given.
     pub participants: Option<&'a [Participant]>,
     /// Analysis defaults.
@@ -777,9 +790,16 @@ pub fn study_dir_files(c: &StudyContents) -> Vec<(&'static str, String)> {
     let mut header = vec!["id".to_string()];
     header.extend(c.statements.iter().map(|s| s.id.to_string()));
     let mut sorts = csv_line(&header);
-    for (id, row) in c.sort_ids.iter().zip(c.values) {
+    let missing: std::collections::HashSet<(usize, usize)> = c.missing.iter().copied().collect();
+    for (i, (id, row)) in c.sort_ids.iter().zip(c.values).enumerate() {
         let mut fields = vec![id.clone()];
-        fields.extend(row.iter().map(|v| v.to_string()));
+        fields.extend(row.iter().enumerate().map(|(s, v)| {
+            if missing.contains(&(i, s)) {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        }));
         sorts.push_str(&csv_line(&fields));
     }
     let mut files = vec![
@@ -826,6 +846,7 @@ pub fn study_files(ds: &DesignStudy, sim: &Simulated, seed: u64) -> Vec<(&'stati
         statements: &ds.statements,
         sort_ids: &sim.table.sort_ids,
         values: &sim.table.values,
+        missing: &sim.table.missing,
         participants: Some(&sim.participants),
         defaults: ds.defaults.clone(),
         factor_names: ds.factor_names.clone(),

@@ -43,6 +43,25 @@ pub(crate) fn parse_int(text: &str) -> Option<i32> {
     text.trim().parse::<i32>().ok()
 }
 
+/// The one rule for a cell without a value (an incomplete sort): empty or blank, or `NA` (as
+/// R writes a missing value). Such a cell is recorded as missing ([`qstudy_core::SortTable`]'s
+/// `missing`), not an error: the data checks refuse the incomplete sort, naming it, unless the
+/// selection leaves incomplete sorts out.
+pub(crate) fn is_missing(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t == "NA"
+}
+
+/// A sort value: `Some(Some(v))` for an integer, `Some(None)` for a missing value
+/// ([`is_missing`]), `None` for anything else (an error of the reader).
+pub(crate) fn parse_value(text: &str) -> Option<Option<i32>> {
+    match parse_int(text) {
+        Some(v) => Some(Some(v)),
+        None if is_missing(text) => Some(None),
+        None => None,
+    }
+}
+
 /// Line numbers of byte offsets that only increase: linear in the text overall.
 pub(crate) struct Lines<'a> {
     text: &'a [u8],

@@ -188,8 +188,12 @@ fn records_of(mut cells: Vec<Cell>, file: &Path, sheet: &str) -> Result<Records,
     Ok(records)
 }
 
-/// Reads a workbook.
-pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
+/// Reads a workbook; the participant ids from the column `id_column` when given.
+pub(crate) fn parse(
+    bytes: &[u8],
+    file: &Path,
+    id_column: Option<&str>,
+) -> Result<RowsRead, ReadError> {
     let mut wb = open(bytes, file)?;
     let names = wb.sheet_names();
     let statements_sheet = named(&names, &["statements", "statement"]);
@@ -215,9 +219,9 @@ pub(crate) fn parse(bytes: &[u8], file: &Path) -> Result<RowsRead, ReadError> {
             "the sheet is empty; expected a header row, then one row per statement or per participant",
         ));
     }
-    let detection = detect::detect_layout(&records);
+    let detection = detect::detect_layout(&records, id_column);
     let (mut parsed, participants) =
-        parse_layout(records, file, detection.format).map_err(|e| {
+        parse_layout(records, file, detection.format, id_column).map_err(|e| {
             let mut d = detection.clone();
             d.reason = format!("in sheet '{sorts_sheet}', {}", d.reason);
             detected(e, &d)

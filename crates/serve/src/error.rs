@@ -13,6 +13,10 @@ pub enum ServeError {
     /// file and place).
     #[error(transparent)]
     Load(#[from] qstudy_io::LoadError),
+    /// The page's choices select sorts the input cannot give (a sort, attribute or value it
+    /// does not have; too few sorts; an incomplete sort kept), in the page's words.
+    #[error("{}", crate::words::load_error(.0))]
+    Selection(qstudy_io::LoadError),
     /// An uploaded input could not be read or is not a valid study: the readers' message in
     /// the page's words ([`crate::words::load_error`]), its paths those of the files as
     /// uploaded.
@@ -43,7 +47,7 @@ pub enum ServeError {
     },
     /// Several files but neither a study nor a `.DAT`.
     #[error(
-        "{count} files uploaded without a study.toml: give one file, a .DAT with its .STA, or a study directory"
+        "{count} files uploaded without a study.toml: give one file, one file with its statements (.txt or .xml), a .DAT with its .STA, or a study directory"
     )]
     NoStudy {
         /// Files uploaded.
@@ -93,6 +97,7 @@ impl ServeError {
     pub fn status(&self) -> u16 {
         match self {
             ServeError::Load(_)
+            | ServeError::Selection(_)
             | ServeError::Upload(_)
             | ServeError::UploadName { .. }
             | ServeError::UploadTwice { .. }

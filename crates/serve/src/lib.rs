@@ -64,7 +64,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use base64::Engine as _;
-use qstudy_app::analysis::{Analyzed, Layers};
+use qstudy_app::analysis::{Analyzed, Input, Layers};
 use qstudy_core::options::OptionLayer;
 use serde::{Deserialize, Serialize};
 
@@ -240,9 +240,18 @@ pub fn page_warnings(results: &qstudy_core::AnalysisResults) -> Vec<PageWarning>
 /// and what was dropped from them to fit the factors kept.
 struct PageAnalysis {
     opened: Arc<Opened>,
+    /// The input of the choices' selection of sorts, when it is not the opened input's.
+    selected: Option<Arc<Input>>,
     analyzed: Analyzed,
     options: OptionLayer,
     dropped: Vec<String>,
+}
+
+impl PageAnalysis {
+    /// The input analysed: the opened one, or its sorts selected as the choices say.
+    fn input(&self) -> &Input {
+        self.selected.as_deref().unwrap_or(&self.opened.input)
+    }
 }
 
 /// `/api/state`: the open input and the choices it starts with, or nothing open.
@@ -345,6 +354,9 @@ struct UploadFile {
 #[derive(Deserialize)]
 struct Upload {
     files: Vec<UploadFile>,
+    /// The column (or key) holding the participant ids, when the user chose one.
+    #[serde(default)]
+    id_column: Option<String>,
 }
 
 impl WorkbenchState {
@@ -473,7 +485,44 @@ impl WorkbenchState {
             _ => Vec::new(),
         };
         let dropped = dropped.iter().map(words::dropped).collect();
-        let input = &opened.input;
+        let mut kept = opened.kept.lock().unwrap_or_else(|poisoned| {
+            // an analysis panicked half-way: start the next one afresh
+            let mut kept = poisoned.into_inner();
+            *kept = load::Kept::default();
+            kept
+        });
+        if ticket.is_some_and(|t| t != self.analyses.load(Ordering::SeqCst)) {
+            return Err(Reply::json(
+                409,
+                &Answer::Superseded {
+                    error: "this analysis was replaced by a newer one of this session (another tab?) before it started",
+                    superseded: true,
+                },
+            ));
+        }
+        // The sorts these choices select: the opened input's, or those of its input selected
+        // again (kept while the page's selection stays the same).
+        let opened_input = &opened.input;
+        let selection = opened_input
+            .options(&options, Layers::OverDefaults)
+            .selection;
+        if selection == opened_input.selection {
+            if kept.input.take().is_some() {
+                kept.analysis = None;
+            }
+        } else if !kept
+            .input
+            .as_ref()
+            .is_some_and(|i| i.selection == selection)
+        {
+            let again = opened_input
+                .reselect(&selection)
+                .map_err(|e| Reply::failure(&ServeError::Selection(e)))?;
+            kept.input = Some(Arc::new(again));
+            kept.analysis = None;
+        }
+        let selected = kept.input.clone();
+        let input: &Input = selected.as_deref().unwrap_or(opened_input);
         let failed = |source| {
             Reply::failure(&ServeError::Analysis {
                 input: input.shown.clone(),
@@ -483,26 +532,13 @@ impl WorkbenchState {
         let resolved = input
             .resolve(&options, Layers::OverDefaults, &|_| {})
             .map_err(failed)?;
-        let analyzed = {
-            let mut kept = opened.kept.lock().unwrap_or_else(|poisoned| {
-                // an analysis panicked half-way: start the next one afresh
-                let mut kept = poisoned.into_inner();
-                *kept = None;
-                kept
-            });
-            if ticket.is_some_and(|t| t != self.analyses.load(Ordering::SeqCst)) {
-                return Err(Reply::json(
-                    409,
-                    &Answer::Superseded {
-                        error: "this analysis was replaced by a newer one of this session (another tab?) before it started",
-                        superseded: true,
-                    },
-                ));
-            }
-            input.analyze_kept(&mut kept, resolved).map_err(failed)?
-        };
+        let analyzed = input
+            .analyze_kept(&mut kept.analysis, resolved)
+            .map_err(failed)?;
+        drop(kept);
         Ok(PageAnalysis {
             opened,
+            selected,
             analyzed,
             options,
             dropped,
@@ -571,14 +607,14 @@ impl WorkbenchState {
             }),
             // The choices must analyse before they are saved (fitted as for an analysis).
             ("POST", "/api/save") => self.analyze(body, None).and_then(|a| {
-                let input = &a.opened.input;
+                let input = a.input();
                 let name = format!("{}-study", archive::stem(&input.shown));
                 archive::study_zip(input, &a.options, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
                     .map_err(|e| Reply::failure(&e))
             }),
             ("POST", "/api/download") => self.analyze(body, None).and_then(|a| {
-                let input = &a.opened.input;
+                let input = a.input();
                 let name = format!("{}-results", archive::stem(&input.shown));
                 archive::results_zip(input, &a.analyzed, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
@@ -612,8 +648,8 @@ impl WorkbenchState {
             files.push((f.name, bytes));
         }
         // A broken file leaves the open input as it was.
-        let opened =
-            load::open_upload_in(&files, self.session.as_ref()).map_err(|e| Reply::failure(&e))?;
+        let opened = load::open_upload_with(&files, self.session.as_ref(), upload.id_column)
+            .map_err(|e| Reply::failure(&e))?;
         self.open(opened);
         Ok(self.summary())
     }

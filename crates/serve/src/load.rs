@@ -7,8 +7,10 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use qstudy_app::analysis::Input;
+use qstudy_app::analysis::{Input, InputChoices, Layers};
 use qstudy_core::Analysis;
+use qstudy_core::options::OptionLayer;
+use qstudy_io::ReadOptions;
 
 use crate::error::ServeError;
 use crate::private::{SessionDir, create_private_dir, create_private_file, private_dir_builder};
@@ -21,31 +23,45 @@ pub const MAX_UPLOAD_FILES: usize = 64;
 /// private directory of an upload.
 #[derive(Debug)]
 pub struct Opened {
-    /// The input.
+    /// The input, its sorts selected as its study says.
     pub input: Input,
     /// The analysis of the last choices, re-run from the first stage the next ones affect
     /// (`qstudy_app::analysis::Input::analyze_kept`); one analysis at a time uses it.
-    pub kept: Mutex<Option<Analysis<'static>>>,
+    pub kept: Mutex<Kept>,
     /// The private directory holding uploaded files (deleted when dropped).
     pub upload_dir: Option<tempfile::TempDir>,
 }
 
+/// What the workbench keeps between the page's requests: the analysis of the last choices,
+/// and the input of their selection of sorts when it is not the opened input's (the page left
+/// out other sorts: its input selected again, [`Input::reselect`]).
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The input of the last choices' selection, when it differs from the opened input's.
+    pub input: Option<std::sync::Arc<Input>>,
+    /// The analysis of the last choices, on that input (or the opened one).
+    pub analysis: Option<Analysis<'static>>,
+}
+
 /// Reads and validates `input` as `qstudy analyze INPUT` does (format from the path and
-/// content, the grid of the file or study), with the same one-line error.
+/// content, the grid of the file or study, the study's selection of sorts), with the same
+/// one-line error.
 ///
 /// ```no_run
 /// let opened = qstudy_serve::load::open_path("fixtures/apse-2023".as_ref()).unwrap();
 /// assert_eq!(opened.input.study.n_sorts(), 32);
 /// ```
 pub fn open_path(input: &Path) -> Result<Opened, ServeError> {
-    let (loaded, study) = qstudy_io::load_study(input, None, None, false)?;
+    let input = Input::open(
+        input,
+        &InputChoices::default(),
+        &OptionLayer::default(),
+        Layers::OverStudy,
+        input.display().to_string(),
+    )?;
     Ok(Opened {
-        input: Input {
-            loaded,
-            study,
-            shown: input.display().to_string(),
-        },
-        kept: Mutex::new(None),
+        input,
+        kept: Mutex::new(Kept::default()),
         upload_dir: None,
     })
 }
@@ -90,29 +106,49 @@ pub fn open_upload_in(
     files: &[(String, Vec<u8>)],
     session: Option<&SessionDir>,
 ) -> Result<Opened, ServeError> {
+    open_upload_with(files, session, None)
+}
+
+/// [`open_upload_in`], the participant ids taken from the column (or key) `id_column` when
+/// given. A file uploaded with a `.txt` or `.xml` file beside it (and no `study.toml` or
+/// `.DAT`) takes its statement texts from that file.
+pub fn open_upload_with(
+    files: &[(String, Vec<u8>)],
+    session: Option<&SessionDir>,
+    id_column: Option<String>,
+) -> Result<Opened, ServeError> {
     let (dir, rels) = write_upload(files, session)?;
-    let input = upload_input(&rels)?;
+    let (input, statements) = upload_input(&rels)?;
     let full = if input.as_os_str().is_empty() {
         dir.path().to_path_buf()
     } else {
         dir.path().join(&input)
     };
-    // The readers name the files they read by their full path; the user knows them by the
-    // names they uploaded.
-    let (loaded, study) = qstudy_io::load_study(&full, None, None, false)
-        .map_err(|e| ServeError::Upload(e.map_paths(&|p| as_uploaded(p, dir.path()))))?;
     let shown = if input.as_os_str().is_empty() {
         "study".to_string()
     } else {
         input.display().to_string()
     };
-    Ok(Opened {
-        input: Input {
-            loaded,
-            study,
-            shown,
+    let choices = InputChoices {
+        read: ReadOptions {
+            id_column,
+            statements: statements.map(|s| dir.path().join(s)),
         },
-        kept: Mutex::new(None),
+        ..Default::default()
+    };
+    // The readers name the files they read by their full path; the user knows them by the
+    // names they uploaded.
+    let input = Input::open(
+        &full,
+        &choices,
+        &OptionLayer::default(),
+        Layers::OverStudy,
+        shown,
+    )
+    .map_err(|e| ServeError::Upload(e.map_paths(&|p| as_uploaded(p, dir.path()))))?;
+    Ok(Opened {
+        input,
+        kept: Mutex::new(Kept::default()),
         upload_dir: Some(dir),
     })
 }
@@ -181,8 +217,9 @@ fn write_upload(
 }
 
 /// What to open among the uploaded files: the directory of the shallowest `study.toml`, else
-/// the `.DAT` (its `.STA` beside it), else the one file.
-fn upload_input(rels: &[PathBuf]) -> Result<PathBuf, ServeError> {
+/// the `.DAT` (its `.STA` beside it), else the one file, or the one file with its statements
+/// (the other of two files, a `.txt` or `.xml`).
+fn upload_input(rels: &[PathBuf]) -> Result<(PathBuf, Option<PathBuf>), ServeError> {
     let is = |p: &PathBuf, ext: &str| {
         p.extension()
             .and_then(|e| e.to_str())
@@ -193,11 +230,20 @@ fn upload_input(rels: &[PathBuf]) -> Result<PathBuf, ServeError> {
         .filter(|p| p.file_name().is_some_and(|n| n == qstudy_io::MANIFEST))
         .min_by_key(|p| p.components().count())
     {
-        Ok(manifest.parent().map(Path::to_path_buf).unwrap_or_default())
+        Ok((
+            manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None,
+        ))
     } else if let Some(dat) = rels.iter().find(|p| is(p, "dat")) {
-        Ok(dat.clone())
+        Ok((dat.clone(), None))
     } else if rels.len() == 1 {
-        Ok(rels[0].clone())
+        Ok((rels[0].clone(), None))
+    } else if let [a, b] = rels {
+        match (is(a, "txt") || is(a, "xml"), is(b, "txt") || is(b, "xml")) {
+            (true, false) => Ok((b.clone(), Some(a.clone()))),
+            (false, true) => Ok((a.clone(), Some(b.clone()))),
+            _ => Err(ServeError::NoStudy { count: 2 }),
+        }
     } else {
         Err(ServeError::NoStudy { count: rels.len() })
     }

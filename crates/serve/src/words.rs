@@ -88,6 +88,11 @@ pub fn load_error(e: &LoadError) -> String {
     match e {
         LoadError::Read(e) => e.worded(&Uploads),
         LoadError::Invalid(invalid) => invalid.message(&validation_error(&invalid.error)),
+        LoadError::Incomplete(_) => format!(
+            "{}; complete them, or leave incomplete sorts out (drop incomplete)",
+            e.incomplete(&validation_error).unwrap_or_default()
+        ),
+        LoadError::Selection { .. } => e.to_string(),
     }
 }
 
