@@ -85,6 +85,16 @@ const REAL_FILES: &[RealFile] = &[
     ("uhh/UHH.DAT", "PQMethod", 3, 69, (-6, 6)),
     ("redu-fut/qsorts.csv", "qmethod CSV", 49, 36, (-5, 5)),
     ("apse-2023", "study directory", 32, 40, (-4, 4)),
+    ("apse-2023-officers", "study directory", 16, 40, (-4, 4)),
+    (
+        "apse-2023-lancaster-officers",
+        "study directory",
+        4,
+        40,
+        (-4, 4),
+    ),
+    ("eqwebsort/apse-netlify.csv", "Netlify", 32, 40, (-4, 4)),
+    ("eqwebsort/lipset-sheets.csv", "Google Sheets", 9, 33, (-4, 4)),
 ];
 
 fn check_real_files(range: std::ops::Range<usize>) {
@@ -97,12 +107,14 @@ fn check_real_files(range: std::ops::Range<usize>) {
         );
         assert!(line.contains(format), "{file} read as {format}: {line}");
         // A study directory carries its own options (4 factors for APSE); plain files get 2.
-        let (args, k): (&[&str], usize) = if Path::new(&path).is_dir() {
-            (&[], 4)
-        } else {
-            (&["--factors", "2"], 2)
-        };
+        let dir = Path::new(&path).is_dir();
+        let args: &[&str] = if dir { &[] } else { &["--factors", "2"] };
         let r = analyze(&path, args);
+        let k = if dir {
+            r["options"]["factors"].as_u64().unwrap() as usize
+        } else {
+            2
+        };
         assert_eq!(r["input"]["sorts"], n, "{file}");
         assert_eq!(r["input"]["statements"], m, "{file}");
         assert_eq!(r["factors"].as_array().unwrap().len(), k, "{file}");
@@ -152,7 +164,9 @@ fn the_list_covers_every_sorts_file_in_the_fixtures() {
                 || name.starts_with("sorts")
                 || name.contains("qsorts")
                 || name.contains("_sorts")
-                || name.contains("htmlq");
+                || name.contains("htmlq")
+                || name.contains("netlify")
+                || name.contains("sheets");
             if is_sorts && !rel.starts_with("apse-2023/") {
                 found.push(rel);
             }
@@ -408,7 +422,7 @@ fn format_option_overrides_detection() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("expected csv, csv-rows, htmlq, json, xlsx, pqmethod or study"),
+            .contains("expected csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study"),
         "{}",
         run.stderr
     );

@@ -331,7 +331,7 @@ fn unknown_format() {
     );
     assert!(e.contains(".xlsx (KADE/Ken-Q workbook)"), "{e}");
     assert!(
-        e.contains("(csv, csv-rows, htmlq, json, xlsx, pqmethod or study)"),
+        e.contains("(csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study)"),
         "{e}"
     );
     // A format forced on a file of another: the reader says what it expected.

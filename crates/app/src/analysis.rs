@@ -196,6 +196,15 @@ impl Input {
             options.factors = report.recommended;
             recommended = Some(report);
         }
+        // A study's names are for its own factors: those of a factor not kept (fewer factors
+        // asked for, a subset of the sorts) are left aside; the names given are checked.
+        if let Ok(columns) = qstudy_core::flag::factor_columns(options.factors, &options.flagging.split)
+        {
+            options.factor_names.retain(|name, _| {
+                given.factor_names.contains_key(name)
+                    || qstudy_core::flag::names_a_factor(&columns, name)
+            });
+        }
         Ok(Resolved {
             options,
             retention: recommended,

@@ -575,13 +575,7 @@ impl<'a> Analysis<'a> {
         let ids = self.study.sort_ids();
         let mut w = self.checks.clone();
         w.extend(self.extraction.warnings(ids, self.options.factors));
-        w.extend(self.rotated.near_skips.iter().map(|s| Warning::VarimaxNearSkip {
-            a: s.p + 1,
-            b: s.q + 1,
-            cycle: s.cycle,
-            tan4t: s.tan4t,
-            skipped: s.skipped,
-        }));
+        w.extend(rotate::warnings(&self.rotated));
         w.extend(flag::warnings(
             self.rotated.loadings.view(),
             &self.flagging,

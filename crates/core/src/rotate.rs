@@ -168,6 +168,22 @@ pub struct NearSkip {
     pub skipped: bool,
 }
 
+/// The warnings of the rotation: each pair of factors whose PQMethod skip rule was decided by
+/// a near-tie ([`Rotated::near_skips`]).
+pub fn warnings(rotated: &Rotated) -> Vec<crate::warning::Warning> {
+    rotated
+        .near_skips
+        .iter()
+        .map(|s| crate::warning::Warning::VarimaxNearSkip {
+            a: s.p + 1,
+            b: s.q + 1,
+            cycle: s.cycle,
+            tan4t: s.tan4t,
+            skipped: s.skipped,
+        })
+        .collect()
+}
+
 /// A skip decision of PQMethod's varimax with `|tan 4t - 0.00116|` below this is a near-tie:
 /// `tan 4t = |num / den|` is a ratio, so this is the margin between `num` and `0.00116 den`
 /// relative to `den`.

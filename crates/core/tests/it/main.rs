@@ -3,5 +3,6 @@
 //!
 //! `cargo test -p qstudy-core --test it` runs them all; `... --test it MODULE::` one module.
 
+mod near_ties;
 mod properties;
 mod reference;
