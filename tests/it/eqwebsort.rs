@@ -135,7 +135,9 @@ fn netlify_ids_are_the_random_ids_unless_another_key_is_chosen() {
     assert!(
         run.stdout
             .contains("OK: 32 sorts x 40 statements, grid -4..4")
-            && run.stdout.contains("read as EQ Web Sort Netlify CSV export"),
+            && run
+                .stdout
+                .contains("read as EQ Web Sort Netlify CSV export"),
         "{}",
         run.stdout
     );
@@ -167,7 +169,11 @@ fn the_sheets_export_gives_the_study_it_was_made_from() {
     assert_eq!(e["input"]["sort_ids"][4], "JP5");
     assert_eq!(e["participants"][0]["attributes"]["projectName"], "Lipset");
     // `no data` is EQ Web Sort's null: left out
-    assert!(e["participants"][0]["attributes"].get("urlUsercode").is_none());
+    assert!(
+        e["participants"][0]["attributes"]
+            .get("urlUsercode")
+            .is_none()
+    );
 }
 
 #[test]
@@ -204,16 +210,27 @@ fn a_statements_file_that_does_not_fit_is_refused() {
         run.stderr
     );
     let txt = fixture("kade-demo/ipad-survey-japanese/statements.txt");
-    let run = qstudy(&["validate", &fixture("lipset/lipset_sorts.csv"), "--statements", &txt]);
+    let run = qstudy(&[
+        "validate",
+        &fixture("lipset/lipset_sorts.csv"),
+        "--statements",
+        &txt,
+    ]);
     assert_eq!(run.code, 3);
     assert!(
-        run.stderr.contains("60 statement(s), expected 33 (one per statement of"),
+        run.stderr
+            .contains("60 statement(s), expected 33 (one per statement of"),
         "{}",
         run.stderr
     );
     let run = qstudy(&["validate", &fixture("apse-2023"), "--statements", &txt]);
     assert_eq!(run.code, 3);
-    assert!(run.stderr.contains("a study directory names its statements in study.toml"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a study directory names its statements in study.toml"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -228,7 +245,10 @@ fn the_id_column_is_chosen_where_a_file_has_one() {
     let rows = rows.to_string_lossy().into_owned();
     let (r, _) = analyze_raw(&[&rows, "--id-column", "code", "--factors", "1"]);
     let r = json(&r);
-    assert_eq!(r["input"]["sort_ids"], serde_json::json!(["P1", "P2", "P3"]));
+    assert_eq!(
+        r["input"]["sort_ids"],
+        serde_json::json!(["P1", "P2", "P3"])
+    );
     assert_eq!(r["participants"][0]["attributes"]["name"], "Ann");
     let firebase = dir.path().join("eq.json");
     std::fs::write(
@@ -236,15 +256,30 @@ fn the_id_column_is_chosen_where_a_file_has_one() {
         r#"{"-Na1": {"partId": "P1", "sort": "1|0|-1"}, "-Na2": {"partId": "P2", "sort": "-1|0|1"}, "-Na3": {"partId": "P3", "sort": "0|1|-1"}}"#,
     )
     .unwrap();
-    let (r, _) = analyze_raw(&[&firebase.to_string_lossy(), "--id-column", "partId", "--factors", "1"]);
+    let (r, _) = analyze_raw(&[
+        &firebase.to_string_lossy(),
+        "--id-column",
+        "partId",
+        "--factors",
+        "1",
+    ]);
     let r = json(&r);
-    assert_eq!(r["input"]["sort_ids"], serde_json::json!(["P1", "P2", "P3"]));
+    assert_eq!(
+        r["input"]["sort_ids"],
+        serde_json::json!(["P1", "P2", "P3"])
+    );
     assert_eq!(r["participants"][0]["attributes"]["key"], "-Na1");
     // a layout whose ids are its header refuses one
-    let run = qstudy(&["validate", &fixture("lipset/lipset_sorts.csv"), "--id-column", "US1"]);
+    let run = qstudy(&[
+        "validate",
+        &fixture("lipset/lipset_sorts.csv"),
+        "--id-column",
+        "US1",
+    ]);
     assert_eq!(run.code, 3);
     assert!(
-        run.stderr.contains("the ids cannot be taken from a column 'US1' in qmethod CSV"),
+        run.stderr
+            .contains("the ids cannot be taken from a column 'US1' in qmethod CSV"),
         "{}",
         run.stderr
     );

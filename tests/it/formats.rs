@@ -94,7 +94,13 @@ const REAL_FILES: &[RealFile] = &[
         (-4, 4),
     ),
     ("eqwebsort/apse-netlify.csv", "Netlify", 32, 40, (-4, 4)),
-    ("eqwebsort/lipset-sheets.csv", "Google Sheets", 9, 33, (-4, 4)),
+    (
+        "eqwebsort/lipset-sheets.csv",
+        "Google Sheets",
+        9,
+        33,
+        (-4, 4),
+    ),
 ];
 
 fn check_real_files(range: std::ops::Range<usize>) {
@@ -421,8 +427,9 @@ fn format_option_overrides_detection() {
     let run = qstudy(&["validate", &path, "--format", "nonsense"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains("expected csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study"),
+        run.stderr.contains(
+            "expected csv, csv-rows, htmlq, netlify, sheets, json, xlsx, pqmethod or study"
+        ),
         "{}",
         run.stderr
     );

@@ -20,6 +20,7 @@ mod fuzz_regressions;
 mod golden_outputs;
 mod hostile;
 mod large_study;
+mod near_ties;
 mod numerics;
 mod output_dir;
 mod output_names;

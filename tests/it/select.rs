@@ -17,7 +17,10 @@ fn where_on_apse_equals_the_hand_made_subset_apart_from_options() {
     let apse = fixture("apse-2023");
     let (selected, stdout) = analyze_raw(&[&apse, "--where", "role=officer"]);
     let (subset, _) = analyze_raw(&[&fixture("apse-2023-officers")]);
-    assert_eq!(without(&selected, &["options"]), without(&subset, &["options"]));
+    assert_eq!(
+        without(&selected, &["options"]),
+        without(&subset, &["options"])
+    );
     assert!(
         stdout.contains("16 of 32 sorts left out: 16 whose role is not officer (C01, C02,"),
         "{stdout}"
@@ -51,7 +54,10 @@ fn exclude_and_where_on_one_council_equal_the_hand_made_subset() {
         "--factors",
         "2",
     ]);
-    assert_eq!(without(&by_where, &["options"]), without(&subset, &["options"]));
+    assert_eq!(
+        without(&by_where, &["options"]),
+        without(&subset, &["options"])
+    );
     // the same sorts by id: every other one excluded (comma-separated and repeated)
     let kept: Vec<String> = json(&subset)["input"]["sort_ids"]
         .as_array()
@@ -68,9 +74,19 @@ fn exclude_and_where_on_one_council_equal_the_hand_made_subset() {
         .collect();
     let (first, rest) = all.split_at(10);
     let (first, rest) = (first.join(","), rest.join(","));
-    let (by_exclude, _) =
-        analyze_raw(&[&apse, "--exclude", &first, "--exclude", &rest, "--factors", "2"]);
-    assert_eq!(without(&by_exclude, &["options"]), without(&subset, &["options"]));
+    let (by_exclude, _) = analyze_raw(&[
+        &apse,
+        "--exclude",
+        &first,
+        "--exclude",
+        &rest,
+        "--factors",
+        "2",
+    ]);
+    assert_eq!(
+        without(&by_exclude, &["options"]),
+        without(&subset, &["options"])
+    );
     let options = &json(&by_exclude)["options"];
     assert_eq!(options["exclude"].as_array().unwrap().len(), 28);
     assert_eq!(options["left_out"][0]["reason"], "excluded");
@@ -94,23 +110,35 @@ fn the_selection_is_a_study_key_too_and_the_command_line_replaces_it() {
     let run = qstudy(&["validate", &study]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("18 of 32 sorts left out: 2 excluded (C01, C02), 16 whose role is not councillor"),
+        run.stdout.contains(
+            "18 of 32 sorts left out: 2 excluded (C01, C02), 16 whose role is not councillor"
+        ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("OK: 14 sorts x 40 statements"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("OK: 14 sorts x 40 statements"),
+        "{}",
+        run.stdout
+    );
     let (r, _) = analyze_raw(&[&study, "--factors", "3", "--exclude", "C03"]);
     let r = json(&r);
     assert_eq!(r["input"]["sorts"], 15);
     assert_eq!(r["options"]["exclude"], serde_json::json!(["C03"]));
-    assert_eq!(r["options"]["where"][0]["values"], serde_json::json!(["councillor"]));
+    assert_eq!(
+        r["options"]["where"][0]["values"],
+        serde_json::json!(["councillor"])
+    );
 }
 
 #[test]
 fn a_selection_that_names_nothing_is_refused() {
     let apse = fixture("apse-2023");
     for (args, message) in [
-        (vec!["--exclude", "X99"], "--exclude X99: no sort with id 'X99'"),
+        (
+            vec!["--exclude", "X99"],
+            "--exclude X99: no sort with id 'X99'",
+        ),
         (
             vec!["--where", "rank=officer"],
             "--where rank=officer: no participant has the attribute 'rank' (attributes: council, position, role)",
@@ -120,7 +148,14 @@ fn a_selection_that_names_nothing_is_refused() {
             "--where role=oficer: no participant has role 'oficer' (values: councillor, officer)",
         ),
         (
-            vec!["--where", "council=Lancaster", "--where", "role=officer", "--exclude", "O02,O06,O13"],
+            vec![
+                "--where",
+                "council=Lancaster",
+                "--where",
+                "role=officer",
+                "--exclude",
+                "O02,O06,O13",
+            ],
             "the selection keeps 1 of 32 sorts: a Q study needs at least 2 sorts",
         ),
     ] {
@@ -137,9 +172,15 @@ fn a_selection_that_names_nothing_is_refused() {
         assert_eq!(run.code, 3, "{args:?}");
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
     }
-    let run = qstudy(&["validate", &fixture("lipset/LIPSET.DAT"), "--where", "role=x"]);
+    let run = qstudy(&[
+        "validate",
+        &fixture("lipset/LIPSET.DAT"),
+        "--where",
+        "role=x",
+    ]);
     assert!(
-        run.stderr.contains("--where role=x: the input has no participant attributes"),
+        run.stderr
+            .contains("--where role=x: the input has no participant attributes"),
         "{}",
         run.stderr
     );
@@ -155,7 +196,14 @@ fn incomplete_sorts_are_refused_with_every_missing_cell_or_left_out_on_demand() 
     )
     .unwrap();
     let path = file.to_string_lossy().into_owned();
-    let run = qstudy(&["analyze", &path, "--factors", "1", "--out", &dir.path().join("o").to_string_lossy()]);
+    let run = qstudy(&[
+        "analyze",
+        &path,
+        "--factors",
+        "1",
+        "--out",
+        &dir.path().join("o").to_string_lossy(),
+    ]);
     assert_eq!(run.code, 3);
     assert_eq!(
         run.stderr.trim_end(),
@@ -165,33 +213,67 @@ fn incomplete_sorts_are_refused_with_every_missing_cell_or_left_out_on_demand() 
     );
     let run = qstudy(&["validate", &path]);
     assert_eq!(run.code, 3);
-    assert!(run.stderr.contains(&format!("error: {path}: line 3: sort 'P2' is incomplete: no value for statement 2\n")), "{}", run.stderr);
-    assert!(run.stderr.contains("sort 'P4' is incomplete: no value for statements 3, 4, 5"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: {path}: line 3: sort 'P2' is incomplete: no value for statement 2\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("sort 'P4' is incomplete: no value for statements 3, 4, 5"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("2 problem(s) found"), "{}", run.stderr);
-    assert!(run.stderr.contains("give --drop-incomplete"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("give --drop-incomplete"),
+        "{}",
+        run.stderr
+    );
     let run = qstudy(&["validate", &path, "--drop-incomplete"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("2 of 5 sorts left out: 2 incomplete (P2, P4)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("2 of 5 sorts left out: 2 incomplete (P2, P4)"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stderr.contains("warning: 2 incomplete sort(s) left out: 'P2' (no value for statement 2); 'P4' (no value for statements 3, 4, 5)"),
         "{}",
         run.stderr
     );
     let (r, stdout) = analyze_raw(&[&path, "--drop-incomplete", "--factors", "1"]);
-    assert!(stdout.contains("2 of 5 sorts left out: 2 incomplete (P2, P4)"), "{stdout}");
+    assert!(
+        stdout.contains("2 of 5 sorts left out: 2 incomplete (P2, P4)"),
+        "{stdout}"
+    );
     let r = json(&r);
-    assert_eq!(r["input"]["sort_ids"], serde_json::json!(["P1", "P3", "P5"]));
+    assert_eq!(
+        r["input"]["sort_ids"],
+        serde_json::json!(["P1", "P3", "P5"])
+    );
     assert_eq!(r["options"]["drop_incomplete"], true);
     assert_eq!(
         r["options"]["left_out"][1],
         serde_json::json!({"sort": "P4", "reason": "incomplete", "statements": [3, 4, 5]})
     );
-    assert!(r["warnings"][0].as_str().unwrap().starts_with("2 incomplete sort(s) left out"));
+    assert!(
+        r["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("2 incomplete sort(s) left out")
+    );
 }
 
 #[test]
 fn validate_lists_the_identical_sorts_of_the_kade_ipad_demo() {
-    let run = qstudy(&["validate", &fixture("kade-demo/ipad-survey-japanese/sorts.csv")]);
+    let run = qstudy(&[
+        "validate",
+        &fixture("kade-demo/ipad-survey-japanese/sorts.csv"),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let identical: Vec<&str> = run
         .stderr

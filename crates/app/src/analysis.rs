@@ -198,7 +198,8 @@ impl Input {
         }
         // A study's names are for its own factors: those of a factor not kept (fewer factors
         // asked for, a subset of the sorts) are left aside; the names given are checked.
-        if let Ok(columns) = qstudy_core::flag::factor_columns(options.factors, &options.flagging.split)
+        if let Ok(columns) =
+            qstudy_core::flag::factor_columns(options.factors, &options.flagging.split)
         {
             options.factor_names.retain(|name, _| {
                 given.factor_names.contains_key(name)
@@ -374,7 +375,9 @@ pub fn left_out_notes(
     for a in attributes {
         let sorts: Vec<&LeftOut> = left_out
             .iter()
-            .filter(|l| matches!(&l.reason, LeftOutReason::Where { attribute, .. } if attribute == a))
+            .filter(
+                |l| matches!(&l.reason, LeftOutReason::Where { attribute, .. } if attribute == a),
+            )
             .collect();
         let values: Vec<&str> = conditions
             .iter()
@@ -393,7 +396,11 @@ pub fn left_out_notes(
         .filter(|l| matches!(l.reason, LeftOutReason::Incomplete { .. }))
         .collect();
     if !incomplete.is_empty() {
-        parts.push(format!("{} incomplete ({})", incomplete.len(), ids(&incomplete)));
+        parts.push(format!(
+            "{} incomplete ({})",
+            incomplete.len(),
+            ids(&incomplete)
+        ));
     }
     vec![format!(
         "{} of {total} sorts left out: {}",

@@ -60,12 +60,16 @@ pub(crate) fn validate_command(
         let _ = writeln!(err, "{}: 1 problem found", a.input.display());
         CliError::reported(EXIT_INPUT)
     })?;
-    for note in left_out_notes(&left_out, loaded.table.sort_ids.len(), &selection.conditions) {
+    for note in left_out_notes(
+        &left_out,
+        loaded.table.sort_ids.len(),
+        &selection.conditions,
+    ) {
         let _ = writeln!(out, "{}: {note}", a.input.display());
     }
     let sorts = selected.as_ref().unwrap_or(&loaded);
-    let study = validate_every_problem(sorts, a.grid.clone(), a.free_distribution).map_err(
-        |problems| {
+    let study =
+        validate_every_problem(sorts, a.grid.clone(), a.free_distribution).map_err(|problems| {
             for p in &problems {
                 let text = crate::words::validation_error(&p.error);
                 let _ = writeln!(err, "error: {}", p.message(&text));
@@ -86,8 +90,7 @@ pub(crate) fn validate_command(
                 );
             }
             CliError::reported(EXIT_INPUT)
-        },
-    )?;
+        })?;
     let grid = study.grid();
     let attributes = sorts
         .participants()

@@ -48,13 +48,17 @@ pub fn data_warnings(study: &Study) -> Vec<Warning> {
         })
         .collect();
     match near_pairs(x, &reps) {
-        Some(pairs) => warnings.extend(pairs.into_iter().map(|(i, j, r)| {
-            Warning::NearIdenticalSorts {
-                sort: ids[i].clone(),
-                other: ids[j].clone(),
-                r,
-            }
-        })),
+        Some(pairs) => {
+            warnings.extend(
+                pairs
+                    .into_iter()
+                    .map(|(i, j, r)| Warning::NearIdenticalSorts {
+                        sort: ids[i].clone(),
+                        other: ids[j].clone(),
+                        r,
+                    }),
+            )
+        }
         None => warnings.push(Warning::NearIdenticalUnchecked {
             sorts: study.n_sorts(),
         }),
@@ -142,7 +146,12 @@ pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, 
                 }
             }
         }
-        return Some(found.into_iter().map(|(i, j, r)| (i, j, f64::from_bits(r))).collect());
+        return Some(
+            found
+                .into_iter()
+                .map(|(i, j, r)| (i, j, f64::from_bits(r)))
+                .collect(),
+        );
     }
     // Groups of one distribution (the sorted values).
     let mut groups: HashMap<Vec<u64>, Vec<usize>> = HashMap::new();
@@ -161,8 +170,7 @@ pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, 
         let mean = row.sum() / m as f64;
         let variance = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (m - 1) as f64;
         // D <= 2 (1 - R) (m - 1) s^2, and each differing statement adds at least 1 to D.
-        let differing = (2.0 * (1.0 - NEAR_IDENTICAL_R) * (m - 1) as f64 * variance
-            * (1.0 + 1e-9))
+        let differing = (2.0 * (1.0 - NEAR_IDENTICAL_R) * (m - 1) as f64 * variance * (1.0 + 1e-9))
             .floor() as usize;
         let blocks = differing + 1;
         if m < 2 * blocks {
@@ -197,7 +205,12 @@ pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, 
             found.insert((reps[a], reps[b], r.to_bits()));
         }
     }
-    Some(found.into_iter().map(|(i, j, r)| (i, j, f64::from_bits(r))).collect())
+    Some(
+        found
+            .into_iter()
+            .map(|(i, j, r)| (i, j, f64::from_bits(r)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

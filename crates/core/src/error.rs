@@ -48,7 +48,10 @@ pub enum ValidationError {
     },
     /// A sort with cells that hold no value (statements 1-based, ascending).
     #[error("sort '{sort}' is incomplete: no value for {}", statement_list(.statements))]
-    Incomplete { sort: String, statements: Vec<usize> },
+    Incomplete {
+        sort: String,
+        statements: Vec<usize>,
+    },
     /// Statement labels that do not match the number of statements.
     #[error("{found} statement labels given for {expected} statements")]
     LabelCount { expected: usize, found: usize },

@@ -403,9 +403,8 @@ pub fn varimax_pqmethod_traced(
                 if num < den && den >= 0.0 {
                     let tan4t = (num / den).abs();
                     let margin = (tan4t - PQMETHOD_VARIMAX_SKIP).abs();
-                    let closer = near[p * k + q].is_none_or(|c| {
-                        margin < (c.tan4t - PQMETHOD_VARIMAX_SKIP).abs()
-                    });
+                    let closer = near[p * k + q]
+                        .is_none_or(|c| margin < (c.tan4t - PQMETHOD_VARIMAX_SKIP).abs());
                     if margin < NEAR_SKIP && closer {
                         near[p * k + q] = Some(NearSkip {
                             p,
@@ -426,7 +425,12 @@ pub fn varimax_pqmethod_traced(
             break;
         }
     }
-    (loadings.dot(&t), t, cycles, near.into_iter().flatten().collect())
+    (
+        loadings.dot(&t),
+        t,
+        cycles,
+        near.into_iter().flatten().collect(),
+    )
 }
 
 /// `(sin, cos)` of PQMethod's rotation angle for a pair, or `None` when the pair is skipped.

@@ -492,7 +492,10 @@ mod tests {
             },
         };
         let json = serde_json::to_string(&l).unwrap();
-        assert_eq!(json, r#"{"sort":"P4","reason":"incomplete","statements":[2]}"#);
+        assert_eq!(
+            json,
+            r#"{"sort":"P4","reason":"incomplete","statements":[2]}"#
+        );
         assert_eq!(serde_json::from_str::<LeftOut>(&json).unwrap(), l);
     }
 }

@@ -39,7 +39,10 @@ pub fn validate(table: &SortTable, options: &ValidationOptions) -> Result<Study,
 }
 
 /// [`validate`], with every problem found when there is one ([`validate_all`]; never empty).
-pub fn check(table: &SortTable, options: &ValidationOptions) -> Result<Study, Vec<ValidationError>> {
+pub fn check(
+    table: &SortTable,
+    options: &ValidationOptions,
+) -> Result<Study, Vec<ValidationError>> {
     let problems = validate_all(table, options);
     if problems.is_empty() {
         Ok(build(table, options))
@@ -118,7 +121,10 @@ pub fn validate_all(table: &SortTable, options: &ValidationOptions) -> Vec<Valid
     if ragged || n < 2 || m < 2 {
         return problems;
     }
-    let rows = Rows { table, complete: &complete };
+    let rows = Rows {
+        table,
+        complete: &complete,
+    };
     // Zero variance first: such a sort also breaks any grid, and this says why.
     let before = problems.len();
     push_zero_variance(&rows, &mut problems);

@@ -289,7 +289,10 @@ mod tests {
         assert_eq!(d.format, InputFormat::CsvRows);
         // No id name: decided by the distribution of the rows.
         let rows = ",1,2,3\nP1,1,0,-1\nP2,0,-1,1\nP3,1,-1,0\n";
-        assert_eq!(detect_layout_of(&records(rows)).format, InputFormat::CsvRows);
+        assert_eq!(
+            detect_layout_of(&records(rows)).format,
+            InputFormat::CsvRows
+        );
         let columns = ",1,2,3\nS1,1,0,-1\nS2,0,1,0\nS3,-1,-1,1\n";
         assert_eq!(
             detect_layout_of(&records(columns)).format,

@@ -173,7 +173,9 @@ pub(crate) fn parse_sheets(
     };
     let header_line = *first_line;
     // The header row of column numbers, unless the first row is already a submission.
-    let has_header = !first.iter().any(|c| sheets_key(c).is_some_and(|(k, _)| k == "sort"));
+    let has_header = !first
+        .iter()
+        .any(|c| sheets_key(c).is_some_and(|(k, _)| k == "sort"));
     let mut submissions = Vec::with_capacity(records.len());
     for (line, fields) in records.into_iter().skip(usize::from(has_header)) {
         let mut pairs = Vec::with_capacity(fields.len());
@@ -444,7 +446,8 @@ mod tests {
         assert!(!p[0].attributes.contains_key("urlUsercode"));
         assert_eq!(l.source.sort(1).unwrap().to_string(), "line 3");
         let by = |key| {
-            let records = crate::dispatch::csv_records(NETLIFY.as_bytes(), Path::new("n.csv")).unwrap();
+            let records =
+                crate::dispatch::csv_records(NETLIFY.as_bytes(), Path::new("n.csv")).unwrap();
             parse_netlify(records, Path::new("n.csv"), Some(key))
         };
         assert_eq!(by("randomid").unwrap().0.table.sort_ids, ["r1", "r2"]);
@@ -471,8 +474,12 @@ projectName: t,partId: anonymous,randomId: r2,\"comment: yes, sure\",sort: no da
         let p = l.participants().unwrap();
         assert_eq!(p[1].attributes["comment"], "yes, sure");
         assert_eq!(p[1].attributes["partId"], "anonymous");
-        let e = read_sorts_from_str("1,2\npartId: a,sort: 1|x\n", "s.csv", InputFormat::SheetsCsv)
-            .unwrap_err();
+        let e = read_sorts_from_str(
+            "1,2\npartId: a,sort: 1|x\n",
+            "s.csv",
+            InputFormat::SheetsCsv,
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "s.csv: line 2: sort, value 2 (statement 2): 'x' is not an integer; expected an EQ Web Sort Google Sheets export: a header row (1, 2, 3, ...), then one row per submission of cells 'key: value' ('partId: ...', 'randomId: ...', ..., 'sort: 2|-1|0|...')"
@@ -483,6 +490,10 @@ projectName: t,partId: anonymous,randomId: r2,\"comment: yes, sure\",sort: no da
             InputFormat::SheetsCsv,
         )
         .unwrap_err();
-        assert!(e.to_string().starts_with("s.csv: line 3, participant 'b': sort has 2 value(s), expected 3"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("s.csv: line 3, participant 'b': sort has 2 value(s), expected 3"),
+            "{e}"
+        );
     }
 }

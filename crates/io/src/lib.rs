@@ -74,12 +74,12 @@ pub use input_format::{InputFormat, UnknownFormatName};
 pub use load::{
     Invalid, LoadError, load_study, select_sorts, validate_every_problem, validate_loaded,
 };
-pub use statements::read_statement_file;
 pub use results::{
     ReadResultsError, ResultsFile, WriteError, read_results_file, results_json, write_atomic,
     write_results_json, write_results_json_to,
 };
 pub use source::{Location, SourceMap};
+pub use statements::read_statement_file;
 pub use study::{
     AnalysisDefaults, DesignStudy, MANIFEST, Statement, StudyInfo, read_design, read_statements,
     read_study, study_files, write_study,
@@ -357,7 +357,9 @@ impl LoadedSorts {
     /// ([`select_sorts`]).
     pub fn subset(&self, kept: &[usize]) -> LoadedSorts {
         let pick = |people: &[Participant]| -> Vec<Participant> {
-            kept.iter().filter_map(|&i| people.get(i).cloned()).collect()
+            kept.iter()
+                .filter_map(|&i| people.get(i).cloned())
+                .collect()
         };
         LoadedSorts {
             table: self.table.subset(kept),

@@ -35,7 +35,10 @@ pub enum LoadError {
 
 /// The one-line message of incomplete sorts, each error worded by `text`: `FILE: 2
 /// incomplete sort(s): line 4: sort 'P3' is incomplete: ...; line 9: ...`.
-pub(crate) fn incomplete_message(sorts: &[Invalid], text: &dyn Fn(&ValidationError) -> String) -> String {
+pub(crate) fn incomplete_message(
+    sorts: &[Invalid],
+    text: &dyn Fn(&ValidationError) -> String,
+) -> String {
     let file = sorts
         .first()
         .map(|i| crate::error::shown(&i.file))
@@ -138,16 +141,15 @@ pub fn select_sorts(
     loaded: &LoadedSorts,
     selection: &Selection,
 ) -> Result<(Option<LoadedSorts>, Vec<LeftOut>), LoadError> {
-    let selected =
-        select(&loaded.table, loaded.participants(), selection).map_err(|error| {
-            LoadError::Selection {
-                file: loaded
-                    .study
-                    .as_ref()
-                    .map_or_else(|| loaded.path.clone(), |s| s.dir.clone()),
-                error,
-            }
-        })?;
+    let selected = select(&loaded.table, loaded.participants(), selection).map_err(|error| {
+        LoadError::Selection {
+            file: loaded
+                .study
+                .as_ref()
+                .map_or_else(|| loaded.path.clone(), |s| s.dir.clone()),
+            error,
+        }
+    })?;
     if selected.keeps_all() {
         return Ok((None, Vec::new()));
     }

@@ -12,8 +12,7 @@ use crate::study::Statement;
 use crate::text::Lines;
 
 const EXPECTED_TEXT: &str = "one statement text per line";
-const EXPECTED_XML: &str =
-    "HTMLQ's statements.xml: <statements> holding one <statement id=\"N\">text</statement> per statement";
+const EXPECTED_XML: &str = "HTMLQ's statements.xml: <statements> holding one <statement id=\"N\">text</statement> per statement";
 
 /// Reads a statements file (text, XML or CSV; see the module). Ids: the XML's `id`
 /// attributes, the CSV's `id` column, `1..m` for text. Errors name the file and the line.
@@ -63,7 +62,9 @@ fn parse_lines(text: &str, file: &Path) -> Result<Vec<Statement>, ReadError> {
             return Err(content(
                 file,
                 Some(format!("line {}", i + 1)),
-                format!("the line is blank; expected {EXPECTED_TEXT} (a blank line would shift the statements after it)"),
+                format!(
+                    "the line is blank; expected {EXPECTED_TEXT} (a blank line would shift the statements after it)"
+                ),
             ));
         }
         out.push(Statement {
@@ -76,7 +77,14 @@ fn parse_lines(text: &str, file: &Path) -> Result<Vec<Statement>, ReadError> {
 }
 
 /// The text between `open` and `close` starting at `at`, or an error at `at`'s line.
-fn skip_to(text: &str, at: usize, close: &str, what: &str, file: &Path, lines: &mut Lines) -> Result<usize, ReadError> {
+fn skip_to(
+    text: &str,
+    at: usize,
+    close: &str,
+    what: &str,
+    file: &Path,
+    lines: &mut Lines,
+) -> Result<usize, ReadError> {
     match text.get(at..).and_then(|t| t.find(close)) {
         Some(i) => Ok(at + i + close.len()),
         None => Err(content(
@@ -105,11 +113,12 @@ fn unescape(raw: &str, out: &mut String) {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 _ => {
-                    let code = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
-                        u32::from_str_radix(hex, 16).ok()
-                    } else {
-                        name.strip_prefix('#').and_then(|d| d.parse().ok())
-                    };
+                    let code =
+                        if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else {
+                            name.strip_prefix('#').and_then(|d| d.parse().ok())
+                        };
                     code.and_then(char::from_u32)
                 }
             };
@@ -164,7 +173,14 @@ fn parse_xml(text: &str, file: &Path) -> Result<Vec<Statement>, ReadError> {
         } else if rest.starts_with("<![CDATA[") {
             at = skip_to(text, lt + 9, "]]>", "a CDATA section", file, &mut lines)?;
         } else if rest.starts_with("<?") {
-            at = skip_to(text, lt + 2, "?>", "a processing instruction", file, &mut lines)?;
+            at = skip_to(
+                text,
+                lt + 2,
+                "?>",
+                "a processing instruction",
+                file,
+                &mut lines,
+            )?;
         } else if is_statement_tag(rest) {
             let tag_end = skip_to(text, lt, ">", "a <statement> tag", file, &mut lines)?;
             let line = lines.line_of(lt);
@@ -172,17 +188,35 @@ fn parse_xml(text: &str, file: &Path) -> Result<Vec<Statement>, ReadError> {
             let place = || Some(format!("line {line}"));
             let id: u32 = match attribute(tag, "id").map(str::trim) {
                 Some(v) => v.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    content(file, place(), format!("statement id '{v}' is not a positive integer; expected {EXPECTED_XML}"))
+                    content(
+                        file,
+                        place(),
+                        format!(
+                            "statement id '{v}' is not a positive integer; expected {EXPECTED_XML}"
+                        ),
+                    )
                 })?,
                 None => {
-                    return Err(content(file, place(), format!("a <statement> without an id attribute; expected {EXPECTED_XML}")));
+                    return Err(content(
+                        file,
+                        place(),
+                        format!("a <statement> without an id attribute; expected {EXPECTED_XML}"),
+                    ));
                 }
             };
             if !ids.insert(id) {
-                return Err(content(file, place(), format!("statement id {id} is given twice")));
+                return Err(content(
+                    file,
+                    place(),
+                    format!("statement id {id} is given twice"),
+                ));
             }
             if tag.trim_end().ends_with('/') {
-                return Err(content(file, place(), format!("statement {id} has no text")));
+                return Err(content(
+                    file,
+                    place(),
+                    format!("statement {id} has no text"),
+                ));
             }
             let (raw, end) = statement_content(text, tag_end, file, &mut lines)?;
             let text_of: String = raw
@@ -191,7 +225,11 @@ fn parse_xml(text: &str, file: &Path) -> Result<Vec<Statement>, ReadError> {
                 .collect();
             let text_of = text_of.trim().to_string();
             if text_of.is_empty() {
-                return Err(content(file, place(), format!("statement {id} has no text")));
+                return Err(content(
+                    file,
+                    place(),
+                    format!("statement {id} has no text"),
+                ));
             }
             out.push(Statement {
                 id,
@@ -204,7 +242,11 @@ fn parse_xml(text: &str, file: &Path) -> Result<Vec<Statement>, ReadError> {
         }
     }
     if out.is_empty() {
-        return Err(content(file, None, format!("no <statement> element; expected {EXPECTED_XML}")));
+        return Err(content(
+            file,
+            None,
+            format!("no <statement> element; expected {EXPECTED_XML}"),
+        ));
     }
     Ok(out)
 }
@@ -265,19 +307,40 @@ mod tests {
     fn htmlq_statements_xml() {
         let s = xml("<?xml version=\"1.0\"?>\n<!-- <statement id=\"9\">example</statement> -->\n<statements version=\"1.0\" htmlParse=\"false\">\n  <statement id=\"1\">Cars &amp; buses</statement>\n  <statement id='2'>\n  Two\n  lines &#233;</statement>\n  <statement id=\"3\"><![CDATA[a <b> c]]></statement>\n</statements>\n").unwrap();
         let texts: Vec<(u32, &str)> = s.iter().map(|s| (s.id, s.text.as_str())).collect();
-        assert_eq!(texts, [(1, "Cars & buses"), (2, "Two   lines é"), (3, "a <b> c")]);
+        assert_eq!(
+            texts,
+            [(1, "Cars & buses"), (2, "Two   lines é"), (3, "a <b> c")]
+        );
     }
 
     #[test]
     fn xml_errors_name_the_line() {
         let e = xml("<statements>\n<statement>x</statement>\n</statements>").unwrap_err();
-        assert_eq!(e.to_string(), format!("s.xml: line 2: a <statement> without an id attribute; expected {EXPECTED_XML}"));
-        let e = xml("<statements>\n<statement id=\"1\">x</statement>\n<statement id=\"1\">y</statement>").unwrap_err();
-        assert_eq!(e.to_string(), "s.xml: line 3: statement id 1 is given twice");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "s.xml: line 2: a <statement> without an id attribute; expected {EXPECTED_XML}"
+            )
+        );
+        let e = xml(
+            "<statements>\n<statement id=\"1\">x</statement>\n<statement id=\"1\">y</statement>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.xml: line 3: statement id 1 is given twice"
+        );
         let e = xml("<statements>\n<statement id=\"a\">x</statement>").unwrap_err();
-        assert!(e.to_string().contains("'a' is not a positive integer"), "{e}");
+        assert!(
+            e.to_string().contains("'a' is not a positive integer"),
+            "{e}"
+        );
         let e = xml("<statements>\n<statement id=\"1\">x").unwrap_err();
-        assert!(e.to_string().starts_with("s.xml: line 2: a <statement> is not closed"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("s.xml: line 2: a <statement> is not closed"),
+            "{e}"
+        );
         let e = xml("<statements></statements>").unwrap_err();
         assert!(e.to_string().contains("no <statement> element"), "{e}");
         let e = xml("<statements><!-- x").unwrap_err();
@@ -286,11 +349,23 @@ mod tests {
 
     #[test]
     fn text_lines() {
-        let s = parse_statements("\u{feff}First\r\n Second \n\n".as_bytes(), Path::new("s.txt"), false).unwrap();
-        assert_eq!(s.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), ["First", "Second"]);
+        let s = parse_statements(
+            "\u{feff}First\r\n Second \n\n".as_bytes(),
+            Path::new("s.txt"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            s.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            ["First", "Second"]
+        );
         assert_eq!(s[1].id, 2);
         let e = parse_statements(b"a\n\nb\n", Path::new("s.txt"), false).unwrap_err();
-        assert!(e.to_string().starts_with("s.txt: line 2: the line is blank"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("s.txt: line 2: the line is blank"),
+            "{e}"
+        );
         let e = parse_statements(b" \n", Path::new("s.txt"), false).unwrap_err();
         assert!(matches!(e, ReadError::Empty { .. }), "{e}");
     }

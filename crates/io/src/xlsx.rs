@@ -220,8 +220,8 @@ pub(crate) fn parse(
         ));
     }
     let detection = detect::detect_layout(&records, id_column);
-    let (mut parsed, participants) =
-        parse_layout(records, file, detection.format, id_column).map_err(|e| {
+    let (mut parsed, participants) = parse_layout(records, file, detection.format, id_column)
+        .map_err(|e| {
             let mut d = detection.clone();
             d.reason = format!("in sheet '{sorts_sheet}', {}", d.reason);
             detected(e, &d)

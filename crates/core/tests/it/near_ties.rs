@@ -221,31 +221,53 @@ fn tan4t_within_1e7_of_the_skip_threshold_is_a_near_tie() {
         let (t, den) = first_tan4t(&a);
         assert!((t - target).abs() < 1e-12 && den > 0.0, "{t} {den}");
         let (_, _, _, near) = varimax_pqmethod_traced(a.view());
-        let first = near.iter().find(|s| s.p == 0 && s.q == 1).expect("a near skip");
+        let first = near
+            .iter()
+            .find(|s| s.p == 0 && s.q == 1)
+            .expect("a near skip");
         assert_eq!(first.skipped, skipped);
         assert!((first.tan4t - PQMETHOD_VARIMAX_SKIP).abs() < 1e-7);
-        let rotated =
-            rotate::rotate(a.view(), Rotation::Varimax, VarimaxMethod::Pqmethod, Orientation::Reflect, &[])
-                .unwrap();
+        let rotated = rotate::rotate(
+            a.view(),
+            Rotation::Varimax,
+            VarimaxMethod::Pqmethod,
+            Orientation::Reflect,
+            &[],
+        )
+        .unwrap();
         let w = rotate::warnings(&rotated);
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].group(), "varimax_near_skip");
         assert_eq!(w[0].factors(), ["F1", "F2"]);
         let text = w[0].to_string();
-        let verb = if skipped { "were not rotated" } else { "were rotated" };
+        let verb = if skipped {
+            "were not rotated"
+        } else {
+            "were rotated"
+        };
         assert!(text.contains(verb), "{text}");
         assert!(text.contains("skip threshold 0.00116"), "{text}");
     }
     // far from the threshold: nothing to say
     let a = turn_for(PQMETHOD_VARIMAX_SKIP * 3.0);
-    let rotated =
-        rotate::rotate(a.view(), Rotation::Varimax, VarimaxMethod::Pqmethod, Orientation::Reflect, &[])
-            .unwrap();
+    let rotated = rotate::rotate(
+        a.view(),
+        Rotation::Varimax,
+        VarimaxMethod::Pqmethod,
+        Orientation::Reflect,
+        &[],
+    )
+    .unwrap();
     assert!(rotate::warnings(&rotated).is_empty());
     // R's varimax has no skip rule
     let a = turn_for(PQMETHOD_VARIMAX_SKIP + 5e-8);
-    let rotated =
-        rotate::rotate(a.view(), Rotation::Varimax, VarimaxMethod::Svd, Orientation::AsIs, &[])
-            .unwrap();
+    let rotated = rotate::rotate(
+        a.view(),
+        Rotation::Varimax,
+        VarimaxMethod::Svd,
+        Orientation::AsIs,
+        &[],
+    )
+    .unwrap();
     assert!(rotate::warnings(&rotated).is_empty());
 }
