@@ -11,7 +11,7 @@ runs="${1:-1000000}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(csv json xlsx pqmethod study_toml study_csv http upload)
+  targets=(csv json eqwebsort statements xlsx pqmethod study_toml study_csv http upload)
 fi
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"

@@ -7,9 +7,11 @@ use std::path::Path;
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 8] = [
+const TARGETS: [(&str, Check); 10] = [
     ("csv", qstudy_io::harness::csv),
     ("json", qstudy_io::harness::json),
+    ("eqwebsort", qstudy_io::harness::eqwebsort),
+    ("statements", qstudy_io::harness::statements),
     ("xlsx", qstudy_io::harness::xlsx),
     ("pqmethod", qstudy_io::harness::pqmethod),
     ("study_toml", qstudy_io::harness::study_toml),

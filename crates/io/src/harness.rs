@@ -16,13 +16,28 @@ use crate::{InputFormat, LoadedSorts, ReadError, read_sorts, read_sorts_from_byt
 
 pub mod workbook;
 
-/// Checks a reader's result: errors and validation messages are one line naming the file.
+/// Checks a reader's result: errors and validation messages are one line naming the file,
+/// also once incomplete sorts are left out (the selection and the checks after it).
 fn check(result: Result<LoadedSorts, ReadError>, file: &str) {
     match result {
         Ok(loaded) => {
             for e in qstudy_core::validate::validate_all(&loaded.table, &Default::default()) {
                 let msg = loaded.describe(&e);
                 assert!(!msg.contains('\n'), "multi-line message: {msg}");
+            }
+            let drop = qstudy_core::select::Selection {
+                drop_incomplete: true,
+                ..Default::default()
+            };
+            for selection in [Default::default(), drop] {
+                let checked = crate::select_sorts(&loaded, &selection).and_then(|(kept, _)| {
+                    crate::validate_loaded(kept.as_ref().unwrap_or(&loaded), None, false)
+                });
+                if let Err(e) = checked {
+                    let msg = e.to_string();
+                    assert!(!msg.contains('\n'), "multi-line message: {msg}");
+                    assert!(msg.starts_with(file), "message does not name {file}: {msg}");
+                }
             }
         }
         Err(e) => {
@@ -45,6 +60,57 @@ pub fn csv(bytes: &[u8]) {
             read_sorts_from_bytes(bytes, "fuzz.csv", Some(format)),
             "fuzz.csv",
         );
+    }
+}
+
+/// An EQ Web Sort CSV export: told apart by content, then read as a Netlify and a Google
+/// Sheets export explicitly, with the default ids and with `partId` as the id column.
+pub fn eqwebsort(bytes: &[u8]) {
+    check(read_sorts_from_bytes(bytes, "fuzz.csv", None), "fuzz.csv");
+    for format in [InputFormat::NetlifyCsv, InputFormat::SheetsCsv] {
+        for id_column in [None, Some("partId")] {
+            check(
+                crate::dispatch::parse_bytes(
+                    bytes,
+                    Path::new("fuzz.csv"),
+                    format,
+                    false,
+                    id_column,
+                ),
+                "fuzz.csv",
+            );
+        }
+    }
+}
+
+/// A statements file: read as HTMLQ's `statements.xml` and as text, one statement per line;
+/// then given to a table of two sorts, as `--statements` does.
+pub fn statements(bytes: &[u8]) {
+    for (name, xml) in [("fuzz.xml", true), ("fuzz.txt", false)] {
+        match crate::statements::parse_statements(bytes, Path::new(name), xml) {
+            Ok(statements) => assert!(statements.iter().all(|s| !s.text.is_empty() && s.id > 0)),
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(!msg.contains('\n'), "multi-line error: {msg}");
+                assert!(msg.starts_with(name), "error does not name {name}: {msg}");
+            }
+        }
+    }
+    if let Ok(dir) = tempfile::tempdir() {
+        let (sorts, file) = (dir.path().join("s.csv"), dir.path().join("fuzz.xml"));
+        if std::fs::write(&sorts, "A,B\n1,-1\n-1,1\n0,0\n").is_ok()
+            && std::fs::write(&file, bytes).is_ok()
+        {
+            let options = crate::ReadOptions {
+                statements: Some(file.clone()),
+                ..Default::default()
+            };
+            if let Err(e) = crate::read_sorts_with(&sorts, None, &options) {
+                let msg = e.to_string();
+                assert!(!msg.contains('\n'), "multi-line error: {msg}");
+                assert!(msg.starts_with(&file.display().to_string()), "{msg}");
+            }
+        }
     }
 }
 
