@@ -774,3 +774,73 @@ fn the_scree_points_above_the_line_are_the_count_the_reasons_give() {
         assert_eq!(report["kaiser_guttman"], kaiser, "{input}");
     }
 }
+
+#[test]
+fn the_page_leaves_sorts_out_and_its_saved_study_keeps_the_choice() {
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let state = s.state();
+    // every sort as read, for the page to offer them
+    assert_eq!(state["opened"]["sort_ids"].as_array().unwrap().len(), 32);
+    let mut options = state["options"].clone();
+    options["where"] = json!(["role=officer"]);
+    let analysed = s.post_json("/api/analyze", &options);
+    let page = &analysed["results"];
+    assert_eq!(page["input"]["sorts"], 16);
+    assert_eq!(page["options"]["where"][0]["values"], json!(["officer"]));
+    assert_eq!(page["options"]["left_out"].as_array().unwrap().len(), 16);
+    // the saved study keeps every sort and the choice; `qstudy analyze` gives the page's results
+    options["exclude"] = json!(["O01"]);
+    let page = s.post_json("/api/analyze", &options)["results"].clone();
+    assert_eq!(page["input"]["sorts"], 15);
+    let (status, zip) = s.post("/api/save", &options);
+    assert_eq!(status, 200);
+    let tmp = tempfile::tempdir().unwrap();
+    let study = unzip(&zip, &tmp.path().join("saved"));
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    assert!(toml.contains("exclude = [\"O01\"]"), "{toml}");
+    assert!(toml.contains("where = [\"role=officer\"]"), "{toml}");
+    let sorts = std::fs::read_to_string(study.join("sorts.csv")).unwrap();
+    assert_eq!(sorts.lines().count(), 33);
+    assert_eq!(analyze_saved(&study, &tmp.path().join("cli")), page);
+    // the download is of the sorts selected
+    let (status, zip) = s.post("/api/download", &options);
+    assert_eq!(status, 200);
+    let down = unzip(&zip, &tmp.path().join("download"));
+    let r: Value =
+        serde_json::from_slice(&std::fs::read(down.join("results.json")).unwrap()).unwrap();
+    assert_eq!(r["input"]["sorts"], 15);
+    // back to every sort
+    options["exclude"] = json!([]);
+    options["where"] = json!([]);
+    let page = s.post_json("/api/analyze", &options);
+    assert_eq!(page["results"]["input"]["sorts"], 32);
+    // a selection that names nothing: the page's words
+    options["exclude"] = json!(["X99"]);
+    let answer = s.post_json("/api/analyze", &options);
+    let e = page_error(&s, &answer);
+    assert!(e.ends_with("exclude: no sort with id 'X99'"), "{e}");
+}
+
+#[test]
+fn an_upload_takes_its_statements_and_id_column() {
+    let s = start(None);
+    let sorts = std::fs::read(fixture("kade-demo/ipad-survey-japanese/sorts.csv")).unwrap();
+    let texts = std::fs::read(fixture("kade-demo/ipad-survey-japanese/statements.txt")).unwrap();
+    let state = upload(&s, &[("sorts.csv", &sorts), ("statements.txt", &texts)]);
+    let labels = state["opened"]["statement_labels"].as_array().unwrap();
+    assert_eq!(labels.len(), 60);
+    let netlify = std::fs::read(fixture("eqwebsort/apse-netlify.csv")).unwrap();
+    let files = vec![json!({
+        "name": "netlify.csv",
+        "data": base64::engine::general_purpose::STANDARD.encode(&netlify),
+    })];
+    let state = s.post_json(
+        "/api/load",
+        &json!({"files": files, "id_column": "urlUsercode"}),
+    );
+    assert_eq!(state["opened"]["sort_ids"][0], "C01");
+    let answer = s.post_json("/api/load", &json!({"files": files, "id_column": "email"}));
+    let e = page_error(&s, &answer);
+    assert!(e.starts_with("netlify.csv: line 1: no key 'email'"), "{e}");
+}

@@ -4,13 +4,12 @@
 //! (`exclude`).
 //!
 //! Linear in the size of the study for any number of sorts: identical sorts are found by
-//! hashing rows; for near-identical sorts, every pair is compared when there are at most
-//! [`EXACT_PAIRS_LIMIT`] distinct sorts (each comparison stops as soon as the pair is too far
-//! apart), and beyond that, among the sorts that share one distribution (every forced sort),
-//! by a pigeonhole on blocks of statements that finds every such pair (see [`near_pairs`]).
+//! hashing rows; near-identical sorts that share one distribution (every pair of forced sorts)
+//! by a pigeonhole on blocks of statements that finds every such pair, other pairs by comparing
+//! every pair when there are at most [`EXACT_PAIRS_LIMIT`] distinct sorts (each comparison
+//! stopping as soon as the pair is too far apart); see [`near_pairs`].
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use ndarray::{Array2, ArrayView1};
 
@@ -47,7 +46,8 @@ pub fn data_warnings(study: &Study) -> Vec<Warning> {
             first: ids[first].clone(),
         })
         .collect();
-    match near_pairs(x, &reps) {
+    // a forced study's sorts all have the grid's distribution (checked by the validation)
+    match near_pairs(x, &reps, !study.free_distribution()) {
         Some(pairs) => {
             warnings.extend(
                 pairs
@@ -67,31 +67,47 @@ pub fn data_warnings(study: &Study) -> Vec<Warning> {
 }
 
 fn row_hash(row: ArrayView1<f64>) -> u64 {
-    let mut h = DefaultHasher::new();
-    for v in row {
-        v.to_bits().hash(&mut h);
-    }
-    h.finish()
+    block_hash(row, 0, row.len())
 }
 
 /// The first sort of each set of identical sorts (in input order), and each later sort with
-/// the first it equals.
+/// the first it equals (ordered by the later sort).
 fn distinct_rows(x: &Array2<f64>) -> (Vec<usize>, Vec<(usize, usize)>) {
-    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::with_capacity(x.nrows());
-    let mut reps = Vec::new();
-    let mut identical = Vec::new();
-    for i in 0..x.nrows() {
-        let row = x.row(i);
-        let bucket = by_hash.entry(row_hash(row)).or_default();
-        match bucket.iter().find(|&&j| x.row(j) == row) {
-            Some(&j) => identical.push((i, j)),
-            None => {
-                bucket.push(i);
-                reps.push(i);
+    // sorts side by side by the hash of their values, in input order within a hash
+    let mut keyed: Vec<(u64, usize)> = (0..x.nrows()).map(|i| (row_hash(x.row(i)), i)).collect();
+    keyed.sort_unstable();
+    let mut first_of = vec![usize::MAX; x.nrows()];
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let mut firsts: Vec<usize> = Vec::new();
+        for &(_, i) in run {
+            match firsts.iter().find(|&&j| x.row(j) == x.row(i)) {
+                Some(&j) => first_of[i] = j,
+                None => {
+                    firsts.push(i);
+                    first_of[i] = i;
+                }
             }
         }
     }
+    let reps = (0..x.nrows()).filter(|&i| first_of[i] == i).collect();
+    let identical = (0..x.nrows())
+        .filter(|&i| first_of[i] != i)
+        .map(|i| (i, first_of[i]))
+        .collect();
     (reps, identical)
+}
+
+/// A hash of the values of statements `lo..hi` of a sort (a multiply-xor mix: equal blocks
+/// hash equal, which is all the pigeonhole needs; candidates are verified).
+fn block_hash(row: ArrayView1<f64>, lo: usize, hi: usize) -> u64 {
+    row.iter()
+        .skip(lo)
+        .take(hi - lo)
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
+            (h ^ v.to_bits())
+                .wrapping_mul(0x0000_0100_0000_01b3)
+                .rotate_left(29)
+        })
 }
 
 /// A sort standardised: mean 0, `sum z^2 = m - 1`.
@@ -123,35 +139,40 @@ fn near_r(a: &[f64], b: &[f64]) -> Option<f64> {
 /// The pairs `(i, j, r)` (`i < j`, rows of `x`) among `reps` that correlate at
 /// [`NEAR_IDENTICAL_R`] or above, ascending; `None` when the check could not be completed.
 ///
-/// Up to [`EXACT_PAIRS_LIMIT`] sorts, every pair is compared. Beyond, only sorts with the same
-/// distribution of values are compared (every pair of forced sorts): they share the mean and
+/// Sorts with the same distribution of values (every pair of forced sorts) are compared by a
+/// pigeonhole; pairs of other sorts only up to [`EXACT_PAIRS_LIMIT`] sorts, where every pair is
+/// compared (also when the pigeonhole cannot be used). Sorts of one distribution share the mean and
 /// the variance `s^2`, so `r >= 0.99` exactly when the sum of squared differences of their
 /// values `D <= 0.02 (m - 1) s^2`; as values are integers, such sorts differ in at most
 /// `floor(that)` statements, so cut into one more block of statements than that, they agree on
 /// every statement of at least one block (pigeonhole). Sorts are bucketed by each block's
 /// values and only sorts sharing a bucket are compared. Gives up (`None`) when the blocks
-/// would be shorter than 2 statements or the candidate pairs exceed `50 n + 10^6`.
-pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, f64)>> {
-    let m = x.ncols();
-    if m < 2 {
+/// would be shorter than 2 statements or the candidate pairs exceed `50 n + 10^6`. With
+/// `same_distribution` (a forced study) the sorts are known to share one distribution.
+pub fn near_pairs(
+    x: &Array2<f64>,
+    reps: &[usize],
+    same_distribution: bool,
+) -> Option<Vec<(usize, usize, f64)>> {
+    if x.ncols() < 2 {
         return Some(Vec::new());
     }
-    let z: Vec<Vec<f64>> = reps.iter().map(|&i| standardized(x.row(i))).collect();
-    let mut found = BTreeSet::new();
+    let all: Vec<usize> = (0..reps.len()).collect();
+    if same_distribution && let Some(pairs) = pigeonhole(x, reps, &[all]) {
+        return Some(pairs);
+    }
     if reps.len() <= EXACT_PAIRS_LIMIT {
+        let z: Vec<Vec<f64>> = reps.iter().map(|&i| standardized(x.row(i))).collect();
+        let mut found = Vec::new();
         for a in 0..reps.len() {
             for b in a + 1..reps.len() {
                 if let Some(r) = near_r(&z[a], &z[b]) {
-                    found.insert((reps[a], reps[b], r.to_bits()));
+                    found.push((reps[a], reps[b], r));
                 }
             }
         }
-        return Some(
-            found
-                .into_iter()
-                .map(|(i, j, r)| (i, j, f64::from_bits(r)))
-                .collect(),
-        );
+        found.sort_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
+        return Some(found);
     }
     // Groups of one distribution (the sorted values).
     let mut groups: HashMap<Vec<u64>, Vec<usize>> = HashMap::new();
@@ -163,9 +184,21 @@ pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, 
             .or_default()
             .push(k);
     }
+    let groups: Vec<Vec<usize>> = groups.into_values().collect();
+    pigeonhole(x, reps, &groups)
+}
+
+/// The pigeonhole of [`near_pairs`] within each group (indices into `reps`) of sorts sharing
+/// one distribution; `None` when it cannot be completed.
+fn pigeonhole(
+    x: &Array2<f64>,
+    reps: &[usize],
+    groups: &[Vec<usize>],
+) -> Option<Vec<(usize, usize, f64)>> {
+    let m = x.ncols();
     let cap = 50 * reps.len() + 1_000_000;
     let mut candidates: Vec<(usize, usize)> = Vec::new();
-    for members in groups.values().filter(|g| g.len() > 1) {
+    for members in groups.iter().filter(|g| g.len() > 1) {
         let row = x.row(reps[members[0]]);
         let mean = row.sum() / m as f64;
         let variance = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (m - 1) as f64;
@@ -176,19 +209,28 @@ pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, 
         if m < 2 * blocks {
             return None;
         }
+        // each sort's block hashes, in one pass over its values
+        let bounds: Vec<(usize, usize)> = (0..blocks)
+            .map(|b| (b * m / blocks, (b + 1) * m / blocks))
+            .collect();
+        let hashes: Vec<u64> = members
+            .iter()
+            .flat_map(|&k| {
+                let row = x.row(reps[k]);
+                bounds.iter().map(move |&(lo, hi)| block_hash(row, lo, hi))
+            })
+            .collect();
         for b in 0..blocks {
-            let (lo, hi) = (b * m / blocks, (b + 1) * m / blocks);
-            let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
-            for &k in members {
-                let mut h = DefaultHasher::new();
-                for v in x.row(reps[k]).iter().skip(lo).take(hi - lo) {
-                    v.to_bits().hash(&mut h);
-                }
-                buckets.entry(h.finish()).or_default().push(k);
-            }
-            for bucket in buckets.values().filter(|v| v.len() > 1) {
-                for (p, &a) in bucket.iter().enumerate() {
-                    for &c in &bucket[p + 1..] {
+            // the sorts by the hash of their values in the block: equal blocks side by side
+            let mut keyed: Vec<(u64, usize)> = members
+                .iter()
+                .enumerate()
+                .map(|(p, &k)| (hashes[p * blocks + b], k))
+                .collect();
+            keyed.sort_unstable();
+            for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+                for (p, &(_, a)) in run.iter().enumerate() {
+                    for &(_, c) in &run[p + 1..] {
                         candidates.push((a.min(c), a.max(c)));
                         if candidates.len() > cap {
                             return None;
@@ -200,9 +242,11 @@ pub fn near_pairs(x: &Array2<f64>, reps: &[usize]) -> Option<Vec<(usize, usize, 
     }
     candidates.sort_unstable();
     candidates.dedup();
+    let mut found = BTreeSet::new();
     for (a, b) in candidates {
-        if let Some(r) = near_r(&z[a], &z[b]) {
-            found.insert((reps[a], reps[b], r.to_bits()));
+        let (za, zb) = (standardized(x.row(reps[a])), standardized(x.row(reps[b])));
+        if let Some(r) = near_r(&za, &zb) {
+            found.insert((reps[a].min(reps[b]), reps[a].max(reps[b]), r.to_bits()));
         }
     }
     Some(
@@ -266,7 +310,15 @@ mod tests {
         let grid: Grid = "-4:2,-3:3,-2:5,-1:6,0:8,1:6,2:5,3:3,4:2".parse().unwrap();
         let x = sorts(&grid, 2100, &[3, 70, 700, 1999], 5);
         let reps: Vec<usize> = (0..x.nrows()).collect();
-        let fast = near_pairs(&x, &reps).unwrap();
+        let fast = near_pairs(&x, &reps, true).unwrap();
+        assert_eq!(near_pairs(&x, &reps, false).unwrap(), fast);
+        // and under the exact limit, the pigeonhole and every pair agree
+        let few: Vec<usize> = (0..400).collect();
+        let x400 = x.slice(ndarray::s![..400, ..]).to_owned();
+        assert_eq!(
+            near_pairs(&x400, &few, true),
+            near_pairs(&x400, &few, false)
+        );
         let slow = exact(&x);
         assert_eq!(fast.len(), 4);
         assert_eq!(

@@ -515,9 +515,14 @@ impl WorkbenchState {
             .as_ref()
             .is_some_and(|i| i.selection == selection)
         {
-            let again = opened_input
-                .reselect(&selection)
-                .map_err(|e| Reply::failure(&ServeError::Selection(e)))?;
+            let again = opened_input.reselect(&selection).map_err(|e| {
+                // an upload's files are named as uploaded
+                let e = match &opened.upload_dir {
+                    Some(dir) => e.map_paths(&|p| load::as_uploaded(p, dir.path())),
+                    None => e,
+                };
+                Reply::failure(&ServeError::Selection(e))
+            })?;
             kept.input = Some(Arc::new(again));
             kept.analysis = None;
         }

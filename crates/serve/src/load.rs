@@ -156,7 +156,7 @@ pub fn open_upload_with(
 /// A path under the upload directory `dir` as the user uploaded it: relative to `dir` (`.`
 /// for `dir` itself). Any other path is named by its file name alone: nothing of the server's
 /// directories is shown.
-fn as_uploaded(path: &Path, dir: &Path) -> PathBuf {
+pub(crate) fn as_uploaded(path: &Path, dir: &Path) -> PathBuf {
     match path.strip_prefix(dir) {
         Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
         Ok(rel) => rel.to_path_buf(),
