@@ -15,11 +15,20 @@
 //! |---|---|---|
 //! | `GET /` | | the page |
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
-//! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
+//! | `POST /api/load` | `{"files": [{"name", "data" (base64)}], "id_column"?}` | summary and options, or `{"error"}`; one file with a `.txt` or `.xml` beside it takes its statement texts from that file, and `id_column` names the column (or key) of the participant ids |
 //! | `POST /api/factors` | [`OptionLayer`] | `{"report"}`: the `qstudy factors` report ([`qstudy_core::retention::RetentionReport`]: scree, parallel analysis, recommendation; which fields to plot: "The scree" below), or `{"error"}` |
 //! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix and with `unrotated.loadings` empty: the page draws neither); per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice (fitted as for `/api/analyze`) |
 //! | `POST /api/download` | [`OptionLayer`] | a zip of the output directory of `qstudy analyze` (choices fitted as for `/api/analyze`) |
+//!
+//! **Sorts left out.** The choices select the sorts as the command line's do (`exclude`,
+//! `where`, `drop_incomplete`, spelled as study.toml's keys: `{"exclude": ["C01"], "where":
+//! ["role=officer"], "drop_incomplete": true}`); an opened study's own selection is in the
+//! starting `options`. `/api/state`'s `sort_ids` and `participants` are every sort as read (for
+//! the page to offer them), the answers' `results.input` those analysed, and
+//! `results.options.left_out` the sorts left out with why. A selection that names a sort,
+//! attribute or value the input does not have is an `{"error"}`. The saved study holds every
+//! sort and the selection in its `[analysis]`.
 //!
 //! **Choices fitted to the factors kept.** When the page's choices give the number of factors
 //! to keep (`factors`: `k`), `/api/analyze`, `/api/save` and `/api/download` first drop what
