@@ -92,6 +92,46 @@ fn cases() -> Vec<Case> {
         ),
         analyze("civicon-before", "fixtures/civicon/sorts_before.csv", &k3),
         analyze("civicon-after", "fixtures/civicon/sorts_after.csv", &k3),
+        // The collection tools' exports with their statements, and a selection of sorts.
+        analyze(
+            "eqwebsort-netlify",
+            "fixtures/eqwebsort/apse-netlify.csv",
+            &[
+                "--id-column",
+                "urlUsercode",
+                "--statements",
+                "fixtures/apse-2023/statements.csv",
+                "--factors",
+                "4",
+            ],
+        ),
+        analyze(
+            "eqwebsort-sheets",
+            "fixtures/eqwebsort/lipset-sheets.csv",
+            &[
+                "--statements",
+                "fixtures/eqwebsort/lipset-statements.xml",
+                "--factors",
+                "3",
+            ],
+        ),
+        analyze(
+            "apse-2023-where-officers",
+            "fixtures/apse-2023",
+            &["--where", "role=officer"],
+        ),
+        analyze(
+            "kade-ipad-qmethod-centroid",
+            "fixtures/kade-demo/ipad-survey-japanese/sorts.csv",
+            &[
+                "--numerics",
+                "qmethod",
+                "--factors",
+                "5",
+                "--rotation",
+                "none",
+            ],
+        ),
         // Option variants on Lipset (9 sorts x 33 statements).
         analyze("lipset-pca", LIPSET, &["--factors", "3", "--method", "pca"]),
         analyze(
