@@ -171,7 +171,7 @@ pub fn near_pairs(
                 }
             }
         }
-        found.sort_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
+        found.sort_by_key(|p| (p.0, p.1));
         return Some(found);
     }
     // Groups of one distribution (the sorted values).
@@ -356,7 +356,7 @@ mod tests {
                 first: "S1".into()
             }
         );
-        assert!(matches!(w[1], Warning::NearIdenticalSorts { r, .. } if r >= 0.99 && r < 1.0));
+        assert!(matches!(w[1], Warning::NearIdenticalSorts { r, .. } if (0.99..1.0).contains(&r)));
         assert_eq!(w[1].group(), "near_identical_sorts");
         assert_eq!(w[1].sorts().len(), 2);
     }

@@ -28,8 +28,8 @@ pub enum LoadError {
     Selection {
         /// The input.
         file: PathBuf,
-        /// What is wrong.
-        error: SelectionError,
+        /// What is wrong (boxed: the error stays small).
+        error: Box<SelectionError>,
     },
 }
 
@@ -147,7 +147,7 @@ pub fn select_sorts(
                 .study
                 .as_ref()
                 .map_or_else(|| loaded.path.clone(), |s| s.dir.clone()),
-            error,
+            error: Box::new(error),
         }
     })?;
     if selected.keeps_all() {
