@@ -319,11 +319,11 @@ impl fmt::Display for Warning {
                 margin,
             } => write!(
                 f,
-                "centroid factor {factor}: sort '{chosen}' was reflected before sort '{other}' by a relative margin of {margin:.1e} between their column sums (below 1e-6): PQMethod, KADE (sums of correlations rounded to 8 decimals) and qmethod can reflect the other sort first, and their factor {factor} and later ones then come out mirrored or different; compare with them there with care"
+                "centroid factor {factor}: sort '{chosen}' was reflected before sort '{other}' by a relative margin of {margin:.1e} in their column sums (below 1e-6): PQMethod or KADE (8-decimal sums) or qmethod may reflect '{other}' first and get a mirrored or different factor {factor} and later ones"
             ),
             Warning::QmethodCentroidTie { factor, sorts } => write!(
                 f,
-                "centroid factor {factor}: the column sums of sorts {} tie exactly at the minimum: qmethod 1.8.4's centroid() reflects them at once with `tmat[, oo] <- vec`, which R fills column by column (recycling the reflected rows into the wrong cells), so qmethod's own residual matrix, and its factors from this one on, are corrupted; qstudy reflects them one at a time (the correct reflection), so its numbers differ from qmethod's from factor {factor} on",
+                "centroid factor {factor}: qmethod 1.8.4's centroid() reflects exactly tied column sums at once with `tmat[,oo] <- vec` (R fills it column by column and scrambles its residual): its factors from {factor} on are corrupted; qstudy reflects them correctly; tied sorts: {}",
                 quoted(sorts)
             ),
             Warning::VarimaxNearSkip {
@@ -334,7 +334,7 @@ impl fmt::Display for Warning {
                 skipped,
             } => write!(
                 f,
-                "varimax (PQMethod's), cycle {cycle}: factors F{a} and F{b} were {} because tan 4t = {tan4t:.9} is {} PQMethod's skip threshold 0.00116 by less than 1e-6: PQMethod (single precision) and KADE (rounded loadings) can decide this pair the other way, and their rotated loadings can then differ in the later decimals",
+                "varimax (PQMethod's) cycle {cycle}: F{a} and F{b} were {} as tan 4t = {tan4t:.9} is {} the skip threshold 0.00116 by less than 1e-6: PQMethod (single precision) or KADE (rounded loadings) may decide this pair the other way and differ in later decimals",
                 if *skipped { "not rotated" } else { "rotated" },
                 if *skipped { "below" } else { "above" }
             ),

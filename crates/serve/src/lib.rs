@@ -24,8 +24,8 @@
 //! **Sorts left out.** The choices select the sorts as the command line's do (`exclude`,
 //! `where`, `drop_incomplete`, spelled as study.toml's keys: `{"exclude": ["C01"], "where":
 //! ["role=officer"], "drop_incomplete": true}`); an opened study's own selection is in the
-//! starting `options`. `/api/state`'s `sort_ids` and `participants` are every sort as read (for
-//! the page to offer them), the answers' `results.input` those analysed, and
+//! starting `options`. `/api/state`'s `sorts`, `sort_ids` and `participants` are every sort as
+//! read (for the page to offer them), the answers' `results.input` those analysed, and
 //! `results.options.left_out` the sorts left out with why. A selection that names a sort,
 //! attribute or value the input does not have is an `{"error"}`. The saved study holds every
 //! sort and the selection in its `[analysis]`.
@@ -453,7 +453,7 @@ impl WorkbenchState {
                     input: &o.shown,
                     title: o.loaded.study_title(),
                     format: o.loaded.format.description(),
-                    sorts: o.study.n_sorts(),
+                    sorts: o.loaded.table.sort_ids.len(),
                     statements: o.study.n_statements(),
                     grid: o.study.grid().to_string(),
                     sort_ids: &o.loaded.table.sort_ids,
