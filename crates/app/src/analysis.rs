@@ -173,6 +173,33 @@ impl Input {
 }
 
 impl Analyzed {
+    /// The composite sorts of this analysis, as `analyze` writes them under `plots/` (same
+    /// options, same names: `composite-F1`), to be drawn on request as SVG or PNG.
+    pub fn composites(&self) -> Result<Vec<qstudy_plot::Plot>, qstudy_plot::PlotError> {
+        self.figures_of(qstudy_plot::Kind::Composite)
+    }
+
+    /// The figures of this analysis of one kind, as `analyze` writes them under `plots/` (same
+    /// options, same names).
+    pub fn figures_of(
+        &self,
+        kind: qstudy_plot::Kind,
+    ) -> Result<Vec<qstudy_plot::Plot>, qstudy_plot::PlotError> {
+        let options = qstudy_plot::PlotOptions {
+            scree_threshold: self
+                .retention
+                .as_ref()
+                .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+            ..Default::default()
+        };
+        let gallery = qstudy_plot::standard_plots(&self.results, &options)?;
+        Ok(gallery
+            .plots
+            .into_iter()
+            .filter(|p| p.kind() == kind)
+            .collect())
+    }
+
     /// Writes the whole output set ([`write_analysis`]) into `sink`, with the figures and
     /// `report.html` when `figures` (the scree plot then shows the parallel-analysis
     /// threshold when a retention report chose the number of factors). `shown` is the output

@@ -28,7 +28,7 @@ pub mod warning;
 
 pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
 pub use correlate::{Correlation, CorrelationForm};
-pub use data::{Grid, GridColumn, Participant, SortTable, Study};
+pub use data::{Grid, GridColumn, Participant, SortTable, StatementStatistics, Study};
 pub use error::{AnalysisError, DesignError, Given, GridSpecError, ValidationError};
 pub use extract::Extraction;
 pub use flag::{FlagEdit, FlaggingOptions};

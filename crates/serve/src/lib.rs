@@ -88,14 +88,18 @@ pub const TOKEN_HEADER: &str = "X-Qstudy-Token";
 
 const PAGE: &str = include_str!("../assets/index.html");
 /// The page's script, one file per panel (`assets/js/base.js` says which), in load order.
-const SCRIPTS: [&str; 8] = [
+const SCRIPTS: [&str; 12] = [
     include_str!("../assets/js/base.js"),
     include_str!("../assets/js/session.js"),
+    include_str!("../assets/js/panels.js"),
     include_str!("../assets/js/open.js"),
+    include_str!("../assets/js/data.js"),
+    include_str!("../assets/js/correlations.js"),
     include_str!("../assets/js/extract.js"),
     include_str!("../assets/js/rotate.js"),
     include_str!("../assets/js/flags.js"),
     include_str!("../assets/js/results.js"),
+    include_str!("../assets/js/export.js"),
     include_str!("../assets/js/main.js"),
 ];
 const STYLE: &str = include_str!("../assets/style.css");
@@ -187,6 +191,26 @@ enum Answer {
         /// each.
         dropped: Vec<String>,
     },
+    /// `/api/composites`: the composite sort of each factor with an array, as `analyze`
+    /// draws it.
+    Composites {
+        /// In factor order.
+        figures: Vec<Figure>,
+    },
+    /// `/api/correlation`: the correlation matrix of the sorts under the page's choices.
+    Correlation {
+        /// The sorts, in input order (the matrix's rows and columns).
+        sort_ids: Vec<String>,
+        /// `n x n`; `null` above the size `results.json` keeps it at.
+        correlation: Option<Vec<Vec<f64>>>,
+    },
+    /// `/api/data`: the sorts as read and how they placed each statement.
+    Data {
+        /// One row per sort (input order), one grid value per statement (statement order).
+        sorts: Vec<Vec<f64>>,
+        /// Per statement, in statement order.
+        statistics: Vec<qstudy_core::StatementStatistics>,
+    },
     /// `/api/analyze` (409): a later request of the session came while this one waited.
     Superseded {
         /// Why, for the page.
@@ -194,6 +218,17 @@ enum Answer {
         /// Always true.
         superseded: bool,
     },
+}
+
+/// One figure for the page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// The file stem `analyze` gives it (`composite-F1`).
+    pub name: String,
+    /// Its title.
+    pub title: String,
+    /// The SVG, as `plots/NAME.svg`.
+    pub svg: String,
 }
 
 /// One warning for the page: its text and what it is about, so that the page shows it next
@@ -326,8 +361,17 @@ fn same_secret(a: &str, b: &str) -> bool {
 }
 
 fn query_token(url: &str) -> Option<&str> {
+    query_value(url, "token")
+}
+
+/// The value of `key` in the query of `url` (`?a=1&key=VALUE`), as written (not decoded).
+fn query_value<'u>(url: &'u str, key: &str) -> Option<&'u str> {
     let query = url.split_once('?')?.1;
-    query.split('&').find_map(|kv| kv.strip_prefix("token="))
+    query.split('&').find_map(|kv| {
+        kv.split_once('=')
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+    })
 }
 
 /// The lock's content even if a thread panicked holding it (a panic is answered 500; the
@@ -569,6 +613,89 @@ impl WorkbenchState {
                     },
                 )
             }),
+            ("POST", "/api/composites") => self.analyze(body, None).and_then(|a| {
+                let failed = |e: qstudy_app::PlotError| {
+                    Reply::error(500, format!("the composite sorts could not be drawn: {e}"))
+                };
+                let mut figures = Vec::new();
+                for plot in a.analyzed.composites().map_err(failed)? {
+                    figures.push(Figure {
+                        name: plot.name().to_string(),
+                        title: plot.title().to_string(),
+                        svg: plot.to_svg().map_err(failed)?,
+                    });
+                }
+                Ok(Reply::json(200, &Answer::Composites { figures }))
+            }),
+            // One composite as a file: `?index=I&format=svg|png`, I its place among those of
+            // `/api/composites`.
+            ("POST", "/api/figure") => self.analyze(body, None).and_then(|a| {
+                let query = |key: &str| query_value(url, key);
+                let png = match query("format") {
+                    Some("png") => true,
+                    Some("svg") | None => false,
+                    Some(_) => {
+                        return Err(Reply::error(400, "a figure is downloaded as svg or png"));
+                    }
+                };
+                let failed = |e: qstudy_app::PlotError| {
+                    Reply::error(500, format!("the figure could not be drawn: {e}"))
+                };
+                let plots = a.analyzed.composites().map_err(failed)?;
+                let plot = query("index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| plots.get(i))
+                    .ok_or_else(|| {
+                        Reply::error(404, "there is no such composite sort for these choices")
+                    })?;
+                let name = plot.name();
+                let (bytes, content_type, ext) = if png {
+                    (plot.to_png().map_err(failed)?, "image/png", "png")
+                } else {
+                    (
+                        plot.to_svg().map_err(failed)?.into_bytes(),
+                        "image/svg+xml",
+                        "svg",
+                    )
+                };
+                Ok(Reply {
+                    status: 200,
+                    content_type,
+                    filename: Some(format!("{name}.{ext}")),
+                    body: bytes,
+                })
+            }),
+            ("POST", "/api/correlation") => self.analyze(body, None).map(|a| {
+                let r = a.analyzed.results;
+                Reply::json(
+                    200,
+                    &Answer::Correlation {
+                        sort_ids: r.input.sort_ids,
+                        correlation: r.correlation,
+                    },
+                )
+            }),
+            ("GET", "/api/data") => {
+                let opened = lock(&self.opened).clone();
+                match opened {
+                    None => Err(Reply::error(409, "no input is open")),
+                    Some(o) => {
+                        let study = &o.input.study;
+                        Ok(Reply::json(
+                            200,
+                            &Answer::Data {
+                                sorts: study
+                                    .values()
+                                    .rows()
+                                    .into_iter()
+                                    .map(|r| r.to_vec())
+                                    .collect(),
+                                statistics: study.statement_statistics(),
+                            },
+                        ))
+                    }
+                }
+            }
             // The choices must analyse before they are saved (fitted as for an analysis).
             ("POST", "/api/save") => self.analyze(body, None).and_then(|a| {
                 let input = &a.opened.input;
@@ -590,9 +717,11 @@ impl WorkbenchState {
             | (_, "/api/factors")
             | (_, "/api/analyze")
             | (_, "/api/save")
-            | (_, "/api/download") => {
-                Err(Reply::error(405, format!("{method} is not allowed here")))
-            }
+            | (_, "/api/download")
+            | (_, "/api/composites")
+            | (_, "/api/figure")
+            | (_, "/api/correlation")
+            | (_, "/api/data") => Err(Reply::error(405, format!("{method} is not allowed here"))),
             _ => Err(Reply::error(
                 404,
                 format!("{}: no such page", shown_path(path)),

@@ -52,7 +52,6 @@
     if (entries.length) { for (const it of entries) await walk(it, ""); } else for (const f of dt.files) files.push({ file: f, name: f.name });
     return files;
   }
-  const drop = $("drop");
   let depth = 0;
   const hasFiles = (e) => Array.from((e.dataTransfer && e.dataTransfer.types) || []).includes("Files");
   document.addEventListener("dragenter", (e) => { if (hasFiles(e)) { depth++; document.body.classList.add("dragging"); } });
@@ -65,8 +64,6 @@
     if (!e.dataTransfer) return;
     upload(await dropped(e.dataTransfer));
   });
-  // The drop zone is also a control: Enter or Space opens the file picker.
-  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("file").click(); } });
 
   Q.onRender((what) => {
     if (what !== "opened") return;
