@@ -786,6 +786,35 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       return { book_columns: cards.length, heatmap_order_first: order.slice(0, 6), text };
     });
 
+    await journey("a-saved-study-zip-reopens-to-the-same-session", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await page.click('button[aria-label="Rotate clockwise by 10 degrees"]');
+      await settled(page);
+      await page.locator('#loadings td.cell[data-factor="F3"]:not(.flag)').first().click();
+      await settled(page);
+      await page.fill("#name-F1", "reopened viewpoint");
+      await page.press("#name-F1", "Tab");
+      await settled(page);
+      const before = await page.evaluate(() => QS.S.shown.results);
+      await go(page, "export");
+      const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+      const zip = path.join(work, "reopen-study.zip");
+      await saved.saveAs(zip);
+      await go(page, "data");
+      const g = await page.evaluate(() => QS.S.generation);
+      await page.setInputFiles("#file", [zip]);
+      await page.waitForFunction((g) => QS.S.generation > g, g, { timeout: 60_000 });
+      await settled(page);
+      const after = await page.evaluate(() => QS.S.shown.results);
+      assert.deepEqual(after, before, "the reopened zip gives the same analysis");
+      assert.equal((await stepList(page)).length, 1);
+      assert.match(await page.textContent("#summary"), /32 sorts x 40 statements/);
+      await shot(page, "reopened-zip", "#panel-data");
+      await page.context().close();
+      return { reopened: path.basename(zip), steps: 1, same_results: true };
+    });
+
     await journey("no-console-errors", async () => {
       assert.deepEqual(errors, [], "console errors");
       return { console_errors: 0 };

@@ -33,5 +33,6 @@ mod scree_threshold;
 mod serve;
 mod serve_limits;
 mod simulate;
+mod start;
 mod study;
 mod xlsx_bombs;

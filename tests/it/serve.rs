@@ -858,3 +858,93 @@ fn the_panels_get_the_figures_the_correlations_and_the_data_of_analyze() {
         json!(column.iter().copied().fold(f64::NEG_INFINITY, f64::max))
     );
 }
+
+/// The page's framing of `files` for `POST /api/upload`.
+fn framed(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = b"QSUP1\n".to_vec();
+    for (name, data) in files {
+        out.extend((name.len() as u32).to_le_bytes());
+        out.extend(name.as_bytes());
+        out.extend((data.len() as u64).to_le_bytes());
+        out.extend(*data);
+    }
+    out
+}
+
+fn stream_upload(s: &Server, files: &[(&str, &[u8])]) -> Value {
+    let host = s.host();
+    let (status, bytes) = send(
+        s.port,
+        "POST",
+        "/api/upload",
+        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+        &framed(files),
+    );
+    assert!(
+        status == 200,
+        "{status}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Files go to the server as they are (their bytes counted, not base64's); a saved study's zip
+/// reopens with its choices; a lone .STA says to add its .DAT, a lone .DAT that its .STA
+/// holds the texts.
+#[test]
+fn uploads_stream_saved_zips_reopen_and_lone_pqmethod_files_say_what_to_add() {
+    let apse = fixture("apse-2023");
+    let s = start(None);
+    let read = |f: &str| std::fs::read(Path::new(&apse).join(f)).unwrap();
+    let names = [
+        "study.toml",
+        "statements.csv",
+        "sorts.csv",
+        "participants.csv",
+    ];
+    let data: Vec<Vec<u8>> = names.iter().map(|f| read(f)).collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(&data)
+        .map(|(n, d)| (*n, d.as_slice()))
+        .collect();
+    let state = stream_upload(&s, &files);
+    assert_eq!(state["opened"]["sorts"], 32);
+    let mut options = state["options"].clone();
+    options["rotate"] = json!(["1,2,7.5"]);
+    options["flag"] = json!(["O16=F1"]);
+    options["factor_names"]["F2"] = json!("renamed");
+    let before = s.post_json("/api/analyze", &options);
+    let (status, zip) = s.post("/api/save", &options);
+    assert_eq!(status, 200);
+    let reopened = stream_upload(&s, &[("apse-2023-study.zip", &zip)]);
+    assert_eq!(reopened["opened"]["sorts"], 32);
+    let after = s.post_json("/api/analyze", &reopened["options"]);
+    assert_eq!(
+        after["results"], before["results"],
+        "the saved zip reopens to the same analysis"
+    );
+
+    let sta = std::fs::read(fixture("lipset/LIPSET.STA")).unwrap();
+    let answer = page_error(&s, &{
+        let host = s.host();
+        let (_, bytes) = send(
+            s.port,
+            "POST",
+            "/api/upload",
+            &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+            &framed(&[("LIPSET.STA", &sta)]),
+        );
+        serde_json::from_slice(&bytes).unwrap()
+    });
+    assert!(
+        answer.contains("LIPSET.STA") && answer.contains(".DAT"),
+        "{answer}"
+    );
+    let dat = std::fs::read(fixture("lipset/LIPSET.DAT")).unwrap();
+    let alone = stream_upload(&s, &[("LIPSET.DAT", &dat)]);
+    let note = alone["opened"]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("LIPSET.STA"), "{alone}");
+    let both = stream_upload(&s, &[("LIPSET.DAT", &dat), ("LIPSET.STA", &sta)]);
+    assert!(both["opened"].get("note").is_none(), "{both}");
+}

@@ -307,6 +307,9 @@ struct OpenSummary<'a> {
     statement_labels: Option<&'a [String]>,
     attributes: std::collections::BTreeSet<&'a str>,
     participants: Option<&'a [qstudy_core::Participant]>,
+    /// What to add to the input, when something is missing (a `.DAT` without its `.STA`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 /// A request as the workbench sees it.
@@ -488,6 +491,7 @@ impl WorkbenchState {
                         .map(qstudy_core::groups::attribute_names)
                         .unwrap_or_default(),
                     participants: o.loaded.participants(),
+                    note: words::missing_statements(&o.shown, o.study.statement_labels().is_some()),
                 }),
                 options: Some(options::starting(o)),
                 fields: Some(options::fields()),
@@ -575,6 +579,12 @@ impl WorkbenchState {
             }),
             ("GET", "/api/state") => Ok(self.summary()),
             ("POST", "/api/load") => self.load(body),
+            // streamed by the HTTP server as it arrives; here (the harness) from memory
+            ("POST", "/api/upload") => self
+                .upload_writer()
+                .and_then(|mut w| w.feed(body).map(|()| w))
+                .map(|w| self.open_uploaded(w))
+                .map_err(|e| Reply::failure(&e)),
             ("POST", "/api/factors") => self.options_of(body).and_then(|(opened, o)| {
                 let input = &opened.input;
                 input
@@ -714,6 +724,7 @@ impl WorkbenchState {
             (_, "/")
             | (_, "/api/state")
             | (_, "/api/load")
+            | (_, "/api/upload")
             | (_, "/api/factors")
             | (_, "/api/analyze")
             | (_, "/api/save")
@@ -728,6 +739,26 @@ impl WorkbenchState {
             )),
         };
         result.unwrap_or_else(|e| e)
+    }
+
+    /// A writer for a streamed upload into this session's directory.
+    pub fn upload_writer(&self) -> Result<load::UploadWriter, ServeError> {
+        load::UploadWriter::new(self.session.as_ref())
+    }
+
+    /// Opens the files of a streamed upload (`POST /api/upload`); the answer is `/api/state`'s,
+    /// or the message of the first thing wrong (the open input then stays as it was).
+    pub fn open_uploaded(&self, writer: load::UploadWriter) -> Reply {
+        let opened = writer
+            .finish()
+            .and_then(|(dir, rels)| load::open_written(dir, rels, self.session.as_ref()));
+        match opened {
+            Ok(opened) => {
+                self.open(opened);
+                self.summary()
+            }
+            Err(e) => Reply::failure(&e),
+        }
     }
 
     fn load(&self, body: &[u8]) -> Result<Reply, Reply> {

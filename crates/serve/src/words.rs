@@ -228,6 +228,28 @@ fn factor_name(typed: &str) -> String {
     shown_factor(typed).trim_end_matches(['a', 'b']).to_string()
 }
 
+/// The note for an input opened without statement texts where a file beside it would give
+/// them: a PQMethod `.DAT` without its `.STA`.
+pub fn missing_statements(shown: &str, has_texts: bool) -> Option<String> {
+    let path = std::path::Path::new(shown);
+    let dat = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("dat"));
+    (dat && !has_texts).then(|| {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!(
+            "{} was opened without its .STA: the statements have numbers but no texts; open it again together with {stem}.STA to see them",
+            path.file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
