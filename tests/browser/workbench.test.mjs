@@ -92,8 +92,10 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
   let shots = 0;
   let replays = 0;
 
+  const contexts = new Set(); // the journey's browser contexts, closed when it ends (failed or not)
   async function fresh() {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
+    contexts.add(context);
     const page = await context.newPage();
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -177,6 +179,9 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
     } catch (e) {
       journeys[name] = { ok: false, error: String(e && e.stack || e) };
       failed.push(name);
+    } finally {
+      for (const c of contexts) await c.close().catch(() => {});
+      contexts.clear();
     }
   }
 

@@ -16,6 +16,11 @@
 //! | `GET /` | | the page |
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}]}` | summary and options, or `{"error"}` |
+//! | `POST /api/upload` | the files as they are, streamed ([`load::UploadWriter`]: `QSUP1\n`, then per file its name's length, name, size, bytes; the cap counts the files' bytes, [`load::MAX_UPLOAD_BYTES`]); a lone zip is a saved study, unpacked | as `/api/load` (what the page uses) |
+//! | `GET /api/data` | | `{"sorts", "statistics"}`: the sorts as read (one row per sort) and per statement its mean, SD, lowest and highest value ([`qstudy_core::StatementStatistics`]) |
+//! | `POST /api/correlation` | [`OptionLayer`] | `{"sort_ids", "correlation"}`: the correlation matrix of results.json (`null` where results.json leaves it out) |
+//! | `POST /api/composites` | [`OptionLayer`] | `{"figures": [{"name", "title", "svg"}]}`: the composite sorts as `plots/NAME.svg` of `qstudy analyze` |
+//! | `POST /api/figure?index=I&format=svg\|png` | [`OptionLayer`] | the `I`-th composite sort as a file |
 //! | `POST /api/factors` | [`OptionLayer`] | `{"report"}`: the `qstudy factors` report ([`qstudy_core::retention::RetentionReport`]: scree, parallel analysis, recommendation; which fields to plot: "The scree" below), or `{"error"}` |
 //! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix and with `unrotated.loadings` empty: the page draws neither); per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice (fitted as for `/api/analyze`) |

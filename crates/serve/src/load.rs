@@ -101,7 +101,8 @@ pub fn open_upload_in(
 }
 
 /// Opens the files of an upload written into `dir` (`rels`: their names, in upload order):
-/// the files of a zip, or the input among them ([`upload_input`]).
+/// the files of a zip, or the input among them (the directory of the shallowest `study.toml`,
+/// else the `.DAT`, else the one file).
 pub fn open_written(
     dir: tempfile::TempDir,
     rels: Vec<PathBuf>,
