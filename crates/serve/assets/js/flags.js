@@ -185,6 +185,14 @@
     const first = Math.max(0, Math.floor(scrollTop / ROW_PX) - AROUND);
     const count = Math.ceil(VIEW_PX / ROW_PX) + 2 * AROUND;
     const last = Math.min(n, first + count);
+    // the same rows in view as drawn last: updated in place (focus stays where it is; moving
+    // it would lay the whole page out at once)
+    const orderKey = idx.join(",");
+    if (built && built.virtual && built.shape === shape && built.first === first && built.last === last && built.orderKey === orderKey) {
+      for (let pos = first; pos < last; pos++) fill(built.rows[pos - first], idx[pos], names, w, pos);
+      built.idx = idx;
+      return;
+    }
     const focused = document.activeElement && t.contains(document.activeElement) ? document.activeElement.dataset : null;
     const body = el("tbody");
     const spacer = (rows) => {
@@ -195,10 +203,12 @@
       return tr;
     };
     body.append(spacer(first));
+    const rows = [];
     for (let pos = first; pos < last; pos++) {
       const r = row(idx[pos], names);
       fill(r, idx[pos], names, w, pos);
       body.append(r.tr);
+      rows.push(r);
     }
     body.append(spacer(n - last));
     if (!built || built.shape !== shape || !built.virtual) {
@@ -207,11 +217,10 @@
       built = { shape, virtual: true, names };
       $("loadings-box").style.height = VIEW_PX + "px";
     } else t.replaceChild(body, t.tBodies[0]);
-    built.names = names;
-    built.idx = idx;
+    Object.assign(built, { names, idx, first, last, orderKey, rows });
     if (focused && focused.sort) {
       const again = t.querySelector('td.cell[data-sort="' + CSS.escape(focused.sort) + '"][data-factor="' + CSS.escape(focused.factor) + '"]');
-      if (again) again.focus();
+      if (again) again.focus({ preventScroll: true });
     }
   }
   let scrolling = false;
