@@ -95,7 +95,9 @@ impl Reference {
             Reference::Zabala2014 => {
                 "Zabala, A. (2014). qmethod: A package to explore human perspectives using Q methodology. The R Journal, 6(2), 163-173."
             }
-            Reference::Schmolck2014 => "Schmolck, P. (2014). PQMethod (version 2.35) [Computer software].",
+            Reference::Schmolck2014 => {
+                "Schmolck, P. (2014). PQMethod (version 2.35) [Computer software]."
+            }
             Reference::WattsStenner2012 => {
                 "Watts, S., & Stenner, P. (2012). Doing Q methodological research: Theory, method and interpretation. London: Sage."
             }
@@ -320,13 +322,21 @@ pub fn methods(r: &AnalysisResults) -> (String, Vec<String>) {
     let rotation = match o.rotation {
         Rotation::Varimax => format!(
             "{} rotated by varimax ({}; Kaiser-normalised, {})",
-            if o.factors == 1 { "It was" } else { "They were" },
+            if o.factors == 1 {
+                "It was"
+            } else {
+                "They were"
+            },
             cite(&mut refs, Reference::Kaiser1958),
             varimax_words(o.varimax_method)
         ),
         Rotation::None => format!(
             "{} not rotated analytically",
-            if o.factors == 1 { "It was" } else { "They were" }
+            if o.factors == 1 {
+                "It was"
+            } else {
+                "They were"
+            }
         ),
     };
     if steps.is_empty() {
@@ -382,7 +392,10 @@ pub fn methods(r: &AnalysisResults) -> (String, Vec<String>) {
             }
         ));
     } else {
-        s.push("No sort was flagged automatically: the defining sorts were chosen by hand.".to_string());
+        s.push(
+            "No sort was flagged automatically: the defining sorts were chosen by hand."
+                .to_string(),
+        );
     }
     let flags = edits_words(&o.manual_flags);
     let unflags = edits_words(&o.manual_unflags);
@@ -503,10 +516,7 @@ pub fn reporting_checklist(r: &AnalysisResults) -> Vec<ChecklistItem> {
         Rotation::None => "no analytic rotation".to_string(),
     };
     if !o.rotation_steps.is_empty() {
-        rotation.push_str(&format!(
-            ", then by hand: {}",
-            steps_words(o).join(", ")
-        ));
+        rotation.push_str(&format!(", then by hand: {}", steps_words(o).join(", ")));
     }
     let mut flagging = if o.flag_automatic {
         format!(
@@ -557,7 +567,10 @@ pub fn reporting_checklist(r: &AnalysisResults) -> Vec<ChecklistItem> {
     }
     let distinguishing: usize = r.factors.iter().map(|f| f.distinguishing.len()).sum();
     vec![
-        item("How the statements of the Q-set were collected (the concourse)", None),
+        item(
+            "How the statements of the Q-set were collected (the concourse)",
+            None,
+        ),
         item("How the statements were refined to the final Q-set", None),
         item(
             "Number of statements in the final Q-set",
@@ -579,12 +592,18 @@ pub fn reporting_checklist(r: &AnalysisResults) -> Vec<ChecklistItem> {
                 grid_words(r)
             )),
         ),
-        item("How the Q-sorting was administered (in person, online, software)", None),
+        item(
+            "How the Q-sorting was administered (in person, online, software)",
+            None,
+        ),
         item(
             "The P-set: how many participants, and who",
             Some(format!("{} Q-sorts{who}", r.input.sorts)),
         ),
-        item("Other methods used with the Q-sorts (interviews, comments)", None),
+        item(
+            "Other methods used with the Q-sorts (interviews, comments)",
+            None,
+        ),
         item(
             "Correlation between sorts",
             Some(correlation_words(o.correlation).to_string()),
@@ -628,8 +647,14 @@ pub fn reporting_checklist(r: &AnalysisResults) -> Vec<ChecklistItem> {
                 profile_words(o.numerics)
             )),
         ),
-        item("How the factors were interpreted (crib sheets are in this report)", None),
-        item("A narrative for each factor, with statements and participants' words", None),
+        item(
+            "How the factors were interpreted (crib sheets are in this report)",
+            None,
+        ),
+        item(
+            "A narrative for each factor, with statements and participants' words",
+            None,
+        ),
     ]
 }
 

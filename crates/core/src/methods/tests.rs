@@ -95,7 +95,10 @@ fn the_text_changes_with_each_recorded_choice() {
     r.set_retention(Some(evidence(3)));
     let t = r.methods_text.clone();
     assert!(t.contains("as qstudy recommends"), "{t}");
-    assert!(t.contains("parallel analysis (Horn 1965; 1000 random studies"), "{t}");
+    assert!(
+        t.contains("parallel analysis (Horn 1965; 1000 random studies"),
+        "{t}"
+    );
     assert!(t.contains("retained 3; the Kaiser-Guttman criterion (eigenvalues above 1) gave 5 and Humphrey's rule 2"), "{t}");
     assert!(r.methods_references.iter().any(|x| x.starts_with("Horn")));
     let answer = r
@@ -117,7 +120,10 @@ fn the_text_changes_with_each_recorded_choice() {
         ..o.clone()
     };
     let t = text(&study, &rotated);
-    assert!(t.contains("then by hand (one judgmental rotation): factors 1 and 3 by 12.5°"), "{t}");
+    assert!(
+        t.contains("then by hand (one judgmental rotation): factors 1 and 3 by 12.5°"),
+        "{t}"
+    );
     changed.push(t);
 
     // no analytic rotation
@@ -193,7 +199,11 @@ fn the_text_changes_with_each_recorded_choice() {
         ..o.clone()
     };
     let r = analyze(&study, &qmethod).unwrap();
-    assert!(r.methods_text.contains("numerics profile qmethod"), "{}", r.methods_text);
+    assert!(
+        r.methods_text.contains("numerics profile qmethod"),
+        "{}",
+        r.methods_text
+    );
     assert!(r.methods_text.contains("SVD form of R's stats::varimax"));
     assert!(r.methods_references.iter().any(|x| x.starts_with("Zabala")));
     changed.push(r.methods_text);
@@ -216,15 +226,34 @@ fn the_checklist_answers_what_was_recorded_and_leaves_the_rest() {
             .answer
             .clone()
     };
-    assert_eq!(answer("How the statements of the Q-set were collected"), None);
+    assert_eq!(
+        answer("How the statements of the Q-set were collected"),
+        None
+    );
     assert_eq!(answer("Piloting"), None);
     assert!(answer("Number of statements").unwrap().starts_with("24"));
     assert!(answer("The P-set").unwrap().starts_with("14 Q-sorts"));
-    assert!(answer("Factor extraction").unwrap().contains("centroid, 7 extracted"));
-    assert!(answer("Rotation").unwrap().starts_with("varimax (pqmethod)"));
-    assert!(answer("Flagging criteria").unwrap().contains("no manual changes"));
+    assert!(
+        answer("Factor extraction")
+            .unwrap()
+            .contains("centroid, 7 extracted")
+    );
+    assert!(
+        answer("Rotation")
+            .unwrap()
+            .starts_with("varimax (pqmethod)")
+    );
+    assert!(
+        answer("Flagging criteria")
+            .unwrap()
+            .contains("no manual changes")
+    );
     assert!(answer("Software and version").unwrap().contains(VERSION));
-    assert!(answer("Correlations between factors").unwrap().contains("F1–F2"));
+    assert!(
+        answer("Correlations between factors")
+            .unwrap()
+            .contains("F1–F2")
+    );
 }
 
 #[test]
@@ -232,7 +261,10 @@ fn helpers_word_numbers_and_lists() {
     assert_eq!(count_word(7), "seven");
     assert_eq!(count_word(12), "12");
     assert_eq!(capital("four factors"), "Four factors");
-    assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+    assert_eq!(
+        and_list(&["a".into(), "b".into(), "c".into()]),
+        "a, b and c"
+    );
     assert_eq!(p_level(0.05), ".05");
     assert_eq!(p_level(0.001), ".001");
     assert_eq!(num(-0.0004, 2), "0.00");
