@@ -238,8 +238,8 @@ fn write_summary(
         };
         writeln!(
             out,
-            "{:<width$} {:>10.4} {:>7.1}  {}",
-            name, f.eigenvalue, f.explained_variance, ids
+            "{name} {:>10.4} {:>7.1}  {}",
+            f.eigenvalue, f.explained_variance, ids
         )?;
     }
     writeln!(out)

@@ -212,6 +212,20 @@ pub(crate) fn fallback(i: usize) -> Option<&'static Face> {
     fallbacks().face(i)
 }
 
+/// The family of the font that draws `c` in the figures: `DejaVu Sans` (bundled) when it has
+/// it, else the machine's font that has it; `None` when no font has it (it is drawn as an
+/// empty box). Whitespace and format characters count as drawn by the bundled font.
+///
+/// ```
+/// assert_eq!(qstudy_plot::fonts::drawn_by('é').as_deref(), Some("DejaVu Sans"));
+/// ```
+pub fn drawn_by(c: char) -> Option<String> {
+    if bundled_has(c) {
+        return Some("DejaVu Sans".to_string());
+    }
+    fallback_for(c).map(|(_, face)| face.family.clone())
+}
+
 /// The font families that draw the characters of `s` the bundled font lacks, in order of
 /// first use: what an SVG or a page names after `DejaVu Sans`. Empty for a text the bundled
 /// font draws whole (no system font is looked up then).

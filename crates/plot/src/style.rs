@@ -679,6 +679,24 @@ mod tests {
     }
 
     #[test]
+    fn right_to_left_runs_are_drawn_in_visual_order() {
+        assert_eq!(visual_order("plain text"), "plain text");
+        assert_eq!(visual_order("F1 שלום"), "F1 םולש");
+    }
+
+    #[test]
+    fn japanese_breaks_between_characters_but_not_before_closing_punctuation() {
+        let p = pieces("私は、iPadが好き です");
+        let texts: Vec<&str> = p.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["私", "は、", "iPad", "が", "好", "き", "で", "す"]);
+        assert!(p[0].1 && !p[1].1 && p[6].1);
+        // Latin words stay whole, joined by spaces
+        let latin = pieces("well-known views, both");
+        assert_eq!(latin.len(), 3);
+        assert!(latin.iter().all(|(_, spaced)| *spaced));
+    }
+
+    #[test]
     fn tint_mixes_with_white() {
         assert_eq!(tint(RGBColor(0, 0, 0), 0.0), RGBColor(255, 255, 255));
         assert_eq!(tint(RGBColor(0, 100, 200), 1.0), RGBColor(0, 100, 200));
