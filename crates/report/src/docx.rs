@@ -13,9 +13,9 @@
 //! and every identifier (images, bookmarks) is numbered here, in document order.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts,
-    Shading, ShdType, Style, StyleType, Table, TableCell, TableOfContents, TableOfContentsItem,
-    TableRow, WidthType,
+    AlignmentType, BreakType, Docx, FieldCharType, Hyperlink, HyperlinkType, InstrText, InstrToC,
+    LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, ShdType, Style, StyleType,
+    Table, TableCell, TableRow, WidthType,
 };
 use qstudy_core::AnalysisResults;
 use qstudy_core::methods::NOT_RECORDED;
@@ -153,6 +153,21 @@ fn styles(doc: Docx) -> Docx {
                 .based_on("Normal")
                 .size(17)
                 .line_spacing(tight),
+        )
+        .add_style(
+            Style::new("TOC1", StyleType::Paragraph)
+                .name("toc 1")
+                .based_on("Normal")
+                .next("Normal")
+                .line_spacing(LineSpacing::new().before(0).after(60)),
+        )
+        .add_style(
+            Style::new("TOC2", StyleType::Paragraph)
+                .name("toc 2")
+                .based_on("Normal")
+                .next("Normal")
+                .indent(Some(300), None, None, None)
+                .line_spacing(LineSpacing::new().before(0).after(40)),
         )
         .add_style(
             Style::new("TOCHeading", StyleType::Paragraph)
@@ -474,24 +489,32 @@ fn contents(w: &mut Writer, r: &AnalysisResults, figures: &[DocxFigure]) {
             .style("TOCHeading")
             .add_run(Run::new().add_text("Contents")),
     );
-    // a bare field (no content control: LibreOffice then reads it as a table of contents),
-    // marked dirty so that Word fills the page numbers in when the document is opened
-    let mut toc = TableOfContents::new()
-        .heading_styles_range(1, 2)
-        .hyperlink()
-        .without_sdt()
-        .dirty();
-    for (i, (level, text)) in headings(r, figures).into_iter().enumerate() {
-        toc = toc.add_item(
-            TableOfContentsItem::new()
-                .text(text)
-                .toc_key(toc_key(i + 1))
-                .page_ref("")
-                .level(level),
+    // Word's TOC field over the headings (levels 1-2, entries linked to them), its result the
+    // entries without page numbers; marked dirty, so that Word fills the numbers in when it
+    // opens the document (LibreOffice reads it as its table of contents: Tools, Update).
+    let entries = headings(r, figures);
+    let last = entries.len().saturating_sub(1);
+    for (i, (level, text)) in entries.into_iter().enumerate() {
+        let mut p = w.ids.p().style(&format!("TOC{level}"));
+        if i == 0 {
+            p = p.add_run(
+                Run::new()
+                    .add_field_char(FieldCharType::Begin, true)
+                    .add_instr_text(InstrText::TOC(
+                        InstrToC::new().heading_styles_range(1, 2).hyperlink(),
+                    ))
+                    .add_field_char(FieldCharType::Separate, false),
+            );
+        }
+        p = p.add_hyperlink(
+            Hyperlink::new(toc_key(i + 1), HyperlinkType::Anchor)
+                .add_run(Run::new().add_text(text)),
         );
+        if i == last {
+            p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
+        }
+        w.paragraph(p);
     }
-    let doc = std::mem::take(&mut w.doc);
-    w.doc = doc.add_table_of_contents(toc);
     w.caption(
         "Page numbers: update the table (Word offers it when the document is opened, or right-click, Update Field; LibreOffice: Tools, Update, Update All).",
     );
