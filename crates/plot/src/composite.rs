@@ -170,7 +170,15 @@ impl Composite {
             None => width,
         };
         let inner = f64::from(g.col_width - 2 * g.pad);
-        let columns = cards_by_column(r, f, array, z, &values, g.text_em, inner, has_text);
+        let columns = cards_by_column(
+            r,
+            f,
+            array,
+            z,
+            &values,
+            has_text.then_some(g.text_em),
+            inner,
+        );
         let any_mixed = columns
             .iter()
             .flat_map(|c| &c.cards)
@@ -391,16 +399,15 @@ impl Composite {
 }
 
 /// The statements of factor `f` in the grid's columns (`values`), highest z-score first, their
-/// texts wrapped to `inner` pixels at `text_em`.
+/// texts wrapped to `inner` pixels at `text_em` (no text when `None`: numbers only).
 fn cards_by_column(
     r: &AnalysisResults,
     f: usize,
     array: &[i32],
     z: &[f64],
     values: &[i64],
-    text_em: f64,
+    text_em: Option<f64>,
     inner: f64,
-    has_text: bool,
 ) -> Vec<Column> {
     // statements in each column, highest z first
     let mut order: Vec<usize> = (0..array.len()).collect();
@@ -418,8 +425,8 @@ fn cards_by_column(
             .position(|&v| v == i64::from(array[i]))
             .expect("every array value is a column");
         let lines = view::statement_caption(r, i)
-            .filter(|_| has_text)
-            .map(|t| wrap(t, text_em, inner, MAX_LINES))
+            .zip(text_em)
+            .map(|(t, em)| wrap(t, em, inner, MAX_LINES))
             .unwrap_or_default();
         columns[c].cards.push(Card {
             id: r.input.statement_ids[i],

@@ -187,15 +187,18 @@ fn advance(font_id: FaceId, glyph: GlyphId, em: f64) -> (f32, PxScale) {
     }
 }
 
+/// A glyph laid out: its font, its id, its pixel scale and its caret.
+type Placed = (FaceId, GlyphId, PxScale, f32);
+
 /// The glyphs of `chars` and the caret after each (`carets[0] = 0`) at an em size of `em`:
 /// bundled glyphs kerned with the bundled glyph before them, as ab_glyph lays them out.
-fn advances(chars: &[char], em: f64) -> (Vec<(FaceId, GlyphId, PxScale, f32)>, Vec<f32>) {
+fn advances(chars: &[char], em: f64) -> (Vec<Placed>, Vec<f32>) {
     let scale = PxScale::from((em * SCALE_PER_EM) as f32);
     let bundled = face().as_scaled(scale);
     let mut caret = 0.0f32;
     let mut carets = Vec::with_capacity(chars.len() + 1);
     carets.push(caret);
-    let mut glyphs: Vec<(FaceId, GlyphId, PxScale, f32)> = Vec::with_capacity(chars.len());
+    let mut glyphs: Vec<Placed> = Vec::with_capacity(chars.len());
     for &c in chars {
         let (font_id, id) = glyph_of(c);
         if font_id == FaceId::Bundled
