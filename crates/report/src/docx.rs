@@ -15,7 +15,7 @@
 use docx_rs::{
     AlignmentType, BreakType, Docx, FieldCharType, Hyperlink, HyperlinkType, InstrText, InstrToC,
     LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, ShdType, Style, StyleType,
-    Table, TableCell, TableRow, WidthType,
+    Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 use qstudy_core::AnalysisResults;
 use qstudy_core::methods::NOT_RECORDED;
@@ -318,11 +318,24 @@ fn table(head: Vec<TableCell>, rows: Vec<Vec<TableCell>>, widths: &[usize]) -> T
         let used: usize = widths.iter().sum();
         *last = TEXT_WIDTH.saturating_sub(used).max(600);
     }
-    let mut all = vec![TableRow::new(head)];
-    all.extend(rows.into_iter().map(TableRow::new));
+    let total: usize = grid.iter().sum();
+    // every cell as wide as its column (a row of one cell spans the table), the layout fixed:
+    // Word and LibreOffice keep the widths instead of fitting them to the contents
+    let sized = |cells: Vec<TableCell>| {
+        let one = cells.len() == 1 && grid.len() > 1;
+        let row: Vec<TableCell> = cells
+            .into_iter()
+            .zip(&grid)
+            .map(|(c, &w)| c.width(if one { total } else { w }, WidthType::Dxa))
+            .collect();
+        TableRow::new(row)
+    };
+    let mut all = vec![sized(head)];
+    all.extend(rows.into_iter().map(sized));
     Table::new(all)
         .set_grid(grid.clone())
-        .width(grid.iter().sum(), WidthType::Dxa)
+        .width(total, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
 }
 
 /// A number with `d` decimals and a typographic minus.
@@ -336,8 +349,11 @@ fn mark_text(m: Option<Mark>) -> String {
         .unwrap_or_default()
 }
 
-/// Widths of `k` factor columns after the fixed ones, sharing what is left of `rest` twips.
-fn factor_widths(fixed: &[usize], k: usize, each: usize) -> Vec<usize> {
+/// The fixed columns' widths, then `k` factor columns of `each` twips, narrower when that
+/// would leave less than `rest` twips of the text width (for a statement column) over.
+fn factor_widths(fixed: &[usize], k: usize, each: usize, rest: usize) -> Vec<usize> {
+    let free = TEXT_WIDTH.saturating_sub(fixed.iter().sum::<usize>() + rest);
+    let each = each.min(free / k.max(1)).max(300);
     let mut w = fixed.to_vec();
     w.extend(std::iter::repeat_n(each, k));
     w
@@ -577,7 +593,7 @@ fn characteristics(w: &mut Writer, r: &AnalysisResults) {
             ]
         })
         .collect();
-    w.table(table(head, rows, &[800, 1900, 1000, 950, 900, 950, 750, 0]));
+    w.table(table(head, rows, &[900, 1550, 1400, 900, 800, 850, 800, 0]));
     w.caption(
         "Factor characteristics: eigenvalue and percentage of variance explained by each factor, its defining sorts (number and ids), composite reliability (Rel.) and the standard error of its z-scores (SE).",
     );
@@ -631,11 +647,11 @@ fn arrays(w: &mut Writer, r: &AnalysisResults) {
             row
         })
         .collect();
-    let widths = factor_widths(&[550, 0], shown.len(), 900);
-    let fixed: usize = widths.iter().sum::<usize>() + 1100;
+    let widths = factor_widths(&[550, 0], shown.len(), 900, 1250 + 2500);
+    let fixed: usize = widths.iter().sum::<usize>() + 1250;
     let mut widths = widths;
     widths[1] = TEXT_WIDTH.saturating_sub(fixed).max(2000);
-    widths.push(1100);
+    widths.push(1250);
     w.table(table(head, rows, &widths));
     w.caption(
         "Factor arrays: the value of every statement in each factor's composite sort. ▲ ranked higher and ▼ lower than in every other factor, ◆ distinguishing with higher and lower ranks among the others (** p < .01, * p < .05; bold: distinguishing); ≈ consensus statement.",
@@ -674,7 +690,7 @@ fn loadings(w: &mut Writer, r: &AnalysisResults) {
             row
         })
         .collect();
-    let widths = factor_widths(&[1600], r.factors.len() + 1, 900);
+    let widths = factor_widths(&[1600], r.factors.len() + 1, 900, 0);
     w.table(table(head, rows, &widths));
     w.caption(
         "Loadings of every sort on the rotated factors; bold with *: defining sort (flagged). h²: communality.",
@@ -698,7 +714,7 @@ fn correlations(w: &mut Writer, r: &AnalysisResults) {
             cells
         })
         .collect();
-    let widths = factor_widths(&[900], r.factors.len(), 900);
+    let widths = factor_widths(&[900], r.factors.len(), 900, 0);
     w.table(table(head, rows, &widths));
     w.caption("Correlations between the factors' z-scores.");
 }
@@ -741,7 +757,7 @@ fn statement_row(
 fn statement_head(ids: &Ids, r: &AnalysisResults, shown: &[usize]) -> (Vec<TableCell>, Vec<usize>) {
     let mut head = vec![head_cell(ids, "No."), head_cell(ids, "Statement")];
     head.extend(shown.iter().map(|&f| head_cell(ids, &r.factors[f].name)));
-    let mut widths = factor_widths(&[500, 0], shown.len(), 1150);
+    let mut widths = factor_widths(&[500, 0], shown.len(), 1150, 2500);
     let fixed: usize = widths.iter().sum();
     widths[1] = TEXT_WIDTH.saturating_sub(fixed).max(2000);
     (head, widths)
