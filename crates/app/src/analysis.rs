@@ -150,10 +150,11 @@ impl Input {
     fn finish(&self, analysis: &Analysis, resolved: Resolved) -> Analyzed {
         let Resolved { options, retention } = resolved;
         let mut results = analysis.results();
-        if retention.is_some() {
+        if let Some(report) = &retention {
             results.warnings.push(Warning::FactorsRecommended {
                 kept: options.factors,
             });
+            results.set_retention(Some(qstudy_core::methods::RetentionEvidence::of(report)));
         }
         if let Some(participants) = self.loaded.participants() {
             results.attach_participants(participants.to_vec());
@@ -221,6 +222,7 @@ impl Analyzed {
                     .retention
                     .as_ref()
                     .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+                composite: self.options.figures.clone(),
                 ..Default::default()
             },
         });

@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod flag;
 pub mod groups;
+pub mod methods;
 pub mod numerics;
 pub mod options;
 pub mod retention;

@@ -28,6 +28,8 @@ impl OptionWords for Page {
             OptionWord::Extract => "Extract".to_string(),
             OptionWord::HorstIterations => "the study's horst_iterations".to_string(),
             OptionWord::HorstThreshold => "the study's horst_threshold".to_string(),
+            OptionWord::FigureFontSize => "Figure font size".to_string(),
+            OptionWord::FigureCardWidth => "Figure card width".to_string(),
         }
     }
     fn unflag(&self, _sort: &str, factor: &str) -> Option<String> {
