@@ -704,7 +704,20 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
         dist: Array.from(document.querySelectorAll("#distinguishing table")).map((t) => t.tBodies[0].rows.length),
       }));
       await shot(page, "results-composites", "#composites");
+      // the figures' settings: statement numbers only, larger text
+      const before = page_.svgs[0][1];
+      await page.check("#figure-numbers-only");
+      await page.fill("#figure-font-size", "18");
+      await page.press("#figure-font-size", "Tab");
+      await settled(page);
+      await page.waitForFunction((b) => QS.S.composites && QS.S.composites[0].svg !== b && QS.S.shown.opts.figure_font_size === 18, before, { timeout: 60_000 });
+      page_.svgs = await page.evaluate(() => QS.S.composites.map((f) => [f.name, f.svg]));
+      assert.notEqual(page_.svgs[0][1], before, "the settings change the picture");
+      const methods = await page.textContent("#methods-text");
+      await shot(page, "results-numbers-only", "#composites");
       const r = await replay(page);
+      assert.equal(methods, r.results.methods_text, "the methods paragraph is results.json's");
+      assert.match(r.toml, /figure_numbers_only = true/);
       // the composite pictures are the CLI's
       for (const [name, svg] of page_.svgs) {
         assert.equal(svg, fs.readFileSync(path.join(r.downDir, "plots", name + ".svg"), "utf8"), `${name}: the page's picture is the downloaded one`);

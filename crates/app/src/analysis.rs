@@ -174,6 +174,19 @@ impl Input {
 }
 
 impl Analyzed {
+    /// How the figures of this analysis are drawn: the composites' settings of its options,
+    /// the scree with the parallel-analysis threshold when a retention report chose k.
+    fn plot_options(&self) -> qstudy_plot::PlotOptions {
+        qstudy_plot::PlotOptions {
+            scree_threshold: self
+                .retention
+                .as_ref()
+                .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+            composite: self.options.figures.clone(),
+            ..Default::default()
+        }
+    }
+
     /// The composite sorts of this analysis, as `analyze` writes them under `plots/` (same
     /// options, same names: `composite-F1`), to be drawn on request as SVG or PNG.
     pub fn composites(&self) -> Result<Vec<qstudy_plot::Plot>, qstudy_plot::PlotError> {
@@ -186,14 +199,7 @@ impl Analyzed {
         &self,
         kind: qstudy_plot::Kind,
     ) -> Result<Vec<qstudy_plot::Plot>, qstudy_plot::PlotError> {
-        let options = qstudy_plot::PlotOptions {
-            scree_threshold: self
-                .retention
-                .as_ref()
-                .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
-            ..Default::default()
-        };
-        let gallery = qstudy_plot::standard_plots(&self.results, &options)?;
+        let gallery = qstudy_plot::standard_plots(&self.results, &self.plot_options())?;
         Ok(gallery
             .plots
             .into_iter()
@@ -217,14 +223,7 @@ impl Analyzed {
                 title: input.loaded.study_title(),
                 source: Some(input.shown.clone()),
             },
-            options: qstudy_plot::PlotOptions {
-                scree_threshold: self
-                    .retention
-                    .as_ref()
-                    .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
-                composite: self.options.figures.clone(),
-                ..Default::default()
-            },
+            options: self.plot_options(),
         });
         write_analysis(
             sink,

@@ -156,11 +156,55 @@
     } catch (e) { if (mine === askedFigures) Q.showError(e.message); }
   }
 
+  // The methods paragraph, its references and the reporting checklist (results.json's).
+  function drawMethods(res) {
+    $("methods-text").textContent = res.methods_text || "";
+    $("methods-references").replaceChildren(...(res.methods_references || []).map((r) => el("li", {}, r)));
+    const rows = (res.reporting_checklist || []).map((c) => ({ cells: [{ text: c.item, cls: "l" },
+      { text: c.answer === null || c.answer === undefined ? "not recorded: state it yourself" : c.answer, cls: "l" }] }));
+    Q.table($("checklist"), ["Reporting item (Churruca et al. 2021)", "This analysis"], rows, { sortable: false });
+    Q.csvButton($("checklist"), "the reporting checklist", "reporting-checklist");
+  }
+  $("copy-methods").addEventListener("click", async () => {
+    const text = $("methods-text").textContent;
+    try { await navigator.clipboard.writeText(text); Q.status("methods paragraph copied"); } catch {
+      const range = document.createRange();
+      range.selectNodeContents($("methods-text"));
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      Q.status("methods paragraph selected: copy it with Ctrl+C");
+    }
+  });
+
+  // How the composite sorts are drawn (no number depends on it): kept with the choices.
+  function setFigureControls() {
+    const o = S.head;
+    if (!o) return;
+    if (document.activeElement !== $("figure-font-size")) $("figure-font-size").value = o.figure_font_size ?? "";
+    if (document.activeElement !== $("figure-card-width")) $("figure-card-width").value = o.figure_card_width ?? "";
+    $("figure-numbers-only").checked = Boolean(o.figure_numbers_only);
+    $("figure-legend").checked = o.figure_legend !== false;
+  }
+  for (const [id, key, lo, hi, words] of [["figure-font-size", "figure_font_size", 6, 40, "Text size: a number from 6 to 40, or empty for the default"],
+    ["figure-card-width", "figure_card_width", 40, 1000, "Card width: a whole number from 40 to 1000, or empty for the default"]]) {
+    $(id).addEventListener("change", () => {
+      const raw = $(id).value.trim();
+      const v = Number(raw);
+      if (raw !== "" && !(isFinite(v) && v >= lo && v <= hi && (key !== "figure_card_width" || Number.isInteger(v)))) { Q.fieldError($(id), words); return; }
+      Q.fieldError($(id), null);
+      Q.edit((o) => { if (raw === "") delete o[key]; else o[key] = v; });
+    });
+  }
+  $("figure-numbers-only").addEventListener("change", () => Q.edit((o) => { o.figure_numbers_only = $("figure-numbers-only").checked; }));
+  $("figure-legend").addEventListener("change", () => Q.edit((o) => { o.figure_legend = $("figure-legend").checked; }));
+
   let drawnKey = null;
   function drawResults() {
     const sh = S.shown;
     if (!sh) return;
     const res = sh.results;
+    drawMethods(res);
     drawCharacteristics(res);
     drawFactorCorrelations(res);
     drawComposites(sh.opts);
@@ -175,6 +219,7 @@
   }
 
   Q.onRender((what) => {
+    setFigureControls();
     if (what === "opened") { drawnKey = null; composites = { key: null, figures: [] }; }
     if (!S.shown || !(what === "shown" || what === "failed" || what === "opened")) return;
     Q.drawIn("results", "all", drawResults);
