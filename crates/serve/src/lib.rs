@@ -714,7 +714,7 @@ impl WorkbenchState {
             // The choices must analyse before they are saved (fitted as for an analysis).
             ("POST", "/api/save") => self.analyze(body, None).and_then(|a| {
                 let input = &a.opened.input;
-                let name = format!("{}-study", archive::stem(&input.shown));
+                let name = archive::study_name(&input.shown);
                 archive::study_zip(input, &a.options, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
                     .map_err(|e| Reply::failure(&e))
