@@ -23,6 +23,8 @@ async function measure(browser, name, study, sorts) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   await page.goto(url);
   await page.waitForFunction((n) => window.QS && QS.S.summary && QS.S.summary.opened.sorts === n && QS.S.shown && !QS.S.running, sorts, { timeout: 600_000 });
+  // the rotation and flags step, where both happen
+  await page.click('button.go[data-panel="rotate"]');
   // click-to-paint: from the input event to the frame after the answer is drawn
   const once = async (act) => {
     await page.evaluate(() => { delete document.body.dataset.paintMs; });
@@ -46,7 +48,7 @@ const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox
 const rows = [];
 try {
   rows.push(await measure(browser, "APSE", path.join(root, "fixtures/apse-2023"), 32));
-  for (const n of [300, 6000]) rows.push(await measure(browser, `planted-${n}`, planted(bin, fs.mkdtempSync(path.join(os.tmpdir(), `qstudy-latency-${n}-`)), n), n));
+  for (const n of (process.env.SIZES || "300,6000").split(",").map(Number)) rows.push(await measure(browser, `planted-${n}`, planted(bin, fs.mkdtempSync(path.join(os.tmpdir(), `qstudy-latency-${n}-`)), n), n));
 } finally {
   await browser.close();
 }

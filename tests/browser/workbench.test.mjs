@@ -76,6 +76,8 @@ const settled = (page) => page.waitForFunction(() => window.QS && QS.S.shown && 
 const stepList = (page) => page.$$eval("#steps li", (ls) => ls.map((l) => l.textContent));
 const errorText = async (page) => ((await page.isVisible("#error")) ? (await page.textContent("#error")) : "");
 const columns = (page) => page.$$eval("#loadings thead th", (ths) => ths.map((t) => t.textContent));
+// Shows a step of the analysis (a panel).
+const go = (page, panel) => page.click(`button.go[data-panel="${panel}"]`);
 
 test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async () => {
   const { chromium: pw } = await import("playwright-core");
@@ -90,8 +92,10 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
   let shots = 0;
   let replays = 0;
 
+  const contexts = new Set(); // the journey's browser contexts, closed when it ends (failed or not)
   async function fresh() {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
+    contexts.add(context);
     const page = await context.newPage();
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -110,17 +114,25 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
     await page.setInputFiles("#file", files);
     await page.waitForFunction(([g, n]) => QS.S.generation > g && document.querySelectorAll("#loadings tbody tr").length === n, [before, sorts], { timeout: 120_000 });
     await settled(page);
+    await go(page, "rotate");
   }
   async function keep(page, k) {
+    await go(page, "extract");
     await page.fill("#k", String(k));
     await page.press("#k", "Enter");
     await page.waitForFunction((k) => window.QS && QS.S.shown && QS.S.shown.results.options.factors === k, k, { timeout: 120_000 });
     await settled(page);
+    await go(page, "rotate");
   }
   // Saves the study and downloads the results; `qstudy analyze` on the saved study must give
   // the downloaded results.json exactly.
   async function replay(page, light) {
     const n = ++replays;
+    const was = await page.evaluate(() => QS.panel());
+    await go(page, "export");
+    try { return await replayHere(page, light, n); } finally { await go(page, was); }
+  }
+  async function replayHere(page, light, n) {
     if (light) {
       // a large study in the debug build: the saved study against the page's own answer (the
       // download would build every figure and report)
@@ -130,12 +142,13 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       unzip(studyZip, path.join(work, `study-${n}`));
       const studyDir = path.join(work, `study-${n}`, fs.readdirSync(path.join(work, `study-${n}`))[0]);
       execFileSync(bin, ["analyze", studyDir, "--out", path.join(work, `cli-${n}`), "--no-plots", "--quiet"], { stdio: "pipe" });
-      const fromCli = JSON.parse(fs.readFileSync(path.join(work, `cli-${n}/results.json`), "utf8"));
+      const cli = JSON.parse(fs.readFileSync(path.join(work, `cli-${n}/results.json`), "utf8"));
+      const fromCli = JSON.parse(JSON.stringify(cli));
       delete fromCli.correlation;
       fromCli.unrotated.loadings = [];
       const fromPage = await page.evaluate(() => QS.S.shown.results);
       assert.deepEqual(fromCli, fromPage, "qstudy analyze on the saved study gives the page's results");
-      return { results: fromPage };
+      return { results: fromPage, cli };
     }
     const [saved] = await Promise.all([page.waitForEvent("download", { timeout: 300_000 }), page.click("#save")]);
     const studyZip = path.join(work, `study-${n}.zip`);
@@ -156,7 +169,10 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
     assert.deepEqual(shown, fromPage.rotated.loadings);
     return { studyDir, downDir, results: fromPage, toml: fs.readFileSync(path.join(studyDir, "study.toml"), "utf8") };
   }
+  // JOURNEYS=REGEX runs only the journeys whose name matches (while working on one).
+  const only = process.env.JOURNEYS ? new RegExp(process.env.JOURNEYS) : null;
   async function journey(name, body) {
+    if (only && !only.test(name)) return;
     journeys[name] = { ok: false };
     try {
       const measured = await body();
@@ -164,6 +180,9 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
     } catch (e) {
       journeys[name] = { ok: false, error: String(e && e.stack || e) };
       failed.push(name);
+    } finally {
+      for (const c of contexts) await c.close().catch(() => {});
+      contexts.clear();
     }
   }
 
@@ -190,7 +209,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       await open(page, APSE, 32);
       assert.match(await page.textContent("#summary"), /32 sorts x 40 statements/);
       assert.deepEqual(await page.$$eval("#method option", (os) => os.map((o) => o.value)), ["centroid", "pca", "horst"]);
-      assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "F4", "h²", "Warnings"]);
+      assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "F4", "h²", "Defines", "Warnings"]);
       const pts = await points(page);
       assert.equal(Object.keys(pts).length, 32, "every sort is plotted");
       await shot(page, "apse-opened");
@@ -215,13 +234,13 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
           const now = await points(page);
           worstStep = Math.max(worstStep, assertTurned(before, now, 10, 0.01, `click ${i}`));
           before = now;
-          if (i === 5) await shot(page, `rotation-${name}-after-5-clicks`, "#step-rotate");
+          if (i === 5) await shot(page, `rotation-${name}-after-5-clicks`, "#panel-rotate");
         }
         const worst = assertTurned(start, before, 100, 0.01, "ten clicks");
         const list = await stepList(page);
         assert.equal(list.length, 10);
         for (const s of list) assert.equal(s, "F1 (horizontal), F2 (vertical): 10° clockwise");
-        await shot(page, `rotation-${name}-after-10-clicks`, "#step-rotate");
+        await shot(page, `rotation-${name}-after-10-clicks`, "#panel-rotate");
         const r = await replay(page);
         assert.equal(r.results.options.rotation_steps.length, 10);
         await page.context().close();
@@ -256,7 +275,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       const dragErr = assertTurned(b, c, 60, 0.01, "60° drag");
       assert.match(previewed, /^rotate\(60 /, "the drag previews the same turn");
       // no jump on release: the picture after release is the preview's
-      await shot(page, "typed-and-drag", "#step-rotate");
+      await shot(page, "typed-and-drag", "#panel-rotate");
       await replay(page);
       await page.context().close();
       return { typed_error_degrees: typedErr, drag_error_degrees: dragErr, preview: previewed };
@@ -346,7 +365,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       await open(page, APSE, 32);
       await keep(page, 3);
       assert.equal(await errorText(page), "");
-      assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "h²", "Warnings"]);
+      assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "h²", "Defines", "Warnings"]);
       const notes = await page.textContent("#notes");
       assert.match(notes, /F4/, "a note says what was dropped");
       await shot(page, "apse-keep-3");
@@ -372,11 +391,13 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       const cols = await columns(page);
       assert.ok(cols.includes("F1a") && cols.includes("F1b"), cols.join(","));
       assert.ok(await page.isChecked("#split-1"));
+      await go(page, "results");
       const names = await page.$$eval("#characteristics tr", (trs) => trs.map((t) => t.textContent));
+      await go(page, "rotate");
       assert.ok(names.some((t) => t.includes("galvanised dialogues (a)")), "the name carried to the halves");
       const flaggedHalf = await page.$$eval(`#loadings td.cell.flag[data-sort="${sort}"]`, (tds) => tds.map((t) => t.dataset.factor));
       assert.ok(flaggedHalf.some((f) => f === "F1a" || f === "F1b"), `${sort} stays flagged on a half of F1: ${flaggedHalf}`);
-      await shot(page, "split", "#step-flags");
+      await shot(page, "split", "#panel-rotate");
       // and back
       await page.uncheck("#split-1");
       await settled(page);
@@ -393,20 +414,23 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       const page = await fresh();
       await open(page, APSE, 32);
       const messages = {};
+      await go(page, "extract");
       for (const v of ["", "0", "-2", "2.5"]) {
         await page.fill("#k", v);
         await page.press("#k", "Enter");
         const m = await page.textContent("#k-error");
         assert.match(m, /Factors to keep: give a whole number of at least 1/);
         assert.equal(await page.getAttribute("#k", "aria-invalid"), "true");
-        assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "F4", "h²", "Warnings"], "the analysis stays");
+        assert.deepEqual(await columns(page), ["Sort", "F1", "F2", "F3", "F4", "h²", "Defines", "Warnings"], "the analysis stays");
         messages[JSON.stringify(v)] = m;
       }
-      await shot(page, "invalid-k", "#step-extract");
+      await shot(page, "invalid-k", "#panel-extract");
       // the page still works
+      await go(page, "rotate");
       await page.click('button[aria-label="Rotate clockwise by 5 degrees"]');
       await settled(page);
       assert.equal((await stepList(page)).length, 1);
+      await go(page, "extract");
       // an impossible k: the engine's message, the analysis kept (and the step it asked about)
       page.once("dialog", (d) => d.accept());
       await page.fill("#k", "99");
@@ -416,7 +440,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       assert.match(too, /99 factors/);
       assert.doesNotMatch(too, /--[a-z]/);
       await settled(page);
-      assert.equal((await columns(page)).length, 7);
+      assert.equal((await columns(page)).length, 8);
       assert.equal(await page.inputValue("#k"), "4");
       assert.equal((await stepList(page)).length, 1, "the failed change took nothing away");
       await page.context().close();
@@ -430,6 +454,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       await page.click('button[aria-label="Rotate clockwise by 10 degrees"]');
       await settled(page);
       let asked = null;
+      await go(page, "extract");
       page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
       await page.selectOption("#method", "pca");
       assert.ok(asked && /hand rotation step/.test(asked), "asked first");
@@ -488,7 +513,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
         const bytes = (b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0));
         dt.items.add(new File([bytes(dat)], "LIPSET.DAT"));
         dt.items.add(new File([bytes(sta)], "LIPSET.STA"));
-        document.querySelector("#step-results").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+        document.querySelector("#panel-rotate").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
       }, [dat, sta]);
       await page.waitForFunction(() => document.querySelectorAll("#loadings tbody tr").length === 9, null, { timeout: 60_000 });
       assert.ok(page.url().startsWith(url.split("?")[0]), "the page did not navigate away");
@@ -510,7 +535,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       assert.equal(shown.length, txt.length, `the page shows ${shown.length} warnings, warnings.txt has ${txt.length}`);
       const rowWarned = await page.$$eval("#loadings td.warn", (tds) => tds.filter((t) => t.textContent).length);
       assert.ok(rowWarned > 0, "warnings are shown next to the loadings rows they are about");
-      await shot(page, "warnings", "#step-flags");
+      await shot(page, "warnings", "#panel-rotate");
       await page.context().close();
       return { page_warnings: shown.length, warnings_txt_lines: txt.length, rows_marked: rowWarned };
     });
@@ -546,10 +571,11 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
         ticks: document.querySelectorAll("#scree svg text").length,
         eigen: Array.from(document.querySelectorAll("#scree-points circle")).map((c) => Number(c.dataset.eigenvalue)),
       }));
+      await go(page, "extract");
       const centroid = await read();
       const said = Number(centroid.text.match(/^(\d+) leading/)[1]);
       assert.equal(centroid.above, said);
-      await shot(page, "scree-lipset", "#step-extract");
+      await shot(page, "scree-lipset", "#panel-extract");
       // the scree follows the options that change it
       await page.selectOption("#correlation", "spearman");
       await page.waitForFunction((old) => JSON.stringify(Array.from(document.querySelectorAll("#scree-points circle")).map((c) => Number(c.dataset.eigenvalue))) !== old,
@@ -590,12 +616,207 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       return { click_to_paint_ms_debug_build: paint, elements_kept: true };
     });
 
+    // ---- issue 22: the workbench II ---------------------------------------------------------
+    await journey("every-panel-explains-itself-and-is-axe-clean", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      const axe = fs.readFileSync(path.join(root, "tests/browser/node_modules/axe-core/axe.min.js"), "utf8");
+      await page.addScriptTag({ content: axe });
+      const panels = {};
+      for (const p of ["data", "correlations", "extract", "rotate", "results", "export", "help"]) {
+        await go(page, p);
+        if (p === "results") await page.waitForFunction(() => document.querySelectorAll("#composites figure").length > 0, null, { timeout: 60_000 });
+        if (p === "correlations") await page.waitForSelector("#heatmap canvas", { timeout: 60_000 });
+        if (p === "data") await page.waitForSelector("#statement-stats tbody tr", { timeout: 60_000 });
+        if (p === "extract") await page.waitForSelector("#scree svg", { timeout: 300_000 });
+        const help = await page.$eval(`#panel-${p} .help`, (e) => e.textContent.trim());
+        assert.ok(help.length > 80, `${p}: a "what this is and what to do" text`);
+        const result = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { resultTypes: ["violations"] });
+          return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help, target: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+        });
+        const serious = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+        assert.deepEqual(serious, [], `${p}: axe-core serious or critical violations`);
+        await shot(page, `panel-${p}`);
+        panels[p] = { help_chars: help.length, axe_violations: result.length, axe_serious_or_critical: serious.length, minor: result.map((v) => v.id) };
+      }
+      await page.context().close();
+      return { panels };
+    });
+
+    await journey("download-reached-in-at-most-15-tab-presses", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await page.goto(page.url());
+      await settled(page);
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+      let presses = 0;
+      const path_ = [];
+      for (; presses < 40; ) {
+        await page.keyboard.press("Tab");
+        presses++;
+        const f = await page.evaluate(() => { const e = document.activeElement; return { id: e.id, panel: e.dataset && e.dataset.panel, text: (e.getAttribute("aria-label") || e.textContent || "").trim().slice(0, 40) }; });
+        path_.push(f.id || f.panel || f.text);
+        if (f.panel === "export") { await page.keyboard.press("Enter"); path_.push("(Enter)"); }
+        if (f.id === "download") break;
+      }
+      assert.ok(presses <= 15, `Download after ${presses} Tab presses: ${path_.join(" > ")}`);
+      await page.context().close();
+      return { tab_presses: presses, path: path_ };
+    });
+
+    await journey("results-panel-shows-the-engines-numbers-and-figures", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await go(page, "results");
+      await page.waitForFunction(() => QS.S.composites && QS.S.composites.length === 4 && document.querySelectorAll("#composites figure img").length === 4, null, { timeout: 60_000 });
+      const page_ = await page.evaluate(() => ({
+        svgs: QS.S.composites.map((f) => [f.name, f.svg]),
+        z: document.querySelector("#zscores").csv,
+        fc: document.querySelector("#factor-correlations").csv,
+        crib: document.querySelectorAll("#crib .crib").length,
+        dist: Array.from(document.querySelectorAll("#distinguishing table")).map((t) => t.tBodies[0].rows.length),
+      }));
+      await shot(page, "results-composites", "#composites");
+      // the figures' settings: statement numbers only, larger text
+      const before = page_.svgs[0][1];
+      await page.check("#figure-numbers-only");
+      await page.fill("#figure-font-size", "18");
+      await page.press("#figure-font-size", "Tab");
+      await settled(page);
+      await page.waitForFunction((b) => QS.S.composites && QS.S.composites[0].svg !== b && QS.S.shown.opts.figure_font_size === 18, before, { timeout: 60_000 });
+      page_.svgs = await page.evaluate(() => QS.S.composites.map((f) => [f.name, f.svg]));
+      assert.notEqual(page_.svgs[0][1], before, "the settings change the picture");
+      const methods = await page.textContent("#methods-text");
+      await shot(page, "results-numbers-only", "#composites");
+      const r = await replay(page);
+      assert.equal(methods, r.results.methods_text, "the methods paragraph is results.json's");
+      assert.match(r.toml, /figure_numbers_only = true/);
+      // the composite pictures are the CLI's
+      for (const [name, svg] of page_.svgs) {
+        assert.equal(svg, fs.readFileSync(path.join(r.downDir, "plots", name + ".svg"), "utf8"), `${name}: the page's picture is the downloaded one`);
+      }
+      const cli = path.join(work, "cli-figures");
+      execFileSync(bin, ["analyze", r.studyDir, "--out", cli, "--quiet"], { stdio: "pipe" });
+      for (const [name, svg] of page_.svgs) assert.equal(svg, fs.readFileSync(path.join(cli, "plots", name + ".svg"), "utf8"), `${name}: the CLI's picture`);
+      // z-scores, ranks, arrays and the factor correlations are results.json's, to the bit
+      const res = r.results;
+      page_.z.rows.forEach((row, i) => {
+        res.factors.forEach((f, j) => {
+          assert.equal(row[2 + 3 * j], f.zscores[i]);
+          assert.equal(row[3 + 3 * j], f.ranks[i]);
+          assert.equal(row[4 + 3 * j], f.array[i]);
+        });
+      });
+      page_.fc.rows.forEach((row, i) => row.slice(1).forEach((v, j) => assert.equal(v, res.factor_correlations[i][j])));
+      assert.equal(page_.crib, res.crib_sheets.length);
+      assert.deepEqual(page_.dist, res.factors.map((f) => f.distinguishing.length));
+      await page.context().close();
+      return { composites: page_.svgs.map((x) => x[0]), zscore_rows: page_.z.rows.length, factor_correlations: page_.fc.rows.length, crib_sheets: page_.crib, distinguishing: page_.dist };
+    });
+
+    await journey("loadings-table-sorts-groups-and-moves-by-arrow-keys", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      const order = () => page.$$eval("#loadings tbody tr", (trs) => trs.map((t) => t.dataset.sort));
+      const byFile = await order();
+      await page.click('button[aria-label="Sort the sorts by F2"]');
+      const byF2 = await order();
+      const l = await page.evaluate(() => QS.S.shown.results.factor_loadings.map((r) => r[1]));
+      const ids = await page.evaluate(() => QS.S.summary.opened.sort_ids);
+      const want = ids.map((id, i) => [id, l[i]]).sort((a, b) => b[1] - a[1] || ids.indexOf(a[0]) - ids.indexOf(b[0])).map((x) => x[0]);
+      assert.deepEqual(byF2, want, "sorted by F2, highest first");
+      assert.equal(await page.getAttribute('#loadings th[data-col="1"]', "aria-sort"), "descending");
+      await page.selectOption("#loadings-group", "factor");
+      const grouped = await page.$$eval("#loadings tbody tr", (trs) => trs.map((t) => t.querySelector("td.l").textContent.split(" ")[0] || "none"));
+      const seen = [];
+      for (const g of grouped) if (seen[seen.length - 1] !== g) seen.push(g);
+      assert.equal(new Set(seen).size, seen.length, `each factor's sorts together: ${seen.join(",")}`);
+      await shot(page, "loadings-grouped", "#loadings-box");
+      // arrow keys move between cells; Enter flags
+      const first = page.locator("#loadings td.cell").first();
+      await first.focus();
+      const start = await page.evaluate(() => ({ sort: document.activeElement.dataset.sort, factor: document.activeElement.dataset.factor }));
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("ArrowRight");
+      const moved = await page.evaluate(() => ({ sort: document.activeElement.dataset.sort, factor: document.activeElement.dataset.factor, label: document.activeElement.getAttribute("aria-label") }));
+      const rows = await order();
+      assert.equal(moved.sort, rows[rows.indexOf(start.sort) + 1]);
+      assert.equal(moved.factor, "F2");
+      assert.match(moved.label, /^-?\d\.\d{4}/, "the value is read first");
+      await page.keyboard.press("Enter");
+      await settled(page);
+      const flagged = await page.$eval(`#loadings td.cell[data-sort="${moved.sort}"][data-factor="F2"]`, (td) => td.getAttribute("aria-selected"));
+      await page.context().close();
+      return { file_order_first: byFile[0], f2_order_first: byF2[0], groups: seen, moved_to: moved, flag_after_enter: flagged };
+    });
+
+    await journey("data-and-correlations-panels", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await go(page, "data");
+      await page.waitForSelector("#book .card");
+      await page.selectOption("#book-sort", { label: "O05" });
+      const cards = await page.$$eval("#book .col", (cols) => cols.map((c) => [Number(c.dataset.value), Array.from(c.querySelectorAll(".card")).map((x) => Number(x.dataset.statement))]));
+      // the file's row for O05
+      const lines = fs.readFileSync(path.join(root, "fixtures/apse-2023/sorts.csv"), "utf8").trim().split(/\r?\n/);
+      const head = lines[0].split(",");
+      const row = lines.find((x) => x.startsWith("O05,")).split(",");
+      for (const [v, ss] of cards) for (const st of ss) assert.equal(Number(row[head.indexOf(String(st))] ?? row[st]), v, `O05 statement ${st}`);
+      assert.equal(cards.reduce((n, c) => n + c[1].length, 0), 40, "every statement on the grid");
+      await shot(page, "data-book", "#panel-data");
+      await go(page, "correlations");
+      await page.waitForSelector("#heatmap canvas");
+      const order = await page.$eval("#heatmap", (h) => h.dataset.order.split(" "));
+      const text = await page.textContent("#heatmap-text");
+      assert.match(text, /ordered by defining factor\. Blocks: F1 \d+, F2 \d+, F3 \d+, F4 \d+/);
+      const corr = await page.evaluate(() => document.querySelector("#corr-table").csv);
+      // the light replay: the saved study through `qstudy analyze --no-plots`, no download
+      const r = await replay(page, true);
+      const ids = r.cli.input.sort_ids;
+      corr.rows.forEach((rowv) => rowv.slice(1).forEach((v, j) => assert.equal(v, r.cli.correlation[ids.indexOf(rowv[0])][ids.indexOf(order[j])])));
+      await page.context().close();
+      return { book_columns: cards.length, heatmap_order_first: order.slice(0, 6), text };
+    });
+
+    await journey("a-saved-study-zip-reopens-to-the-same-session", async () => {
+      const page = await fresh();
+      await open(page, APSE, 32);
+      await page.click('button[aria-label="Rotate clockwise by 10 degrees"]');
+      await settled(page);
+      await page.locator('#loadings td.cell[data-factor="F3"]:not(.flag)').first().click();
+      await settled(page);
+      await page.fill("#name-F1", "reopened viewpoint");
+      await page.press("#name-F1", "Tab");
+      await settled(page);
+      const before = await page.evaluate(() => QS.S.shown.results);
+      await go(page, "export");
+      const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+      const zip = path.join(work, "reopen-study.zip");
+      await saved.saveAs(zip);
+      await go(page, "data");
+      const g = await page.evaluate(() => QS.S.generation);
+      await page.setInputFiles("#file", [zip]);
+      await page.waitForFunction((g) => QS.S.generation > g, g, { timeout: 60_000 });
+      await settled(page);
+      const after = await page.evaluate(() => QS.S.shown.results);
+      assert.deepEqual(after, before, "the reopened zip gives the same analysis");
+      assert.equal((await stepList(page)).length, 1);
+      assert.match(await page.textContent("#summary"), /32 sorts x 40 statements/);
+      await shot(page, "reopened-zip", "#panel-data");
+      await page.context().close();
+      return { reopened: path.basename(zip), steps: 1, same_results: true };
+    });
+
+    // last: its scree (parallel analysis of 300 sorts, minutes in a debug build) goes on in the
+    // server after the page closes, and would hold up the journeys after it
     await journey("a-study-of-300-sorts-shows-the-rows-in-view", async () => {
       const page = await fresh();
       const dir = planted(bin, path.join(work, "planted-300"), 300);
       await page.setInputFiles("#file", ["study.toml", "statements.csv", "sorts.csv", "participants.csv"].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f)));
       await page.waitForFunction(() => window.QS && QS.S.shown && QS.S.summary.opened.sorts === 300, null, { timeout: 120_000 });
       await settled(page);
+      await go(page, "rotate");
       const rows = () => page.$$eval("#loadings tbody tr:not(.spacer)", (trs) => trs.map((t) => t.dataset.sort));
       const first = await rows();
       assert.ok(first.length < 100 && first[0] === "P0001", `a window of rows: ${first.length}`);
@@ -610,7 +831,7 @@ test("workbench journeys", { skip: !haveChromium, timeout: 1_500_000 }, async ()
       await settled(page);
       const now = await page.$eval('#loadings td.cell[data-sort="P0300"][data-factor="F1"]', (td) => td.classList.contains("flag"));
       assert.equal(now, !was);
-      await shot(page, "300-sorts", "#step-flags");
+      await shot(page, "300-sorts", "#panel-rotate");
       await replay(page, true);
       await page.context().close();
       return { rows_drawn: first.length, last_row_flag_toggled: true };

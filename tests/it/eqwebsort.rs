@@ -102,8 +102,9 @@ fn the_netlify_export_gives_the_study_it_was_made_from() {
     let (from_export, _) = analyze_raw(&args);
     let (from_study, _) = analyze_raw(&[&fixture("apse-2023")]);
     // The export's own fields (projectName, randomId, dates...) are its participants'
-    // attributes: everything else is the same, byte for byte.
-    let keys = ["participants", "groups"];
+    // attributes (and the reporting checklist describes them): everything else is the same,
+    // byte for byte.
+    let keys = ["participants", "groups", "reporting_checklist"];
     assert_eq!(without(&from_export, &keys), without(&from_study, &keys));
     let (e, s) = (json(&from_export), json(&from_study));
     for (p, q) in e["participants"]
@@ -163,7 +164,7 @@ fn the_sheets_export_gives_the_study_it_was_made_from() {
     let sta = fixture("lipset/LIPSET.STA");
     let (from_export, _) = analyze_raw(&[&sheets, "--statements", &sta, "--factors", "3"]);
     let (from_dat, _) = analyze_raw(&[&fixture("lipset/LIPSET.DAT"), "--factors", "3"]);
-    let keys = ["participants", "groups"];
+    let keys = ["participants", "groups", "reporting_checklist"];
     assert_eq!(without(&from_export, &keys), without(&from_dat, &keys));
     let e = json(&from_export);
     assert_eq!(e["input"]["sort_ids"][4], "JP5");

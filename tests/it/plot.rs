@@ -266,6 +266,88 @@ fn no_plots_writes_only_results() {
     assert!(out.join("results.json").exists());
     assert!(!out.join("plots").exists());
     assert!(!out.join("report.html").exists());
+    assert!(!out.join("report.docx").exists());
+}
+
+#[test]
+fn composite_figure_settings_from_the_command_line_and_study_toml() {
+    let svg = |out: &Path| std::fs::read_to_string(out.join("plots/composite-F1.svg")).unwrap();
+    let (_d, default) = lipset();
+    let (_d2, set) = analyze(
+        &fixture("lipset/LIPSET.DAT"),
+        &[
+            "--factors",
+            "3",
+            "--figure-numbers-only",
+            "--no-figure-legend",
+            "--figure-card-width",
+            "90",
+        ],
+    );
+    let (a, b) = (svg(&default), svg(&set));
+    assert!(a.contains("ranked higher than in every other factor"));
+    assert!(
+        !b.contains("ranked higher than in every other factor"),
+        "no legend"
+    );
+    let first = results(&default)["input"]["statement_labels"][0]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        a.contains(&first) && !b.contains(&format!(">{first} ")),
+        "numbers only"
+    );
+    // 9 columns of 90 px, 8 gaps of 7, margins of 28
+    assert_eq!(svg_size(&b).0, 9 * 90 + 8 * 7 + 2 * 28);
+    // every other file is as without the settings: the figure settings change no number
+    assert_eq!(
+        std::fs::read(default.join("results.json")).unwrap(),
+        std::fs::read(set.join("results.json")).unwrap()
+    );
+
+    // the same from a study's [analysis]
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("lipset");
+    let run = qstudy(&[
+        "convert",
+        &fixture("lipset/LIPSET.DAT"),
+        "--to",
+        "study",
+        study.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let toml = study.join("study.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str(
+        "\n[analysis]\nfactors = 3\nfigure_numbers_only = true\nfigure_legend = false\nfigure_card_width = 90\n",
+    );
+    std::fs::write(&toml, text).unwrap();
+    let (_d3, from_study) = analyze(study.to_str().unwrap(), &[]);
+    assert_eq!(svg_size(&svg(&from_study)).0, svg_size(&b).0);
+    assert!(!svg(&from_study).contains("ranked higher than in every other factor"));
+
+    // a size out of range is refused with the flag named
+    let run = qstudy(&[
+        "analyze",
+        &fixture("lipset/LIPSET.DAT"),
+        "--factors",
+        "3",
+        "--figure-font-size",
+        "100",
+        "--out",
+        dir.path().join("bad").to_str().unwrap(),
+    ]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("--figure-font-size must be a number of pixels from 6 to 40, not 100"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -844,3 +844,177 @@ fn an_upload_takes_its_statements_and_id_column() {
     let e = page_error(&s, &answer);
     assert!(e.starts_with("netlify.csv: line 1: no key 'email'"), "{e}");
 }
+
+/// The panels of the workbench get what `qstudy analyze` writes: the composite sorts (the same
+/// SVG as `plots/composite-*.svg`, and as files), the correlation matrix of results.json, the
+/// sorts as read and how they placed each statement.
+#[test]
+fn the_panels_get_the_figures_the_correlations_and_the_data_of_analyze() {
+    let apse = fixture("apse-2023");
+    let s = start(Some(Path::new(&apse)));
+    let options = s.state()["options"].clone();
+    let out = tempfile::tempdir().unwrap();
+    let run = qstudy(&[
+        "analyze",
+        &apse,
+        "--out",
+        out.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cli = results(out.path());
+
+    let figures = s.post_json("/api/composites", &options);
+    let figures = figures["figures"].as_array().unwrap();
+    assert_eq!(figures.len(), 4);
+    for (i, f) in figures.iter().enumerate() {
+        let name = f["name"].as_str().unwrap();
+        let svg = std::fs::read_to_string(out.path().join(format!("plots/{name}.svg"))).unwrap();
+        assert_eq!(f["svg"].as_str().unwrap(), svg, "{name}");
+        let (status, png) = s.post(&format!("/api/figure?index={i}&format=png"), &options);
+        assert_eq!(status, 200);
+        assert_eq!(
+            png,
+            std::fs::read(out.path().join(format!("plots/{name}.png"))).unwrap()
+        );
+        let (status, file) = s.post(&format!("/api/figure?index={i}&format=svg"), &options);
+        assert_eq!((status, file), (200, svg.into_bytes()));
+    }
+    let (status, bytes) = s.post("/api/figure?index=9&format=svg", &options);
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&bytes));
+    let (status, _) = s.post("/api/figure?index=0&format=gif", &options);
+    assert_eq!(status, 400);
+
+    let corr = s.post_json("/api/correlation", &options);
+    assert_eq!(corr["correlation"], cli["correlation"]);
+    assert_eq!(corr["sort_ids"], cli["input"]["sort_ids"]);
+
+    let host = s.host();
+    let (status, bytes) = send(
+        s.port,
+        "GET",
+        "/api/data",
+        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+        b"",
+    );
+    assert_eq!(status, 200);
+    let data: Value = serde_json::from_slice(&bytes).unwrap();
+    let sorts = data["sorts"].as_array().unwrap();
+    assert_eq!(sorts.len(), 32);
+    // C01's row of sorts.csv
+    let csv = std::fs::read_to_string(Path::new(&apse).join("sorts.csv")).unwrap();
+    let c01: Vec<f64> = csv
+        .lines()
+        .find(|l| l.starts_with("C01,"))
+        .unwrap()
+        .split(',')
+        .skip(1)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(sorts[0], json!(c01));
+    // statement 1: the mean and sample SD of its column
+    let column: Vec<f64> = sorts.iter().map(|r| r[0].as_f64().unwrap()).collect();
+    let mean = column.iter().sum::<f64>() / 32.0;
+    let sd = (column.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 31.0).sqrt();
+    let st = &data["statistics"][0];
+    assert!((st["mean"].as_f64().unwrap() - mean).abs() < 1e-12);
+    assert!((st["sd"].as_f64().unwrap() - sd).abs() < 1e-12);
+    assert_eq!(
+        st["min"],
+        json!(column.iter().copied().fold(f64::INFINITY, f64::min))
+    );
+    assert_eq!(
+        st["max"],
+        json!(column.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+    );
+}
+
+/// The page's framing of `files` for `POST /api/upload`.
+fn framed(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = b"QSUP1\n".to_vec();
+    for (name, data) in files {
+        out.extend((name.len() as u32).to_le_bytes());
+        out.extend(name.as_bytes());
+        out.extend((data.len() as u64).to_le_bytes());
+        out.extend(*data);
+    }
+    out
+}
+
+fn stream_upload(s: &Server, files: &[(&str, &[u8])]) -> Value {
+    let host = s.host();
+    let (status, bytes) = send(
+        s.port,
+        "POST",
+        "/api/upload",
+        &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+        &framed(files),
+    );
+    assert!(
+        status == 200,
+        "{status}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Files go to the server as they are (their bytes counted, not base64's); a saved study's zip
+/// reopens with its choices; a lone .STA says to add its .DAT, a lone .DAT that its .STA
+/// holds the texts.
+#[test]
+fn uploads_stream_saved_zips_reopen_and_lone_pqmethod_files_say_what_to_add() {
+    let apse = fixture("apse-2023");
+    let s = start(None);
+    let read = |f: &str| std::fs::read(Path::new(&apse).join(f)).unwrap();
+    let names = [
+        "study.toml",
+        "statements.csv",
+        "sorts.csv",
+        "participants.csv",
+    ];
+    let data: Vec<Vec<u8>> = names.iter().map(|f| read(f)).collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(&data)
+        .map(|(n, d)| (*n, d.as_slice()))
+        .collect();
+    let state = stream_upload(&s, &files);
+    assert_eq!(state["opened"]["sorts"], 32);
+    let mut options = state["options"].clone();
+    options["rotate"] = json!(["1,2,7.5"]);
+    options["flag"] = json!(["O16=F1"]);
+    options["factor_names"]["F2"] = json!("renamed");
+    let before = s.post_json("/api/analyze", &options);
+    let (status, zip) = s.post("/api/save", &options);
+    assert_eq!(status, 200);
+    let reopened = stream_upload(&s, &[("apse-2023-study.zip", &zip)]);
+    assert_eq!(reopened["opened"]["sorts"], 32);
+    let after = s.post_json("/api/analyze", &reopened["options"]);
+    assert_eq!(
+        after["results"], before["results"],
+        "the saved zip reopens to the same analysis"
+    );
+
+    let sta = std::fs::read(fixture("lipset/LIPSET.STA")).unwrap();
+    let answer = page_error(&s, &{
+        let host = s.host();
+        let (_, bytes) = send(
+            s.port,
+            "POST",
+            "/api/upload",
+            &[("Host", &host), ("X-Qstudy-Token", &s.token)],
+            &framed(&[("LIPSET.STA", &sta)]),
+        );
+        serde_json::from_slice(&bytes).unwrap()
+    });
+    assert!(
+        answer.contains("LIPSET.STA") && answer.contains(".DAT"),
+        "{answer}"
+    );
+    let dat = std::fs::read(fixture("lipset/LIPSET.DAT")).unwrap();
+    let alone = stream_upload(&s, &[("LIPSET.DAT", &dat)]);
+    let note = alone["opened"]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("LIPSET.STA"), "{alone}");
+    let both = stream_upload(&s, &[("LIPSET.DAT", &dat), ("LIPSET.STA", &sta)]);
+    assert!(both["opened"].get("note").is_none(), "{both}");
+}

@@ -284,10 +284,11 @@ impl Input {
                 .warnings
                 .insert(0, Warning::IncompleteLeftOut { sorts: incomplete });
         }
-        if retention.is_some() {
+        if let Some(report) = &retention {
             results.warnings.push(Warning::FactorsRecommended {
                 kept: options.factors,
             });
+            results.set_retention(Some(qstudy_core::methods::RetentionEvidence::of(report)));
         }
         if let Some(participants) = self.sorts().participants() {
             results.attach_participants(participants.to_vec());
@@ -410,6 +411,39 @@ pub fn left_out_notes(
 }
 
 impl Analyzed {
+    /// How the figures of this analysis are drawn: the composites' settings of its options,
+    /// the scree with the parallel-analysis threshold when a retention report chose k.
+    fn plot_options(&self) -> qstudy_plot::PlotOptions {
+        qstudy_plot::PlotOptions {
+            scree_threshold: self
+                .retention
+                .as_ref()
+                .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
+            composite: self.options.figures.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The composite sorts of this analysis, as `analyze` writes them under `plots/` (same
+    /// options, same names: `composite-F1`), to be drawn on request as SVG or PNG.
+    pub fn composites(&self) -> Result<Vec<qstudy_plot::Plot>, qstudy_plot::PlotError> {
+        self.figures_of(qstudy_plot::Kind::Composite)
+    }
+
+    /// The figures of this analysis of one kind, as `analyze` writes them under `plots/` (same
+    /// options, same names).
+    pub fn figures_of(
+        &self,
+        kind: qstudy_plot::Kind,
+    ) -> Result<Vec<qstudy_plot::Plot>, qstudy_plot::PlotError> {
+        let gallery = qstudy_plot::standard_plots(&self.results, &self.plot_options())?;
+        Ok(gallery
+            .plots
+            .into_iter()
+            .filter(|p| p.kind() == kind)
+            .collect())
+    }
+
     /// Writes the whole output set ([`write_analysis`]) into `sink`, with the figures and
     /// `report.html` when `figures` (the scree plot then shows the parallel-analysis
     /// threshold when a retention report chose the number of factors). `shown` is the output
@@ -426,13 +460,7 @@ impl Analyzed {
                 title: input.loaded.study_title(),
                 source: Some(input.shown.clone()),
             },
-            options: qstudy_plot::PlotOptions {
-                scree_threshold: self
-                    .retention
-                    .as_ref()
-                    .map(|r| qstudy_plot::ScreeThreshold::from_parallel(&r.parallel)),
-                ..Default::default()
-            },
+            options: self.plot_options(),
         });
         write_analysis(
             sink,

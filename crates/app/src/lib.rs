@@ -21,3 +21,5 @@ pub mod analysis;
 pub mod figures;
 pub mod outputs;
 pub mod redraw;
+
+pub use qstudy_plot::PlotError;

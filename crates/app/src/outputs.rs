@@ -87,8 +87,11 @@ pub struct AnalysisWritten {
     pub xlsx_notes: Vec<String>,
     /// Why the figures were left out although asked for (too many sorts), if they were.
     pub figures_left_out: Option<String>,
-    /// Whether `plots/` and `report.html` were written.
+    /// Whether `plots/`, `report.html` and `report.docx` were written.
     pub figures: bool,
+    /// The scripts of the texts that no font of the machine draws in the figures (they show
+    /// empty boxes there), with the statements and names they are in.
+    pub missing_glyphs: Vec<qstudy_plot::fonts::MissingGlyphs>,
 }
 
 /// The warning given when `results` has too many sorts for the figures
@@ -166,7 +169,12 @@ pub fn write_analysis(
     std::thread::scope(|scope| {
         let drawn = figures.map(|f| scope.spawn(|| figure_files(shown, results, f)));
         let xlsx_notes = write_reports(staging, shown, results, ctx)?;
-        let all = all_warnings(&results.warnings, &xlsx_notes, &left_out);
+        let missing_glyphs = match figures {
+            Some(_) => qstudy_plot::fonts::missing_glyphs(results),
+            None => Vec::new(),
+        };
+        let mut all = all_warnings(&results.warnings, &xlsx_notes, &left_out);
+        all.extend(missing_glyphs.iter().map(ToString::to_string));
         let text: String = all.iter().map(|w| format!("{w}\n")).collect();
         output_dir::write_file(staging, WARNINGS_FILE, text.as_bytes())?;
         if let Some(drawn) = drawn {
@@ -181,6 +189,7 @@ pub fn write_analysis(
             xlsx_notes,
             figures_left_out: left_out,
             figures: figures.is_some(),
+            missing_glyphs,
         })
     })
 }
@@ -226,7 +235,8 @@ fn figure_formats(
 }
 
 /// Draws every figure of `results` and the report page (`qstudy-plot`, in parallel on rayon's
-/// pool): `(path, bytes)` of `plots/*.svg`, `plots/*.png` and `report.html`, in a fixed order.
+/// pool), then the Word report that embeds the composite sorts and the scree plot: `(path,
+/// bytes)` of `plots/*.svg`, `plots/*.png`, `report.html` and `report.docx`, in a fixed order.
 fn figure_files(
     shown: &Path,
     results: &AnalysisResults,
@@ -237,14 +247,45 @@ fn figure_files(
         source,
     };
     let gallery = qstudy_plot::standard_plots(results, &figures.options).map_err(failed)?;
-    Ok(
+    let mut files: Vec<(String, Vec<u8>)> =
         crate::figures::render_outputs(results, &gallery, &figures.info)
             .map_err(failed)?
             .into_iter()
             .map(|f| (f.path, f.bytes))
-            .collect(),
-    )
+            .collect();
+    let docx = {
+        use qstudy_plot::Kind;
+        let named: Vec<(&qstudy_plot::Plot, String)> = gallery
+            .plots
+            .iter()
+            .filter(|p| matches!(p.kind(), Kind::Composite | Kind::Scree))
+            .map(|p| (p, format!("plots/{}.png", p.name())))
+            .collect();
+        let embedded: Vec<qstudy_report::docx::DocxFigure> = named
+            .iter()
+            .filter_map(|(p, file)| {
+                let (_, png) = files.iter().find(|(path, _)| path == file)?;
+                Some(qstudy_report::docx::DocxFigure {
+                    title: p.title(),
+                    file,
+                    png,
+                    size: p.size(),
+                })
+            })
+            .collect();
+        qstudy_report::docx::report_docx(results, &figures.info, &embedded).map_err(|source| {
+            OutputsError::Report {
+                path: shown.to_path_buf(),
+                source,
+            }
+        })?
+    };
+    files.push((DOCX.to_string(), docx));
+    Ok(files)
 }
+
+/// The Word report, beside `report.html`.
+pub const DOCX: &str = "report.docx";
 
 /// Writes `results.json` and every report (`report.lis`, `results.xlsx`, `tables/*.csv`) into
 /// `staging`, each streamed into its file as it is built (no report is ever whole in memory: a

@@ -146,7 +146,11 @@ pub(crate) fn analyze_command(
     let results = &analyzed.results;
     // Repeated warnings are grouped, long ones shortened: the full list is in results.json
     // (`warnings`) and DIR/warnings.txt.
-    let all = crate::terminal::shown_warnings(&results.warnings, &written.xlsx_notes);
+    let mut all = crate::terminal::shown_warnings(&results.warnings, &written.xlsx_notes);
+    all.extend(written.missing_glyphs.iter().map(|m| {
+        let w = m.to_string();
+        (crate::terminal::Kind::Note(w.clone()), w)
+    }));
     let full = format!(
         "{} (and results.json `warnings`)",
         a.out.join(crate::terminal::WARNINGS_FILE).display()
@@ -249,8 +253,8 @@ fn write_summary(
         };
         writeln!(
             out,
-            "{:<width$} {:>10.4} {:>7.1}  {}",
-            name, f.eigenvalue, f.explained_variance, ids
+            "{name} {:>10.4} {:>7.1}  {}",
+            f.eigenvalue, f.explained_variance, ids
         )?;
     }
     writeln!(out)

@@ -157,8 +157,8 @@ fn write_summary(out: &mut dyn Write, r: &BootstrapResults, input: &Path) -> std
         };
         writeln!(
             out,
-            "{:<width$} {:>8} {:>13.1} {:>8.3} {:>10}  {}",
-            name, f.defining_sorts, f.mean_defining_sorts, f.match_correlation, mean_se, same
+            "{name} {:>8} {:>13.1} {:>8.3} {:>10}  {}",
+            f.defining_sorts, f.mean_defining_sorts, f.match_correlation, mean_se, same
         )?;
     }
     // Defining sorts of the full sample that the replicates flag less than half the time.

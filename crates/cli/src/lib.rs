@@ -66,6 +66,37 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
+/// The program as the binary runs it: [`run`], except that `qstudy` with no arguments starts
+/// the workbench (and opens the browser) when it was not started from a terminal
+/// (`from_terminal`: whether stdin is one), as when double-clicked in a file manager; from a
+/// terminal it prints the help, which names `qstudy serve`.
+pub fn run_program<I, T>(
+    args: I,
+    from_terminal: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    if args.len() <= 1 {
+        if from_terminal {
+            let mut help = <Cli as clap::CommandFactory>::command();
+            let _ = writeln!(out, "{}", help.render_help());
+            let _ = writeln!(
+                out,
+                "To analyse in the workbench (a page in your browser): qstudy serve [INPUT]"
+            );
+            return EXIT_USAGE;
+        }
+        let program = args.first().cloned().unwrap_or_else(|| "qstudy".into());
+        return run([program, "serve".into()], out, err);
+    }
+    run(args, out, err)
+}
+
 /// Runs `qstudy` with `args` (including the program name), writing to `out` and `err`.
 /// Returns the exit code.
 ///

@@ -162,7 +162,8 @@ pub(crate) fn grouped_warnings(warnings: &[(Kind, String)], full: &str) -> Vec<S
 }
 
 /// Each factor's name with its label (`F1 (settled accommodation)`), and the width of the
-/// widest (at least 6, the width of the `Factor` heading) for the summary tables.
+/// widest (at least 6, the width of the `Factor` heading) for the summary tables; each name
+/// is padded with blanks to that display width.
 pub(crate) fn factor_labels<'a>(
     factors: impl Iterator<Item = (&'a String, &'a Option<String>)>,
 ) -> (Vec<String>, usize) {
@@ -174,11 +175,27 @@ pub(crate) fn factor_labels<'a>(
         .collect();
     let width = names
         .iter()
-        .map(|n| n.chars().count())
+        .map(|n| display_width(n))
         .max()
         .unwrap_or(0)
         .max(6);
-    (names, width)
+    // padded here by display width (a Japanese name takes two columns a character), so the
+    // callers print the names as they are
+    let padded = names
+        .into_iter()
+        .map(|n| {
+            let pad = width - display_width(&n);
+            n + &" ".repeat(pad)
+        })
+        .collect();
+    (padded, width)
+}
+
+/// The columns `s` takes on a terminal (two for East Asian wide characters).
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(1))
+        .sum()
 }
 
 #[cfg(test)]

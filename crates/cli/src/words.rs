@@ -27,6 +27,8 @@ impl OptionWords for Flags {
             OptionWord::Extract => "--extract".to_string(),
             OptionWord::HorstIterations => "--horst-iterations".to_string(),
             OptionWord::HorstThreshold => "--horst-threshold".to_string(),
+            OptionWord::FigureFontSize => "--figure-font-size".to_string(),
+            OptionWord::FigureCardWidth => "--figure-card-width".to_string(),
         }
     }
     fn unflag(&self, sort: &str, factor: &str) -> Option<String> {

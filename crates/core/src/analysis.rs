@@ -15,6 +15,7 @@ use crate::error::AnalysisError;
 use crate::extract::{self, ExtractStage, Extraction, HorstOptions, column_sums_of_squares};
 use crate::flag::{self, FlagEdit, Flagging};
 use crate::groups;
+use crate::methods::{ChecklistItem, RetentionEvidence};
 use crate::numerics::Compatibility;
 use crate::rotate::{self, Rotated, Rotation, VarimaxMethod};
 use crate::score::{self, FactorScores};
@@ -219,6 +220,18 @@ pub struct AnalysisResults {
     pub groups: Option<Vec<groups::GroupComparison>>,
     /// Warnings (each written as its sentence).
     pub warnings: Vec<Warning>,
+    /// The evidence on which qstudy chose the number of factors, when the user did not give it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub retention: Option<RetentionEvidence>,
+    /// The methods paragraph ([`crate::methods::methods`]): the analysis in words, for a paper.
+    #[serde(default)]
+    pub methods_text: String,
+    /// The references the methods paragraph cites.
+    #[serde(default)]
+    pub methods_references: Vec<String>,
+    /// The reporting checklist ([`crate::methods::reporting_checklist`]).
+    #[serde(default)]
+    pub reporting_checklist: Vec<ChecklistItem>,
 }
 
 fn rows(a: &Array2<f64>) -> Vec<Vec<f64>> {
@@ -643,7 +656,12 @@ impl<'a> Analysis<'a> {
             participants: None,
             groups: None,
             warnings: self.warnings(),
+            retention: None,
+            methods_text: String::new(),
+            methods_references: Vec::new(),
+            reporting_checklist: Vec::new(),
         }
+        .described()
     }
 
     /// `factors` of the results: one entry per viewpoint column.
@@ -761,6 +779,29 @@ impl AnalysisResults {
             &participants,
         ));
         self.participants = Some(participants);
+        self.describe();
+    }
+
+    /// Records the evidence on which the number of factors was chosen (when qstudy chose it)
+    /// and words the methods again.
+    pub fn set_retention(&mut self, retention: Option<RetentionEvidence>) {
+        self.retention = retention;
+        self.describe();
+    }
+
+    /// Words what the results record: `methods_text`, `methods_references` and
+    /// `reporting_checklist` ([`crate::methods`]), from the rest of the results.
+    pub fn describe(&mut self) {
+        let (text, references) = crate::methods::methods(self);
+        self.methods_text = text;
+        self.methods_references = references;
+        self.reporting_checklist = crate::methods::reporting_checklist(self);
+    }
+
+    /// [`AnalysisResults::describe`], by value.
+    fn described(mut self) -> Self {
+        self.describe();
+        self
     }
 }
 

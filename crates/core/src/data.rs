@@ -265,6 +265,42 @@ impl Study {
     pub fn n_statements(&self) -> usize {
         self.values.ncols()
     }
+    /// How the sorts placed each statement, in statement order: the mean, the sample standard
+    /// deviation (n - 1; 0 with one sort) and the lowest and highest value given to it.
+    pub fn statement_statistics(&self) -> Vec<StatementStatistics> {
+        let n = self.n_sorts();
+        self.values
+            .columns()
+            .into_iter()
+            .map(|column| {
+                let mean = column.sum() / n as f64;
+                let squares: f64 = column.iter().map(|v| (v - mean) * (v - mean)).sum();
+                StatementStatistics {
+                    mean,
+                    sd: if n > 1 {
+                        (squares / (n - 1) as f64).sqrt()
+                    } else {
+                        0.0
+                    },
+                    min: column.iter().copied().fold(f64::INFINITY, f64::min),
+                    max: column.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How the sorts placed one statement ([`Study::statement_statistics`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StatementStatistics {
+    /// The mean of its values over the sorts.
+    pub mean: f64,
+    /// Their sample standard deviation (divisor n - 1).
+    pub sd: f64,
+    /// The lowest value a sort gave it.
+    pub min: f64,
+    /// The highest.
+    pub max: f64,
 }
 
 /// A participant: a sort id with the attributes that travel with it (role, council, ...).

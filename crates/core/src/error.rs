@@ -212,6 +212,12 @@ pub enum AnalysisError {
     /// A Horst threshold that is not a positive number.
     #[error("{}", self.worded(&PlainWords))]
     BadHorstThreshold(f64),
+    /// A composite figure's statement text size outside [`crate::options::FIGURE_FONT_SIZES`].
+    #[error("{}", self.worded(&PlainWords))]
+    BadFigureFontSize(f64),
+    /// A composite figure's card width outside [`crate::options::FIGURE_CARD_WIDTHS`].
+    #[error("{}", self.worded(&PlainWords))]
+    BadFigureCardWidth(u32),
     /// A defining sort with |loading| >= 1, whose weight f/(1-f^2) is undefined.
     #[error("{}", self.worded(&PlainWords))]
     Heywood {
@@ -276,6 +282,10 @@ pub enum OptionWord<'a> {
     HorstIterations,
     /// Horst's convergence threshold.
     HorstThreshold,
+    /// The composite figures' statement text size.
+    FigureFontSize,
+    /// The composite figures' card width.
+    FigureCardWidth,
 }
 
 /// How a front end names the options an error is about: the command line by its flags, the
@@ -304,6 +314,8 @@ impl OptionWords for PlainWords {
             OptionWord::Extract => "the number of factors to extract was given".into(),
             OptionWord::HorstIterations => "the number of Horst iterations".into(),
             OptionWord::HorstThreshold => "the Horst threshold".into(),
+            OptionWord::FigureFontSize => "the figures' font size".into(),
+            OptionWord::FigureCardWidth => "the figures' card width".into(),
         }
     }
     fn unflag(&self, _sort: &str, _factor: &str) -> Option<String> {
@@ -324,6 +336,8 @@ impl AnalysisError {
     ///             OptionWord::Extract => "--extract".into(),
     ///             OptionWord::HorstIterations => "--horst-iterations".into(),
     ///             OptionWord::HorstThreshold => "--horst-threshold".into(),
+    ///             OptionWord::FigureFontSize => "--figure-font-size".into(),
+    ///             OptionWord::FigureCardWidth => "--figure-card-width".into(),
     ///         }
     ///     }
     ///     fn unflag(&self, s: &str, f: &str) -> Option<String> { Some(format!("--unflag {s}={f}")) }
@@ -371,6 +385,24 @@ impl AnalysisError {
                 "{} must be a positive number, not {t}",
                 words.option(OptionWord::HorstThreshold)
             ),
+            AnalysisError::BadFigureFontSize(v) => {
+                let r = crate::options::FIGURE_FONT_SIZES;
+                format!(
+                    "{} must be a number of pixels from {} to {}, not {v}",
+                    words.option(OptionWord::FigureFontSize),
+                    r.start(),
+                    r.end()
+                )
+            }
+            AnalysisError::BadFigureCardWidth(v) => {
+                let r = crate::options::FIGURE_CARD_WIDTHS;
+                format!(
+                    "{} must be from {} to {} pixels, not {v}",
+                    words.option(OptionWord::FigureCardWidth),
+                    r.start(),
+                    r.end()
+                )
+            }
             AnalysisError::Heywood {
                 sort,
                 factor,

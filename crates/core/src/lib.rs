@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod flag;
 pub mod groups;
+pub mod methods;
 pub mod numerics;
 pub mod options;
 pub mod retention;
@@ -30,7 +31,7 @@ pub mod warning;
 
 pub use analysis::{Analysis, AnalysisOptions, AnalysisResults, Stage, analyze};
 pub use correlate::{Correlation, CorrelationForm};
-pub use data::{Grid, GridColumn, Participant, SortTable, Study};
+pub use data::{Grid, GridColumn, Participant, SortTable, StatementStatistics, Study};
 pub use error::{
     AnalysisError, DesignError, Given, GridSpecError, SelectionError, ValidationError,
 };

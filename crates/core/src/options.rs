@@ -19,6 +19,57 @@ mod fit;
 
 pub use fit::{Dropped, Gone};
 
+/// The statement text sizes a composite figure accepts, in pixels at the reference width of
+/// 1600 (scaled with the figure's width).
+pub const FIGURE_FONT_SIZES: std::ops::RangeInclusive<f64> = 6.0..=40.0;
+/// The card widths a composite figure accepts, in pixels at the reference width of 1600.
+pub const FIGURE_CARD_WIDTHS: std::ops::RangeInclusive<u32> = 40..=1000;
+
+/// How the composite sorts are drawn (`--figure-font-size`, `--figure-card-width`,
+/// `--figure-numbers-only`, `--no-figure-legend`): no number depends on them. The defaults draw
+/// the figures as they always were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureSettings {
+    /// Statement text size in pixels at the reference width (`None`: 13.5, or 12.5 on narrow
+    /// cards).
+    pub font_size: Option<f64>,
+    /// Card width in pixels at the reference width (`None`: the figure's width shared by the
+    /// columns); the figure is then as wide as its columns.
+    pub card_width: Option<u32>,
+    /// Cards show statement numbers only (no text).
+    pub numbers_only: bool,
+    /// The key to the cards' marks under the grid.
+    pub legend: bool,
+}
+
+impl Default for FigureSettings {
+    fn default() -> Self {
+        FigureSettings {
+            font_size: None,
+            card_width: None,
+            numbers_only: false,
+            legend: true,
+        }
+    }
+}
+
+impl FigureSettings {
+    /// Checks the sizes: a clear one-line error when one is out of range.
+    pub fn check(&self) -> Result<(), AnalysisError> {
+        if let Some(v) = self.font_size
+            && !FIGURE_FONT_SIZES.contains(&v)
+        {
+            return Err(AnalysisError::BadFigureFontSize(v));
+        }
+        if let Some(v) = self.card_width
+            && !FIGURE_CARD_WIDTHS.contains(&v)
+        {
+            return Err(AnalysisError::BadFigureCardWidth(v));
+        }
+        Ok(())
+    }
+}
+
 /// Largest `n` for which the `n x n` correlation matrix is written by default.
 pub const CORRELATION_OUTPUT_LIMIT: usize = 2000;
 
@@ -64,6 +115,8 @@ pub struct AnalysisOptions {
     /// names its halves `NAME (a)` and `NAME (b)`, unless a half has a name of its own
     /// ([`crate::flag::FactorColumn::label`]).
     pub factor_names: BTreeMap<String, String>,
+    /// How the composite figures are drawn (no number depends on it).
+    pub figures: FigureSettings,
 }
 
 impl Default for AnalysisOptions {
@@ -83,6 +136,7 @@ impl Default for AnalysisOptions {
             flagging: FlaggingOptions::default(),
             keep_correlation: false,
             factor_names: BTreeMap::new(),
+            figures: FigureSettings::default(),
         }
     }
 }
@@ -126,7 +180,7 @@ impl AnalysisOptions {
         if !(self.horst.threshold.is_finite() && self.horst.threshold > 0.0) {
             return Err(AnalysisError::BadHorstThreshold(self.horst.threshold));
         }
-        Ok(())
+        self.figures.check()
     }
 }
 
@@ -413,6 +467,26 @@ option_layer! {
     #[serde(skip)]
     #[cfg_attr(feature = "clap", arg(long = "keep-correlation", num_args = 0, default_missing_value = "true"))]
     keep_correlation: Option<bool> => |o, v| o.keep_correlation = v, |o| Some(o.keep_correlation);
+    /// Composite figures: statement text size in pixels at the default width of 1600, 6-40
+    /// [default: 13.5, 12.5 on narrow cards].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "PX"))]
+    figure_font_size: Option<f64> => |o, v| o.figures.font_size = Some(v), |o| o.figures.font_size;
+    /// Composite figures: card width in pixels at the default width of 1600, 40-1000; the figure
+    /// is as wide as its columns [default: the figure's width shared by the columns].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "PX"))]
+    figure_card_width: Option<u32> => |o, v| o.figures.card_width = Some(v), |o| o.figures.card_width;
+    /// Composite figures: statement numbers only on the cards, no texts (study.toml:
+    /// `figure_numbers_only = true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long = "figure-numbers-only", num_args = 0, default_missing_value = "true"))]
+    figure_numbers_only: Option<bool> => |o, v| o.figures.numbers_only = v, |o| Some(o.figures.numbers_only);
+    /// Composite figures: no key to the marks under the grid (study.toml: `figure_legend =
+    /// false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "clap", arg(long = "no-figure-legend", num_args = 0, default_missing_value = "false"))]
+    figure_legend: Option<bool> => |o, v| o.figures.legend = v, |o| Some(o.figures.legend);
     /// Factor names after interpretation (a study's `[factor_names]`, or the command line's;
     /// a study writes them in their own table).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -4,6 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use qstudy_core::AnalysisResults;
+use qstudy_core::options::FigureSettings;
 
 use crate::style::{
     BAND, INK, MUTED, Pen, RULE, Scale, TextSpec, framed, okabe_ito, text_width, tint, wrap,
@@ -53,15 +54,24 @@ struct Geometry {
 impl Geometry {
     /// The lengths of `ncols` columns across `width` pixels; the cards' height and the
     /// legend's place are left for [`Geometry::with_cards`].
-    fn across(s: Scale, width: i32, ncols: i32, has_text: bool) -> Geometry {
+    fn across(
+        s: Scale,
+        width: i32,
+        ncols: i32,
+        has_text: bool,
+        settings: &FigureSettings,
+    ) -> Geometry {
         let margin = s.px(28.0);
         let gap = s.px(7.0);
-        let col_width = (width - 2 * margin - gap * (ncols - 1)) / ncols;
+        let col_width = match settings.card_width {
+            Some(card) => s.px(f64::from(card)).max(1),
+            None => (width - 2 * margin - gap * (ncols - 1)) / ncols,
+        };
         let pad = s.px(8.0).max(3);
-        let text_em = s.font(if col_width as f64 / s.0 < 120.0 {
-            12.5
-        } else {
-            13.5
+        let text_em = s.font(match settings.font_size {
+            Some(size) => size,
+            None if col_width as f64 / s.0 < 120.0 => 12.5,
+            None => 13.5,
         });
         let line_height = (text_em * 1.25).round() as i32;
         let number_em = s.font(if has_text { 17.0 } else { 20.0 });
@@ -117,12 +127,18 @@ pub(crate) struct Composite {
     columns: Vec<Column>,
     has_text: bool,
     any_mixed: bool,
+    legend: bool,
     width: i32,
     g: Geometry,
 }
 
 impl Composite {
-    pub(crate) fn build(r: &AnalysisResults, f: usize, width: u32) -> Result<Plot, PlotError> {
+    pub(crate) fn build(
+        r: &AnalysisResults,
+        f: usize,
+        width: u32,
+        settings: &FigureSettings,
+    ) -> Result<Plot, PlotError> {
         let factor = view::factor_at(r, f)?;
         let (Some(array), Some(z)) = (&factor.array, &factor.zscores) else {
             return Err(PlotError::NoArray {
@@ -134,16 +150,45 @@ impl Composite {
         values.extend(array.iter().map(|&v| i64::from(v)));
         values.sort_unstable();
         values.dedup();
-        let has_text = (0..array.len()).any(|i| view::statement_caption(r, i).is_some());
-        let g = Geometry::across(s, width as i32, values.len() as i32, has_text);
+        let has_text = !settings.numbers_only
+            && (0..array.len()).any(|i| view::statement_caption(r, i).is_some());
+        let ncols = values.len() as i32;
+        let g = Geometry::across(s, width as i32, ncols, has_text, settings);
+        // with a card width, the figure is as wide as its columns
+        let width = match settings.card_width {
+            Some(card) => {
+                let wide = 2 * g.margin + ncols * g.col_width + (ncols - 1) * g.gap;
+                if !(1..=*crate::WIDTH_RANGE.end() as i32).contains(&wide) {
+                    return Err(PlotError::CardWidth {
+                        card,
+                        columns: values.len(),
+                        width: wide.max(0) as u32,
+                    });
+                }
+                wide as u32
+            }
+            None => width,
+        };
         let inner = f64::from(g.col_width - 2 * g.pad);
-        let columns = cards_by_column(r, f, array, z, &values, g.text_em, inner);
+        let columns = cards_by_column(
+            r,
+            f,
+            array,
+            z,
+            &values,
+            has_text.then_some(g.text_em),
+            inner,
+        );
         let any_mixed = columns
             .iter()
             .flat_map(|c| &c.cards)
             .any(|c| c.mark.is_some_and(|m| m.direction == Direction::Mixed));
         let g = g.with_cards(s, &columns, has_text);
-        let height = g.legend_top + (g.legend_em * 2.0 * 1.6) as i32 + g.margin;
+        let height = if settings.legend {
+            g.legend_top + (g.legend_em * 2.0 * 1.6) as i32 + g.margin
+        } else {
+            g.legend_top - s.px(14.0) + g.margin
+        };
         let title = format!(
             "{} — {}",
             view::factor_caption(factor),
@@ -171,6 +216,7 @@ impl Composite {
                 columns,
                 has_text,
                 any_mixed,
+                legend: settings.legend,
                 width: width as i32,
                 g,
             }),
@@ -232,7 +278,10 @@ impl Composite {
                 self.draw_card(root, pen, card, (x0, y0))?;
             }
         }
-        self.draw_legend(root, pen)
+        if self.legend {
+            self.draw_legend(root, pen)?;
+        }
+        Ok(())
     }
 
     fn draw_card<DB: DrawingBackend>(
@@ -350,14 +399,14 @@ impl Composite {
 }
 
 /// The statements of factor `f` in the grid's columns (`values`), highest z-score first, their
-/// texts wrapped to `inner` pixels at `text_em`.
+/// texts wrapped to `inner` pixels at `text_em` (no text when `None`: numbers only).
 fn cards_by_column(
     r: &AnalysisResults,
     f: usize,
     array: &[i32],
     z: &[f64],
     values: &[i64],
-    text_em: f64,
+    text_em: Option<f64>,
     inner: f64,
 ) -> Vec<Column> {
     // statements in each column, highest z first
@@ -376,7 +425,8 @@ fn cards_by_column(
             .position(|&v| v == i64::from(array[i]))
             .expect("every array value is a column");
         let lines = view::statement_caption(r, i)
-            .map(|t| wrap(t, text_em, inner, MAX_LINES))
+            .zip(text_em)
+            .map(|(t, em)| wrap(t, em, inner, MAX_LINES))
             .unwrap_or_default();
         columns[c].cards.push(Card {
             id: r.input.statement_ids[i],

@@ -57,6 +57,7 @@ use qstudy_core::retention::RetentionReport;
 mod bootstrap;
 mod chart;
 mod composite;
+pub mod fonts;
 mod groups;
 mod loadings;
 mod scree;
@@ -125,6 +126,18 @@ pub enum PlotError {
         attribute: String,
         /// The attributes compared.
         valid: String,
+    },
+    /// Cards so wide that the composite sort is wider than [`WIDTH_RANGE`] allows.
+    #[error(
+        "cards {card} px wide make the composite sort of {columns} columns {width} px wide: at most 8000 pixels (narrower cards, or a smaller width)"
+    )]
+    CardWidth {
+        /// The card width asked for (at the reference width).
+        card: u32,
+        /// Columns of the grid.
+        columns: usize,
+        /// The figure's width that would give.
+        width: u32,
     },
     /// Width outside [`WIDTH_RANGE`].
     #[error("width {width} is outside 400..=8000 pixels")]
@@ -253,6 +266,8 @@ pub struct PlotOptions {
     /// A parallel-analysis threshold for the scree plot ([`scree_plot`]), when one was
     /// computed (`qstudy analyze` without a number of factors).
     pub scree_threshold: Option<ScreeThreshold>,
+    /// How the composite sorts are drawn (text size, card width, numbers only, legend).
+    pub composite: qstudy_core::options::FigureSettings,
 }
 
 impl Default for PlotOptions {
@@ -261,6 +276,7 @@ impl Default for PlotOptions {
             width: DEFAULT_WIDTH,
             attribute: None,
             scree_threshold: None,
+            composite: Default::default(),
         }
     }
 }
@@ -428,7 +444,12 @@ pub fn composite_sort(
     factor: usize,
     options: &PlotOptions,
 ) -> Result<Plot, PlotError> {
-    composite::Composite::build(results, factor, options.checked_width()?)
+    composite::Composite::build(
+        results,
+        factor,
+        options.checked_width()?,
+        &options.composite,
+    )
 }
 
 /// The loadings map of factors `a` and `b` (0-based indices into `results.factors`): each sort

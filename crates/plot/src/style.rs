@@ -117,28 +117,105 @@ const X_HEIGHT: f64 = 1120.0 / 2048.0;
 
 /// The bundled font, parsed once.
 fn face() -> &'static FontRef<'static> {
-    static FACE: OnceLock<FontRef<'static>> = OnceLock::new();
-    FACE.get_or_init(|| {
-        FontRef::try_from_slice(FONT_TTF).expect("the bundled DejaVu Sans font parses")
-    })
+    crate::fonts::primary()
 }
 
-/// `face().outline_glyph(glyph)` with the glyph's outline parsed once per thread: the same
+/// Which font draws a glyph: the bundled one, or fallback face `i` of the machine
+/// ([`crate::fonts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum FaceId {
+    /// DejaVu Sans, bundled.
+    Bundled,
+    /// A font of the machine.
+    Fallback(usize),
+}
+
+/// `face.outline_glyph(glyph)` with the glyph's outline parsed once per thread: the same
 /// curves, scale and position, so the same pixels, without reading the `glyf` table again for
 /// every character drawn.
-fn outlined(glyph: Glyph) -> Option<OutlinedGlyph> {
+fn outlined(face: FaceId, glyph: Glyph) -> Option<OutlinedGlyph> {
     thread_local! {
-        static OUTLINES: RefCell<HashMap<GlyphId, Option<Outline>>> = RefCell::new(HashMap::new());
+        static OUTLINES: RefCell<HashMap<(FaceId, GlyphId), Option<Outline>>> = RefCell::new(HashMap::new());
     }
     let outline = OUTLINES.with(|cache| {
         cache
             .borrow_mut()
-            .entry(glyph.id)
-            .or_insert_with(|| face().outline(glyph.id))
+            .entry((face, glyph.id))
+            .or_insert_with(|| match face {
+                FaceId::Bundled => self::face().outline(glyph.id),
+                FaceId::Fallback(i) => crate::fonts::fallback(i)?.font.outline(glyph.id),
+            })
             .clone()
     })?;
-    let scale_factor = face().as_scaled(glyph.scale).scale_factor();
+    let scale_factor = match face {
+        FaceId::Bundled => self::face().as_scaled(glyph.scale).scale_factor(),
+        FaceId::Fallback(i) => crate::fonts::fallback(i)?
+            .font
+            .as_scaled(glyph.scale)
+            .scale_factor(),
+    };
     Some(OutlinedGlyph::new(glyph, outline, scale_factor))
+}
+
+/// The font and glyph that draw `c`: the bundled font's when it has it (or when no font of
+/// the machine has it: its empty box), else the machine's first font that has it.
+fn glyph_of(c: char) -> (FaceId, GlyphId) {
+    let id = face().glyph_id(c);
+    if id.0 != 0 || crate::fonts::bundled_has(c) {
+        return (FaceId::Bundled, id);
+    }
+    match crate::fonts::fallback_for(c) {
+        Some((i, f)) => (FaceId::Fallback(i), f.font.glyph_id(c)),
+        None => (FaceId::Bundled, id),
+    }
+}
+
+/// The advance of `glyph` of `font_id` at an em size of `em` pixels, and its pixel scale.
+fn advance(font_id: FaceId, glyph: GlyphId, em: f64) -> (f32, PxScale) {
+    match font_id {
+        FaceId::Bundled => {
+            let scale = PxScale::from((em * SCALE_PER_EM) as f32);
+            (face().as_scaled(scale).h_advance(glyph), scale)
+        }
+        FaceId::Fallback(i) => match crate::fonts::fallback(i) {
+            Some(f) => {
+                let scale = PxScale::from(em as f32 * f.scale_per_em);
+                (f.font.as_scaled(scale).h_advance(glyph), scale)
+            }
+            None => (0.0, PxScale::from(em as f32)),
+        },
+    }
+}
+
+/// A glyph laid out: its font, its id, its pixel scale and its caret.
+type Placed = (FaceId, GlyphId, PxScale, f32);
+
+/// The glyphs of `chars` and the caret after each (`carets[0] = 0`) at an em size of `em`:
+/// bundled glyphs kerned with the bundled glyph before them, as ab_glyph lays them out.
+fn advances(chars: &[char], em: f64) -> (Vec<Placed>, Vec<f32>) {
+    let scale = PxScale::from((em * SCALE_PER_EM) as f32);
+    let bundled = face().as_scaled(scale);
+    let mut caret = 0.0f32;
+    let mut carets = Vec::with_capacity(chars.len() + 1);
+    carets.push(caret);
+    let mut glyphs: Vec<Placed> = Vec::with_capacity(chars.len());
+    for &c in chars {
+        let (font_id, id) = glyph_of(c);
+        if font_id == FaceId::Bundled
+            && let Some(&(FaceId::Bundled, p, _, _)) = glyphs.last()
+        {
+            caret += bundled.kern(p, id);
+        }
+        let (advance, glyph_scale) = if font_id == FaceId::Bundled {
+            (bundled.h_advance(id), scale)
+        } else {
+            advance(font_id, id, em)
+        };
+        glyphs.push((font_id, id, glyph_scale, caret));
+        caret += advance;
+        carets.push(caret);
+    }
+    (glyphs, carets)
 }
 
 /// [`FONT_TTF`] in base64, as the report's `@font-face` embeds it (encoded once per process).
@@ -151,23 +228,16 @@ pub fn font_base64() -> &'static str {
 }
 
 /// Lays `s` out on one line at an em size of `em` pixels, the origin on the baseline: the
-/// glyphs (advances and kerning) and the advance width.
-fn layout(s: &str, em: f64) -> (Vec<Glyph>, f32) {
-    let scale = PxScale::from((em * SCALE_PER_EM) as f32);
-    let font = face().as_scaled(scale);
-    let mut caret = 0.0f32;
-    let mut prev: Option<GlyphId> = None;
-    let mut glyphs = Vec::with_capacity(s.len());
-    for c in s.chars() {
-        let id = font.glyph_id(c);
-        if let Some(p) = prev {
-            caret += font.kern(p, id);
-        }
-        glyphs.push(id.with_scale_and_position(scale, point(caret, 0.0)));
-        caret += font.h_advance(id);
-        prev = Some(id);
-    }
-    (glyphs, caret)
+/// glyphs (advances and kerning), each with the font that draws it, and the advance width.
+fn layout(s: &str, em: f64) -> (Vec<(FaceId, Glyph)>, f32) {
+    let chars: Vec<char> = s.chars().collect();
+    let (glyphs, carets) = advances(&chars, em);
+    let width = carets.last().copied().unwrap_or(0.0);
+    let glyphs = glyphs
+        .into_iter()
+        .map(|(f, id, scale, x)| (f, id.with_scale_and_position(scale, point(x, 0.0))))
+        .collect();
+    (glyphs, width)
 }
 
 /// Width in pixels of `s` at an em size of `em` pixels.
@@ -216,9 +286,9 @@ impl Pen {
         }
     }
 
-    /// plotters' text style of the bundled font for `spec`.
-    fn style(self, spec: TextSpec) -> TextStyle<'static> {
-        (FONT_FAMILY, self.size(spec.em))
+    /// plotters' text style of `family` for `spec`.
+    fn style(self, spec: TextSpec, family: &str) -> TextStyle<'_> {
+        (family, self.size(spec.em))
             .into_font()
             .color(&spec.color.to_rgba())
             .pos(Pos::new(spec.h, spec.v))
@@ -234,10 +304,17 @@ impl Pen {
         spec: TextSpec,
     ) -> Result<(), PlotError> {
         if !self.png {
-            return area.draw_text(s, &self.style(spec), pos).drawn();
+            // a text the bundled font lacks characters of names the fonts that have them
+            let family = if s.chars().all(crate::fonts::bundled_has) {
+                std::borrow::Cow::Borrowed(FONT_FAMILY)
+            } else {
+                std::borrow::Cow::Owned(crate::fonts::font_list([s]))
+            };
+            return area.draw_text(s, &self.style(spec, &family), pos).drawn();
         }
         let TextSpec { em, color, h, v } = spec;
-        let (glyphs, width) = layout(s, em);
+        let visual = visual_order(s);
+        let (glyphs, width) = layout(&visual, em);
         let x0 = pos.0 as f32
             - match h {
                 HPos::Left => 0.0,
@@ -252,9 +329,9 @@ impl Pen {
                     VPos::Bottom => -X_HEIGHT / 2.0,
                 }) as f32;
         let mut failed = None;
-        for mut glyph in glyphs {
+        for (font_id, mut glyph) in glyphs {
             glyph.position = point(glyph.position.x + x0, baseline);
-            let Some(outline) = outlined(glyph) else {
+            let Some(outline) = outlined(font_id, glyph) else {
                 continue;
             };
             let bounds = outline.px_bounds();
@@ -290,6 +367,25 @@ impl Pen {
     }
 }
 
+/// `s` in the order its characters are drawn from left to right: the text itself, unless it
+/// has right-to-left characters (Arabic, Hebrew), whose runs are then reversed as the Unicode
+/// bidirectional algorithm orders them on a left-to-right line.
+fn visual_order(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
+    if !s
+        .chars()
+        .any(|c| matches!(bidi_class(c), BidiClass::R | BidiClass::AL))
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let info = BidiInfo::new(s, None);
+    let mut out = String::with_capacity(s.len());
+    for para in &info.paragraphs {
+        out.push_str(&info.reorder_line(para, para.range.clone()));
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A rectangle filled with `fill` inside a border of `border` `weight` pixels wide, drawn as
 /// two filled rectangles (plotters' SVG backend ignores stroke widths of rectangles).
 pub(crate) fn framed<DB: DrawingBackend>(
@@ -322,20 +418,8 @@ pub(crate) fn fit(s: &str, size: f64, width: f64) -> String {
     let scale = PxScale::from((size * SCALE_PER_EM) as f32);
     let font = face().as_scaled(scale);
     let chars: Vec<char> = s.chars().collect();
-    let mut ids = Vec::with_capacity(chars.len());
-    let mut carets = Vec::with_capacity(chars.len() + 1);
-    let mut caret = 0.0f32;
-    carets.push(caret);
-    for &c in &chars {
-        let id = font.glyph_id(c);
-        if let Some(&p) = ids.last() {
-            caret += font.kern(p, id);
-        }
-        caret += font.h_advance(id);
-        ids.push(id);
-        carets.push(caret);
-    }
-    if f64::from(caret) <= width {
+    let (glyphs, carets) = advances(&chars, size);
+    if f64::from(carets[chars.len()]) <= width {
         return s.to_string();
     }
     let ellipsis = font.glyph_id('…');
@@ -346,8 +430,10 @@ pub(crate) fn fit(s: &str, size: f64, width: f64) -> String {
             t -= 1;
         }
         let mut w = carets[t];
-        if t > 0 {
-            w += font.kern(ids[t - 1], ellipsis);
+        if t > 0
+            && let (FaceId::Bundled, id, _, _) = glyphs[t - 1]
+        {
+            w += font.kern(id, ellipsis);
         }
         w += ellipsis_advance;
         if f64::from(w) <= width {
@@ -357,20 +443,125 @@ pub(crate) fn fit(s: &str, size: f64, width: f64) -> String {
     "…".to_string()
 }
 
+/// Whether a line may break before and after `c` without a space: the ideographs, kana and
+/// other characters of scripts written without spaces between words (Chinese, Japanese).
+fn breaks_around(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'   // CJK radicals, Kangxi
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3100}'..='\u{312F}' // Bopomofo
+        | '\u{3190}'..='\u{31FF}' // Kanbun, Katakana extensions
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width Katakana
+        | '\u{20000}'..='\u{3134F}'
+    ) || no_break_before(c)
+}
+
+/// Punctuation that never starts a line (kinsoku): it stays with the character before it.
+fn no_break_before(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '・'
+            | '：'
+            | '；'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '〙'
+            | '〗'
+            | '｝'
+            | '］'
+            | 'ー'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | '々'
+            | '〜'
+            | '…'
+    )
+}
+
+/// Punctuation that never ends a line: it stays with the character after it.
+fn no_break_after(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '「' | '『' | '【' | '〔' | '〈' | '《' | '〘' | '〖' | '｛' | '［'
+    )
+}
+
+/// The pieces a line may break between, each with whether a space joins it to the one
+/// before: the words between spaces, and, inside a word, each character of a script written
+/// without spaces (a word without one is one piece, so Latin text wraps as on spaces alone).
+fn pieces(s: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for word in s.split_whitespace() {
+        if !word.chars().any(breaks_around) {
+            out.push((word.to_string(), true));
+            continue;
+        }
+        let mut first = true;
+        let mut current = String::new();
+        let mut prev: Option<char> = None;
+        for c in word.chars() {
+            let break_here = prev.is_some_and(|p| {
+                (breaks_around(p) || breaks_around(c)) && !no_break_before(c) && !no_break_after(p)
+            });
+            if break_here && !current.is_empty() {
+                out.push((std::mem::take(&mut current), first));
+                first = false;
+            }
+            current.push(c);
+            prev = Some(c);
+        }
+        if !current.is_empty() {
+            out.push((current, first));
+        }
+    }
+    out
+}
+
 /// `s` wrapped greedily on spaces into at most `max_lines` lines of at most `width` pixels at
 /// `size`; a word wider than a line is cut; the last line ends with an ellipsis when text is
 /// left over.
 pub(crate) fn wrap(s: &str, size: f64, width: f64, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    let words: Vec<&str> = s.split_whitespace().collect();
+    let words = pieces(s);
     let mut i = 0;
     while i < words.len() {
-        let word = words[i];
+        let (word, spaced) = &words[i];
         let candidate = if current.is_empty() {
             word.to_string()
-        } else {
+        } else if *spaced {
             format!("{current} {word}")
+        } else {
+            format!("{current}{word}")
         };
         if text_width(&candidate, size) <= width {
             current = candidate;
@@ -488,6 +679,24 @@ mod tests {
         let x = font.outline(font.glyph_id('x')).unwrap().bounds;
         let top = f64::from(x.min.y.abs().max(x.max.y.abs()));
         assert!((top / upem - X_HEIGHT).abs() < 0.01, "{x:?}");
+    }
+
+    #[test]
+    fn right_to_left_runs_are_drawn_in_visual_order() {
+        assert_eq!(visual_order("plain text"), "plain text");
+        assert_eq!(visual_order("F1 שלום"), "F1 םולש");
+    }
+
+    #[test]
+    fn japanese_breaks_between_characters_but_not_before_closing_punctuation() {
+        let p = pieces("私は、iPadが好き です");
+        let texts: Vec<&str> = p.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["私", "は、", "iPad", "が", "好", "き", "で", "す"]);
+        assert!(p[0].1 && !p[1].1 && p[6].1);
+        // Latin words stay whole, joined by spaces
+        let latin = pieces("well-known views, both");
+        assert_eq!(latin.len(), 3);
+        assert!(latin.iter().all(|(_, spaced)| *spaced));
     }
 
     #[test]

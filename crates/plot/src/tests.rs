@@ -489,3 +489,68 @@ fn names_joined_from_factor_names_are_told_apart() {
     assert_eq!(plots[0].name(), "loadings-a-b-c");
     assert_eq!(plots[1].name(), "loadings-a-b-c-2");
 }
+
+#[test]
+fn composite_settings_change_only_what_they_name() {
+    use qstudy_core::options::FigureSettings;
+    let r = results();
+    let draw = |settings: FigureSettings| {
+        let options = PlotOptions {
+            composite: settings,
+            ..Default::default()
+        };
+        composite_sort(&r, 0, &options).unwrap()
+    };
+    let default = draw(FigureSettings::default());
+    // the defaults draw the figure as before the settings existed
+    let plain = composite_sort(&r, 0, &PlotOptions::default()).unwrap();
+    assert_eq!(default.to_svg().unwrap(), plain.to_svg().unwrap());
+    assert_eq!(default.to_png().unwrap(), plain.to_png().unwrap());
+    let svg = default.to_svg().unwrap();
+    assert!(svg.contains("Statement number 1 says"));
+    assert!(svg.contains("ranked higher than in every other factor"));
+
+    let numbers = draw(FigureSettings {
+        numbers_only: true,
+        ..Default::default()
+    });
+    let s = numbers.to_svg().unwrap();
+    assert!(!s.contains("Statement number"), "numbers only");
+    assert!(numbers.size().1 < default.size().1);
+
+    let no_legend = draw(FigureSettings {
+        legend: false,
+        ..Default::default()
+    });
+    let s = no_legend.to_svg().unwrap();
+    assert!(!s.contains("ranked higher than in every other factor"));
+    assert!(no_legend.size().1 < default.size().1);
+    assert_eq!(no_legend.size().0, default.size().0);
+
+    let big = draw(FigureSettings {
+        font_size: Some(20.0),
+        ..Default::default()
+    });
+    assert!(big.to_svg().unwrap() != svg);
+    assert!(big.size().1 > default.size().1, "larger text, more lines");
+
+    let cards = draw(FigureSettings {
+        card_width: Some(100),
+        ..Default::default()
+    });
+    // 7 columns of 100 px, 6 gaps of 7 px, margins of 28 px
+    assert_eq!(cards.size().0, 7 * 100 + 6 * 7 + 2 * 28);
+    assert!(cards.to_png().unwrap().starts_with(b"\x89PNG"));
+    let too_wide = PlotOptions {
+        width: 8000,
+        composite: FigureSettings {
+            card_width: Some(1000),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        composite_sort(&r, 0, &too_wide),
+        Err(PlotError::CardWidth { .. })
+    ));
+}

@@ -92,13 +92,28 @@ fn scaled_fixed(x: f64, dp: usize) -> Option<(bool, u64)> {
     Some((x < 0.0 && scaled > 0, scaled))
 }
 
-/// Appends `s` clipped to `width` characters and padded with blanks to exactly `width`: the
+/// The columns `c` takes in a fixed-width text: 2 for the wide characters of East Asian
+/// scripts, 0 for combining marks, 1 otherwise (control characters too).
+pub(crate) fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
+}
+
+/// The columns `s` takes in a fixed-width text (its display width).
+pub(crate) fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// Appends `s` clipped to `width` columns and padded with blanks to exactly `width`: the
 /// same text as `left(s, width)`, without allocating.
 pub(crate) fn push_left(buf: &mut String, s: &str, width: usize) {
     let mut n = 0;
-    for c in s.chars().take(width) {
+    for c in s.chars() {
+        let w = char_width(c);
+        if n + w > width {
+            break;
+        }
         buf.push(c);
-        n += 1;
+        n += w;
     }
     push_blanks(buf, width - n);
 }
@@ -116,21 +131,28 @@ fn push_zeros(buf: &mut String, n: usize) {
     buf.extend(std::iter::repeat_n('0', n));
 }
 
-/// The first `width` characters of `s` (not bytes).
+/// The longest start of `s` that takes at most `width` columns: whole characters only, so a
+/// double-width character that would straddle the edge is left out.
 pub(crate) fn clip(s: &str, width: usize) -> String {
-    s.chars().take(width).collect()
+    let mut n = 0;
+    s.chars()
+        .take_while(|&c| {
+            n += char_width(c);
+            n <= width
+        })
+        .collect()
 }
 
-/// `s` clipped to `width` characters and padded with blanks on the right to exactly `width`.
+/// `s` clipped to `width` columns and padded with blanks on the right to exactly `width`.
 pub(crate) fn left(s: &str, width: usize) -> String {
     let c = clip(s, width);
-    let n = c.chars().count();
+    let n = self::width(&c);
     format!("{c}{}", " ".repeat(width - n))
 }
 
-/// `s` padded with blanks on the left to at least `width` characters.
+/// `s` padded with blanks on the left to at least `width` columns.
 pub(crate) fn right(s: &str, width: usize) -> String {
-    let n = s.chars().count();
+    let n = self::width(s);
     if n >= width {
         s.to_string()
     } else {
@@ -315,6 +337,21 @@ mod tests {
             push_left(&mut buf, s, w);
             assert_eq!(buf, left(s, w));
         }
+    }
+
+    #[test]
+    fn clipping_and_padding_count_columns() {
+        // Japanese characters take two columns: padding and clipping count them twice, and a
+        // character that does not fit whole is left out, never cut
+        assert_eq!(left("授業", 6), "授業  ");
+        assert_eq!(left("授業です", 5), "授業 ");
+        assert_eq!(width(&left("授業です", 5)), 5);
+        assert_eq!(right("授業", 6), "  授業");
+        assert_eq!(clip("a授", 2), "a");
+        let mut buf = String::new();
+        push_left(&mut buf, "授業です", 7);
+        assert_eq!(buf, left("授業です", 7));
+        assert_eq!(width("e\u{301}"), 1);
     }
 
     #[test]

@@ -90,9 +90,11 @@ pub fn report_html(
     let mut h = String::with_capacity(2 << 20);
     page_head(&mut h, r, info);
     contents(&mut h, r);
+    methods(&mut h, r);
     summary(&mut h, r);
     viewpoints(&mut h, r, gallery)?;
     arrays(&mut h, r);
+    crib_sheets(&mut h, r);
     loadings(&mut h, r);
     figures(&mut h, gallery, Kind::Loadings)?;
     h.push_str("</section>\n");
@@ -126,9 +128,11 @@ fn figures(h: &mut String, gallery: &Gallery, kind: Kind) -> Result<(), PlotErro
 /// The table of contents.
 fn contents(h: &mut String, r: &AnalysisResults) {
     let mut sections: Vec<(&str, &str)> = vec![
+        ("methods", "Methods"),
         ("summary", "Factors"),
         ("viewpoints", "Viewpoints: composite sorts"),
         ("arrays", "Factor arrays"),
+        ("cribs", "Crib sheets"),
         ("loadings", "Loadings"),
         ("correlations", "Correlations between factors"),
         ("groups", "Group make-up"),
@@ -143,6 +147,74 @@ fn contents(h: &mut String, r: &AnalysisResults) {
         let _ = write!(h, "<li><a href=\"#{id}\">{name}</a></li>");
     }
     h.push_str("</ol></nav>\n");
+}
+
+/// The methods paragraph and its references (`methods_text`, `methods_references`).
+fn methods(h: &mut String, r: &AnalysisResults) {
+    h.push_str("<section id=\"methods\">\n<h2>Methods</h2>\n");
+    let _ = writeln!(h, "<p>{}</p>", esc(&r.methods_text));
+    h.push_str(
+        "<p class=\"note\">Written by qstudy from the choices it recorded (results.json: <code>methods_text</code>); paste and edit it.</p>\n",
+    );
+    if !r.methods_references.is_empty() {
+        h.push_str("<h3>References</h3>\n<ul class=\"refs\">\n");
+        for reference in &r.methods_references {
+            let _ = writeln!(h, "<li>{}</li>", esc(reference));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+/// The crib sheet of every factor with an array: its top and bottom statements, and those it
+/// ranks higher or lower than every other factor, each with its array value and z-score.
+fn crib_sheets(h: &mut String, r: &AnalysisResults) {
+    let view = qstudy_core::view::ReportView::new(r);
+    h.push_str("<section id=\"cribs\">\n<h2>Crib sheets</h2>\n");
+    if view.crib_sheets.is_empty() {
+        h.push_str("<p class=\"note\">No factor has an array.</p>\n</section>\n");
+        return;
+    }
+    h.push_str(
+        "<p>For each factor (Watts &amp; Stenner 2012): the statements at the top and at the bottom of its array, and those it ranks higher or lower than every other factor does.</p>\n",
+    );
+    let groups = [
+        "Ranked highest",
+        "Ranked higher than in every other factor",
+        "Ranked lower than in every other factor",
+        "Ranked lowest",
+    ];
+    for sheet in &view.crib_sheets {
+        let f = &r.factors[sheet.factor];
+        let _ = write!(
+            h,
+            "<h3>{}</h3>\n<div class=\"wide\"><table>\n<thead><tr><th>No.</th><th class=\"l\">Statement</th><th>{}</th></tr></thead>\n",
+            esc(&view::factor_caption(f)),
+            esc(&f.name)
+        );
+        for (label, statements) in groups.iter().zip(&sheet.groups) {
+            let _ = writeln!(
+                h,
+                "<tbody><tr><th class=\"l\" colspan=\"3\">{label} ({})</th></tr>",
+                statements.len()
+            );
+            for &i in statements {
+                let a = f.array.as_ref().map_or(0, |a| a[i]);
+                let z = f.zscores.as_ref().map_or(0.0, |z| z[i]);
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td class=\"text\">{}</td><td>{} <span class=\"z\">{}</span></td></tr>",
+                    r.input.statement_ids[i],
+                    esc(view::statement_caption(r, i).unwrap_or("")),
+                    view::signed(i64::from(a)),
+                    num(z, 2)
+                );
+            }
+            h.push_str("</tbody>\n");
+        }
+        h.push_str("</table></div>\n");
+    }
+    h.push_str("</section>\n");
 }
 
 /// The composite sorts, with the key to their marks.
@@ -204,13 +276,24 @@ fn page_head(h: &mut String, r: &AnalysisResults, info: &ReportInfo) {
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "Q study".to_string());
     let font = qstudy_plot::style::font_base64();
+    // the fonts of the machine that drew the characters DejaVu Sans lacks, named for the page
+    let families = qstudy_plot::fonts::fallback_families(report_texts(r));
+    let fallback_css = if families.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = families.iter().map(|f| format!("\"{}\"", esc(f))).collect();
+        format!(
+            "html {{ font-family: \"DejaVu Sans\", {}, sans-serif; }}\n",
+            list.join(", ")
+        )
+    };
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"qstudy {}\">\n<title>{} — qstudy report</title>\n\
          <style>\n@font-face {{ font-family: \"DejaVu Sans\"; font-style: normal; font-weight: normal; \
-         src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}{CSS}</style>\n</head>\n<body>\n",
+         src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}{CSS}{fallback_css}</style>\n</head>\n<body>\n",
         env!("CARGO_PKG_VERSION"),
         esc(&title)
     );
@@ -243,6 +326,22 @@ fn page_head(h: &mut String, r: &AnalysisResults, info: &ReportInfo) {
             ""
         }
     );
+}
+
+/// Every text of the results the page shows: statements, sort ids, factor names, attributes.
+fn report_texts(r: &AnalysisResults) -> impl Iterator<Item = &str> {
+    r.input
+        .statement_labels
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(r.input.sort_ids.iter().map(String::as_str))
+        .chain(r.factors.iter().filter_map(|f| f.label.as_deref()))
+        .chain(r.participants.iter().flatten().flat_map(|p| {
+            p.attributes
+                .iter()
+                .flat_map(|(k, v)| [k.as_str(), v.as_str()])
+        }))
 }
 
 /// The figure as inline SVG with its title as caption.

@@ -9,7 +9,8 @@
 //! | `report.lis` | [`report_lis`], [`write_report_lis`] | PQMethod-style fixed-width text report: PQMethod's 15 tables in PQMethod's order, then qstudy's additions (crib sheets, group make-up, warnings) |
 //! | `results.xlsx` | [`results_xlsx`], [`write_results_xlsx`] | one workbook, sheets in KADE's order (numbers stored as numbers, frozen header rows) |
 //! | `tables/*.csv` | [`csv_tables`], [`write_csv_table`] | loadings with flags, z-scores and arrays, distinguishing and consensus statements, factor characteristics (and group make-up) |
-//! | `report.html` | [`report_html`] | one self-contained page: the study summary, the main tables and every figure (drawn by `qstudy-plot`) inline |
+//! | `report.html` | [`report_html`] | one self-contained page: the study summary, the methods paragraph, the main tables, the crib sheets and every figure (drawn by `qstudy-plot`) inline |
+//! | `report.docx` | [`docx::report_docx`] | a Word document for a paper: title page, contents, methods and references, the tables, the composite sorts and scree plot, the reporting checklist |
 //! | `bootstrap_*.csv` | [`bootstrap`] | the bootstrap's summaries of the z-scores and the loadings |
 //!
 //! Every report is a pure function of the results plus a [`ReportContext`] (the study title
@@ -59,6 +60,7 @@
 use qstudy_core::{AnalysisResults, Study};
 
 pub mod bootstrap;
+pub mod docx;
 mod fmt;
 pub mod html;
 pub mod lis;
@@ -128,6 +130,9 @@ pub enum ReportError {
     /// The workbook writer stopped while writing its temporary files (a full disk).
     #[error("results.xlsx: the workbook could not be written: {0}")]
     XlsxAborted(String),
+    /// The Word document could not be packed.
+    #[error("report.docx: {0}")]
+    Docx(String),
     /// A CSV table could not be written.
     #[error("{file}: {source}")]
     Csv {

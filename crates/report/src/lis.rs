@@ -131,7 +131,7 @@ impl<'a> Lis<'a> {
             .input
             .sort_ids
             .iter()
-            .map(|s| s.chars().count())
+            .map(|s| crate::fmt::width(s))
             .max()
             .unwrap_or(0)
             .max(8);
@@ -233,7 +233,7 @@ impl<'a> Lis<'a> {
         let _ = write!(l, "{:>nw$} ", i + 1, nw = self.nw);
         push_left(l, &self.r.input.sort_ids[i], self.idw);
         // every part is narrower than the label width (`pw` is at least `nw + 1 + idw`)
-        let used = l[start..].chars().count();
+        let used = crate::fmt::width(&l[start..]);
         push_blanks(l, self.pw.saturating_sub(used));
     }
 
@@ -268,7 +268,7 @@ impl<'a> Lis<'a> {
     }
 
     fn statement_blank(&self) -> String {
-        " ".repeat(self.statement_header().chars().count())
+        " ".repeat(crate::fmt::width(&self.statement_header()))
     }
 
     fn need_arrays(&mut self) -> bool {

@@ -79,9 +79,28 @@ pub fn stem(shown: &str) -> String {
     }
 }
 
+/// The name of a saved study of the input shown as `shown`: `STEM-study`, or the stem itself
+/// when it already ends so (a saved study reopened and saved again, or a study directory
+/// uploaded as loose files, shown as `study`).
+pub fn study_name(shown: &str) -> String {
+    let stem = stem(shown);
+    if stem == "study" || stem.ends_with("-study") {
+        stem
+    } else {
+        format!("{stem}-study")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::stem;
+    use super::{stem, study_name};
+
+    #[test]
+    fn a_saved_study_is_named_once() {
+        assert_eq!(study_name("apse-2023"), "apse-2023-study");
+        assert_eq!(study_name("apse-2023-study"), "apse-2023-study");
+        assert_eq!(study_name("study"), "study");
+    }
 
     #[test]
     fn archive_stems_are_the_input_name_bounded() {

@@ -53,6 +53,36 @@ pub enum ServeError {
         /// Files uploaded.
         count: usize,
     },
+    /// A streamed upload whose files hold more than the cap.
+    #[error("the files are larger than {max_mib} MiB together: open a smaller study")]
+    UploadTooLarge {
+        /// The cap, in MiB.
+        max_mib: u64,
+    },
+    /// A streamed upload that is not in the page's framing (or ended early).
+    #[error("the upload is broken: {why}; choose the files again")]
+    UploadBroken {
+        /// What is wrong.
+        why: String,
+    },
+    /// A PQMethod `.STA` (statements) uploaded without the `.DAT` (the sorts).
+    #[error(
+        "'{}' holds the statements of a PQMethod study: open it together with its .DAT (the sorts), choosing both files at once",
+        .name.escape_debug()
+    )]
+    LoneSta {
+        /// The name as uploaded.
+        name: String,
+    },
+    /// A zip that is not a study saved by the workbench (or cannot be unpacked within the
+    /// limits).
+    #[error("'{}': {why}", .name.escape_debug())]
+    UploadZip {
+        /// The name as uploaded.
+        name: String,
+        /// What is wrong, in the page's words.
+        why: String,
+    },
     /// A file or directory of the workbench's own could not be written.
     #[error("{}: {source}", path.display().to_string().escape_debug())]
     Disk {
@@ -104,6 +134,10 @@ impl ServeError {
             | ServeError::NoUpload
             | ServeError::TooManyFiles { .. }
             | ServeError::NoStudy { .. }
+            | ServeError::LoneSta { .. }
+            | ServeError::UploadTooLarge { .. }
+            | ServeError::UploadBroken { .. }
+            | ServeError::UploadZip { .. }
             | ServeError::Analysis { .. } => 200,
             _ => 500,
         }

@@ -427,6 +427,9 @@ async fn answer(state: &Arc<WorkbenchState>, request: hyper::Request<Incoming>) 
     if let Err(why) = state.allowed(header(&parts, "host"), header(&parts, TOKEN_HEADER), &url) {
         return Reply::error(403, why);
     }
+    if parts.method == hyper::Method::POST && url.split('?').next() == Some("/api/upload") {
+        return upload(state, body).await;
+    }
     let too_large = || {
         Reply::error(
             413,
@@ -460,6 +463,50 @@ async fn answer(state: &Arc<WorkbenchState>, request: hyper::Request<Incoming>) 
     let ticket = state.ticket(&method, &url);
     let state = Arc::clone(state);
     tokio::task::spawn_blocking(move || state.respond(&method, &url, &body, ticket))
+        .await
+        .unwrap_or_else(|_| {
+            Reply::error(
+                500,
+                "the workbench failed on this request (a bug in qstudy; please report it); its other answers are unaffected",
+            )
+        })
+}
+
+/// Time a streamed upload may take in all (1 GiB over loopback takes a few seconds).
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// `POST /api/upload`: the files written as they arrive ([`crate::load::UploadWriter`]; the
+/// cap counts the files' bytes), then opened on the blocking pool; the answer is `/api/state`'s.
+async fn upload(state: &Arc<WorkbenchState>, mut body: Incoming) -> Reply {
+    let mut writer = match state.upload_writer() {
+        Ok(w) => w,
+        Err(e) => return Reply::failure(&e),
+    };
+    let receive = async {
+        while let Some(frame) = body.frame().await {
+            let frame =
+                frame.map_err(|e| Reply::error(400, format!("the upload is broken: {e}")))?;
+            if let Some(data) = frame.data_ref() {
+                writer.feed(data).map_err(|e| Reply::failure(&e))?;
+            }
+        }
+        Ok::<(), Reply>(())
+    };
+    match tokio::time::timeout(UPLOAD_TIMEOUT, receive).await {
+        Ok(Ok(())) => {}
+        Ok(Err(reply)) => return reply,
+        Err(_) => {
+            return Reply::error(
+                408,
+                format!(
+                    "the files did not arrive within {} s",
+                    UPLOAD_TIMEOUT.as_secs()
+                ),
+            );
+        }
+    }
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || state.open_uploaded(writer))
         .await
         .unwrap_or_else(|_| {
             Reply::error(

@@ -16,6 +16,11 @@
 //! | `GET /` | | the page |
 //! | `GET /api/state` | | the open input's summary, its starting choices (`options`: an [`OptionLayer`] with every option given) and `fields` (the values each control offers, [`options::fields`]), or nothing open |
 //! | `POST /api/load` | `{"files": [{"name", "data" (base64)}], "id_column"?}` | summary and options, or `{"error"}`; one file with a `.txt` or `.xml` beside it takes its statement texts from that file, and `id_column` names the column (or key) of the participant ids |
+//! | `POST /api/upload` | the files as they are, streamed ([`load::UploadWriter`]: `QSUP1\n`, then per file its name's length, name, size, bytes; the cap counts the files' bytes, [`load::MAX_UPLOAD_BYTES`]); a lone zip is a saved study, unpacked | as `/api/load` (what the page uses) |
+//! | `GET /api/data` | | `{"sorts", "statistics"}`: the sorts as read (one row per sort) and per statement its mean, SD, lowest and highest value ([`qstudy_core::StatementStatistics`]) |
+//! | `POST /api/correlation` | [`OptionLayer`] | `{"sort_ids", "correlation"}`: the correlation matrix of results.json (`null` where results.json leaves it out) |
+//! | `POST /api/composites` | [`OptionLayer`] | `{"figures": [{"name", "title", "svg"}]}`: the composite sorts as `plots/NAME.svg` of `qstudy analyze` |
+//! | `POST /api/figure?index=I&format=svg\|png` | [`OptionLayer`] | the `I`-th composite sort as a file |
 //! | `POST /api/factors` | [`OptionLayer`] | `{"report"}`: the `qstudy factors` report ([`qstudy_core::retention::RetentionReport`]: scree, parallel analysis, recommendation; which fields to plot: "The scree" below), or `{"error"}` |
 //! | `POST /api/analyze` | [`OptionLayer`] | `{"results", "step_signs", "warnings", "options", "dropped"}`: the `results.json` of these choices (without the correlation matrix and with `unrotated.loadings` empty: the page draws neither); per factor +1 or -1, how its loadings compare with the space a rotation step turns (-1 only for an inverted factor: no reflection ever follows the steps, so a step never mirrors the picture); the warnings ([`PageWarning`]: `{"text", "group", "sorts", "factors"}`, in `warnings.txt`'s order); the choices as applied (`options`: an [`OptionLayer`], the page's fitted to the factors kept) and `dropped`, one line per choice dropped or moved to fit them (below); or `{"error"}` |
 //! | `POST /api/save` | [`OptionLayer`] | a zip of the study directory holding every choice (fitted as for `/api/analyze`) |
@@ -97,14 +102,18 @@ pub const TOKEN_HEADER: &str = "X-Qstudy-Token";
 
 const PAGE: &str = include_str!("../assets/index.html");
 /// The page's script, one file per panel (`assets/js/base.js` says which), in load order.
-const SCRIPTS: [&str; 8] = [
+const SCRIPTS: [&str; 12] = [
     include_str!("../assets/js/base.js"),
     include_str!("../assets/js/session.js"),
+    include_str!("../assets/js/panels.js"),
     include_str!("../assets/js/open.js"),
+    include_str!("../assets/js/data.js"),
+    include_str!("../assets/js/correlations.js"),
     include_str!("../assets/js/extract.js"),
     include_str!("../assets/js/rotate.js"),
     include_str!("../assets/js/flags.js"),
     include_str!("../assets/js/results.js"),
+    include_str!("../assets/js/export.js"),
     include_str!("../assets/js/main.js"),
 ];
 const STYLE: &str = include_str!("../assets/style.css");
@@ -196,6 +205,26 @@ enum Answer {
         /// each.
         dropped: Vec<String>,
     },
+    /// `/api/composites`: the composite sort of each factor with an array, as `analyze`
+    /// draws it.
+    Composites {
+        /// In factor order.
+        figures: Vec<Figure>,
+    },
+    /// `/api/correlation`: the correlation matrix of the sorts under the page's choices.
+    Correlation {
+        /// The sorts, in input order (the matrix's rows and columns).
+        sort_ids: Vec<String>,
+        /// `n x n`; `null` above the size `results.json` keeps it at.
+        correlation: Option<Vec<Vec<f64>>>,
+    },
+    /// `/api/data`: the sorts as read and how they placed each statement.
+    Data {
+        /// One row per sort (input order), one grid value per statement (statement order).
+        sorts: Vec<Vec<f64>>,
+        /// Per statement, in statement order.
+        statistics: Vec<qstudy_core::StatementStatistics>,
+    },
     /// `/api/analyze` (409): a later request of the session came while this one waited.
     Superseded {
         /// Why, for the page.
@@ -203,6 +232,17 @@ enum Answer {
         /// Always true.
         superseded: bool,
     },
+}
+
+/// One figure for the page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// The file stem `analyze` gives it (`composite-F1`).
+    pub name: String,
+    /// Its title.
+    pub title: String,
+    /// The SVG, as `plots/NAME.svg`.
+    pub svg: String,
 }
 
 /// One warning for the page: its text and what it is about, so that the page shows it next
@@ -290,6 +330,9 @@ struct OpenSummary<'a> {
     statement_labels: Option<&'a [String]>,
     attributes: std::collections::BTreeSet<&'a str>,
     participants: Option<&'a [qstudy_core::Participant]>,
+    /// What to add to the input, when something is missing (a `.DAT` without its `.STA`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 /// A request as the workbench sees it.
@@ -344,8 +387,17 @@ fn same_secret(a: &str, b: &str) -> bool {
 }
 
 fn query_token(url: &str) -> Option<&str> {
+    query_value(url, "token")
+}
+
+/// The value of `key` in the query of `url` (`?a=1&key=VALUE`), as written (not decoded).
+fn query_value<'u>(url: &'u str, key: &str) -> Option<&'u str> {
     let query = url.split_once('?')?.1;
-    query.split('&').find_map(|kv| kv.strip_prefix("token="))
+    query.split('&').find_map(|kv| {
+        kv.split_once('=')
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+    })
 }
 
 /// The lock's content even if a thread panicked holding it (a panic is answered 500; the
@@ -465,6 +517,7 @@ impl WorkbenchState {
                         .map(qstudy_core::groups::attribute_names)
                         .unwrap_or_default(),
                     participants: o.loaded.participants(),
+                    note: words::missing_statements(&o.shown, o.study.statement_labels().is_some()),
                 }),
                 options: Some(options::starting(o)),
                 fields: Some(options::fields()),
@@ -581,8 +634,25 @@ impl WorkbenchState {
             }),
             ("GET", "/api/state") => Ok(self.summary()),
             ("POST", "/api/load") => self.load(body),
+            // streamed by the HTTP server as it arrives; here (the harness) from memory
+            ("POST", "/api/upload") => self
+                .upload_writer()
+                .and_then(|mut w| w.feed(body).map(|()| w))
+                .map(|w| self.open_uploaded(w))
+                .map_err(|e| Reply::failure(&e)),
             ("POST", "/api/factors") => self.options_of(body).and_then(|(opened, o)| {
-                let input = &opened.input;
+                // the sorts these choices select
+                let selection = opened.input.options(&o, Layers::OverDefaults).selection;
+                let again;
+                let input = if selection == opened.input.selection {
+                    &opened.input
+                } else {
+                    again = opened
+                        .input
+                        .reselect(&selection)
+                        .map_err(|e| Reply::failure(&ServeError::Selection(e)))?;
+                    &again
+                };
                 input
                     .retention(&input.options(&o, Layers::OverDefaults), &|_| {})
                     .map(|report| {
@@ -619,10 +689,93 @@ impl WorkbenchState {
                     },
                 )
             }),
+            ("POST", "/api/composites") => self.analyze(body, None).and_then(|a| {
+                let failed = |e: qstudy_app::PlotError| {
+                    Reply::error(500, format!("the composite sorts could not be drawn: {e}"))
+                };
+                let mut figures = Vec::new();
+                for plot in a.analyzed.composites().map_err(failed)? {
+                    figures.push(Figure {
+                        name: plot.name().to_string(),
+                        title: plot.title().to_string(),
+                        svg: plot.to_svg().map_err(failed)?,
+                    });
+                }
+                Ok(Reply::json(200, &Answer::Composites { figures }))
+            }),
+            // One composite as a file: `?index=I&format=svg|png`, I its place among those of
+            // `/api/composites`.
+            ("POST", "/api/figure") => self.analyze(body, None).and_then(|a| {
+                let query = |key: &str| query_value(url, key);
+                let png = match query("format") {
+                    Some("png") => true,
+                    Some("svg") | None => false,
+                    Some(_) => {
+                        return Err(Reply::error(400, "a figure is downloaded as svg or png"));
+                    }
+                };
+                let failed = |e: qstudy_app::PlotError| {
+                    Reply::error(500, format!("the figure could not be drawn: {e}"))
+                };
+                let plots = a.analyzed.composites().map_err(failed)?;
+                let plot = query("index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| plots.get(i))
+                    .ok_or_else(|| {
+                        Reply::error(404, "there is no such composite sort for these choices")
+                    })?;
+                let name = plot.name();
+                let (bytes, content_type, ext) = if png {
+                    (plot.to_png().map_err(failed)?, "image/png", "png")
+                } else {
+                    (
+                        plot.to_svg().map_err(failed)?.into_bytes(),
+                        "image/svg+xml",
+                        "svg",
+                    )
+                };
+                Ok(Reply {
+                    status: 200,
+                    content_type,
+                    filename: Some(format!("{name}.{ext}")),
+                    body: bytes,
+                })
+            }),
+            ("POST", "/api/correlation") => self.analyze(body, None).map(|a| {
+                let r = a.analyzed.results;
+                Reply::json(
+                    200,
+                    &Answer::Correlation {
+                        sort_ids: r.input.sort_ids,
+                        correlation: r.correlation,
+                    },
+                )
+            }),
+            ("GET", "/api/data") => {
+                let opened = lock(&self.opened).clone();
+                match opened {
+                    None => Err(Reply::error(409, "no input is open")),
+                    Some(o) => {
+                        let study = &o.input.study;
+                        Ok(Reply::json(
+                            200,
+                            &Answer::Data {
+                                sorts: study
+                                    .values()
+                                    .rows()
+                                    .into_iter()
+                                    .map(|r| r.to_vec())
+                                    .collect(),
+                                statistics: study.statement_statistics(),
+                            },
+                        ))
+                    }
+                }
+            }
             // The choices must analyse before they are saved (fitted as for an analysis).
             ("POST", "/api/save") => self.analyze(body, None).and_then(|a| {
                 let input = a.input();
-                let name = format!("{}-study", archive::stem(&input.shown));
+                let name = archive::study_name(&input.shown);
                 archive::study_zip(input, &a.options, &name)
                     .map(|z| Reply::zip(format!("{name}.zip"), z))
                     .map_err(|e| Reply::failure(&e))
@@ -637,18 +790,41 @@ impl WorkbenchState {
             (_, "/")
             | (_, "/api/state")
             | (_, "/api/load")
+            | (_, "/api/upload")
             | (_, "/api/factors")
             | (_, "/api/analyze")
             | (_, "/api/save")
-            | (_, "/api/download") => {
-                Err(Reply::error(405, format!("{method} is not allowed here")))
-            }
+            | (_, "/api/download")
+            | (_, "/api/composites")
+            | (_, "/api/figure")
+            | (_, "/api/correlation")
+            | (_, "/api/data") => Err(Reply::error(405, format!("{method} is not allowed here"))),
             _ => Err(Reply::error(
                 404,
                 format!("{}: no such page", shown_path(path)),
             )),
         };
         result.unwrap_or_else(|e| e)
+    }
+
+    /// A writer for a streamed upload into this session's directory.
+    pub fn upload_writer(&self) -> Result<load::UploadWriter, ServeError> {
+        load::UploadWriter::new(self.session.as_ref())
+    }
+
+    /// Opens the files of a streamed upload (`POST /api/upload`); the answer is `/api/state`'s,
+    /// or the message of the first thing wrong (the open input then stays as it was).
+    pub fn open_uploaded(&self, writer: load::UploadWriter) -> Reply {
+        let opened = writer
+            .finish()
+            .and_then(|(dir, rels)| load::open_written(dir, rels, self.session.as_ref()));
+        match opened {
+            Ok(opened) => {
+                self.open(opened);
+                self.summary()
+            }
+            Err(e) => Reply::failure(&e),
+        }
     }
 
     fn load(&self, body: &[u8]) -> Result<Reply, Reply> {

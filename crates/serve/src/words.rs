@@ -28,6 +28,8 @@ impl OptionWords for Page {
             OptionWord::Extract => "Extract".to_string(),
             OptionWord::HorstIterations => "the study's horst_iterations".to_string(),
             OptionWord::HorstThreshold => "the study's horst_threshold".to_string(),
+            OptionWord::FigureFontSize => "Figure font size".to_string(),
+            OptionWord::FigureCardWidth => "Figure card width".to_string(),
         }
     }
     fn unflag(&self, _sort: &str, factor: &str) -> Option<String> {
@@ -231,6 +233,28 @@ fn shown_factor(typed: &str) -> String {
 /// The whole factor of a factor a flag names (`F4` of `4`, `f4`, `F4b`).
 fn factor_name(typed: &str) -> String {
     shown_factor(typed).trim_end_matches(['a', 'b']).to_string()
+}
+
+/// The note for an input opened without statement texts where a file beside it would give
+/// them: a PQMethod `.DAT` without its `.STA`.
+pub fn missing_statements(shown: &str, has_texts: bool) -> Option<String> {
+    let path = std::path::Path::new(shown);
+    let dat = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("dat"));
+    (dat && !has_texts).then(|| {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!(
+            "{} was opened without its .STA: the statements have numbers but no texts; open it again together with {stem}.STA to see them",
+            path.file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        )
+    })
 }
 
 #[cfg(test)]

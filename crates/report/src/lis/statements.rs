@@ -194,7 +194,7 @@ impl Lis<'_> {
                 .levels
                 .iter()
                 .zip(&g.sorts_per_level)
-                .map(|(l, n)| (l.chars().count() + format!(" (n={n})").len() + 2).max(14))
+                .map(|(l, n)| (crate::fmt::width(l) + format!(" (n={n})").len() + 2).max(14))
                 .collect();
             let mut header = left("", 12);
             for ((level, n), w) in g.levels.iter().zip(&g.sorts_per_level).zip(&widths) {

@@ -1,9 +1,12 @@
 // qstudy workbench page: shared helpers (elements, numbers, the API, messages).
 // The page's code is split by panel (assets/js/*.js, inlined in this order by the server):
 //   base.js      helpers                    session.js  choices, queue, undo, keeping the session
-//   open.js      1. Open (upload, drop)      extract.js  2. Extraction, scree, factors to keep
-//   rotate.js    3. Hand rotation (chart)    flags.js    4. Loadings, flags, names, warnings
-//   results.js   5. Viewpoints and saving    main.js     start-up
+//   panels.js    the steps as panels, tables (sorting, CSV)
+//   open.js      1. Data: opening files      data.js     1. Data: each sort on its grid, statements
+//   correlations.js  2. Correlations         extract.js  3. Extraction, scree, factors to keep
+//   rotate.js    4. Hand rotation (chart)    flags.js    4. Loadings, flags, names, warnings
+//   results.js   5. Results                  export.js   6. Save and export
+//   main.js      start-up
 // Every number comes from the engine (the JSON API); the page keeps the user's choices, sends
 // them, and draws what comes back.
 "use strict";

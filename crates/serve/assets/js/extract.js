@@ -5,6 +5,9 @@
   const { $, el, fmt } = Q;
   const S = Q.S;
   const UPSTREAM = ["numerics", "correlation", "method", "rotation"];
+  // What the controls' values say to a researcher.
+  const WORDS = { pqmethod: "PQMethod and KADE", qmethod: "R qmethod", pearson: "Pearson", spearman: "Spearman (ranks)",
+    kendall: "Kendall (ranks)", centroid: "Brown's centroid", pca: "principal components", varimax: "varimax", none: "none (by hand only)", horst: "Horst (iterated centroid)" };
 
   // The controls show the choices; `typing` leaves the number being typed in "Factors to keep".
   function setControls(typing) {
@@ -153,8 +156,7 @@
 
   Q.onRender((what) => {
     if (what === "opened") {
-      for (const id of UPSTREAM) $(id).replaceChildren(...S.summary.fields[id].map((v) => el("option", { value: v }, v)));
-      $("step-extract").hidden = false;
+      for (const id of UPSTREAM) $(id).replaceChildren(...S.summary.fields[id].map((v) => el("option", { value: v }, WORDS[v] || v)));
     }
     setControls(what === "head" || what === "shown");
   });

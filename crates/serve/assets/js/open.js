@@ -3,23 +3,30 @@
 (function (Q) {
   const { $ } = Q;
 
-  function readFile(file, name) {
-    return new Promise((resolve, reject) => {
-      const fr = new FileReader();
-      fr.onload = () => resolve({ name: name, data: String(fr.result).replace(/^data:[^,]*,/, "") });
-      fr.onerror = () => reject(new Error(name + ": could not be read"));
-      fr.readAsDataURL(file);
-    });
+  // The files are sent as they are (no copy in the page): the server writes them as they
+  // arrive (load.rs, UploadWriter: "QSUP1\n", then per file its name's length, the name, its
+  // size and its bytes).
+  function framed(list) {
+    const enc = new TextEncoder();
+    const parts = [enc.encode("QSUP1\n")];
+    for (const x of list) {
+      const name = enc.encode(x.name);
+      const head = new DataView(new ArrayBuffer(4 + name.length + 8));
+      head.setUint32(0, name.length, true);
+      new Uint8Array(head.buffer, 4, name.length).set(name);
+      head.setBigUint64(4 + name.length, BigInt(x.file.size), true);
+      parts.push(head.buffer, x.file);
+    }
+    return new Blob(parts);
   }
   async function upload(list) {
     if (!list.length) return;
-    const files = [];
+    Q.status("reading " + list.map((f) => f.name).join(", ") + " ...");
     try {
-      for (const x of list) files.push(await readFile(x.file, x.name));
-    } catch (e) { Q.showError(e.message); return; }
-    Q.status("reading " + files.map((f) => f.name).join(", ") + " ...");
-    try {
-      const s = await Q.api("/api/load", { files: files });
+      const r = await fetch("/api/upload", { method: "POST", headers: { "X-Qstudy-Token": Q.token, "Content-Type": "application/octet-stream" }, body: framed(list) });
+      let s;
+      try { s = await r.json(); } catch { throw new Error("the workbench answered " + r.status + " without a message"); }
+      if (!r.ok || s.error) throw new Error(s.error || "the workbench answered " + r.status);
       Q.showError(null);
       Q.status("opened " + s.opened.input);
       await Q.open(s, true);
@@ -52,7 +59,6 @@
     if (entries.length) { for (const it of entries) await walk(it, ""); } else for (const f of dt.files) files.push({ file: f, name: f.name });
     return files;
   }
-  const drop = $("drop");
   let depth = 0;
   const hasFiles = (e) => Array.from((e.dataTransfer && e.dataTransfer.types) || []).includes("Files");
   document.addEventListener("dragenter", (e) => { if (hasFiles(e)) { depth++; document.body.classList.add("dragging"); } });
@@ -65,8 +71,6 @@
     if (!e.dataTransfer) return;
     upload(await dropped(e.dataTransfer));
   });
-  // The drop zone is also a control: Enter or Space opens the file picker.
-  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("file").click(); } });
 
   Q.onRender((what) => {
     if (what !== "opened") return;

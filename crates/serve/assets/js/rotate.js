@@ -12,7 +12,9 @@
   const S = Q.S;
   const SIZE = 460, C = SIZE / 2, RAD = SIZE / 2 - 28;
   const CLICK_PX = 4; // a press that moves less than this is a click, not a drag
-  const PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"];
+  // the figures' colours (qstudy-plot's CATEGORICAL: Okabe-Ito without its yellow)
+  const PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"];
+  const SIG = "#6b6b6b"; // the significance circle
 
   const sign = (o, f) => (o.invert.includes(f) ? -1 : 1);
   const stepOf = (s) => s.split(",").map(Number);
@@ -68,8 +70,14 @@
   $("redo").addEventListener("click", () => Q.redo());
 
   // The steps as the user made them: the plotted pair and the turn on screen.
+  let stepsKey = null;
   function drawSteps() {
     const o = S.head;
+    $("undo").disabled = !Q.canUndo();
+    $("redo").disabled = !Q.canRedo();
+    const key = JSON.stringify([o.rotate, o.invert]);
+    if (key === stepsKey) return;
+    stepsKey = key;
     $("steps").replaceChildren(...o.rotate.map((st, i) => {
       const [a, b, deg] = stepOf(st);
       const shown = deg * sign(o, a) * sign(o, b);
@@ -78,8 +86,6 @@
       li.title = "step " + (i + 1) + "; study.toml: \"" + st + "\"";
       return li;
     }));
-    $("undo").disabled = !Q.canUndo();
-    $("redo").disabled = !Q.canRedo();
     const total = $("steps-total");
     total.textContent = o.rotate.length ? o.rotate.length + " step(s)" : "No hand rotation yet.";
   }
@@ -112,7 +118,7 @@
     }
     svg.append(el("svg:line", { x1: C - RAD, y1: C, x2: C + RAD, y2: C, stroke: "#999" }));
     svg.append(el("svg:line", { x1: C, y1: C - RAD, x2: C, y2: C + RAD, stroke: "#999" }));
-    const sig = el("svg:circle", { id: "significance", cx: C, cy: C, r: 0, fill: "none", stroke: "#d55e00", "stroke-dasharray": "4,4" });
+    const sig = el("svg:circle", { id: "significance", cx: C, cy: C, r: 0, fill: "none", stroke: SIG, "stroke-width": 1.5, "stroke-dasharray": "5,4" });
     svg.append(sig);
     const xl = el("svg:text", { x: SIZE - 6, y: C - 6, "text-anchor": "end", "font-size": 13, "font-weight": "bold" });
     const yl = el("svg:text", { x: C + 6, y: 14, "font-size": 13, "font-weight": "bold" });
@@ -137,6 +143,33 @@
     });
     attachPointer(svg);
     $("scatter").replaceChildren(svg);
+  }
+
+  // Each id beside its point where it overlaps no other label and no point: the first free of
+  // eight places around it (right, left, above, below, then the corners); an id with no free
+  // place is left to the point's tooltip.
+  const CHAR_PX = 5.2, LINE_PX = 9, GAP = 7;
+  function placeLabels(places) {
+    const boxes = [];
+    const pts = places.map((p) => ({ x0: p.x - 6, x1: p.x + 6, y0: p.y - 6, y1: p.y + 6 }));
+    const hit = (b) => boxes.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) ||
+      pts.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
+    for (const p of places) {
+      const w = p.id.length * CHAR_PX, h = LINE_PX;
+      const tries = [[GAP, 3], [-GAP - w, 3], [-w / 2, -GAP], [-w / 2, GAP + h], [GAP, -GAP], [-GAP - w, -GAP], [GAP, GAP + h], [-GAP - w, GAP + h]];
+      let chosen = null;
+      for (const [dx, dy] of tries) {
+        const b = { x0: p.x + dx, x1: p.x + dx + w, y0: p.y + dy - h, y1: p.y + dy };
+        if (b.x0 >= 0 && b.x1 <= SIZE && b.y0 >= 0 && b.y1 <= SIZE && !hit(b)) { chosen = [dx, dy, b]; break; }
+      }
+      const shown = chosen !== null;
+      if (p.t.drawnShown !== shown) { p.t.style.display = shown ? "" : "none"; p.t.drawnShown = shown; }
+      if (!shown) continue;
+      boxes.push(chosen[2]);
+      const x = String(Math.round((p.x + chosen[0]) * 10) / 10), y = String(Math.round((p.y + chosen[1]) * 10) / 10);
+      if (p.t.drawnX !== x) { p.t.setAttribute("x", x); p.t.drawnX = x; }
+      if (p.t.drawnY !== y) { p.t.setAttribute("y", y); p.t.drawnY = y; }
+    }
   }
 
   function drawScatter() {
@@ -164,7 +197,19 @@
     const res = sh.results;
     const labelled = ids.length <= 120;
     const seen = new Set();
+    const places = [];
     const sources = res.factors.map((f) => f.source_factor);
+    // a colour per plotted factor, and one per half of a split one
+    const flagColour = {};
+    const flagLegend = [];
+    let next = 0;
+    for (const axis of [a, b]) {
+      res.factors.forEach((f, j) => {
+        if (f.source_factor !== axis || j in flagColour) return;
+        flagColour[j] = PALETTE[next++ % PALETTE.length];
+        flagLegend.push(["flagged on " + f.name, flagColour[j]]);
+      });
+    }
     ids.forEach((id, i) => {
       const l = res.rotated.loadings[i];
       const lx = l[A], ly = l[B];
@@ -175,9 +220,9 @@
         if (!(v in groups)) groups[v] = PALETTE[Object.keys(groups).length % PALETTE.length];
         fill = groups[v];
       } else {
-        let onA = false, onB = false, any = false;
-        for (let j = 0; j < fl.length; j++) if (fl[j]) { any = true; onA = onA || sources[j] === a; onB = onB || sources[j] === b; }
-        if (onA) fill = PALETTE[0]; else if (onB) fill = PALETTE[1]; else if (any) fill = "#999"; else { fill = "#fff"; stroke = "#666"; }
+        let on = null, any = false;
+        for (let j = 0; j < fl.length; j++) if (fl[j]) { any = true; if (on === null && (sources[j] === a || sources[j] === b)) on = j; }
+        if (on !== null) fill = flagColour[on]; else if (any) fill = "#999"; else { fill = "#fff"; stroke = "#666"; }
       }
       let c = chart.points.get(id);
       if (!c) {
@@ -203,19 +248,19 @@
       let t = chart.texts.get(id);
       if (labelled) {
         if (!t) { t = el("svg:text", {}, id); chart.texts.set(id, t); chart.labels.append(t); }
-        t.setAttribute("x", String(C + lx * RAD + 8));
-        t.setAttribute("y", String(C - ly * RAD + 3));
+        places.push({ t, id, x: C + lx * RAD, y: C - ly * RAD });
       } else if (t) { t.remove(); chart.texts.delete(id); }
     });
+    placeLabels(places);
     for (const [id, c] of chart.points) if (!seen.has(id)) { c.remove(); chart.points.delete(id); }
     const legend = attr ? Object.entries(groups).map(([v, col]) => [v || "(none)", col])
-      : [["flagged on F" + a, PALETTE[0]], ["flagged on F" + b, PALETTE[1]], ["flagged elsewhere", "#999"], ["not flagged", "#fff"]];
+      : [...flagLegend, ["flagged elsewhere", "#999"], ["not flagged", "#fff"]];
     chart.legend.replaceChildren();
     legend.forEach(([name, colour], i) => {
       chart.legend.append(el("svg:circle", { cx: 10, cy: 12 + 16 * i, r: 5, fill: colour, stroke: "#333" }));
       chart.legend.append(el("svg:text", { x: 20, y: 16 + 16 * i, "font-size": 11 }, name));
     });
-    chart.legend.append(el("svg:text", { x: 10, y: SIZE - 8, "font-size": 10, fill: "#d55e00" },
+    chart.legend.append(el("svg:text", { x: 10, y: SIZE - 8, "font-size": 10, fill: SIG },
       "dashed circle: significant loading (" + fmt(sig, 3) + ")"));
   }
   Q.drawScatter = drawScatter;
@@ -285,14 +330,13 @@
   }
 
   Q.onRender((what) => {
-    if (what === "opened") { chart = null; $("scatter").replaceChildren(); }
+    if (what === "opened") { chart = null; stepsKey = null; $("scatter").replaceChildren(); }
     if (!S.head) return;
     drawSteps();
     // steps waiting for a slow engine are shown at once; a quick one's answer comes sooner than
     // a frame drawn for the preview would (and would only delay it)
     if (what === "head" && S.slowAnswers) preview(0);
     if (S.shown && (what === "shown" || what === "failed" || what === "opened")) {
-      $("step-rotate").hidden = false;
       setAxisChoices(S.shown.results.options.factors);
       drawScatter();
     }

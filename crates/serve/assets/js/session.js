@@ -137,7 +137,9 @@
     if (S.running || !S.head || !S.head.factors) return;
     if (S.shown && Q.same(S.shown.opts, S.head)) return;
     S.running = true;
-    document.body.classList.add("busy");
+    // "working" is shown only for an answer slower than a glance (a quick one would only
+    // cost a frame of the whole page)
+    const slow = setTimeout(() => Q.$("status").setAttribute("aria-busy", "true"), 150);
     const sending = S.head;
     const generation = S.generation;
     const t0 = performance.now();
@@ -191,7 +193,8 @@
       }
     } finally {
       S.running = false;
-      document.body.classList.remove("busy");
+      clearTimeout(slow);
+      if (Q.$("status").hasAttribute("aria-busy")) Q.$("status").removeAttribute("aria-busy");
       if (stale) pump();
     }
     if (S.shown && !Q.same(S.shown.opts, S.head)) pump();
